@@ -1,0 +1,128 @@
+"""The compiled module: format-neutral output of code generation, input of every lowering and writer.
+
+A ``CompiledFunction`` carries its machine code and everything the tools need to describe it: the unwind
+program, the line map (code offset -> listing line and Wasm offset), where each variable lives, the relocations
+its code needs, and (exceptions) its call sites and landing pads. A ``CompiledModule`` adds data sections and the
+source file the line table names.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from .arch import X86_64, Arch
+from .obj.model import Relocation
+from .unwind import UnwindProgram
+
+
+class ValueType(enum.Enum):
+    """The base types of described variables (Wasm value types, plus a generic pointer-sized word)."""
+
+    I32 = "i32"
+    I64 = "i64"
+    F32 = "f32"
+    F64 = "f64"
+    V128 = "v128"
+    ADDR = "addr"
+
+    @property
+    def size(self) -> int:
+        return {"i32": 4, "i64": 8, "f32": 4, "f64": 8, "v128": 16, "addr": 8}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSlot:
+    """The variable lives in memory at frame base + ``offset`` (frame base = the function's frame register, or
+    the CFA when it has none; see ``CompiledFunction.frame_base``)."""
+
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class InRegister:
+    register: str
+
+
+Location = FrameSlot | InRegister
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    type: ValueType
+    location: Location
+    is_parameter: bool = False
+    #: Code range [start, end) where the location is valid; None = the whole function.
+    code_range: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineEntry:
+    """From ``code_offset`` on (until the next entry) the code implements this source position."""
+
+    code_offset: int
+    line: int
+    column: int = 0
+    #: The Wasm module offset of the instruction (None for compiler-made code such as prologues).
+    wasm_offset: int | None = None
+    is_statement: bool = True
+    prologue_end: bool = False
+    epilogue_begin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call that may throw: return address range [start, end) within the function and its landing pad."""
+
+    start: int
+    end: int
+    landing_pad: int | None
+    #: Action/type information for the LSDA (filled in by the exceptions work).
+    action: int = 0
+
+
+@dataclass
+class CompiledFunction:
+    name: str
+    code: bytes
+    unwind: UnwindProgram
+    #: Global symbols that alias this function's entry (exports under the C ABI), besides its local ``name``.
+    exports: tuple[str, ...] = ()
+    lines: list[LineEntry] = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)
+    #: Relocations within ``code`` (offsets relative to the function's start).
+    relocations: list[Relocation] = field(default_factory=list)
+    #: Register that holds the frame base for ``FrameSlot`` locations; None means the CFA.
+    frame_base: str | None = "rbp"
+    call_sites: list[CallSite] = field(default_factory=list)
+    #: Wasm function index and the module offset of its body (for Wasm backtraces), when compiled from Wasm.
+    wasm_index: int | None = None
+    wasm_body_offset: int | None = None
+    #: Alignment of the function's start in the text section.
+    align: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class DataBlob:
+    """Static data: initialised (``data`` not None) or zero-filled of ``size`` bytes."""
+
+    name: str
+    size: int
+    data: bytes | None = None
+    writable: bool = True
+    align: int = 16
+    exported: bool = False
+    relocations: tuple[Relocation, ...] = ()
+
+
+@dataclass
+class CompiledModule:
+    name: str
+    functions: list[CompiledFunction] = field(default_factory=list)
+    data: list[DataBlob] = field(default_factory=list)
+    arch: Arch = X86_64
+    #: The file the line table names (the Wasm listing), and the directory it is relative to.
+    source_file: str = "module.wat"
+    source_dir: str = "."
+    producer: str = "jitdebug"

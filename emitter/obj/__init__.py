@@ -1,0 +1,1 @@
+"""The format-neutral object model and its writers (ELF, COFF, PE)."""

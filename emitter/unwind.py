@@ -1,0 +1,366 @@
+"""The abstract unwind program: what a function's prologue and epilogues do to the stack, at exact code offsets.
+
+One vocabulary for every encoding: ``dwarf/cfi.py`` lowers it to DWARF call-frame instructions, ``seh/`` to
+Windows ``UNWIND_INFO``. Each operation carries ``offset``, the code offset just *after* the instruction it
+describes: the effect is visible to an unwinder stopped at ``offset`` and later.
+
+Stack picture (x86-64; addresses grow upward, the stack grows down)::
+
+      |  caller's frame        |
+      +------------------------+ <- CFA (the caller's rsp before its ``call``)
+      |  return address        |    CFA - 8          entry: cfa_minus_sp = 8
+      +------------------------+ <- rsp at entry
+      |  saved rbp             |    CFA - 16         PushRegister("rbp")      cfa_minus_sp = 16
+      +------------------------+ <- rbp              SetFramePointer("rbp", 0) cfa_minus_fp = 16
+      |  saved rbx, r12, ...   |    CFA - 24, ...    PushRegister(...)
+      +------------------------+
+      |  locals, spills        |                     StackAlloc(size)
+      |  [xmm saves]           |                     SaveVector(reg, sp_offset)  (slot = rsp + sp_offset)
+      +------------------------+ <- rsp after the prologue
+
+All distances are measured *downward from the CFA* (``cfa_minus_sp``, ``cfa_minus_fp``, a saved register's
+``cfa_minus_slot``), so they are positive and independent of where the CFA rule is currently based.
+
+Epilogues are bracketed by ``EpilogueBegin``/``EpilogueEnd``: the state at ``EpilogueEnd`` returns to the state
+at ``EpilogueBegin`` (the code after a mid-function epilogue is still the body). ``PrologueEnd`` marks the end
+of the prologue for encodings that need its size (Windows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .arch import X86_64, Arch
+from .errors import UnwindError
+
+
+@dataclass(frozen=True, slots=True)
+class PushRegister:
+    """``push reg``: sp -= 8 and ``reg`` is saved in the new top slot."""
+
+    offset: int
+    register: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetFramePointer:
+    """``lea fp, [sp + sp_offset]`` (``mov rbp, rsp`` when 0): the CFA is now tracked through ``register``."""
+
+    offset: int
+    register: str
+    sp_offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StackAlloc:
+    """``sub rsp, size`` (possibly through a stack probe)."""
+
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRegister:
+    """``mov [sp + sp_offset], reg``: a general register saved without a push."""
+
+    offset: int
+    register: str
+    sp_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveVector:
+    """``movaps [sp + sp_offset], xmmN``: a 16-byte vector register save."""
+
+    offset: int
+    register: str
+    sp_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrologueEnd:
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class EpilogueBegin:
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class StackFree:
+    """``add rsp, size`` in an epilogue."""
+
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResetStackFromFramePointer:
+    """``mov rsp, fp`` / ``lea rsp, [fp + fp_offset]`` in an epilogue."""
+
+    offset: int
+    fp_offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreRegister:
+    """``mov reg, [slot]`` in an epilogue: ``reg`` holds the caller's value again."""
+
+    offset: int
+    register: str
+
+
+@dataclass(frozen=True, slots=True)
+class PopRegister:
+    """``pop reg`` in an epilogue (restores ``reg`` from the top slot, sp += 8)."""
+
+    offset: int
+    register: str
+
+
+@dataclass(frozen=True, slots=True)
+class EpilogueEnd:
+    """After the epilogue's last instruction (``ret``): the body's state applies again."""
+
+    offset: int
+
+
+UnwindOp = (
+    PushRegister
+    | SetFramePointer
+    | StackAlloc
+    | SaveRegister
+    | SaveVector
+    | PrologueEnd
+    | EpilogueBegin
+    | StackFree
+    | ResetStackFromFramePointer
+    | RestoreRegister
+    | PopRegister
+    | EpilogueEnd
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """The unwind rule for code offsets ``[start, end)``: CFA = ``cfa_register`` + ``cfa_offset``, and each saved
+    register (the return address included) lives at CFA - n."""
+
+    start: int
+    end: int
+    cfa_register: str
+    cfa_offset: int
+    saved: tuple[tuple[str, int], ...]
+
+    def same_rule(self, other: Row) -> bool:
+        return (self.cfa_register, self.cfa_offset, self.saved) == (other.cfa_register, other.cfa_offset, other.saved)
+
+
+@dataclass(slots=True)
+class FrameState:
+    """The evaluator's state; exposed so encoders can walk a program without re-deriving its meaning."""
+
+    cfa_minus_sp: int
+    frame_register: str | None = None
+    cfa_minus_fp: int = 0
+    saved: dict[str, int] = field(default_factory=dict)
+
+    def copy(self) -> FrameState:
+        return FrameState(self.cfa_minus_sp, self.frame_register, self.cfa_minus_fp, dict(self.saved))
+
+    def cfa_rule(self, arch: Arch) -> tuple[str, int]:
+        if self.frame_register is not None:
+            return self.frame_register, self.cfa_minus_fp
+        return arch.stack_pointer, self.cfa_minus_sp
+
+
+@dataclass
+class UnwindProgram:
+    """A function's unwind operations in code order. Build with the methods; each validates as it is added."""
+
+    function: str = "<anonymous>"
+    arch: Arch = X86_64
+    ops: list[UnwindOp] = field(default_factory=list)
+    _tail: tuple[FrameState, list[FrameState]] | None = field(default=None, repr=False, compare=False)
+
+    # -- building -------------------------------------------------------------------------------------------
+    def add(self, op: UnwindOp) -> UnwindProgram:
+        if op.offset < 0:
+            raise self._error("negative code offset", op.offset)
+        if self.ops and op.offset < self.ops[-1].offset:
+            raise self._error(f"offset goes backwards (previous op at {self.ops[-1].offset:#x})", op.offset)
+        # Evaluate as we go so a bad op is reported where it is added, naming its offset; on error the
+        # program is left unchanged.
+        if self._tail is None:
+            self._tail = (self.entry_state(), [])
+        state, remembered = self._tail[0].copy(), [s.copy() for s in self._tail[1]]
+        state = self._step(op, state, remembered)
+        self.ops.append(op)
+        self._tail = (state, remembered)
+        return self
+
+    def push(self, offset: int, register: str) -> UnwindProgram:
+        return self.add(PushRegister(offset, register))
+
+    def set_frame_pointer(self, offset: int, register: str, sp_offset: int = 0) -> UnwindProgram:
+        return self.add(SetFramePointer(offset, register, sp_offset))
+
+    def alloc(self, offset: int, size: int) -> UnwindProgram:
+        return self.add(StackAlloc(offset, size))
+
+    def save(self, offset: int, register: str, sp_offset: int) -> UnwindProgram:
+        if register in self.arch.vector_registers:
+            return self.add(SaveVector(offset, register, sp_offset))
+        return self.add(SaveRegister(offset, register, sp_offset))
+
+    def prologue_end(self, offset: int) -> UnwindProgram:
+        return self.add(PrologueEnd(offset))
+
+    def epilogue_begin(self, offset: int) -> UnwindProgram:
+        return self.add(EpilogueBegin(offset))
+
+    def free(self, offset: int, size: int) -> UnwindProgram:
+        return self.add(StackFree(offset, size))
+
+    def reset_sp_from_fp(self, offset: int, fp_offset: int = 0) -> UnwindProgram:
+        return self.add(ResetStackFromFramePointer(offset, fp_offset))
+
+    def restore(self, offset: int, register: str) -> UnwindProgram:
+        return self.add(RestoreRegister(offset, register))
+
+    def pop(self, offset: int, register: str) -> UnwindProgram:
+        return self.add(PopRegister(offset, register))
+
+    def epilogue_end(self, offset: int) -> UnwindProgram:
+        return self.add(EpilogueEnd(offset))
+
+    # -- meaning --------------------------------------------------------------------------------------------
+    def entry_state(self) -> FrameState:
+        saved = {}
+        if self.arch.entry_return_address_slot is not None:
+            saved[self.arch.return_address] = self.arch.entry_return_address_slot
+        return FrameState(self.arch.entry_cfa_offset, saved=saved)
+
+    def _error(self, message: str, offset: int) -> UnwindError:
+        return UnwindError(message, function=self.function, offset=offset)
+
+    def _states(self) -> Iterator[tuple[UnwindOp, FrameState]]:
+        """Yield each op with the state *after* it. Raises ``UnwindError`` at the first inconsistent op."""
+        state = self.entry_state()
+        remembered: list[FrameState] = []
+        for op in self.ops:
+            state = self._step(op, state, remembered)
+            yield op, state.copy()
+
+    def _step(self, op: UnwindOp, state: FrameState, remembered: list[FrameState]) -> FrameState:
+        """Apply one op to ``state`` (mutated and returned; an epilogue end returns the remembered state)."""
+        word = self.arch.pointer_size
+        match op:
+            case PushRegister(register=reg):
+                self._check_register(reg, op.offset)
+                state.cfa_minus_sp += word
+                state.saved[reg] = state.cfa_minus_sp
+            case SetFramePointer(register=reg, sp_offset=sp_off):
+                self._check_register(reg, op.offset)
+                if sp_off < 0 or sp_off % word:
+                    raise self._error(f"frame pointer offset {sp_off} is not a non-negative multiple of {word}",
+                                      op.offset)
+                if sp_off > state.cfa_minus_sp:
+                    raise self._error("frame pointer set above the CFA", op.offset)
+                state.frame_register = reg
+                state.cfa_minus_fp = state.cfa_minus_sp - sp_off
+            case StackAlloc(size=size) | StackFree(size=size):
+                if size <= 0 or size % word:
+                    raise self._error(f"stack size {size} is not a positive multiple of {word}", op.offset)
+                if isinstance(op, StackAlloc):
+                    state.cfa_minus_sp += size
+                else:
+                    if state.cfa_minus_sp - size < self.arch.entry_cfa_offset:
+                        raise self._error(f"frees {size} bytes that were never allocated", op.offset)
+                    state.cfa_minus_sp -= size
+            case SaveRegister(register=reg, sp_offset=sp_off) | SaveVector(register=reg, sp_offset=sp_off):
+                self._check_register(reg, op.offset)
+                vector = isinstance(op, SaveVector)
+                if vector != (reg in self.arch.vector_registers):
+                    raise self._error(f"{reg} saved with the wrong kind of save", op.offset)
+                align = 16 if vector else word
+                width = 16 if vector else word
+                if sp_off < 0 or sp_off % align:
+                    raise self._error(f"save slot sp+{sp_off} is misaligned", op.offset)
+                if sp_off + width > state.cfa_minus_sp:
+                    raise self._error(f"save slot sp+{sp_off} is outside the frame", op.offset)
+                state.saved[reg] = state.cfa_minus_sp - sp_off
+            case PrologueEnd():
+                pass
+            case EpilogueBegin():
+                remembered.append(state.copy())
+            case ResetStackFromFramePointer(fp_offset=fp_off):
+                if state.frame_register is None:
+                    raise self._error("resets the stack pointer from a frame pointer that was never set",
+                                      op.offset)
+                state.cfa_minus_sp = state.cfa_minus_fp - fp_off
+            case RestoreRegister(register=reg):
+                if reg not in state.saved:
+                    raise self._error(f"restores {reg}, which was never saved", op.offset)
+                del state.saved[reg]
+            case PopRegister(register=reg):
+                if reg not in state.saved:
+                    raise self._error(f"pops {reg}, which was never pushed", op.offset)
+                if state.saved[reg] != state.cfa_minus_sp:
+                    raise self._error(f"pops {reg}, but its slot is not on top of the stack", op.offset)
+                del state.saved[reg]
+                state.cfa_minus_sp -= word
+                if reg == state.frame_register:
+                    state.frame_register = None
+                    state.cfa_minus_fp = 0
+            case EpilogueEnd():
+                if not remembered:
+                    raise self._error("epilogue end without a matching begin", op.offset)
+                return remembered.pop()
+        return state
+
+    def _check_register(self, reg: str, offset: int) -> None:
+        if reg not in self.arch.dwarf_registers or reg in (self.arch.stack_pointer, self.arch.return_address):
+            raise self._error(f"{reg!r} is not a register that can be saved on {self.arch.name}", offset)
+
+    def validate(self, code_size: int) -> None:
+        """Check the whole program against the code it describes."""
+        for op, _ in self._states():
+            if op.offset > code_size:
+                raise self._error(f"unwind op past the end of the code ({code_size:#x} bytes)", op.offset)
+
+    def states(self) -> list[tuple[UnwindOp, FrameState]]:
+        """Each op paired with the frame state after it (for encoders that walk ops: DWARF CFI, SEH)."""
+        return list(self._states())
+
+    def rows(self, code_size: int) -> list[Row]:
+        """The unwind table this program means: one row per maximal range of identical rules."""
+        self.validate(code_size)
+        rows: list[Row] = []
+        state = self.entry_state()
+        start = 0
+
+        def emit(end: int, st: FrameState) -> None:
+            if end <= start:
+                return
+            reg, off = st.cfa_rule(self.arch)
+            row = Row(start, end, reg, off, tuple(sorted(st.saved.items())))
+            if rows and rows[-1].end == start and rows[-1].same_rule(row):
+                rows[-1] = Row(rows[-1].start, end, reg, off, row.saved)
+            else:
+                rows.append(row)
+
+        for op, after in self._states():
+            emit(op.offset, state)
+            start = max(start, op.offset)
+            state = after
+        emit(code_size, state)
+        return rows
+
+    def rule_at(self, code_offset: int, code_size: int) -> Row:
+        for row in self.rows(code_size):
+            if row.start <= code_offset < row.end:
+                return row
+        raise self._error("no unwind row covers this offset", code_offset)

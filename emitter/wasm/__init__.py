@@ -1,0 +1,1 @@
+"""WebAssembly input: the module model, the binary decoder and validator, and the text listing."""

@@ -1,0 +1,169 @@
+"""The decoded Wasm module. Every instruction keeps its byte offset in the module (Wasm backtraces, line
+tables and breakpoints are all in module offsets, as wasmtime reports them)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ValType(enum.Enum):
+    I32 = 0x7F
+    I64 = 0x7E
+    F32 = 0x7D
+    F64 = 0x7C
+    V128 = 0x7B
+    FUNCREF = 0x70
+    EXTERNREF = 0x6F
+    EXNREF = 0x69
+
+    @property
+    def text(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class FuncType:
+    params: tuple[ValType, ...]
+    results: tuple[ValType, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    minimum: int
+    maximum: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Instr:
+    """One instruction: its text name (``"i32.add"``, ``"br_table"``), immediates, and module offset.
+
+    Immediates, by kind: index-like immediates are ints; ``block``/``loop``/``if``/``try`` carry a ``BlockType``;
+    ``br_table`` carries ``(tuple_of_labels, default)``; memory ops carry ``(align_log2, offset)``;
+    constants carry the value (floats as their raw bit pattern, an ``int``, so NaN payloads survive);
+    ``call_indirect`` carries ``(type_index, table_index)``; ``try_table`` carries
+    ``(BlockType, tuple[Catch, ...])``.
+    """
+
+    op: str
+    imm: tuple[object, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockType:
+    """Empty (no params/results), a single result type, or a type index (multi-value)."""
+
+    result: ValType | None = None
+    type_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catch:
+    """A ``try_table`` clause: kind in {"catch", "catch_ref", "catch_all", "catch_all_ref"}."""
+
+    kind: str
+    tag: int | None
+    label: int
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    module: str
+    name: str
+    #: "func" (desc = type index), "table", "memory", "global", "tag".
+    kind: str
+    desc: object
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    name: str
+    kind: str  # "func", "table", "memory", "global", "tag"
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Global:
+    type: ValType
+    mutable: bool
+    init: tuple[Instr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    elem_type: ValType
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class DataSegment:
+    #: None for passive segments.
+    memory: int | None
+    offset_expr: tuple[Instr, ...] | None
+    data: bytes
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ElemSegment:
+    #: "active", "passive" or "declarative".
+    mode: str
+    table: int
+    offset_expr: tuple[Instr, ...] | None
+    #: Function indices (None for ref.null entries).
+    functions: tuple[int | None, ...]
+    offset: int
+
+
+@dataclass
+class Function:
+    """A defined function. ``index`` counts imported functions first, as Wasm does."""
+
+    index: int
+    type_index: int
+    #: Declared locals (not parameters), expanded one entry per local.
+    locals: list[ValType]
+    body: list[Instr]
+    #: Module offset of the body's size field (wasmtime's func_offset base) and of its first instruction.
+    body_offset: int
+    code_offset: int
+    end_offset: int
+
+
+@dataclass
+class Module:
+    types: list[FuncType] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    #: Type index of every function, imported ones first.
+    func_types: list[int] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    memories: list[Limits] = field(default_factory=list)
+    globals: list[Global] = field(default_factory=list)
+    #: Tag type indices, imported ones first (exception handling).
+    tags: list[int] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    start: int | None = None
+    elements: list[ElemSegment] = field(default_factory=list)
+    data: list[DataSegment] = field(default_factory=list)
+    #: From the ``name`` custom section.
+    module_name: str | None = None
+    function_names: dict[int, str] = field(default_factory=dict)
+    local_names: dict[int, dict[int, str]] = field(default_factory=dict)
+    #: Every custom section by name (``.debug_info`` and friends are kept for the DWARF translation).
+    custom_sections: dict[str, bytes] = field(default_factory=dict)
+    #: Module offset of each custom section's payload.
+    custom_offsets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def num_imported_functions(self) -> int:
+        return sum(1 for i in self.imports if i.kind == "func")
+
+    @property
+    def num_imported_globals(self) -> int:
+        return sum(1 for i in self.imports if i.kind == "global")
+
+    def func_type(self, func_index: int) -> FuncType:
+        return self.types[self.func_types[func_index]]

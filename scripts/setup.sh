@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Idempotent set-up on Debian bookworm as root: the system tools the tests use as oracles, and a venv with the
+# Python dependencies. Safe to run again; it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  gdb binutils gcc g++ make
+  lldb-19 python3-lldb-19 liblldb-19-dev lld-19 llvm-19 clang-19
+  wabt
+  wine gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64
+  python3-venv python3-dev
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The venv is built on the system Python 3.11: gdb and lldb embed that interpreter, so the plugins can add the
+# venv's site-packages (same ABI) when they need a compiled dependency.
+VENV=.venv
+if [ ! -x "$VENV/bin/python" ]; then
+  /usr/bin/python3.11 -m venv "$VENV"
+fi
+stamp="$VENV/.deps-$(sha1sum pyproject.toml | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  rm -f "$VENV"/.deps-*
+  touch "$stamp"
+fi
