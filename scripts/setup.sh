@@ -29,10 +29,11 @@ VENV=.venv
 if [ ! -x "$VENV/bin/python" ]; then
   /usr/bin/python3.11 -m venv "$VENV"
 fi
-stamp="$VENV/.deps-$(sha1sum pyproject.toml | cut -c1-12)"
+# Re-install when the build inputs change (dependencies, or the native shim the package build compiles).
+stamp="$VENV/.deps-$(cat pyproject.toml setup.py emitter/jit/_native.c 2>/dev/null | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  "$VENV/bin/python" -m pip install -q --upgrade pip 2>/dev/null
+  "$VENV/bin/python" -m pip install -q -e '.[dev]' 2> >(grep -v "is ignored: it is neither" >&2)
   rm -f "$VENV"/.deps-*
   touch "$stamp"
 fi

@@ -1,0 +1,328 @@
+"""DWARF 5 debug information for a compiled module: one compile unit, a subprogram per function, its parameters
+and locals with real locations, and the base types they use. Produces ``.debug_info``, ``.debug_abbrev``,
+``.debug_str``, ``.debug_line_str``, ``.debug_line``, ``.debug_aranges`` and, when a variable's location is
+valid over part of its function only, ``.debug_loclists``.
+
+The compile unit's language is C99: GDB and LLDB both evaluate expressions and print base-typed values in a C
+unit (LLDB has no type system for assembler units, so ``frame variable`` would show nothing there), and the
+variables' types are plain base types that C describes exactly. The types are named ``i32``/``i64``/... after
+the Wasm value types, so the debuggers show the Wasm names.
+
+Every address is an ``Address`` (usually ``SymbolAddress(".text", offset)``): the container writer turns it into
+a relocation (ELF, COFF) or applies it (in-memory images).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..arch import Arch
+from ..compiled import CompiledFunction, CompiledModule, FrameSlot, InRegister, Location, ValueType, Variable
+from ..encoding import ByteWriter, SymbolAddress
+from ..errors import EmitError
+from .constants import (
+    DW_LANG_C99,
+    DW_AT_byte_size,
+    DW_AT_comp_dir,
+    DW_AT_encoding,
+    DW_AT_external,
+    DW_AT_frame_base,
+    DW_AT_high_pc,
+    DW_AT_language,
+    DW_AT_location,
+    DW_AT_low_pc,
+    DW_AT_name,
+    DW_AT_producer,
+    DW_AT_stmt_list,
+    DW_AT_type,
+    DW_ATE_address,
+    DW_ATE_float,
+    DW_ATE_signed,
+    DW_ATE_unsigned,
+    DW_CHILDREN_no,
+    DW_CHILDREN_yes,
+    DW_FORM_addr,
+    DW_FORM_data1,
+    DW_FORM_data2,
+    DW_FORM_data8,
+    DW_FORM_exprloc,
+    DW_FORM_flag_present,
+    DW_FORM_ref4,
+    DW_FORM_sec_offset,
+    DW_FORM_strp,
+    DW_LLE_end_of_list,
+    DW_LLE_start_length,
+    DW_OP_breg0,
+    DW_OP_bregx,
+    DW_OP_call_frame_cfa,
+    DW_OP_fbreg,
+    DW_OP_reg0,
+    DW_OP_regx,
+    DW_TAG_base_type,
+    DW_TAG_compile_unit,
+    DW_TAG_formal_parameter,
+    DW_TAG_subprogram,
+    DW_TAG_variable,
+    DW_UT_compile,
+)
+from .line import LineSequence, build_debug_line
+from .strings import StringSection
+
+DWARF_VERSION = 5
+ARANGES_VERSION = 2
+
+#: (DW_ATE encoding) of each value type; v128 is shown as a 16-byte unsigned integer.
+BASE_TYPE_ENCODINGS = {
+    ValueType.I32: DW_ATE_signed,
+    ValueType.I64: DW_ATE_signed,
+    ValueType.F32: DW_ATE_float,
+    ValueType.F64: DW_ATE_float,
+    ValueType.V128: DW_ATE_unsigned,
+    ValueType.ADDR: DW_ATE_address,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedFunction:
+    """A function and where its code starts (``SymbolAddress(section, offset)``); it is ``len(code)`` long."""
+
+    function: CompiledFunction
+    start: SymbolAddress
+
+
+# Abbreviation codes: one fixed table, written whole (consumers ignore unused entries).
+_ABBREV_COMPILE_UNIT = 1
+_ABBREV_SUBPROGRAM = 2
+_ABBREV_SUBPROGRAM_EXTERNAL = 3
+_ABBREV_BASE_TYPE = 4
+_ABBREV_PARAMETER = 5
+_ABBREV_VARIABLE = 6
+_ABBREV_PARAMETER_LOCLIST = 7
+_ABBREV_VARIABLE_LOCLIST = 8
+
+_SUBPROGRAM_ATTRIBUTES = [(DW_AT_name, DW_FORM_strp), (DW_AT_low_pc, DW_FORM_addr), (DW_AT_high_pc, DW_FORM_data8),
+                          (DW_AT_frame_base, DW_FORM_exprloc)]
+_ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
+    (_ABBREV_COMPILE_UNIT, DW_TAG_compile_unit, DW_CHILDREN_yes,
+     [(DW_AT_producer, DW_FORM_strp), (DW_AT_language, DW_FORM_data2), (DW_AT_name, DW_FORM_strp),
+      (DW_AT_comp_dir, DW_FORM_strp), (DW_AT_low_pc, DW_FORM_addr), (DW_AT_high_pc, DW_FORM_data8),
+      (DW_AT_stmt_list, DW_FORM_sec_offset)]),
+    (_ABBREV_SUBPROGRAM, DW_TAG_subprogram, DW_CHILDREN_yes, _SUBPROGRAM_ATTRIBUTES),
+    (_ABBREV_SUBPROGRAM_EXTERNAL, DW_TAG_subprogram, DW_CHILDREN_yes,
+     _SUBPROGRAM_ATTRIBUTES + [(DW_AT_external, DW_FORM_flag_present)]),
+    (_ABBREV_BASE_TYPE, DW_TAG_base_type, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_encoding, DW_FORM_data1), (DW_AT_byte_size, DW_FORM_data1)]),
+    (_ABBREV_PARAMETER, DW_TAG_formal_parameter, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_exprloc)]),
+    (_ABBREV_VARIABLE, DW_TAG_variable, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_exprloc)]),
+    (_ABBREV_PARAMETER_LOCLIST, DW_TAG_formal_parameter, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_sec_offset)]),
+    (_ABBREV_VARIABLE_LOCLIST, DW_TAG_variable, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_sec_offset)]),
+]
+
+
+def build_debug_abbrev() -> ByteWriter:
+    out = ByteWriter()
+    for code, tag, children, attributes in _ABBREVIATIONS:
+        out.uleb(code)
+        out.uleb(tag)
+        out.u8(children)
+        for attribute, form in attributes:
+            out.uleb(attribute)
+            out.uleb(form)
+        out.uleb(0)
+        out.uleb(0)
+    out.uleb(0)
+    return out
+
+
+def register_operation(arch: Arch, register: str, *, base: bool, offset: int = 0) -> bytes:
+    """``DW_OP_reg<n>``/``DW_OP_regx n`` (the value is in the register), or with ``base``
+    ``DW_OP_breg<n> offset``/``DW_OP_bregx n offset`` (the value is at register + offset)."""
+    number = arch.dwarf_number(register)
+    out = ByteWriter()
+    if number < 32:
+        out.u8((DW_OP_breg0 if base else DW_OP_reg0) + number)
+    else:
+        out.u8(DW_OP_bregx if base else DW_OP_regx)
+        out.uleb(number)
+    if base:
+        out.sleb(offset)
+    return bytes(out.data)
+
+
+def frame_base_expression(function: CompiledFunction, arch: Arch) -> bytes:
+    """``DW_AT_frame_base``: the frame register, or the CFA when the function keeps none."""
+    if function.frame_base is None:
+        return bytes([DW_OP_call_frame_cfa])
+    return register_operation(arch, function.frame_base, base=True)
+
+
+def location_expression(location: Location, arch: Arch) -> bytes:
+    match location:
+        case FrameSlot(offset=offset):
+            out = ByteWriter()
+            out.u8(DW_OP_fbreg)
+            out.sleb(offset)
+            return bytes(out.data)
+        case InRegister(register=register):
+            return register_operation(arch, register, base=False)
+
+
+def _check_function(function: CompiledFunction, arch: Arch) -> None:
+    """Reject what cannot be described, naming the function and offset."""
+    size = len(function.code)
+    for variable in function.variables:
+        if variable.code_range is not None:
+            start, end = variable.code_range
+            if not 0 <= start < end <= size:
+                raise EmitError(f"variable {variable.name!r} has code range [{start:#x}, {end:#x}) outside the "
+                                f"function ({size:#x} bytes)", function=function.name, offset=start)
+        for register in ([variable.location.register] if isinstance(variable.location, InRegister) else []):
+            if register not in arch.dwarf_registers:
+                raise EmitError(f"variable {variable.name!r} lives in {register!r}, not a {arch.name} register",
+                                function=function.name)
+    if function.frame_base is not None and function.frame_base not in arch.dwarf_registers:
+        raise EmitError(f"frame base {function.frame_base!r} is not a {arch.name} register", function=function.name)
+
+
+def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter]:
+    """All DWARF debug sections for ``module`` whose functions sit at ``placed`` (in address order, all in one
+    section). Returns section name -> contents with relocations."""
+    if not placed:
+        raise EmitError(f"module {module.name!r} has no functions to describe")
+    text = placed[0].start.symbol
+    for item in placed:
+        if item.start.symbol != text:
+            raise EmitError(f"function placed in {item.start.symbol!r}, but the compile unit covers {text!r}",
+                            function=item.function.name)
+        _check_function(item.function, module.arch)
+    arch = module.arch
+    strings = StringSection(".debug_str")
+    line_strings = StringSection(".debug_line_str")
+    low = placed[0].start.addend
+    high = max(item.start.addend + len(item.function.code) for item in placed)
+
+    sequences = [LineSequence(item.start, len(item.function.code), item.function.lines)
+                 for item in placed if item.function.lines]
+    line = build_debug_line(
+        sequences,
+        source_file=module.source_file, source_dir=module.source_dir, line_strings=line_strings,
+        address_size=arch.pointer_size)
+
+    info = ByteWriter()
+    loclists = _LocationLists(arch.pointer_size)
+    info.u32(0)  # unit_length, patched at the end
+    info.u16(DWARF_VERSION)
+    info.u8(DW_UT_compile)
+    info.u8(arch.pointer_size)
+    info.section_offset(".debug_abbrev", 0)
+    info.uleb(_ABBREV_COMPILE_UNIT)
+    strings.reference(info, module.producer)
+    info.u16(DW_LANG_C99)
+    strings.reference(info, module.source_file)
+    strings.reference(info, module.source_dir)
+    info.address(SymbolAddress(text, low), arch.pointer_size)
+    info.u64(high - low)
+    info.section_offset(".debug_line", 0)
+
+    # Base types first so the variables can refer to them by CU-relative offset.
+    type_offsets: dict[ValueType, int] = {}
+    for value_type in ValueType:
+        type_offsets[value_type] = info.offset
+        info.uleb(_ABBREV_BASE_TYPE)
+        strings.reference(info, value_type.value)
+        info.u8(BASE_TYPE_ENCODINGS[value_type])
+        info.u8(value_type.size)
+
+    for item in placed:
+        function = item.function
+        info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
+        strings.reference(info, function.name)
+        info.address(item.start, arch.pointer_size)
+        info.u64(len(function.code))
+        expression = frame_base_expression(function, arch)
+        info.uleb(len(expression))
+        info.bytes(expression)
+        for variable in sorted(function.variables, key=lambda v: not v.is_parameter):
+            _write_variable(info, strings, loclists, variable, item.start, type_offsets[variable.type], arch)
+        info.u8(0)  # end of the subprogram's children
+    info.u8(0)  # end of the compile unit's children
+    info.patch(0, info.offset - 4, 4)
+
+    aranges = ByteWriter()
+    aranges.u32(0)
+    aranges.u16(ARANGES_VERSION)
+    aranges.section_offset(".debug_info", 0)
+    aranges.u8(arch.pointer_size)
+    aranges.u8(0)  # segment selector size
+    aranges.align(2 * arch.pointer_size)
+    for item in placed:
+        aranges.address(item.start, arch.pointer_size)
+        aranges.u(len(item.function.code), arch.pointer_size)
+    aranges.u(0, arch.pointer_size)
+    aranges.u(0, arch.pointer_size)
+    aranges.patch(0, aranges.offset - 4, 4)
+
+    sections = {
+        ".debug_abbrev": build_debug_abbrev(),
+        ".debug_info": info,
+        ".debug_str": strings.writer,
+        ".debug_line_str": line_strings.writer,
+        ".debug_line": line,
+        ".debug_aranges": aranges,
+    }
+    if loclists.used:
+        sections[".debug_loclists"] = loclists.finish()
+    return sections
+
+
+def _write_variable(info: ByteWriter, strings: StringSection, loclists: _LocationLists, variable: Variable,
+                    function_start: SymbolAddress, type_offset: int, arch: Arch) -> None:
+    expression = location_expression(variable.location, arch)
+    if variable.code_range is None:
+        info.uleb(_ABBREV_PARAMETER if variable.is_parameter else _ABBREV_VARIABLE)
+    else:
+        info.uleb(_ABBREV_PARAMETER_LOCLIST if variable.is_parameter else _ABBREV_VARIABLE_LOCLIST)
+    strings.reference(info, variable.name)
+    info.u32(type_offset)
+    if variable.code_range is None:
+        info.uleb(len(expression))
+        info.bytes(expression)
+    else:
+        start, end = variable.code_range
+        info.section_offset(".debug_loclists",
+                            loclists.add(SymbolAddress(function_start.symbol, function_start.addend + start),
+                                         end - start, expression))
+
+
+class _LocationLists:
+    """``.debug_loclists``: one list per variable whose location holds over part of its function only."""
+
+    def __init__(self, address_size: int) -> None:
+        self.address_size = address_size
+        self.writer = ByteWriter()
+        self.writer.u32(0)  # unit_length
+        self.writer.u16(DWARF_VERSION)
+        self.writer.u8(address_size)
+        self.writer.u8(0)  # segment selector size
+        self.writer.u32(0)  # offset_entry_count: lists are referenced by DW_FORM_sec_offset
+        self.used = False
+
+    def add(self, start: SymbolAddress, length: int, expression: bytes) -> int:
+        self.used = True
+        offset = self.writer.offset
+        self.writer.u8(DW_LLE_start_length)
+        self.writer.address(start, self.address_size)
+        self.writer.uleb(length)
+        self.writer.uleb(len(expression))
+        self.writer.bytes(expression)
+        self.writer.u8(DW_LLE_end_of_list)
+        return offset
+
+    def finish(self) -> ByteWriter:
+        self.writer.patch(0, self.writer.offset - 4, 4)
+        return self.writer

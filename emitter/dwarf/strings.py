@@ -1,0 +1,27 @@
+"""DWARF string sections (``.debug_str``, ``.debug_line_str``): NUL-terminated strings referenced by offset."""
+
+from __future__ import annotations
+
+from ..encoding import ByteWriter
+
+
+class StringSection:
+    """Strings of one string section; equal strings share one entry. References to it are SECTION_OFFSET
+    relocations against the section's name, so the linker can merge the sections of several objects."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.writer = ByteWriter()
+        self._offsets: dict[str, int] = {}
+
+    def offset(self, text: str) -> int:
+        offset = self._offsets.get(text)
+        if offset is None:
+            offset = self.writer.offset
+            self.writer.cstr(text)
+            self._offsets[text] = offset
+        return offset
+
+    def reference(self, out: ByteWriter, text: str) -> None:
+        """Write a 4-byte ``DW_FORM_strp``/``DW_FORM_line_strp`` reference to ``text`` into ``out``."""
+        out.section_offset(self.name, self.offset(text))

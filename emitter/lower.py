@@ -1,0 +1,140 @@
+"""Lower a ``CompiledModule`` to the neutral ``ObjectFile``: code and data sections with symbols and relocations,
+call-frame information (``.eh_frame``, ``.debug_frame``), DWARF debug information, ``.note.GNU-stack``.
+
+Everything is validated before anything is written: a bad module raises a typed error naming the function and
+the code offset, and ``write_object`` then leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .atomic import write_atomic
+from .compiled import CompiledFunction, CompiledModule, DataBlob
+from .debugmeta import SECTION_NAME as METADATA_SECTION
+from .debugmeta import encode_metadata
+from .dwarf.cfi import FrameDescription, build_debug_frame, build_eh_frame
+from .dwarf.info import PlacedFunction, build_debug_sections
+from .encoding import SymbolAddress
+from .errors import EmitError, SymbolError
+from .obj.elf import write_relocatable
+from .obj.model import Binding, ObjectFile, Relocation, SectionKind, Symbol, SymbolKind
+
+TEXT = ".text"
+
+
+def check_function(function: CompiledFunction) -> None:
+    """Reject a function whose parts disagree with its code, naming the function and offset."""
+    size = len(function.code)
+    if size == 0:
+        raise EmitError("function has no code", function=function.name, offset=0)
+    function.unwind.validate(size)
+    for reloc in function.relocations:
+        if not reloc.symbol:
+            raise EmitError("relocation without a symbol name", function=function.name, offset=reloc.offset)
+        if reloc.offset < 0 or reloc.offset + reloc.size > size:
+            raise EmitError(f"relocation against {reloc.symbol!r} lies outside the function ({size:#x} bytes)",
+                            function=function.name, offset=reloc.offset)
+    previous = 0
+    for entry in function.lines:
+        if not 0 <= entry.code_offset < size:
+            raise EmitError(f"line entry for line {entry.line} lies past the code ({size:#x} bytes)",
+                            function=function.name, offset=entry.code_offset)
+        if entry.code_offset < previous:
+            raise EmitError(f"line entries go backwards (previous entry at {previous:#x})",
+                            function=function.name, offset=entry.code_offset)
+        if entry.line < 0 or entry.column < 0:
+            raise EmitError(f"negative line {entry.line} or column {entry.column}", function=function.name,
+                            offset=entry.code_offset)
+        previous = entry.code_offset
+    if function.align <= 0 or function.align & (function.align - 1):
+        raise EmitError(f"alignment {function.align} is not a power of two", function=function.name)
+
+
+def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
+    check_function(function)
+    text = obj.sections[TEXT]
+    size = len(function.code)
+    # Reserve the symbols before the code goes in, so a duplicate leaves the section untouched.
+    offset = len(text.data) + (-len(text.data) % function.align)
+    names = dict.fromkeys((function.name, *function.exports))
+    for name in names:
+        if name in obj.symbols and obj.symbols[name].defined:
+            raise SymbolError(f"duplicate symbol {name!r}", function=function.name, offset=0)
+    text.append(function.code, function.align)
+    for name in names:
+        # An export that repeats the function's own name is that one symbol, made global.
+        binding = Binding.GLOBAL if name in function.exports else Binding.LOCAL
+        obj.add_symbol(Symbol(name, TEXT, offset, size, SymbolKind.FUNCTION, binding))
+    for reloc in function.relocations:
+        text.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+    return offset
+
+
+def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
+    if blob.data is not None and len(blob.data) != blob.size:
+        raise EmitError(f"data {blob.name!r} has {len(blob.data)} bytes but declares {blob.size}",
+                        function=blob.name, offset=0)
+    if blob.align <= 0 or blob.align & (blob.align - 1):
+        raise EmitError(f"alignment {blob.align} is not a power of two", function=blob.name)
+    for reloc in blob.relocations:
+        if blob.data is None or reloc.offset < 0 or reloc.offset + reloc.size > blob.size:
+            raise EmitError(f"relocation against {reloc.symbol!r} lies outside the data ({blob.size:#x} bytes)",
+                            function=blob.name, offset=reloc.offset)
+    if blob.name in obj.symbols and obj.symbols[blob.name].defined:
+        raise SymbolError(f"duplicate symbol {blob.name!r}", function=blob.name, offset=0)
+    if blob.data is None and blob.writable:
+        section = obj.section(".bss", SectionKind.BSS)
+        offset = section.bss_size + (-section.bss_size % blob.align)
+        section.bss_size = offset + blob.size
+        section.align = max(section.align, blob.align)
+    else:
+        section = obj.section(".data", SectionKind.DATA) if blob.writable else obj.section(".rodata",
+                                                                                           SectionKind.RODATA)
+        offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
+    obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
+                          Binding.GLOBAL if blob.exported else Binding.LOCAL))
+    for reloc in blob.relocations:
+        section.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+
+
+def lower_module(module: CompiledModule) -> ObjectFile:
+    """Build the object for ``module``. Raises ``EmitError`` (or a subclass) on inconsistent input."""
+    obj = ObjectFile(arch=module.arch.name)
+    obj.section(TEXT, SectionKind.TEXT)
+    placed: list[PlacedFunction] = []
+    for function in module.functions:
+        offset = _add_function(obj, function)
+        placed.append(PlacedFunction(function, SymbolAddress(TEXT, offset)))
+    for blob in module.data:
+        _add_data(obj, blob)
+    # References resolve only after every definition is in: a call to a later function is not undefined.
+    for section in obj.sections.values():
+        for reloc in section.relocations:
+            obj.reference(reloc.symbol)
+
+    fdes = [FrameDescription(item.start, len(item.function.code), item.function.unwind) for item in placed]
+    eh_frame = build_eh_frame(fdes, module.arch, terminate=False)
+    _add_encoded(obj, ".eh_frame", SectionKind.UNWIND, eh_frame.data, eh_frame.relocations, align=8)
+    for name, writer in build_debug_sections(module, placed).items():
+        _add_encoded(obj, name, SectionKind.DEBUG, writer.data, writer.relocations)
+    debug_frame = build_debug_frame(fdes, module.arch)
+    _add_encoded(obj, ".debug_frame", SectionKind.DEBUG, debug_frame.data, debug_frame.relocations, align=8)
+    # The debugger plugins' own description of the module (no DWARF parsing inside gdb/lldb).
+    obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module)
+    # An empty .note.GNU-stack asks the linker for a non-executable stack.
+    obj.section(".note.GNU-stack", SectionKind.NOTE)
+    return obj
+
+
+def _add_encoded(obj: ObjectFile, name: str, kind: SectionKind, data: bytearray, relocations: list[Relocation],
+                 align: int = 1) -> None:
+    section = obj.section(name, kind, align=align)
+    section.append(bytes(data))
+    for reloc in relocations:
+        section.relocate(reloc)
+
+
+def write_object(module: CompiledModule, path: str | os.PathLike[str]) -> None:
+    """Write ``module`` as an ELF relocatable object at ``path``; on any error nothing is written."""
+    write_atomic(path, write_relocatable(lower_module(module), source_name=module.source_file))

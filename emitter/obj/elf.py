@@ -1,0 +1,395 @@
+"""ELF64 little-endian writer for the neutral ``ObjectFile``.
+
+Two products from one layout pass:
+
+* ``write_relocatable``: an ``ET_REL`` object for linkers (relocations kept as ``.rela.<section>``).
+* ``write_image``: the in-memory image a JIT hands to GDB and LLDB through the GDB JIT interface. Every
+  relocation is applied, every ALLOC section's ``sh_addr`` is its real load address and no relocation section is
+  left. It is an ``ET_EXEC`` file with one ``PT_LOAD`` segment exactly covering each ALLOC section: LLDB ignores
+  ``sh_addr`` in an ``ET_REL`` file and lays the sections out from 0 itself, and GDB warns "Loadable section ...
+  outside of ELF segments" about any ALLOC section that no segment covers. Symbol values are absolute.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import FormatLimitError, SymbolError
+from .model import Binding, ObjectFile, Relocation, RelocKind, Section, SectionKind, Symbol, SymbolKind
+
+# -- ELF constants (System V gABI, x86-64 and AArch64 psABIs) -------------------------------------------------
+ET_REL = 1
+ET_EXEC = 2
+EM_X86_64 = 62
+EM_AARCH64 = 183
+EV_CURRENT = 1
+ELFCLASS64 = 2
+ELFDATA2LSB = 1
+ELFOSABI_NONE = 0
+
+SHT_NULL = 0
+SHT_PROGBITS = 1
+SHT_SYMTAB = 2
+SHT_STRTAB = 3
+SHT_RELA = 4
+SHT_NOBITS = 8
+SHT_X86_64_UNWIND = 0x70000001
+
+SHF_WRITE = 0x1
+SHF_ALLOC = 0x2
+SHF_EXECINSTR = 0x4
+SHF_INFO_LINK = 0x40
+
+PT_LOAD = 1
+PF_X = 0x1
+PF_W = 0x2
+PF_R = 0x4
+
+SHN_UNDEF = 0
+SHN_ABS = 0xFFF1
+
+STB_LOCAL = 0
+STB_GLOBAL = 1
+STB_WEAK = 2
+STT_NOTYPE = 0
+STT_OBJECT = 1
+STT_FUNC = 2
+STT_SECTION = 3
+STT_FILE = 4
+
+R_X86_64_64 = 1
+R_X86_64_PC32 = 2
+R_X86_64_PLT32 = 4
+R_X86_64_32 = 10
+R_X86_64_PC64 = 24
+R_AARCH64_ABS64 = 257
+R_AARCH64_ABS32 = 258
+R_AARCH64_PREL64 = 260
+R_AARCH64_PREL32 = 261
+R_AARCH64_CALL26 = 283
+
+_MACHINES = {"x86_64": EM_X86_64, "aarch64": EM_AARCH64}
+
+#: Neutral relocation (kind, size) -> ELF relocation type, per architecture. SECTION_OFFSET relocations are
+#: emitted against the target's section symbol, so the absolute type computes the offset within the section
+#: (debug sections are not loaded: their address is 0 in every linked file).
+RELOCATION_TYPES: dict[str, dict[tuple[RelocKind, int], int]] = {
+    "x86_64": {
+        (RelocKind.ABSOLUTE, 8): R_X86_64_64,
+        (RelocKind.ABSOLUTE, 4): R_X86_64_32,
+        (RelocKind.PC_RELATIVE, 4): R_X86_64_PC32,
+        (RelocKind.PC_RELATIVE, 8): R_X86_64_PC64,
+        (RelocKind.CALL, 4): R_X86_64_PLT32,
+        (RelocKind.SECTION_OFFSET, 4): R_X86_64_32,
+        (RelocKind.SECTION_OFFSET, 8): R_X86_64_64,
+    },
+    "aarch64": {
+        (RelocKind.ABSOLUTE, 8): R_AARCH64_ABS64,
+        (RelocKind.ABSOLUTE, 4): R_AARCH64_ABS32,
+        (RelocKind.PC_RELATIVE, 4): R_AARCH64_PREL32,
+        (RelocKind.PC_RELATIVE, 8): R_AARCH64_PREL64,
+        (RelocKind.CALL, 4): R_AARCH64_CALL26,
+        (RelocKind.SECTION_OFFSET, 4): R_AARCH64_ABS32,
+        (RelocKind.SECTION_OFFSET, 8): R_AARCH64_ABS64,
+    },
+}
+
+_EHDR_SIZE = 64
+_SHDR_SIZE = 64
+_SYM_SIZE = 24
+_RELA_SIZE = 24
+_PHDR_SIZE = 56
+
+_SYMBOL_TYPES = {
+    SymbolKind.FUNCTION: STT_FUNC,
+    SymbolKind.OBJECT: STT_OBJECT,
+    SymbolKind.SECTION: STT_SECTION,
+    SymbolKind.NONE: STT_NOTYPE,
+}
+_BINDINGS = {Binding.LOCAL: STB_LOCAL, Binding.GLOBAL: STB_GLOBAL, Binding.WEAK: STB_WEAK}
+
+
+@dataclass(slots=True)
+class _OutSection:
+    """One section header and its contents, as written."""
+
+    name: str
+    sh_type: int
+    flags: int
+    data: bytes
+    align: int
+    addr: int = 0
+    link: int = 0
+    info: int = 0
+    entsize: int = 0
+    #: NOBITS sections occupy no file bytes but have this size.
+    nobits_size: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.nobits_size if self.sh_type == SHT_NOBITS else len(self.data)
+
+
+class _StringTable:
+    """An ELF string table: offset 0 is the empty string; equal strings share one entry."""
+
+    def __init__(self) -> None:
+        self.data = bytearray(b"\0")
+        self._offsets: dict[str, int] = {"": 0}
+
+    def add(self, text: str) -> int:
+        offset = self._offsets.get(text)
+        if offset is None:
+            offset = len(self.data)
+            self.data += text.encode() + b"\0"
+            self._offsets[text] = offset
+        return offset
+
+
+def _section_type_and_flags(section: Section, machine: int) -> tuple[int, int]:
+    match section.kind:
+        case SectionKind.TEXT:
+            sh_type, flags = SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR
+        case SectionKind.DATA:
+            sh_type, flags = SHT_PROGBITS, SHF_ALLOC | SHF_WRITE
+        case SectionKind.BSS:
+            sh_type, flags = SHT_NOBITS, SHF_ALLOC | SHF_WRITE
+        case SectionKind.RODATA | SectionKind.EXCEPT_TABLE:
+            sh_type, flags = SHT_PROGBITS, SHF_ALLOC
+        case SectionKind.UNWIND:
+            # The x86-64 psABI gives .eh_frame its own type; GNU as still writes PROGBITS, LLVM the psABI type.
+            sh_type = SHT_X86_64_UNWIND if machine == EM_X86_64 and section.name == ".eh_frame" else SHT_PROGBITS
+            flags = SHF_ALLOC
+        case SectionKind.DEBUG | SectionKind.NOTE:
+            sh_type, flags = SHT_PROGBITS, 0
+        case SectionKind.LINKER_DIRECTIVE:
+            raise SymbolError(f"section {section.name!r} is a COFF linker directive; ELF has no such section")
+    if section.writable:
+        flags |= SHF_WRITE
+    if section.executable:
+        flags |= SHF_EXECINSTR
+    return sh_type, flags
+
+
+def _symbol_order(obj: ObjectFile) -> list[Symbol]:
+    """Locals first, then globals and weaks (ELF requires it: ``sh_info`` of ``.symtab`` is the first non-local)."""
+    symbols = [s for s in obj.symbols.values() if s.kind is not SymbolKind.SECTION]
+    return ([s for s in symbols if s.binding is Binding.LOCAL]
+            + [s for s in symbols if s.binding is not Binding.LOCAL])
+
+
+class _Layout:
+    """The common part of both products: section headers for the neutral sections, the symbol table."""
+
+    def __init__(self, obj: ObjectFile, source_name: str | None) -> None:
+        machine = _MACHINES.get(obj.arch)
+        if machine is None:
+            raise SymbolError(f"no ELF machine for architecture {obj.arch!r}")
+        self.obj = obj
+        self.machine = machine
+        self.shstrtab = _StringTable()
+        self.strtab = _StringTable()
+        # Header 0 is the null section; the neutral sections follow in the object's order.
+        self.sections: list[_OutSection] = [_OutSection("", SHT_NULL, 0, b"", 0)]
+        self.index: dict[str, int] = {}
+        for section in obj.sections.values():
+            sh_type, flags = _section_type_and_flags(section, machine)
+            self.index[section.name] = len(self.sections)
+            self.sections.append(_OutSection(section.name, sh_type, flags, bytes(section.data), max(section.align, 1),
+                                             nobits_size=section.bss_size))
+        self.symtab = bytearray(_SYM_SIZE)  # the null symbol
+        self.symbol_index: dict[str, int] = {}
+        if source_name is not None:
+            self._symbol(self.strtab.add(source_name), STB_LOCAL, STT_FILE, SHN_ABS, 0, 0)
+        # A section symbol per section, so relocations against a section name have something to point at.
+        for name, shndx in self.index.items():
+            self.symbol_index[name] = self._symbol(0, STB_LOCAL, STT_SECTION, shndx, 0, 0)
+        self.symbols = _symbol_order(obj)
+        self.first_global = 0
+
+    def _symbol(self, name: int, bind: int, sym_type: int, shndx: int, value: int, size: int) -> int:
+        index = len(self.symtab) // _SYM_SIZE
+        self.symtab += struct.pack("<IBBHQQ", name, (bind << 4) | sym_type, 0, shndx, value, size)
+        return index
+
+    def write_symbols(self, value_of: Callable[[Symbol], int]) -> None:
+        for symbol in self.symbols:
+            if symbol.binding is not Binding.LOCAL and not self.first_global:
+                self.first_global = len(self.symtab) // _SYM_SIZE
+            shndx = self.index[symbol.section] if symbol.section is not None else SHN_UNDEF
+            self.symbol_index[symbol.name] = self._symbol(
+                self.strtab.add(symbol.name), _BINDINGS[symbol.binding], _SYMBOL_TYPES[symbol.kind], shndx,
+                value_of(symbol), symbol.size)
+        if not self.first_global:
+            self.first_global = len(self.symtab) // _SYM_SIZE
+
+    def add_symbol_tables(self) -> None:
+        strtab_index = len(self.sections) + 1
+        self.sections.append(_OutSection(".symtab", SHT_SYMTAB, 0, bytes(self.symtab), 8, link=strtab_index,
+                                         info=self.first_global, entsize=_SYM_SIZE))
+        self.sections.append(_OutSection(".strtab", SHT_STRTAB, 0, bytes(self.strtab.data), 1))
+
+    def encode(self, e_type: int = ET_REL) -> bytes:
+        """Lay the sections out after the header, then the section header table; return the file. An ``ET_EXEC``
+        image also gets a ``PT_LOAD`` segment per ALLOC section, whose file offset is congruent to its address."""
+        shstrndx = len(self.sections)
+        self.sections.append(_OutSection(".shstrtab", SHT_STRTAB, 0, b"", 1))
+        names = [self.shstrtab.add(s.name) for s in self.sections]
+        self.sections[-1].data = bytes(self.shstrtab.data)
+        loaded = [i for i, s in enumerate(self.sections) if s.flags & SHF_ALLOC] if e_type == ET_EXEC else []
+        out = bytearray(_EHDR_SIZE + _PHDR_SIZE * len(loaded))
+        offsets = [0]
+        for index, section in enumerate(self.sections[1:], 1):
+            if index in loaded:
+                out += bytes((section.addr - len(out)) % section.align)
+            else:
+                out += bytes(-len(out) % section.align)
+            offsets.append(len(out))
+            if section.sh_type != SHT_NOBITS:
+                out += section.data
+        out += bytes(-len(out) % 8)
+        shoff = len(out)
+        for name, offset, section in zip(names, offsets, self.sections, strict=True):
+            out += struct.pack("<IIQQQQIIQQ", name, section.sh_type, section.flags, section.addr, offset,
+                               section.size, section.link, section.info, section.align, section.entsize)
+        phdrs = bytearray()
+        for index in loaded:
+            section = self.sections[index]
+            flags = PF_R | (PF_W if section.flags & SHF_WRITE else 0) | (PF_X if section.flags & SHF_EXECINSTR else 0)
+            filesz = 0 if section.sh_type == SHT_NOBITS else section.size
+            phdrs += struct.pack("<IIQQQQQQ", PT_LOAD, flags, offsets[index], section.addr,
+                                 section.addr, filesz, section.size, section.align)
+        out[_EHDR_SIZE : _EHDR_SIZE + len(phdrs)] = phdrs
+        ident = b"\x7fELF" + bytes([ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE]) + bytes(8)
+        out[:_EHDR_SIZE] = ident + struct.pack("<HHIQQQIHHHHHH", e_type, self.machine, EV_CURRENT, 0,
+                                               _EHDR_SIZE if loaded else 0, shoff, 0, _EHDR_SIZE,
+                                               _PHDR_SIZE if loaded else 0, len(loaded), _SHDR_SIZE,
+                                               len(self.sections), shstrndx)
+        return bytes(out)
+
+
+def _target(obj: ObjectFile, section: Section, reloc: Relocation) -> None:
+    """Check that a relocation fits its section and names something that exists."""
+    if reloc.offset < 0 or reloc.offset + reloc.size > len(section.data):
+        raise SymbolError(f"relocation against {reloc.symbol!r} lies outside section {section.name!r}",
+                          function=section.name, offset=reloc.offset)
+    if reloc.symbol not in obj.symbols and reloc.symbol not in obj.sections:
+        raise SymbolError(f"relocation against unknown symbol {reloc.symbol!r}", function=section.name,
+                          offset=reloc.offset)
+
+
+def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> bytes:
+    """Encode ``obj`` as an ``ET_REL`` object. ``source_name`` becomes the ``STT_FILE`` symbol."""
+    layout = _Layout(obj, source_name)
+    types = RELOCATION_TYPES[obj.arch]
+    layout.write_symbols(lambda symbol: symbol.value)
+    symtab_index = len(layout.sections) + len([s for s in obj.sections.values() if s.relocations])
+    relas: list[_OutSection] = []
+    for section in obj.sections.values():
+        if not section.relocations:
+            continue
+        data = bytearray()
+        for reloc in section.relocations:
+            _target(obj, section, reloc)
+            r_type = types.get((reloc.kind, reloc.size))
+            if r_type is None:
+                raise FormatLimitError(f"no ELF {obj.arch} relocation for a {reloc.size}-byte {reloc.kind.value} "
+                                       f"reference to {reloc.symbol!r}", function=section.name, offset=reloc.offset)
+            symbol, addend = _relocation_symbol(obj, reloc)
+            data += struct.pack("<QQq", reloc.offset, (layout.symbol_index[symbol] << 32) | r_type, addend)
+        relas.append(_OutSection(".rela" + section.name, SHT_RELA, SHF_INFO_LINK, bytes(data), 8,
+                                 link=symtab_index, info=layout.index[section.name], entsize=_RELA_SIZE))
+    layout.sections += relas
+    layout.add_symbol_tables()
+    return layout.encode()
+
+
+def _relocation_symbol(obj: ObjectFile, reloc: Relocation) -> tuple[str, int]:
+    """The symbol an ELF relocation names, and its addend. A section offset must go through the section symbol:
+    the linker then computes the offset within the output section."""
+    if reloc.kind is RelocKind.SECTION_OFFSET and reloc.symbol not in obj.sections:
+        symbol = obj.symbols[reloc.symbol]
+        if symbol.section is None:
+            raise SymbolError(f"section offset of undefined symbol {reloc.symbol!r}", function=reloc.symbol,
+                              offset=reloc.offset)
+        return symbol.section, symbol.value + reloc.addend
+    return reloc.symbol, reloc.addend
+
+
+def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int]) -> bytes:
+    """Encode ``obj`` as the in-memory image for the GDB JIT interface.
+
+    ``section_addresses`` gives the load address of every ALLOC section (sections that are not loaded, such as
+    ``.debug_*``, may be omitted: their address is 0); ``resolve`` gives the address of each undefined symbol.
+    All relocations are applied with these addresses.
+    """
+    layout = _Layout(obj, None)
+    addresses: dict[str, int] = {}
+    for name, index in layout.index.items():
+        out = layout.sections[index]
+        if out.flags & SHF_ALLOC:
+            if name not in section_addresses:
+                raise SymbolError(f"no load address given for section {name!r}", function=name)
+            out.addr = section_addresses[name]
+        addresses[name] = out.addr
+
+    def symbol_address(name: str) -> int:
+        if name in obj.sections:
+            return addresses[name]
+        symbol = obj.symbols[name]
+        if symbol.section is None:
+            return resolve(name)
+        return addresses[symbol.section] + symbol.value
+
+    for name, section in obj.sections.items():
+        out = layout.sections[layout.index[name]]
+        data = bytearray(out.data)
+        for reloc in section.relocations:
+            _target(obj, section, reloc)
+            place = addresses[name] + reloc.offset
+            _apply(data, reloc, symbol_address(reloc.symbol), place, _section_offset(obj, reloc), obj.arch, name)
+        out.data = bytes(data)
+    # Undefined symbols are resolved and mean nothing to a debugger; defined ones get their absolute address.
+    layout.symbols = [s for s in layout.symbols if s.defined]
+    layout.write_symbols(lambda symbol: symbol_address(symbol.name))
+    layout.add_symbol_tables()
+    return layout.encode(ET_EXEC)
+
+
+def _section_offset(obj: ObjectFile, reloc: Relocation) -> int:
+    symbol, addend = _relocation_symbol(obj, reloc) if reloc.kind is RelocKind.SECTION_OFFSET else (reloc.symbol, 0)
+    return addend if symbol in obj.sections else 0
+
+
+def _apply(data: bytearray, reloc: Relocation, target: int, place: int, section_offset: int, arch: str,
+           section: str) -> None:
+    """Compute one relocation the way the linker would and store it, checking that the value fits."""
+    value = target + reloc.addend
+    signed = False
+    match reloc.kind:
+        case RelocKind.ABSOLUTE:
+            pass
+        case RelocKind.PC_RELATIVE | RelocKind.CALL:
+            value -= place
+            signed = True
+        case RelocKind.SECTION_OFFSET:
+            value = section_offset
+        case RelocKind.IMAGE_RELATIVE:
+            raise FormatLimitError(f"image-relative reference to {reloc.symbol!r} in an ELF image",
+                                   function=section, offset=reloc.offset)
+    if reloc.kind is RelocKind.CALL and arch == "aarch64":
+        if value % 4 or not -(1 << 27) <= value < (1 << 27):
+            raise FormatLimitError(f"call to {reloc.symbol!r} is out of branch range", function=section,
+                                   offset=reloc.offset)
+        word = struct.unpack_from("<I", data, reloc.offset)[0]
+        struct.pack_into("<I", data, reloc.offset, (word & ~0x03FFFFFF) | ((value >> 2) & 0x03FFFFFF))
+        return
+    bits = reloc.size * 8
+    low = -(1 << (bits - 1)) if signed else 0
+    high = (1 << (bits - 1)) if signed else (1 << bits)
+    if reloc.size < 8 and not low <= value < high:
+        raise FormatLimitError(f"{reloc.kind.value} reference to {reloc.symbol!r} does not fit in {bits} bits",
+                               function=section, offset=reloc.offset)
+    struct.pack_into({1: "<B", 2: "<H", 4: "<I", 8: "<Q"}[reloc.size], data, reloc.offset, value & ((1 << bits) - 1))
