@@ -29,7 +29,7 @@ of the prologue for encodings that need its size (Windows).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
 
 from .arch import X86_64, Arch
 from .errors import UnwindError
@@ -322,7 +322,10 @@ class UnwindProgram:
         return state
 
     def _check_register(self, reg: str, offset: int) -> None:
-        if reg not in self.arch.dwarf_registers or reg in (self.arch.stack_pointer, self.arch.return_address):
+        # The return address may be saved only where it starts in a register (AArch64 lr); on x86-64 the call
+        # already put it in a slot.
+        in_slot_at_entry = reg == self.arch.return_address and self.arch.entry_return_address_slot is not None
+        if reg not in self.arch.dwarf_registers or reg == self.arch.stack_pointer or in_slot_at_entry:
             raise self._error(f"{reg!r} is not a register that can be saved on {self.arch.name}", offset)
 
     def validate(self, code_size: int) -> None:

@@ -1,0 +1,215 @@
+"""DWARF call-frame information sections: ``.eh_frame`` and ``.debug_frame``, CIEs and FDEs around the
+instructions that ``cfi_instructions.py`` lowers from each function's ``UnwindProgram``.
+
+Both builders return a ``ByteWriter`` whose relocations name symbols (``.text`` + offset, the LSDA, the
+personality pointer), so any container writer can place them. Layout matches GNU ``as`` byte for byte: each CIE
+right before the first FDE that uses it, entries padded with ``DW_CFA_nop`` to 4 bytes in ``.eh_frame`` (the
+last one to the address size) and to the address size in ``.debug_frame``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..arch import Arch
+from ..encoding import Address, ByteWriter, SymbolAddress
+from ..errors import EmitError, FormatLimitError
+from ..obj.model import Binding, ObjectFile, RelocKind, SectionKind, Symbol, SymbolKind
+from ..unwind import UnwindProgram
+from .cfi_instructions import DW_CFA, cie_initial_instructions, encode_instructions, lower_program
+
+# Pointer encodings of .eh_frame (LSB "DWARF Extensions", DW_EH_PE_*).
+DW_EH_PE_sdata4 = 0x0B
+DW_EH_PE_pcrel = 0x10
+DW_EH_PE_indirect = 0x80
+
+#: FDE addresses and the LSDA pointer: 4-byte signed, relative to the field (R_X86_64_PC32, R_AARCH64_PREL32).
+FDE_POINTER_ENCODING = DW_EH_PE_pcrel | DW_EH_PE_sdata4
+#: The personality routine, read through a pointer-sized data word (``DW.ref.<personality>``) so that the
+#: routine may live in a shared library without a text relocation in ``.eh_frame``.
+PERSONALITY_ENCODING = DW_EH_PE_indirect | DW_EH_PE_pcrel | DW_EH_PE_sdata4
+
+EH_FRAME_CIE_VERSION = 1
+DEBUG_FRAME_CIE_VERSION = 4
+DEBUG_FRAME_CIE_ID = 0xFFFF_FFFF
+
+#: Where the personality pointer word goes in an object (the name GCC uses for local relocated data).
+PERSONALITY_POINTER_SECTION = ".data.rel.local"
+
+
+@dataclass(frozen=True, slots=True)
+class FrameDescription:
+    """One function's frame: code at ``start`` (typically ``SymbolAddress(".text", function_offset)``) of
+    ``size`` bytes, described by ``program``; ``lsda`` points at its language-specific data area, if any."""
+
+    start: Address
+    size: int
+    program: UnwindProgram
+    lsda: Address | None = None
+
+
+def personality_pointer_symbol(personality: str) -> str:
+    """The data word a ``zPLR`` CIE points at: ``DW.ref.<personality>`` (as GCC names it)."""
+    return f"DW.ref.{personality}"
+
+
+def add_personality_pointer(obj: ObjectFile, personality: str, arch: Arch) -> Symbol:
+    """Define the ``DW.ref.<personality>`` word that ``build_eh_frame(..., personality=...)`` refers to: a local
+    pointer-sized object in ``.data.rel.local`` holding the personality's address (an absolute relocation against
+    the undefined global ``personality``). Idempotent: returns the existing word when there is one."""
+    name = personality_pointer_symbol(personality)
+    existing = obj.symbols.get(name)
+    if existing is not None and existing.defined:
+        return existing
+    section = obj.section(PERSONALITY_POINTER_SECTION, SectionKind.DATA, writable=True)
+    word = ByteWriter()
+    word.address(SymbolAddress(personality), arch.pointer_size, RelocKind.ABSOLUTE)
+    offset = section.append(bytes(word.data), align=arch.pointer_size)
+    for reloc in word.relocations:
+        section.relocate(type(reloc)(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+    obj.reference(personality)
+    return obj.add_symbol(Symbol(name, PERSONALITY_POINTER_SECTION, offset, arch.pointer_size, SymbolKind.OBJECT,
+                                 Binding.LOCAL))
+
+
+def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality: str | None = None,
+                   terminate: bool) -> ByteWriter:
+    """Encode ``.eh_frame``: version-1 CIEs with augmentation ``zR`` (FDE pointers pc-relative sdata4).
+
+    With ``personality``, FDEs that have an ``lsda`` share a ``zPLR`` CIE whose personality is read indirectly
+    through ``DW.ref.<personality>`` (define it with ``add_personality_pointer``); FDEs without an LSDA stay under
+    the ``zR`` CIE, so the personality is never called for frames it has nothing to do in. Every FDE under a
+    ``z`` CIE carries its augmentation length.
+
+    ``terminate``: append a 4-byte zero entry. An in-memory section handed to libgcc's ``__register_frame`` must
+    end with one; a relocatable object must not have it (the linker and crtend.o end the output section, and a
+    zero in the middle would hide every FDE linked after it).
+
+    Every ``start`` and ``lsda`` must be a ``SymbolAddress``: pc-relative fields become ``PC_RELATIVE`` size-4
+    relocations, so the writer (or an in-memory image's relocator) resolves them where the section lands.
+    """
+    w = ByteWriter()
+    cie_offsets: dict[bool, int] = {}
+    for index, fde in enumerate(fdes):
+        instructions = _fde_instructions(fde, arch)
+        with_lsda = fde.lsda is not None
+        if with_lsda and personality is None:
+            raise EmitError("an LSDA needs a personality routine", function=fde.program.function, offset=0)
+        if with_lsda not in cie_offsets:
+            cie_offsets[with_lsda] = w.offset
+            _eh_frame_cie(w, arch, personality if with_lsda else None)
+        _eh_frame_fde(w, arch, fde, cie_offsets[with_lsda], instructions, last=index == len(fdes) - 1)
+    if terminate:
+        w.u32(0)
+    return w
+
+
+def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch) -> ByteWriter:
+    """Encode ``.debug_frame``: one version-4 CIE (no augmentation), FDEs with absolute pointer-sized
+    ``initial_location`` and ``address_range``. The CIE pointer is a ``SECTION_OFFSET`` relocation against
+    ``.debug_frame`` itself, so the section survives being concatenated by a linker. LSDAs are not described
+    here (``.debug_frame`` is for debuggers, not for the exception runtime)."""
+    w = ByteWriter()
+    cie_offset: int | None = None
+    for fde in fdes:
+        instructions = _fde_instructions(fde, arch)
+        if cie_offset is None:
+            cie_offset = w.offset
+            _debug_frame_cie(w, arch)
+        length_at = _begin_entry(w)
+        w.section_offset(".debug_frame", cie_offset, 4)
+        w.address(fde.start, arch.pointer_size, RelocKind.ABSOLUTE)
+        w.u(fde.size, arch.pointer_size)
+        w.bytes(instructions)
+        _end_entry(w, length_at, arch.pointer_size)
+    return w
+
+
+# -- entries --------------------------------------------------------------------------------------------------
+def _fde_instructions(fde: FrameDescription, arch: Arch) -> bytes:
+    function = fde.program.function
+    if fde.program.arch != arch:
+        raise EmitError(f"unwind program is for {fde.program.arch.name}, the section for {arch.name}",
+                        function=function, offset=0)
+    if fde.size < 0:
+        raise EmitError(f"negative function size {fde.size}", function=function, offset=0)
+    return encode_instructions(lower_program(fde.program, fde.size), arch, function=function)
+
+
+def _begin_entry(w: ByteWriter) -> int:
+    """Write the 32-bit length placeholder; return where it is."""
+    at = w.offset
+    w.u32(0)
+    return at
+
+
+def _end_entry(w: ByteWriter, length_at: int, alignment: int) -> None:
+    """Pad with DW_CFA_nop (a no-op inside the entry, so readers need no special case) and patch the length."""
+    w.align(alignment, DW_CFA.nop)
+    w.patch(length_at, w.offset - length_at - 4, 4)
+
+
+def _cie_factors(w: ByteWriter, arch: Arch) -> None:
+    w.uleb(arch.code_alignment_factor)
+    w.sleb(arch.data_alignment_factor)
+
+
+def _eh_frame_cie(w: ByteWriter, arch: Arch, personality: str | None) -> None:
+    length_at = _begin_entry(w)
+    w.u32(0)  # CIE id of .eh_frame
+    w.u8(EH_FRAME_CIE_VERSION)
+    w.cstr("zR" if personality is None else "zPLR")
+    _cie_factors(w, arch)
+    if arch.return_address_column > 0xFF:
+        raise FormatLimitError(f"return-address column {arch.return_address_column} does not fit a version-1 CIE")
+    w.u8(arch.return_address_column)
+    if personality is None:
+        w.uleb(1)
+    else:
+        w.uleb(1 + 4 + 1 + 1)
+        w.u8(PERSONALITY_ENCODING)
+        w.address(SymbolAddress(personality_pointer_symbol(personality)), 4, RelocKind.PC_RELATIVE)
+        w.u8(FDE_POINTER_ENCODING)  # L: the LSDA pointer in each FDE
+    w.u8(FDE_POINTER_ENCODING)  # R: the FDE's pc_begin
+    w.bytes(encode_instructions(cie_initial_instructions(arch), arch))
+    _end_entry(w, length_at, 4)
+
+
+def _eh_frame_fde(w: ByteWriter, arch: Arch, fde: FrameDescription, cie_offset: int, instructions: bytes, *,
+                  last: bool) -> None:
+    function = fde.program.function
+    length_at = _begin_entry(w)
+    w.u32(w.offset - cie_offset)  # distance from this field back to the CIE
+    if not isinstance(fde.start, SymbolAddress):
+        raise EmitError("an .eh_frame FDE needs a symbolic start address (it is pc-relative)", function=function,
+                        offset=0)
+    w.address(fde.start, 4, RelocKind.PC_RELATIVE)
+    if fde.size > 0xFFFF_FFFF:
+        raise FormatLimitError(f"function of {fde.size} bytes does not fit a 4-byte pc_range", function=function,
+                               offset=0)
+    w.u32(fde.size)  # pc_range: the format part of the encoding only, never pc-relative
+    if fde.lsda is None:
+        w.uleb(0)
+    else:
+        if not isinstance(fde.lsda, SymbolAddress):
+            raise EmitError("the LSDA pointer needs a symbolic address (it is pc-relative)", function=function,
+                            offset=0)
+        w.uleb(4)
+        w.address(fde.lsda, 4, RelocKind.PC_RELATIVE)
+    w.bytes(instructions)
+    # The last entry ends on an address-size boundary, as GNU as and LLVM leave it.
+    _end_entry(w, length_at, arch.pointer_size if last else 4)
+
+
+def _debug_frame_cie(w: ByteWriter, arch: Arch) -> None:
+    length_at = _begin_entry(w)
+    w.u32(DEBUG_FRAME_CIE_ID)
+    w.u8(DEBUG_FRAME_CIE_VERSION)
+    w.cstr("")  # no augmentation
+    w.u8(arch.pointer_size)  # address_size
+    w.u8(0)  # segment_selector_size
+    _cie_factors(w, arch)
+    w.uleb(arch.return_address_column)
+    w.bytes(encode_instructions(cie_initial_instructions(arch), arch))
+    _end_entry(w, length_at, arch.pointer_size)
