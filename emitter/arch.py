@@ -6,9 +6,9 @@ numbers (DWARF here, Windows ``UWOP_*`` register numbers in ``seh/``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from collections.abc import Mapping
 
 
 @dataclass(frozen=True, slots=True)

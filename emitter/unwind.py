@@ -28,8 +28,8 @@ of the prologue for encodings that need its size (Windows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from .arch import X86_64, Arch
 from .errors import UnwindError
