@@ -80,6 +80,10 @@ class CallSite:
     landing_pad: int | None
     #: Action/type information for the LSDA (filled in by the exceptions work).
     action: int = 0
+    #: The handlers searched for an exception escaping this call, innermost first, as type filters: 1-based
+    #: indices into the function's ``catch_types`` (the LSDA's action chain). The landing pad receives the
+    #: matching filter as its selector.
+    filters: tuple[int, ...] = ()
 
 
 @dataclass
@@ -101,6 +105,15 @@ class CompiledFunction:
     wasm_body_offset: int | None = None
     #: Alignment of the function's start in the text section.
     align: int = 16
+    #: Emit ``exports`` as weak definitions: a default that another object may override (the trap hook).
+    weak: bool = False
+    #: Exception handling: the type table of the call sites' filters, each entry the symbol of a tag descriptor
+    #: or None (a catch-all, which also catches foreign exceptions); and the personality routine that reads it.
+    catch_types: list[str | None] = field(default_factory=list)
+    personality: str | None = None
+    #: Frame slot of Wasm operand-stack value 0 (value ``j`` lives ``8*j`` bytes below), for producer DWARF that
+    #: names operand-stack values; None when not compiled from Wasm.
+    operand_stack: FrameSlot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,30 @@ class DataBlob:
     relocations: tuple[Relocation, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class WasmFunctionExtent:
+    """Where a Wasm function's body sits in the module, and the byte size of each local's value (params first)."""
+
+    #: Module offsets: the local declarations (the producer's ``DW_AT_low_pc``) and just past the body.
+    start: int
+    end: int
+    local_sizes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WasmDwarf:
+    """The producer's DWARF of a Wasm module (``.debug_*`` custom sections), with what translating it needs:
+    addresses in it are offsets from the code section's payload, locals are Wasm locals."""
+
+    sections: dict[str, bytes]
+    code_section_offset: int
+    #: By Wasm function index (defined functions only).
+    functions: dict[int, WasmFunctionExtent]
+    #: The module state symbols: the vmctx blob (word 0 = linear-memory base) and the defined globals' blob.
+    vmctx_symbol: str
+    globals_symbol: str
+
+
 @dataclass
 class CompiledModule:
     name: str
@@ -126,3 +163,5 @@ class CompiledModule:
     source_file: str = "module.wat"
     source_dir: str = "."
     producer: str = "jitdebug"
+    #: The producer's DWARF, when the Wasm module carried it: translated instead of describing the listing.
+    wasm_dwarf: WasmDwarf | None = None

@@ -19,7 +19,14 @@ class SymbolAddress:
 Address = int | SymbolAddress
 
 
+#: Single-byte LEB128 encodings, shared: most values written are small.
+_ULEB_BYTE = [bytes((value,)) for value in range(0x80)]
+_SLEB_BYTE = {value: bytes((value & 0x7F,)) for value in range(-0x40, 0x40)}
+
+
 def uleb128(value: int) -> bytes:
+    if 0 <= value < 0x80:
+        return _ULEB_BYTE[value]
     if value < 0:
         raise ValueError(f"uleb128 of negative value {value}")
     out = bytearray()
@@ -34,6 +41,8 @@ def uleb128(value: int) -> bytes:
 
 
 def sleb128(value: int) -> bytes:
+    if -0x40 <= value < 0x40:
+        return _SLEB_BYTE[value]
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -44,8 +53,10 @@ def sleb128(value: int) -> bytes:
             return bytes(out)
 
 
-_FIXED = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
-_FIXED_SIGNED = {1: "<b", 2: "<h", 4: "<i", 8: "<q"}
+_FIXED = {size: struct.Struct(form).pack for size, form in ((1, "<B"), (2, "<H"), (4, "<I"), (8, "<Q"))}
+_FIXED_SIGNED = {size: struct.Struct(form).pack for size, form in ((1, "<b"), (2, "<h"), (4, "<i"), (8, "<q"))}
+_FIXED_INTO = {size: struct.Struct(form).pack_into for size, form in ((1, "<B"), (2, "<H"), (4, "<I"), (8, "<Q"))}
+_ZEROS = {size: bytes(size) for size in _FIXED}
 
 
 @dataclass
@@ -67,10 +78,10 @@ class ByteWriter:
         self.data.append(value)
 
     def u(self, value: int, size: int) -> None:
-        self.data += struct.pack(_FIXED[size], value)
+        self.data += _FIXED[size](value)
 
     def s(self, value: int, size: int) -> None:
-        self.data += struct.pack(_FIXED_SIGNED[size], value)
+        self.data += _FIXED_SIGNED[size](value)
 
     def u16(self, value: int) -> None:
         self.u(value, 2)
@@ -92,7 +103,7 @@ class ByteWriter:
 
     def patch(self, at: int, value: int, size: int) -> None:
         """Overwrite a placeholder (lengths written first and patched once known)."""
-        self.data[at : at + size] = struct.pack(_FIXED[size], value)
+        _FIXED_INTO[size](self.data, at, value)
 
     def align(self, alignment: int, fill: int = 0) -> None:
         self.data += bytes([fill]) * (-len(self.data) % alignment)
@@ -101,7 +112,7 @@ class ByteWriter:
         """Write an address: a constant as is, a symbol as a zero field plus a relocation (RELA addend)."""
         if isinstance(address, SymbolAddress):
             self.relocations.append(Relocation(len(self.data), kind, size, address.symbol, address.addend))
-            self.u(0, size)
+            self.data += _ZEROS[size]
         elif kind is RelocKind.ABSOLUTE:
             self.u(address, size)
         else:

@@ -13,10 +13,13 @@ from .atomic import write_atomic
 from .compiled import CompiledFunction, CompiledModule, DataBlob
 from .debugmeta import SECTION_NAME as METADATA_SECTION
 from .debugmeta import encode_metadata
-from .dwarf.cfi import FrameDescription, build_debug_frame, build_eh_frame
+from .dwarf.cfi import FrameDescription, build_debug_frame, build_eh_frame, fde_instructions
 from .dwarf.info import PlacedFunction, build_debug_sections
+from .dwarf.lsda import add_exception_tables
+from .dwarf.translate import translate_debug_sections
 from .encoding import SymbolAddress
 from .errors import EmitError, SymbolError
+from .gcpause import collector_paused
 from .obj.elf import write_relocatable
 from .obj.model import Binding, ObjectFile, Relocation, SectionKind, Symbol, SymbolKind
 
@@ -64,10 +67,10 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
     text.append(function.code, function.align)
     for name in names:
         # An export that repeats the function's own name is that one symbol, made global.
-        binding = Binding.GLOBAL if name in function.exports else Binding.LOCAL
+        binding = (Binding.WEAK if function.weak else Binding.GLOBAL) if name in function.exports else Binding.LOCAL
         obj.add_symbol(Symbol(name, TEXT, offset, size, SymbolKind.FUNCTION, binding))
-    for reloc in function.relocations:
-        text.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+    text.relocations += [Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend)
+                         for reloc in function.relocations]
     return offset
 
 
@@ -89,8 +92,13 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         section.bss_size = offset + blob.size
         section.align = max(section.align, blob.align)
     else:
-        section = obj.section(".data", SectionKind.DATA) if blob.writable else obj.section(".rodata",
-                                                                                           SectionKind.RODATA)
+        if blob.writable:
+            section = obj.section(".data", SectionKind.DATA)
+        elif blob.relocations:
+            # Read-only after relocation: in .rodata a PIE link would need text relocations (DT_TEXTREL).
+            section = obj.section(".data.rel.ro", SectionKind.DATA)
+        else:
+            section = obj.section(".rodata", SectionKind.RODATA)
         offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
     obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
                           Binding.GLOBAL if blob.exported else Binding.LOCAL))
@@ -100,6 +108,11 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
 
 def lower_module(module: CompiledModule) -> ObjectFile:
     """Build the object for ``module``. Raises ``EmitError`` (or a subclass) on inconsistent input."""
+    with collector_paused():
+        return _lower_module(module)
+
+
+def _lower_module(module: CompiledModule) -> ObjectFile:
     obj = ObjectFile(arch=module.arch.name)
     obj.section(TEXT, SectionKind.TEXT)
     placed: list[PlacedFunction] = []
@@ -113,12 +126,19 @@ def lower_module(module: CompiledModule) -> ObjectFile:
         for reloc in section.relocations:
             obj.reference(reloc.symbol)
 
-    fdes = [FrameDescription(item.start, len(item.function.code), item.function.unwind) for item in placed]
-    eh_frame = build_eh_frame(fdes, module.arch, terminate=False)
+    # Exception handling: an LSDA per function with handlers, referenced from its FDE under a zPLR CIE.
+    lsdas, personality = add_exception_tables(obj, module.functions, module.arch)
+    fdes = [FrameDescription(item.start, len(item.function.code), item.function.unwind,
+                             lsdas.get(item.function.name)) for item in placed]
+    instructions = [fde_instructions(fde, module.arch) for fde in fdes]  # shared by both CFI sections
+    eh_frame = build_eh_frame(fdes, module.arch, personality=personality, terminate=False,
+                              instructions=instructions)
     _add_encoded(obj, ".eh_frame", SectionKind.UNWIND, eh_frame.data, eh_frame.relocations, align=8)
-    for name, writer in build_debug_sections(module, placed).items():
+    # C/C++ source when the Wasm module carried producer DWARF, else the generated listing.
+    sections = translate_debug_sections(module, placed) or build_debug_sections(module, placed)
+    for name, writer in sections.items():
         _add_encoded(obj, name, SectionKind.DEBUG, writer.data, writer.relocations)
-    debug_frame = build_debug_frame(fdes, module.arch)
+    debug_frame = build_debug_frame(fdes, module.arch, instructions=instructions)
     _add_encoded(obj, ".debug_frame", SectionKind.DEBUG, debug_frame.data, debug_frame.relocations, align=8)
     # The debugger plugins' own description of the module (no DWARF parsing inside gdb/lldb).
     obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module)
@@ -131,10 +151,11 @@ def _add_encoded(obj: ObjectFile, name: str, kind: SectionKind, data: bytearray,
                  align: int = 1) -> None:
     section = obj.section(name, kind, align=align)
     section.append(bytes(data))
-    for reloc in relocations:
-        section.relocate(reloc)
+    section.relocations += relocations
 
 
 def write_object(module: CompiledModule, path: str | os.PathLike[str]) -> None:
     """Write ``module`` as an ELF relocatable object at ``path``; on any error nothing is written."""
-    write_atomic(path, write_relocatable(lower_module(module), source_name=module.source_file))
+    with collector_paused():
+        data = write_relocatable(lower_module(module), source_name=module.source_file)
+    write_atomic(path, data)

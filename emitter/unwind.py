@@ -28,7 +28,6 @@ of the prologue for encodings that need its size (Windows).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .arch import X86_64, Arch
@@ -157,6 +156,9 @@ class Row:
     def same_rule(self, other: Row) -> bool:
         return (self.cfa_register, self.cfa_offset, self.saved) == (other.cfa_register, other.cfa_offset, other.saved)
 
+    def same_rule_as(self, rule: tuple[str, int, tuple[tuple[str, int], ...]]) -> bool:
+        return (self.cfa_register, self.cfa_offset, self.saved) == rule
+
 
 @dataclass(slots=True)
 class FrameState:
@@ -176,6 +178,15 @@ class FrameState:
         return arch.stack_pointer, self.cfa_minus_sp
 
 
+@dataclass(slots=True)
+class _Evaluation:
+    """The program evaluated so far: the state after each of the first ``len(after)`` ops (never mutated once
+    stored) and the epilogue stack at that point. Kept up to date by ``add``, so no encoder re-evaluates."""
+
+    after: list[FrameState]
+    remembered: list[FrameState]
+
+
 @dataclass
 class UnwindProgram:
     """A function's unwind operations in code order. Build with the methods; each validates as it is added."""
@@ -183,22 +194,23 @@ class UnwindProgram:
     function: str = "<anonymous>"
     arch: Arch = X86_64
     ops: list[UnwindOp] = field(default_factory=list)
-    _tail: tuple[FrameState, list[FrameState]] | None = field(default=None, repr=False, compare=False)
+    _evaluation: _Evaluation | None = field(default=None, repr=False, compare=False)
 
     # -- building -------------------------------------------------------------------------------------------
     def add(self, op: UnwindOp) -> UnwindProgram:
+        ops = self.ops
         if op.offset < 0:
             raise self._error("negative code offset", op.offset)
-        if self.ops and op.offset < self.ops[-1].offset:
-            raise self._error(f"offset goes backwards (previous op at {self.ops[-1].offset:#x})", op.offset)
+        if ops and op.offset < ops[-1].offset:
+            raise self._error(f"offset goes backwards (previous op at {ops[-1].offset:#x})", op.offset)
         # Evaluate as we go so a bad op is reported where it is added, naming its offset; on error the
-        # program is left unchanged.
-        if self._tail is None:
-            self._tail = (self.entry_state(), [])
-        state, remembered = self._tail[0].copy(), [s.copy() for s in self._tail[1]]
-        state = self._step(op, state, remembered)
-        self.ops.append(op)
-        self._tail = (state, remembered)
+        # program is left unchanged (``_step`` touches the epilogue stack only once the op is known good).
+        evaluation = self._evaluate(len(ops))
+        after = evaluation.after
+        state = (after[-1] if after else self.entry_state()).copy()
+        state = self._step(op, state, evaluation.remembered)
+        ops.append(op)
+        after.append(state)
         return self
 
     def push(self, offset: int, register: str) -> UnwindProgram:
@@ -246,13 +258,17 @@ class UnwindProgram:
     def _error(self, message: str, offset: int) -> UnwindError:
         return UnwindError(message, function=self.function, offset=offset)
 
-    def _states(self) -> Iterator[tuple[UnwindOp, FrameState]]:
-        """Yield each op with the state *after* it. Raises ``UnwindError`` at the first inconsistent op."""
-        state = self.entry_state()
-        remembered: list[FrameState] = []
-        for op in self.ops:
-            state = self._step(op, state, remembered)
-            yield op, state.copy()
+    def _evaluate(self, count: int) -> _Evaluation:
+        """Evaluate the first ``count`` ops (those not evaluated yet). Raises ``UnwindError`` at the first
+        inconsistent op."""
+        evaluation = self._evaluation
+        if evaluation is None or len(evaluation.after) > len(self.ops):
+            evaluation = self._evaluation = _Evaluation([], [])
+        after = evaluation.after
+        while len(after) < count:
+            state = (after[-1] if after else self.entry_state()).copy()
+            after.append(self._step(self.ops[len(after)], state, evaluation.remembered))
+        return evaluation
 
     def _step(self, op: UnwindOp, state: FrameState, remembered: list[FrameState]) -> FrameState:
         """Apply one op to ``state`` (mutated and returned; an epilogue end returns the remembered state)."""
@@ -330,36 +346,47 @@ class UnwindProgram:
 
     def validate(self, code_size: int) -> None:
         """Check the whole program against the code it describes."""
-        for op, _ in self._states():
-            if op.offset > code_size:
-                raise self._error(f"unwind op past the end of the code ({code_size:#x} bytes)", op.offset)
+        ops = self.ops
+        count = len(ops)
+        if ops and ops[-1].offset > code_size:
+            # Offsets never decrease: the ops past the code are a suffix. Ops before it are checked first.
+            count = next(index for index, op in enumerate(ops) if op.offset > code_size)
+        self._evaluate(count)
+        if count < len(ops):
+            raise self._error(f"unwind op past the end of the code ({code_size:#x} bytes)", ops[count].offset)
 
     def states(self) -> list[tuple[UnwindOp, FrameState]]:
-        """Each op paired with the frame state after it (for encoders that walk ops: DWARF CFI, SEH)."""
-        return list(self._states())
+        """Each op paired with the frame state after it (for encoders that walk ops: DWARF CFI, SEH). The states
+        are the program's own record: read them, never modify them."""
+        return list(zip(self.ops, self._evaluate(len(self.ops)).after, strict=True))
 
     def rows(self, code_size: int) -> list[Row]:
         """The unwind table this program means: one row per maximal range of identical rules."""
         self.validate(code_size)
+        arch = self.arch
         rows: list[Row] = []
-        state = self.entry_state()
         start = 0
-
-        def emit(end: int, st: FrameState) -> None:
-            if end <= start:
-                return
-            reg, off = st.cfa_rule(self.arch)
-            row = Row(start, end, reg, off, tuple(sorted(st.saved.items())))
-            if rows and rows[-1].end == start and rows[-1].same_rule(row):
-                rows[-1] = Row(rows[-1].start, end, reg, off, row.saved)
+        state = self.entry_state()
+        # The rule of ``state``, computed once per state change rather than once per op.
+        rule: tuple[str, int, tuple[tuple[str, int], ...]] | None = None
+        for op, after in zip(self.ops, self._evaluate(len(self.ops)).after, strict=True):
+            end = op.offset
+            if end > start:
+                if rule is None:
+                    rule = (*state.cfa_rule(arch), tuple(sorted(state.saved.items())))
+                if rows and rows[-1].end == start and rows[-1].same_rule_as(rule):
+                    rows[-1] = Row(rows[-1].start, end, *rule)
+                else:
+                    rows.append(Row(start, end, *rule))
+                start = end
+            state, rule = after, None
+        if code_size > start:
+            if rule is None:
+                rule = (*state.cfa_rule(arch), tuple(sorted(state.saved.items())))
+            if rows and rows[-1].end == start and rows[-1].same_rule_as(rule):
+                rows[-1] = Row(rows[-1].start, code_size, *rule)
             else:
-                rows.append(row)
-
-        for op, after in self._states():
-            emit(op.offset, state)
-            start = max(start, op.offset)
-            state = after
-        emit(code_size, state)
+                rows.append(Row(start, code_size, *rule))
         return rows
 
     def rule_at(self, code_offset: int, code_size: int) -> Row:

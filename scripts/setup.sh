@@ -29,11 +29,26 @@ VENV=.venv
 if [ ! -x "$VENV/bin/python" ]; then
   /usr/bin/python3.11 -m venv "$VENV"
 fi
-# Re-install when the build inputs change (dependencies, or the native shim the package build compiles).
+# Dependencies are installed from pyproject.toml; the project itself is put on the venv's path with a .pth file and
+# its native shim built in place (an editable pip install would walk the whole tree, Wine prefix included, each time).
 stamp="$VENV/.deps-$(cat pyproject.toml setup.py emitter/jit/_native.c 2>/dev/null | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
+  deps=$("$VENV/bin/python" - <<'PY'
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"] + ["setuptools>=68"]))
+PY
+)
+  mapfile -t deps <<<"$deps"
   "$VENV/bin/python" -m pip install -q --upgrade pip 2>/dev/null
-  "$VENV/bin/python" -m pip install -q -e '.[dev]' 2> >(grep -v "is ignored: it is neither" >&2)
+  "$VENV/bin/python" -m pip install -q "${deps[@]}" 2> >(grep -v "is ignored: it is neither" >&2)
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  rm -f "$site"/__editable__*jitdebug* "$site"/jitdebug-dev.pth
+  pwd > "$site/jitdebug-dev.pth"
+  "$VENV/bin/python" setup.py -q build_ext --inplace >/dev/null
+  # The console script of pyproject.toml, for this checkout.
+  printf '#!%s\nimport sys\nfrom emitter.cli import main\nsys.exit(main())\n' "$PWD/$VENV/bin/python" > "$VENV/bin/jitdebug"
+  chmod +x "$VENV/bin/jitdebug"
   rm -f "$VENV"/.deps-*
   touch "$stamp"
 fi

@@ -158,6 +158,8 @@ def lower_program(program: UnwindProgram, code_size: int) -> list[CallFrameInstr
 
     def flush() -> None:
         nonlocal emitted
+        if pending is emitted:
+            return
         changes = _changes(program, entry, emitted, pending, at)
         if changes:
             advance()
@@ -207,6 +209,8 @@ def _changes(program: UnwindProgram, entry: FrameState, before: FrameState, afte
     out: list[CallFrameInstruction] = []
     old_register, old_offset = before.cfa_rule(arch)
     new_register, new_offset = after.cfa_rule(arch)
+    if old_offset == new_offset and old_register == new_register and before.saved == after.saved:
+        return out
     if old_register != new_register and old_offset != new_offset:
         out.append(DW_CFA_def_cfa(_number(program, new_register, at), new_offset))
     elif old_register != new_register:

@@ -238,6 +238,7 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
         info.u8(BASE_TYPE_ENCODINGS[value_type])
         info.u8(value_type.size)
 
+    expressions: dict[Location, bytes] = {}
     for item in placed:
         function = item.function
         info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
@@ -248,7 +249,8 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
         info.uleb(len(expression))
         info.bytes(expression)
         for variable in sorted(function.variables, key=lambda v: not v.is_parameter):
-            _write_variable(info, strings, loclists, variable, item.start, type_offsets[variable.type], arch)
+            _write_variable(info, strings, loclists, variable, item.start, type_offsets[variable.type], arch,
+                            expressions)
         info.u8(0)  # end of the subprogram's children
     info.u8(0)  # end of the compile unit's children
     info.patch(0, info.offset - 4, 4)
@@ -281,8 +283,12 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
 
 
 def _write_variable(info: ByteWriter, strings: StringSection, loclists: _LocationLists, variable: Variable,
-                    function_start: SymbolAddress, type_offset: int, arch: Arch) -> None:
-    expression = location_expression(variable.location, arch)
+                    function_start: SymbolAddress, type_offset: int, arch: Arch,
+                    expressions: dict[Location, bytes]) -> None:
+    # Locations repeat across functions (the same frame slots): encode each one once per module.
+    expression = expressions.get(variable.location)
+    if expression is None:
+        expression = expressions[variable.location] = location_expression(variable.location, arch)
     if variable.code_range is None:
         info.uleb(_ABBREV_PARAMETER if variable.is_parameter else _ABBREV_VARIABLE)
     else:

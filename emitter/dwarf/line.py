@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..compiled import LineEntry
-from ..encoding import Address, ByteWriter
+from ..encoding import Address, ByteWriter, sleb128, uleb128
 from .constants import (
     DW_FORM_line_strp,
     DW_FORM_udata,
@@ -105,41 +105,42 @@ def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int)
     out.address(sequence.start, address_size)
     out.u8(DW_LNS_set_file)
     out.uleb(PRIMARY_FILE)
+    # The row loop writes straight into the buffer: it runs for every Wasm instruction of every function.
+    data = out.data
+    append = data.append
     address, line, column, is_stmt = 0, 1, 0, True
     for entry in sequence.entries:
         if entry.column != column:
-            out.u8(DW_LNS_set_column)
-            out.uleb(entry.column)
+            append(DW_LNS_set_column)
+            data += uleb128(entry.column)
             column = entry.column
         if entry.is_statement != is_stmt:
-            out.u8(DW_LNS_negate_stmt)
+            append(DW_LNS_negate_stmt)
             is_stmt = entry.is_statement
         if entry.prologue_end:
-            out.u8(DW_LNS_set_prologue_end)
+            append(DW_LNS_set_prologue_end)
         if entry.epilogue_begin:
-            out.u8(DW_LNS_set_epilogue_begin)
-        _emit_row(out, entry.line - line, entry.code_offset - address)
+            append(DW_LNS_set_epilogue_begin)
+        # Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode,
+        # else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one.
+        line_delta = entry.line - line
+        address_delta = entry.code_offset - address
+        if not LINE_BASE <= line_delta < LINE_BASE + LINE_RANGE:
+            append(DW_LNS_advance_line)
+            data += sleb128(line_delta)
+            line_delta = 0
+        base = line_delta - LINE_BASE + OPCODE_BASE  # the special opcode that advances the address by 0
+        if base + LINE_RANGE * address_delta <= 255:
+            append(base + LINE_RANGE * address_delta)
+        elif base + LINE_RANGE * (address_delta - CONST_ADD_PC) <= 255:
+            append(DW_LNS_const_add_pc)
+            append(base + LINE_RANGE * (address_delta - CONST_ADD_PC))
+        else:
+            append(DW_LNS_advance_pc)
+            data += uleb128(address_delta)
+            append(base)
         address, line = entry.code_offset, entry.line
     if sequence.size > address:
         out.u8(DW_LNS_advance_pc)
         out.uleb(sequence.size - address)
     _extended(out, DW_LNE_end_sequence, 0)
-
-
-def _emit_row(out: ByteWriter, line_delta: int, address_delta: int) -> None:
-    """Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode, else
-    ``DW_LNS_const_add_pc`` plus one, else ``DW_LNS_advance_pc`` plus one."""
-    if not LINE_BASE <= line_delta < LINE_BASE + LINE_RANGE:
-        out.u8(DW_LNS_advance_line)
-        out.sleb(line_delta)
-        line_delta = 0
-    base = line_delta - LINE_BASE + OPCODE_BASE  # the special opcode that advances the address by 0
-    if base + LINE_RANGE * address_delta <= 255:
-        out.u8(base + LINE_RANGE * address_delta)
-    elif base + LINE_RANGE * (address_delta - CONST_ADD_PC) <= 255:
-        out.u8(DW_LNS_const_add_pc)
-        out.u8(base + LINE_RANGE * (address_delta - CONST_ADD_PC))
-    else:
-        out.u8(DW_LNS_advance_pc)
-        out.uleb(address_delta)
-        out.u8(base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..encoding import ByteWriter
+from ..obj.model import Relocation, RelocKind
 
 
 class StringSection:
@@ -24,4 +25,8 @@ class StringSection:
 
     def reference(self, out: ByteWriter, text: str) -> None:
         """Write a 4-byte ``DW_FORM_strp``/``DW_FORM_line_strp`` reference to ``text`` into ``out``."""
-        out.section_offset(self.name, self.offset(text))
+        offset = self._offsets.get(text)
+        if offset is None:
+            offset = self.offset(text)
+        out.relocations.append(Relocation(len(out.data), RelocKind.SECTION_OFFSET, 4, self.name, offset))
+        out.data += b"\0\0\0\0"

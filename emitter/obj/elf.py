@@ -101,6 +101,7 @@ _SHDR_SIZE = 64
 _SYM_SIZE = 24
 _RELA_SIZE = 24
 _PHDR_SIZE = 56
+_pack_rela = struct.Struct("<QQq").pack_into
 
 _SYMBOL_TYPES = {
     SymbolKind.FUNCTION: STT_FUNC,
@@ -287,18 +288,26 @@ def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> byt
     layout.write_symbols(lambda symbol: symbol.value)
     symtab_index = len(layout.sections) + len([s for s in obj.sections.values() if s.relocations])
     relas: list[_OutSection] = []
+    symbol_index = layout.symbol_index
     for section in obj.sections.values():
         if not section.relocations:
             continue
-        data = bytearray()
+        data = bytearray(_RELA_SIZE * len(section.relocations))
+        at = 0
+        size = len(section.data)
         for reloc in section.relocations:
-            _target(obj, section, reloc)
+            if not (0 <= reloc.offset and reloc.offset + reloc.size <= size and reloc.symbol in symbol_index):
+                _target(obj, section, reloc)
             r_type = types.get((reloc.kind, reloc.size))
             if r_type is None:
                 raise FormatLimitError(f"no ELF {obj.arch} relocation for a {reloc.size}-byte {reloc.kind.value} "
                                        f"reference to {reloc.symbol!r}", function=section.name, offset=reloc.offset)
-            symbol, addend = _relocation_symbol(obj, reloc)
-            data += struct.pack("<QQq", reloc.offset, (layout.symbol_index[symbol] << 32) | r_type, addend)
+            if reloc.kind is RelocKind.SECTION_OFFSET:
+                symbol, addend = _relocation_symbol(obj, reloc)
+            else:
+                symbol, addend = reloc.symbol, reloc.addend
+            _pack_rela(data, at, reloc.offset, (symbol_index[symbol] << 32) | r_type, addend)
+            at += _RELA_SIZE
         relas.append(_OutSection(".rela" + section.name, SHT_RELA, SHF_INFO_LINK, bytes(data), 8,
                                  link=symtab_index, info=layout.index[section.name], entsize=_RELA_SIZE))
     layout.sections += relas

@@ -68,10 +68,17 @@ class Catch:
 
 
 @dataclass(frozen=True, slots=True)
+class GlobalType:
+    type: ValType
+    mutable: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Import:
     module: str
     name: str
-    #: "func" (desc = type index), "table", "memory", "global", "tag".
+    #: "func" (desc = type index), "table" (a ``Table``), "memory" (``Limits``), "global" (``GlobalType``),
+    #: "tag" (type index).
     kind: str
     desc: object
     offset: int
@@ -82,6 +89,8 @@ class Export:
     name: str
     kind: str  # "func", "table", "memory", "global", "tag"
     index: int
+    #: Module offset of the export entry (validation errors name it).
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +124,8 @@ class ElemSegment:
     #: Function indices (None for ref.null entries).
     functions: tuple[int | None, ...]
     offset: int
+    #: ``funcref`` or ``externref`` (externref segments hold only ``ref.null`` entries).
+    elem_type: ValType = ValType.FUNCREF
 
 
 @dataclass
@@ -126,10 +137,13 @@ class Function:
     #: Declared locals (not parameters), expanded one entry per local.
     locals: list[ValType]
     body: list[Instr]
-    #: Module offset of the body's size field (wasmtime's func_offset base) and of its first instruction.
+    #: Module offset of the body's size field, of its first instruction, and just past its last byte.
     body_offset: int
     code_offset: int
     end_offset: int
+    #: Module offset just after the size field, where the local declarations start: wasmtime's
+    #: ``FrameInfo.func_offset`` counts from here (module_offset = locals_offset + func_offset).
+    locals_offset: int = 0
 
 
 @dataclass
@@ -138,6 +152,8 @@ class Module:
     imports: list[Import] = field(default_factory=list)
     #: Type index of every function, imported ones first.
     func_types: list[int] = field(default_factory=list)
+    #: Defined functions, tables, memories and globals only, like ``functions``: each index space counts the
+    #: imports (``imports``) first; ``table_type``/``memory_type``/``global_type`` look up either kind.
     functions: list[Function] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     memories: list[Limits] = field(default_factory=list)
@@ -156,6 +172,10 @@ class Module:
     custom_sections: dict[str, bytes] = field(default_factory=dict)
     #: Module offset of each custom section's payload.
     custom_offsets: dict[str, int] = field(default_factory=dict)
+    #: The data count section's value (``memory.init``/``data.drop`` need it), None when absent.
+    data_count: int | None = None
+    #: Module offset of each known section's payload, by section name ("type", "import", ..., "tag").
+    section_offsets: dict[str, int] = field(default_factory=dict)
 
     @property
     def num_imported_functions(self) -> int:
@@ -167,3 +187,22 @@ class Module:
 
     def func_type(self, func_index: int) -> FuncType:
         return self.types[self.func_types[func_index]]
+
+    def imported(self, kind: str) -> list[Import]:
+        return [i for i in self.imports if i.kind == kind]
+
+    def table_type(self, table_index: int) -> Table:
+        """The type of a table in the table index space (imports first)."""
+        imported = [i.desc for i in self.imported("table") if isinstance(i.desc, Table)]
+        return imported[table_index] if table_index < len(imported) else self.tables[table_index - len(imported)]
+
+    def memory_type(self, memory_index: int) -> Limits:
+        imported = [i.desc for i in self.imported("memory") if isinstance(i.desc, Limits)]
+        return imported[memory_index] if memory_index < len(imported) else self.memories[memory_index - len(imported)]
+
+    def global_type(self, global_index: int) -> GlobalType:
+        imported = [i.desc for i in self.imported("global") if isinstance(i.desc, GlobalType)]
+        if global_index < len(imported):
+            return imported[global_index]
+        defined = self.globals[global_index - len(imported)]
+        return GlobalType(defined.type, defined.mutable)

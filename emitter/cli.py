@@ -1,0 +1,146 @@
+"""The ``jitdebug`` command line.
+
+Each subcommand is one row of ``COMMANDS``: its arguments and the handler that runs it. Handlers are named as
+``"module:function"`` and imported only when their subcommand runs, so a subcommand whose module is heavy (or
+absent from a build) costs the others nothing. Every error a user can cause ends as one line on stderr,
+``jitdebug: error: ...``, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from .errors import JitdebugError
+
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is the same single line (and exit code 2) as every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"jitdebug: error: {self.prog.removeprefix('jitdebug ')}: {message}\n")
+
+
+def _compile_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, metavar="IN", help="module to compile (.wasm binary or .wat text)")
+    parser.add_argument("-o", dest="output", type=Path, required=True, metavar="OUT",
+                        help="object file to write; the Wasm listing the line table names is written beside it")
+    parser.add_argument("--target", choices=("x86_64-linux", "x86_64-windows"), default="x86_64-linux",
+                        help="x86_64-linux: ELF relocatable object; x86_64-windows: COFF object (or DLL with --dll)")
+    parser.add_argument("--dll", action="store_true", help="write a Windows DLL (x86_64-windows only)")
+    parser.add_argument("--header", type=Path, metavar="OUT.h",
+                        help="also write a C header declaring the exports, the imports and the trap hook")
+    parser.add_argument("--export-prefix", default="", metavar="P", help="prefix of every exported symbol")
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, metavar="IN", help="module to run (.wasm binary or .wat text)")
+    parser.add_argument("--invoke", metavar="NAME", help="export to call (default: the start function only)")
+    parser.add_argument("args", nargs="*", metavar="ARGS", help="arguments of the invoked function")
+
+
+def _passthrough_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="[OPTIONS...] -- PROGRAM ARGS...",
+                        help="debugger options (passed unchanged), then the program to debug")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    #: ``"module:function"`` taking the parsed arguments and returning the exit code.
+    handler: str
+    #: Everything after the subcommand name goes to the handler unparsed (debugger options look like ours).
+    passthrough: bool = False
+    #: Options may follow positionals (``run IN --invoke NAME ARGS...``), which plain ``parse_args`` rejects.
+    intermixed: bool = False
+
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("compile", "compile a module to a linkable object (C ABI)", _compile_arguments,
+            "emitter.aot:compile_command"),
+    Command("run", "JIT-compile a module, run it and print the results", _run_arguments, "emitter.cli:run_handler",
+            intermixed=True),
+    Command("gdb", "start GDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:gdb_handler",
+            passthrough=True),
+    Command("lldb", "start LLDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:lldb_handler",
+            passthrough=True),
+)}
+
+
+def run_handler(namespace: argparse.Namespace) -> int:
+    from .jit.run import run_command
+
+    return run_command(str(namespace.input), namespace.invoke, list(namespace.args))
+
+
+def gdb_handler(namespace: argparse.Namespace) -> int:
+    from .debuggers import gdb_command
+
+    return gdb_command(list(namespace.argv))
+
+
+def lldb_handler(namespace: argparse.Namespace) -> int:
+    from .debuggers import lldb_command
+
+    return lldb_command(list(namespace.argv))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jitdebug", description="WebAssembly to x86-64 objects that debuggers understand")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS.values():
+        command.add_arguments(subparsers.add_parser(command.name, help=command.help, description=command.help))
+    return parser
+
+
+def resolve_handler(command: Command) -> Handler:
+    """Import the handler of ``command``; a build without its module is a user-visible error, not a traceback."""
+    module_name, _, function_name = command.handler.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name is None or not module_name.startswith(error.name):
+            raise
+        raise JitdebugError(f"'jitdebug {command.name}' is not available in this build") from None
+    handler = getattr(module, function_name, None)
+    if not callable(handler):
+        raise JitdebugError(f"'jitdebug {command.name}' is not available in this build")
+    return handler  # type: ignore[no-any-return]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code (argparse usage errors raise SystemExit(2))."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    command = COMMANDS.get(arguments[0]) if arguments else None
+    if command is not None and command.passthrough:
+        # argparse would claim debugger options such as -batch or -ex; the handler splits at "--" itself.
+        namespace = argparse.Namespace(command=command.name, argv=arguments[1:])
+    elif command is not None and command.intermixed:
+        sub = _Parser(prog=f"jitdebug {command.name}", description=command.help)
+        command.add_arguments(sub)
+        namespace = sub.parse_intermixed_args(arguments[1:])
+        namespace.command = command.name
+    else:
+        namespace = parser.parse_args(arguments)
+        command = COMMANDS[namespace.command]
+    try:
+        return resolve_handler(command)(namespace)
+    except JitdebugError as error:
+        print(f"jitdebug: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,367 @@
+"""Wasm module → ``CompiledModule`` for x86-64: each function body through ``function.FunctionCompiler``, the
+prologue built around it (``frame.py``), the module state laid out as data blobs (``runtime.py``), and the
+instantiation function.
+
+Why a baseline compiler of our own, single pass and slot-based: the debugging backend needs exact, simple
+correspondences (every Wasm local has one frame slot for the whole function, every instruction one contiguous
+code range) more than fast code, and compile speed matters for large modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from collections.abc import Callable
+from typing import Protocol
+
+from ..compiled import CompiledFunction, CompiledModule, DataBlob, FrameSlot, LineEntry, ValueType, Variable
+from ..dwarf.translate_source import producer_dwarf
+from ..errors import EmitError, UnsupportedError
+from ..obj.model import Relocation
+from ..unwind import UnwindOp, UnwindProgram
+from ..wasm.module import FuncType, Instr, Module, ValType
+from ..wasm.names import function_name
+from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
+from . import exceptions, runtime
+from .abi import Abi
+from .frame import Prologue, emit_epilogue, frame_allocation
+from .function import FunctionBody, FunctionCompiler, FunctionContext
+from .runtime import (
+    MEMORY_CAP_PAGES,
+    MEMORY_HEADROOM_PAGES,
+    STACK_BUDGET,
+    TABLE_HEADROOM,
+    TRAP_HOOK,
+    VMCTX_INSTANTIATED,
+    VMCTX_MEMORY_BASE,
+    VMCTX_STACK_LIMIT,
+    VMCTX_TABLE_SIZES,
+    WASM_PAGE,
+    StateSymbols,
+    TrapCode,
+    absolute,
+)
+from .targets import abi_for
+
+_VALUE_TYPES = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
+                ValType.F64: ValueType.F64}
+
+
+class Listing(Protocol):
+    def line_of(self, offset: int) -> int: ...
+
+
+def compile_module(module: Module, *, module_name: str, listing: Listing | None = None, export_prefix: str = "",
+                   target: str = "x86_64-linux", default_trap_hook: bool = False) -> CompiledModule:
+    """Compile every defined function; exports become C-ABI symbols ``export_prefix + name``. With
+    ``default_trap_hook`` the module also defines the weak default ``jitdebug_trap`` (for AOT objects)."""
+    abi = abi_for(target)
+    compiled = _ModuleCompiler(module, module_name, listing, export_prefix, abi).run()
+    compiled.wasm_dwarf = producer_dwarf(module, module_name)
+    if default_trap_hook:
+        hook, messages = runtime.default_trap_hook(abi)
+        compiled.functions.append(hook)
+        compiled.data.append(messages)
+    return compiled
+
+
+class _ModuleCompiler:
+    def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi) -> None:
+        self.module = module
+        self.name = module_name
+        self.abi = abi
+        self.sym = StateSymbols(module_name)
+        self.prefix = prefix
+        self.line_of: Callable[[int], int] | None = listing.line_of if listing is not None else None
+        for imp in module.imports:
+            if imp.kind not in ("func", "tag"):
+                raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
+                                       "function imports link to C symbols)", imp.offset)
+        if len(module.memories) > 1:
+            raise UnsupportedError("multiple memories are not supported")
+        self.n_imported = module.num_imported_functions
+        self.symbols = self._function_symbols()
+        self.signature_ids = self._signature_ids()
+        self.exports: dict[int, list[str]] = {}
+        for export in module.exports:
+            if export.kind != "func":
+                continue
+            ftype = module.func_type(export.index)
+            if len(ftype.results) > 1:
+                raise UnsupportedError(f"export '{export.name}' returns {len(ftype.results)} values; the C ABI "
+                                       "allows at most one", export.offset)
+            self.exports.setdefault(export.index, []).append(prefix + export.name)
+        self.table_capacities = [min(t.limits.maximum if t.limits.maximum is not None else 1 << 32,
+                                     t.limits.minimum + TABLE_HEADROOM) for t in module.tables]
+
+    # -- names --------------------------------------------------------------------------------------------------
+    def _function_symbols(self) -> list[str]:
+        """Imports: the imported name (a C symbol). Defined functions: the name section's name, else
+        ``wasm-function[N]``, made unique."""
+        out: list[str] = []
+        taken: set[str] = set()
+        imports = [i for i in self.module.imports if i.kind == "func"]
+        for imp in imports:
+            out.append(imp.name)
+            taken.add(imp.name)
+        total = self.n_imported + len(self.module.functions)
+        for index in range(self.n_imported, total):
+            name = function_name(self.module, index)
+            if name in taken:
+                name = f"{name}[{index}]"
+            taken.add(name)
+            out.append(name)
+        return out
+
+    def _signature_ids(self) -> list[int]:
+        first: dict[FuncType, int] = {}
+        return [first.setdefault(t, i) for i, t in enumerate(self.module.types)]
+
+    # -- driver -------------------------------------------------------------------------------------------------
+    def run(self) -> CompiledModule:
+        out = CompiledModule(self.name)
+        ctx = FunctionContext(self.module, self.abi, self.sym, self.symbols, self.signature_ids,
+                              self.sym.instantiate, self.line_of, set(self.exports), self.table_capacities,
+                              self._tag_symbols())
+        for function in self.module.functions:
+            name = self.symbols[function.index]
+            try:
+                body = FunctionCompiler(ctx, function.index, name).compile()
+                compiled = self._assemble(name, body)
+            except EmitError as e:
+                raise e.located(name) from None
+            compiled.exports = tuple(self.exports.get(function.index, ()))
+            compiled.wasm_index = function.index
+            compiled.wasm_body_offset = function.body_offset
+            params = len(self.module.func_type(function.index).params)
+            local_names = self.module.local_names.get(function.index, {})
+            compiled.variables = [
+                Variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"),
+                         _VALUE_TYPES.get(t, ValueType.ADDR), FrameSlot(-(body.locals_base + 8 * (i + 1))),
+                         is_parameter=i < params)
+                for i, t in enumerate(body.local_types)]
+            multi = len(self.module.func_type(function.index).results) > 1
+            compiled.operand_stack = FrameSlot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
+            out.functions.append(compiled)
+        out.functions.append(self._instantiate())
+        out.data.extend(self._data_blobs())
+        out.data.extend(self._tag_blobs())
+        return out
+
+    def _assemble(self, name: str, body: FunctionBody) -> CompiledFunction:
+        """Build the prologue for the now known frame size and prepend it to the body."""
+        allocation = frame_allocation(len(body.saved), body.slots, body.outgoing)
+        prologue = Prologue(body.saved, allocation, RipRel(self.sym.vmctx, VMCTX_STACK_LIMIT), name,
+                            seh=self.abi.seh_frames)
+        prologue.link(body.overflow_stub)
+        shift = len(prologue.asm.code)
+        code = bytes(prologue.asm.code + body.asm.code)
+        unwind = UnwindProgram(function=name)
+        _record(unwind, prologue.records, 0)
+        _record(unwind, body.records, shift)
+        unwind.validate(len(code))
+        relocations = list(prologue.asm.relocations)
+        relocations += [dataclasses.replace(r, offset=r.offset + shift) for r in body.asm.relocations]
+        first_line = body.lines[0][1] if body.lines else 0
+        lines = [LineEntry(0, first_line)]
+        lines += [LineEntry(offset + shift, line, wasm_offset=wasm, prologue_end=prologue_end)
+                  for offset, line, wasm, prologue_end in body.lines]
+        call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
+                                          landing_pad=None if site.landing_pad is None else site.landing_pad + shift)
+                      for site in body.call_sites]
+        return CompiledFunction(name=name, code=code, unwind=unwind, lines=lines, relocations=relocations,
+                                frame_base="rbp", call_sites=call_sites, catch_types=list(body.catch_types),
+                                personality=exceptions.PERSONALITY if call_sites else None)
+
+    # -- tags ---------------------------------------------------------------------------------------------------
+    def _tag_symbols(self) -> list[str]:
+        """Imported tags: the import's field name (a descriptor the host defines). Defined tags: the export's
+        C symbol when exported (``prefix + name``), else ``<m>.tag<N>``."""
+        exported = {e.index: self.prefix + e.name for e in self.module.exports if e.kind == "tag"}
+        symbols = [i.name for i in self.module.imported("tag")]
+        for index in range(len(symbols), len(self.module.tags)):
+            symbols.append(exported.get(index, self.sym.indexed("tag", index)))
+        return symbols
+
+    def _tag_blobs(self) -> list[DataBlob]:
+        """One ``struct jitdebug_tag`` per defined tag: parameter count, tag index (identity is the address)."""
+        symbols = self._tag_symbols()
+        exported = {e.index for e in self.module.exports if e.kind == "tag"}
+        first = len(self.module.imported("tag"))
+        return [DataBlob(symbols[index], exceptions.TAG_DESCRIPTOR_SIZE,
+                         struct.pack("<II", len(exceptions.tag_type(self.module, index).params), index),
+                         writable=False, align=8, exported=index in exported)
+                for index in range(first, len(self.module.tags))]
+
+    # -- instantiation ------------------------------------------------------------------------------------------
+    def _instantiate(self) -> CompiledFunction:
+        """``<m>.instantiate``: once, set the stack limit if unset, copy active data segments, run start."""
+        a = Assembler()
+        records: list[UnwindOp] = []
+        saved = [RBX] + [r for r in (RSI, RDI) if r in self.abi.callee_saved]
+        vmctx = self.sym.vmctx
+        done = a.label()
+        a.alu("cmp", 1, RipRel(vmctx, VMCTX_INSTANTIATED), 0, imm=True)
+        a.jcc("ne", done)
+        a.mov_store_imm(1, RipRel(vmctx, VMCTX_INSTANTIATED), 1)
+        limit_set = a.label()
+        a.alu("cmp", 8, RipRel(vmctx, VMCTX_STACK_LIMIT), 0, imm=True)
+        a.jcc("ne", limit_set)
+        a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
+        a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
+        a.bind(limit_set)
+        trap = a.label()
+        needs_trap = False
+        for index, segment in enumerate(self.module.data):
+            if segment.memory is None or segment.offset_expr is None:
+                continue
+            start = self._const_value(segment.offset_expr, segment.offset) & 0xFFFFFFFF
+            if start + len(segment.data) > self.module.memories[0].minimum * WASM_PAGE:
+                a.jmp(trap)
+                needs_trap = True
+                break
+            if not segment.data:
+                continue
+            a.mov(8, RDI, RipRel(vmctx, VMCTX_MEMORY_BASE))
+            a.mov_imm(4, RCX, start)
+            a.alu("add", 8, RDI, RCX)
+            a.lea(8, RSI, RipRel(self.sym.indexed("data", index)))
+            a.mov_imm(4, RCX, len(segment.data))
+            a.rep_movsb()
+        after_call = False
+        if self.module.start is not None:
+            a.call_symbol(self.symbols[self.module.start])
+            after_call = True
+        a.bind(done)
+        emit_epilogue(a, saved, records, seh=self.abi.seh_frames, after_call=after_call)
+        overflow = a.offset
+        a.alu("and", 8, RSP, -16, imm=True)
+        if self.abi.shadow_space:
+            a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)
+        a.mov_imm(4, self.abi.int_args[0], int(TrapCode.STACK_OVERFLOW))
+        a.call_symbol(TRAP_HOOK)
+        a.ud2()
+        if needs_trap:
+            a.bind(trap)
+            a.mov_imm(4, self.abi.int_args[0], int(TrapCode.MEMORY_OUT_OF_BOUNDS))
+            a.call_symbol(TRAP_HOOK)
+            a.ud2()
+        body = FunctionBody(a, records, [], saved, 0, self.abi.shadow_space, overflow, 0, [])
+        function = self._assemble(self.sym.instantiate, body)
+        function.lines = [LineEntry(0, 0, is_statement=False)]
+        return function
+
+    def _const_value(self, expr: tuple[Instr, ...], offset: int) -> int:
+        """Evaluate a constant expression to an integer (floats as bits; funcrefs are handled by the caller)."""
+        stack: list[int] = []
+        for instr in expr:
+            match instr.op:
+                case "i32.const" | "i64.const" | "f32.const" | "f64.const":
+                    stack.append(_imm(instr))
+                case "ref.null":
+                    stack.append(0)
+                case "global.get":
+                    g = _imm(instr) - self.module.num_imported_globals
+                    if g < 0:
+                        raise UnsupportedError("imported globals are not supported", instr.offset)
+                    stack.append(self._const_value(self.module.globals[g].init, offset))
+                case "i32.add" | "i64.add" | "i32.sub" | "i64.sub" | "i32.mul" | "i64.mul":
+                    b, a = stack.pop(), stack.pop()
+                    value = {"add": a + b, "sub": a - b, "mul": a * b}[instr.op[4:]]
+                    stack.append(value & (0xFFFFFFFF if instr.op[1:3] == "32" else 0xFFFFFFFFFFFFFFFF))
+                case "end":
+                    break
+                case other:
+                    raise UnsupportedError(f"constant expression with {other} is not supported", instr.offset)
+        if len(stack) != 1:
+            raise UnsupportedError("malformed constant expression", offset)
+        return stack[0]
+
+    # -- data ---------------------------------------------------------------------------------------------------
+    def _data_blobs(self) -> list[DataBlob]:
+        m = self.module
+        sym = self.sym
+        blobs: list[DataBlob] = []
+        vmctx = bytearray(VMCTX_TABLE_SIZES + 8 * len(m.tables))
+        vmctx_relocs: list[Relocation] = []
+        if m.memories:
+            limits = m.memories[0]
+            if limits.minimum > MEMORY_CAP_PAGES:
+                raise UnsupportedError(f"memory of {limits.minimum} pages exceeds the static capacity cap of "
+                                       f"{MEMORY_CAP_PAGES} pages")
+            pages = limits.maximum if limits.maximum is not None else limits.minimum + MEMORY_HEADROOM_PAGES
+            pages = max(limits.minimum, min(pages, MEMORY_CAP_PAGES))
+            blobs.append(DataBlob(sym.memory, max(pages * WASM_PAGE, 16), align=4096))
+            vmctx_relocs.append(absolute(0, sym.memory))
+            struct.pack_into("<QQ", vmctx, 8, limits.minimum * WASM_PAGE, pages * WASM_PAGE)
+        for t, table in enumerate(m.tables):
+            struct.pack_into("<Q", vmctx, VMCTX_TABLE_SIZES + 8 * t, table.limits.minimum)
+        blobs.append(DataBlob(sym.vmctx, len(vmctx), bytes(vmctx), relocations=tuple(vmctx_relocs)))
+
+        funcs = bytearray(16 * len(self.symbols))
+        func_relocs = []
+        for f, symbol in enumerate(self.symbols):
+            func_relocs.append(absolute(16 * f, symbol))
+            struct.pack_into("<Q", funcs, 16 * f + 8, self.signature_ids[m.func_types[f]])
+        if funcs:
+            # Writable because it holds relocated pointers (read-only would need text relocations in a PIE).
+            blobs.append(DataBlob(sym.funcs, len(funcs), bytes(funcs), relocations=tuple(func_relocs)))
+
+        if m.globals:
+            data = bytearray(8 * len(m.globals))
+            relocs = []
+            for g, glob in enumerate(m.globals):
+                head = glob.init[0] if glob.init else None
+                if head is not None and head.op == "ref.func":
+                    relocs.append(absolute(8 * g, sym.funcs, 16 * _imm(head)))
+                    continue
+                value = self._const_value(glob.init, 0)
+                struct.pack_into("<Q", data, 8 * g, value & 0xFFFFFFFFFFFFFFFF)
+            blobs.append(DataBlob(sym.globals, len(data), bytes(data), relocations=tuple(relocs)))
+
+        for t, _table in enumerate(m.tables):
+            capacity = self.table_capacities[t]
+            entries: dict[int, int | None] = {}
+            for active in m.elements:
+                if active.mode != "active" or active.table != t or active.offset_expr is None:
+                    continue
+                start = self._const_value(active.offset_expr, active.offset)
+                if start + len(active.functions) > m.tables[t].limits.minimum:
+                    raise UnsupportedError("element segment out of bounds of its table", active.offset)
+                for k, entry in enumerate(active.functions):
+                    entries[start + k] = entry
+            relocs = [absolute(8 * k, sym.funcs, 16 * fn) for k, fn in sorted(entries.items()) if fn is not None]
+            blobs.append(DataBlob(sym.indexed("table", t), max(8 * capacity, 8), bytes(max(8 * capacity, 8)),
+                                  relocations=tuple(relocs)))
+
+        lengths = bytearray(8 * len(m.data))
+        for i, data_segment in enumerate(m.data):
+            blobs.append(DataBlob(sym.indexed("data", i), max(len(data_segment.data), 1), data_segment.data or b"\0",
+                                  writable=False, align=1))
+            if data_segment.memory is None:
+                struct.pack_into("<Q", lengths, 8 * i, len(data_segment.data))
+        if lengths:
+            blobs.append(DataBlob(sym.data_lengths, len(lengths), bytes(lengths)))
+
+        lengths = bytearray(8 * len(m.elements))
+        for i, seg in enumerate(m.elements):
+            relocs = [absolute(8 * k, sym.funcs, 16 * f) for k, f in enumerate(seg.functions) if f is not None]
+            size = max(8 * len(seg.functions), 8)
+            blobs.append(DataBlob(sym.indexed("elem", i), size, bytes(size), relocations=tuple(relocs)))
+            if seg.mode == "passive":
+                struct.pack_into("<Q", lengths, 8 * i, len(seg.functions))
+        if lengths:
+            blobs.append(DataBlob(sym.elem_lengths, len(lengths), bytes(lengths)))
+        return blobs
+
+
+def _imm(instr: Instr) -> int:
+    value = instr.imm[0]
+    if not isinstance(value, int):
+        raise UnsupportedError(f"unexpected immediate {value!r}", instr.offset)
+    return value
+
+
+def _record(unwind: UnwindProgram, records: list[UnwindOp], shift: int) -> None:
+    for op in records:
+        unwind.add(dataclasses.replace(op, offset=op.offset + shift))

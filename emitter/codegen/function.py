@@ -1,0 +1,1381 @@
+"""Single-pass compilation of one Wasm function body to x86-64 (in the spirit of V8 Liftoff / Wasmtime Winch,
+minus the register allocator: correctness first).
+
+Every Wasm local and every operand-stack value has a fixed 8-byte frame slot: the operand at stack depth ``j``
+always lives in slot ``j`` (Wasm validation makes the depth at each instruction static), so control-flow merges
+need no reconciliation: a branch copies its values to the target's slots and jumps. Instructions load operands
+into scratch registers (rax, rcx, rdx, r11, xmm0, xmm1: caller-saved in both System V and Win64), compute, and
+store the result. rbx holds the linear-memory base in functions that access memory (reloaded after every call);
+rsi/rdi are used by ``rep movsb``/``stosb`` and pushed when the ABI says they are callee-saved.
+
+Choices documented here because they are visible to users:
+- clz/ctz use ``bsr``/``bsf`` with explicit zero handling (``lzcnt``/``tzcnt`` decode as ``bsr``/``bsf`` on CPUs
+  without BMI and would silently give wrong results); popcnt and SSE4.1 ``roundss``/``roundsd`` need
+  x86-64-v2.
+- Floats follow x86 SSE NaN behaviour, like wasmtime on x86-64 (no canonicalisation; Wasm allows any arithmetic
+  NaN); min/max handle NaN and signed zeros explicitly.
+- Multiple results (internal convention, never exported to C): the caller passes a pointer to the result area
+  as a hidden first integer argument; result ``i`` of ``n`` is stored at ``[ptr + 8*(n-1-i)]`` (the first result
+  at the highest address, so the area is exactly the caller's operand slots).
+- Trap sites branch to out-of-line stubs ``mov arg0, code; call jitdebug_trap; ud2`` at the end of the function,
+  one per site, each with a line-table row naming the trapping instruction.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..compiled import CallSite
+from ..errors import EmitError, UnsupportedError
+from ..unwind import UnwindOp
+from ..wasm.module import BlockType, FuncType, Instr, Module, ValType
+from ..x64.asm import (
+    R11,
+    RAX,
+    RBP,
+    RBX,
+    RCX,
+    RDI,
+    RDX,
+    RSI,
+    RSP,
+    Assembler,
+    Label,
+    Mem,
+    RipRel,
+)
+from .abi import Abi
+from .exceptions import HANDLERS as EXCEPTION_HANDLERS
+from .exceptions import LEGACY_CLAUSES, ExceptionRegions, drop_caught
+from .frame import emit_epilogue
+from .runtime import (
+    TRAP_HOOK,
+    VMCTX_INSTANTIATED,
+    VMCTX_MEMORY_BASE,
+    VMCTX_MEMORY_CAPACITY,
+    VMCTX_MEMORY_SIZE,
+    VMCTX_TABLE_SIZES,
+    StateSymbols,
+    TrapCode,
+)
+
+_FLOAT = (ValType.F32, ValType.F64)
+_SIZE = {ValType.I32: 4, ValType.I64: 8, ValType.F32: 4, ValType.F64: 8, ValType.FUNCREF: 8,
+         ValType.EXTERNREF: 8}
+
+#: Opcodes that read the memory base register.
+MEMORY_OPS = frozenset(
+    [f"{t}.load{s}" for t in ("i32", "i64", "f32", "f64") for s in ("", "8_s", "8_u", "16_s", "16_u", "32_s", "32_u")]
+    + [f"{t}.store{s}" for t in ("i32", "i64", "f32", "f64") for s in ("", "8", "16", "32")]
+    + ["memory.copy", "memory.fill", "memory.init"])
+#: Opcodes that use rsi/rdi/rcx through ``rep movsb``/``rep stosb``.
+STRING_OPS = frozenset(["memory.copy", "memory.fill", "memory.init", "table.init", "table.copy", "table.fill"])
+
+_CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
+        "ge_s": "ge", "ge_u": "ae"}
+_ALU = {"add": "add", "sub": "sub", "and": "and", "or": "or", "xor": "xor"}
+_SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
+_FBIN = {"add": "add", "sub": "sub", "mul": "mul", "div": "div"}
+_ROUND = {"nearest": 8, "floor": 9, "ceil": 10, "trunc": 11}
+_LOADS = {  # op suffix -> (access size, extension): "s"/"u" for narrow loads, "" for full width
+    "load": (0, ""), "load8_s": (1, "s"), "load8_u": (1, "u"), "load16_s": (2, "s"), "load16_u": (2, "u"),
+    "load32_s": (4, "s"), "load32_u": (4, "u"),
+}
+
+
+def _f32(value: float) -> int:
+    return int(struct.unpack("<I", struct.pack("<f", value))[0])
+
+
+def _f64(value: float) -> int:
+    return int(struct.unpack("<Q", struct.pack("<d", value))[0])
+
+
+#: Float-to-int bounds: (int type, signed, float size) -> (exclusive lower, exclusive upper) bit patterns.
+_TRUNC_BOUNDS = {
+    (4, True, 4): (_f32(-2147483904.0), _f32(2147483648.0)),
+    (4, True, 8): (_f64(-2147483649.0), _f64(2147483648.0)),
+    (4, False, 4): (_f32(-1.0), _f32(4294967296.0)),
+    (4, False, 8): (_f64(-1.0), _f64(4294967296.0)),
+    (8, True, 4): (_f32(-9223373136366403584.0), _f32(9223372036854775808.0)),
+    (8, True, 8): (_f64(-9223372036854777856.0), _f64(9223372036854775808.0)),
+    (8, False, 4): (_f32(-1.0), _f32(18446744073709551616.0)),
+    (8, False, 8): (_f64(-1.0), _f64(18446744073709551616.0)),
+}
+
+
+@dataclass
+class Control:
+    kind: str  # "func", "block", "loop", "if"
+    #: Operand depth below the block's parameters.
+    height: int
+    params: int
+    results: int
+    target: Label
+    end: Label
+    else_label: Label | None = None
+    #: The try region in effect for code directly inside this frame (None: exceptions go to the caller).
+    scope: TryScope | None = None
+    #: Legacy ``try`` only: its own region, the frame slot of the exception its catch blocks hold, and whether
+    #: the code being compiled is in a catch block.
+    try_scope: TryScope | None = None
+    exception_slot: int | None = None
+    catching: bool = False
+
+
+if TYPE_CHECKING:
+    from .exceptions import TryScope
+
+
+@dataclass
+class TrapStub:
+    label: Label
+    code: TrapCode
+    wasm_offset: int
+    line: int
+
+
+@dataclass
+class FunctionContext:
+    """What a function body needs from the module being compiled."""
+
+    module: Module
+    abi: Abi
+    symbols: StateSymbols
+    function_symbols: list[str]
+    signature_ids: list[int]
+    instantiate_symbol: str
+    line_of: Callable[[int], int] | None = None
+    exported: set[int] = field(default_factory=set)
+    table_capacities: list[int] = field(default_factory=list)
+    #: The symbol of each tag's descriptor (tag index space, imports first).
+    tag_symbols: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FunctionBody:
+    """The compiled body (prologue not yet prepended) and what the prologue needs."""
+
+    asm: Assembler
+    records: list[UnwindOp]
+    lines: list[tuple[int, int, int, bool]]
+    saved: list[int]
+    slots: int
+    outgoing: int
+    overflow_stub: int
+    locals_base: int
+    local_types: list[ValType]
+    #: Calls with handlers (body offsets) and the type table of their filters (see ``exceptions.py``).
+    call_sites: list[CallSite] = field(default_factory=list)
+    catch_types: list[str | None] = field(default_factory=list)
+
+
+class FunctionCompiler:
+    def __init__(self, ctx: FunctionContext, func_index: int, name: str) -> None:
+        self.ctx = ctx
+        self.module = ctx.module
+        self.abi = ctx.abi
+        self.sym = ctx.symbols
+        self.index = func_index
+        self.name = name
+        self.type: FuncType = self.module.func_type(func_index)
+        self.function = self.module.functions[func_index - self.module.num_imported_functions]
+        self.local_types = list(self.type.params) + list(self.function.locals)
+        self.a = Assembler()
+        self.records: list[UnwindOp] = []
+        #: Line rows as (code offset, line, Wasm offset, prologue end); made ``LineEntry``s once shifted.
+        self.lines: list[tuple[int, int, int, bool]] = []
+        self.stubs: list[TrapStub] = []
+        self.depth = 0
+        self.max_depth = 0
+        self.outgoing = self.abi.shadow_space
+        self.control: list[Control] = []
+        self.current: Instr | None = None
+        ops = {i.op for i in self.function.body}
+        self.uses_memory = bool(ops & MEMORY_OPS)
+        self.uses_string = bool(ops & STRING_OPS) or len(self.function.locals) > 8
+        saved = [RBX] if self.uses_memory else []
+        saved += [r for r in (RSI, RDI) if self.uses_string and r in self.abi.callee_saved]
+        self.saved = saved
+        self.multi = len(self.type.results) > 1
+        # Windows sets rbp below the pushes (``frame.py``): locals start right under it, arguments sit higher.
+        self.locals_base = 0 if self.abi.seh_frames else 8 * len(saved)
+        self.incoming_base = 16 + (8 * len(saved) if self.abi.seh_frames else 0)
+        #: End offset of the last call emitted (an epilogue right after it needs a ``nop`` on Windows).
+        self.call_end = -1
+        self.hidden_slot = len(self.local_types)
+        # Each legacy try gets a slot for the exception its catch blocks hold, between the locals and operands.
+        self.exceptions = ExceptionRegions(self)
+        self.exception_slots_base = self.locals_base + 8 * (len(self.local_types) + (1 if self.multi else 0))
+        self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try")
+        self.exception_slots_used = 0
+        self.operands_base = self.exception_slots_base + 8 * self.exception_slots
+        #: False while compiling code that follows an unconditional branch (until a label makes it reachable).
+        self.reachable = True
+
+    # -- slots --------------------------------------------------------------------------------------------------
+    def local(self, i: int) -> Mem:
+        return Mem(RBP, -(self.locals_base + 8 * (i + 1)))
+
+    def slot(self, j: int) -> Mem:
+        return Mem(RBP, -(self.operands_base + 8 * (j + 1)))
+
+    def exception_slot(self, k: int) -> Mem:
+        return Mem(RBP, -(self.exception_slots_base + 8 * (k + 1)))
+
+    def next_exception_slot(self) -> int:
+        self.exception_slots_used += 1
+        return self.exception_slots_used - 1
+
+    def push_control(self, kind: str, height: int, params: int, results: int, target: Label, end: Label,
+                     else_label: Label | None = None, *, scope: TryScope | None = None) -> Control:
+        """Open a block; it inherits the enclosing try region unless it is one (``scope``)."""
+        frame = Control(kind, height, params, results, target, end, else_label,
+                        scope if scope is not None else self.control[-1].scope)
+        self.control.append(frame)
+        return frame
+
+    def int_immediate(self, value: object) -> int:
+        return _int(value)
+
+    def call_runtime(self, symbol: str) -> None:
+        """Call a runtime routine that may throw (``jitdebug_throw``...): a call site of the current region."""
+        start = self.a.offset
+        self.a.call_symbol(symbol)
+        self.exceptions.record_call(start, self.a.offset)
+
+    def push(self, n: int = 1) -> None:
+        self.depth += n
+        if self.depth > self.max_depth:
+            self.max_depth = self.depth
+
+    def error(self, message: str) -> EmitError:
+        return EmitError(message, function=self.name, offset=self.a.offset)
+
+    def trap(self, code: TrapCode) -> Label:
+        """A fresh out-of-line trap stub for the current instruction."""
+        instr = self.current
+        offset = instr.offset if instr is not None else self.function.code_offset
+        stub = TrapStub(Label(), code, offset, self.line(offset))
+        self.stubs.append(stub)
+        return stub.label
+
+    def line(self, wasm_offset: int) -> int:
+        line_of = self.ctx.line_of
+        return line_of(wasm_offset) if line_of is not None else 0
+
+    def block_arity(self, bt: object) -> tuple[int, int]:
+        if not isinstance(bt, BlockType):
+            raise self.error(f"bad block type {bt!r}")
+        if bt.type_index is not None:
+            t = self.module.types[bt.type_index]
+            return len(t.params), len(t.results)
+        return 0, 0 if bt.result is None else 1
+
+    # -- driver -------------------------------------------------------------------------------------------------
+    def compile(self) -> FunctionBody:
+        a = self.a
+        self.emit_entry()
+        func_end = Label()
+        self.control.append(Control("func", 0, 0, len(self.type.results), func_end, func_end))
+        dead = 0  # > 0: inside unreachable code, counting the blocks opened there
+        unreachable = False
+        handlers = _HANDLERS
+        first = True
+        lines = self.lines
+        for instr in self.function.body:
+            op = instr.op
+            self.reachable = not unreachable
+            if unreachable:
+                if op in ("block", "loop", "if", "try", "try_table"):
+                    dead += 1
+                    continue
+                if op == "end" and dead:
+                    dead -= 1
+                    continue
+                if (op == "else" or op in LEGACY_CLAUSES) and dead:
+                    continue
+                if op not in ("end", "else") and op not in LEGACY_CLAUSES:
+                    continue
+                unreachable = False
+            self.current = instr
+            start = a.offset
+            line = self.line(instr.offset)
+            # Instructions that emit no code share their offset with the next one: keep the later row.
+            if lines and lines[-1][0] == start:
+                first = lines.pop()[3]
+            lines.append((start, line, instr.offset, first))
+            first = False
+            handler = handlers.get(op)
+            if handler is None:
+                raise UnsupportedError(f"instruction {op} is not supported by the x86-64 backend", instr.offset)
+            if handler(self, instr):
+                unreachable = True
+            if not self.control:
+                break
+        return self.finish()
+
+    def emit_entry(self) -> None:
+        """Spill the parameters to their slots, zero the declared locals, run lazy instantiation for exports and
+        load the memory base: code after the prologue proper (``PrologueEnd`` precedes it)."""
+        a = self.a
+        locations, _ = self.abi.assign(self.type.params, self.multi)
+        if self.multi:
+            a.mov(8, self.local(self.hidden_slot), self.abi.int_args[0])
+        for i, (t, loc) in enumerate(zip(self.type.params, locations, strict=True)):
+            if loc.kind == "gpr":
+                a.mov(8, self.local(i), loc.register)
+            elif loc.kind == "xmm":
+                a.movss_store(_SIZE[t], self.local(i), loc.register)
+            else:
+                a.mov(8, RAX, Mem(RBP, self.incoming_base + loc.stack_offset))
+                a.mov(8, self.local(i), RAX)
+        n_params = len(self.type.params)
+        n_locals = len(self.function.locals)
+        if n_locals > 8:
+            last = n_params + n_locals - 1
+            a.lea(8, RDI, self.local(last))
+            a.mov_imm(4, RCX, 8 * n_locals)
+            a.alu("xor", 4, RAX, RAX)
+            a.rep_stosb()
+        elif n_locals:
+            a.alu("xor", 4, RAX, RAX)
+            for i in range(n_params, n_params + n_locals):
+                a.mov(8, self.local(i), RAX)
+        if self.index in self.ctx.exported:
+            done = Label()
+            a.alu("cmp", 1, RipRel(self.sym.vmctx, VMCTX_INSTANTIATED), 0, imm=True)
+            a.jcc("ne", done)
+            a.call_symbol(self.ctx.instantiate_symbol)
+            self.call_end = a.offset
+            a.bind(done)
+        if self.uses_memory:
+            self.load_memory_base()
+
+    def load_memory_base(self) -> None:
+        if self.uses_memory:
+            self.a.mov(8, RBX, RipRel(self.sym.vmctx, VMCTX_MEMORY_BASE))
+
+    def finish(self) -> FunctionBody:
+        a = self.a
+        # The stack-overflow stub is reached from the prologue before ``sub rsp``: realign for the call.
+        overflow = a.offset
+        entry_offset = self.function.code_offset
+        self.lines.append((overflow, self.line(entry_offset), entry_offset, False))
+        a.alu("and", 8, RSP, -16, imm=True)
+        if self.abi.shadow_space:
+            a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)
+        self.emit_trap_call(TrapCode.STACK_OVERFLOW)
+        for stub in self.stubs:
+            a.bind(stub.label)
+            self.lines.append((a.offset, stub.line, stub.wasm_offset, False))
+            self.emit_trap_call(stub.code)
+        # Landing pads come last, after everything the non-throwing path runs.
+        call_sites = self.exceptions.emit_pads()
+        return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
+                            overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types)
+
+    def operands_slots(self) -> int:
+        return len(self.local_types) + (1 if self.multi else 0) + self.exception_slots + self.max_depth
+
+    def emit_trap_call(self, code: TrapCode) -> None:
+        self.a.mov_imm(4, self.abi.int_args[0], int(code))
+        self.a.call_symbol(TRAP_HOOK)
+        self.a.ud2()
+
+    # -- branches -----------------------------------------------------------------------------------------------
+    def move_values(self, src: int, dst: int, n: int) -> None:
+        if src == dst:
+            return
+        for i in range(n):
+            self.a.mov(8, RAX, self.slot(src + i))
+            self.a.mov(8, self.slot(dst + i), RAX)
+
+    def leave_catch_blocks(self, depth: int) -> None:
+        """Release the exceptions of the legacy catch blocks a branch to label ``depth`` leaves."""
+        for k in range(depth + 1):
+            frame = self.control[-1 - k]
+            if frame.catching:
+                drop_caught(self, frame)
+
+    def leaves_catch_block(self, depth: int) -> bool:
+        return any(self.control[-1 - k].catching for k in range(depth + 1))
+
+    def branch(self, depth: int) -> None:
+        """Copy the label's values into place and jump (``br``); the outermost label returns."""
+        frame = self.control[-1 - depth]
+        self.leave_catch_blocks(depth)
+        if frame.kind == "func":
+            self.emit_return()
+            return
+        n = frame.params if frame.kind == "loop" else frame.results
+        self.move_values(self.depth - n, frame.height, n)
+        self.a.jmp(frame.target)
+
+    def needs_moves(self, depth: int) -> bool:
+        frame = self.control[-1 - depth]
+        if frame.kind == "func" or self.leaves_catch_block(depth):
+            return True
+        n = frame.params if frame.kind == "loop" else frame.results
+        return n > 0 and self.depth - n != frame.height
+
+    def emit_return(self) -> None:
+        a = self.a
+        results = self.type.results
+        if self.multi:
+            n = len(results)
+            a.mov(8, RCX, self.local(self.hidden_slot))
+            for i in range(n):
+                a.mov(8, RAX, self.slot(self.depth - n + i))
+                a.mov(8, Mem(RCX, 8 * (n - 1 - i)), RAX)
+        elif results:
+            t = results[0]
+            if t in _FLOAT:
+                a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
+            else:
+                a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
+        emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=a.offset == self.call_end)
+
+    # -- calls --------------------------------------------------------------------------------------------------
+    def emit_call(self, ftype: FuncType, symbol: str | None) -> None:
+        """Call ``symbol`` (or the code pointer in r11 when None) with the arguments on top of the stack."""
+        a = self.a
+        params, results = ftype.params, ftype.results
+        base = self.depth - len(params)
+        multi = len(results) > 1
+        locations, stack_bytes = self.abi.assign(params, multi)
+        self.outgoing = max(self.outgoing, self.abi.shadow_space + stack_bytes)
+        for i, (t, loc) in enumerate(zip(params, locations, strict=True)):
+            src = self.slot(base + i)
+            if loc.kind == "stack":
+                a.mov(8, RAX, src)
+                a.mov(8, Mem(RSP, loc.stack_offset), RAX)
+            elif loc.kind == "gpr":
+                a.mov(_SIZE[t], loc.register, src)
+            else:
+                a.movss_load(_SIZE[t], loc.register, src)
+        if multi:
+            self.depth = base
+            self.push(len(results))
+            a.lea(8, self.abi.int_args[0], self.slot(base + len(results) - 1))
+        start = a.offset
+        if symbol is None:
+            a.call_indirect(R11)
+        else:
+            a.call_symbol(symbol)
+        self.call_end = a.offset
+        self.exceptions.record_call(start, a.offset)
+        self.depth = base
+        if len(results) == 1:
+            t = results[0]
+            if t in _FLOAT:
+                a.movss_store(_SIZE[t], self.slot(base), 0)
+            else:
+                a.mov(_SIZE[t], self.slot(base), RAX)
+        self.push(len(results))
+        self.load_memory_base()
+
+    # -- memory -------------------------------------------------------------------------------------------------
+    def address(self, slot: Mem, offset: int, size: int) -> Mem:
+        """Bounds-checked effective address of a ``size``-byte access: rax = zero-extended address + offset
+        (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory size."""
+        a = self.a
+        a.mov(4, RAX, slot)
+        if offset:
+            if offset < 1 << 31:
+                a.alu("add", 8, RAX, offset, imm=True)
+            else:
+                a.mov_imm(8, RCX, offset)
+                a.alu("add", 8, RAX, RCX)
+        a.lea(8, RCX, Mem(RAX, size))
+        a.alu("cmp", 8, RCX, RipRel(self.sym.vmctx, VMCTX_MEMORY_SIZE))
+        a.jcc("a", self.trap(TrapCode.MEMORY_OUT_OF_BOUNDS))
+        return Mem(RBX, 0, RAX, 1)
+
+    def check_range(self, start: int, length: int, limit: RipRel | Mem, code: TrapCode) -> None:
+        """Trap unless register ``start`` + register ``length`` (both zero-extended u32) <= the u64 at ``limit``
+        (clobbers rdx)."""
+        a = self.a
+        a.lea(8, RDX, Mem(start, 0, length, 1))
+        a.alu("cmp", 8, RDX, limit)
+        a.jcc("a", self.trap(code))
+
+
+def _h_nop(c: FunctionCompiler, i: Instr) -> bool:
+    return False
+
+
+def _h_unreachable(c: FunctionCompiler, i: Instr) -> bool:
+    c.emit_trap_call(TrapCode.UNREACHABLE)
+    return True
+
+
+def _h_block(c: FunctionCompiler, i: Instr) -> bool:
+    params, results = c.block_arity(i.imm[0])
+    end = Label()
+    target = end
+    if i.op == "loop":
+        target = Label()
+        c.a.bind(target)
+    c.push_control(i.op, c.depth - params, params, results, target, end)
+    return False
+
+
+def _h_if(c: FunctionCompiler, i: Instr) -> bool:
+    params, results = c.block_arity(i.imm[0])
+    c.depth -= 1
+    else_label = Label()
+    c.a.alu("cmp", 4, c.slot(c.depth), 0, imm=True)
+    c.a.jcc("e", else_label)
+    end = Label()
+    c.push_control("if", c.depth - params, params, results, end, end, else_label)
+    return False
+
+
+def _h_else(c: FunctionCompiler, i: Instr) -> bool:
+    frame = c.control[-1]
+    c.a.jmp(frame.end)
+    if frame.else_label is not None:
+        c.a.bind(frame.else_label)
+        frame.else_label = None
+    c.depth = frame.height + frame.params
+    return False
+
+
+def _h_end(c: FunctionCompiler, i: Instr) -> bool:
+    frame = c.control[-1]
+    if frame.catching and c.reachable:
+        drop_caught(c, frame)  # the last catch block of a legacy try falls through its end
+    c.control.pop()
+    if frame.else_label is not None:
+        c.a.bind(frame.else_label)
+    c.a.bind(frame.end)
+    c.depth = frame.height + frame.results
+    if frame.kind == "func":
+        c.emit_return()
+    return False
+
+
+def _h_br(c: FunctionCompiler, i: Instr) -> bool:
+    c.branch(_int(i.imm[0]))
+    return True
+
+
+def _h_br_if(c: FunctionCompiler, i: Instr) -> bool:
+    depth = _int(i.imm[0])
+    c.depth -= 1
+    c.a.alu("cmp", 4, c.slot(c.depth), 0, imm=True)
+    if c.needs_moves(depth):
+        skip = Label()
+        c.a.jcc("e", skip)
+        c.branch(depth)
+        c.a.bind(skip)
+    else:
+        c.a.jcc("ne", c.control[-1 - depth].target)
+    return False
+
+
+def _h_br_table(c: FunctionCompiler, i: Instr) -> bool:
+    labels, default = i.imm
+    if not isinstance(labels, tuple):
+        raise c.error("bad br_table immediate")
+    a = c.a
+    c.depth -= 1
+    a.mov(4, RAX, c.slot(c.depth))
+    stubs: dict[int, Label] = {}
+
+    def target(depth: int) -> Label:
+        if not c.needs_moves(depth):
+            return c.control[-1 - depth].target
+        if depth not in stubs:
+            stubs[depth] = Label()
+        return stubs[depth]
+
+    for n, depth in enumerate(labels):
+        a.alu("cmp", 4, RAX, n, imm=True)
+        a.jcc("e", target(_int(depth)))
+    default_depth = _int(default)
+    if c.needs_moves(default_depth):
+        c.branch(default_depth)
+    else:
+        a.jmp(c.control[-1 - default_depth].target)
+    for depth, label in stubs.items():
+        a.bind(label)
+        c.branch(depth)
+    return True
+
+
+def _h_return(c: FunctionCompiler, i: Instr) -> bool:
+    c.leave_catch_blocks(len(c.control) - 1)
+    c.emit_return()
+    return True
+
+
+def _h_call(c: FunctionCompiler, i: Instr) -> bool:
+    index = _int(i.imm[0])
+    c.emit_call(c.module.func_type(index), c.ctx.function_symbols[index])
+    return False
+
+
+def _h_call_indirect(c: FunctionCompiler, i: Instr) -> bool:
+    type_index, table = _int(i.imm[0]), _int(i.imm[1])
+    a = c.a
+    c.depth -= 1
+    a.mov(4, RAX, c.slot(c.depth))
+    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
+    a.jcc("ae", c.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
+    a.lea(8, RCX, RipRel(c.sym.indexed("table", table)))
+    a.mov(8, R11, Mem(RCX, 0, RAX, 8))
+    a.test(8, R11, R11)
+    a.jcc("e", c.trap(TrapCode.INDIRECT_CALL_TO_NULL))
+    a.alu("cmp", 8, Mem(R11, 8), c.ctx.signature_ids[type_index], imm=True)
+    a.jcc("ne", c.trap(TrapCode.BAD_SIGNATURE))
+    a.mov(8, R11, Mem(R11, 0))
+    c.emit_call(c.module.types[type_index], None)
+    return False
+
+
+def _h_drop(c: FunctionCompiler, i: Instr) -> bool:
+    c.depth -= 1
+    return False
+
+
+def _h_select(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    c.depth -= 3
+    target = c.slot(c.depth)
+    a.mov(4, RCX, c.slot(c.depth + 2))
+    a.mov(8, RAX, target)
+    a.test(4, RCX, RCX)
+    a.cmov("e", 8, RAX, c.slot(c.depth + 1))
+    a.mov(8, target, RAX)
+    c.push()
+    return False
+
+
+def _h_local_get(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov(8, RAX, c.local(_int(i.imm[0])))
+    c.a.mov(8, c.slot(c.depth), RAX)
+    c.push()
+    return False
+
+
+def _h_local_set(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov(8, RAX, c.slot(c.depth - 1))
+    c.a.mov(8, c.local(_int(i.imm[0])), RAX)
+    if i.op == "local.set":
+        c.depth -= 1
+    return False
+
+
+def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov(8, RAX, RipRel(c.sym.globals, 8 * _global(c, i)))
+    c.a.mov(8, c.slot(c.depth), RAX)
+    c.push()
+    return False
+
+
+def _h_global_set(c: FunctionCompiler, i: Instr) -> bool:
+    c.depth -= 1
+    c.a.mov(8, RAX, c.slot(c.depth))
+    c.a.mov(8, RipRel(c.sym.globals, 8 * _global(c, i)), RAX)
+    return False
+
+
+def _global(c: FunctionCompiler, i: Instr) -> int:
+    index = _int(i.imm[0])
+    if index < c.module.num_imported_globals:
+        raise UnsupportedError("imported globals are not supported", i.offset)
+    return index - c.module.num_imported_globals
+
+
+def _h_const(c: FunctionCompiler, i: Instr) -> bool:
+    value = _int(i.imm[0])
+    dst = c.slot(c.depth)
+    if i.op in ("i32.const", "f32.const"):
+        c.a.mov_store_imm(4, dst, value & 0xFFFFFFFF)
+    else:
+        value &= 0xFFFFFFFFFFFFFFFF
+        signed = value - (1 << 64) if value >> 63 else value
+        if -(1 << 31) <= signed < 1 << 31:
+            c.a.mov_store_imm(8, dst, signed)
+        else:
+            c.a.mov_imm(8, RAX, signed)
+            c.a.mov(8, dst, RAX)
+    c.push()
+    return False
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int):
+        raise EmitError(f"expected an integer immediate, got {value!r}")
+    return value
+
+
+# -- integer arithmetic ---------------------------------------------------------------------------------------
+def _int_binary(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    type_name, name = i.op.split(".")
+    size = 4 if type_name == "i32" else 8
+    c.depth -= 1
+    lhs, rhs = c.slot(c.depth - 1), c.slot(c.depth)
+    if name in _ALU:
+        a.mov(size, RAX, lhs)
+        a.alu(_ALU[name], size, RAX, rhs)
+        a.mov(size, lhs, RAX)
+    elif name == "mul":
+        a.mov(size, RAX, lhs)
+        a.imul(size, RAX, rhs)
+        a.mov(size, lhs, RAX)
+    elif name in _SHIFTS:
+        a.mov(size, RAX, lhs)
+        a.mov(4, RCX, rhs)
+        a.shift(_SHIFTS[name], size, RAX)
+        a.mov(size, lhs, RAX)
+    elif name in _CMP:
+        a.mov(size, RAX, lhs)
+        a.alu("cmp", size, RAX, rhs)
+        a.setcc(_CMP[name], RAX)
+        a.movzx(4, RAX, 1, RAX)
+        a.mov(4, lhs, RAX)
+    else:
+        _divide(c, name, size, lhs, rhs)
+    return False
+
+
+def _divide(c: FunctionCompiler, name: str, size: int, lhs: Mem, rhs: Mem) -> None:
+    a = c.a
+    a.mov(size, RAX, lhs)
+    a.mov(size, RCX, rhs)
+    a.test(size, RCX, RCX)
+    a.jcc("e", c.trap(TrapCode.INTEGER_DIVISION_BY_ZERO))
+    result = RDX if name.startswith("rem") else RAX
+    if name.endswith("_u"):
+        a.alu("xor", 4, RDX, RDX)
+        a.unary("div", size, RCX)
+    else:
+        divide = Label()
+        done = Label()
+        a.alu("cmp", size, RCX, -1, imm=True)
+        a.jcc("ne", divide)
+        if name == "div_s":
+            # x / -1 overflows only for INT_MIN; otherwise it is -x.
+            a.unary("neg", size, RAX)
+            a.jcc("o", c.trap(TrapCode.INTEGER_OVERFLOW))
+        else:
+            a.alu("xor", 4, RDX, RDX)  # x % -1 == 0 (idiv would fault on INT_MIN)
+        a.jmp(done)
+        a.bind(divide)
+        if size == 4:
+            a.cdq()
+        else:
+            a.cqo()
+        a.unary("idiv", size, RCX)
+        a.bind(done)
+    a.mov(size, lhs, result)
+
+
+def _int_unary(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    type_name, name = i.op.split(".")
+    size = 4 if type_name == "i32" else 8
+    slot = c.slot(c.depth - 1)
+    match name:
+        case "eqz":
+            a.alu("cmp", size, slot, 0, imm=True)
+            a.setcc("e", RAX)
+            a.movzx(4, RAX, 1, RAX)
+            a.mov(4, slot, RAX)
+        case "clz":
+            a.bsr(size, RAX, slot)
+            a.mov_imm(4, RCX, 2 * size * 8 - 1)
+            a.cmov("e", size, RAX, RCX)
+            a.alu("xor", size, RAX, size * 8 - 1, imm=True)
+            a.mov(size, slot, RAX)
+        case "ctz":
+            a.bsf(size, RAX, slot)
+            a.mov_imm(4, RCX, size * 8)
+            a.cmov("e", size, RAX, RCX)
+            a.mov(size, slot, RAX)
+        case "popcnt":
+            a.popcnt(size, RAX, slot)
+            a.mov(size, slot, RAX)
+        case "extend8_s" | "extend16_s":
+            a.movsx(size, RAX, 1 if name == "extend8_s" else 2, slot)
+            a.mov(size, slot, RAX)
+        case "extend32_s":
+            a.movsx(8, RAX, 4, slot)
+            a.mov(8, slot, RAX)
+        case _:
+            raise c.error(f"no integer unary operator {i.op}")
+    return False
+
+
+def _convert_int(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    slot = c.slot(c.depth - 1)
+    match i.op:
+        case "i32.wrap_i64":
+            pass  # the low 4 bytes of the slot already hold the result
+        case "i64.extend_i32_s":
+            a.movsx(8, RAX, 4, slot)
+            a.mov(8, slot, RAX)
+        case "i64.extend_i32_u":
+            a.mov(4, RAX, slot)
+            a.mov(8, slot, RAX)
+        case _:
+            pass  # reinterpretations: same bits
+    return False
+
+
+# -- floats -------------------------------------------------------------------------------------------------------
+def _fsize(op: str) -> int:
+    return 4 if op.startswith("f32") else 8
+
+
+def _sfx(size: int) -> str:
+    return "ss" if size == 4 else "sd"
+
+
+def _float_binary(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    size = _fsize(i.op)
+    name = i.op.split(".")[1]
+    c.depth -= 1
+    lhs, rhs = c.slot(c.depth - 1), c.slot(c.depth)
+    if name in _FBIN:
+        a.movss_load(size, 0, lhs)
+        a.sse(_FBIN[name] + _sfx(size), 0, rhs)
+        a.movss_store(size, lhs, 0)
+    elif name in ("min", "max"):
+        sfx = _sfx(size)
+        a.movss_load(size, 0, lhs)
+        a.movss_load(size, 1, rhs)
+        nan, ordinary, done = Label(), Label(), Label()
+        a.sse("ucomi" + sfx, 0, 1)
+        a.jcc("p", nan)
+        a.jcc("ne", ordinary)
+        # Equal: only ±0 differ; min ORs the sign bits (-0 wins), max ANDs them (+0 wins).
+        a.sse(("orp" if name == "min" else "andp") + sfx[1], 0, 1)
+        a.jmp(done)
+        a.bind(nan)
+        # A NaN operand gives a NaN: x86 returns the first operand's, so put rhs first as wasmtime does.
+        a.sse("add" + sfx, 1, 0)
+        a.sse("movaps", 0, 1)
+        a.jmp(done)
+        a.bind(ordinary)
+        a.sse(name + sfx, 0, 1)
+        a.bind(done)
+        a.movss_store(size, lhs, 0)
+    elif name == "copysign":
+        if size == 4:
+            a.mov(4, RAX, lhs)
+            a.alu("and", 4, RAX, 0x7FFFFFFF, imm=True)
+            a.mov(4, RCX, rhs)
+            a.alu("and", 4, RCX, -0x80000000, imm=True)
+            a.alu("or", 4, RAX, RCX)
+        else:
+            a.mov(8, RAX, lhs)
+            a.bt("btr", 8, RAX, 63)
+            a.mov(8, RCX, rhs)
+            a.shift("shr", 8, RCX, 63)
+            a.shift("shl", 8, RCX, 63)
+            a.alu("or", 8, RAX, RCX)
+        a.mov(size, lhs, RAX)
+    else:
+        # Comparisons: unordered operands make eq/lt/gt/le/ge false and ne true.
+        a.movss_load(size, 0, lhs)
+        a.movss_load(size, 1, rhs)
+        ucomi = "ucomi" + _sfx(size)
+        match name:
+            case "eq" | "ne":
+                a.sse(ucomi, 0, 1)
+                a.setcc("e" if name == "eq" else "ne", RAX)
+                a.setcc("np" if name == "eq" else "p", RCX)
+                a.alu("and" if name == "eq" else "or", 1, RAX, RCX)
+            case "gt" | "ge":
+                a.sse(ucomi, 0, 1)
+                a.setcc("a" if name == "gt" else "ae", RAX)
+            case "lt" | "le":
+                a.sse(ucomi, 1, 0)
+                a.setcc("a" if name == "lt" else "ae", RAX)
+        a.movzx(4, RAX, 1, RAX)
+        a.mov(4, lhs, RAX)
+    return False
+
+
+def _float_unary(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    size = _fsize(i.op)
+    name = i.op.split(".")[1]
+    slot = c.slot(c.depth - 1)
+    match name:
+        case "abs":
+            if size == 4:
+                a.alu("and", 4, slot, 0x7FFFFFFF, imm=True)
+            else:
+                a.bt("btr", 8, slot, 63)
+        case "neg":
+            if size == 4:
+                a.alu("xor", 4, slot, -0x80000000, imm=True)
+            else:
+                a.bt("btc", 8, slot, 63)
+        case "sqrt":
+            a.sse("sqrt" + _sfx(size), 0, slot)
+            a.movss_store(size, slot, 0)
+        case _:
+            a.round(size, 0, slot, _ROUND[name])
+            a.movss_store(size, slot, 0)
+    return False
+
+
+def _convert_float(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    slot = c.slot(c.depth - 1)
+    dst_type, rest = i.op.split(".")
+    fsize = 4 if dst_type == "f32" else 8
+    match rest:
+        case "demote_f64":
+            a.sse("cvtsd2ss", 0, slot)
+        case "promote_f32":
+            a.sse("cvtss2sd", 0, slot)
+        case "convert_i32_s":
+            a.cvtsi2f(fsize, 0, 4, slot)
+        case "convert_i64_s":
+            a.cvtsi2f(fsize, 0, 8, slot)
+        case "convert_i32_u":
+            a.mov(4, RAX, slot)
+            a.cvtsi2f(fsize, 0, 8, RAX)
+        case "convert_i64_u":
+            # Values with the top bit set: halve (keeping the low bit for correct rounding), convert, double.
+            big, done = Label(), Label()
+            a.mov(8, RAX, slot)
+            a.test(8, RAX, RAX)
+            a.jcc("s", big)
+            a.cvtsi2f(fsize, 0, 8, RAX)
+            a.jmp(done)
+            a.bind(big)
+            a.mov(8, RCX, RAX)
+            a.shift("shr", 8, RCX, 1)
+            a.alu("and", 4, RAX, 1, imm=True)
+            a.alu("or", 8, RCX, RAX)
+            a.cvtsi2f(fsize, 0, 8, RCX)
+            a.sse("add" + _sfx(fsize), 0, 0)
+            a.bind(done)
+        case _:
+            return False  # reinterpret: same bits
+    a.movss_store(fsize, slot, 0)
+    return False
+
+
+def _truncate(c: FunctionCompiler, i: Instr) -> bool:
+    """Float to integer: trapping (``trunc``) or saturating (``trunc_sat``)."""
+    a = c.a
+    slot = c.slot(c.depth - 1)
+    dst_type, rest = i.op.split(".")
+    isize = 4 if dst_type == "i32" else 8
+    fsize = 4 if rest.endswith(("f32_s", "f32_u")) else 8
+    signed = rest.endswith("_s")
+    saturating = rest.startswith("trunc_sat")
+    sfx = _sfx(fsize)
+    lower, upper = _TRUNC_BOUNDS[(isize, signed, fsize)]
+    done = Label()
+    a.movss_load(fsize, 0, slot)
+
+    def bound(bits: int) -> None:
+        a.mov_imm(8, RCX, bits)
+        a.movq_to_xmm(fsize, 1, RCX)
+        a.sse("ucomi" + sfx, 0, 1)
+
+    if saturating:
+        minimum = (-(1 << (8 * isize - 1))) if signed else 0
+        maximum = ((1 << (8 * isize - 1)) - 1) if signed else (1 << (8 * isize)) - 1
+        a.alu("xor", 4, RAX, RAX)
+        a.sse("ucomi" + sfx, 0, 0)
+        a.jcc("p", done)
+        a.mov_imm(8, RAX, minimum)
+        bound(lower)
+        a.jcc("be", done)
+        a.mov_imm(8, RAX, maximum - (1 << 64) if maximum >= 1 << 63 else maximum)
+        bound(upper)
+        a.jcc("ae", done)
+    else:
+        a.sse("ucomi" + sfx, 0, 0)
+        a.jcc("p", c.trap(TrapCode.BAD_CONVERSION_TO_INTEGER))
+        bound(lower)
+        a.jcc("be", c.trap(TrapCode.INTEGER_OVERFLOW))
+        bound(upper)
+        a.jcc("ae", c.trap(TrapCode.INTEGER_OVERFLOW))
+    if isize == 8 and not signed:
+        # [2^63, 2^64): subtract 2^63 before converting, then set the top bit.
+        small = Label()
+        a.mov_imm(8, RCX, _f32(9223372036854775808.0) if fsize == 4 else _f64(9223372036854775808.0))
+        a.movq_to_xmm(fsize, 1, RCX)
+        a.sse("ucomi" + sfx, 0, 1)
+        a.jcc("b", small)
+        a.sse("sub" + sfx, 0, 1)
+        a.cvttf2si(8, RAX, fsize, 0)
+        a.bt("btc", 8, RAX, 63)
+        a.jmp(done)
+        a.bind(small)
+        a.cvttf2si(8, RAX, fsize, 0)
+    else:
+        a.cvttf2si(8 if not signed else isize, RAX, fsize, 0)
+    a.bind(done)
+    a.mov(isize, slot, RAX)
+    return False
+
+
+# -- memory -------------------------------------------------------------------------------------------------------
+def _load(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    type_name, name = i.op.split(".")
+    width, ext = _LOADS[name]
+    tsize = 4 if type_name in ("i32", "f32") else 8
+    size = width or tsize
+    slot = c.slot(c.depth - 1)
+    addr = c.address(slot, _int(i.imm[1]), size)
+    if ext == "s":
+        a.movsx(tsize, RAX, size, addr)
+    elif ext == "u" and size < 4:
+        a.movzx(4, RAX, size, addr)
+    else:
+        a.mov(size, RAX, addr)
+    a.mov(8 if tsize == 8 else 4, slot, RAX)
+    return False
+
+
+def _store(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    type_name, name = i.op.split(".")
+    width = {"store": 0, "store8": 1, "store16": 2, "store32": 4}[name]
+    size = width or (4 if type_name in ("i32", "f32") else 8)
+    c.depth -= 2
+    addr = c.address(c.slot(c.depth), _int(i.imm[1]), size)
+    a.mov(size, RDX, c.slot(c.depth + 1))
+    a.mov(size, addr, RDX)
+    return False
+
+
+def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov(8, RAX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE))
+    c.a.shift("shr", 8, RAX, 16)
+    c.a.mov(4, c.slot(c.depth), RAX)
+    c.push()
+    return False
+
+
+def _h_memory_grow(c: FunctionCompiler, i: Instr) -> bool:
+    """Grow within the static capacity: the storage beyond the current size is already zero."""
+    a = c.a
+    slot = c.slot(c.depth - 1)
+    fail, done = Label(), Label()
+    a.mov(4, RAX, slot)
+    a.mov(8, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE))
+    a.shift("shl", 8, RAX, 16)
+    a.alu("add", 8, RAX, RCX)
+    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_MEMORY_CAPACITY))
+    a.jcc("a", fail)
+    a.mov(8, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), RAX)
+    a.shift("shr", 8, RCX, 16)
+    a.mov(4, slot, RCX)
+    a.jmp(done)
+    a.bind(fail)
+    a.mov_store_imm(4, slot, -1)
+    a.bind(done)
+    return False
+
+
+def _h_memory_fill(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    c.depth -= 3
+    dst, value, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
+    a.mov(4, RDI, dst)
+    a.mov(4, RCX, length)
+    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
+    a.mov(4, RAX, value)
+    a.alu("add", 8, RDI, RBX)
+    a.rep_stosb()
+    return False
+
+
+def _h_memory_copy(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    c.depth -= 3
+    dst, src, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
+    size = RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE)
+    a.mov(4, RDI, dst)
+    a.mov(4, RSI, src)
+    a.mov(4, RCX, length)
+    c.check_range(RDI, RCX, size, TrapCode.MEMORY_OUT_OF_BOUNDS)
+    c.check_range(RSI, RCX, size, TrapCode.MEMORY_OUT_OF_BOUNDS)
+    _memmove(c)
+    return False
+
+
+def _memmove(c: FunctionCompiler) -> None:
+    """Copy rcx bytes from memory offset rsi to rdi (memmove semantics: backwards when dst > src)."""
+    a = c.a
+    a.alu("add", 8, RDI, RBX)
+    a.alu("add", 8, RSI, RBX)
+    forward, done = Label(), Label()
+    a.alu("cmp", 8, RDI, RSI)
+    a.jcc("be", forward)
+    a.lea(8, RSI, Mem(RSI, -1, RCX, 1))
+    a.lea(8, RDI, Mem(RDI, -1, RCX, 1))
+    a.std()
+    a.rep_movsb()
+    a.cld()
+    a.jmp(done)
+    a.bind(forward)
+    a.rep_movsb()
+    a.bind(done)
+
+
+def _h_memory_init(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    segment = _int(i.imm[0])
+    c.depth -= 3
+    dst, src, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
+    a.mov(4, RDI, dst)
+    a.mov(4, RSI, src)
+    a.mov(4, RCX, length)
+    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
+    c.check_range(RSI, RCX, RipRel(c.sym.data_lengths, 8 * segment), TrapCode.MEMORY_OUT_OF_BOUNDS)
+    a.alu("add", 8, RDI, RBX)
+    a.lea(8, RAX, RipRel(c.sym.indexed("data", segment)))
+    a.alu("add", 8, RSI, RAX)
+    a.rep_movsb()
+    return False
+
+
+def _h_data_drop(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov_store_imm(8, RipRel(c.sym.data_lengths, 8 * _int(i.imm[0])), 0)
+    return False
+
+
+# -- references and tables ----------------------------------------------------------------------------------------
+def _h_ref_null(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov_store_imm(8, c.slot(c.depth), 0)
+    c.push()
+    return False
+
+
+def _h_ref_func(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.lea(8, RAX, RipRel(c.sym.funcs, 16 * _int(i.imm[0])))
+    c.a.mov(8, c.slot(c.depth), RAX)
+    c.push()
+    return False
+
+
+def _h_ref_is_null(c: FunctionCompiler, i: Instr) -> bool:
+    slot = c.slot(c.depth - 1)
+    c.a.alu("cmp", 8, slot, 0, imm=True)
+    c.a.setcc("e", RAX)
+    c.a.movzx(4, RAX, 1, RAX)
+    c.a.mov(4, slot, RAX)
+    return False
+
+
+def _table_entry(c: FunctionCompiler, table: int, index_slot: Mem) -> Mem:
+    """Bounds-checked address of a table entry (rax = index, rcx = table base)."""
+    a = c.a
+    a.mov(4, RAX, index_slot)
+    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
+    a.jcc("ae", c.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
+    a.lea(8, RCX, RipRel(c.sym.indexed("table", table)))
+    return Mem(RCX, 0, RAX, 8)
+
+
+def _h_table_get(c: FunctionCompiler, i: Instr) -> bool:
+    slot = c.slot(c.depth - 1)
+    entry = _table_entry(c, _int(i.imm[0]), slot)
+    c.a.mov(8, RDX, entry)
+    c.a.mov(8, slot, RDX)
+    return False
+
+
+def _h_table_set(c: FunctionCompiler, i: Instr) -> bool:
+    c.depth -= 2
+    entry = _table_entry(c, _int(i.imm[0]), c.slot(c.depth))
+    c.a.mov(8, RDX, c.slot(c.depth + 1))
+    c.a.mov(8, entry, RDX)
+    return False
+
+
+def _h_table_size(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov(4, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * _int(i.imm[0])))
+    c.a.mov(4, c.slot(c.depth), RAX)
+    c.push()
+    return False
+
+
+def _h_elem_drop(c: FunctionCompiler, i: Instr) -> bool:
+    c.a.mov_store_imm(8, RipRel(c.sym.elem_lengths, 8 * _int(i.imm[0])), 0)
+    return False
+
+
+def _h_table_init(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    segment, table = _int(i.imm[0]), _int(i.imm[1])
+    c.depth -= 3
+    a.mov(4, RDI, c.slot(c.depth))
+    a.mov(4, RSI, c.slot(c.depth + 1))
+    a.mov(4, RCX, c.slot(c.depth + 2))
+    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    c.check_range(RSI, RCX, RipRel(c.sym.elem_lengths, 8 * segment), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.lea(8, RAX, RipRel(c.sym.indexed("table", table)))
+    a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
+    a.lea(8, RAX, RipRel(c.sym.indexed("elem", segment)))
+    a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
+    a.shift("shl", 8, RCX, 3)
+    a.rep_movsb()
+    return False
+
+
+def _h_table_copy(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    dst_table, src_table = _int(i.imm[0]), _int(i.imm[1])
+    c.depth -= 3
+    a.mov(4, RDI, c.slot(c.depth))
+    a.mov(4, RSI, c.slot(c.depth + 1))
+    a.mov(4, RCX, c.slot(c.depth + 2))
+    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * dst_table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    c.check_range(RSI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * src_table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.lea(8, RAX, RipRel(c.sym.indexed("table", dst_table)))
+    a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
+    a.lea(8, RAX, RipRel(c.sym.indexed("table", src_table)))
+    a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
+    a.shift("shl", 8, RCX, 3)
+    forward, done = Label(), Label()
+    a.alu("cmp", 8, RDI, RSI)
+    a.jcc("be", forward)
+    a.lea(8, RSI, Mem(RSI, -1, RCX, 1))
+    a.lea(8, RDI, Mem(RDI, -1, RCX, 1))
+    a.std()
+    a.rep_movsb()
+    a.cld()
+    a.jmp(done)
+    a.bind(forward)
+    a.rep_movsb()
+    a.bind(done)
+    return False
+
+
+def _h_table_fill(c: FunctionCompiler, i: Instr) -> bool:
+    a = c.a
+    table = _int(i.imm[0])
+    c.depth -= 3
+    a.mov(4, RDI, c.slot(c.depth))
+    a.mov(4, RCX, c.slot(c.depth + 2))
+    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.mov(8, RAX, c.slot(c.depth + 1))
+    a.lea(8, RDX, RipRel(c.sym.indexed("table", table)))
+    a.lea(8, RDI, Mem(RDX, 0, RDI, 8))
+    loop, done = Label(), Label()
+    a.bind(loop)
+    a.test(4, RCX, RCX)
+    a.jcc("e", done)
+    a.mov(8, Mem(RDI, 0), RAX)
+    a.alu("add", 8, RDI, 8, imm=True)
+    a.alu("sub", 4, RCX, 1, imm=True)
+    a.jmp(loop)
+    a.bind(done)
+    return False
+
+
+def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
+    """Grow within the static capacity, filling the new entries with the given reference."""
+    a = c.a
+    table = _int(i.imm[0])
+    capacity = c.ctx.table_capacities[table]
+    c.depth -= 1
+    init, delta = c.slot(c.depth - 1), c.slot(c.depth)
+    size = RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table)
+    fail, done, loop, filled = Label(), Label(), Label(), Label()
+    a.mov(4, RCX, delta)
+    a.mov(8, RDX, size)
+    a.lea(8, RAX, Mem(RDX, 0, RCX, 1))
+    a.alu("cmp", 8, RAX, capacity, imm=True)
+    a.jcc("a", fail)
+    a.mov(8, size, RAX)
+    a.lea(8, R11, RipRel(c.sym.indexed("table", table)))
+    a.lea(8, R11, Mem(R11, 0, RDX, 8))
+    a.mov(8, RAX, init)
+    a.bind(loop)
+    a.test(4, RCX, RCX)
+    a.jcc("e", filled)
+    a.mov(8, Mem(R11, 0), RAX)
+    a.alu("add", 8, R11, 8, imm=True)
+    a.alu("sub", 4, RCX, 1, imm=True)
+    a.jmp(loop)
+    a.bind(filled)
+    a.mov(4, init, RDX)
+    a.jmp(done)
+    a.bind(fail)
+    a.mov_store_imm(4, init, -1)
+    a.bind(done)
+    return False
+
+
+Handler = Callable[[FunctionCompiler, Instr], bool]
+
+
+def _build_handlers() -> dict[str, Handler]:
+    h: dict[str, Handler] = {
+        "nop": _h_nop, "unreachable": _h_unreachable, "block": _h_block, "loop": _h_block, "if": _h_if,
+        "else": _h_else, "end": _h_end, "br": _h_br, "br_if": _h_br_if, "br_table": _h_br_table,
+        "return": _h_return, "call": _h_call, "call_indirect": _h_call_indirect, "drop": _h_drop,
+        "select": _h_select, "local.get": _h_local_get, "local.set": _h_local_set, "local.tee": _h_local_set,
+        "global.get": _h_global_get, "global.set": _h_global_set, "memory.size": _h_memory_size,
+        "memory.grow": _h_memory_grow, "memory.fill": _h_memory_fill, "memory.copy": _h_memory_copy,
+        "memory.init": _h_memory_init, "data.drop": _h_data_drop, "ref.null": _h_ref_null,
+        "ref.func": _h_ref_func, "ref.is_null": _h_ref_is_null, "table.get": _h_table_get,
+        "table.set": _h_table_set, "table.size": _h_table_size, "table.grow": _h_table_grow,
+        "table.fill": _h_table_fill, "table.init": _h_table_init, "table.copy": _h_table_copy,
+        "elem.drop": _h_elem_drop,
+    }
+    for op in ("i32.const", "i64.const", "f32.const", "f64.const"):
+        h[op] = _h_const
+    for t in ("i32", "i64"):
+        for name in list(_ALU) + ["mul"] + list(_SHIFTS) + list(_CMP) + ["div_s", "div_u", "rem_s", "rem_u"]:
+            h[f"{t}.{name}"] = _int_binary
+        for name in ("eqz", "clz", "ctz", "popcnt", "extend8_s", "extend16_s"):
+            h[f"{t}.{name}"] = _int_unary
+        for suffix in _LOADS:
+            if t == "i32" and suffix.startswith("load32"):
+                continue
+            h[f"{t}.{suffix}"] = _load
+        for suffix in ("store", "store8", "store16", "store32"):
+            if t == "i32" and suffix == "store32":
+                continue
+            h[f"{t}.{suffix}"] = _store
+        for src in ("f32", "f64"):
+            for sign in ("s", "u"):
+                h[f"{t}.trunc_{src}_{sign}"] = _truncate
+                h[f"{t}.trunc_sat_{src}_{sign}"] = _truncate
+    h["i64.extend32_s"] = _int_unary
+    for op in ("i32.wrap_i64", "i64.extend_i32_s", "i64.extend_i32_u", "i32.reinterpret_f32",
+               "i64.reinterpret_f64"):
+        h[op] = _convert_int
+    for t in ("f32", "f64"):
+        for name in ("add", "sub", "mul", "div", "min", "max", "copysign", "eq", "ne", "lt", "gt", "le", "ge"):
+            h[f"{t}.{name}"] = _float_binary
+        for name in ("abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"):
+            h[f"{t}.{name}"] = _float_unary
+        for name in ("convert_i32_s", "convert_i32_u", "convert_i64_s", "convert_i64_u"):
+            h[f"{t}.{name}"] = _convert_float
+        h[f"{t}.load"] = _load
+        h[f"{t}.store"] = _store
+    h["f32.demote_f64"] = _convert_float
+    h["f64.promote_f32"] = _convert_float
+    h["f32.reinterpret_i32"] = _convert_float
+    h["f64.reinterpret_i64"] = _convert_float
+    h.update(EXCEPTION_HANDLERS)
+    return h
+
+
+_HANDLERS = _build_handlers()

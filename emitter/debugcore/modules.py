@@ -1,0 +1,162 @@
+"""Loaded Wasm modules placed at their run-time addresses, and the pc -> Wasm location index.
+
+A module comes from a JIT image (symbols absolute, read from inferior memory) or from a linked ELF file on disk
+(symbols at link-time addresses, shifted by the load bias the debugger reports for one unique symbol).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..debugmeta import SECTION_NAME, FunctionMetadata, MapEntry, ModuleMetadata, decode_all, decode_metadata
+from .adapter import DebuggerAdapter
+from .elf import STT_FUNC, ElfFile
+
+CFI_SECTIONS = (".eh_frame", ".debug_frame")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFunction:
+    module: ModuleMetadata
+    meta: FunctionMetadata
+    address: int
+    #: Code offsets of ``meta.map``, for bisection.
+    _offsets: tuple[int, ...] = field(repr=False, compare=False, default=())
+
+    @classmethod
+    def place(cls, module: ModuleMetadata, meta: FunctionMetadata, address: int) -> LoadedFunction:
+        return cls(module, meta, address, tuple(e.code_offset for e in meta.map))
+
+    @property
+    def end(self) -> int:
+        return self.address + self.meta.code_size
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.module.display_name}!{self.meta.display_name}"
+
+    def entry_at(self, pc: int) -> MapEntry | None:
+        """The map entry covering ``pc`` (None before the first entry)."""
+        i = bisect.bisect_right(self._offsets, pc - self.address) - 1
+        return self.meta.map[i] if i >= 0 else None
+
+    def is_entry_start(self, pc: int) -> bool:
+        i = bisect.bisect_left(self._offsets, pc - self.address)
+        return i < len(self._offsets) and self._offsets[i] == pc - self.address
+
+    def wasm_offset_at(self, pc: int) -> int | None:
+        """The Wasm module offset of the instruction at ``pc``; compiler-made code (prologue) reports the
+        function's body offset, as wasmtime does for faults there."""
+        entry = self.entry_at(pc)
+        if entry is not None and entry.wasm_offset is not None:
+            return entry.wasm_offset
+        return self.meta.body_offset
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModule:
+    meta: ModuleMetadata
+    #: Where it came from: ``JIT image at 0x...`` or a file path.
+    origin: str
+    functions: tuple[LoadedFunction, ...]
+    #: Whether the image carries CFI the debugger unwinds with (our fallback unwinder stays out of its way).
+    has_cfi: bool
+
+    @property
+    def start(self) -> int:
+        return min((f.address for f in self.functions), default=0)
+
+    @property
+    def end(self) -> int:
+        return max((f.end for f in self.functions), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class WasmLocation:
+    module: LoadedModule
+    function: LoadedFunction
+    pc: int
+
+    @property
+    def wasm_offset(self) -> int | None:
+        return self.function.wasm_offset_at(self.pc)
+
+    @property
+    def entry(self) -> MapEntry | None:
+        return self.function.entry_at(self.pc)
+
+
+class CodeIndex:
+    """Every placed function sorted by address: pc lookups by bisection, non-Wasm pcs rejected by a range check."""
+
+    def __init__(self, modules: list[LoadedModule]) -> None:
+        self.modules = modules
+        pairs = sorted(((f, m) for m in modules for f in m.functions), key=lambda p: p[0].address)
+        self._starts = [f.address for f, _ in pairs]
+        self._pairs = pairs
+        self.low = self._starts[0] if pairs else 0
+        self.high = max((f.end for f, _ in pairs), default=0)
+
+    def locate(self, pc: int) -> WasmLocation | None:
+        if not self.low <= pc < self.high:
+            return None
+        i = bisect.bisect_right(self._starts, pc) - 1
+        if i < 0:
+            return None
+        function, module = self._pairs[i]
+        return WasmLocation(module, function, pc) if pc < function.end else None
+
+
+def module_from_image(image: bytes, origin: str) -> LoadedModule | None:
+    """A JIT image (ELF with absolute symbols) with our metadata, or None when it has none."""
+    elf = ElfFile(image)
+    section = elf.section(SECTION_NAME)
+    if section is None:
+        return None
+    meta = decode_metadata(elf.contents(section))
+    symbols = {s.name: s.value for s in elf.symbols() if s.name}
+    functions = tuple(LoadedFunction.place(meta, f, symbols[f.symbol]) for f in meta.functions if f.symbol in symbols)
+    return LoadedModule(meta, origin, functions, any(elf.section(n) for n in CFI_SECTIONS))
+
+
+def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) -> list[LoadedModule]:
+    """Every module linked into an executable or shared object. Local symbol names may repeat across modules;
+    linkers keep input order both in the concatenated section and in ``.symtab``, so the n-th module naming a
+    symbol gets its n-th definition."""
+    section = elf.section(SECTION_NAME)
+    if section is None:
+        return []
+    metas = decode_all(elf.contents(section))
+    definitions: dict[str, list[int]] = defaultdict(list)
+    for symbol in elf.symbols():
+        if symbol.name and symbol.section_index != 0 and symbol.type == STT_FUNC:
+            definitions[symbol.name].append(symbol.value)
+    bias = _load_bias([f.symbol for m in metas for f in m.functions], definitions, adapter)
+    if bias is None:
+        adapter.warning(f"{path}: cannot place its Wasm functions (no symbol resolves)")
+        return []
+    used: dict[str, int] = defaultdict(int)
+    modules = []
+    for meta in metas:
+        placed = []
+        for f in meta.functions:
+            candidates = definitions.get(f.symbol, [])
+            if used[f.symbol] < len(candidates):
+                placed.append(LoadedFunction.place(meta, f, candidates[used[f.symbol]] + bias))
+            used[f.symbol] += 1
+        modules.append(LoadedModule(meta, path, tuple(placed), any(elf.section(n) for n in CFI_SECTIONS)))
+    return modules
+
+
+def _load_bias(names: list[str], definitions: dict[str, list[int]], adapter: DebuggerAdapter) -> int | None:
+    """Run-time minus link-time address, from the first of our symbols that is unambiguous in the file and that
+    the debugger resolves."""
+    for name in names:
+        values = definitions.get(name, [])
+        if len(values) == 1:
+            address = adapter.symbol_address(name)
+            if address is not None:
+                return address - values[0]
+    return None

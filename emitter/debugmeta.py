@@ -1,0 +1,294 @@
+"""The ``.jitdebug.wasm`` section: a compact description of a compiled Wasm module for the debugger plugins.
+
+The plugins run inside gdb/lldb's own Python, so the reader is stdlib only and never parses DWARF. The section is
+not loaded (non-ALLOC). Linkers concatenate same-named sections, so a section holds one or more *records*, each
+self-delimiting; zero bytes between records (alignment padding) are skipped.
+
+Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF-8; ``opt`` = uleb value + 1,
+0 meaning absent)::
+
+    record    := "JDWM" u8 version(=1) u32 body_length body
+    body      := str module_name  str source_file  str source_dir  uleb function_count  function*
+    function  := str symbol  opt wasm_index  str display_name  opt body_offset  uleb code_size
+                 uleb map_count  map_entry*  uleb call_site_count  call_site*  uleb row_count  row*
+    map_entry := uleb code_offset_delta  opt wasm_offset  uleb line       (sorted by code offset)
+    call_site := uleb start  uleb length  opt landing_pad  uleb action
+    row       := uleb start_delta  uleb cfa_dwarf_register  uleb cfa_offset  uleb saved_count
+                 (uleb dwarf_register  uleb cfa_minus_slot)*               (unwind rows, sorted)
+
+Code addresses are function-relative; a function is placed by its ``symbol``: absolute in a JIT image's
+``.symtab``, resolved through the debugger in linked executables. An empty module name displays as
+``<unknown>``, as wasmtime prints modules without a name.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .compiled import CompiledFunction, CompiledModule
+
+SECTION_NAME = ".jitdebug.wasm"
+MAGIC = b"JDWM"
+VERSION = 1
+_HEADER = struct.Struct("<4sBI")
+
+
+class MetadataError(ValueError):
+    """A malformed ``.jitdebug.wasm`` section (the plugins report it as a warning and skip the module)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """From ``code_offset`` on (until the next entry) the code implements the Wasm instruction at
+    ``wasm_offset`` (None: compiler-made code such as the prologue); ``line`` is the listing line (0 unknown)."""
+
+    code_offset: int
+    wasm_offset: int | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallSiteInfo:
+    start: int
+    end: int
+    landing_pad: int | None
+    action: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnwindRow:
+    """From ``start`` on: CFA = DWARF register ``cfa_register`` + ``cfa_offset``; each saved DWARF register
+    (the return address column included) lives at CFA - n."""
+
+    start: int
+    cfa_register: int
+    cfa_offset: int
+    saved: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionMetadata:
+    symbol: str
+    wasm_index: int | None
+    display_name: str
+    body_offset: int | None
+    code_size: int
+    map: tuple[MapEntry, ...]
+    call_sites: tuple[CallSiteInfo, ...]
+    unwind_rows: tuple[UnwindRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleMetadata:
+    name: str
+    source_file: str
+    source_dir: str
+    functions: tuple[FunctionMetadata, ...]
+
+    @property
+    def display_name(self) -> str:
+        return self.name or "<unknown>"
+
+
+def display_name(function: CompiledFunction) -> str:
+    """wasmtime's name for a function: the ``name`` section's, else ``<wasm function N>``."""
+    if function.wasm_index is not None and function.name == f"wasm-function[{function.wasm_index}]":
+        return f"<wasm function {function.wasm_index}>"
+    return function.name
+
+
+# -- writer -------------------------------------------------------------------------------------------------------
+#: ULEB128 encodings of 0 .. 2**14 - 1 (one or two bytes): nearly every value in the section is one of them.
+_SHORT_ULEB = [bytes((value,)) for value in range(0x80)] + [bytes((value & 0x7F | 0x80, value >> 7))
+                                                             for value in range(0x80, 0x4000)]
+
+
+def _append_ulebs(data: bytearray, values: list[int]) -> None:
+    """Append each value as a ULEB128 (a table lookup for the common short values: the section holds a few
+    hundred values per function)."""
+    short = _SHORT_ULEB
+    for value in values:
+        if 0 <= value < 0x4000:
+            data += short[value]
+            continue
+        if value < 0:
+            raise MetadataError(f"negative value {value} in {SECTION_NAME}")
+        while value >= 0x80:
+            data.append(value & 0x7F | 0x80)
+            value >>= 7
+        data.append(value)
+
+
+def _append_text(data: bytearray, text: str) -> None:
+    raw = text.encode()
+    _append_ulebs(data, [len(raw)])
+    data += raw
+
+
+def _map_entries(function: CompiledFunction) -> list[tuple[int, int | None, int]]:
+    """The line map as sorted ``(code_offset, wasm_offset, line)`` entries, consecutive entries for the same
+    instruction merged."""
+    entries: list[tuple[int, int | None, int]] = []
+    last: tuple[int, int | None, int] = (-1, -1, -1)
+    for line in sorted(function.lines, key=attrgetter("code_offset")):
+        entry = (line.code_offset, line.wasm_offset, line.line)
+        if last[0] == entry[0]:
+            entries[-1] = last = entry
+        elif last[1:] != entry[1:]:
+            entries.append(entry)
+            last = entry
+    return entries
+
+
+def _unwind_row_values(function: CompiledFunction, out: list[int],
+                       saved_cache: dict[tuple[tuple[str, int], ...], tuple[int, ...]]) -> None:
+    """The ``row_count row*`` part of a function record, as values to write. ``saved_cache`` maps a row's saved
+    registers to their values (few distinct sets recur across a module's rows)."""
+    arch = function.unwind.arch
+    number = arch.dwarf_registers
+    rows = function.unwind.rows(len(function.code))
+    out.append(len(rows))
+    previous = 0
+    for row in rows:
+        saved = saved_cache.get(row.saved)
+        if saved is None:
+            pairs = sorted((number[reg], n) for reg, n in row.saved)
+            saved = saved_cache[row.saved] = (len(pairs), *(value for pair in pairs for value in pair))
+        out += (row.start - previous, number[row.cfa_register], row.cfa_offset)
+        out += saved
+        previous = row.start
+
+
+def encode_metadata(module: CompiledModule) -> bytes:
+    """One ``.jitdebug.wasm`` record describing ``module``'s Wasm functions (runtime thunks and veneers, which
+    have no Wasm index, are left out, as wasmtime leaves its trampolines out of backtraces)."""
+    functions = [f for f in module.functions if f.wasm_index is not None]
+    data = bytearray()
+    _append_text(data, module.name)
+    _append_text(data, module.source_file)
+    _append_text(data, module.source_dir)
+    _append_ulebs(data, [len(functions)])
+    saved_cache: dict[tuple[tuple[str, int], ...], tuple[int, ...]] = {}
+    for function in functions:
+        _append_text(data, function.name)
+        _append_ulebs(data, [0 if function.wasm_index is None else function.wasm_index + 1])
+        _append_text(data, display_name(function))
+        body_offset = function.wasm_body_offset
+        entries = _map_entries(function)
+        values = [0 if body_offset is None else body_offset + 1, len(function.code), len(entries)]
+        previous = 0
+        for code_offset, wasm_offset, line in entries:
+            values += (code_offset - previous, 0 if wasm_offset is None else wasm_offset + 1, line)
+            previous = code_offset
+        values.append(len(function.call_sites))
+        for site in sorted(function.call_sites, key=attrgetter("start")):
+            values += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
+                       site.action)
+        _unwind_row_values(function, values, saved_cache)
+        _append_ulebs(data, values)
+    return _HEADER.pack(MAGIC, VERSION, len(data)) + bytes(data)
+
+
+# -- reader -------------------------------------------------------------------------------------------------------
+class _Reader:
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self.data = data
+        self.pos = start
+        self.end = end
+
+    def uleb(self) -> int:
+        result = shift = 0
+        while True:
+            if self.pos >= self.end:
+                raise MetadataError(f"truncated {SECTION_NAME} record at byte {self.pos}")
+            byte = self.data[self.pos]
+            self.pos += 1
+            result |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return result
+
+    def opt(self) -> int | None:
+        value = self.uleb()
+        return None if value == 0 else value - 1
+
+    def text(self) -> str:
+        size = self.uleb()
+        if self.pos + size > self.end:
+            raise MetadataError(f"truncated string in {SECTION_NAME} at byte {self.pos}")
+        raw = self.data[self.pos : self.pos + size]
+        self.pos += size
+        try:
+            return bytes(raw).decode()
+        except UnicodeDecodeError as error:
+            raise MetadataError(f"bad UTF-8 in {SECTION_NAME} at byte {self.pos - size}") from error
+
+    def count(self, what: str) -> int:
+        """A count, bounded by the bytes left (each item takes at least one byte): garbage cannot make us loop."""
+        value = self.uleb()
+        if value > self.end - self.pos:
+            raise MetadataError(f"{what} count {value} exceeds the {SECTION_NAME} record")
+        return value
+
+
+def _read_function(r: _Reader) -> FunctionMetadata:
+    symbol = r.text()
+    wasm_index = r.opt()
+    name = r.text()
+    body_offset = r.opt()
+    code_size = r.uleb()
+    entries = []
+    code_offset = 0
+    for _ in range(r.count("map entry")):
+        code_offset += r.uleb()
+        entries.append(MapEntry(code_offset, r.opt(), r.uleb()))
+    sites = []
+    for _ in range(r.count("call site")):
+        start = r.uleb()
+        end = start + r.uleb()
+        sites.append(CallSiteInfo(start, end, r.opt(), r.uleb()))
+    rows = []
+    start = 0
+    for _ in range(r.count("unwind row")):
+        start += r.uleb()
+        register, offset = r.uleb(), r.uleb()
+        saved = tuple((r.uleb(), r.uleb()) for _ in range(r.count("saved register")))
+        rows.append(UnwindRow(start, register, offset, saved))
+    return FunctionMetadata(symbol, wasm_index, name, body_offset, code_size, tuple(entries), tuple(sites),
+                            tuple(rows))
+
+
+def decode_all(data: bytes) -> list[ModuleMetadata]:
+    """Every record of a (possibly linker-concatenated) ``.jitdebug.wasm`` section."""
+    modules = []
+    pos = 0
+    while pos < len(data):
+        if data[pos] == 0:
+            pos += 1
+            continue
+        if pos + _HEADER.size > len(data):
+            raise MetadataError(f"truncated {SECTION_NAME} header at byte {pos}")
+        magic, version, length = _HEADER.unpack_from(data, pos)
+        if magic != MAGIC or version != VERSION:
+            raise MetadataError(f"not a version {VERSION} {SECTION_NAME} record at byte {pos}")
+        start = pos + _HEADER.size
+        if start + length > len(data):
+            raise MetadataError(f"{SECTION_NAME} record at byte {pos} runs past the section")
+        r = _Reader(data, start, start + length)
+        name, source_file, source_dir = r.text(), r.text(), r.text()
+        functions = tuple(_read_function(r) for _ in range(r.count("function")))
+        modules.append(ModuleMetadata(name, source_file, source_dir, functions))
+        pos = start + length
+    return modules
+
+
+def decode_metadata(data: bytes) -> ModuleMetadata:
+    """The single record of a section written for one module (a JIT image or one object)."""
+    modules = decode_all(data)
+    if len(modules) != 1:
+        raise MetadataError(f"expected one module in {SECTION_NAME}, found {len(modules)}")
+    return modules[0]

@@ -1,0 +1,491 @@
+"""Translate a Wasm module's producer DWARF (clang ``-g``: C/C++ source in terms of Wasm code offsets and Wasm
+locals) into the native image's DWARF, so GDB and LLDB show C functions, lines and variables for our code.
+
+The DIE tree is copied (types as they are, strings re-pooled, references re-resolved); what depends on the
+machine is rewritten:
+
+- ``DW_AT_low_pc``/``DW_AT_high_pc``/``DW_AT_ranges`` of units, subprograms, lexical blocks and inlined
+  subroutines: through the Wasm -> native map (``translate_map``), as one range or a ``.debug_ranges`` list;
+- the line table: regenerated per native function (``translate_line``);
+- ``DW_AT_frame_base``, ``DW_AT_location`` (expressions and ``.debug_loc`` lists): ``translate_expr``;
+- C pointers: a 32-bit linear-memory offset everywhere in memory (struct members, arrays, pointees), so each
+  ``DW_TAG_pointer_type`` becomes a 4-byte unsigned ``__wasm32_ptr``; a *variable* of pointer type is instead
+  given a native pointer type and a location computing memory base + offset, so ``print *p``/``p->x`` work in
+  both debuggers (the variable is then read-only in the debugger);
+- call-site DIEs are dropped (their return addresses have no meaning natively).
+
+Only DWARF 2-4 units are translated (clang's default for wasm32); a module whose DWARF cannot be read falls back
+to describing the generated listing.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from elftools.common.exceptions import ELFError
+from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DwarfConfig, DWARFInfo
+from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
+from elftools.dwarf.ranges import BaseAddressEntry
+
+from ..compiled import CompiledModule, FrameSlot, WasmDwarf
+from ..encoding import ByteWriter, SymbolAddress
+from ..obj.model import Relocation, RelocKind
+from .info import PlacedFunction
+from .strings import StringSection
+from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
+from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program
+from .translate_map import AddressMap, MappedFunction
+
+_AT = ENUM_DW_AT
+_FORM = ENUM_DW_FORM
+_TAG = ENUM_DW_TAG
+_POINTER_TAGS = frozenset(["DW_TAG_pointer_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type"])
+_TRANSPARENT_TAGS = frozenset(["DW_TAG_typedef", "DW_TAG_const_type", "DW_TAG_volatile_type",
+                               "DW_TAG_restrict_type", "DW_TAG_atomic_type"])
+_CALL_SITE_TAGS = frozenset(["DW_TAG_GNU_call_site", "DW_TAG_call_site", "DW_TAG_GNU_call_site_parameter",
+                             "DW_TAG_call_site_parameter"])
+_DROPPED_ATTRIBUTES = frozenset(["DW_AT_GNU_all_call_sites", "DW_AT_call_all_calls", "DW_AT_GNU_all_tail_call_sites",
+                                 "DW_AT_call_all_tail_calls", "DW_AT_sibling", "DW_AT_GNU_pubnames",
+                                 "DW_AT_str_offsets_base", "DW_AT_addr_base", "DW_AT_rnglists_base",
+                                 "DW_AT_loclists_base"])
+_PC_ATTRIBUTES = frozenset(["DW_AT_low_pc", "DW_AT_high_pc", "DW_AT_ranges", "DW_AT_entry_pc"])
+_VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
+_STRING_FORMS = frozenset(["DW_FORM_string", "DW_FORM_strp", "DW_FORM_line_strp", "DW_FORM_strx", "DW_FORM_strx1",
+                           "DW_FORM_strx2", "DW_FORM_strx3", "DW_FORM_strx4", "DW_FORM_GNU_strp_alt"])
+_REF_FORMS = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
+_CONSTANT_FORMS = {"DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4, "DW_FORM_data8": 8}
+_BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "DW_FORM_block4", "DW_FORM_exprloc",
+                          "DW_FORM_data16"])
+#: The 4-byte stand-in for pointers stored in linear memory.
+POINTER_STAND_IN = "__wasm32_ptr"
+_DW_ATE_unsigned = 0x07
+
+Writer = Callable[[ByteWriter], None]
+Attribute = tuple[int, int, Writer]
+_SECTIONS = (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_loc", ".debug_ranges",
+             ".debug_line_str", ".debug_str_offsets", ".debug_addr", ".debug_rnglists", ".debug_loclists")
+
+
+def translate_debug_sections(module: CompiledModule,
+                             placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter] | None:
+    """The native DWARF sections translated from ``module.wasm_dwarf``, or None when there is none or it
+    cannot be read (the caller then describes the generated listing)."""
+    dwarf = module.wasm_dwarf
+    if dwarf is None:
+        return None
+    try:
+        info = _parse(dwarf)
+        return _Translator(info, dwarf, placed).run()
+    except (ELFError, KeyError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _parse(dwarf: WasmDwarf) -> DWARFInfo:
+    def section(name: str) -> DebugSectionDescriptor | None:
+        data = dwarf.sections.get(name)
+        if data is None:
+            return None
+        return DebugSectionDescriptor(io.BytesIO(data), name, 0, len(data), 0)
+
+    arguments = {name: section(name) for name in _SECTIONS}
+    return DWARFInfo(
+        config=DwarfConfig(little_endian=True, machine_arch="wasm32", default_address_size=4),
+        debug_info_sec=arguments[".debug_info"], debug_aranges_sec=None, debug_abbrev_sec=arguments[".debug_abbrev"],
+        debug_frame_sec=None, eh_frame_sec=None, debug_str_sec=arguments[".debug_str"],
+        debug_loc_sec=arguments[".debug_loc"], debug_ranges_sec=arguments[".debug_ranges"],
+        debug_line_sec=arguments[".debug_line"], debug_pubtypes_sec=None, debug_pubnames_sec=None,
+        debug_addr_sec=arguments[".debug_addr"], debug_str_offsets_sec=arguments[".debug_str_offsets"],
+        debug_line_str_sec=arguments[".debug_line_str"], debug_loclists_sec=arguments[".debug_loclists"],
+        debug_rnglists_sec=arguments[".debug_rnglists"], debug_sup_sec=None, gnu_debugaltlink_sec=None,
+        debug_types_sec=None)
+
+
+def _code(table: dict[str, int], name: str | int) -> int:
+    return name if isinstance(name, int) else table[name]
+
+
+class _Translator:
+    def __init__(self, info: DWARFInfo, dwarf: WasmDwarf, placed: Sequence[PlacedFunction]) -> None:
+        self.dwarf_info = info
+        self.dwarf = dwarf
+        self.map = AddressMap(placed, dwarf)
+        self.text = self.map.text
+        self.strings = StringSection(".debug_str")
+        self.info = ByteWriter()
+        self.line = ByteWriter()
+        self.ranges = ByteWriter()
+        self.loc = ByteWriter()
+        self.abbrevs: dict[tuple[int, bool, tuple[tuple[int, int], ...]], int] = {}
+        self.globals = ExpressionTranslator(None, dwarf.vmctx_symbol, dwarf.globals_symbol)
+        #: Output offset of every written DIE (producer offsets, or keys of made-up DIEs).
+        self.offsets: dict[object, int] = {}
+        #: (position, target, unit start or None for DW_FORM_ref_addr)
+        self.fixups: list[tuple[int, object, int | None]] = []
+        self.skipped: set[int] = set()
+
+    # -- driver -------------------------------------------------------------------------------------------------
+    def run(self) -> dict[str, ByteWriter] | None:
+        units = [cu for cu in self.dwarf_info.iter_CUs() if 2 <= cu["version"] <= 4]
+        if not units:
+            return None
+        for cu in units:
+            self._unit(cu)
+        for position, target, unit_start in self.fixups:
+            offset = self.offsets[target]
+            if unit_start is None:
+                self.info.relocations.append(_section_offset(position, ".debug_info", offset))
+            else:
+                self.info.patch(position, offset - unit_start, 4)
+        sections = {".debug_abbrev": self._abbrev_section(), ".debug_info": self.info,
+                    ".debug_str": self.strings.writer, ".debug_line": self.line}
+        if self.ranges.offset:
+            sections[".debug_ranges"] = self.ranges
+        if self.loc.offset:
+            sections[".debug_loc"] = self.loc
+        return sections
+
+    def _abbrev_section(self) -> ByteWriter:
+        out = ByteWriter()
+        for (tag, children, attributes), code in self.abbrevs.items():
+            out.uleb(code)
+            out.uleb(tag)
+            out.u8(1 if children else 0)
+            for attribute, form in attributes:
+                out.uleb(attribute)
+                out.uleb(form)
+            out.u8(0)
+            out.u8(0)
+        out.u8(0)
+        return out
+
+    # -- a compile unit -----------------------------------------------------------------------------------------
+    def _unit(self, cu: Any) -> None:
+        top = cu.get_top_DIE()
+        for die in cu.iter_DIEs():
+            if die.tag in _CALL_SITE_TAGS:
+                self.skipped.add(die.offset)
+        self.native_pointees: set[int | None] = set()
+        self.cu = cu
+        self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
+        line_offset = self.line.offset
+        self._line_table(cu)
+        out = self.info
+        self.unit_start = out.offset
+        out.u32(0)
+        out.u16(4)
+        out.section_offset(".debug_abbrev", 0)
+        out.u8(8)
+        self.line_offset = line_offset
+        self._die(top, None, made_up=self._made_up_types)
+        out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
+
+    def _line_table(self, cu: Any) -> None:
+        program = self.dwarf_info.line_program_for_CU(cu)
+        if program is None:
+            return
+        header = program.header
+        directories = [_text(d) for d in header["include_directory"]]
+        files = [FileEntry(_text(f.name), f.dir_index, f.mtime, f.length) for f in header["file_entry"]]
+        sequences: list[ProducerSequence] = []
+        rows: list[SourceRow] = []
+        for entry in program.get_entries():
+            state = entry.state
+            if state is None:
+                continue
+            if state.end_sequence:
+                sequences.append(ProducerSequence(rows, state.address))
+                rows = []
+            else:
+                rows.append(SourceRow(state.address, state.file, state.line, state.column, bool(state.is_stmt),
+                                      bool(state.prologue_end)))
+        functions: list[tuple[MappedFunction, ProducerSequence]] = []
+        for sequence in sequences:
+            for mapped in self.map.functions:
+                if sequence.rows and sequence.start <= mapped.start < sequence.end:
+                    functions.append((mapped, sequence))
+        functions.sort(key=lambda item: item[0].native_start)
+        line = build_line_program(directories, files, functions, self.text)
+        embed(self.line, line)
+
+    # -- DIEs ---------------------------------------------------------------------------------------------------
+    def _die(self, die: Any, frame: ExpressionTranslator | None, made_up: Callable[[], None] | None = None) -> None:
+        if die.offset in self.skipped:
+            return
+        tag = die.tag
+        if tag in _POINTER_TAGS:
+            self._pointer_stand_in(die)
+            return
+        if tag == "DW_TAG_subprogram" and "DW_AT_low_pc" in die.attributes:
+            frame = self._frame_context(die)
+        attributes = self._attributes(die, frame)
+        children = [child for child in die.iter_children() if child.offset not in self.skipped]
+        has_children = bool(children) or made_up is not None
+        self._write(die.offset, _code(_TAG, tag), has_children, attributes)
+        for child in children:
+            self._die(child, frame)
+        if made_up is not None:
+            made_up()
+        if has_children:
+            self.info.u8(0)
+
+    def _write(self, key: object, tag: int, has_children: bool, attributes: list[Attribute]) -> None:
+        shape = (tag, has_children, tuple((at, form) for at, form, _ in attributes))
+        code = self.abbrevs.setdefault(shape, len(self.abbrevs) + 1)
+        self.offsets[key] = self.info.offset
+        self.info.uleb(code)
+        for _, _, write in attributes:
+            write(self.info)
+
+    def _frame_context(self, die: Any) -> ExpressionTranslator | None:
+        """The translator for the expressions of the function ``die`` describes (None: no native code)."""
+        mapped = self.map.function_at(die.attributes["DW_AT_low_pc"].value)
+        if mapped is None:
+            return None
+        function = mapped.function
+        slots = [v.location.offset if isinstance(v.location, FrameSlot) else 0 for v in function.variables]
+        stack = function.operand_stack.offset if function.operand_stack is not None else None
+        frame = FrameContext(tuple(zip(slots, mapped.extent.local_sizes, strict=False)), stack,
+                             self.dwarf.globals_symbol, self.dwarf.vmctx_symbol)
+        base = die.attributes.get("DW_AT_frame_base")
+        wasm_frame_base = bytes(base.value) if base is not None and base.form in _BLOCK_FORMS else None
+        try:
+            return ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol, wasm_frame_base)
+        except Untranslatable:
+            return ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol)
+
+    def _pointer_stand_in(self, die: Any) -> None:
+        strings = self.strings
+        self._write(die.offset, _TAG["DW_TAG_base_type"], False, [
+            (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, POINTER_STAND_IN)),
+            (_AT["DW_AT_encoding"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_ATE_unsigned)),
+            (_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(4)),
+        ])
+
+    def _made_up_types(self) -> None:
+        """Native 8-byte pointer types for the pointer-typed variables, children of the unit."""
+        for pointee in sorted(self.native_pointees, key=lambda p: -1 if p is None else p):
+            attributes: list[Attribute] = [(_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(8))]
+            if pointee is not None:
+                attributes.append(self._reference(_AT["DW_AT_type"], pointee))
+            self._write(("native pointer", pointee), _TAG["DW_TAG_pointer_type"], False, attributes)
+
+    # -- attributes ---------------------------------------------------------------------------------------------
+    def _attributes(self, die: Any, frame: ExpressionTranslator | None) -> list[Attribute]:
+        out: list[Attribute] = []
+        pointer = self._pointer_pointee(die) if die.tag in _VARIABLE_TAGS else False
+        if die.tag == "DW_TAG_compile_unit":
+            out += self._unit_pcs(die)
+        elif any(name in die.attributes for name in ("DW_AT_low_pc", "DW_AT_ranges")):
+            out += self._pcs(die)
+        for name, attribute in die.attributes.items():
+            if name in _DROPPED_ATTRIBUTES or name in _PC_ATTRIBUTES:
+                continue
+            if name == "DW_AT_stmt_list":
+                out.append((_AT[name], _FORM["DW_FORM_sec_offset"],
+                            functools.partial(_line_offset, offset=self.line_offset)))
+            elif name == "DW_AT_frame_base" and frame is not None:
+                out += self._expression(name, functools.partial(_frame_base, frame), attribute)
+            elif name == "DW_AT_location" and die.tag in _VARIABLE_TAGS:
+                out += self._location(attribute, frame, pointer is not False)
+            elif name == "DW_AT_type" and pointer is not False and "DW_AT_type" in die.attributes:
+                self.native_pointees.add(pointer)
+                out.append(self._reference(_AT[name], ("native pointer", pointer)))
+            else:
+                out += self._copy(name, attribute, die)
+        return out
+
+    def _pointer_pointee(self, die: Any) -> int | None | bool:
+        """The pointee's producer offset (None: void) when ``die``'s type is a pointer, else False."""
+        current = die
+        if "DW_AT_type" not in current.attributes and "DW_AT_abstract_origin" in current.attributes:
+            current = current.get_DIE_from_attribute("DW_AT_abstract_origin")
+        if die.get_parent() is not None and die.get_parent().tag == "DW_TAG_subroutine_type":
+            return False
+        for _ in range(16):
+            if "DW_AT_type" not in current.attributes:
+                return False
+            current = current.get_DIE_from_attribute("DW_AT_type")
+            if current.tag in _POINTER_TAGS:
+                pointee = current.attributes.get("DW_AT_type")
+                return self._target(current, pointee) if pointee is not None else None
+            if current.tag not in _TRANSPARENT_TAGS:
+                return False
+        return False
+
+    def _target(self, die: Any, attribute: Any) -> int:
+        if attribute.form == "DW_FORM_ref_addr":
+            return int(attribute.value)
+        return int(attribute.value) + die.cu.cu_offset
+
+    def _copy(self, name: str | int, attribute: Any, die: Any) -> list[Attribute]:
+        code = _code(_AT, name)
+        form = attribute.form
+        value = attribute.value
+        if form in _STRING_FORMS:
+            text = _text(value)
+            return [(code, _FORM["DW_FORM_strp"], lambda out: self.strings.reference(out, text))]
+        if form in _REF_FORMS or form == "DW_FORM_ref_addr":
+            target = self._target(die, attribute)
+            if target in self.skipped:
+                return []
+            if form == "DW_FORM_ref_addr":
+                def write(out: ByteWriter) -> None:
+                    self.fixups.append((out.offset, target, None))
+                    out.u32(0)
+                return [(code, _FORM["DW_FORM_ref_addr"], write)]
+            return [self._reference(code, target)]
+        if form in _CONSTANT_FORMS:
+            size = _CONSTANT_FORMS[form]
+            raw = int(attribute.raw_value) & ((1 << (8 * size)) - 1)
+            return [(code, _FORM[form], lambda out: out.u(raw, size))]
+        if form in ("DW_FORM_sdata", "DW_FORM_implicit_const"):
+            return [(code, _FORM["DW_FORM_sdata"], lambda out: out.sleb(int(value)))]
+        if form == "DW_FORM_udata":
+            return [(code, _FORM["DW_FORM_udata"], lambda out: out.uleb(int(value)))]
+        if form == "DW_FORM_flag":
+            return [(code, _FORM["DW_FORM_flag"], lambda out: out.u8(1 if value else 0))]
+        if form == "DW_FORM_flag_present":
+            return [(code, _FORM["DW_FORM_flag_present"], lambda out: None)]
+        if form in _BLOCK_FORMS:
+            data = bytes(value)
+            block_form = "DW_FORM_exprloc" if form == "DW_FORM_exprloc" else "DW_FORM_block"
+
+            def write_block(out: ByteWriter) -> None:
+                out.uleb(len(data))
+                out.bytes(data)
+            return [(code, _FORM[block_form], write_block)]
+        return []
+
+    def _reference(self, code: int, target: object) -> Attribute:
+        unit_start = self.unit_start
+
+        def write(out: ByteWriter) -> None:
+            self.fixups.append((out.offset, target, unit_start))
+            out.u32(0)
+        return (code, _FORM["DW_FORM_ref4"], write)
+
+    def _expression(self, name: str, translate: Callable[[bytes], ByteWriter], attribute: Any) -> list[Attribute]:
+        if attribute.form not in _BLOCK_FORMS:
+            return []
+        try:
+            expression = translate(bytes(attribute.value))
+        except Untranslatable:
+            return []
+
+        def write(out: ByteWriter) -> None:
+            out.uleb(len(expression.data))
+            embed(out, expression)
+        return [(_AT[name], _FORM["DW_FORM_exprloc"], write)]
+
+    def _location(self, attribute: Any, frame: ExpressionTranslator | None, pointer: bool) -> list[Attribute]:
+        translator = frame if frame is not None else self.globals
+        translate = translator.pointer_value if pointer else translator.location
+        if attribute.form in _BLOCK_FORMS:
+            return self._expression("DW_AT_location", translate, attribute)
+        if attribute.form not in ("DW_FORM_sec_offset", "DW_FORM_data4"):
+            return []
+        lists = self.dwarf_info.location_lists()
+        if lists is None:
+            return []
+        entries: list[Any] = list(lists.get_location_list_at_offset(attribute.value))
+        offset = self.loc.offset
+        base = self.cu_base
+        written = 0
+        for entry in entries:
+            if isinstance(entry, BaseAddressEntry) or not hasattr(entry, "loc_expr"):
+                base = getattr(entry, "base_address", base)
+                continue
+            begin = entry.begin_offset + (0 if getattr(entry, "is_absolute", False) else base)
+            end = entry.end_offset + (0 if getattr(entry, "is_absolute", False) else base)
+            try:
+                expression = translate(bytes(entry.loc_expr))
+            except Untranslatable:
+                continue
+            for native_begin, native_end in self.map.ranges(begin, end):
+                self.loc.address(SymbolAddress(self.text, native_begin), 8)
+                self.loc.address(SymbolAddress(self.text, native_end), 8)
+                self.loc.u16(len(expression.data))
+                embed(self.loc, expression)
+                written += 1
+        if not written:
+            return []
+        self.loc.u64(0)
+        self.loc.u64(0)
+        return [(_AT["DW_AT_location"], _FORM["DW_FORM_sec_offset"],
+                 lambda out: out.section_offset(".debug_loc", offset))]
+
+    # -- code ranges --------------------------------------------------------------------------------------------
+    def _wasm_ranges(self, die: Any) -> list[tuple[int, int]]:
+        attributes = die.attributes
+        if "DW_AT_ranges" in attributes:
+            out = []
+            base = self.cu_base
+            lists = self.dwarf_info.range_lists()
+            if lists is None:
+                return []
+            for entry in lists.get_range_list_at_offset(attributes["DW_AT_ranges"].value, cu=die.cu):
+                if isinstance(entry, BaseAddressEntry):
+                    base = entry.base_address
+                    continue
+                shift = 0 if getattr(entry, "is_absolute", False) else base
+                out.append((entry.begin_offset + shift, entry.end_offset + shift))
+            return out
+        if "DW_AT_low_pc" in attributes and "DW_AT_high_pc" in attributes:
+            low = attributes["DW_AT_low_pc"].value
+            high = attributes["DW_AT_high_pc"]
+            return [(low, high.value if high.form == "DW_FORM_addr" else low + high.value)]
+        return []
+
+    def _native_ranges(self, die: Any) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for low, high in self._wasm_ranges(die):
+            if low < high:
+                out += self.map.ranges(low, high)
+        return sorted(out)
+
+    def _pcs(self, die: Any) -> list[Attribute]:
+        ranges = self._native_ranges(die)
+        if not ranges:
+            return []
+        if len(ranges) == 1:
+            start, end = ranges[0]
+            return [(_AT["DW_AT_low_pc"], _FORM["DW_FORM_addr"],
+                     lambda out: out.address(SymbolAddress(self.text, start), 8)),
+                    (_AT["DW_AT_high_pc"], _FORM["DW_FORM_data8"], lambda out: out.u64(end - start))]
+        return [self._range_list(ranges)]
+
+    def _unit_pcs(self, die: Any) -> list[Attribute]:
+        ranges = self._native_ranges(die)
+        out: list[Attribute] = [(_AT["DW_AT_low_pc"], _FORM["DW_FORM_addr"], lambda w: w.u64(0))]
+        if ranges:
+            out.append(self._range_list(ranges))
+        return out
+
+    def _range_list(self, ranges: list[tuple[int, int]]) -> Attribute:
+        offset = self.ranges.offset
+        for start, end in ranges:
+            self.ranges.address(SymbolAddress(self.text, start), 8)
+            self.ranges.address(SymbolAddress(self.text, end), 8)
+        self.ranges.u64(0)
+        self.ranges.u64(0)
+        return (_AT["DW_AT_ranges"], _FORM["DW_FORM_sec_offset"],
+                lambda out: out.section_offset(".debug_ranges", offset))
+
+
+def _line_offset(out: ByteWriter, offset: int) -> None:
+    out.section_offset(".debug_line", offset)
+
+
+def _frame_base(frame: ExpressionTranslator, _expression: bytes) -> ByteWriter:
+    return frame.frame_base()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _section_offset(position: int, section: str, offset: int) -> Relocation:
+    return Relocation(position, RelocKind.SECTION_OFFSET, 4, section, offset)

@@ -1,0 +1,24 @@
+"""Collect a Wasm module's producer DWARF (the ``.debug_*`` custom sections clang writes with ``-g``) and the
+facts about the module that translating it to native DWARF needs, at compile time."""
+
+from __future__ import annotations
+
+from ..codegen.runtime import StateSymbols
+from ..compiled import WasmDwarf, WasmFunctionExtent
+from ..wasm.module import Module, ValType
+
+_VALUE_SIZES = {ValType.I32: 4, ValType.F32: 4, ValType.I64: 8, ValType.F64: 8, ValType.V128: 16}
+
+
+def producer_dwarf(module: Module, module_name: str) -> WasmDwarf | None:
+    """The module's DWARF, or None when it has no ``.debug_info`` (the generated listing is then the source)."""
+    sections = {name: data for name, data in module.custom_sections.items() if name.startswith(".debug_")}
+    if ".debug_info" not in sections or "code" not in module.section_offsets:
+        return None
+    functions = {}
+    for function in module.functions:
+        types = list(module.func_type(function.index).params) + list(function.locals)
+        functions[function.index] = WasmFunctionExtent(function.locals_offset, function.end_offset,
+                                                       tuple(_VALUE_SIZES.get(t, 8) for t in types))
+    symbols = StateSymbols(module_name)
+    return WasmDwarf(sections, module.section_offsets["code"], functions, symbols.vmctx, symbols.globals)

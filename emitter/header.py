@@ -1,0 +1,143 @@
+"""C header for an AOT-compiled module: prototypes of its exports, of the function imports the host must
+define, and of the trap hook.
+
+The mapping is the public C ABI: i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double, no result ->
+void, one result -> that type. Export ``E`` is declared as ``P`` + ``E`` (the ``--export-prefix``); import
+``(import "M" "F")`` as ``F``. Names that are not C identifiers can still be linked against but cannot be
+declared; the header says so in a comment instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .codegen.runtime import TRAP_HOOK, TrapCode
+from .errors import UnsupportedError
+from .wasm.module import FuncType, Module, ValType
+
+C_TYPES = {ValType.I32: "int32_t", ValType.I64: "int64_t", ValType.F32: "float", ValType.F64: "double"}
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_C_KEYWORDS = frozenset("""
+    auto break case char const continue default do double else enum extern float for goto if inline int long
+    register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while
+    _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local
+    bool true false alignas alignof static_assert thread_local nullptr typeof
+""".split())
+
+
+def is_c_identifier(name: str) -> bool:
+    return bool(_IDENTIFIER.match(name)) and name not in _C_KEYWORDS
+
+
+def c_prototype(name: str, signature: FuncType, parameter_names: list[str] | None = None,
+                *, what: str = "function") -> str:
+    """``int32_t name(int32_t a, int64_t p1)``; raises ``UnsupportedError`` for a signature outside the C ABI."""
+    if len(signature.results) > 1:
+        raise UnsupportedError(f"{what} {name!r} returns {len(signature.results)} values; the C ABI allows one")
+    for value_type in signature.params + signature.results:
+        if value_type not in C_TYPES:
+            raise UnsupportedError(f"{what} {name!r} uses {value_type.text}, which has no C ABI type")
+    result = C_TYPES[signature.results[0]] if signature.results else "void"
+    names = parameter_names or []
+    params = [f"{C_TYPES[t]} {_parameter_name(names, i)}" for i, t in enumerate(signature.params)]
+    return f"{result} {name}({', '.join(params) or 'void'})"
+
+
+def _parameter_name(names: list[str], index: int) -> str:
+    name = names[index] if index < len(names) else ""
+    unique = is_c_identifier(name) and names.count(name) == 1 and not name.startswith("__")
+    return name if unique else f"p{index}"
+
+
+def _local_names(module: Module, function_index: int, count: int) -> list[str]:
+    table = module.local_names.get(function_index, {})
+    return [table.get(i, "") for i in range(count)]
+
+
+def trap_hook_declarations() -> str:
+    """The trap hook, its codes and their messages (wasmtime's wording), guarded so that the headers of several
+    modules can be included together."""
+    codes = ",\n".join(f"    JITDEBUG_TRAP_{code.name} = {code.value}" for code in TrapCode)
+    cases = "\n".join(f'    case JITDEBUG_TRAP_{code.name}: return "{code.message}";' for code in TrapCode)
+    return f"""#ifndef JITDEBUG_TRAP_HOOK_DECLARED
+#define JITDEBUG_TRAP_HOOK_DECLARED
+/* Generated code calls the trap hook with one of these codes and never expects it to return. The object holds
+   a weak default that prints "wasm trap: <message>" on stderr and calls abort(); a host may define its own
+   (it must not return: exit, abort or longjmp out). */
+enum jitdebug_trap_code {{
+{codes}
+}};
+
+#ifdef __cplusplus
+[[noreturn]] void {TRAP_HOOK}(int32_t code);
+#else
+_Noreturn void {TRAP_HOOK}(int32_t code);
+#endif
+
+/* The message wasmtime prints after "wasm trap: " for a trap code. */
+static inline const char *jitdebug_trap_message(int32_t code) {{
+    switch (code) {{
+{cases}
+    default: return "unknown trap code";
+    }}
+}}
+#endif /* JITDEBUG_TRAP_HOOK_DECLARED */"""
+
+
+def _guard(module_name: str) -> str:
+    body = re.sub(r"[^A-Za-z0-9]", "_", module_name).upper()
+    return f"JITDEBUG_{body}_H"
+
+
+def render_header(module: Module, *, module_name: str, export_prefix: str = "") -> str:
+    """The header text. Raises ``UnsupportedError`` for an export or import outside the C ABI."""
+    exports: list[str] = []
+    for export in module.exports:
+        if export.kind != "func":
+            continue
+        symbol = export_prefix + export.name
+        signature = module.func_type(export.index)
+        if not is_c_identifier(symbol):
+            exports.append(f"/* export {export.name!r} (symbol {symbol!r}) is not a C identifier */")
+            continue
+        names = _local_names(module, export.index, len(signature.params))
+        exports.append(c_prototype(symbol, signature, names, what="export") + ";")
+    imports: list[str] = []
+    for function_index, entry in enumerate(module.imported("func")):
+        if not isinstance(entry.desc, int):
+            continue
+        signature = module.types[entry.desc]
+        if not is_c_identifier(entry.name):
+            imports.append(f"/* import {entry.module!r} {entry.name!r} is not a C identifier */")
+            continue
+        names = _local_names(module, function_index, len(signature.params))
+        imports.append(f"{c_prototype(entry.name, signature, names, what='import')}; /* {entry.module} */")
+    guard = _guard(module_name)
+    lines = [
+        f"/* C interface of the Wasm module {module_name!r}, generated by jitdebug. */",
+        f"#ifndef {guard}",
+        f"#define {guard}",
+        "",
+        "#include <stdint.h>",
+        "",
+        "#ifdef __cplusplus",
+        'extern "C" {',
+        "#endif",
+        "",
+        "/* Exports: call them like C functions (one instance of the module per process). */",
+        *exports,
+        "",
+        "/* Imports: the host defines these. */",
+        *imports,
+        "",
+        trap_hook_declarations(),
+        "",
+        "#ifdef __cplusplus",
+        "}",
+        "#endif",
+        "",
+        f"#endif /* {guard} */",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,13 @@
+"""In-process JIT: run Wasm from Python with every JIT frame visible to gdb, lldb, the system unwinder and perf.
+
+The native shim (``_native.c``, a C extension built by ``setup.py``) defines the GDB JIT interface symbols
+``__jit_debug_register_code`` and ``__jit_debug_descriptor`` exactly once in the process, together with the
+unwinder registration and the trap trampoline. It is an extension module rather than ctypes-made code because
+debuggers find the interface by *symbol name* in a loaded object's symbol table: only a real shared object
+can provide that, and the trap hook must ``longjmp`` out of JIT frames, which needs C.
+"""
+
+from .api import Export, Instance, NativeFunction, Signature, WasmModule, compile_wasm
+from .perf import PerfWriter
+
+__all__ = ["Export", "Instance", "NativeFunction", "PerfWriter", "Signature", "WasmModule", "compile_wasm"]

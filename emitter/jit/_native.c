@@ -1,0 +1,435 @@
+/* The JIT runtime's native shim: the few things that must be machine code in the process.
+ *
+ * - The GDB JIT interface (version 1): `__jit_debug_register_code` and `__jit_debug_descriptor`, defined exactly
+ *   once in the process (here), plus the list operations under one process-wide lock. GDB and LLDB put a
+ *   breakpoint on the function and walk the descriptor's list from inferior memory.
+ * - The system unwinder: `__register_frame`/`__deregister_frame` of the unwinder the process actually uses
+ *   (libgcc_s's whole-section convention, or LLVM libunwind's per-FDE convention when it is the global one).
+ *   They are looked up dynamically: linking a static copy of the unwinder would register with a private copy
+ *   that neither C++ exceptions nor glibc's `backtrace()` consult.
+ * - Calling JIT code: `invoke` enters a function under `setjmp`, so the runtime hook `jitdebug_trap` (called by
+ *   compiled code) can capture the native backtrace with the unwinder and `longjmp` back to the caller.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unwind.h>
+
+/* ---- GDB JIT interface ------------------------------------------------------------------------------- */
+
+typedef enum { JIT_NOACTION = 0, JIT_REGISTER_FN = 1, JIT_UNREGISTER_FN = 2 } jit_actions_t;
+
+struct jit_code_entry {
+    struct jit_code_entry *next_entry;
+    struct jit_code_entry *prev_entry;
+    const char *symfile_addr;
+    uint64_t symfile_size;
+};
+
+struct jit_descriptor {
+    uint32_t version;
+    uint32_t action_flag;
+    struct jit_code_entry *relevant_entry;
+    struct jit_code_entry *first_entry;
+};
+
+/* Debuggers break here; the empty asm keeps the call and the body from being optimised away. */
+__attribute__((visibility("default"), noinline, used)) void __jit_debug_register_code(void) {
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((visibility("default"), used)) struct jit_descriptor __jit_debug_descriptor = {1, 0, NULL, NULL};
+
+/* One lock for everything the debuggers and unwinders observe: the descriptor list and frame registrations. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void notify(struct jit_code_entry *entry, uint32_t action) {
+    __jit_debug_descriptor.relevant_entry = entry;
+    __jit_debug_descriptor.action_flag = action;
+    __jit_debug_register_code();
+    __jit_debug_descriptor.action_flag = JIT_NOACTION;
+    __jit_debug_descriptor.relevant_entry = NULL;
+}
+
+/* gdb_register(image: bytes) -> int: copy the ELF image, link it first in the list, notify. */
+static PyObject *gdb_register(PyObject *self, PyObject *arg) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    struct jit_code_entry *entry = malloc(sizeof *entry);
+    char *copy = malloc(view.len ? (size_t)view.len : 1);
+    if (entry == NULL || copy == NULL) {
+        free(entry);
+        free(copy);
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    memcpy(copy, view.buf, (size_t)view.len);
+    entry->symfile_addr = copy;
+    entry->symfile_size = (uint64_t)view.len;
+    PyBuffer_Release(&view);
+
+    pthread_mutex_lock(&registry_lock);
+    entry->prev_entry = NULL;
+    entry->next_entry = __jit_debug_descriptor.first_entry;
+    if (entry->next_entry != NULL)
+        entry->next_entry->prev_entry = entry;
+    __jit_debug_descriptor.first_entry = entry;
+    notify(entry, JIT_REGISTER_FN);
+    pthread_mutex_unlock(&registry_lock);
+    return PyLong_FromVoidPtr(entry);
+}
+
+/* gdb_unregister(entry: int): notify, unlink, free the entry and its image copy. */
+static PyObject *gdb_unregister(PyObject *self, PyObject *arg) {
+    struct jit_code_entry *entry = PyLong_AsVoidPtr(arg);
+    if (entry == NULL)
+        return PyErr_Occurred() ? NULL : (PyErr_SetString(PyExc_ValueError, "null JIT entry"), NULL);
+    pthread_mutex_lock(&registry_lock);
+    notify(entry, JIT_UNREGISTER_FN);
+    if (entry->prev_entry != NULL)
+        entry->prev_entry->next_entry = entry->next_entry;
+    else
+        __jit_debug_descriptor.first_entry = entry->next_entry;
+    if (entry->next_entry != NULL)
+        entry->next_entry->prev_entry = entry->prev_entry;
+    pthread_mutex_unlock(&registry_lock);
+    free((void *)entry->symfile_addr);
+    free(entry);
+    Py_RETURN_NONE;
+}
+
+/* gdb_entries() -> list[tuple[int, int]]: (symfile_addr, symfile_size) of every registered image, list order. */
+static PyObject *gdb_entries(PyObject *self, PyObject *unused) {
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    pthread_mutex_lock(&registry_lock);
+    for (struct jit_code_entry *e = __jit_debug_descriptor.first_entry; e != NULL; e = e->next_entry) {
+        PyObject *item = Py_BuildValue("(KK)", (unsigned long long)(uintptr_t)e->symfile_addr,
+                                       (unsigned long long)e->symfile_size);
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(out);
+            pthread_mutex_unlock(&registry_lock);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return out;
+}
+
+/* ---- the system unwinder ------------------------------------------------------------------------------ */
+
+typedef void (*frame_fn)(const void *);
+typedef _Unwind_Reason_Code (*backtrace_fn)(_Unwind_Trace_Fn, void *);
+typedef _Unwind_Ptr (*getip_fn)(struct _Unwind_Context *);
+
+static frame_fn register_frame_fn;
+static frame_fn deregister_frame_fn;
+static backtrace_fn unwind_backtrace_fn;
+static getip_fn unwind_getip_fn;
+/* 1 when the process's unwinder is LLVM libunwind (one FDE per __register_frame call). */
+static int per_fde_convention;
+static const char *unwinder_path = "";
+/* Live registrations (for tests: 1,000 load/free cycles must leave none behind). */
+static long registered_frames;
+
+/* LLVM's ORC and Wasmtime detect LLVM libunwind by this symbol, which libgcc does not have. */
+static int find_unwinder(void) {
+    void *probe = dlsym(RTLD_DEFAULT, "__unw_add_dynamic_fde");
+    void *handle = NULL;
+    if (probe != NULL) {
+        Dl_info info;
+        if (dladdr(probe, &info) == 0 || info.dli_fname == NULL)
+            return -1;
+        handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+        per_fde_convention = 1;
+    } else {
+        /* The shared libgcc is the unwinder of C++ exceptions and of glibc's backtrace(); load it globally. */
+        handle = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL);
+    }
+    if (handle == NULL)
+        return -1;
+    register_frame_fn = (frame_fn)dlsym(handle, "__register_frame");
+    deregister_frame_fn = (frame_fn)dlsym(handle, "__deregister_frame");
+    unwind_backtrace_fn = (backtrace_fn)dlsym(handle, "_Unwind_Backtrace");
+    unwind_getip_fn = (getip_fn)dlsym(handle, "_Unwind_GetIP");
+    Dl_info where;
+    if (register_frame_fn != NULL && dladdr((void *)register_frame_fn, &where) && where.dli_fname != NULL)
+        unwinder_path = where.dli_fname;
+    if (!register_frame_fn || !deregister_frame_fn || !unwind_backtrace_fn || !unwind_getip_fn)
+        return -1;
+    return 0;
+}
+
+/* Calls `fn` on the section start (libgcc) or on every FDE (libunwind) of the zero-terminated `.eh_frame`. */
+static int for_each_registration(const uint8_t *section, uint64_t size, frame_fn fn) {
+    if (!per_fde_convention) {
+        fn(section);
+        return 1;
+    }
+    int count = 0;
+    const uint8_t *p = section, *end = section + size;
+    while (p + 4 <= end) {
+        uint32_t length;
+        memcpy(&length, p, 4);
+        if (length == 0)
+            break;
+        if (length == 0xffffffffu) /* 64-bit DWARF lengths are never emitted by our CFI writer */
+            return -1;
+        uint32_t cie_pointer;
+        memcpy(&cie_pointer, p + 4, 4);
+        if (cie_pointer != 0) {
+            fn(p);
+            count++;
+        }
+        p += 4 + (uint64_t)length;
+    }
+    return count;
+}
+
+/* register_frames(address: int, size: int) -> int: register a zero-terminated in-memory `.eh_frame`. */
+static PyObject *register_frames(PyObject *self, PyObject *args) {
+    unsigned long long address, size;
+    if (!PyArg_ParseTuple(args, "KK", &address, &size))
+        return NULL;
+    pthread_mutex_lock(&registry_lock);
+    int count = for_each_registration((const uint8_t *)(uintptr_t)address, size, register_frame_fn);
+    if (count > 0)
+        registered_frames += count;
+    pthread_mutex_unlock(&registry_lock);
+    if (count < 0) {
+        PyErr_SetString(PyExc_ValueError, ".eh_frame uses 64-bit DWARF lengths");
+        return NULL;
+    }
+    return PyLong_FromLong(count);
+}
+
+/* deregister_frames(address: int, size: int) -> int: undo register_frames (same arguments). */
+static PyObject *deregister_frames(PyObject *self, PyObject *args) {
+    unsigned long long address, size;
+    if (!PyArg_ParseTuple(args, "KK", &address, &size))
+        return NULL;
+    pthread_mutex_lock(&registry_lock);
+    int count = for_each_registration((const uint8_t *)(uintptr_t)address, size, deregister_frame_fn);
+    if (count > 0)
+        registered_frames -= count;
+    pthread_mutex_unlock(&registry_lock);
+    if (count < 0) {
+        PyErr_SetString(PyExc_ValueError, ".eh_frame uses 64-bit DWARF lengths");
+        return NULL;
+    }
+    return PyLong_FromLong(count);
+}
+
+/* unwinder() -> (path of the unwinder library, per-FDE convention?, live registrations) */
+static PyObject *unwinder(PyObject *self, PyObject *unused) {
+    pthread_mutex_lock(&registry_lock);
+    long live = registered_frames;
+    pthread_mutex_unlock(&registry_lock);
+    return Py_BuildValue("(sOl)", unwinder_path, per_fde_convention ? Py_True : Py_False, live);
+}
+
+/* ---- calling JIT code, traps ---------------------------------------------------------------------------- */
+
+#define MAX_FRAMES 512
+
+struct call_frame {
+    jmp_buf env;
+    int32_t trap_code;
+    int frame_count;
+    uintptr_t frames[MAX_FRAMES];
+    struct call_frame *outer;
+};
+
+static __thread struct call_frame *current_call;
+/* Set by the host when a Python import failed; the import adapter checks it after the import returns. */
+static __thread int host_error_pending;
+
+struct trace_state {
+    uintptr_t *frames;
+    int count;
+};
+
+static _Unwind_Reason_Code collect_frame(struct _Unwind_Context *context, void *data) {
+    struct trace_state *state = data;
+    if (state->count >= MAX_FRAMES)
+        return _URC_END_OF_STACK;
+    state->frames[state->count++] = (uintptr_t)unwind_getip_fn(context);
+    return _URC_NO_REASON;
+}
+
+/* Native return addresses from the caller of this function outwards (the unwinder reports return addresses). */
+static int capture(uintptr_t *frames) {
+    struct trace_state state = {frames, 0};
+    unwind_backtrace_fn(collect_frame, &state);
+    return state.count;
+}
+
+/* Runtime hook called by compiled code: record the trap and its backtrace, return to `invoke`'s caller. */
+__attribute__((visibility("default"), noinline)) void jitdebug_trap(int32_t code) {
+    struct call_frame *call = current_call;
+    if (call == NULL) {
+        fprintf(stderr, "jitdebug: Wasm trap %d outside of a runtime call\n", (int)code);
+        abort();
+    }
+    call->trap_code = code;
+    call->frame_count = capture(call->frames);
+    longjmp(call->env, 1);
+}
+
+/* Runtime hook after a host import returned: leave as a trap when the import failed (code -1). */
+__attribute__((visibility("default"), noinline)) void jitdebug_check_host_error(void) {
+    if (host_error_pending) {
+        host_error_pending = 0;
+        jitdebug_trap(-1);
+    }
+}
+
+/* set_host_error(): called from a Python import that raised, before it returns into JIT code. */
+static PyObject *set_host_error(PyObject *self, PyObject *unused) {
+    host_error_pending = 1;
+    Py_RETURN_NONE;
+}
+
+/* backtrace() -> tuple[int, ...]: the native return addresses of the calling thread, innermost first. */
+static PyObject *native_backtrace(PyObject *self, PyObject *unused) {
+    uintptr_t frames[MAX_FRAMES];
+    int count = capture(frames);
+    PyObject *out = PyTuple_New(count);
+    if (out == NULL)
+        return NULL;
+    for (int i = 0; i < count; i++)
+        PyTuple_SET_ITEM(out, i, PyLong_FromUnsignedLongLong(frames[i]));
+    return out;
+}
+
+/* Every System V call shape up to 6 integer, 8 vector and 16 stack words: integer arguments go to rdi..r9 in
+ * order, vector ones to xmm0..7 in order, whatever the interleaving; extra words spill to the stack in order.
+ * A 16-byte {int64, double} result comes back in rax and xmm0, so one shape reads either kind of result. */
+struct result_pair {
+    uint64_t rax;
+    double xmm0;
+};
+typedef struct result_pair (*entry_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double,
+                                       double, double, double, double, double, double, uint64_t, uint64_t, uint64_t,
+                                       uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                                       uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+static int parse_words(PyObject *seq, uint64_t *out, Py_ssize_t capacity, const char *what) {
+    PyObject *fast = PySequence_Fast(seq, what);
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > capacity) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "too many %s (at most %zd)", what, capacity);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = PyLong_AsUnsignedLongLongMask(PySequence_Fast_GET_ITEM(fast, i));
+        if (PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static double as_double(uint64_t bits) {
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* invoke(fn, ints, vectors, stack) -> (trapped, rax, xmm0 bits, trap code, frames).
+ * `vectors` are raw bit patterns (an f32 in the low 32 bits). The GIL is released while JIT code runs:
+ * Python imports re-acquire it through their ctypes callbacks. */
+static PyObject *invoke(PyObject *self, PyObject *args) {
+    unsigned long long fn_address;
+    PyObject *ints_obj, *vectors_obj, *stack_obj;
+    if (!PyArg_ParseTuple(args, "KOOO", &fn_address, &ints_obj, &vectors_obj, &stack_obj))
+        return NULL;
+    uint64_t ints[6] = {0}, vectors[8] = {0}, stack[16] = {0};
+    if (parse_words(ints_obj, ints, 6, "integer arguments") < 0 ||
+        parse_words(vectors_obj, vectors, 8, "vector arguments") < 0 ||
+        parse_words(stack_obj, stack, 16, "stack arguments") < 0)
+        return NULL;
+    entry_fn fn = (entry_fn)(uintptr_t)fn_address;
+    struct call_frame *call = malloc(sizeof *call);
+    if (call == NULL)
+        return PyErr_NoMemory();
+    call->outer = current_call;
+    call->frame_count = 0;
+    call->trap_code = 0;
+    struct result_pair result = {0, 0.0};
+    volatile int trapped = 0;
+    Py_BEGIN_ALLOW_THREADS
+    current_call = call;
+    if (setjmp(call->env) == 0) {
+        result = fn(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], as_double(vectors[0]),
+                    as_double(vectors[1]), as_double(vectors[2]), as_double(vectors[3]), as_double(vectors[4]),
+                    as_double(vectors[5]), as_double(vectors[6]), as_double(vectors[7]), stack[0], stack[1],
+                    stack[2], stack[3], stack[4], stack[5], stack[6], stack[7], stack[8], stack[9], stack[10],
+                    stack[11], stack[12], stack[13], stack[14], stack[15]);
+    } else {
+        trapped = 1;
+    }
+    current_call = call->outer;
+    Py_END_ALLOW_THREADS
+    uint64_t xmm0_bits;
+    memcpy(&xmm0_bits, &result.xmm0, sizeof xmm0_bits);
+    PyObject *frames = PyTuple_New(call->frame_count);
+    if (frames == NULL) {
+        free(call);
+        return NULL;
+    }
+    for (int i = 0; i < call->frame_count; i++)
+        PyTuple_SET_ITEM(frames, i, PyLong_FromUnsignedLongLong(call->frames[i]));
+    PyObject *out = Py_BuildValue("(OKKiN)", trapped ? Py_True : Py_False, (unsigned long long)result.rax,
+                                  (unsigned long long)xmm0_bits, (int)call->trap_code, frames);
+    free(call);
+    return out;
+}
+
+/* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call. */
+static PyObject *hooks(PyObject *self, PyObject *unused) {
+    return Py_BuildValue("{sKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
+                         "jitdebug_check_host_error", (unsigned long long)(uintptr_t)&jitdebug_check_host_error,
+                         "__jit_debug_register_code", (unsigned long long)(uintptr_t)&__jit_debug_register_code,
+                         "__jit_debug_descriptor", (unsigned long long)(uintptr_t)&__jit_debug_descriptor);
+}
+
+static PyMethodDef methods[] = {
+    {"gdb_register", gdb_register, METH_O, "Register an in-memory ELF image with the GDB JIT interface."},
+    {"gdb_unregister", gdb_unregister, METH_O, "Unregister and free an entry returned by gdb_register."},
+    {"gdb_entries", gdb_entries, METH_NOARGS, "(symfile_addr, symfile_size) of every registered image."},
+    {"register_frames", register_frames, METH_VARARGS, "Register a zero-terminated .eh_frame with the unwinder."},
+    {"deregister_frames", deregister_frames, METH_VARARGS, "Deregister a .eh_frame registered before."},
+    {"unwinder", unwinder, METH_NOARGS, "(library path, per-FDE convention, live registrations)."},
+    {"invoke", invoke, METH_VARARGS, "Call JIT code; a trap returns to here with its backtrace."},
+    {"set_host_error", set_host_error, METH_NOARGS, "Make the next host-error check in JIT code trap."},
+    {"backtrace", native_backtrace, METH_NOARGS, "Native return addresses of the calling thread."},
+    {"hooks", hooks, METH_NOARGS, "Addresses of the runtime hooks and GDB JIT symbols."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    if (find_unwinder() < 0) {
+        PyErr_SetString(PyExc_ImportError, "no system unwinder with __register_frame found in the process");
+        return NULL;
+    }
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,269 @@
+"""The embedding API: compile a Wasm module, instantiate it with Python callables or native function pointers as
+imports, call its exports like Python functions, free it.
+
+    module = compile_wasm("demo.wat")
+    with module.instantiate({"log": print}) as instance:
+        print(instance.exports["run"](41))
+
+Imports are keyed by the import's field name, the C ABI symbol of ``(import "M" "F")``. A Python callable goes
+through a ctypes callback and the module's host adapter: if it raises, the Wasm code stops there (as at a trap)
+and the call of the export raises that exception, with the Wasm backtrace in a note. A ``NativeFunction`` is
+called directly. Values cross as in the C ABI: i32/i64 are Python ints, f32/f64 Python floats.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import struct
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..compiled import CompiledModule, ValueType
+from ..errors import JitdebugError, TrapError, UnsupportedError
+from ..wasm.module import FuncType, Module, ValType
+from . import _native
+from .backtrace import WasmFrame, format_backtrace, trap_message, wasm_frames
+from .loader import LoadedModule
+from .perf import PerfWriter
+
+_INTEGER_REGISTERS = 6
+_VECTOR_REGISTERS = 8
+_STACK_WORDS = 16
+_HOST_ERROR = -1
+
+_CTYPES: dict[ValueType, type[Any]] = {
+    ValueType.I32: ctypes.c_int32,
+    ValueType.I64: ctypes.c_int64,
+    ValueType.F32: ctypes.c_float,
+    ValueType.F64: ctypes.c_double,
+}
+_FROM_WASM = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
+              ValType.F64: ValueType.F64}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A function type in the C ABI: parameters and at most one result."""
+
+    params: tuple[ValueType, ...]
+    results: tuple[ValueType, ...] = ()
+
+    @staticmethod
+    def of(func_type: FuncType, what: str) -> Signature:
+        types = func_type.params + func_type.results
+        unsupported = [t.text for t in types if t not in _FROM_WASM]
+        if unsupported or len(func_type.results) > 1:
+            raise UnsupportedError(f"{what} has type {func_type} which the JIT's C ABI cannot call")
+        return Signature(tuple(_FROM_WASM[t] for t in func_type.params),
+                         tuple(_FROM_WASM[t] for t in func_type.results))
+
+
+@dataclass(frozen=True, slots=True)
+class NativeFunction:
+    """An import implemented by native code at ``address`` (C calling convention)."""
+
+    address: int
+
+
+Import = Callable[..., Any] | NativeFunction
+
+
+class _HostErrors(threading.local):
+    def __init__(self) -> None:
+        self.pending: BaseException | None = None
+
+
+_host_errors = _HostErrors()
+
+
+def _integer(value: int, value_type: ValueType) -> int:
+    bits = 32 if value_type is ValueType.I32 else 64
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def _host_callback(name: str, function: Callable[..., Any], signature: Signature) -> Any:
+    """A ctypes callback for a Python import. An exception is kept for the caller of the export and flagged to
+    the host adapter, which traps as soon as the callback has returned."""
+    if len(signature.params) > _INTEGER_REGISTERS:
+        raise UnsupportedError(f"import {name!r} has more parameters than the host adapter passes in registers")
+    restype = _CTYPES[signature.results[0]] if signature.results else None
+    prototype = ctypes.CFUNCTYPE(restype, *(_CTYPES[t] for t in signature.params))
+
+    def call(*args: Any) -> Any:
+        try:
+            result = function(*args)
+            if signature.results:
+                if signature.results[0] in (ValueType.I32, ValueType.I64):
+                    return _integer(int(result), signature.results[0])
+                return float(result)
+            return None
+        except BaseException as error:  # noqa: B036 - any exception must stop the Wasm code, not unwind C frames
+            _host_errors.pending = error
+            _native.set_host_error()
+            return 0 if signature.results else None
+
+    return prototype(call)
+
+
+class Export:
+    """A callable export. Calls raise ``TrapError`` on a trap (its text is wasmtime's backtrace)."""
+
+    def __init__(self, instance: Instance, name: str, address: int, signature: Signature) -> None:
+        self.instance = instance
+        self.name = name
+        self.address = address
+        self.signature = signature
+
+    def __call__(self, *args: int | float) -> Any:
+        params = self.signature.params
+        if len(args) != len(params):
+            raise TypeError(f"{self.name}() takes {len(params)} arguments ({len(args)} given)")
+        integers: list[int] = []
+        vectors: list[int] = []
+        stack: list[int] = []
+        for value, value_type in zip(args, params, strict=True):
+            match value_type:
+                case ValueType.I32 | ValueType.I64:
+                    word = int(value) & (2**64 - 1)
+                    (integers if len(integers) < _INTEGER_REGISTERS else stack).append(word)
+                case ValueType.F32:
+                    word = struct.unpack("<I", struct.pack("<f", value))[0]
+                    (vectors if len(vectors) < _VECTOR_REGISTERS else stack).append(word)
+                case _:
+                    word = struct.unpack("<Q", struct.pack("<d", value))[0]
+                    (vectors if len(vectors) < _VECTOR_REGISTERS else stack).append(word)
+        if len(stack) > _STACK_WORDS:
+            raise UnsupportedError(f"export {self.name!r} has more parameters than the JIT entry passes")
+        self.instance.check_live()
+        trapped, rax, xmm0, code, frames = _native.invoke(self.address, integers, vectors, stack)
+        if trapped:
+            self.instance.raise_trap(code, frames)
+        if not self.signature.results:
+            return None
+        result = self.signature.results[0]
+        match result:
+            case ValueType.I32 | ValueType.I64:
+                return _integer(rax, result)
+            case ValueType.F32:
+                return struct.unpack("<f", struct.pack("<I", xmm0 & 0xFFFFFFFF))[0]
+            case _:
+                return struct.unpack("<d", struct.pack("<Q", xmm0))[0]
+
+
+class Instance:
+    """A loaded module with its imports bound. ``free()`` (or leaving a ``with`` block) unregisters and unmaps it;
+    calling an export afterwards raises ``JitdebugError``."""
+
+    def __init__(self, compiled: CompiledModule, *, exports: Mapping[str, Signature],
+                 imports: Mapping[str, tuple[Import, Signature]], perf: PerfWriter | None = None,
+                 display_names: Mapping[int, str | None] | None = None) -> None:
+        self._callbacks = []
+        resolve: dict[str, int] = {}
+        host: set[str] = set()
+        for name, (function, signature) in imports.items():
+            if isinstance(function, NativeFunction):
+                resolve[name] = function.address
+            else:
+                callback = _host_callback(name, function, signature)
+                self._callbacks.append(callback)
+                resolve[name] = ctypes.cast(callback, ctypes.c_void_p).value or 0
+                host.add(name)
+        self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf)
+        self.display_names = dict(display_names or {})
+        self.exports = {name: Export(self, name, self.loaded.address(name), signature)
+                        for name, signature in exports.items()}
+        self._live = True
+
+    def check_live(self) -> None:
+        if not self._live:
+            raise JitdebugError(f"module {self.loaded.compiled.name!r} has been freed")
+
+    def call_symbol(self, symbol: str) -> None:
+        """Call a function of the module that takes and returns nothing, by symbol (e.g. its instantiation)."""
+        self.check_live()
+        trapped, _, _, code, frames = _native.invoke(self.loaded.address(symbol), [], [], [])
+        if trapped:
+            self.raise_trap(code, frames)
+
+    def frames(self, return_addresses: Sequence[int]) -> list[WasmFrame]:
+        return wasm_frames(return_addresses, [self.loaded], self.display_names)
+
+    def raise_trap(self, code: int, return_addresses: Sequence[int]) -> None:
+        frames = self.frames(return_addresses)
+        if code == _HOST_ERROR and _host_errors.pending is not None:
+            error, _host_errors.pending = _host_errors.pending, None
+            error.add_note(format_backtrace(frames, None).rstrip())
+            raise error
+        message = trap_message(code)
+        raise TrapError(message, format_backtrace(frames, message))
+
+    def free(self) -> None:
+        if self._live:
+            self._live = False
+            self.loaded.free()
+            self._callbacks.clear()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.free()
+
+
+@dataclass
+class WasmModule:
+    """A compiled Wasm module, ready to be instantiated (any number of times)."""
+
+    module: Module
+    compiled: CompiledModule
+
+    def signature(self, function_index: int, what: str) -> Signature:
+        return Signature.of(self.module.types[self.module.func_types[function_index]], what)
+
+    def instantiate(self, imports: Mapping[str, Import] | None = None, *, perf: PerfWriter | None = None) -> Instance:
+        given = dict(imports or {})
+        bound: dict[str, tuple[Import, Signature]] = {}
+        function_index = 0
+        for wasm_import in self.module.imports:
+            if wasm_import.kind != "func":
+                continue
+            if wasm_import.name not in given:
+                raise JitdebugError(f"missing import {wasm_import.module}.{wasm_import.name}")
+            signature = self.signature(function_index, f"import {wasm_import.name!r}")
+            bound[wasm_import.name] = (given.pop(wasm_import.name), signature)
+            function_index += 1
+        if given:
+            raise JitdebugError(f"unknown imports: {', '.join(sorted(given))}")
+        exports = {e.name: self.signature(e.index, f"export {e.name!r}") for e in self.module.exports
+                   if e.kind == "func"}
+        names: dict[int, str | None] = {f.index: self.module.function_names.get(f.index)
+                                        for f in self.module.functions}
+        return Instance(self.compiled, exports=exports, imports=bound, perf=perf, display_names=names)
+
+
+def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,
+                 listing_dir: str | os.PathLike[str] | None = None) -> WasmModule:
+    """Decode, validate and compile ``source`` (.wasm or .wat). The listing the line table names is written to
+    ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames."""
+    from ..codegen.compiler import compile_module
+    from ..wasm.listing import render_listing
+    from ..wasm.load import load_module
+
+    path = Path(source)
+    _, module = load_module(path)
+    name = module_name or module.module_name or path.stem
+    listing = render_listing(module, name)
+    directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
+    listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"
+    listing_file.write_text(listing.text, encoding="utf-8")
+    compiled = compile_module(module, module_name=name, listing=listing)
+    compiled.source_file = listing_file.name
+    compiled.source_dir = str(directory.resolve())
+    return WasmModule(module, compiled)

@@ -1,0 +1,76 @@
+"""Wasm backtraces of JIT code, in wasmtime's text format, from the native return addresses of a trap.
+
+The native trace comes from the system unwinder (the frames are registered with it), so it walks exactly what
+a debugger or a C++ exception would. Each native pc inside a compiled Wasm function becomes one Wasm frame; the
+runtime's own frames (veneers, host adapters, the shim) are not Wasm and are left out, as wasmtime leaves out
+its trampolines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..codegen.runtime import TrapCode
+from ..compiled import CompiledFunction
+from .loader import LoadedModule
+
+
+def trap_message(code: int) -> str:
+    """The text wasmtime prints for a trap; ``code`` is what compiled code passed to ``jitdebug_trap``."""
+    try:
+        return f"wasm trap: {TrapCode(code).message}"
+    except ValueError:
+        return f"wasm trap: trap code {code}"
+
+
+@dataclass(frozen=True, slots=True)
+class WasmFrame:
+    module: str
+    function_index: int | None
+    function_name: str | None
+    #: Module offset of the instruction executing in this frame (the call, or the trapping instruction).
+    module_offset: int | None
+
+    def render(self, index: int) -> str:
+        module = self.module or "<unknown>"
+        name = self.function_name or f"<wasm function {self.function_index}>"
+        offset = f"{self.module_offset:#x}" if self.module_offset is not None else ""
+        return f"{index:>5}: {offset:>8} - {module}!{name}"
+
+
+def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
+    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it
+    that names one)."""
+    entries = [e for e in function.lines if e.wasm_offset is not None]
+    index = bisect.bisect_right([e.code_offset for e in entries], code_offset) - 1
+    return entries[index].wasm_offset if index >= 0 else None
+
+
+def wasm_frames(return_addresses: Iterable[int], modules: Sequence[LoadedModule],
+                display_names: dict[int, str | None] | None = None) -> list[WasmFrame]:
+    """Map native return addresses (innermost first) to Wasm frames. A return address points after its call,
+    so the instruction is looked up at ``pc - 1``."""
+    frames = []
+    for pc in return_addresses:
+        for module in modules:
+            placed = module.function_at(pc - 1)
+            index = placed.function.wasm_index if placed is not None else None
+            if placed is None or index is None:
+                continue
+            function = placed.function
+            name = (display_names or {}).get(index, function.name)
+            frames.append(WasmFrame(module.compiled.name, index, name,
+                                    wasm_offset_at(function, pc - 1 - placed.address)))
+            break
+    return frames
+
+
+def format_backtrace(frames: Sequence[WasmFrame], message: str | None) -> str:
+    """wasmtime's rendering: the frames under a heading, then ``Caused by:`` and the trap message."""
+    lines = ["error while executing at wasm backtrace:"]
+    lines += [frame.render(i) for i, frame in enumerate(frames)]
+    if message is not None:
+        lines += ["", "Caused by:", f"    {message}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,213 @@
+"""Load a ``CompiledModule`` into executable memory and make it visible to debuggers, unwinders and perf.
+
+Steps, in order (``free`` undoes them in reverse, unregistering before any page is unmapped):
+
+1. add the thunks (a veneer per undefined call target, an adapter per Python import) and lower the module to the
+   same ``ObjectFile`` the AOT path writes (CFI, line table, variables);
+2. map one region and lay the loaded sections out in it: code, then read-only data and ``.eh_frame`` (followed
+   by the zero word libgcc's ``__register_frame`` expects), then module state, each group on its own pages;
+3. write the in-memory ELF image with the real section addresses (every relocation applied) and copy the
+   relocated section contents from it into the region: the image and the running code cannot disagree;
+4. flip the groups to RX / R / RW, register the image with the GDB JIT interface and the ``.eh_frame`` with
+   the process's unwinder, and optionally describe the code to perf.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import mmap
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..compiled import CompiledFunction, CompiledModule
+from ..errors import JitdebugError, SymbolError
+from ..lower import lower_module
+from ..obj.elf import write_image
+from ..obj.model import ObjectFile, RelocKind, SectionKind
+from . import _native
+from .memory import PAGE_SIZE, Region, page_round
+from .perf import PerfWriter
+from .thunks import HOST_ERROR_HOOK, adapter_name, host_adapter, veneer, veneer_name
+
+_GROUPS: tuple[tuple[frozenset[SectionKind], int], ...] = (
+    (frozenset({SectionKind.TEXT}), mmap.PROT_READ | mmap.PROT_EXEC),
+    (frozenset({SectionKind.RODATA, SectionKind.UNWIND, SectionKind.EXCEPT_TABLE}), mmap.PROT_READ),
+    (frozenset({SectionKind.DATA, SectionKind.BSS}), mmap.PROT_READ | mmap.PROT_WRITE),
+)
+_EH_FRAME = ".eh_frame"
+_TERMINATOR = 4
+_FOUR_GIB = 1 << 32
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRange:
+    """Where a function of the loaded module lives."""
+
+    function: CompiledFunction
+    address: int
+    size: int
+
+
+def runtime_hooks() -> dict[str, int]:
+    """Addresses of the native runtime hooks compiled code may call (``jitdebug_trap``, ...)."""
+    return dict(_native.hooks())
+
+
+def with_thunks(compiled: CompiledModule, host_imports: frozenset[str]) -> CompiledModule:
+    """A copy of ``compiled`` whose calls to undefined symbols go through veneers (and, for Python imports,
+    host adapters) defined inside the module."""
+    defined = {f.name for f in compiled.functions} | {e for f in compiled.functions for e in f.exports}
+    defined |= {blob.name for blob in compiled.data}
+    called: set[str] = set()
+    functions: list[CompiledFunction] = []
+    for function in compiled.functions:
+        relocations = []
+        for reloc in function.relocations:
+            if reloc.kind is RelocKind.CALL and reloc.symbol not in defined:
+                called.add(reloc.symbol)
+                target = adapter_name(reloc.symbol) if reloc.symbol in host_imports else veneer_name(reloc.symbol)
+                reloc = dataclasses.replace(reloc, symbol=target)
+            relocations.append(reloc)
+        functions.append(dataclasses.replace(function, relocations=relocations))
+    adapted = sorted(called & host_imports)
+    if adapted:
+        called.add(HOST_ERROR_HOOK)
+    functions += [host_adapter(symbol) for symbol in adapted]
+    functions += [veneer(symbol) for symbol in sorted(called)]
+    return dataclasses.replace(compiled, functions=functions)
+
+
+def _section_layout(obj: ObjectFile, text_pad: int) -> tuple[dict[str, int], list[tuple[int, int, int]]]:
+    """Offsets of the loaded sections within the region, and the (offset, size, protection) of each group."""
+    offsets: dict[str, int] = {}
+    groups: list[tuple[int, int, int]] = []
+    cursor = 0
+    for kinds, prot in _GROUPS:
+        start = cursor
+        cursor += text_pad if SectionKind.TEXT in kinds else 0
+        for section in obj.sections.values():
+            if section.kind in kinds:
+                cursor += -cursor % max(section.align, 1)
+                offsets[section.name] = cursor
+                cursor += section.size + (_TERMINATOR if section.name == _EH_FRAME else 0)
+        cursor = page_round(cursor)
+        groups.append((start, cursor - start, prot))
+    return offsets, groups
+
+
+def _function_offsets(obj: ObjectFile, compiled: CompiledModule) -> dict[str, int]:
+    offsets = {}
+    for function in compiled.functions:
+        symbol = obj.symbols.get(function.name)
+        if symbol is None or symbol.section is None:
+            raise SymbolError(f"lowered module has no symbol for function {function.name!r}", function=function.name)
+        offsets[function.name] = symbol.value
+    return offsets
+
+
+def _text_pad(base: int, obj: ObjectFile, compiled: CompiledModule) -> int:
+    """Padding before the code so that no function starts at a 4 GiB-aligned address: libgcc ignores an FDE whose
+    sdata4 ``pc_begin`` has zero low 32 bits (its filter for discarded link-once code)."""
+    starts = _function_offsets(obj, compiled).values()
+    pad = 0
+    while any((base + pad + offset) % _FOUR_GIB == 0 for offset in starts):
+        pad += 16
+    return pad
+
+
+def _loaded_sections(image: bytes) -> dict[str, bytes]:
+    """Relocated contents of the PROGBITS sections of an ELF64 image (NOBITS sections stay zero in memory)."""
+    shoff, = struct.unpack_from("<Q", image, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", image, 0x3A)
+    headers = [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
+    strtab_offset = headers[shstrndx][4]
+    out = {}
+    for name_offset, sh_type, _flags, _addr, offset, size, *_ in headers:
+        end = image.index(b"\0", strtab_offset + name_offset)
+        name = image[strtab_offset + name_offset:end].decode()
+        if sh_type != 8:  # SHT_NOBITS
+            out[name] = image[offset:offset + size]
+    return out
+
+
+class LoadedModule:
+    """A module in executable memory, registered with GDB/LLDB, the unwinder and (optionally) perf."""
+
+    def __init__(self, compiled: CompiledModule, resolve: Mapping[str, int], *,
+                 host_imports: frozenset[str] = frozenset(), perf: PerfWriter | None = None) -> None:
+        self.compiled = with_thunks(compiled, host_imports)
+        obj = lower_module(self.compiled)
+        hooks = runtime_hooks()
+        offsets, groups = _section_layout(obj, PAGE_SIZE)  # an upper bound: the real pad is below a page
+        self.region = Region(sum(size for _, size, _ in groups))
+        self._gdb_entry: int | None = None
+        self._frames: tuple[int, int] | None = None
+        try:
+            offsets, groups = _section_layout(obj, _text_pad(self.region.address, obj, self.compiled))
+            addresses = {name: self.region.address + offset for name, offset in offsets.items()}
+            self.section_addresses = addresses
+
+            def resolve_symbol(name: str) -> int:
+                if name in resolve:
+                    return resolve[name]
+                if name in hooks:
+                    return hooks[name]
+                raise SymbolError(f"unresolved symbol {name!r} (not an import nor a runtime hook)", function=name)
+
+            self.image = write_image(obj, addresses, resolve_symbol)
+            for name, data in _loaded_sections(self.image).items():
+                if name in offsets:
+                    self.region.write(offsets[name], data)
+            for offset, size, prot in groups:
+                self.region.protect(offset, size, prot)
+            text = addresses.get(".text", 0)
+            self.functions = [
+                FunctionRange(f, text + offset, len(f.code))
+                for f, offset in zip(self.compiled.functions, _function_offsets(obj, self.compiled).values(),
+                                     strict=True)
+            ]
+            self.symbols: dict[str, int] = {}
+            for symbol in obj.symbols.values():
+                if symbol.section is not None and symbol.section in addresses:
+                    self.symbols[symbol.name] = addresses[symbol.section] + symbol.value
+            self.eh_frame: tuple[int, int] | None = None
+            if _EH_FRAME in addresses and obj.sections[_EH_FRAME].size:
+                self.eh_frame = (addresses[_EH_FRAME], obj.sections[_EH_FRAME].size)
+            self._gdb_entry = _native.gdb_register(self.image)
+            if self.eh_frame is not None:
+                self._frames = (self.eh_frame[0], self.eh_frame[1] + _TERMINATOR)
+                _native.register_frames(*self._frames)
+            if perf is not None:
+                perf.code_loaded(self)
+        except BaseException:
+            self.free()
+            raise
+
+    def address(self, symbol: str) -> int:
+        """The load address of a defined symbol (function, export or data blob)."""
+        try:
+            return self.symbols[symbol]
+        except KeyError:
+            raise JitdebugError(f"module {self.compiled.name!r} defines no symbol {symbol!r}") from None
+
+    def read(self, address: int, size: int) -> bytes:
+        """Bytes of the loaded module (code, tables or state) at an absolute address."""
+        return self.region.read(address - self.region.address, size)
+
+    def function_at(self, pc: int) -> FunctionRange | None:
+        for function in self.functions:
+            if function.address <= pc < function.address + function.size:
+                return function
+        return None
+
+    def free(self) -> None:
+        """Unregister from the debuggers and the unwinder, then unmap. Idempotent."""
+        if self._frames is not None:
+            _native.deregister_frames(*self._frames)
+            self._frames = None
+        if self._gdb_entry is not None:
+            _native.gdb_unregister(self._gdb_entry)
+            self._gdb_entry = None
+        self.region.unmap()
+

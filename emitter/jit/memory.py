@@ -1,0 +1,63 @@
+"""Pages for JIT code and data, straight from ``mmap``, with W^X: written while read-write, then each range is
+flipped to its final protection (code read-execute, unwind tables read-only, module state read-write).
+
+One region per module holds its code, its ``.eh_frame`` and its state, so every pc-relative reference between
+them (sdata4 FDE pointers, rip-relative data accesses) stays within +-2 GiB.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import os
+
+from ..errors import JitdebugError
+
+PAGE_SIZE = mmap.PAGESIZE
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mmap.restype = ctypes.c_void_p
+_libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+_libc.mprotect.restype = ctypes.c_int
+_libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_libc.munmap.restype = ctypes.c_int
+_libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+
+_MAP_FAILED = ctypes.c_void_p(-1).value
+
+
+def page_round(size: int) -> int:
+    return -(-size // PAGE_SIZE) * PAGE_SIZE
+
+
+class Region:
+    """An anonymous private mapping, read-write until ``protect`` is called on its ranges."""
+
+    def __init__(self, size: int) -> None:
+        self.size = page_round(max(size, 1))
+        address = _libc.mmap(None, self.size, mmap.PROT_READ | mmap.PROT_WRITE,
+                             mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+        if address is None or address == _MAP_FAILED:
+            raise JitdebugError(f"mmap of {self.size} bytes failed: {os.strerror(ctypes.get_errno())}")
+        self.address: int = address
+        self._mapped = True
+
+    def write(self, offset: int, data: bytes) -> None:
+        if not 0 <= offset <= offset + len(data) <= self.size:
+            raise JitdebugError(f"write of {len(data)} bytes at {offset:#x} outside a {self.size:#x}-byte region")
+        ctypes.memmove(self.address + offset, data, len(data))
+
+    def read(self, offset: int, size: int) -> bytes:
+        return ctypes.string_at(self.address + offset, size)
+
+    def protect(self, offset: int, size: int, prot: int) -> None:
+        """Set the protection of the pages in [offset, offset + size) (``offset`` page-aligned)."""
+        if size == 0:
+            return
+        if _libc.mprotect(self.address + offset, page_round(size), prot) != 0:
+            raise JitdebugError(f"mprotect failed: {os.strerror(ctypes.get_errno())}")
+
+    def unmap(self) -> None:
+        if self._mapped:
+            _libc.munmap(self.address, self.size)
+            self._mapped = False

@@ -1,0 +1,85 @@
+"""``jitdebug run IN.wasm|IN.wat [--invoke NAME] [ARGS...]``: JIT-compile, run, print the results.
+
+Like wasmtime's CLI: each result on its own line; a trap prints the Wasm backtrace (wasmtime's format) on
+stderr and exits 1. Without ``--invoke`` the module's ``_start`` export runs if it has one, else only its
+instantiation (data segments, start function). Bad input is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import sys
+from decimal import Decimal
+
+from ..codegen.runtime import StateSymbols
+from ..compiled import ValueType
+from ..errors import JitdebugError, TrapError
+from .api import Signature, compile_wasm
+
+
+def _parse(text: str, value_type: ValueType, name: str) -> int | float:
+    try:
+        if value_type in (ValueType.I32, ValueType.I64):
+            return int(text, 0)
+        return float(text)
+    except ValueError:
+        raise JitdebugError(f"argument {text!r} of {name!r} is not a valid {value_type.value}") from None
+
+
+def _shortest_f32(value: float) -> str:
+    """The shortest decimal that reads back as the same f32 (Rust's ``Display`` for ``f32``)."""
+    bits = struct.pack("<f", value)
+    for precision in range(1, 10):
+        text = f"{value:.{precision}g}"
+        if struct.pack("<f", float(text)) == bits:
+            return text
+    return repr(value)
+
+
+def format_value(value: int | float, value_type: ValueType) -> str:
+    """A result as wasmtime prints it: integers in decimal, floats in Rust's ``Display`` (no exponent, no
+    trailing ``.0``, ``inf``/``NaN``)."""
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    text = _shortest_f32(value) if value_type is ValueType.F32 else repr(value)
+    plain = format(Decimal(text), "f")
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return "-0" if plain == "0" and math.copysign(1.0, value) < 0 else plain
+
+
+def run_command(path: str, invoke: str | None, args: list[str]) -> int:
+    """Run the module at ``path``; returns the process exit code (0, 1 on a trap, 2 on bad input)."""
+    try:
+        module = compile_wasm(path)
+        with module.instantiate({}) as instance:
+            name = invoke if invoke is not None else "_start" if "_start" in instance.exports else None
+            if name is None:
+                if args:
+                    raise JitdebugError("arguments given without --invoke and the module has no _start")
+                instantiate = StateSymbols(module.compiled.name).instantiate
+                instance.call_symbol(instantiate)
+                return 0
+            export = instance.exports.get(name)
+            if export is None:
+                raise JitdebugError(f"module has no exported function {name!r}")
+            signature: Signature = export.signature
+            if len(args) != len(signature.params):
+                raise JitdebugError(f"{name!r} takes {len(signature.params)} arguments, {len(args)} given")
+            values = [_parse(a, t, name) for a, t in zip(args, signature.params, strict=True)]
+            result = export(*values)
+            if signature.results:
+                print(format_value(result, signature.results[0]))
+            return 0
+    except TrapError as trap:
+        sys.stdout.flush()
+        sys.stderr.write(trap.backtrace)
+        return 1
+    except JitdebugError as error:
+        print(f"jitdebug: {error}", file=sys.stderr)
+        return 2

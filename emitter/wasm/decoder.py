@@ -1,0 +1,606 @@
+"""The Wasm binary decoder: bytes → ``Module``, every instruction with its module offset.
+
+Malformed input of any shape raises ``DecodeError`` naming the module offset; valid Wasm that uses a proposal the
+backend does not compile (SIMD, threads, GC, tail calls, memory64, ...) raises ``UnsupportedError``. The few
+validation rules the decoder meets first (a non-constant instruction in a constant expression, an element of the
+wrong reference type) raise ``ValidationError``, so ``decode`` raises only ``WasmError`` subclasses. Every loop
+consumes at least one byte per iteration and every count is checked against the bytes left, so arbitrary input
+neither hangs nor allocates more than its own size.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from emitter.errors import DecodeError, UnsupportedError, ValidationError
+from emitter.wasm.module import (
+    BlockType,
+    Catch,
+    DataSegment,
+    ElemSegment,
+    Export,
+    Function,
+    FuncType,
+    Global,
+    GlobalType,
+    Import,
+    Instr,
+    Limits,
+    Module,
+    Table,
+    ValType,
+)
+from emitter.wasm.opcodes import (
+    CONST_OPS,
+    MISC_OPCODES,
+    MISC_PREFIX,
+    OPCODES,
+    UNSUPPORTED_OPCODES,
+    UNSUPPORTED_PREFIXES,
+    OpInfo,
+)
+
+MAGIC = b"\0asm"
+VERSION = b"\x01\0\0\0"
+#: Engines cap the locals of one function (wasmtime and V8 at 50,000); so do we, before expanding them.
+MAX_LOCALS = 50_000
+#: Memories are at most 4 GiB in 64 KiB pages (32-bit memories).
+MAX_PAGES = 65536
+
+SECTION_NAMES = {1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export",
+                 8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount", 13: "tag"}
+#: Position of each section id in the required order (the tag section sits between memory and global).
+_SECTION_RANK = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
+_VALTYPES = {t.value: t for t in ValType if t is not ValType.V128}
+_REFTYPES = {ValType.FUNCREF.value: ValType.FUNCREF, ValType.EXTERNREF.value: ValType.EXTERNREF,
+             ValType.EXNREF.value: ValType.EXNREF}
+_EXTERNAL_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
+_CATCH_KINDS = {0: "catch", 1: "catch_ref", 2: "catch_all", 3: "catch_all_ref"}
+_BLOCK_EMPTY = BlockType()
+_OPENERS = frozenset({"block", "loop", "if", "try", "try_table"})
+
+
+def _unsupported_type(byte: int, offset: int) -> NoReturn:
+    if byte == ValType.V128.value:
+        raise UnsupportedError("SIMD (v128) is not supported", offset)
+    if 0x63 <= byte <= 0x74:
+        raise UnsupportedError(f"reference type {byte:#04x} (GC / typed function references) is not supported",
+                               offset)
+    raise DecodeError(f"malformed value type {byte:#04x}", offset)
+
+
+class _Reader:
+    """A cursor over ``data[pos:end]``; ``end`` is the innermost enclosing section or body limit."""
+
+    __slots__ = ("data", "pos", "end")
+
+    def __init__(self, data: bytes, pos: int, end: int) -> None:
+        self.data = data
+        self.pos = pos
+        self.end = end
+
+    def fail(self, message: str, offset: int | None = None) -> NoReturn:
+        raise DecodeError(message, self.pos if offset is None else offset)
+
+    def byte(self) -> int:
+        if self.pos >= self.end:
+            self.fail("unexpected end")
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
+    def take(self, n: int) -> bytes:
+        if n > self.end - self.pos:
+            self.fail("unexpected end")
+        start = self.pos
+        self.pos += n
+        return self.data[start:self.pos]
+
+    def u32(self) -> int:
+        pos = self.pos
+        if pos < self.end and self.data[pos] < 0x80:
+            self.pos = pos + 1
+            return self.data[pos]
+        return self._uleb(32)
+
+    def _uleb(self, bits: int) -> int:
+        start = self.pos
+        max_bytes = (bits + 6) // 7
+        result = 0
+        for i in range(max_bytes):
+            b = self.byte()
+            shift = 7 * i
+            if i == max_bytes - 1:
+                if b & 0x80:
+                    self.fail("integer representation too long", start)
+                if b >> (bits - shift):
+                    self.fail("integer too large", start)
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                return result
+        raise AssertionError("unreachable: the last byte either ends the number or fails")
+
+    def sleb(self, bits: int) -> int:
+        start = self.pos
+        if start < self.end and self.data[start] < 0x80:
+            self.pos = start + 1
+            b = self.data[start]
+            return b - 0x80 if b & 0x40 else b
+        max_bytes = (bits + 6) // 7
+        result = 0
+        for i in range(max_bytes):
+            b = self.byte()
+            shift = 7 * i
+            if i == max_bytes - 1:
+                if b & 0x80:
+                    self.fail("integer representation too long", start)
+                used = bits - shift  # value bits in this byte, the sign bit included
+                unused = (0x7F >> (used - 1)) << (used - 1)
+                if (b & unused) not in (0, unused):
+                    self.fail("integer too large", start)
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                if b & 0x40:
+                    result -= 1 << (shift + 7)
+                return result
+        raise AssertionError("unreachable: the last byte either ends the number or fails")
+
+    def count(self, min_item_size: int = 1) -> int:
+        """A vector length, rejected early when the items cannot fit in what is left."""
+        start = self.pos
+        n = self.u32()
+        if n * min_item_size > self.end - self.pos:
+            self.fail("unexpected end: vector length exceeds the bytes left", start)
+        return n
+
+    def name(self) -> str:
+        n = self.u32()
+        start = self.pos
+        raw = self.take(n)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.fail("malformed UTF-8 encoding", start)
+
+    def valtype(self) -> ValType:
+        b = self.byte()
+        vt = _VALTYPES.get(b)
+        if vt is None:
+            _unsupported_type(b, self.pos - 1)
+        return vt
+
+    def reftype(self) -> ValType:
+        b = self.byte()
+        rt = _REFTYPES.get(b)
+        if rt is None:
+            if b in _VALTYPES:
+                self.fail("malformed reference type", self.pos - 1)
+            _unsupported_type(b, self.pos - 1)
+        return rt
+
+    def heap_type(self) -> ValType:
+        """``ref.null``'s immediate: an abstract heap type byte, or (typed references) a type index."""
+        at = self.pos
+        if at < self.end and self.data[at] < 0x40:
+            raise UnsupportedError("typed function references (ref.null of a type index) are not supported", at)
+        return self.reftype()
+
+    def limits(self, max_value: int | None) -> Limits:
+        at = self.pos
+        flags = self.u32()
+        if flags in (2, 3):
+            raise UnsupportedError("shared memories (threads) are not supported", at)
+        if 4 <= flags <= 15:
+            raise UnsupportedError("memory64 or custom page sizes are not supported", at)
+        if flags > 1:
+            self.fail("malformed limits flags", at)
+        minimum = self.u32()
+        maximum = self.u32() if flags == 1 else None
+        if max_value is not None and (minimum > max_value or (maximum is not None and maximum > max_value)):
+            raise ValidationError(f"memory size must be at most {max_value} pages (4GiB)", at)
+        return Limits(minimum, maximum)
+
+    def table_type(self) -> Table:
+        elem_type = self.reftype()
+        return Table(elem_type, self.limits(None))
+
+    def global_type(self) -> GlobalType:
+        vt = self.valtype()
+        at = self.pos
+        mut = self.byte()
+        if mut > 1:
+            self.fail("malformed mutability", at)
+        return GlobalType(vt, mut == 1)
+
+    def block_type(self) -> BlockType:
+        at = self.pos
+        if at >= self.end:
+            self.fail("unexpected end")
+        b = self.data[at]
+        if b == 0x40:
+            self.pos += 1
+            return _BLOCK_EMPTY
+        if b & 0x80 == 0 and b & 0x40:
+            # A one-byte negative number: a value type.
+            self.pos += 1
+            vt = _VALTYPES.get(b)
+            if vt is None:
+                _unsupported_type(b, at)
+            return BlockType(result=vt)
+        index = self.sleb(33)
+        if index < 0:
+            self.fail("malformed block type", at)
+        return BlockType(type_index=index)
+
+    def memarg(self) -> tuple[int, int]:
+        at = self.pos
+        align = self.u32()
+        if align & 0x40:
+            raise UnsupportedError("multiple memories are not supported", at)
+        if align >= 32:
+            self.fail("malformed memop flags", at)
+        return align, self.u32()
+
+    def instr(self) -> Instr:
+        """One instruction with its immediates (see ``Instr`` for their shapes)."""
+        at = self.pos
+        if at >= self.end:
+            self.fail("unexpected end")
+        code = self.data[at]
+        self.pos = at + 1
+        info = OPCODES.get(code)
+        if info is None:
+            info = self._rare_opcode(code, at)
+        match info.immediate:
+            case "none":
+                imm: tuple[object, ...] = ()
+            case "local" | "global" | "label" | "func" | "table" | "tag" | "memory" | "data" | "elem":
+                imm = (self.u32(),)
+            case "i32":
+                imm = (self.sleb(32),)
+            case "i64":
+                imm = (self.sleb(64),)
+            case "memarg":
+                imm = self.memarg()
+            case "block":
+                imm = (self.block_type(),)
+            case "f32":
+                imm = (int.from_bytes(self.take(4), "little"),)
+            case "f64":
+                imm = (int.from_bytes(self.take(8), "little"),)
+            case "br_table":
+                labels = tuple(self.u32() for _ in range(self.count()))
+                imm = (labels, self.u32())
+            case "call_indirect":
+                type_index = self.u32()
+                imm = (type_index, self.u32())
+            case "select_types":
+                imm = tuple(self.valtype() for _ in range(self.count()))
+            case "reftype":
+                imm = (self.heap_type(),)
+            case "memory_init" | "table_init" | "memory_copy" | "table_copy":
+                first = self.u32()
+                imm = (first, self.u32())
+            case "try_table":
+                block = self.block_type()
+                catches = []
+                for _ in range(self.count(2)):
+                    kind_at = self.pos
+                    kind = _CATCH_KINDS.get(self.byte())
+                    if kind is None:
+                        self.fail("malformed catch clause kind", kind_at)
+                    tag = self.u32() if kind in ("catch", "catch_ref") else None
+                    catches.append(Catch(kind, tag, self.u32()))
+                imm = (block, tuple(catches))
+            case other:
+                raise AssertionError(f"opcode table names an unknown immediate kind {other!r}")
+        return Instr(info.name, imm, at)
+
+    def _rare_opcode(self, code: int, at: int) -> OpInfo:
+        if code == MISC_PREFIX:
+            sub = self.u32()
+            info = MISC_OPCODES.get(sub)
+            if info is None:
+                self.fail(f"illegal opcode 0xfc {sub:#x}", at)
+            return info
+        if code in UNSUPPORTED_PREFIXES:
+            raise UnsupportedError(f"{UNSUPPORTED_PREFIXES[code]} instructions (prefix {code:#04x}) are not supported",
+                                   at)
+        if code in UNSUPPORTED_OPCODES:
+            raise UnsupportedError(f"{UNSUPPORTED_OPCODES[code]} (opcode {code:#04x}) is not supported", at)
+        self.fail(f"illegal opcode {code:#04x}", at)
+
+    def const_expr(self) -> tuple[Instr, ...]:
+        """A constant expression up to its ``end``; validation checks which instructions it uses."""
+        instrs = []
+        while True:
+            ins = self.instr()
+            instrs.append(ins)
+            if ins.op == "end":
+                return tuple(instrs)
+            if ins.op not in CONST_OPS:
+                raise ValidationError("constant expression required", ins.offset)
+
+    def body(self, body_end: int) -> list[Instr]:
+        """Instructions up to the ``end`` that closes the function, which must be the body's last byte."""
+        instrs: list[Instr] = []
+        depth = 1
+        while self.pos < body_end:
+            ins = self.instr()
+            instrs.append(ins)
+            op = ins.op
+            if op in _OPENERS:
+                depth += 1
+            elif op == "end" or op == "delegate":
+                depth -= 1
+                if depth == 0:
+                    if self.pos != body_end:
+                        self.fail("operators remaining after end of function")
+                    return instrs
+        self.fail("END opcode expected: unexpected end of section or function", body_end)
+
+
+def decode(data: bytes) -> Module:
+    """Decode a whole binary module. Raises ``DecodeError`` (malformed) or ``UnsupportedError``."""
+    data = bytes(data)
+    if len(data) < 4 or data[:4] != MAGIC:
+        raise DecodeError("magic header not detected", 0)
+    if len(data) < 8:
+        raise DecodeError("unexpected end: truncated version", 4)
+    if data[4:8] != VERSION:
+        raise DecodeError("unknown binary version", 4)
+    module = Module()
+    r = _Reader(data, 8, len(data))
+    last_rank = 0
+    function_types: list[int] | None = None
+    code_seen = False
+    while r.pos < len(data):
+        section_at = r.pos
+        section_id = r.byte()
+        size = r.u32()
+        payload = r.pos
+        if size > len(data) - payload:
+            r.fail("unexpected end: section extends past the end of the module", section_at)
+        section_end = payload + size
+        if section_id == 0:
+            _custom_section(module, _Reader(data, payload, section_end))
+            r.pos = section_end
+            continue
+        rank = _SECTION_RANK.get(section_id)
+        if rank is None:
+            r.fail(f"malformed section id {section_id}", section_at)
+        if rank <= last_rank:
+            r.fail(f"unexpected {SECTION_NAMES[section_id]} section: sections out of order or duplicated",
+                   section_at)
+        last_rank = rank
+        module.section_offsets[SECTION_NAMES[section_id]] = payload
+        s = _Reader(data, payload, section_end)
+        match section_id:
+            case 1:
+                _type_section(module, s)
+            case 2:
+                _import_section(module, s)
+            case 3:
+                function_types = [s.u32() for _ in range(s.count())]
+                module.func_types.extend(function_types)
+            case 4:
+                module.tables.extend(s.table_type() for _ in range(s.count(3)))
+            case 5:
+                module.memories.extend(s.limits(MAX_PAGES) for _ in range(s.count(2)))
+            case 13:
+                for _ in range(s.count(2)):
+                    at = s.pos
+                    if s.byte() != 0:
+                        s.fail("malformed tag attribute", at)
+                    module.tags.append(s.u32())
+            case 6:
+                for _ in range(s.count(3)):
+                    gt = s.global_type()
+                    module.globals.append(Global(gt.type, gt.mutable, s.const_expr()))
+            case 7:
+                for _ in range(s.count(3)):
+                    at = s.pos
+                    name = s.name()
+                    kind_at = s.pos
+                    kind = _EXTERNAL_KINDS.get(s.byte())
+                    if kind is None:
+                        s.fail("malformed export kind", kind_at)
+                    module.exports.append(Export(name, kind, s.u32(), at))
+            case 8:
+                module.start = s.u32()
+            case 9:
+                module.elements.extend(_elem_segment(s) for _ in range(s.count()))
+            case 12:
+                module.data_count = s.u32()
+            case 10:
+                code_seen = True
+                _code_section(module, s, function_types or [])
+            case 11:
+                count_at = s.pos
+                n = s.count()
+                if module.data_count is not None and module.data_count != n:
+                    s.fail("data count and data section have inconsistent lengths", count_at)
+                module.data.extend(_data_segment(s) for _ in range(n))
+        if s.pos != section_end:
+            s.fail(f"section size mismatch: {SECTION_NAMES[section_id]} section ends at {s.pos:#x}, "
+                   f"declared end {section_end:#x}")
+        r.pos = section_end
+    if function_types and not code_seen:
+        raise DecodeError("function and code section have inconsistent lengths", len(data))
+    if module.data_count not in (None, 0) and not module.data:
+        raise DecodeError("data count and data section have inconsistent lengths", len(data))
+    return module
+
+
+def _type_section(module: Module, s: _Reader) -> None:
+    for _ in range(s.count(3)):
+        at = s.pos
+        form = s.byte()
+        if form != 0x60:
+            if form in (0x4E, 0x4F, 0x50, 0x5E, 0x5F):
+                raise UnsupportedError("GC type definitions are not supported", at)
+            s.fail(f"malformed function type form {form:#04x}", at)
+        params = tuple(s.valtype() for _ in range(s.count()))
+        results = tuple(s.valtype() for _ in range(s.count()))
+        module.types.append(FuncType(params, results))
+
+
+def _import_section(module: Module, s: _Reader) -> None:
+    for _ in range(s.count(4)):
+        at = s.pos
+        module_name = s.name()
+        name = s.name()
+        kind_at = s.pos
+        kind = _EXTERNAL_KINDS.get(s.byte())
+        desc: object
+        match kind:
+            case "func":
+                desc = s.u32()
+                module.func_types.append(desc)
+            case "table":
+                desc = s.table_type()
+            case "memory":
+                desc = s.limits(MAX_PAGES)
+            case "global":
+                desc = s.global_type()
+            case "tag":
+                attr_at = s.pos
+                if s.byte() != 0:
+                    s.fail("malformed tag attribute", attr_at)
+                desc = s.u32()
+                module.tags.append(desc)
+            case _:
+                s.fail("malformed import kind", kind_at)
+        module.imports.append(Import(module_name, name, kind, desc, at))
+
+
+def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None:
+    count_at = s.pos
+    n = s.count()
+    if n != len(function_types):
+        s.fail("function and code section have inconsistent lengths", count_at)
+    first_index = module.num_imported_functions
+    for i in range(n):
+        body_offset = s.pos
+        size = s.u32()
+        if size > s.end - s.pos:
+            s.fail("unexpected end: function body extends past the code section", body_offset)
+        body_end = s.pos + size
+        b = _Reader(s.data, s.pos, body_end)
+        locals_: list[ValType] = []
+        total = 0
+        for _ in range(b.count(2)):
+            at = b.pos
+            count = b.u32()
+            total += count
+            if total > MAX_LOCALS:
+                b.fail(f"too many locals (more than {MAX_LOCALS})", at)
+            locals_.extend([b.valtype()] * count)
+        code_offset = b.pos
+        body = b.body(body_end)
+        module.functions.append(Function(first_index + i, function_types[i], locals_, body, body_offset,
+                                         code_offset, body_end, locals_offset=body_end - size))
+        s.pos = body_end
+
+
+def _elem_expr(s: _Reader, elem_type: ValType) -> int | None:
+    expr = s.const_expr()
+    head = expr[0]
+    if len(expr) == 2 and head.op == "ref.func" and isinstance(head.imm[0], int):
+        if elem_type is not ValType.FUNCREF:
+            raise ValidationError(f"type mismatch: ref.func in an element segment of type {elem_type.text}",
+                                  head.offset)
+        return head.imm[0]
+    if len(expr) == 2 and head.op == "ref.null":
+        if head.imm[0] is not elem_type:
+            raise ValidationError("type mismatch: ref.null type differs from the element segment's", head.offset)
+        return None
+    raise UnsupportedError(f"element expression {' '.join(i.op for i in expr)} is not supported "
+                           "(only ref.func and ref.null)", head.offset)
+
+
+def _elem_segment(s: _Reader) -> ElemSegment:
+    at = s.pos
+    flags = s.u32()
+    if flags > 7:
+        s.fail("malformed elements segment kind", at)
+    passive_or_declarative = flags & 1
+    explicit_table = flags & 2
+    uses_exprs = flags & 4
+    mode = ("declarative" if explicit_table else "passive") if passive_or_declarative else "active"
+    table = s.u32() if explicit_table and not passive_or_declarative else 0
+    offset_expr = s.const_expr() if mode == "active" else None
+    elem_type = ValType.FUNCREF
+    if passive_or_declarative or explicit_table:
+        if uses_exprs:
+            elem_type = s.reftype()
+        else:
+            kind_at = s.pos
+            if s.byte() != 0:
+                s.fail("malformed element kind", kind_at)
+    if uses_exprs:
+        functions = tuple(_elem_expr(s, elem_type) for _ in range(s.count(2)))
+    else:
+        functions = tuple(s.u32() for _ in range(s.count()))
+    return ElemSegment(mode, table, offset_expr, functions, at, elem_type)
+
+
+def _data_segment(s: _Reader) -> DataSegment:
+    at = s.pos
+    flags = s.u32()
+    match flags:
+        case 0:
+            memory: int | None = 0
+            offset_expr: tuple[Instr, ...] | None = s.const_expr()
+        case 1:
+            memory, offset_expr = None, None
+        case 2:
+            memory = s.u32()
+            offset_expr = s.const_expr()
+        case _:
+            s.fail("malformed data segment kind", at)
+    n = s.u32()
+    return DataSegment(memory, offset_expr, s.take(n), at)
+
+
+def _custom_section(module: Module, s: _Reader) -> None:
+    name = s.name()
+    module.custom_sections.setdefault(name, s.data[s.pos:s.end])
+    module.custom_offsets.setdefault(name, s.pos)
+    if name == "name":
+        try:
+            _name_section(module, s)
+        except DecodeError:
+            # Engines ignore a malformed name section (custom sections never invalidate a module): names only.
+            module.module_name = None
+            module.function_names.clear()
+            module.local_names.clear()
+
+
+def _name_map(s: _Reader) -> dict[int, str]:
+    return {s.u32(): s.name() for _ in range(s.count(2))}
+
+
+def _name_section(module: Module, s: _Reader) -> None:
+    while s.pos < s.end:
+        sub_id = s.byte()
+        size = s.u32()
+        if size > s.end - s.pos:
+            s.fail("unexpected end: name subsection extends past the section")
+        sub = _Reader(s.data, s.pos, s.pos + size)
+        match sub_id:
+            case 0:
+                module.module_name = sub.name()
+            case 1:
+                module.function_names.update(_name_map(sub))
+            case 2:
+                for _ in range(sub.count(2)):
+                    func = sub.u32()
+                    names = _name_map(sub)
+                    if names:
+                        module.local_names[func] = names
+            case _:
+                sub.pos = sub.end
+        if sub.pos != sub.end:
+            sub.fail("name subsection size mismatch")
+        s.pos = sub.end

@@ -1,0 +1,25 @@
+"""Function and module names, as symbols and backtraces spell them."""
+
+from __future__ import annotations
+
+from emitter.wasm.module import Module
+
+
+def function_name(module: Module, index: int) -> str:
+    """The symbol name of a function: its ``name`` section name, else ``wasm-function[N]`` (the symbol contract)."""
+    return module.function_names.get(index) or f"wasm-function[{index}]"
+
+
+def display_name(module: Module, index: int) -> str:
+    """The name a Wasm backtrace shows: the ``name`` section name, else ``<wasm function N>`` as wasmtime prints."""
+    return module.function_names.get(index) or f"<wasm function {index}>"
+
+
+def module_display_name(module: Module) -> str:
+    """The module part of a backtrace frame (``module!function``): ``<unknown>`` when the module is unnamed."""
+    return module.module_name or "<unknown>"
+
+
+def local_name(module: Module, func_index: int, local_index: int) -> str | None:
+    """A parameter's or local's ``name`` section name, if any."""
+    return module.local_names.get(func_index, {}).get(local_index) or None

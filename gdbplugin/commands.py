@@ -1,0 +1,66 @@
+"""The ``wasm`` commands: parse arguments, call the core, print its text; errors become GDB errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gdb
+
+from emitter.debugcore import disasm, format, stepping
+from emitter.debugcore.adapter import InferiorReadError
+from emitter.debugcore.session import CommandError
+
+from .session import GdbSession
+
+
+class WasmPrefix(gdb.Command):
+    """Wasm-level debugging: bt, modules, functions, break, step, next, finish, disas."""
+
+    def __init__(self) -> None:
+        super().__init__("wasm", gdb.COMMAND_USER, prefix=True)
+
+
+class WasmCommand(gdb.Command):
+    def __init__(self, name: str, doc: str, run: Callable[[str], str], session: GdbSession) -> None:
+        self.__doc__ = doc
+        super().__init__(f"wasm {name}", gdb.COMMAND_USER)
+        self._run = run
+        self._session = session
+
+    def invoke(self, argument: str, from_tty: bool) -> None:
+        self._session.in_command = True
+        try:
+            text = self._run(argument.strip())
+        except (CommandError, InferiorReadError, gdb.error) as error:
+            raise gdb.GdbError(str(error)) from None
+        finally:
+            self._session.in_command = False
+        if text:
+            gdb.write(text + "\n")
+
+
+def register(session: GdbSession) -> None:
+    def bt(argument: str) -> str:
+        try:
+            limit = int(argument) if argument else None
+        except ValueError:
+            raise CommandError(f"usage: wasm bt [N], not {argument!r}") from None
+        return format.format_backtrace(session.index(), session.adapter.frames(), limit)
+
+    commands = {
+        "bt": ("Wasm backtrace (wasmtime's format), each frame followed by its GDB frame number: wasm bt [N]", bt),
+        "modules": ("List the loaded Wasm modules.", lambda _: format.format_modules(session.modules())),
+        "functions": ("List Wasm functions, optionally matching a regular expression: wasm functions [REGEX]",
+                      lambda a: format.format_functions(session.modules(), a or None)),
+        "break": ("Break at a Wasm function or instruction: wasm break FUNC | MODULE!FUNC | MODULE+0xOFFSET "
+                  "(pending until the module is loaded).", session.add_breakpoint),
+        "step": ("Step to the next Wasm instruction, into calls.", lambda _: stepping.step(session, over_calls=False)),
+        "next": ("Step to the next Wasm instruction of this frame, over calls.",
+                 lambda _: stepping.step(session, over_calls=True)),
+        "finish": ("Run until the current Wasm function returns.", lambda _: stepping.finish(session)),
+        "disas": ("Disassemble a Wasm function with its Wasm instructions: wasm disas [FUNC | MODULE!FUNC]",
+                  lambda a: disasm.disassemble(session, a or None)),
+    }
+    WasmPrefix()
+    for name, (doc, run) in commands.items():
+        WasmCommand(name, doc, run, session)

@@ -1,0 +1,35 @@
+"""Wire the core to GDB: one session, its commands, frame filter and unwinder, and the event hooks that keep
+the module index fresh and re-resolve Wasm breakpoints as objfiles and JIT images come and go."""
+
+from __future__ import annotations
+
+import gdb
+import gdb.unwinder
+
+from . import commands, frames
+from .adapter import GdbAdapter
+from .session import GdbSession
+
+
+def install() -> GdbSession:
+    session = GdbSession(GdbAdapter())
+    commands.register(session)
+    frames.WasmFrameFilter(session)
+    gdb.unwinder.register_unwinder(None, frames.WasmUnwinder(session), replace=True)
+
+    def on_stop(_event: gdb.StopEvent) -> None:
+        session.invalidate()
+        if not session.in_command:
+            # Build now, outside unwinding, so the fallback unwinder has an index for this stop.
+            session.index()
+
+    def on_new_objfile(_event: gdb.NewObjFileEvent) -> None:
+        session.invalidate()
+        if session.breakpoints:
+            session.ensure_jit_hook()
+            for message in session.jit_event():
+                gdb.write(message + "\n")
+
+    gdb.events.stop.connect(on_stop)
+    gdb.events.new_objfile.connect(on_new_objfile)
+    return session

@@ -1,0 +1,69 @@
+"""The core session plus LLDB's glue: one session per debugger, an index refreshed whenever the inferior ran,
+and the breakpoint that watches JIT (un)registrations to resolve pending Wasm breakpoints."""
+
+from __future__ import annotations
+
+import lldb
+
+from emitter.debugcore.jit import REGISTER_SYMBOL
+from emitter.debugcore.session import Session
+
+from .adapter import BREAKPOINT_NAME, LldbAdapter
+
+#: ``breakpoint list`` name of the hook on ``__jit_debug_register_code`` (it never stops).
+JIT_HOOK_NAME = "jitdebug_jit_hook"
+#: Resolved by LLDB in the plugin's script dictionary (``__lldb_init_module`` puts the package there).
+JIT_CALLBACK = f"{__name__}.on_jit_registration"
+
+
+class LldbSession(Session):
+    adapter: LldbAdapter
+
+    def __init__(self, adapter: LldbAdapter) -> None:
+        super().__init__(adapter)
+        self._seen_stop: tuple[int, int] | None = None
+
+    def refresh(self) -> None:
+        """Forget the index when the inferior ran since it was built (LLDB has no stop event for scripts)."""
+        stop = self.adapter.stop_id()
+        if stop != self._seen_stop:
+            self._seen_stop = stop
+            self.invalidate()
+
+    def ensure_jit_hook(self) -> None:
+        """A breakpoint by name on the registration function, once per target: LLDB keeps it pending until the
+        library defining it loads (a JIT runtime is often a shared object opened at run time)."""
+        target = self.adapter.target
+        found = lldb.SBBreakpointList(target)
+        target.FindBreakpointsByName(JIT_HOOK_NAME, found)
+        if found.GetSize():
+            return
+        hook = target.BreakpointCreateByName(REGISTER_SYMBOL)
+        hook.AddName(JIT_HOOK_NAME)
+        hook.AddName(BREAKPOINT_NAME)
+        hook.SetScriptCallbackFunction(JIT_CALLBACK)
+
+    def add_breakpoint(self, text: str) -> str:
+        self.ensure_jit_hook()
+        return super().add_breakpoint(text)
+
+
+_SESSIONS: dict[int, LldbSession] = {}
+
+
+def session_for(debugger: lldb.SBDebugger) -> LldbSession:
+    """LLDB finds commands and callbacks by name, not by object: they reach their debugger's session here."""
+    key = debugger.GetID()
+    if key not in _SESSIONS:
+        _SESSIONS[key] = LldbSession(LldbAdapter(debugger))
+    return _SESSIONS[key]
+
+
+def on_jit_registration(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocation, _internal_dict: dict) -> bool:
+    """The JIT registered or unregistered an image: re-resolve the Wasm breakpoints, print what got placed, and
+    let the program go on (False: do not stop)."""
+    debugger = frame.GetThread().GetProcess().GetTarget().GetDebugger()
+    messages = session_for(debugger).jit_event()
+    if messages:
+        debugger.GetOutputFile().Write(("\n".join(messages) + "\n").encode())
+    return False

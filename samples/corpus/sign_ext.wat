@@ -1,0 +1,18 @@
+;; Sign-extension operators.
+(module
+  (func (export "i32_extend8_s") (param i32) (result i32) (i32.extend8_s (local.get 0)))
+  (func (export "i32_extend16_s") (param i32) (result i32) (i32.extend16_s (local.get 0)))
+  (func (export "i64_extend8_s") (param i64) (result i64) (i64.extend8_s (local.get 0)))
+  (func (export "i64_extend16_s") (param i64) (result i64) (i64.extend16_s (local.get 0)))
+  (func (export "i64_extend32_s") (param i64) (result i64) (i64.extend32_s (local.get 0)))
+)
+;; (assert_return (invoke "i32_extend8_s" (i32.const 0x7f)) (i32.const 127))
+;; (assert_return (invoke "i32_extend8_s" (i32.const 0x80)) (i32.const -128))
+;; (assert_return (invoke "i32_extend8_s" (i32.const 0x12345680)) (i32.const -128))
+;; (assert_return (invoke "i32_extend16_s" (i32.const 0x8000)) (i32.const -32768))
+;; (assert_return (invoke "i32_extend16_s" (i32.const 0xffff7fff)) (i32.const 32767))
+;; (assert_return (invoke "i64_extend8_s" (i64.const 0xff)) (i64.const -1))
+;; (assert_return (invoke "i64_extend8_s" (i64.const 0x0123456789abcd7f)) (i64.const 127))
+;; (assert_return (invoke "i64_extend16_s" (i64.const 0x8000)) (i64.const -32768))
+;; (assert_return (invoke "i64_extend32_s" (i64.const 0x80000000)) (i64.const 0xffffffff80000000))
+;; (assert_return (invoke "i64_extend32_s" (i64.const 0xffffffff7fffffff)) (i64.const 0x7fffffff))

@@ -1,0 +1,208 @@
+"""The debugger-agnostic plugin core on a mock debugger: metadata round trip, the JIT list walk (also corrupted),
+pc -> Wasm mapping and backtraces checked against wasmtime, breakpoint resolution, stepping."""
+
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from emitter.compiled import CallSite, CompiledFunction, CompiledModule, LineEntry
+from emitter.debugcore import format, stepping
+from emitter.debugcore.adapter import NativeFrame
+from emitter.debugcore.jit import DESCRIPTOR_SYMBOL, read_entries
+from emitter.debugcore.mock import MockAdapter
+from emitter.debugcore.session import CommandError, Session
+from emitter.debugmeta import MetadataError, decode_all, decode_metadata, encode_metadata
+from emitter.unwind import UnwindProgram
+from tests.plugin_programs import Program, build, elf_symbols, elf_text, link_jit
+
+WAT = """(module $demo
+ (func $leaf (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+ (func (param i32) (result i32) local.get 0 call $leaf)
+ (func (export "run") (result i32) i32.const 7 call 1))"""
+
+DESCRIPTOR = 0x1000
+ENTRIES = 0x2000
+IMAGE = 0x10000
+
+
+def _module() -> CompiledModule:
+    unwind = UnwindProgram("f").push(1, "rbp").set_frame_pointer(4, "rbp")
+    f = CompiledFunction("wasm-function[3]", bytes(40), unwind, wasm_index=3, wasm_body_offset=0x50,
+                         lines=[LineEntry(0, 0), LineEntry(4, 7, wasm_offset=0x52), LineEntry(4, 8, wasm_offset=0x53),
+                                LineEntry(9, 9, wasm_offset=0x55), LineEntry(12, 9, wasm_offset=0x55)],
+                         call_sites=[CallSite(10, 15, 30), CallSite(2, 5, None, 1)])
+    g = CompiledFunction("fact", bytes(3), UnwindProgram("g"), wasm_index=4, wasm_body_offset=0x70)
+    thunk = CompiledFunction("veneer", bytes(8), UnwindProgram("veneer"))
+    return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src")
+
+
+def test_metadata_round_trip() -> None:
+    meta = decode_metadata(encode_metadata(_module()))
+    assert (meta.name, meta.source_file, meta.source_dir) == ("mod", "m.wat", "/src")
+    f, g = meta.functions  # the runtime veneer (no Wasm index) is not a Wasm function
+    assert (f.symbol, f.display_name, f.wasm_index, f.body_offset, f.code_size) == (
+        "wasm-function[3]", "<wasm function 3>", 3, 0x50, 40)
+    # Same code offset: the last entry wins; consecutive equal entries merge.
+    assert [(e.code_offset, e.wasm_offset, e.line) for e in f.map] == [(0, None, 0), (4, 0x53, 8), (9, 0x55, 9)]
+    assert [(s.start, s.end, s.landing_pad, s.action) for s in f.call_sites] == [(2, 5, None, 1), (10, 15, 30, 0)]
+    # push rbp; mov rbp, rsp: CFA rsp+8, rsp+16, then rbp+16 (DWARF 7 = rsp, 6 = rbp, 16 = return address).
+    assert [(r.start, r.cfa_register, r.cfa_offset) for r in f.unwind_rows] == [(0, 7, 8), (1, 7, 16), (4, 6, 16)]
+    assert dict(f.unwind_rows[-1].saved) == {6: 16, 16: 8}
+    assert (g.display_name, g.map, g.call_sites) == ("fact", (), ())
+
+
+def test_metadata_records_concatenate_like_a_linker() -> None:
+    one = encode_metadata(_module())
+    two = encode_metadata(CompiledModule("", []))
+    modules = decode_all(one + b"\0" * 3 + two)
+    assert [m.display_name for m in modules] == ["mod", "<unknown>"]
+
+
+def test_truncated_or_garbled_metadata_is_a_metadata_error() -> None:
+    data = encode_metadata(_module())
+    for cut in range(1, len(data)):
+        with pytest.raises(MetadataError):
+            decode_metadata(data[:cut])
+    garbled = bytearray(data)
+    garbled[9] = 0xFF  # the module name's length
+    with pytest.raises(MetadataError):
+        decode_metadata(bytes(garbled))
+
+
+def _jit_adapter(tmp_path: Path) -> tuple[MockAdapter, Program, bytes]:
+    """The test program's JIT image mapped into a mock inferior and registered in its descriptor."""
+    program = build(tmp_path, WAT, {2: "run"})
+    image_path, _host, _entry = link_jit(tmp_path, program)
+    image = image_path.read_bytes()
+    adapter = MockAdapter(symbols={DESCRIPTOR_SYMBOL: DESCRIPTOR})
+    adapter.map(DESCRIPTOR, struct.pack("<IIQQ", 1, 1, ENTRIES, ENTRIES))
+    adapter.map(ENTRIES, struct.pack("<QQQQ", 0, 0, IMAGE, len(image)) + bytes(32 * 16))
+    adapter.map(IMAGE, image)
+    adapter.map(*elf_text(image_path))
+    return adapter, program, image
+
+
+def _symbols(tmp_path: Path) -> dict[str, int]:
+    return {name: value for value, _size, name, _kind in elf_symbols(tmp_path / "jit_image.elf")}
+
+
+def _wasmtime_trap(wasm: Path) -> wasmtime.Trap:
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    instance = wasmtime.Instance(store, wasmtime.Module.from_file(engine, str(wasm)), [])
+    run = instance.exports(store)["run"]
+    assert isinstance(run, wasmtime.Func)
+    with pytest.raises(wasmtime.Trap) as trap:
+        run(store)
+    return trap.value
+
+
+def _native(tmp_path: Path) -> tuple[int, dict[str, int]]:
+    """From the linked image, by capstone: the address of the trapping ``div`` and, per function symbol, the
+    return address of its call."""
+    import capstone
+
+    image = tmp_path / "jit_image.elf"
+    functions = [(value, size, name) for value, size, name, kind in elf_symbols(image) if kind == "STT_FUNC"]
+    base, code = elf_text(image)
+    div = 0
+    returns = {}
+    for insn in capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64).disasm(code, base):
+        if insn.mnemonic == "div":
+            div = insn.address
+        if insn.mnemonic == "call":
+            owner = next(name for start, size, name in functions
+                         if start <= insn.address < start + size and name != "run")
+            returns[owner] = insn.address + insn.size
+    return div, returns
+
+
+def test_backtrace_matches_wasmtime(tmp_path: Path) -> None:
+    adapter, program, _ = _jit_adapter(tmp_path)
+    div, returns = _native(tmp_path)
+    adapter.native_frames = [NativeFrame(0, div, 0, True), NativeFrame(1, returns["wasm-function[1]"], 0, False),
+                             NativeFrame(2, returns["wasm-function[2]"], 0, False), NativeFrame(3, 0x401000, 0, False)]
+    text = format.format_backtrace(Session(adapter).index(), adapter.frames())
+    ours = [line.split("  [#")[0] for line in text.splitlines() if "[#" in line]
+    expected = [line for line in str(_wasmtime_trap(program.wasm)).splitlines() if " - " in line]
+    assert ours == expected
+    assert [line.rsplit("[#", 1)[1] for line in text.splitlines() if "[#" in line] == ["0]", "1]", "2]"]
+    assert "at prog.listing:" in text
+
+
+def test_corrupted_jit_lists_warn_and_end(tmp_path: Path) -> None:
+    adapter, _program, image = _jit_adapter(tmp_path)
+    cases = {
+        "cycle": struct.pack("<QQQQ", ENTRIES, 0, IMAGE, len(image)),
+        "wild": struct.pack("<QQQQ", 0xDEAD0000, 0, IMAGE, len(image)),
+        "size": struct.pack("<QQQQ", 0, 0, IMAGE, 1 << 60),
+    }
+    for name, entry in cases.items():
+        adapter.write(ENTRIES, entry)
+        adapter.warnings.clear()
+        session = Session(adapter)
+        modules = session.modules()
+        assert len(adapter.warnings) == 1, name
+        assert len(modules) == (0 if name == "size" else 1), name
+    # A list of 200000 distinct entries each pointing to the next: bounded by count and time.
+    adapter.map(0x1000000, b"".join(struct.pack("<QQQQ", 0x1000000 + 32 * (i + 1), 0, 0, 0) for i in range(200_000)))
+    adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 1, 0, 0x1000000))
+    start = time.monotonic()
+    adapter.warnings.clear()
+    read_entries(adapter)
+    assert time.monotonic() - start < 1.0
+    assert len(adapter.warnings) == 2 and "longer than" in adapter.warnings[0]
+    assert "absurd image size" in adapter.warnings[1]
+
+
+def test_breakpoints_resolve_pend_and_follow_registration(tmp_path: Path) -> None:
+    adapter, program, _ = _jit_adapter(tmp_path)
+    symbols = _symbols(tmp_path)
+    session = Session(adapter)
+    first_body = program.functions[0].instrs[0].offset
+    call = program.functions[1].instrs[1].offset
+    assert "demo!leaf" in session.add_breakpoint("leaf")
+    session.add_breakpoint(f"demo+{call:#x}")
+    session.add_breakpoint("<wasm function 2>")
+    session.add_breakpoint("other!leaf")
+    assert sorted(adapter.breakpoints.values()) == sorted(
+        [symbols[f"w_{first_body:x}"], symbols[f"w_{call:x}"], symbols[f"w_{program.functions[2].instrs[0].offset:x}"]])
+    # Unregistered: every location goes away and the breakpoints are pending again; registered: back.
+    adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 2, ENTRIES, 0))
+    assert session.jit_event() == [] and adapter.breakpoints == {}
+    adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 1, ENTRIES, ENTRIES))
+    assert len(session.jit_event()) == 3 and len(adapter.breakpoints) == 3
+    with pytest.raises(CommandError):
+        session.add_breakpoint("demo+zz")
+
+
+def test_step_and_next_move_by_wasm_instruction(tmp_path: Path) -> None:
+    adapter, program, _ = _jit_adapter(tmp_path)
+    symbols = _symbols(tmp_path)
+    session = Session(adapter)
+    f1 = program.functions[1]
+    at = {i.offset: symbols[f"w_{i.offset:x}"] for f in program.functions for i in f.instrs}
+    sp = 0x7000
+    # wasm step from f1's call: into leaf, whose prologue (2 instructions) has no Wasm offset.
+    adapter.registers = {"pc": at[f1.instrs[1].offset], "sp": sp, "rbp": sp, "rsp": sp}
+    leaf = symbols["leaf"]
+    adapter.trace = [(leaf, sp - 8), (leaf + 1, sp - 16), (leaf + 4, sp - 16)]
+    assert f"wasm offset {program.functions[0].instrs[0].offset:#x}" in stepping.step(session, over_calls=False)
+    # wasm next inside leaf: two nops of one instruction, then the next instruction.
+    first, second = program.functions[0].instrs[:2]
+    adapter.registers.update(pc=at[first.offset])
+    adapter.trace = [(at[first.offset] + 1, sp - 16), (at[second.offset], sp - 16)]
+    assert stepping.step(session, over_calls=True).split("\n")[0].endswith(f"wasm offset {second.offset:#x}")
+    # A signal ends stepping where it happened.
+    adapter.registers.update(pc=at[first.offset])
+    adapter.trace = [(at[first.offset] + 1, sp - 16)]
+    adapter.interrupt_at = {at[first.offset] + 1}
+    assert f"wasm offset {first.offset:#x}" in stepping.step(session, over_calls=True)
+    adapter.registers.update(pc=0x401000)
+    with pytest.raises(CommandError):
+        stepping.step(session, over_calls=True)
