@@ -6,7 +6,9 @@ setup(
     ext_modules=[
         Extension(
             "emitter.jit._native",
-            sources=["emitter/jit/_native.c"],
+            # The Wasm exception runtime (personality, throw) is built in, so JIT code resolves it here.
+            sources=["emitter/jit/_native.c", "emitter/runtime/jitdebug_eh.c"],
+            include_dirs=["emitter/runtime"],
             # Frame pointers and unwind tables: debuggers and unwinders walk through the shim's frames too.
             extra_compile_args=["-O2", "-g", "-fno-omit-frame-pointer", "-fasynchronous-unwind-tables"],
             libraries=["dl", "pthread"],

@@ -115,6 +115,9 @@ def _append_ulebs(data: bytearray, values: list[int]) -> None:
         if 0 <= value < 0x4000:
             data += short[value]
             continue
+        if 0 < value < 0x200000:  # Wasm offsets and listing lines of a large module: three bytes
+            data += bytes((value & 0x7F | 0x80, value >> 7 & 0x7F | 0x80, value >> 14))
+            continue
         if value < 0:
             raise MetadataError(f"negative value {value} in {SECTION_NAME}")
         while value >= 0x80:

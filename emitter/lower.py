@@ -106,13 +106,19 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         section.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
 
 
-def lower_module(module: CompiledModule) -> ObjectFile:
-    """Build the object for ``module``. Raises ``EmitError`` (or a subclass) on inconsistent input."""
+def lower_module(module: CompiledModule, *, debug_info: bool = True, debug_frame: bool = True) -> ObjectFile:
+    """Build the object for ``module``. Raises ``EmitError`` (or a subclass) on inconsistent input.
+
+    ``debug_info`` False leaves out what only debuggers read (the DWARF debug sections, ``.debug_frame``, the
+    plugins' metadata) and keeps what the process needs (code, data, ``.eh_frame``, exception tables).
+    ``debug_frame`` False leaves out ``.debug_frame`` alone: a JIT image does, since GDB and LLDB read the same
+    rules from its ``.eh_frame``.
+    """
     with collector_paused():
-        return _lower_module(module)
+        return _lower_module(module, debug_info, debug_frame)
 
 
-def _lower_module(module: CompiledModule) -> ObjectFile:
+def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -> ObjectFile:
     obj = ObjectFile(arch=module.arch.name)
     obj.section(TEXT, SectionKind.TEXT)
     placed: list[PlacedFunction] = []
@@ -123,8 +129,8 @@ def _lower_module(module: CompiledModule) -> ObjectFile:
         _add_data(obj, blob)
     # References resolve only after every definition is in: a call to a later function is not undefined.
     for section in obj.sections.values():
-        for reloc in section.relocations:
-            obj.reference(reloc.symbol)
+        for name in dict.fromkeys(reloc.symbol for reloc in section.relocations):
+            obj.reference(name)
 
     # Exception handling: an LSDA per function with handlers, referenced from its FDE under a zPLR CIE.
     lsdas, personality = add_exception_tables(obj, module.functions, module.arch)
@@ -134,14 +140,16 @@ def _lower_module(module: CompiledModule) -> ObjectFile:
     eh_frame = build_eh_frame(fdes, module.arch, personality=personality, terminate=False,
                               instructions=instructions)
     _add_encoded(obj, ".eh_frame", SectionKind.UNWIND, eh_frame.data, eh_frame.relocations, align=8)
-    # C/C++ source when the Wasm module carried producer DWARF, else the generated listing.
-    sections = translate_debug_sections(module, placed) or build_debug_sections(module, placed)
-    for name, writer in sections.items():
-        _add_encoded(obj, name, SectionKind.DEBUG, writer.data, writer.relocations)
-    debug_frame = build_debug_frame(fdes, module.arch, instructions=instructions)
-    _add_encoded(obj, ".debug_frame", SectionKind.DEBUG, debug_frame.data, debug_frame.relocations, align=8)
-    # The debugger plugins' own description of the module (no DWARF parsing inside gdb/lldb).
-    obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module)
+    if debug_info:
+        # C/C++ source when the Wasm module carried producer DWARF, else the generated listing.
+        sections = translate_debug_sections(module, placed) or build_debug_sections(module, placed)
+        for name, writer in sections.items():
+            _add_encoded(obj, name, SectionKind.DEBUG, writer.data, writer.relocations)
+        if debug_frame:
+            frames = build_debug_frame(fdes, module.arch, instructions=instructions)
+            _add_encoded(obj, ".debug_frame", SectionKind.DEBUG, frames.data, frames.relocations, align=8)
+        # The debugger plugins' own description of the module (no DWARF parsing inside gdb/lldb).
+        obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module)
     # An empty .note.GNU-stack asks the linker for a non-executable stack.
     obj.section(".note.GNU-stack", SectionKind.NOTE)
     return obj

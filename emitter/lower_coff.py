@@ -89,7 +89,7 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
             raise SymbolError(f"duplicate symbol {name!r}", function=function.name, offset=0)
     offset = text.append(function.code, function.align)
     for name in names:
-        binding = Binding.GLOBAL if name in function.exports else Binding.LOCAL
+        binding = (Binding.WEAK if function.weak else Binding.GLOBAL) if name in function.exports else Binding.LOCAL
         obj.add_symbol(Symbol(name, TEXT, offset, len(function.code), SymbolKind.FUNCTION, binding))
     for reloc in function.relocations:
         text.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))

@@ -76,7 +76,10 @@ def _quantity(value: float, unit: str) -> str:
     if unit == "B":
         return f"{value / 1e6:.1f} MB"
     if unit == "s":
-        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+        for scale, name in ((1, "s"), (1e-3, "ms"), (1e-6, "us")):
+            if value >= scale:
+                return f"{value / scale:.3g} {name}"
+        return f"{value * 1e9:.3g} ns"
     return f"{value:.3g} {unit}"
 
 

@@ -297,6 +297,7 @@ class _ModuleCompiler:
         for t, table in enumerate(m.tables):
             struct.pack_into("<Q", vmctx, VMCTX_TABLE_SIZES + 8 * t, table.limits.minimum)
         blobs.append(DataBlob(sym.vmctx, len(vmctx), bytes(vmctx), relocations=tuple(vmctx_relocs)))
+        blobs.append(DataBlob(sym.fault_address, 8, align=8))
 
         funcs = bytearray(16 * len(self.symbols))
         func_relocs = []

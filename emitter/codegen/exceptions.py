@@ -88,6 +88,7 @@ Windows (the same semantics; what the SEH side uses)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -167,6 +168,7 @@ class ExceptionRegions:
         self.c = compiler
         self.scopes: list[TryScope] = []
         self.types: list[str | None] = []
+        self.deferred: list[DeferredCatch] = []
 
     # -- compile time -------------------------------------------------------------------------------------------
     def open(self, clauses: list[Clause], outer: TryScope | None, wasm_offset: int) -> TryScope:
@@ -296,32 +298,76 @@ def _h_try(c: FunctionCompiler, i: Instr) -> bool:
     return False
 
 
-def _h_catch(c: FunctionCompiler, i: Instr) -> bool:
-    """Legacy ``catch $t`` / ``catch_all``: end the try body (or the previous catch block), open a catch block."""
+@dataclass(eq=False)
+class DeferredCatch:
+    """A legacy catch block to compile after the body: its instructions [start, stop) and the control stack
+    (copied: frames change after the try ends) with the try's frame on top, in its catch state."""
+
+    clause: Clause
+    start: int
+    stop: int
+    control: list[Control]
+
+
+def defer_catch_blocks(c: FunctionCompiler, index: int) -> int:
+    """At the first ``catch``/``catch_all`` of a legacy try (instruction ``index``): queue its catch blocks to be
+    compiled out of line, so the try body falls through to the code after the try with no jump; returns the
+    index of the try's ``end``, which is compiled next."""
+    body = c.function.body
     frame = c.control[-1]
     scope = frame.try_scope
     if frame.kind != "try" or scope is None or frame.exception_slot is None:
-        raise c.error(f"{i.op} outside of a legacy try block")
-    if c.reachable:
-        if frame.catching:
-            drop_caught(c, frame)
-        c.a.jmp(frame.end)
-    tag = c.int_immediate(i.imm[0]) if i.op == "catch" else None
-    clause = Clause(tag, "legacy", i.offset, entry=Label())
-    scope.clauses.append(clause)
-    frame.catching = True
-    frame.scope = scope.outer  # the catch block is outside the try region
+        raise c.error(f"{body[index].op} outside of a legacy try block")
+    blocks: list[tuple[int, int]] = []
+    depth = 0
+    clause_at = index
+    for position in range(index + 1, len(body)):
+        op = body[position].op
+        if op in ("block", "loop", "if", "try", "try_table"):
+            depth += 1
+        elif op in ("end", "delegate") and depth:
+            depth -= 1
+        elif op in ("catch", "catch_all", "end") and not depth:
+            blocks.append((clause_at, position))
+            if op == "end":
+                break
+            clause_at = position
+    else:
+        raise c.error("legacy try without an end")
+    catching = dataclasses.replace(frame, catching=True, scope=scope.outer)
+    outer = [dataclasses.replace(f) for f in c.control[:-1]]
+    for at, stop in blocks:
+        instr = body[at]
+        tag = c.int_immediate(instr.imm[0]) if instr.op == "catch" else None
+        clause = Clause(tag, "legacy", instr.offset, entry=Label())
+        scope.clauses.append(clause)
+        c.exceptions.deferred.append(DeferredCatch(clause, at + 1, stop, [*outer, catching]))
+    return blocks[-1][1]
+
+
+def compile_deferred_catch_blocks(c: FunctionCompiler) -> None:
+    """Compile the queued legacy catch blocks (and those nested in them): each is entered from a landing pad
+    with the exception in rax, keeps it in its try's slot, takes the payload, and ends by releasing it and
+    jumping to the end of the try."""
     a = c.a
-    entry = clause.entry
-    if entry is None:
-        raise c.error("legacy clause without an entry")
-    a.bind(entry)
-    a.mov(8, c.exception_slot(frame.exception_slot), RAX)
-    count = copy_payload(c, tag, frame.height) if tag is not None else 0
-    c.load_memory_base()
-    c.depth = frame.height + count
-    c.push(0)
-    return False
+    while c.exceptions.deferred:
+        item = c.exceptions.deferred.pop(0)
+        c.control = item.control
+        frame = item.control[-1]
+        entry, slot = item.clause.entry, frame.exception_slot
+        if entry is None or slot is None:
+            raise c.error("legacy catch block without an entry")
+        a.bind(entry)
+        c.lines.append((a.offset, c.line(item.clause.wasm_offset), item.clause.wasm_offset, False))
+        a.mov(8, c.exception_slot(slot), RAX)
+        count = copy_payload(c, item.clause.tag, frame.height) if item.clause.tag is not None else 0
+        c.load_memory_base()
+        c.depth = frame.height + count
+        c.push(0)
+        if c.run(item.start, item.stop):
+            drop_caught(c, frame)
+            c.depth = frame.height + frame.results
+            a.jmp(frame.end)
 
 
 def _h_delegate(c: FunctionCompiler, i: Instr) -> bool:
@@ -374,8 +420,6 @@ def _h_rethrow(c: FunctionCompiler, i: Instr) -> bool:
 HANDLERS = {
     "try_table": _h_try_table,
     "try": _h_try,
-    "catch": _h_catch,
-    "catch_all": _h_catch,
     "delegate": _h_delegate,
     "throw": _h_throw,
     "throw_ref": _h_throw_ref,

@@ -49,7 +49,7 @@ from ..x64.asm import (
 )
 from .abi import Abi
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
-from .exceptions import LEGACY_CLAUSES, ExceptionRegions, drop_caught
+from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
 from .runtime import (
     TRAP_HOOK,
@@ -161,7 +161,7 @@ class FunctionBody:
 
     asm: Assembler
     records: list[UnwindOp]
-    lines: list[tuple[int, int, int, bool]]
+    lines: list[tuple[int, int, int | None, bool]]
     saved: list[int]
     slots: int
     outgoing: int
@@ -187,7 +187,7 @@ class FunctionCompiler:
         self.a = Assembler()
         self.records: list[UnwindOp] = []
         #: Line rows as (code offset, line, Wasm offset, prologue end); made ``LineEntry``s once shifted.
-        self.lines: list[tuple[int, int, int, bool]] = []
+        self.lines: list[tuple[int, int, int | None, bool]] = []
         self.stubs: list[TrapStub] = []
         self.depth = 0
         self.max_depth = 0
@@ -213,8 +213,6 @@ class FunctionCompiler:
         self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try")
         self.exception_slots_used = 0
         self.operands_base = self.exception_slots_base + 8 * self.exception_slots
-        #: False while compiling code that follows an unconditional branch (until a label makes it reachable).
-        self.reachable = True
 
     # -- slots --------------------------------------------------------------------------------------------------
     def local(self, i: int) -> Mem:
@@ -277,18 +275,29 @@ class FunctionCompiler:
 
     # -- driver -------------------------------------------------------------------------------------------------
     def compile(self) -> FunctionBody:
-        a = self.a
         self.emit_entry()
         func_end = Label()
         self.control.append(Control("func", 0, 0, len(self.type.results), func_end, func_end))
+        self.run(0, len(self.function.body), first=True)
+        return self.finish()
+
+    def run(self, start: int, stop: int, *, first: bool = False) -> bool:
+        """Compile the body's instructions [start, stop); returns whether the code after them is reachable.
+        Legacy catch blocks met on the way are compiled later, out of line (``exceptions.defer_catch_blocks``)."""
+        a = self.a
+        body = self.function.body
         dead = 0  # > 0: inside unreachable code, counting the blocks opened there
         unreachable = False
         handlers = _HANDLERS
-        first = True
         lines = self.lines
-        for instr in self.function.body:
+        index = start
+        while index < stop:
+            instr = body[index]
+            index += 1
             op = instr.op
-            self.reachable = not unreachable
+            if op in ("catch", "catch_all") and not dead:
+                index = defer_catch_blocks(self, index - 1)
+                continue
             if unreachable:
                 if op in ("block", "loop", "if", "try", "try_table"):
                     dead += 1
@@ -316,7 +325,7 @@ class FunctionCompiler:
                 unreachable = True
             if not self.control:
                 break
-        return self.finish()
+        return not unreachable
 
     def emit_entry(self) -> None:
         """Spill the parameters to their slots, zero the declared locals, run lazy instantiation for exports and
@@ -364,22 +373,34 @@ class FunctionCompiler:
         # The stack-overflow stub is reached from the prologue before ``sub rsp``: realign for the call.
         overflow = a.offset
         entry_offset = self.function.code_offset
-        self.lines.append((overflow, self.line(entry_offset), entry_offset, False))
+        # No Wasm offset: the check belongs to the function's entry, before its first instruction (wasmtime
+        # reports such a frame without an offset).
+        self.lines.append((overflow, self.line(entry_offset), None, False))
         a.alu("and", 8, RSP, -16, imm=True)
         if self.abi.shadow_space:
             a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)
         self.emit_trap_call(TrapCode.STACK_OVERFLOW)
-        for stub in self.stubs:
-            a.bind(stub.label)
-            self.lines.append((a.offset, stub.line, stub.wasm_offset, False))
-            self.emit_trap_call(stub.code)
-        # Landing pads come last, after everything the non-throwing path runs.
+        self.emit_trap_stubs(0)
+        # Exception handling comes last, after everything the non-throwing path runs: legacy catch blocks (and
+        # the trap stubs of their code), then the landing pads.
+        emitted = len(self.stubs)
+        compile_deferred_catch_blocks(self)
+        self.emit_trap_stubs(emitted)
         call_sites = self.exceptions.emit_pads()
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types)
 
     def operands_slots(self) -> int:
         return len(self.local_types) + (1 if self.multi else 0) + self.exception_slots + self.max_depth
+
+    def emit_trap_stubs(self, first: int) -> None:
+        for stub in self.stubs[first:]:
+            self.a.bind(stub.label)
+            self.lines.append((self.a.offset, stub.line, stub.wasm_offset, False))
+            if stub.code is TrapCode.MEMORY_FAULT:
+                # rax holds the access's effective address (``address``): keep it for the trap's report.
+                self.a.mov(8, RipRel(self.sym.fault_address), RAX)
+            self.emit_trap_call(stub.code)
 
     def emit_trap_call(self, code: TrapCode) -> None:
         self.a.mov_imm(4, self.abi.int_args[0], int(code))
@@ -492,7 +513,7 @@ class FunctionCompiler:
                 a.alu("add", 8, RAX, RCX)
         a.lea(8, RCX, Mem(RAX, size))
         a.alu("cmp", 8, RCX, RipRel(self.sym.vmctx, VMCTX_MEMORY_SIZE))
-        a.jcc("a", self.trap(TrapCode.MEMORY_OUT_OF_BOUNDS))
+        a.jcc("a", self.trap(TrapCode.MEMORY_FAULT))
         return Mem(RBX, 0, RAX, 1)
 
     def check_range(self, start: int, length: int, limit: RipRel | Mem, code: TrapCode) -> None:
@@ -546,10 +567,7 @@ def _h_else(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_end(c: FunctionCompiler, i: Instr) -> bool:
-    frame = c.control[-1]
-    if frame.catching and c.reachable:
-        drop_caught(c, frame)  # the last catch block of a legacy try falls through its end
-    c.control.pop()
+    frame = c.control.pop()
     if frame.else_label is not None:
         c.a.bind(frame.else_label)
     c.a.bind(frame.end)

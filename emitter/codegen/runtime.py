@@ -21,6 +21,7 @@ through relocations (RIP-relative ``PC_RELATIVE`` from code, ``ABSOLUTE`` size 8
                          value is a pointer to a descriptor, null for ``ref.null``.
     ``<m>.table<N>``     8 bytes per entry (a funcref), capacity entries; active segments pre-applied.
     ``<m>.data<N>``      read-only bytes of data segment N; ``<m>.data_lengths`` its live length (0 once dropped).
+    ``<m>.fault_address`` the effective address of the last load or store that trapped (``MEMORY_FAULT``).
     ``<m>.elem<N>``      funcrefs of element segment N; ``<m>.elem_lengths`` its live length.
 Signature ids are the index of the first structurally equal type in the type section.
 
@@ -76,6 +77,8 @@ class TrapCode(enum.IntEnum):
     #: A Wasm exception that no handler caught reached the host (reported by ``jitdebug_throw``).
     UNCAUGHT_EXCEPTION = 10
     NULL_REFERENCE = 11
+    #: A load or store out of bounds; the effective address is left in ``<m>.fault_address`` for the report.
+    MEMORY_FAULT = 12
 
     @property
     def message(self) -> str:
@@ -100,6 +103,7 @@ _MESSAGES = {
     TrapCode.UNREACHABLE: "wasm `unreachable` instruction executed",
     TrapCode.UNCAUGHT_EXCEPTION: "thrown Wasm exception",
     TrapCode.NULL_REFERENCE: "null reference",
+    TrapCode.MEMORY_FAULT: "out of bounds memory access",
 }
 
 

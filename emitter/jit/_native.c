@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unwind.h>
 
+#include "jitdebug_eh.h"
+
 /* ---- GDB JIT interface ------------------------------------------------------------------------------- */
 
 typedef enum { JIT_NOACTION = 0, JIT_REGISTER_FN = 1, JIT_UNREGISTER_FN = 2 } jit_actions_t;
@@ -402,12 +404,17 @@ static PyObject *invoke(PyObject *self, PyObject *args) {
     return out;
 }
 
-/* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call. */
+/* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call (the exception runtime of
+ * emitter/runtime/jitdebug_eh.c is linked into this module). */
 static PyObject *hooks(PyObject *self, PyObject *unused) {
-    return Py_BuildValue("{sKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
+    return Py_BuildValue("{sKsKsKsKsKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
                          "jitdebug_check_host_error", (unsigned long long)(uintptr_t)&jitdebug_check_host_error,
                          "__jit_debug_register_code", (unsigned long long)(uintptr_t)&__jit_debug_register_code,
-                         "__jit_debug_descriptor", (unsigned long long)(uintptr_t)&__jit_debug_descriptor);
+                         "__jit_debug_descriptor", (unsigned long long)(uintptr_t)&__jit_debug_descriptor,
+                         "jitdebug_throw", (unsigned long long)(uintptr_t)&jitdebug_throw,
+                         "jitdebug_throw_ref", (unsigned long long)(uintptr_t)&jitdebug_throw_ref,
+                         "jitdebug_exception_drop", (unsigned long long)(uintptr_t)&jitdebug_exception_drop,
+                         "jitdebug_personality_v0", (unsigned long long)(uintptr_t)&jitdebug_personality_v0);
 }
 
 static PyMethodDef methods[] = {

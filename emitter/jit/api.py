@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..codegen.runtime import VMCTX_MEMORY_SIZE, StateSymbols, TrapCode
 from ..compiled import CompiledModule, ValueType
 from ..errors import JitdebugError, TrapError, UnsupportedError
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
-from .backtrace import WasmFrame, format_backtrace, trap_message, wasm_frames
+from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
 from .loader import LoadedModule
 from .perf import PerfWriter
 
@@ -163,7 +164,7 @@ class Instance:
 
     def __init__(self, compiled: CompiledModule, *, exports: Mapping[str, Signature],
                  imports: Mapping[str, tuple[Import, Signature]], perf: PerfWriter | None = None,
-                 display_names: Mapping[int, str | None] | None = None) -> None:
+                 display_names: Mapping[int, str | None] | None = None, debug_info: bool = True) -> None:
         self._callbacks = []
         resolve: dict[str, int] = {}
         host: set[str] = set()
@@ -175,7 +176,7 @@ class Instance:
                 self._callbacks.append(callback)
                 resolve[name] = ctypes.cast(callback, ctypes.c_void_p).value or 0
                 host.add(name)
-        self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf)
+        self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf, debug_info=debug_info)
         self.display_names = dict(display_names or {})
         self.exports = {name: Export(self, name, self.loaded.address(name), signature)
                         for name, signature in exports.items()}
@@ -202,7 +203,13 @@ class Instance:
             error.add_note(format_backtrace(frames, None).rstrip())
             raise error
         message = trap_message(code)
-        raise TrapError(message, format_backtrace(frames, message))
+        causes = []
+        if code == TrapCode.MEMORY_FAULT:
+            state = StateSymbols(self.loaded.compiled.name)
+            address = int.from_bytes(self.loaded.read(self.loaded.address(state.fault_address), 8), "little")
+            size = int.from_bytes(self.loaded.read(self.loaded.address(state.vmctx) + VMCTX_MEMORY_SIZE, 8), "little")
+            causes.append(memory_fault(address, size))
+        raise TrapError(message, format_backtrace(frames, message, causes))
 
     def free(self) -> None:
         if self._live:
@@ -223,6 +230,8 @@ class WasmModule:
 
     module: Module
     compiled: CompiledModule
+    #: False: instances get no DWARF and are not registered with debuggers (see ``compile_wasm``).
+    debug_info: bool = True
 
     def signature(self, function_index: int, what: str) -> Signature:
         return Signature.of(self.module.types[self.module.func_types[function_index]], what)
@@ -245,13 +254,16 @@ class WasmModule:
                    if e.kind == "func"}
         names: dict[int, str | None] = {f.index: self.module.function_names.get(f.index)
                                         for f in self.module.functions}
-        return Instance(self.compiled, exports=exports, imports=bound, perf=perf, display_names=names)
+        return Instance(self.compiled, exports=exports, imports=bound, perf=perf, display_names=names,
+                        debug_info=self.debug_info)
 
 
 def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,
-                 listing_dir: str | os.PathLike[str] | None = None) -> WasmModule:
+                 listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True) -> WasmModule:
     """Decode, validate and compile ``source`` (.wasm or .wat). The listing the line table names is written to
-    ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames."""
+    ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames.
+    With ``debug_info`` False there is no listing, no DWARF and no registration with debuggers: what a
+    production embedding that never debugs would pay."""
     from ..codegen.compiler import compile_module
     from ..wasm.listing import render_listing
     from ..wasm.load import load_module
@@ -259,6 +271,8 @@ def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = No
     path = Path(source)
     _, module = load_module(path)
     name = module_name or module.module_name or path.stem
+    if not debug_info:
+        return WasmModule(module, compile_module(module, module_name=name), debug_info=False)
     listing = render_listing(module, name)
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"

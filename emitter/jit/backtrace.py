@@ -16,13 +16,23 @@ from ..codegen.runtime import TrapCode
 from ..compiled import CompiledFunction
 from .loader import LoadedModule
 
+#: wasmtime's default ``wasm_backtrace_max_frames``: deeper stacks print their innermost frames only.
+MAX_FRAMES = 20
+
 
 def trap_message(code: int) -> str:
     """The text wasmtime prints for a trap; ``code`` is what compiled code passed to ``jitdebug_trap``."""
     try:
-        return f"wasm trap: {TrapCode(code).message}"
+        return TrapCode(code).caused_by
     except ValueError:
         return f"wasm trap: trap code {code}"
+
+
+def memory_fault(effective_address: int, memory_size: int) -> str:
+    """wasmtime's first cause of an out-of-bounds load or store: the first byte that faulted (an access that
+    straddles the end faults at the end)."""
+    return (f"memory fault at wasm address {max(effective_address, memory_size):#x} in linear memory of size "
+            f"{memory_size:#x}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +46,15 @@ class WasmFrame:
     def render(self, index: int) -> str:
         module = self.module or "<unknown>"
         name = self.function_name or f"<wasm function {self.function_index}>"
-        offset = f"{self.module_offset:#x}" if self.module_offset is not None else ""
-        return f"{index:>5}: {offset:>8} - {module}!{name}"
+        if self.module_offset is None:
+            return f"{index:>5}: {module}!{name}"
+        return f"{index:>5}: {self.module_offset:>#8x} - {module}!{name}"
 
 
 def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
-    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it
-    that names one)."""
-    entries = [e for e in function.lines if e.wasm_offset is not None]
+    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it);
+    None for code that implements no instruction (the prologue and its stack check)."""
+    entries = function.lines
     index = bisect.bisect_right([e.code_offset for e in entries], code_offset) - 1
     return entries[index].wasm_offset if index >= 0 else None
 
@@ -67,10 +78,13 @@ def wasm_frames(return_addresses: Iterable[int], modules: Sequence[LoadedModule]
     return frames
 
 
-def format_backtrace(frames: Sequence[WasmFrame], message: str | None) -> str:
-    """wasmtime's rendering: the frames under a heading, then ``Caused by:`` and the trap message."""
+def format_backtrace(frames: Sequence[WasmFrame], message: str | None, causes: Sequence[str] = ()) -> str:
+    """wasmtime's rendering: the (innermost ``MAX_FRAMES``) frames under a heading, then ``Caused by:`` and the
+    trap message, numbered after any ``causes`` that precede it."""
     lines = ["error while executing at wasm backtrace:"]
-    lines += [frame.render(i) for i, frame in enumerate(frames)]
+    lines += [frame.render(i) for i, frame in enumerate(frames[:MAX_FRAMES])]
     if message is not None:
-        lines += ["", "Caused by:", f"    {message}"]
+        chain = [*causes, message]
+        lines += ["", "Caused by:"]
+        lines += [f"    {n}: {text}" for n, text in enumerate(chain)] if len(chain) > 1 else [f"    {message}"]
     return "\n".join(lines) + "\n"

@@ -135,9 +135,13 @@ class LoadedModule:
     """A module in executable memory, registered with GDB/LLDB, the unwinder and (optionally) perf."""
 
     def __init__(self, compiled: CompiledModule, resolve: Mapping[str, int], *,
-                 host_imports: frozenset[str] = frozenset(), perf: PerfWriter | None = None) -> None:
+                 host_imports: frozenset[str] = frozenset(), perf: PerfWriter | None = None,
+                 debug_info: bool = True) -> None:
+        """``debug_info`` False: no DWARF and no GDB JIT registration (the unwinder still gets ``.eh_frame``, so
+        traps and exceptions keep their backtraces)."""
         self.compiled = with_thunks(compiled, host_imports)
-        obj = lower_module(self.compiled)
+        # No .debug_frame in the image: the debuggers read the same rules from its .eh_frame.
+        obj = lower_module(self.compiled, debug_info=debug_info, debug_frame=False)
         hooks = runtime_hooks()
         offsets, groups = _section_layout(obj, PAGE_SIZE)  # an upper bound: the real pad is below a page
         self.region = Region(sum(size for _, size, _ in groups))
@@ -155,8 +159,8 @@ class LoadedModule:
                     return hooks[name]
                 raise SymbolError(f"unresolved symbol {name!r} (not an import nor a runtime hook)", function=name)
 
-            self.image = write_image(obj, addresses, resolve_symbol)
-            for name, data in _loaded_sections(self.image).items():
+            image = write_image(obj, addresses, resolve_symbol)
+            for name, data in _loaded_sections(image).items():
                 if name in offsets:
                     self.region.write(offsets[name], data)
             for offset, size, prot in groups:
@@ -174,7 +178,10 @@ class LoadedModule:
             self.eh_frame: tuple[int, int] | None = None
             if _EH_FRAME in addresses and obj.sections[_EH_FRAME].size:
                 self.eh_frame = (addresses[_EH_FRAME], obj.sections[_EH_FRAME].size)
-            self._gdb_entry = _native.gdb_register(self.image)
+            # The registered image is the native copy only: the process holds one image per module, not two.
+            self.image_size = len(image) if debug_info else 0
+            if debug_info:
+                self._gdb_entry = _native.gdb_register(image)
             if self.eh_frame is not None:
                 self._frames = (self.eh_frame[0], self.eh_frame[1] + _TERMINATOR)
                 _native.register_frames(*self._frames)

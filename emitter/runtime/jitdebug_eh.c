@@ -8,7 +8,8 @@
  * foreign exception only against `catch_all`, never catches during a forced unwind, and passes the exception in
  * rax and the matched type filter in rdx to the landing pad, as the C++ personality does.
  *
- * The same source builds into AOT hosts and into the JIT's native shim; it needs nothing but the unwinder.
+ * The same source builds into AOT hosts and into the JIT's native shim; it needs nothing but the unwinder, and it
+ * compiles as C or as C++.
  */
 #include "jitdebug_eh.h"
 
@@ -19,7 +20,10 @@
  * TrapCode.UNCAUGHT_EXCEPTION of emitter/codegen/runtime.py. */
 #define JITDEBUG_TRAP_UNCAUGHT 10
 
-extern void jitdebug_trap(int32_t code) __attribute__((noreturn));
+#ifdef __cplusplus
+extern "C"
+#endif
+void jitdebug_trap(int32_t code) __attribute__((noreturn));
 
 /* DW_EH_PE_* pointer encodings (LSB "DWARF Extensions"). */
 enum {
@@ -47,7 +51,8 @@ __attribute__((noinline)) static void raise_or_trap(struct _Unwind_Exception *ex
 
 __attribute__((noinline)) void jitdebug_throw(const struct jitdebug_tag *tag, const uint64_t *values,
                                               uint64_t count) {
-    struct jitdebug_exception *exception = malloc(sizeof *exception + count * sizeof(uint64_t));
+    struct jitdebug_exception *exception =
+        (struct jitdebug_exception *)malloc(sizeof *exception + count * sizeof(uint64_t));
     if (exception == NULL)
         abort();
     memset(&exception->unwind, 0, sizeof exception->unwind);
@@ -135,7 +140,7 @@ static size_t encoded_size(uint8_t encoding) {
 /* Finds the handler for `exception` in the frame of `context`: its landing pad and type filter (selector). */
 static int find_handler(struct _Unwind_Exception *exception, struct _Unwind_Context *context,
                         uintptr_t *landing_pad, intptr_t *selector) {
-    const uint8_t *p = _Unwind_GetLanguageSpecificData(context);
+    const uint8_t *p = (const uint8_t *)_Unwind_GetLanguageSpecificData(context);
     if (p == NULL)
         return 0;
     int before = 0, ok = 1;

@@ -51,7 +51,7 @@
     i32.add
     global.set $seen
     throw_ref)
-  (func (export "plain") (param $n i32) (result i32)
+  (func (export "through_plain") (param $n i32) (result i32)
     block $h (result i32)
       try_table (catch $e $h)
         local.get $n
@@ -59,7 +59,7 @@
       end
       i32.const -1
     end)
-  (func (export "declining") (param $n i32) (result i32)
+  (func (export "through_declining") (param $n i32) (result i32)
     block $h (result i32)
       try_table (catch $e $h)
         local.get $n
@@ -67,7 +67,7 @@
       end
       i32.const -1
     end)
-  (func (export "rethrowing") (param $n i32) (result i32)
+  (func (export "through_rethrowing") (param $n i32) (result i32)
     i32.const 0
     global.set $seen
     block $h (result i32)
@@ -82,7 +82,7 @@
     i32.mul
     i32.add)
 )
-;; (assert_return (invoke "plain" (i32.const 1000)) (i32.const 77))
-;; (assert_return (invoke "declining" (i32.const 1000)) (i32.const 78))
-;; (assert_return (invoke "rethrowing" (i32.const 1000)) (i32.const 100100079))
-;; (assert_return (invoke "plain" (i32.const 0)) (i32.const 77))
+;; (assert_return (invoke "through_plain" (i32.const 1000)) (i32.const 77))
+;; (assert_return (invoke "through_declining" (i32.const 1000)) (i32.const 78))
+;; (assert_return (invoke "through_rethrowing" (i32.const 1000)) (i32.const 100100079))
+;; (assert_return (invoke "through_plain" (i32.const 0)) (i32.const 77))

@@ -1,0 +1,165 @@
+"""``./dev bench``: the performance table of the issue, each row ours against a reference measured in the same run.
+
+Every row prints our time, the reference's, and the ratio (median of ``--runs`` runs, min-max shown), with its
+target; rows whose measurement needs something the project does not have say "not available" and why. The table
+is printed and written as JSON (``build/bench/latest.json``) and Markdown (``build/bench/latest.md``, the text the
+README quotes), together with the machine it ran on.
+
+    .venv/bin/python -m scripts.bench [--quick] [--runs N] [--only 1,4]
+
+``--quick`` uses tiny sizes (a smoke test of the whole command; its ratios mean nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.bench_common import ROOT, Row, Side, run_child
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The workload of each row (the issue's sizes, or tiny ones with ``--quick``)."""
+
+    emit_functions: int = 10_000
+    jit_functions: int = 5_000
+    debugger_functions: int = 5_000
+    debugger_depth: int = 100
+    backtrace_depth: int = 1_000
+    throw_depth: int = 100
+    plugin_depth: int = 1_000
+    modules: int = 1_000
+    module_functions: int = 20
+    debug_cost_functions: int = 10_000
+
+
+QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
+              throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60)
+
+
+def row_emission(sizes: Sizes, runs: int) -> list[Row]:
+    result = run_child("scripts.bench_emit", ["--functions", str(sizes.emit_functions), "--runs", str(runs)])
+    n = result["functions"]
+    emission = Row("1", f"Object emission, {n:,} functions -> ELF .o (lowering, DWARF, ELF) vs GNU as on the same .s",
+                   Side("ours", result["ours"]), Side("GNU as", result["as"]), target=1.0)
+    emission.notes += [
+        "stretch target 0.5x",
+        f"peak RSS during emission: ours {result['peak_rss_emit'] / 1e6:.0f} MB (of which "
+        f"{result['rss_before_emit'] / 1e6:.0f} MB is the process with the compiled module before emission), "
+        f"GNU as {result['as_peak_rss'] / 1e6:.0f} MB",
+        f"objects: ours {result['ours_object_bytes'] / 1e6:.1f} MB (with variables, .debug_frame and the plugin "
+        f"metadata), as {result['as_object_bytes'] / 1e6:.1f} MB from a {result['source_bytes'] / 1e6:.1f} MB .s",
+    ]
+    compile_row = Row("1b", f"Compile (decode, validate, listing, codegen) of the same {n:,}-function module",
+                      Side("ours", [result["compile_seconds"]]))
+    compile_row.notes.append(f"{n / result['compile_seconds']:,.0f} functions/s, "
+                             f"{result['wasm_bytes'] / result['compile_seconds'] / 1e6:.2f} MB of Wasm/s (one run)")
+    return [emission, compile_row]
+
+
+def row_backtrace(sizes: Sizes, runs: int) -> list[Row]:
+    result = run_child("scripts.bench_backtrace", ["--depth", str(sizes.backtrace_depth), "--runs", str(runs)])
+    depth = result["depth"]
+    row = Row("4", f"glibc backtrace() through {depth:,} Wasm frames vs {depth:,} gcc -O2 C frames, per frame",
+              Side("ours", result["per_frame"]["wasm"]), Side("C", result["per_frame"]["c"]), target=1.2)
+    row.notes.append(f"frames unwound per call: Wasm stack {result['frames']['wasm']}, C stack "
+                     f"{result['frames']['c']} (both include the probe and the interpreter below); "
+                     f"{result['repetitions']} backtrace() calls per run")
+    return [row]
+
+
+ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
+    "1": row_emission,
+    "4": row_backtrace,
+}
+
+
+def machine() -> dict[str, str]:
+    """What the table ran on: CPU, cores, memory, OS, and the versions of the references."""
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+
+    def first_line(command: list[str]) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as error:
+            return f"unavailable ({error.strerror})"
+        return (done.stdout or done.stderr).splitlines()[0].strip() if (done.stdout or done.stderr) else "?"
+
+    return {
+        "cpu": cpu, "cores": str(os.cpu_count()), "memory": f"{int(memory) / 1e6:.1f} GB",
+        "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+        "as": first_line(["as", "--version"]), "gcc": first_line(["gcc", "--version"]),
+        "gdb": first_line(["gdb", "--version"]), "lldb": first_line(["lldb-19", "--version"]),
+        "wasmtime-py": importlib.metadata.version("wasmtime"),
+    }
+
+
+def render(rows: list[Row], host: dict[str, str], seconds: float) -> str:
+    header = ("row", "what", "ours (median, min-max)", "reference (median, min-max)", "ratio", "target", "status")
+    table = [header]
+    for row in rows:
+        if row.unavailable is not None:
+            table.append((row.key, row.title, f"not available: {row.unavailable}", "", "", "", row.status))
+            continue
+        table.append((row.key, row.title, row.ours.describe() if row.ours else "",
+                      f"{row.reference.label}: {row.reference.describe()}" if row.reference else "",
+                      f"{row.ratio:.2f}x" if row.ratio is not None else "",
+                      f"<= {row.target:g}x" if row.target is not None else "", row.status))
+    lines = ["| " + " | ".join(cells) + " |" for cells in table]
+    lines.insert(1, "|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        lines += [f"- {row.key}: {note}" for note in row.notes]
+    lines.append("")
+    lines.append(f"Machine: {host['cpu']}, {host['cores']} cores, {host['memory']}, {host['os']}; Python "
+                 f"{host['python']}; {host['as']}; {host['gcc']}; {host['gdb']}; {host['lldb']}; "
+                 f"wasmtime-py {host['wasmtime-py']}. Whole run: {seconds:.0f} s.")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that every row runs")
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 5, --quick 2)")
+    parser.add_argument("--only", default="", help="comma-separated row numbers (default: all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="directory for the JSON/Markdown")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else Sizes()
+    runs = args.runs or (2 if args.quick else 5)
+    wanted = [key.strip() for key in args.only.split(",") if key.strip()] or list(ROWS)
+    unknown = [key for key in wanted if key not in ROWS]
+    if unknown:
+        parser.error(f"no row {', '.join(unknown)} (rows: {', '.join(ROWS)})")
+    start = time.perf_counter()
+    rows: list[Row] = []
+    for key in wanted:
+        row_start = time.perf_counter()
+        print(f"bench: row {key} ...", file=sys.stderr, flush=True)
+        rows += ROWS[key](sizes, runs)
+        print(f"bench: row {key} done in {time.perf_counter() - row_start:.0f} s", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - start
+    host = machine()
+    text = render(rows, host, seconds)
+    print(text, end="")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.md").write_text(text)
+    (args.out / "latest.json").write_text(json.dumps(
+        {"machine": host, "seconds": seconds, "quick": args.quick, "runs": runs,
+         "rows": [row.as_json() for row in rows]}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Rows 2 and 8 of ``./dev bench``: the JIT with and without debug information.
+
+``compile``: compile + instantiate (map, relocate, register) a generated module with debug registration (DWARF,
+listing, GDB JIT image) against the same without, and against wasmtime-py compiling and instantiating it with
+``debug_info=True`` and ``cranelift_opt_level='none'``, alternating the three.
+
+``cost``: one configuration per process (``--debug-info on|off``), so that CPU time and peak RSS are its own:
+process CPU seconds of compile + instantiate, peak RSS growth over the process before compiling, the size of the
+registered image and of the code.
+
+``python -m scripts.bench_jit compile|cost ...`` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import wasmtime
+
+from emitter.jit.api import compile_wasm
+from scripts.bench_common import answer, peak_rss, reset_peak_rss, timed
+from scripts.bench_compile import generate_module
+
+
+def jit_load(path: Path, scratch: str, debug_info: bool) -> tuple[int, int]:
+    """Compile and instantiate ``path``; return (registered image bytes, code bytes)."""
+    module = compile_wasm(path, listing_dir=scratch, debug_info=debug_info)
+    with module.instantiate() as instance:
+        loaded = instance.loaded
+        return loaded.image_size, sum(function.size for function in loaded.functions)
+
+
+def wasmtime_load(wasm: bytes) -> None:
+    config = wasmtime.Config()
+    config.debug_info = True
+    config.cranelift_opt_level = "none"
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    wasmtime.Instance(store, wasmtime.Module(engine, wasm), [])
+
+
+def compare(functions: int, runs: int) -> dict[str, object]:
+    wasm = generate_module(functions)
+    samples: dict[str, list[float]] = {"debug": [], "plain": [], "wasmtime": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "bench.wasm"
+        path.write_bytes(wasm)
+        for _ in range(runs):
+            samples["debug"].append(timed(lambda: jit_load(path, scratch, True)))
+            samples["plain"].append(timed(lambda: jit_load(path, scratch, False)))
+            samples["wasmtime"].append(timed(lambda: wasmtime_load(wasm)))
+    return {"functions": functions, "samples": samples}
+
+
+def cost(functions: int, debug_info: bool) -> dict[str, object]:
+    wasm = generate_module(functions)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "bench.wasm"
+        path.write_bytes(wasm)
+        reset_peak_rss()
+        before = peak_rss()
+        start = time.process_time()
+        image, code = jit_load(path, scratch, debug_info)
+        cpu = time.process_time() - start
+        peak = peak_rss()
+    return {"functions": functions, "debug_info": debug_info, "cpu_seconds": cpu, "rss_growth": peak - before,
+            "image_bytes": image, "code_bytes": code}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("compile", "cost"))
+    parser.add_argument("--functions", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--debug-info", choices=("on", "off"), default="on")
+    args = parser.parse_args()
+    if args.mode == "compile":
+        answer(compare(args.functions, args.runs))
+    else:
+        answer(cost(args.functions, args.debug_info == "on"))
+
+
+if __name__ == "__main__":
+    main()
