@@ -103,6 +103,9 @@ class CompiledFunction:
     #: Wasm function index and the module offset of its body (for Wasm backtraces), when compiled from Wasm.
     wasm_index: int | None = None
     wasm_body_offset: int | None = None
+    #: The name Wasm backtraces show (``name`` section, else ``<wasm function N>``) when it differs from ``name``,
+    #: which a collision with another function's symbol may have suffixed.
+    display_name: str | None = None
     #: Alignment of the function's start in the text section.
     align: int = 16
     #: Emit ``exports`` as weak definitions: a default that another object may override (the trap hook).

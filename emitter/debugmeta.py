@@ -96,6 +96,8 @@ class ModuleMetadata:
 
 def display_name(function: CompiledFunction) -> str:
     """wasmtime's name for a function: the ``name`` section's, else ``<wasm function N>``."""
+    if function.display_name is not None:
+        return function.display_name
     if function.wasm_index is not None and function.name == f"wasm-function[{function.wasm_index}]":
         return f"<wasm function {function.wasm_index}>"
     return function.name

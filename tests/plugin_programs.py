@@ -1,6 +1,8 @@
 """Test programs for the plugin tests, independent of our compiler: a WAT module is assembled by wabt, and each
 Wasm instruction (offsets from ``wasm-objdump -d``) becomes a few x86-64 instructions in a GNU ``as`` file, with
-``.cfi_*`` directives, a label per Wasm instruction, and a ``.jitdebug.wasm`` section made by ``encode_metadata``.
+``.cfi_*`` directives, an assembler-local label (``.L``) per Wasm instruction, as a compiler writes them (a real
+symbol per instruction would look like a function start to LLDB), and a ``.jitdebug.wasm`` section made by
+``encode_metadata``.
 The result links as an AOT program or as an in-memory JIT image (``ld -Ttext-segment``) that a small C host
 registers through the GDB JIT interface.
 
@@ -54,6 +56,12 @@ class Program:
     #: Wasm offset -> (symbol, code offset of its first native instruction).
     code_of: dict[int, tuple[str, int]]
 
+    def address_of(self, wasm_offset: int, symbols: dict[str, int]) -> int:
+        """The first native instruction of the Wasm instruction at ``wasm_offset``, given the function symbols'
+        addresses in a linked image."""
+        symbol, offset = self.code_of[wasm_offset]
+        return symbols[symbol] + offset
+
 
 def _functions(wasm: Path, listing: Path) -> list[WasmFunc]:
     custom = run(["wasm-objdump", "-x", "-j", "name", wasm]).stdout
@@ -85,14 +93,14 @@ def _asm(funcs: list[WasmFunc], exports: dict[int, str]) -> str:
         out += [f"{sym}:", "\t.cfi_startproc", "\tpush %rbp", "\t.cfi_def_cfa_offset 16", "\t.cfi_offset %rbp, -16",
                 "\tmov %rsp, %rbp", "\t.cfi_def_cfa_register %rbp"]
         for i, instr in enumerate(f.instrs):
-            out.append(f"w_{instr.offset:x}:")
+            out.append(f".Lw_{instr.offset:x}:")
             if instr.text.startswith("call "):
                 callee = next(g for g in funcs if g.index == int(instr.text.split()[1]))
                 out.append(f'\tcall "{callee.symbol}"')
             elif instr.text == "i32.div_u":
                 out += ["\txor %ecx, %ecx", "\txor %edx, %edx", "\tmov $7, %eax", "\tdiv %ecx"]
             elif i == len(f.instrs) - 1:
-                out += [f"e_{f.index}:", "\tmov %rbp, %rsp", "\t.cfi_def_cfa_register %rsp", "\tpop %rbp",
+                out += [f".Le_{f.index}:", "\tmov %rbp, %rsp", "\t.cfi_def_cfa_register %rsp", "\tpop %rbp",
                         "\t.cfi_def_cfa_offset 8", "\tret"]
             else:
                 out += ["\tnop", "\tnop"]
@@ -109,9 +117,12 @@ def build(tmp: Path, wat: str, exports: dict[int, str], name: str = "prog") -> P
     run(["wat2wasm", "--debug-names", wat_path, "-o", wasm])
     funcs = _functions(wasm, listing)
     asm, raw_obj, obj = tmp / f"{name}.s", tmp / f"{name}.raw.o", tmp / f"{name}.o"
+    labelled = tmp / f"{name}.labels.o"
     asm.write_text(_asm(funcs, exports))
     run(["as", asm, "-o", raw_obj])
-    symbols = {name: (value, size) for value, size, name, _kind in elf_symbols(raw_obj)}
+    # The same code with its local labels kept (``-L``), only to read where each instruction starts.
+    run(["as", "-L", asm, "-o", labelled])
+    symbols = {name: (value, size) for value, size, name, _kind in elf_symbols(labelled)}
     _, text = elf_text(raw_obj)
     module_name = re.search(r"\(module \$(\w+)", wat)
     module = CompiledModule(module_name[1] if module_name else "", source_file=listing.name, source_dir=str(tmp))
@@ -120,10 +131,10 @@ def build(tmp: Path, wat: str, exports: dict[int, str], name: str = "prog") -> P
         start, size = symbols[f.symbol]
         lines = [LineEntry(0, 0, wasm_offset=None)]
         for instr in f.instrs:
-            offset = symbols[f"w_{instr.offset:x}"][0] - start
+            offset = symbols[f".Lw_{instr.offset:x}"][0] - start
             lines.append(LineEntry(offset, instr.line, wasm_offset=instr.offset))
             code_of[instr.offset] = (f.symbol, offset)
-        epilogue = symbols[f"e_{f.index}"][0] - start
+        epilogue = symbols[f".Le_{f.index}"][0] - start
         unwind = (UnwindProgram(f.symbol).push(1, "rbp").set_frame_pointer(4, "rbp").epilogue_begin(epilogue)
                   .reset_sp_from_fp(epilogue + 3).pop(epilogue + 4, "rbp").epilogue_end(epilogue + 5))
         module.functions.append(CompiledFunction(f.symbol, text[start : start + size], unwind, lines=lines,

@@ -86,7 +86,7 @@ def test_breakpoints_by_name_and_offset_stop_on_the_listed_instruction(tmp_path:
     out = gdb(command, "wasm break mid", f"wasm break demo+{add.offset:#x}", "run", "print/x $pc", "continue",
               "print/x $pc", "wasm disas")
     pcs = [int(m, 16) for m in re.findall(r"^\$\d+ = (0x[0-9a-f]+)", out, re.M)]
-    assert pcs == [symbols[f"w_{mid.instrs[0].offset:x}"], symbols[f"w_{add.offset:x}"]], out
+    assert pcs == [program.address_of(mid.instrs[0].offset, symbols), program.address_of(add.offset, symbols)], out
     # The disassembly interleaves the listing: the current instruction follows its Wasm line.
     listing_line = next(line for line in program.listing.read_text().splitlines() if f"{add.offset:06x}:" in line)
     assert f"wasm {add.offset:#x}  " in out and listing_line.strip() in out

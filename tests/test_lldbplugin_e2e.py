@@ -131,21 +131,12 @@ def wasm_bt(output: str) -> list[str]:
     return [line.split("  [#")[0] for line in output.splitlines() if re.match(r"^ +\d+: +0x[0-9a-f]+ - ", line)]
 
 
-def strip_labels(path: Path) -> None:
-    """The test programs label every Wasm instruction with a local symbol; a compiler does not, and LLDB takes
-    each label for a function start (its step-over and step-out then misread frames). Remove them."""
-    run(["objcopy", "--wildcard", "--strip-symbol=w_*", "--strip-symbol=e_*", path])
-
-
 def program_for(tmp: Path, kind: str, wat: str, exports: dict[int, str] | None = None
                 ) -> tuple[Program, list[str | Path]]:
     program = build(tmp, wat, exports or EXPORTS)
     if kind == "aot":
-        exe = link_aot(tmp, program)
-        strip_labels(exe)
-        return program, [exe]
+        return program, [link_aot(tmp, program)]
     image, host, entry = link_jit(tmp, program)
-    strip_labels(image)
     return program, [host, image, f"{entry:x}"]
 
 

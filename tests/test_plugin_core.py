@@ -171,7 +171,8 @@ def test_breakpoints_resolve_pend_and_follow_registration(tmp_path: Path) -> Non
     session.add_breakpoint("<wasm function 2>")
     session.add_breakpoint("other!leaf")
     assert sorted(adapter.breakpoints.values()) == sorted(
-        [symbols[f"w_{first_body:x}"], symbols[f"w_{call:x}"], symbols[f"w_{program.functions[2].instrs[0].offset:x}"]])
+        [program.address_of(first_body, symbols), program.address_of(call, symbols),
+         program.address_of(program.functions[2].instrs[0].offset, symbols)])
     # Unregistered: every location goes away and the breakpoints are pending again; registered: back.
     adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 2, ENTRIES, 0))
     assert session.jit_event() == [] and adapter.breakpoints == {}
@@ -186,7 +187,7 @@ def test_step_and_next_move_by_wasm_instruction(tmp_path: Path) -> None:
     symbols = _symbols(tmp_path)
     session = Session(adapter)
     f1 = program.functions[1]
-    at = {i.offset: symbols[f"w_{i.offset:x}"] for f in program.functions for i in f.instrs}
+    at = {i.offset: program.address_of(i.offset, symbols) for f in program.functions for i in f.instrs}
     sp = 0x7000
     # wasm step from f1's call: into leaf, whose prologue (2 instructions) has no Wasm offset.
     adapter.registers = {"pc": at[f1.instrs[1].offset], "sp": sp, "rbp": sp, "rsp": sp}

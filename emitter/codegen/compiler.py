@@ -20,7 +20,7 @@ from ..errors import EmitError, UnsupportedError
 from ..obj.model import Relocation
 from ..unwind import UnwindOp, UnwindProgram
 from ..wasm.module import FuncType, Instr, Module, ValType
-from ..wasm.names import function_name
+from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
 from . import exceptions, runtime
 from .abi import Abi
@@ -97,17 +97,29 @@ class _ModuleCompiler:
     # -- names --------------------------------------------------------------------------------------------------
     def _function_symbols(self) -> list[str]:
         """Imports: the imported name (a C symbol). Defined functions: the name section's name, else
-        ``wasm-function[N]``, made unique."""
+        ``wasm-function[N]``, made unique.
+
+        Exports are the C ABI contract, so they keep their names: a function whose name equals an import, the
+        export of another function, a symbol of the runtime, or an earlier function's name gets ``[N]`` appended
+        (N its index, as in ``wasm-function[N]``). A name equal to the function's own export is that symbol."""
         out: list[str] = []
-        taken: set[str] = set()
+        taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY}
+        taken.update(self.prefix + e.name for e in self.module.exports if e.kind in ("func", "tag"))
+        own_exports: dict[int, set[str]] = {}
+        for export in self.module.exports:
+            if export.kind == "func":
+                own_exports.setdefault(export.index, set()).add(self.prefix + export.name)
         imports = [i for i in self.module.imports if i.kind == "func"]
         for imp in imports:
             out.append(imp.name)
             taken.add(imp.name)
+        state = f"{self.sym.prefix}."
         total = self.n_imported + len(self.module.functions)
         for index in range(self.n_imported, total):
             name = function_name(self.module, index)
-            if name in taken:
+            own = own_exports.get(index, set())
+            # Repeated: a name section may itself spell ``f[3]``.
+            while name not in own and (name in taken or name.startswith(state)):
                 name = f"{name}[{index}]"
             taken.add(name)
             out.append(name)
@@ -132,6 +144,7 @@ class _ModuleCompiler:
                 raise e.located(name) from None
             compiled.exports = tuple(self.exports.get(function.index, ()))
             compiled.wasm_index = function.index
+            compiled.display_name = display_name(self.module, function.index)
             compiled.wasm_body_offset = function.body_offset
             params = len(self.module.func_type(function.index).params)
             local_names = self.module.local_names.get(function.index, {})

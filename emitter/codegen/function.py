@@ -161,7 +161,7 @@ class FunctionBody:
 
     asm: Assembler
     records: list[UnwindOp]
-    lines: list[tuple[int, int, int | None, bool]]
+    lines: list[tuple[int, int, int, bool]]
     saved: list[int]
     slots: int
     outgoing: int
@@ -187,7 +187,7 @@ class FunctionCompiler:
         self.a = Assembler()
         self.records: list[UnwindOp] = []
         #: Line rows as (code offset, line, Wasm offset, prologue end); made ``LineEntry``s once shifted.
-        self.lines: list[tuple[int, int, int | None, bool]] = []
+        self.lines: list[tuple[int, int, int, bool]] = []
         self.stubs: list[TrapStub] = []
         self.depth = 0
         self.max_depth = 0
@@ -373,9 +373,7 @@ class FunctionCompiler:
         # The stack-overflow stub is reached from the prologue before ``sub rsp``: realign for the call.
         overflow = a.offset
         entry_offset = self.function.code_offset
-        # No Wasm offset: the check belongs to the function's entry, before its first instruction (wasmtime
-        # reports such a frame without an offset).
-        self.lines.append((overflow, self.line(entry_offset), None, False))
+        self.lines.append((overflow, self.line(entry_offset), entry_offset, False))
         a.alu("and", 8, RSP, -16, imm=True)
         if self.abi.shadow_space:
             a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)

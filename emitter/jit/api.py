@@ -14,6 +14,7 @@ called directly. Values cross as in the C ABI: i32/i64 are Python ints, f32/f64 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import re
 import struct
@@ -27,6 +28,7 @@ from typing import Any
 from ..codegen.runtime import VMCTX_MEMORY_SIZE, StateSymbols, TrapCode
 from ..compiled import CompiledModule, ValueType
 from ..errors import JitdebugError, TrapError, UnsupportedError
+from ..gcpause import collector_paused
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
@@ -202,6 +204,9 @@ class Instance:
             error, _host_errors.pending = _host_errors.pending, None
             error.add_note(format_backtrace(frames, None).rstrip())
             raise error
+        if code == TrapCode.STACK_OVERFLOW and frames:
+            # The stack check runs on entry, before the function's first instruction: wasmtime names no offset.
+            frames[0] = dataclasses.replace(frames[0], module_offset=None)
         message = trap_message(code)
         causes = []
         if code == TrapCode.MEMORY_FAULT:
@@ -264,11 +269,16 @@ def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = No
     ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames.
     With ``debug_info`` False there is no listing, no DWARF and no registration with debuggers: what a
     production embedding that never debugs would pay."""
+    with collector_paused():
+        return _compile_wasm(Path(source), module_name, listing_dir, debug_info)
+
+
+def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.PathLike[str] | None,
+                  debug_info: bool) -> WasmModule:
     from ..codegen.compiler import compile_module
     from ..wasm.listing import render_listing
     from ..wasm.load import load_module
 
-    path = Path(source)
     _, module = load_module(path)
     name = module_name or module.module_name or path.stem
     if not debug_info:

@@ -52,9 +52,9 @@ class WasmFrame:
 
 
 def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
-    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it);
-    None for code that implements no instruction (the prologue and its stack check)."""
-    entries = function.lines
+    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it
+    that names one)."""
+    entries = [e for e in function.lines if e.wasm_offset is not None]
     index = bisect.bisect_right([e.code_offset for e in entries], code_offset) - 1
     return entries[index].wasm_offset if index >= 0 else None
 

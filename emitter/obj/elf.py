@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import FormatLimitError, SymbolError
+from ..gcpause import collector_paused
 from .model import Binding, ObjectFile, Relocation, RelocKind, Section, SectionKind, Symbol, SymbolKind
 
 # -- ELF constants (System V gABI, x86-64 and AArch64 psABIs) -------------------------------------------------
@@ -334,6 +335,11 @@ def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Cal
     ``.debug_*``, may be omitted: their address is 0); ``resolve`` gives the address of each undefined symbol.
     All relocations are applied with these addresses.
     """
+    with collector_paused():
+        return _write_image(obj, section_addresses, resolve)
+
+
+def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int]) -> bytes:
     layout = _Layout(obj, None)
     addresses: dict[str, int] = {}
     for name, index in layout.index.items():
