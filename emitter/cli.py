@@ -45,6 +45,9 @@ def _compile_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, metavar="IN", help="module to run (.wasm binary or .wat text)")
     parser.add_argument("--invoke", metavar="NAME", help="export to call (default: the start function only)")
+    parser.add_argument("--library", action="append", default=[], metavar="LIB.so",
+                        help="shared library whose C functions satisfy the imports (repeatable; searched in order, "
+                             "before the process)")
     parser.add_argument("args", nargs="*", metavar="ARGS", help="arguments of the invoked function")
 
 
@@ -81,7 +84,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 def run_handler(namespace: argparse.Namespace) -> int:
     from .jit.run import run_command
 
-    return run_command(str(namespace.input), namespace.invoke, list(namespace.args))
+    return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library)
 
 
 def gdb_handler(namespace: argparse.Namespace) -> int:

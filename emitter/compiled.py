@@ -130,6 +130,9 @@ class DataBlob:
     align: int = 16
     exported: bool = False
     relocations: tuple[Relocation, ...] = ()
+    #: A read-only section of its own (a C identifier, so the linker defines ``__start_``/``__stop_`` symbols
+    #: around every object's contribution), instead of the usual data sections.
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

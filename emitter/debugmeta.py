@@ -11,13 +11,17 @@ Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF
     body      := str module_name  str source_file  str source_dir  uleb function_count  function*
     function  := str symbol  opt wasm_index  str display_name  opt body_offset  uleb code_size
                  uleb map_count  map_entry*  uleb call_site_count  call_site*  uleb row_count  row*
+                 uleb catch_type_count  str catch_type*
     map_entry := uleb code_offset_delta  opt wasm_offset  uleb line       (sorted by code offset)
-    call_site := uleb start  uleb length  opt landing_pad  uleb action
+    call_site := uleb start  uleb length  opt landing_pad  uleb filter_count  uleb filter*
     row       := uleb start_delta  uleb cfa_dwarf_register  uleb cfa_offset  uleb saved_count
                  (uleb dwarf_register  uleb cfa_minus_slot)*               (unwind rows, sorted)
 
 Code addresses are function-relative; a function is placed by its ``symbol``: absolute in a JIT image's
-``.symtab``, resolved through the debugger in linked executables. An empty module name displays as
+``.symtab``, resolved through the debugger in linked executables. A call site's filters are the handlers an
+exception escaping the call meets, innermost first, as 1-based indices into the function's catch types: the
+symbol of a tag descriptor, or the empty string for a catch-all (the LSDA's action chain and type table, so a
+debugger predicts the landing pad without decoding ``.gcc_except_table``). An empty module name displays as
 ``<unknown>``, as wasmtime prints modules without a name.
 """
 
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
 
 SECTION_NAME = ".jitdebug.wasm"
 MAGIC = b"JDWM"
-VERSION = 1
+VERSION = 2
 _HEADER = struct.Struct("<4sBI")
 
 
@@ -53,10 +57,13 @@ class MapEntry:
 
 @dataclass(frozen=True, slots=True)
 class CallSiteInfo:
+    """A call at [start, end) inside a try region: an exception escaping it lands at ``landing_pad`` when one
+    of ``filters`` (1-based indices into ``FunctionMetadata.catch_types``, innermost handler first) matches."""
+
     start: int
     end: int
     landing_pad: int | None
-    action: int
+    filters: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,8 @@ class FunctionMetadata:
     map: tuple[MapEntry, ...]
     call_sites: tuple[CallSiteInfo, ...]
     unwind_rows: tuple[UnwindRow, ...]
+    #: Tag descriptor symbols the filters name; None is a catch-all (it catches foreign exceptions too).
+    catch_types: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +201,12 @@ def encode_metadata(module: CompiledModule) -> bytes:
         values.append(len(function.call_sites))
         for site in sorted(function.call_sites, key=attrgetter("start")):
             values += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
-                       site.action)
+                       len(site.filters), *site.filters)
         _unwind_row_values(function, values, saved_cache)
+        values.append(len(function.catch_types))
         _append_ulebs(data, values)
+        for symbol in function.catch_types:
+            _append_text(data, symbol or "")
     return _HEADER.pack(MAGIC, VERSION, len(data)) + bytes(data)
 
 
@@ -255,7 +267,8 @@ def _read_function(r: _Reader) -> FunctionMetadata:
     for _ in range(r.count("call site")):
         start = r.uleb()
         end = start + r.uleb()
-        sites.append(CallSiteInfo(start, end, r.opt(), r.uleb()))
+        landing_pad = r.opt()
+        sites.append(CallSiteInfo(start, end, landing_pad, tuple(r.uleb() for _ in range(r.count("filter")))))
     rows = []
     start = 0
     for _ in range(r.count("unwind row")):
@@ -263,8 +276,9 @@ def _read_function(r: _Reader) -> FunctionMetadata:
         register, offset = r.uleb(), r.uleb()
         saved = tuple((r.uleb(), r.uleb()) for _ in range(r.count("saved register")))
         rows.append(UnwindRow(start, register, offset, saved))
+    catch_types = tuple(r.text() or None for _ in range(r.count("catch type")))
     return FunctionMetadata(symbol, wasm_index, name, body_offset, code_size, tuple(entries), tuple(sites),
-                            tuple(rows))
+                            tuple(rows), catch_types)
 
 
 def decode_all(data: bytes) -> list[ModuleMetadata]:

@@ -92,7 +92,9 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         section.bss_size = offset + blob.size
         section.align = max(section.align, blob.align)
     else:
-        if blob.writable:
+        if blob.section is not None:
+            section = obj.section(blob.section, SectionKind.RODATA)
+        elif blob.writable:
             section = obj.section(".data", SectionKind.DATA)
         elif blob.relocations:
             # Read-only after relocation: in .rodata a PIE link would need text relocations (DT_TEXTREL).

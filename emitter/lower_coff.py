@@ -1,6 +1,12 @@
 """Lower a ``CompiledModule`` to a COFF ``ObjectFile``: ``.text``, ``.xdata`` (UNWIND_INFO), ``.pdata``
 (RUNTIME_FUNCTION, sorted, ``IMAGE_REL_AMD64_ADDR32NB``), data sections and symbols.
 
+Exception handling (see ``emitter/codegen/exceptions.py``): a function with handlers gets the same GCC LSDA as
+on ELF (``emitter/dwarf/lsda.py``), written inline as the handler data of its ``UNWIND_INFO`` with
+``UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER``, and as handler the SEH entry of its personality, named as GCC names
+them (``X_v0`` -> ``X_seh0``: ``jitdebug_personality_seh0``, ``__gxx_personality_seh0``), which hands the
+dispatcher's callbacks to the personality through libgcc's ``_GCC_specific_handler``.
+
 Every function's unwind program is lowered (and so checked against Windows' limits) before any section is
 built: an error names the function and the code offset, and ``write_object`` then writes nothing.
 """
@@ -15,8 +21,10 @@ from .atomic import write_atomic
 from .compiled import CompiledFunction, CompiledModule, DataBlob
 from .dwarf.cfi import FrameDescription, build_debug_frame
 from .dwarf.info import PlacedFunction, build_debug_sections
+from .dwarf.lsda import build_lsda
+from .dwarf.translate import translate_debug_sections
 from .encoding import ByteWriter, SymbolAddress
-from .errors import EmitError, SymbolError
+from .errors import EmitError, FormatLimitError, SymbolError
 from .lower import check_function
 from .obj.coff import write_coff
 from .obj.model import Binding, ObjectFile, Relocation, SectionKind, Symbol, SymbolKind
@@ -49,7 +57,13 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
     lowered = []
     for function in module.functions:
         check_function(function)
-        lowered.append(lower_unwind_program(function.unwind, function.code, handlers.get(function.name)))
+        handler = handlers.get(function.name) or _lsda_handler(function)
+        seh = lower_unwind_program(function.unwind, function.code, handler)
+        if handler is not None and handler.relocations and len(seh.regions) > 1:
+            # _GCC_specific_handler measures landing pads from the RUNTIME_FUNCTION the dispatcher found.
+            raise FormatLimitError("a function with exception handlers needs a single unwind region",
+                                   function=function.name, offset=seh.regions[1].start)
+        lowered.append(seh)
 
     obj = ObjectFile(arch=module.arch.name)
     obj.section(TEXT, SectionKind.TEXT, align=16)
@@ -68,6 +82,10 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
             handler = item.unwind.handler
             region.info.write(xdata, handler=SymbolAddress(handler.symbol) if handler and not region.info.chained
                               else None, chain=primary if region.info.chained else None, function=item.function.name)
+            if handler and not region.info.chained:
+                data_start = xdata.offset - len(handler.data)  # the handler data ends the UNWIND_INFO
+                xdata.relocations += [Relocation(data_start + r.offset, r.kind, r.size, r.symbol, r.addend)
+                                      for r in handler.relocations]
             entry = RuntimeFunction(begin, end, info_address)
             primary = primary or entry
             entry.write(pdata)
@@ -79,6 +97,23 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
         for reloc in section.relocations:
             obj.reference(reloc.symbol)
     return obj, placed
+
+
+def seh_personality(personality: str) -> str:
+    """The SEH handler that runs personality ``X_v0`` (GCC's convention: ``__gxx_personality_seh0``)."""
+    if not personality.endswith("_v0"):
+        raise EmitError(f"personality {personality!r} has no SEH entry (expected a name ending in _v0)")
+    return personality.removesuffix("_v0") + "_seh0"
+
+
+def _lsda_handler(function: CompiledFunction) -> ExceptionHandler | None:
+    """The function's LSDA as the handler data of its personality's SEH entry, or None without handlers."""
+    lsda = build_lsda(function)
+    if lsda is None:
+        return None
+    if function.personality is None:
+        raise EmitError("a function with exception handlers names no personality routine", function=function.name)
+    return ExceptionHandler(seh_personality(function.personality), lsda.data, relocations=lsda.relocations)
 
 
 def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
@@ -96,8 +131,16 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
     return offset
 
 
+#: Grouped-section suffix of data that asks for a section of its own (``DataBlob.section``). PE has no
+#: ``__start_``/``__stop_`` symbols: linkers merge ``name$suffix`` sections into ``name`` sorted by suffix, so the
+#: runtime brackets every object's ``name$m`` with markers it defines in ``name$a`` and ``name$z``
+#: (``emitter/runtime/jitdebug_eh_seh.c``).
+GROUPED_SUFFIX = "$m"
+
+
 def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
-    """Initialised data to ``.data`` (writable) or ``.rdata``, zero-filled writable data to ``.bss``."""
+    """Initialised data to ``.data`` (writable) or ``.rdata``, zero-filled writable data to ``.bss``, data with a
+    section of its own to that section's ``$m`` group."""
     if blob.data is not None and len(blob.data) != blob.size:
         raise EmitError(f"data {blob.name!r} has {len(blob.data)} bytes but declares {blob.size}",
                         function=blob.name, offset=0)
@@ -111,8 +154,12 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         section.bss_size = offset + blob.size
         section.align = max(section.align, blob.align)
     else:
-        section = (obj.section(".data", SectionKind.DATA, writable=True) if blob.writable
-                   else obj.section(".rdata", SectionKind.RODATA))
+        if blob.section is not None:
+            section = obj.section(blob.section + GROUPED_SUFFIX, SectionKind.RODATA)
+        elif blob.writable:
+            section = obj.section(".data", SectionKind.DATA, writable=True)
+        else:
+            section = obj.section(".rdata", SectionKind.RODATA)
         offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
     obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
                           Binding.GLOBAL if blob.exported else Binding.LOCAL))
@@ -124,9 +171,11 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
 
 
 def _add_dwarf(obj: ObjectFile, module: CompiledModule, placed: list[PlacedUnwind]) -> None:
-    """The same DWARF builders as the ELF lowering, with addresses relative to ``.text``."""
+    """The same DWARF builders as the ELF lowering, with addresses relative to ``.text``: the C/C++ source when the
+    Wasm module carried producer DWARF, else the generated listing."""
     functions = [PlacedFunction(item.function, SymbolAddress(TEXT, item.text_offset)) for item in placed]
-    for name, writer in build_debug_sections(module, functions).items():
+    sections = translate_debug_sections(module, functions) or build_debug_sections(module, functions)
+    for name, writer in sections.items():
         _add_encoded(obj, name, writer, SectionKind.DEBUG, align=1)
     fdes = [FrameDescription(f.start, len(f.function.code), f.function.unwind) for f in functions]
     _add_encoded(obj, ".debug_frame", build_debug_frame(fdes, module.arch), SectionKind.DEBUG, align=8)

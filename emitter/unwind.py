@@ -28,7 +28,7 @@ of the prologue for encodings that need its size (Windows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .arch import X86_64, Arch
 from .errors import UnwindError
@@ -140,6 +140,20 @@ UnwindOp = (
     | PopRegister
     | EpilogueEnd
 )
+
+
+def shifted(op: UnwindOp, delta: int) -> UnwindOp:
+    """``op`` moved ``delta`` bytes later in the code (ops recorded from a body's start, placed after a prologue).
+    Every op's first field is ``offset``; the others are copied as they are."""
+    if not delta:
+        return op
+    names = _OTHER_FIELDS.get(type(op))
+    if names is None:
+        names = _OTHER_FIELDS[type(op)] = tuple(f.name for f in fields(op) if f.name != "offset")
+    return type(op)(op.offset + delta, *[getattr(op, name) for name in names])  # type: ignore[arg-type]
+
+
+_OTHER_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)

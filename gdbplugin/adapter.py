@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 
 import gdb
 
@@ -12,16 +14,35 @@ from emitter.debugcore.adapter import InferiorReadError, NativeFrame
 MAX_FRAMES = 4096
 
 
+class Hook(gdb.Breakpoint):
+    """An internal breakpoint whose callback decides whether the thread stops."""
+
+    def __init__(self, spec: str, callback: Callable[[], bool]) -> None:
+        super().__init__(spec, internal=True)
+        self.silent = True
+        self.callback = callback
+        #: The callback's last answer: a stop this hook asked for ends a step like any breakpoint.
+        self.stopped = False
+
+    def stop(self) -> bool:
+        self.stopped = self.callback()
+        return self.stopped
+
+
 class GdbAdapter:
     def __init__(self) -> None:
         #: Set by GDB events while one of our resume commands runs: the thread stopped for another reason.
         self._interrupted = False
+        self._hooks: dict[int, Hook] = {}
         gdb.events.stop.connect(self._on_stop)
         gdb.events.exited.connect(self._on_exit)
 
     def _on_stop(self, event: object) -> None:
-        if isinstance(event, (gdb.SignalEvent, gdb.BreakpointEvent)):
+        if isinstance(event, gdb.SignalEvent):
             self._interrupted = True
+        elif isinstance(event, gdb.BreakpointEvent):
+            # A hook that let the thread go on (or was only stepped onto) does not end a step.
+            self._interrupted = any(not isinstance(b, Hook) or b.stopped for b in event.breakpoints)
 
     def _on_exit(self, _event: object) -> None:
         self._interrupted = True
@@ -36,6 +57,7 @@ class GdbAdapter:
         finally:
             gdb.execute(f"set suppress-cli-notifications {'on' if quiet else 'off'}", to_string=True)
         return not self._interrupted
+
     def read_memory(self, address: int, size: int) -> bytes:
         try:
             return bytes(gdb.selected_inferior().read_memory(address, size))
@@ -80,24 +102,53 @@ class GdbAdapter:
         return out
 
     def set_breakpoint(self, address: int) -> int:
-        return int(gdb.Breakpoint(f"*{address:#x}").number)
+        return int(gdb.Breakpoint(self._location_spec(address)).number)
+
+    def _location_spec(self, address: int) -> str:
+        """Before the program runs, addresses are link-time ones, and GDB does not move ``*ADDRESS`` when a
+        position-independent executable loads. It re-evaluates an expression though: name the address as
+        ``symbol + offset`` (checked to evaluate back to it: a local name may repeat across objects)."""
+        if gdb.selected_inferior().pid:
+            return f"*{address:#x}"
+        found = re.match(r"(.+?)(?: \+ (\d+))? in section ", gdb.execute(f"info symbol {address:#x}", to_string=True))
+        if found is None or "'" in found[1]:
+            return f"*{address:#x}"
+        name, offset = found[1], int(found[2] or 0)
+        if self.symbol_address(name) != address - offset:
+            return f"*{address:#x}"
+        return f"*'{name}'+{offset}" if offset else f"*'{name}'"
 
     def delete_breakpoint(self, number: int) -> None:
+        hook = self._hooks.pop(number, None)
+        if hook is not None:  # internal breakpoints are not in gdb.breakpoints()
+            hook.delete()
+            return
         for breakpoint in gdb.breakpoints():
             if breakpoint.number == number:
                 breakpoint.delete()
 
+    def add_hook(self, where: int | str, callback: Callable[[], bool]) -> int | None:
+        address = where if isinstance(where, int) else self.symbol_address(where)
+        if address is None:
+            return None
+        hook = Hook(self._location_spec(address), callback)
+        self._hooks[hook.number] = hook
+        return int(hook.number)
+
+    def add_stop_point(self, address: int, sp: int) -> int:
+        number = self.add_hook(address, lambda: self.read_register("sp") == sp)
+        if number is None:
+            raise InferiorReadError(f"cannot place a breakpoint at {address:#x}")
+        return number
+
     def step_instruction(self) -> bool:
         return self._resume("stepi")
-
-    def next_instruction(self) -> bool:
-        return self._resume("nexti")
 
     def run_to(self, address: int) -> bool:
         return self._resume(f"advance *{address:#x}")
 
-    def finish(self) -> None:
-        self._resume("finish")
+    def finish(self) -> bool:
+        return self._resume("finish")
 
     def warning(self, message: str) -> None:
         gdb.write(f"warning: {message}\n", gdb.STDERR)

@@ -14,7 +14,7 @@ from .session import GdbSession
 
 
 class WasmPrefix(gdb.Command):
-    """Wasm-level debugging: bt, modules, functions, break, step, next, finish, disas."""
+    """Wasm-level debugging: bt, modules, functions, break, catch, step, next, finish, disas."""
 
     def __init__(self) -> None:
         super().__init__("wasm", gdb.COMMAND_USER, prefix=True)
@@ -54,10 +54,14 @@ def register(session: GdbSession) -> None:
                       lambda a: format.format_functions(session.modules(), a or None)),
         "break": ("Break at a Wasm function or instruction: wasm break FUNC | MODULE!FUNC | MODULE+0xOFFSET "
                   "(pending until the module is loaded).", session.add_breakpoint),
-        "step": ("Step to the next Wasm instruction, into calls.", lambda _: stepping.step(session, over_calls=False)),
-        "next": ("Step to the next Wasm instruction of this frame, over calls.",
-                 lambda _: stepping.step(session, over_calls=True)),
-        "finish": ("Run until the current Wasm function returns.", lambda _: stepping.finish(session)),
+        "catch": ("Stop when a Wasm exception is thrown, or at the landing pad that catches it: "
+                  "wasm catch throw | catch", session.add_catchpoint),
+        "step": ("Step to the next Wasm instruction, into calls; a throw is followed to its landing pad.",
+                 lambda _: stepping.run(session, session.adapter, "step")),
+        "next": ("Step to the next Wasm instruction of this frame, over calls; a throw is followed to its landing pad.",
+                 lambda _: stepping.run(session, session.adapter, "next")),
+        "finish": ("Run until the current Wasm function returns (or an exception lands in an outer frame).",
+                   lambda _: stepping.run(session, session.adapter, "finish")),
         "disas": ("Disassemble a Wasm function with its Wasm instructions: wasm disas [FUNC | MODULE!FUNC]",
                   lambda a: disasm.disassemble(session, a or None)),
     }

@@ -22,9 +22,14 @@ def install() -> GdbSession:
         if not session.in_command:
             # Build now, outside unwinding, so the fallback unwinder has an index for this stop.
             session.index()
+        report = session.stop_report()
+        if report is not None:
+            gdb.write(report + "\n")
 
     def on_new_objfile(_event: gdb.NewObjFileEvent) -> None:
         session.invalidate()
+        if session.catchpoints:
+            session.ensure_throw_hooks()
         if session.breakpoints:
             session.ensure_jit_hook()
             for message in session.jit_event():

@@ -7,6 +7,8 @@ import gdb
 from emitter.debugcore.jit import REGISTER_SYMBOL
 from emitter.debugcore.session import Session
 
+from .adapter import GdbAdapter
+
 
 class JitRegistrationBreakpoint(gdb.Breakpoint):
     """Internal, never stops: each (un)registration re-resolves the Wasm breakpoints."""
@@ -23,6 +25,7 @@ class JitRegistrationBreakpoint(gdb.Breakpoint):
 
 
 class GdbSession(Session):
+    adapter: GdbAdapter
     #: True while a ``wasm`` command runs (its own stops must not rebuild the index each instruction).
     in_command = False
     jit_hook: JitRegistrationBreakpoint | None = None

@@ -1,7 +1,8 @@
 """``DebuggerAdapter`` over LLDB's SB API, for the selected target, process and thread of one debugger.
 
-Resuming calls (``step_instruction``, ``run_to``, ``finish``) run with the debugger in synchronous mode, so the
-core sees the thread stopped again when they return, in batch mode and interactively alike.
+The adapter never resumes the inferior: stepping is a scripted thread plan (``lldbplugin.stepping``). Breakpoint
+callbacks and thread plans run while the process is stopped but its public state may say running: they set
+``stopped_thread`` for the adapter to read that thread.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ MAX_FRAMES = 4096
 _TRAMPOLINES = frozenset({"__restore_rt", "__kernel_rt_sigreturn", "_sigtramp"})
 #: Names of our breakpoints in ``breakpoint list`` (``breakpoint delete jitdebug`` removes them all).
 BREAKPOINT_NAME = "jitdebug"
+#: The function LLDB calls when a hook is hit, by dotted name in the script dictionary.
+HOOK_CALLBACK = "lldbplugin.session.on_hook"
 
 
 class LldbAdapter:
@@ -26,6 +29,11 @@ class LldbAdapter:
         self.debugger = debugger
         #: The running ``wasm`` command's result: warnings go there (``warning: ...``) rather than to stderr.
         self.result: lldb.SBCommandReturnObject | None = None
+        #: Hook breakpoint number -> its callback.
+        self.hooks: dict[int, Callable[[], bool]] = {}
+        #: The thread a breakpoint callback or a thread plan runs for: its process is stopped, though LLDB's
+        #: public state may still say running.
+        self.stopped_thread: lldb.SBThread | None = None
 
     # -- context ----------------------------------------------------------------------------------------------
     @property
@@ -33,6 +41,8 @@ class LldbAdapter:
         return self.debugger.GetSelectedTarget()
 
     def _process(self) -> lldb.SBProcess | None:
+        if self.stopped_thread is not None:
+            return self.stopped_thread.GetProcess()
         process = self.target.GetProcess()
         if not process.IsValid() or process.GetState() not in (lldb.eStateStopped, lldb.eStateCrashed,
                                                                 lldb.eStateSuspended):
@@ -40,6 +50,8 @@ class LldbAdapter:
         return process
 
     def _thread(self) -> lldb.SBThread:
+        if self.stopped_thread is not None:
+            return self.stopped_thread
         process = self._process()
         thread = process.GetSelectedThread() if process is not None else None
         if thread is None or not thread.IsValid():
@@ -130,60 +142,34 @@ class LldbAdapter:
         return int(breakpoint.GetID())
 
     def delete_breakpoint(self, number: int) -> None:
+        self.hooks.pop(number, None)
         self.target.BreakpointDelete(number)
 
-    def _resume(self, action: Callable[[lldb.SBThread, lldb.SBError], None]) -> bool:
-        """Run one SBThread resuming call synchronously; False when the thread stopped for another reason."""
-        thread = self._thread()
-        was_async = self.debugger.GetAsync()
-        self.debugger.SetAsync(False)
-        error = lldb.SBError()
-        try:
-            action(thread, error)
-        finally:
-            self.debugger.SetAsync(was_async)
-        if error.Fail():
-            raise InferiorReadError(error.GetCString() or "the thread could not be resumed")
-        process = thread.GetProcess()
-        return (process.GetState() == lldb.eStateStopped
-                and thread.GetStopReason() in (lldb.eStopReasonPlanComplete, lldb.eStopReasonTrace))
+    def add_hook(self, where: int | str, callback: Callable[[], bool]) -> int | None:
+        """By name: ``breakpoint set -K false`` (LLDB skips prologues otherwise), pending until a module defines
+        the function. The callback is found again through ``HOOK_CALLBACK`` by the hook's number."""
+        if isinstance(where, str):
+            result = lldb.SBCommandReturnObject()
+            self.debugger.GetCommandInterpreter().HandleCommand(
+                f"breakpoint set --name {where} --skip-prologue false --breakpoint-name {BREAKPOINT_NAME}", result)
+            if not result.Succeeded():
+                return None
+            breakpoint = self.target.GetBreakpointAtIndex(self.target.GetNumBreakpoints() - 1)
+        else:
+            number = self.set_breakpoint(where)
+            breakpoint = self.target.FindBreakpointByID(number)
+        self.hooks[breakpoint.GetID()] = callback
+        extra = lldb.SBStructuredData()
+        extra.SetFromJSON(f'{{"hook": {breakpoint.GetID()}}}')
+        breakpoint.SetScriptCallbackFunction(HOOK_CALLBACK, extra)
+        return int(breakpoint.GetID())
 
-    def step_instruction(self) -> bool:
-        return self._resume(lambda thread, error: thread.StepInstruction(False, error))
-
-    def next_instruction(self) -> bool:
-        """Over a call, run to its return address; anything else is one step. Not ``StepInstruction(True)``:
-        LLDB takes a new symbol (a label inside a function) for a new frame and then steps out of it."""
-        target = self.target
-        pc = self.read_register("pc")
-        instructions = target.ReadInstructions(target.ResolveLoadAddress(pc), 1)
-        if instructions.GetSize() == 1:
-            instruction = instructions.GetInstructionAtIndex(0)
-            if instruction.GetMnemonic(target).startswith("call"):
-                return self.run_to(pc + instruction.GetByteSize())
-        return self.step_instruction()
-
-    def run_to(self, address: int) -> bool:
-        """Until ``address`` is reached in this frame or an outer one: a recursive call reaching it deeper in the
-        stack (stack pointer lower than now) does not count."""
-        sp = self.read_register("sp")
-        while self._resume(lambda thread, error: thread.RunToAddress(address, error)):
-            if self.read_register("pc") == address and self.read_register("sp") >= sp:
-                return True
-        return False
-
-    def finish(self) -> None:
-        # LLDB keeps stepping out of frames without line information (``step-out-avoid-nodebug``): our Wasm
-        # frames may have none, and ``finish`` must stop in the caller whatever it is.
-        setting = "target.process.thread.step-out-avoid-nodebug"
-        instance = self.debugger.GetInstanceName()
-        previous = lldb.SBDebugger.GetInternalVariableValue(setting, instance)
-        lldb.SBDebugger.SetInternalVariable(setting, "false", instance)
-        try:
-            self._resume(lambda thread, error: thread.StepOut(error))
-        finally:
-            if previous is not None and previous.GetSize():
-                lldb.SBDebugger.SetInternalVariable(setting, previous.GetStringAtIndex(0), instance)
+    def add_stop_point(self, address: int, sp: int) -> int:
+        """A condition, not a script callback: LLDB cannot add a script callback from inside another one."""
+        breakpoint = self.target.BreakpointCreateByAddress(address)
+        breakpoint.AddName(BREAKPOINT_NAME)
+        breakpoint.SetCondition(f"$sp == {sp}")
+        return int(breakpoint.GetID())
 
     def warning(self, message: str) -> None:
         if self.result is not None:

@@ -8,10 +8,11 @@ from typing import ClassVar
 
 import lldb
 
-from emitter.debugcore import disasm, format, stepping
+from emitter.debugcore import disasm, format
 from emitter.debugcore.adapter import InferiorReadError
 from emitter.debugcore.session import CommandError
 
+from . import stepping
 from .session import LldbSession, session_for
 
 
@@ -85,28 +86,36 @@ class Break(WasmCommand):
         return session.add_breakpoint(argument)
 
 
-class Step(WasmCommand):
-    name = "step"
-    help = "Step to the next Wasm instruction, into calls."
+class Catch(WasmCommand):
+    name = "catch"
+    help = "Stop when a Wasm exception is thrown, or at the landing pad that catches it: wasm catch throw | catch"
 
     def run(self, session: LldbSession, argument: str) -> str:
-        return stepping.step(session, over_calls=False)
+        return session.add_catchpoint(argument)
+
+
+class Step(WasmCommand):
+    name = "step"
+    help = "Step to the next Wasm instruction, into calls; a throw is followed to its landing pad."
+
+    def run(self, session: LldbSession, argument: str) -> str:
+        return stepping.run(session, "step")
 
 
 class Next(WasmCommand):
     name = "next"
-    help = "Step to the next Wasm instruction of this frame, over calls."
+    help = "Step to the next Wasm instruction of this frame, over calls; a throw is followed to its landing pad."
 
     def run(self, session: LldbSession, argument: str) -> str:
-        return stepping.step(session, over_calls=True)
+        return stepping.run(session, "next")
 
 
 class Finish(WasmCommand):
     name = "finish"
-    help = "Run until the current Wasm function returns."
+    help = "Run until the current Wasm function returns (or an exception lands in an outer frame)."
 
     def run(self, session: LldbSession, argument: str) -> str:
-        return stepping.finish(session)
+        return stepping.run(session, "finish")
 
 
 class Disassemble(WasmCommand):
@@ -117,14 +126,15 @@ class Disassemble(WasmCommand):
         return disasm.disassemble(session, argument or None)
 
 
-COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Step, Next, Finish, Disassemble)
+COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Step, Next, Finish,
+                                           Disassemble)
 
 
 def register(debugger: lldb.SBDebugger) -> None:
     """``wasm`` as a command container, each subcommand a class LLDB finds through the script dictionary."""
     interpreter = debugger.GetCommandInterpreter()
-    commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, step, next, '
-                'finish, disas." wasm']
+    commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, catch, step, '
+                'next, finish, disas." wasm']
     commands += [f"command script add -o -c {__name__}.{c.__name__} wasm {c.name}" for c in COMMANDS]
     for text in commands:
         result = lldb.SBCommandReturnObject()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lldb
 
 from emitter.debugcore.jit import REGISTER_SYMBOL
-from emitter.debugcore.session import Session
+from emitter.debugcore.session import CommandError, Session
 
 from .adapter import BREAKPOINT_NAME, LldbAdapter
 
@@ -14,6 +14,7 @@ from .adapter import BREAKPOINT_NAME, LldbAdapter
 JIT_HOOK_NAME = "jitdebug_jit_hook"
 #: Resolved by LLDB in the plugin's script dictionary (``__lldb_init_module`` puts the package there).
 JIT_CALLBACK = f"{__name__}.on_jit_registration"
+STOP_HOOK = f"{__name__}.WasmStopHook"
 
 
 class LldbSession(Session):
@@ -22,6 +23,7 @@ class LldbSession(Session):
     def __init__(self, adapter: LldbAdapter) -> None:
         super().__init__(adapter)
         self._seen_stop: tuple[int, int] | None = None
+        self._stop_hook = False
 
     def refresh(self) -> None:
         """Forget the index when the inferior ran since it was built (LLDB has no stop event for scripts)."""
@@ -47,6 +49,18 @@ class LldbSession(Session):
         self.ensure_jit_hook()
         return super().add_breakpoint(text)
 
+    def add_catchpoint(self, kind: str) -> str:
+        """Catchpoints report through a stop hook (output at the stop, like GDB's stop event)."""
+        message = super().add_catchpoint(kind)
+        if not self._stop_hook:
+            result = lldb.SBCommandReturnObject()
+            self.adapter.debugger.GetCommandInterpreter().HandleCommand(f"target stop-hook add -P {STOP_HOOK}",
+                                                                         result)
+            if not result.Succeeded():
+                raise CommandError(f"cannot add the stop hook: {result.GetError().strip()}")
+            self._stop_hook = True
+        return message
+
 
 _SESSIONS: dict[int, LldbSession] = {}
 
@@ -67,3 +81,33 @@ def on_jit_registration(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocatio
     if messages:
         debugger.GetOutputFile().Write(("\n".join(messages) + "\n").encode())
     return False
+
+
+def on_hook(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocation, extra_args: lldb.SBStructuredData,
+            _internal_dict: dict) -> bool:
+    """A hook of the session (``LldbAdapter.add_hook``) was hit: its callback decides whether to stop."""
+    thread = frame.GetThread()
+    session = session_for(thread.GetProcess().GetTarget().GetDebugger())
+    callback = session.adapter.hooks.get(extra_args.GetValueForKey("hook").GetIntegerValue())
+    if callback is None:
+        return False
+    session.adapter.stopped_thread = thread
+    try:
+        return callback()
+    finally:
+        session.adapter.stopped_thread = None
+
+
+class WasmStopHook:
+    """``target stop-hook add -P``: prints what the Wasm catchpoints say about each stop."""
+
+    def __init__(self, target: lldb.SBTarget, _extra_args: lldb.SBStructuredData, _internal_dict: dict) -> None:
+        self.debugger = target.GetDebugger()
+
+    def handle_stop(self, _exe_ctx: lldb.SBExecutionContext, stream: lldb.SBStream) -> bool:
+        session = session_for(self.debugger)
+        session.refresh()
+        report = session.stop_report()
+        if report is not None:
+            stream.Print(report + "\n")
+        return True

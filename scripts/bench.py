@@ -17,6 +17,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts import bench_debuggers
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -78,9 +80,107 @@ def row_backtrace(sizes: Sizes, runs: int) -> list[Row]:
     return [row]
 
 
+def row_jit_compile(sizes: Sizes, runs: int) -> list[Row]:
+    result = run_child("scripts.bench_jit", ["compile", "--functions", str(sizes.jit_functions), "--runs", str(runs)])
+    n, samples = result["functions"], result["samples"]
+    debug = Side("ours with debug registration", samples["debug"])
+    registration = Row("2", f"JIT compile + instantiate of a {n:,}-function module: with debug registration vs "
+                       "without", debug, Side("ours without", samples["plain"]), target=1.10)
+    registration.notes.append("with = listing, DWARF, plugin metadata, GDB JIT image registered; without = code, "
+                              "data and .eh_frame only (compile_wasm(..., debug_info=False))")
+    wasmtime = Row("2b", "The same with debug registration vs wasmtime-py (debug_info=True, opt none)", debug,
+                   Side("wasmtime-py", samples["wasmtime"]))
+    wasmtime.notes.append("wasmtime compiles in native code and in parallel (its default); no target yet")
+    return [registration, wasmtime]
+
+
+def row_first_stop(sizes: Sizes, runs: int) -> list[Row]:
+    result = bench_debuggers.first_stop(sizes.debugger_functions, sizes.debugger_depth, runs)
+    n, depth, samples = result["functions"], result["depth"], result["samples"]
+    rows = []
+    for debugger in ("gdb", "lldb"):
+        row = Row(f"3-{debugger}", f"{debugger}: start -> stop {depth} Wasm frames deep -> bt, {n:,}-function module, "
+                  "vs wasmtime-py under the same debugger", Side("ours", samples[f"ours:{debugger}"]),
+                  Side("wasmtime-py", samples[f"wasmtime:{debugger}"]), target=1.0)
+        ours_alone, theirs_alone = (statistics.median(samples[f"{k}:none"]) for k in ("ours", "wasmtime"))
+        row.notes.append(
+            f"without a debugger: ours {ours_alone:.2f} s, wasmtime-py {theirs_alone:.2f} s; the debugger adds "
+            f"{statistics.median(samples[f'ours:{debugger}']) - ours_alone:+.2f} s to ours and "
+            f"{statistics.median(samples[f'wasmtime:{debugger}']) - theirs_alone:+.2f} s to wasmtime-py; "
+            f"bt showed {result['rec_frames'].get(f'ours:{debugger}', 0)} of our {depth} Wasm frames")
+        rows.append(row)
+    return rows
+
+
+def row_exceptions(sizes: Sizes, runs: int) -> list[Row]:
+    wasm: list[float] = []
+    cxx: list[float] = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_eh.py"), "--depth",
+                               str(sizes.throw_depth), "--iterations", "300" if sizes.throw_depth < 100 else "3000"],
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        for line in done.stdout.splitlines():
+            if line.startswith(("wasm throw", "c++")):
+                (wasm if line.startswith("wasm") else cxx).append(float(line.split(":")[1].split()[0]) * 1e-9)
+    row = Row("5", f"Throw + catch across {sizes.throw_depth} Wasm frames (AOT) vs C++ across as many g++ -O2 frames",
+              Side("ours", wasm), Side("C++", cxx), target=1.5)
+    row.notes.append("each run: scripts/bench_eh.py, best of 3 rounds of many throws per side, same process")
+    return [row]
+
+
+def row_plugin_bt(sizes: Sizes, runs: int) -> list[Row]:
+    result = bench_debuggers.plugin_bt(sizes.plugin_depth, runs)
+    row = Row("6", f"gdb: plugin 'wasm bt' vs plain 'bt' on a {result['depth']:,}-frame Wasm stack",
+              Side("wasm bt", result["wasm bt"]), Side("bt", result["bt"]), target=1.5)
+    row.notes.append(f"output lines: wasm bt {result['lines']['wasm bt']}, bt {result['lines']['bt']}; frame caches "
+                     "flushed before each command")
+    return [row]
+
+
+def row_many_modules(sizes: Sizes, runs: int) -> list[Row]:
+    result = bench_debuggers.many_modules(sizes.modules, sizes.module_functions, runs)
+    rows = []
+    for debugger in ("gdb", "lldb"):
+        row = Row(f"7-{debugger}", f"{debugger}: load {result['modules']:,} modules of {result['functions']} "
+                  "functions, stop, bt, vs no debugger", Side("ours", result["samples"][debugger]),
+                  Side("no debugger", result["samples"]["none"]), target=2.0)
+        frames = result["frames"][debugger]
+        row.notes.append(f"bt through a call chain across the last {result['chain']} modules showed "
+                         f"{sum(1 for count in frames if count)} of their {len(frames)} frames")
+        rows.append(row)
+    return rows
+
+
+def row_debug_cost(sizes: Sizes, runs: int) -> list[Row]:
+    results = {mode: [run_child("scripts.bench_jit", ["cost", "--functions", str(sizes.debug_cost_functions),
+                                                     "--debug-info", mode]) for _ in range(runs)]
+               for mode in ("on", "off")}
+    on, off = results["on"], results["off"]
+    n = on[0]["functions"]
+    cpu = Row("8", f"Debug-info cost at {n:,} functions: JIT compile CPU with vs without debug info",
+              Side("with", [r["cpu_seconds"] for r in on]), Side("without", [r["cpu_seconds"] for r in off]),
+              target=1.10)
+    code = on[0]["code_bytes"]
+    image = Row("8b", "Registered image size vs the code it describes (GDB JIT image per module, in the process)",
+                Side("image", [float(r["image_bytes"]) for r in on], unit="B"),
+                Side("code", [float(code)], unit="B"), target=2.0)
+    rss_on, rss_off = (statistics.median(r["rss_growth"] for r in rs) for rs in (on, off))
+    cpu.notes.append(f"peak RSS growth of compile + instantiate: with {rss_on / 1e6:.0f} MB, without "
+                     f"{rss_off / 1e6:.0f} MB ({(rss_on / rss_off - 1) * 100:+.0f}%); one process per run")
+    image.notes.append("one image per module, held once (the native copy handed to the debuggers); no second copy "
+                       "of the code in it (.text is NOBITS: debuggers read code from the process)")
+    return [cpu, image]
+
+
 ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "1": row_emission,
+    "2": row_jit_compile,
+    "3": row_first_stop,
     "4": row_backtrace,
+    "5": row_exceptions,
+    "6": row_plugin_bt,
+    "7": row_many_modules,
+    "8": row_debug_cost,
 }
 
 

@@ -2,7 +2,7 @@
 frames, in one process. A small C library (built here with ``gcc -O2``) provides both the C recursion and the
 probe that the deepest frame calls: the probe runs ``backtrace()`` repeatedly and times it with the monotonic
 clock, so only the unwinding is measured. The Wasm recursion is our JIT code calling the probe as a native
-import.
+import. The same library gives the debugger rows their breakpoint, ``bench_stop``.
 
 ``python -m scripts.bench_backtrace --depth N --runs R`` prints one JSON object.
 """
@@ -47,6 +47,9 @@ __attribute__((noinline)) int probe(int value) {
     seconds = now() - start;
     return value;
 }
+
+/* The debugger rows' breakpoint: a native function the deepest Wasm frame reaches through its import. */
+__attribute__((noinline)) void bench_stop(void) { __asm__ volatile("" ::: "memory"); }
 
 /* Called through a volatile pointer so that -O2 keeps one real frame per level (no loop, no sibling call). */
 int c_chain(int depth);

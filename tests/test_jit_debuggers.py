@@ -53,7 +53,7 @@ def _check_stack(frames: list[str]) -> None:
     for depth, index in enumerate(jit):
         assert f"n={depth})" in frames[index], frames[index]
         assert f"handmade.wat.lst:{6 if depth == 0 else 11}" in frames[index], frames[index]
-    assert "hit@host" in frames[jit[0] - 1]
+    assert "hit.host" in frames[jit[0] - 1]
     assert "invoke" in frames[jit[-1] + 1]
     # Stripped system libraries (libffi, the interpreter's static functions) have nameless frames of their own;
     # from the host adapter through the JIT frames to the shim's entry every frame has a name.

@@ -9,6 +9,7 @@ from a child of the test process) that records every command's output and error 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -18,9 +19,12 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from emitter.debuggers import GDB_PLUGIN, LLDB_PLUGIN, lldb_command
+from emitter.cli import main as cli_main
+from emitter.debuggers import GDB_PLUGIN, LLDB_PLUGIN, inferior, lldb_command
 from tests.plugin_programs import Program, build, link_aot, link_jit
-from tests.tools import run, tool
+from tests.tools import ROOT, run, tool
+
+RUNTIME = ROOT / "emitter" / "runtime"
 
 WAT = """(module $demo
  (func $leaf (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
@@ -59,6 +63,20 @@ def do(command):
     interpreter.HandleCommand(command, ret)
     return ret
 
+# What the debugger prints outside command results (the stop hook's catchpoint reports) goes to a file, read
+# after each command.
+notes = open(result + ".notes", "w")
+debugger.SetOutputFile(lldb.SBFile.Create(notes, borrow=True))
+seen = 0
+
+def new_notes():
+    global seen
+    debugger.GetOutputFile().Flush()
+    notes.flush()
+    text = open(result + ".notes").read()
+    text, seen = text[seen:], len(text)
+    return text
+
 setups = ["command script import " + PLUGIN, "target create " + program[0]]
 for setup in setups + (["settings set -- target.run-args " + " ".join(program[1:])] if program[1:] else []):
     ret = do(setup)
@@ -70,6 +88,7 @@ for command in commands:
     ret = do(command)
     error = ret.GetError()
     out.append({"command": command, "output": ret.GetOutput(), "seconds": time.monotonic() - start,
+                "notes": new_notes(),
                 "error": None if ret.Succeeded() else error.removeprefix("error: ").strip(),
                 "warnings": [line.removeprefix("warning: ") for line in error.splitlines()
                              if line.startswith("warning: ")]})
@@ -85,6 +104,13 @@ class Step:
     error: str | None
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+    #: What the debugger printed outside the command's result during it (LLDB: stop hook output).
+    notes: str = ""
+
+    @property
+    def exception_reports(self) -> list[str]:
+        """The catchpoint reports printed at the stop this command led to."""
+        return [line for line in (self.output + self.notes).splitlines() if line.startswith("Wasm exception ")]
 
 
 def lldb_env() -> dict[str, str]:
@@ -94,23 +120,31 @@ def lldb_env() -> dict[str, str]:
 
 
 def _steps(result: Path) -> list[Step]:
-    return [Step(s["command"], s["output"], s["error"], tuple(s.get("warnings", ())), s["seconds"]) for s in
-            json.loads(result.read_text())]
+    return [Step(s["command"], s["output"], s["error"], tuple(s.get("warnings", ())), s["seconds"],
+                 s.get("notes", "")) for s in json.loads(result.read_text())]
 
 
-def in_gdb(tmp: Path, program: list[str | Path], commands: list[str]) -> list[Step]:
+def in_gdb(tmp: Path, program: list[str | Path], commands: list[str], env: dict[str, str] | None = None
+           ) -> list[Step]:
     args, result, driver = tmp / "gdb_args.json", tmp / "gdb_result.json", tmp / "gdb_driver.py"
     args.write_text(json.dumps([commands, str(result)]))
     driver.write_text(f"DRIVER_ARGS = {str(args)!r}\n" + GDB_DRIVER)
-    run(["gdb", "-nx", "-batch", "-iex", f"source {GDB_PLUGIN}", "-x", driver, "--args", *program], timeout=120)
+    run(["gdb", "-nx", "-batch", "-iex", f"source {GDB_PLUGIN}", "-x", driver, "--args", *program], timeout=120,
+        env=env)
     return _steps(result)
 
 
-def in_lldb(tmp: Path, program: list[str | Path], commands: list[str]) -> list[Step]:
+def in_lldb(tmp: Path, program: list[str | Path], commands: list[str], env: dict[str, str] | None = None
+            ) -> list[Step]:
     args, result, driver = tmp / "lldb_args.json", tmp / "lldb_result.json", tmp / "lldb_driver.py"
     args.write_text(json.dumps([commands, str(result)]))
     driver.write_text(f"PLUGIN = {str(LLDB_PLUGIN)!r}\n" + LLDB_DRIVER)
-    run([sys.executable, driver, args, *program], env=lldb_env(), timeout=120)
+    lldb = lldb_env()
+    # LLDB passes its environment to the program: the program's import path goes after LLDB's own.
+    extra = {k: v for k, v in (env or {}).items() if k != "PYTHONPATH"}
+    if env and "PYTHONPATH" in env:
+        extra["PYTHONPATH"] = os.pathsep.join((lldb["PYTHONPATH"], env["PYTHONPATH"]))
+    run([sys.executable, driver, args, *program], env={**lldb, **extra}, timeout=120)
     return _steps(result)
 
 
@@ -149,14 +183,16 @@ def plugin_text(output: str) -> str:
                    if not any(p.match(line.rstrip("\n")) for p in NATIVE_CHATTER))
 
 
-def both(tmp: Path, argv: list[str | Path], commands: list[str]) -> tuple[list[Step], list[Step]]:
-    """Run the scenario in gdb and lldb; every ``wasm`` command must print the same in both. Returns the steps
-    of gdb and of lldb."""
-    gdb_steps, lldb_steps = in_gdb(tmp, argv, commands), in_lldb(tmp, argv, commands)
+def both(tmp: Path, argv: list[str | Path], commands: list[str], env: dict[str, str] | None = None
+         ) -> tuple[list[Step], list[Step]]:
+    """Run the scenario in gdb and lldb; every ``wasm`` command must print the same in both, and so must the
+    catchpoint reports at every stop. Returns the steps of gdb and of lldb."""
+    gdb_steps, lldb_steps = in_gdb(tmp, argv, commands, env), in_lldb(tmp, argv, commands, env)
     for g, ll in zip(gdb_steps, lldb_steps, strict=True):
         if g.command.startswith("wasm "):
             assert (ll.output, ll.error) == (plugin_text(g.output), g.error), (
                 f"{g.command!r} differs\n--- gdb\n{g.output}{g.error or ''}\n--- lldb\n{ll.output}{ll.error or ''}")
+        assert g.exception_reports == ll.exception_reports, (g, ll)
     return gdb_steps, lldb_steps
 
 
@@ -211,8 +247,7 @@ def test_breakpoints_by_name_and_offset_stop_on_the_listed_instruction(tmp_path:
     program, argv = program_for(tmp_path, kind, WAT)
     mid = next(f for f in program.functions if f.name == "mid")
     add = next(i for i in mid.instrs if i.text == "i32.add")
-    # Set once the program runs: GDB cannot place a Wasm breakpoint in a position-independent executable before
-    # it is loaded (LLDB can: test_breakpoints_set_before_run_stop_there).
+    # Set once the program runs (before it: test_breakpoints_set_before_run_stop_there).
     commands = ["tbreak main", "run", "wasm break mid", f"wasm break demo+{add.offset:#x}", "continue", "wasm disas",
                 "wasm bt 1", "continue", "wasm disas", "wasm bt 1", "wasm break", "wasm break nosuch!x"]
     _gdb, steps = both(tmp_path, argv, commands)
@@ -244,20 +279,154 @@ def test_step_next_finish_follow_the_listing(tmp_path: Path, kind: str) -> None:
     assert re.search(r"in demo!<wasm function 2>, wasm offset", steps[-1].output), steps[-1].output
 
 
-# -- LLDB only -------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", KINDS)
 def test_breakpoints_set_before_run_stop_there(tmp_path: Path, kind: str) -> None:
     program, argv = program_for(tmp_path, kind, WAT)
     mid = next(f for f in program.functions if f.name == "mid")
-    steps = in_lldb(tmp_path, argv, ["wasm break mid", "run", "wasm bt 1", "wasm disas"])
-    # AOT: placed at once (link-time address, moved by LLDB at load); JIT: pending until the image registers.
+    add = next(i for i in mid.instrs if i.text == "i32.add")
+    commands = ["wasm break mid", f"wasm break demo+{add.offset:#x}", "run", "wasm bt 1", "wasm disas", "continue",
+                "wasm bt 1"]
+    _gdb, steps = both(tmp_path, argv, commands)
+    # AOT: placed at once, at the link-time address (a position-independent executable moves when it loads; the
+    # debugger moves the breakpoint with it); JIT: pending until the image registers.
     placed = {"aot": r"Wasm breakpoint 1 at 0x[0-9a-f]+: demo!mid, wasm ", "jit": r"Wasm breakpoint 1 \(mid\) pending"}
-    expected = placed[kind]
-    assert re.match(expected, steps[0].output), steps
-    assert wasm_bt(steps[2].output) == [f"    0: {mid.instrs[0].offset:#8x} - demo!mid"], steps
-    assert marker_offset(steps[3].output) == program.code_of[mid.instrs[0].offset][1]
+    assert re.match(placed[kind], steps[0].output), steps
+    assert [wasm_bt(o) for o in outputs(steps, "wasm bt 1")] == [
+        [f"    0: {mid.instrs[0].offset:#8x} - demo!mid"], [f"    0: {add.offset:#8x} - demo!mid"]], steps
+    assert marker_offset(steps[4].output) == program.code_of[mid.instrs[0].offset][1]
 
 
+# -- exceptions: programs from our compiler, thrown and caught through the exception runtime ---------------------
+#: The legacy try/catch form, which wabt decodes (its offsets are the oracle). ``selfcatch`` catches its own
+#: throw; ``run`` catches the one ``middle`` lets through.
+EH_WAT = """(module $eh
+  (tag $boom (param i32))
+  (func $thrower (param i32) local.get 0 throw $boom)
+  (func $middle (param i32) (result i32) local.get 0 call $thrower i32.const 5)
+  (func $selfcatch (result i32)
+    try (result i32)
+      i32.const 9
+      call $thrower
+      i32.const 0
+    catch $boom
+    end)
+  (func (export "run") (result i32)
+    call $selfcatch
+    drop
+    try (result i32)
+      i32.const 42
+      call $middle
+    catch $boom
+      i32.const 1
+      i32.add
+    end))"""
+EH_HOST = """#include <stdint.h>
+#include <stdio.h>
+int32_t run(void);
+int main(void) { printf("run: %d\\n", run()); return 0; }
+"""
+
+
+@dataclass(frozen=True)
+class EhProgram:
+    argv: list[str | Path]
+    env: dict[str, str]
+    #: (function, instruction text) -> Wasm offset, from ``wasm-objdump -d``.
+    offsets: dict[tuple[str, str], int]
+
+
+def eh_program(tmp: Path, kind: str) -> EhProgram:
+    wat, wasm = tmp / "eh.wat", tmp / "eh.wasm"
+    wat.write_text(EH_WAT)
+    run(["wat2wasm", "--enable-exceptions", "--debug-names", wat, "-o", wasm])
+    offsets: dict[tuple[str, str], int] = {}
+    function = ""
+    for line in run(["wasm-objdump", "-d", wasm]).stdout.splitlines():
+        if found := re.match(r"^[0-9a-f]+ func\[\d+\] <(.*)>:", line):
+            function = found[1]
+        elif found := re.match(r"^ ([0-9a-f]+):.*\| +(.*?)(?: <.*>)?$", line):
+            offsets.setdefault((function, found[2]), int(found[1], 16))
+    if kind == "jit":
+        command, env = inferior(["jitdebug", "run", str(wat), "--invoke", "run"])
+        return EhProgram(list(command), env, offsets)
+    obj, host, exe = tmp / "eh.o", tmp / "eh_host.c", tmp / "eh_aot"
+    assert cli_main(["compile", str(wat), "-o", str(obj)]) == 0
+    host.write_text(EH_HOST)
+    run(["gcc", "-g", "-I", RUNTIME, host, obj, RUNTIME / "jitdebug_eh.c", "-o", exe])
+    return EhProgram([exe], {}, offsets)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_catchpoints_stop_at_the_throw_and_at_the_catching_landing_pad(tmp_path: Path, kind: str) -> None:
+    eh = eh_program(tmp_path, kind)
+    commands = ["wasm catch throw", "wasm catch catch", "run", "wasm bt", "continue", "wasm bt 1", "continue",
+                "wasm bt", "continue", "wasm bt 1", "continue", "wasm catch nothing"]
+    _gdb, steps = both(tmp_path, eh.argv, commands, eh.env)
+    at = eh.offsets
+    reports = [(s.command, s.exception_reports) for s in steps if s.exception_reports]
+    thrown = "Wasm exception thrown in eh!thrower, wasm offset {:#x}: tag eh.tag0 (index 0), payload [{}]; it will be " \
+             "caught in {} (frame #{})"
+    caught = "Wasm exception caught at a landing pad: tag eh.tag0 (index 0), payload [{}]"
+    assert reports == [
+        ("run", [thrown.format(at["thrower", "throw 0"], "0x9", "eh!selfcatch", 2)]),
+        ("continue", [caught.format("0x9")]),
+        ("continue", [thrown.format(at["thrower", "throw 0"], "0x2a", "eh!<wasm function 3>", 3)]),
+        ("continue", [caught.format("0x2a")])], reports
+    # At the throws, the Wasm stack is the throwing chain; at the pads, the catching frame is on top, at its try.
+    first_throw, second_throw = outputs(steps, "wasm bt")
+    assert wasm_bt(first_throw) == [f"    0: {at['thrower', 'throw 0']:#8x} - eh!thrower",
+                                    f"    1: {at['selfcatch', 'call 0']:#8x} - eh!selfcatch",
+                                    f"    2: {at['run', 'call 2']:#8x} - eh!<wasm function 3>"], first_throw
+    assert [line.split(" - ")[1] for line in wasm_bt(second_throw)] == ["eh!thrower", "eh!middle",
+                                                                      "eh!<wasm function 3>"]
+    assert [wasm_bt(o) for o in outputs(steps, "wasm bt 1")] == [
+        [f"    0: {at['selfcatch', 'try i32']:#8x} - eh!selfcatch"],
+        [f"    0: {at['run', 'try i32']:#8x} - eh!<wasm function 3>"]]
+    assert "run: 43" in steps[-2].output + steps[-2].notes or kind == "jit"
+    assert steps[-1].error == "usage: wasm catch throw | catch"
+
+
+def landing(function: str, frame: int, offset: int) -> str:
+    return rf"^Stopped at landing pad of eh!{re.escape(function)} in frame #{frame} \(exception caught\)\n" \
+           rf"0x[0-9a-f]+ in eh!{re.escape(function)}, wasm offset {offset:#x}\n"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_next_over_a_throwing_call_lands_at_the_landing_pad(tmp_path: Path, kind: str) -> None:
+    eh = eh_program(tmp_path, kind)
+    at = eh.offsets
+    commands = [f"wasm break eh+{at['run', 'call 2']:#x}", f"wasm break eh+{at['run', 'call 1']:#x}", "run",
+                "wasm next", "continue", "wasm next", "wasm next"]
+    _gdb, steps = both(tmp_path, eh.argv, commands, eh.env)
+    over_selfcatch, over_middle, after_pad = outputs(steps, "wasm next")
+    # selfcatch catches its own exception: the step goes on to the next instruction, not into its pad.
+    assert re.match(rf"0x[0-9a-f]+ in eh!<wasm function 3>, wasm offset {at['run', 'drop']:#x}\n", over_selfcatch)
+    assert re.match(landing("<wasm function 3>", 0, at["run", "try i32"]), over_middle), over_middle
+    # From the pad on, stepping enters the catch block.
+    assert re.match(rf"0x[0-9a-f]+ in eh!<wasm function 3>, wasm offset {at['run', 'catch 0']:#x}\n", after_pad)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_step_from_a_throw_and_finish_land_at_the_landing_pad_of_the_catching_frame(tmp_path: Path,
+                                                                                      kind: str) -> None:
+    eh = eh_program(tmp_path, kind)
+    at = eh.offsets
+    commands = ["wasm break thrower", "run", "wasm next", "wasm step", "wasm bt 1", "continue", "wasm finish",
+                "wasm bt 1"]
+    _gdb, steps = both(tmp_path, eh.argv, commands, eh.env)
+    assert f"wasm offset {at['thrower', 'throw 0']:#x}\n" in outputs(steps, "wasm next")[0]
+    # The throw in thrower (frame #0), called by selfcatch (#1), which catches it.
+    step = outputs(steps, "wasm step")[0]
+    assert re.match(landing("selfcatch", 1, at["selfcatch", "try i32"]), step), step
+    # finish from thrower, called by middle, called by run (#2), which catches it.
+    finish = outputs(steps, "wasm finish")[0]
+    assert re.match(landing("<wasm function 3>", 2, at["run", "try i32"]), finish), finish
+    assert [wasm_bt(o) for o in outputs(steps, "wasm bt 1")] == [
+        [f"    0: {at['selfcatch', 'try i32']:#8x} - eh!selfcatch"],
+        [f"    0: {at['run', 'try i32']:#8x} - eh!<wasm function 3>"]]
+
+
+# -- LLDB only -------------------------------------------------------------------------------------------------
 def test_corrupted_jit_list_warns_and_lldb_keeps_working(tmp_path: Path) -> None:
     _program, argv = program_for(tmp_path, "jit", WAT)
     for mode in ("cycle", "wild", "size"):

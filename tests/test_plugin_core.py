@@ -35,7 +35,8 @@ def _module() -> CompiledModule:
     f = CompiledFunction("wasm-function[3]", bytes(40), unwind, wasm_index=3, wasm_body_offset=0x50,
                          lines=[LineEntry(0, 0), LineEntry(4, 7, wasm_offset=0x52), LineEntry(4, 8, wasm_offset=0x53),
                                 LineEntry(9, 9, wasm_offset=0x55), LineEntry(12, 9, wasm_offset=0x55)],
-                         call_sites=[CallSite(10, 15, 30), CallSite(2, 5, None, 1)])
+                         call_sites=[CallSite(10, 15, 30, filters=(2, 1)), CallSite(2, 5, None)],
+                         catch_types=["mod.tag0", None])
     g = CompiledFunction("fact", bytes(3), UnwindProgram("g"), wasm_index=4, wasm_body_offset=0x70)
     thunk = CompiledFunction("veneer", bytes(8), UnwindProgram("veneer"))
     return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src")
@@ -49,7 +50,9 @@ def test_metadata_round_trip() -> None:
         "wasm-function[3]", "<wasm function 3>", 3, 0x50, 40)
     # Same code offset: the last entry wins; consecutive equal entries merge.
     assert [(e.code_offset, e.wasm_offset, e.line) for e in f.map] == [(0, None, 0), (4, 0x53, 8), (9, 0x55, 9)]
-    assert [(s.start, s.end, s.landing_pad, s.action) for s in f.call_sites] == [(2, 5, None, 1), (10, 15, 30, 0)]
+    assert [(s.start, s.end, s.landing_pad, s.filters) for s in f.call_sites] == [(2, 5, None, ()),
+                                                                                   (10, 15, 30, (2, 1))]
+    assert f.catch_types == ("mod.tag0", None)
     # push rbp; mov rbp, rsp: CFA rsp+8, rsp+16, then rbp+16 (DWARF 7 = rsp, 6 = rbp, 16 = return address).
     assert [(r.start, r.cfa_register, r.cfa_offset) for r in f.unwind_rows] == [(0, 7, 8), (1, 7, 16), (4, 6, 16)]
     assert dict(f.unwind_rows[-1].saved) == {6: 16, 16: 8}
@@ -193,17 +196,17 @@ def test_step_and_next_move_by_wasm_instruction(tmp_path: Path) -> None:
     adapter.registers = {"pc": at[f1.instrs[1].offset], "sp": sp, "rbp": sp, "rsp": sp}
     leaf = symbols["leaf"]
     adapter.trace = [(leaf, sp - 8), (leaf + 1, sp - 16), (leaf + 4, sp - 16)]
-    assert f"wasm offset {program.functions[0].instrs[0].offset:#x}" in stepping.step(session, over_calls=False)
+    assert f"wasm offset {program.functions[0].instrs[0].offset:#x}" in stepping.run(session, adapter, "step")
     # wasm next inside leaf: two nops of one instruction, then the next instruction.
     first, second = program.functions[0].instrs[:2]
     adapter.registers.update(pc=at[first.offset])
     adapter.trace = [(at[first.offset] + 1, sp - 16), (at[second.offset], sp - 16)]
-    assert stepping.step(session, over_calls=True).split("\n")[0].endswith(f"wasm offset {second.offset:#x}")
+    assert stepping.run(session, adapter, "next").split("\n")[0].endswith(f"wasm offset {second.offset:#x}")
     # A signal ends stepping where it happened.
     adapter.registers.update(pc=at[first.offset])
     adapter.trace = [(at[first.offset] + 1, sp - 16)]
     adapter.interrupt_at = {at[first.offset] + 1}
-    assert f"wasm offset {first.offset:#x}" in stepping.step(session, over_calls=True)
+    assert f"wasm offset {first.offset:#x}" in stepping.run(session, adapter, "next")
     adapter.registers.update(pc=0x401000)
     with pytest.raises(CommandError):
-        stepping.step(session, over_calls=True)
+        stepping.run(session, adapter, "next")

@@ -1,10 +1,19 @@
 """Compiled Wasm frames under Wine: a chain of three Wasm functions (tests/data/win64/chain.wat) calls a host
 import, which walks the stack with RtlVirtualUnwind to ``main`` and, in a second run, throws a C++ exception
-through the Wasm frames; tests/data/windows/host.cpp and canary.S check that every non-volatile register (rbx,
-rbp, rsi, rdi, r12-r15, xmm6-15) holds the caller's value again after the walk and after the catch. The Wasm
-frames clobber rbx, rbp, rsi and rdi, and one of them is larger than a page (``___chkstk_ms``); a negative
-control without ``.pdata`` shows the check notices missing unwind info. Linked by GNU ld and lld-link, and
-loaded as a DLL with LoadLibrary/GetProcAddress.
+through the Wasm frames that ``main`` catches (std::runtime_error, its message intact); on the way, a cleanup
+landing pad in the assembly frame just above the Wasm frames (tests/data/windows/canary.S) compares every
+non-volatile register (rbx, rbp, rsi, rdi, r12-r15, xmm6-15) with the pattern it loaded before the call, and the
+walk does the same on the unwound context. One Wasm frame is larger than a page (``___chkstk_ms``); mode 2 takes
+a mid-function epilogue.
+
+What this proves about registers: the compiled code saves and clobbers only rbx, rbp, rsi and rdi (its unwind
+codes are PUSH_NONVOL of those four and SET_FPREG rbp), so their restoration by our unwind info is what the
+check shows here; r12-r15 and xmm6-15 are never touched by these frames, and the check only shows nothing
+disturbed them. Restoring r12-r15 and xmm6-15 (SAVE_NONVOL, SAVE_XMM128, frame offsets) is proven by the
+hand-made functions of tests/test_wine_unwind.py, tests/test_pe_dll.py and tests/test_wine_runtime_table.py,
+which save and clobber them. A negative control without ``.pdata`` shows the check notices missing unwind info.
+Linked by GNU ld and lld-link, and loaded as a DLL with LoadLibrary/GetProcAddress (its C runtime imports bound
+to msvcrt.dll, its host import to the executable's export).
 """
 
 from __future__ import annotations
@@ -23,7 +32,6 @@ from .tools import ROOT, run
 from .windows_support import MINGW, WINDOWS_DATA, lld_link, mingw_link, run_wine
 
 CHAIN = ROOT / "tests" / "data" / "win64" / "chain.wat"
-HOST_DEF = ROOT / "tests" / "data" / "win64" / "host.def"
 TARGET = "x86_64-windows"
 FUNCTIONS = ("chain_0", "chain_1", "chain_2")
 CHECKS = ("walk", "throw", "early")
@@ -108,5 +116,5 @@ def test_dll_loads_exports_resolve_and_unwinding_passes_through_it(tmp_path: Pat
     executable's export, and the same walk/throw/register checks."""
     compile_file(CHAIN, tmp_path / "chain.dll", target=TARGET, dll=True)
     objects = _host_objects(tmp_path, _sizes(), dll=True)
-    exe = mingw_link(tmp_path, [*objects, HOST_DEF], "host.exe")
+    exe = mingw_link(tmp_path, objects, "host.exe")
     _expect_passed(run_wine(exe))

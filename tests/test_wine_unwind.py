@@ -1,6 +1,8 @@
 """Hand-made functions with our unwind info, linked by GNU ld and by lld-link, run under Wine: the host walks the
-stack with RtlVirtualUnwind to main, and catches a C++ exception thrown through them, checking every
-non-volatile register the functions saved and clobbered (see tests/data/windows/host.cpp)."""
+stack with RtlVirtualUnwind to main, and main catches a C++ exception thrown through them; a cleanup pad between
+them and main checks every non-volatile register (see tests/data/windows/host.cpp). Between them, the functions
+save and clobber all of rbx, rbp, rsi, rdi, r12-r15 and xmm6-15 (pushes, SAVE_NONVOL, SAVE_XMM128, frame
+registers with offsets, a probed allocation), so every register's restoration is proven here."""
 
 from __future__ import annotations
 

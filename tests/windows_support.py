@@ -365,6 +365,11 @@ def _wine_env(prefix: Path) -> dict[str, str]:
     return {"WINEDEBUG": "-all", "WINEPREFIX": str(prefix), "DISPLAY": ""}
 
 
+def wine_env() -> dict[str, str]:
+    """The environment for running a program under Wine in the shared prefix (created on first use)."""
+    return _wine_env(wine_prefix())
+
+
 def run_wine(exe: Path, *args: str, check: bool = True) -> str:
     proc = run(["wine", exe, *args], cwd=exe.parent, env=_wine_env(wine_prefix()), check=check, timeout=300)
     return proc.stdout.replace("\r\n", "\n")

@@ -17,14 +17,16 @@ from typing import Protocol
 from ..compiled import CompiledFunction, CompiledModule, DataBlob, FrameSlot, LineEntry, ValueType, Variable
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
+from ..gcpause import collector_paused
 from ..obj.model import Relocation
-from ..unwind import UnwindOp, UnwindProgram
+from ..unwind import UnwindOp, UnwindProgram, shifted
 from ..wasm.module import FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
 from . import exceptions, runtime
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
+from .frametable import frame_table
 from .function import FunctionBody, FunctionCompiler, FunctionContext
 from .runtime import (
     MEMORY_CAP_PAGES,
@@ -56,7 +58,8 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     """Compile every defined function; exports become C-ABI symbols ``export_prefix + name``. With
     ``default_trap_hook`` the module also defines the weak default ``jitdebug_trap`` (for AOT objects)."""
     abi = abi_for(target)
-    compiled = _ModuleCompiler(module, module_name, listing, export_prefix, abi).run()
+    with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
+        compiled = _ModuleCompiler(module, module_name, listing, export_prefix, abi).run()
     compiled.wasm_dwarf = producer_dwarf(module, module_name)
     if default_trap_hook:
         hook, messages = runtime.default_trap_hook(abi)
@@ -118,8 +121,9 @@ class _ModuleCompiler:
         for index in range(self.n_imported, total):
             name = function_name(self.module, index)
             own = own_exports.get(index, set())
-            # Repeated: a name section may itself spell ``f[3]``.
-            while name not in own and (name in taken or name.startswith(state)):
+            if name.startswith(state):  # the module's state blobs, ``<m>.<item>``
+                name = f"{name}[{index}]"
+            while name not in own and name in taken:  # repeated: a name section may itself spell ``f[3]``
                 name = f"{name}[{index}]"
             taken.add(name)
             out.append(name)
@@ -159,6 +163,7 @@ class _ModuleCompiler:
         out.functions.append(self._instantiate())
         out.data.extend(self._data_blobs())
         out.data.extend(self._tag_blobs())
+        out.data.extend(frame_table(self.module, self.sym, out.functions))
         return out
 
     def _assemble(self, name: str, body: FunctionBody) -> CompiledFunction:
@@ -174,7 +179,7 @@ class _ModuleCompiler:
         _record(unwind, body.records, shift)
         unwind.validate(len(code))
         relocations = list(prologue.asm.relocations)
-        relocations += [dataclasses.replace(r, offset=r.offset + shift) for r in body.asm.relocations]
+        relocations += [Relocation(r.offset + shift, r.kind, r.size, r.symbol, r.addend) for r in body.asm.relocations]
         first_line = body.lines[0][1] if body.lines else 0
         lines = [LineEntry(0, first_line)]
         lines += [LineEntry(offset + shift, line, wasm_offset=wasm, prologue_end=prologue_end)
@@ -378,4 +383,4 @@ def _imm(instr: Instr) -> int:
 
 def _record(unwind: UnwindProgram, records: list[UnwindOp], shift: int) -> None:
     for op in records:
-        unwind.add(dataclasses.replace(op, offset=op.offset + shift))
+        unwind.add(shifted(op, shift))

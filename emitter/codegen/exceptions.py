@@ -72,18 +72,31 @@ Observability (for ``wasm catch throw|catch``)
     landing pad is a ``CallSite.landing_pad`` in the ``.jitdebug.wasm`` metadata and has a line-table row naming
     the Wasm ``try_table``/``catch`` instruction that it implements.
 
-Windows (the same semantics; what the SEH side uses)
-    The personality is reached through an SEH language handler: ``UNWIND_INFO`` with
-    ``UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER`` for functions that have an LSDA, the handler RVA pointing at
-    ``jitdebug_personality_seh0`` (a two-line wrapper to add to the runtime:
-    ``return _GCC_specific_handler(rec, frame, ctx, disp, jitdebug_personality_v0);``, exactly how libgcc builds
-    ``__gxx_personality_seh0``), and the handler data being this same LSDA, inline after the handler RVA (GCC's
-    layout: ``_Unwind_GetLanguageSpecificData`` returns ``DISPATCHER_CONTEXT.HandlerData``). LSDA pointers are
-    then image-relative: the type table entries use ``DW_EH_PE_datarel|sdata4``... no: keep ``pcrel|sdata4``,
-    which mingw's libgcc resolves the same way (the LSDA is read from memory, not from the file). Throwing stays
-    ``_Unwind_RaiseException`` (mingw libgcc raises ``STATUS_GCC_THROW``, which ``_GCC_specific_handler``
-    accepts); landing pads receive rax/rdx the same way, so the compiler output is identical. In a JIT, the
-    handler RVA must be 32-bit from the image base: place a ``jmp`` thunk to the personality inside the region.
+Windows (the same semantics; what the SEH side needs to do)
+    The compiler output is unchanged: the same call sites, filters, landing pads (rax = exception, rdx =
+    selector) and calls to ``jitdebug_throw``. The personality is reached through an SEH language handler:
+    functions that have an LSDA get ``UNWIND_INFO`` flags ``UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER``, the handler
+    RVA of ``jitdebug_personality_seh0``, and this same LSDA inline as the handler data (GCC's layout:
+    ``_Unwind_GetLanguageSpecificData`` returns ``DISPATCHER_CONTEXT.HandlerData``). ``jitdebug_personality_seh0``
+    is the runtime's wrapper to add under ``#ifdef _WIN32``, built the way libgcc builds
+    ``__gxx_personality_seh0``::
+
+        EXCEPTION_DISPOSITION jitdebug_personality_seh0(PEXCEPTION_RECORD record, void *frame, PCONTEXT context,
+                                                        PDISPATCHER_CONTEXT dispatcher) {
+            return _GCC_specific_handler(record, frame, context, dispatcher, jitdebug_personality_v0);
+        }
+
+    Throwing stays ``_Unwind_RaiseException``: mingw's libgcc raises ``STATUS_GCC_THROW``, which
+    ``_GCC_specific_handler`` turns into the same two phases (foreign SEH exceptions run no Wasm handler, and a
+    C++ exception from mingw g++ is caught by ``catch_all`` exactly as on Linux). The LSDA's type entries stay
+    ``DW_EH_PE_pcrel|sdata4`` (COFF ``IMAGE_REL_AMD64_REL32``); the personality reads them from memory. In a JIT,
+    every RVA must be 32-bit from the image base: place a ``jmp`` thunk to the personality inside the region.
+    Trap reports: PE has no ``__start_``/``__stop_`` symbols; group the ``jitdebug_frames`` records with the
+    ``$a``/``$m``/``$z`` section-name ordering (``jitdebug_frames$a`` start marker, ``$z`` end marker).
+
+Trap reports (``emitter/codegen/frametable.py``)
+    Each module links a frame table into ``jitdebug_frames``; ``jitdebug_trap_report`` (C runtime) walks the
+    stack with ``_Unwind_Backtrace`` and prints wasmtime's report, for AOT hosts' trap hooks.
 """
 
 from __future__ import annotations
@@ -113,7 +126,7 @@ EXCEPTION_VALUES_OFFSET = 48
 #: Tag descriptors are 8 bytes: parameter count and tag index (``struct jitdebug_tag``).
 TAG_DESCRIPTOR_SIZE = 8
 
-#: Instructions that open a try region or end one, for the compiler's reachability tracking.
+#: Instructions that continue or end a legacy try: in dead code they are skipped with the try they belong to.
 LEGACY_CLAUSES = frozenset({"catch", "catch_all", "delegate"})
 
 
@@ -135,7 +148,7 @@ class Clause:
     target: Label | None = None
     height: int = 0
     returns: bool = False
-    #: Legacy: the inline catch block (the stub is the block's own entry code).
+    #: Legacy: the entry of the catch block (compiled out of line, ``defer_catch_blocks``); pads jump there.
     entry: Label | None = None
     #: Bound when the stub is emitted (once, shared by every pad whose chain contains the clause).
     stub: Label = field(default_factory=Label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,13 +51,31 @@ class DebuggerAdapter(Protocol):
 
     def delete_breakpoint(self, number: int) -> None: ...
 
+    def add_hook(self, where: int | str, callback: Callable[[], bool]) -> int | None:
+        """An internal breakpoint at an address, or at the *first* instruction of a function (no prologue
+        skipping: the hook reads the arguments). Each hit calls ``callback`` with the thread stopped there; the
+        thread stays stopped only if it returns True (it may read memory and registers and add stop points, but
+        not resume, print or add hooks).
+        Returns a number for ``delete_breakpoint``, or None when the function is not known yet (try again when
+        objects load)."""
+        ...
+
+    def add_stop_point(self, address: int, sp: int) -> int:
+        """An internal breakpoint at ``address`` that stops the thread only when its stack pointer is ``sp`` (one
+        frame, not a deeper recursive one). Hook callbacks may call this (it runs no Python callback itself)."""
+        ...
+
+    def warning(self, message: str) -> None:
+        """Show a warning to the user (one line)."""
+        ...
+
+
+class ResumingAdapter(DebuggerAdapter, Protocol):
+    """A debugger without scripted thread plans (GDB): the core's loop moves the thread itself."""
+
     def step_instruction(self) -> bool:
         """Execute one machine instruction, into calls (``stepi``). Returns False when the thread stopped for
         another reason (a signal, a breakpoint, the process ended): stepping ends there."""
-        ...
-
-    def next_instruction(self) -> bool:
-        """Execute one machine instruction, over calls (``nexti``); returns as ``step_instruction``."""
         ...
 
     def run_to(self, address: int) -> bool:
@@ -64,10 +83,6 @@ class DebuggerAdapter(Protocol):
         ``step_instruction``."""
         ...
 
-    def finish(self) -> None:
-        """Run until the selected frame returns (``finish`` / ``thread step-out``)."""
-        ...
-
-    def warning(self, message: str) -> None:
-        """Show a warning to the user (one line)."""
+    def finish(self) -> bool:
+        """Run until the selected frame returns (``finish``); returns as ``step_instruction``."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .adapter import InferiorReadError, NativeFrame
@@ -16,6 +17,10 @@ class MockAdapter:
     files: list[str] = field(default_factory=list)
     native_frames: list[NativeFrame] = field(default_factory=list)
     breakpoints: dict[int, int] = field(default_factory=dict)
+    #: Hook number -> (address or function name, callback).
+    hooks: dict[int, tuple[int | str, Callable[[], bool]]] = field(default_factory=dict)
+    #: Stop point number -> (address, stack pointer).
+    stop_points: dict[int, tuple[int, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: ``step_instruction``/``next_instruction`` take the next (pc, sp) from here (a scripted execution).
     trace: list[tuple[int, int]] = field(default_factory=list)
@@ -60,7 +65,23 @@ class MockAdapter:
         return number
 
     def delete_breakpoint(self, number: int) -> None:
-        del self.breakpoints[number]
+        self.breakpoints.pop(number, None)
+        self.hooks.pop(number, None)
+        self.stop_points.pop(number, None)
+
+    def add_hook(self, where: int | str, callback: Callable[[], bool]) -> int | None:
+        if isinstance(where, str) and where not in self.symbols:
+            return None
+        number = self._next_breakpoint
+        self._next_breakpoint += 1
+        self.hooks[number] = (where, callback)
+        return number
+
+    def add_stop_point(self, address: int, sp: int) -> int:
+        number = self._next_breakpoint
+        self._next_breakpoint += 1
+        self.stop_points[number] = (address, sp)
+        return number
 
     def _advance(self) -> bool:
         if not self.trace:
@@ -71,17 +92,14 @@ class MockAdapter:
     def step_instruction(self) -> bool:
         return self._advance()
 
-    def next_instruction(self) -> bool:
-        return self._advance()
-
     def run_to(self, address: int) -> bool:
         while self._advance():
             if self.registers["pc"] == address:
                 return True
         return False
 
-    def finish(self) -> None:
-        self._advance()
+    def finish(self) -> bool:
+        return self._advance()
 
     def warning(self, message: str) -> None:
         self.warnings.append(message)

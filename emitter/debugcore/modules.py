@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..debugmeta import SECTION_NAME, FunctionMetadata, MapEntry, ModuleMetadata, decode_all, decode_metadata
@@ -63,6 +64,8 @@ class LoadedModule:
     functions: tuple[LoadedFunction, ...]
     #: Whether the image carries CFI the debugger unwinds with (our fallback unwinder stays out of its way).
     has_cfi: bool
+    #: Run-time address of each tag descriptor the functions' handlers catch (absent: not resolvable).
+    tags: dict[str, int] = field(default_factory=dict)
 
     @property
     def start(self) -> int:
@@ -109,16 +112,17 @@ class CodeIndex:
         return WasmLocation(module, function, pc) if pc < function.end else None
 
 
-def module_from_image(image: bytes, origin: str) -> LoadedModule | None:
+def module_from_image(image: bytes, origin: str, adapter: DebuggerAdapter) -> LoadedModule | None:
     """A JIT image (ELF with absolute symbols) with our metadata, or None when it has none."""
     elf = ElfFile(image)
     section = elf.section(SECTION_NAME)
     if section is None:
         return None
     meta = decode_metadata(elf.contents(section))
-    symbols = {s.name: s.value for s in elf.symbols() if s.name}
+    symbols = {s.name: s.value for s in elf.symbols() if s.name and s.section_index != 0}
     functions = tuple(LoadedFunction.place(meta, f, symbols[f.symbol]) for f in meta.functions if f.symbol in symbols)
-    return LoadedModule(meta, origin, functions, any(elf.section(n) for n in CFI_SECTIONS))
+    return LoadedModule(meta, origin, functions, any(elf.section(n) for n in CFI_SECTIONS),
+                        _tags(meta, lambda name: symbols.get(name), adapter))
 
 
 def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) -> list[LoadedModule]:
@@ -130,9 +134,10 @@ def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) 
         return []
     metas = decode_all(elf.contents(section))
     definitions: dict[str, list[int]] = defaultdict(list)
+    data: dict[str, list[int]] = defaultdict(list)
     for symbol in elf.symbols():
-        if symbol.name and symbol.section_index != 0 and symbol.type == STT_FUNC:
-            definitions[symbol.name].append(symbol.value)
+        if symbol.name and symbol.section_index != 0:
+            (definitions if symbol.type == STT_FUNC else data)[symbol.name].append(symbol.value)
     bias = _load_bias([f.symbol for m in metas for f in m.functions], definitions, adapter)
     if bias is None:
         adapter.warning(f"{path}: cannot place its Wasm functions (no symbol resolves)")
@@ -146,8 +151,23 @@ def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) 
             if used[f.symbol] < len(candidates):
                 placed.append(LoadedFunction.place(meta, f, candidates[used[f.symbol]] + bias))
             used[f.symbol] += 1
-        modules.append(LoadedModule(meta, path, tuple(placed), any(elf.section(n) for n in CFI_SECTIONS)))
+        local = {name: values[0] + bias for name, values in data.items() if len(values) == 1}
+        modules.append(LoadedModule(meta, path, tuple(placed), any(elf.section(n) for n in CFI_SECTIONS),
+                                    _tags(meta, local.get, adapter)))
     return modules
+
+
+def _tags(meta: ModuleMetadata, defined: Callable[[str], int | None], adapter: DebuggerAdapter) -> dict[str, int]:
+    """Where the caught tags' descriptors are: defined in the file itself, else (an imported tag, which the host
+    defines) wherever the debugger finds the symbol."""
+    out = {}
+    for name in {t for f in meta.functions for t in f.catch_types if t is not None}:
+        address = defined(name)
+        if address is None:
+            address = adapter.symbol_address(name)
+        if address is not None:
+            out[name] = address
+    return out
 
 
 def _load_bias(names: list[str], definitions: dict[str, list[int]], adapter: DebuggerAdapter) -> int | None:

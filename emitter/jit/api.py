@@ -178,7 +178,9 @@ class Instance:
                 self._callbacks.append(callback)
                 resolve[name] = ctypes.cast(callback, ctypes.c_void_p).value or 0
                 host.add(name)
-        self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf, debug_info=debug_info)
+        with collector_paused():  # loading allocates much and frees it all; see gcpause
+            self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf,
+                                       debug_info=debug_info)
         self.display_names = dict(display_names or {})
         self.exports = {name: Export(self, name, self.loaded.address(name), signature)
                         for name, signature in exports.items()}

@@ -7,7 +7,8 @@ Steps, in order (``free`` undoes them in reverse, unregistering before any page 
 2. map one region and lay the loaded sections out in it: code, then read-only data and ``.eh_frame`` (followed
    by the zero word libgcc's ``__register_frame`` expects), then module state, each group on its own pages;
 3. write the in-memory ELF image with the real section addresses (every relocation applied) and copy the
-   relocated section contents from it into the region: the image and the running code cannot disagree;
+   relocated section contents of that same pass into the region: the image and the running code cannot
+   disagree (the image describes the code at its addresses but carries no second copy of it);
 4. flip the groups to RX / R / RW, register the image with the GDB JIT interface and the ``.eh_frame`` with
    the process's unwinder, and optionally describe the code to perf.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import mmap
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -116,21 +116,6 @@ def _text_pad(base: int, obj: ObjectFile, compiled: CompiledModule) -> int:
     return pad
 
 
-def _loaded_sections(image: bytes) -> dict[str, bytes]:
-    """Relocated contents of the PROGBITS sections of an ELF64 image (NOBITS sections stay zero in memory)."""
-    shoff, = struct.unpack_from("<Q", image, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", image, 0x3A)
-    headers = [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
-    strtab_offset = headers[shstrndx][4]
-    out = {}
-    for name_offset, sh_type, _flags, _addr, offset, size, *_ in headers:
-        end = image.index(b"\0", strtab_offset + name_offset)
-        name = image[strtab_offset + name_offset:end].decode()
-        if sh_type != 8:  # SHT_NOBITS
-            out[name] = image[offset:offset + size]
-    return out
-
-
 class LoadedModule:
     """A module in executable memory, registered with GDB/LLDB, the unwinder and (optionally) perf."""
 
@@ -159,9 +144,12 @@ class LoadedModule:
                     return hooks[name]
                 raise SymbolError(f"unresolved symbol {name!r} (not an import nor a runtime hook)", function=name)
 
-            image = write_image(obj, addresses, resolve_symbol)
-            for name, data in _loaded_sections(image).items():
-                if name in offsets:
+            # The image carries no copy of the code (the debuggers read it from the region): with the DWARF and
+            # the plugins' metadata it stays within twice the code size.
+            relocated: dict[str, bytes] = {}
+            image = write_image(obj, addresses, resolve_symbol, code=False, relocated=relocated)
+            for name, data in relocated.items():
+                if name in offsets and data:
                     self.region.write(offsets[name], data)
             for offset, size, prot in groups:
                 self.region.protect(offset, size, prot)

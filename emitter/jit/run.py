@@ -1,8 +1,13 @@
-"""``jitdebug run IN.wasm|IN.wat [--invoke NAME] [ARGS...]``: JIT-compile, run, print the results.
+"""``jitdebug run IN.wasm|IN.wat [--library LIB.so]... [--invoke NAME] [ARGS...]``: JIT-compile, run, print the
+results.
 
-Like wasmtime's CLI: each result on its own line; a trap prints the Wasm backtrace (wasmtime's format) on
-stderr and exits 1. Without ``--invoke`` the module's ``_start`` export runs if it has one, else only its
-instantiation (data segments, start function). Bad input is one line on stderr and exit code 2.
+Like wasmtime's CLI: each result on its own line; a trap or an uncaught Wasm exception prints the Wasm backtrace
+(wasmtime's format) on stderr and exits 1. Without ``--invoke`` the module's ``_start`` export runs if it has
+one, else only its instantiation (data segments, start function). Function imports ``(import "M" "F")`` are
+bound to the native functions ``F`` of the ``--library`` libraries or of the process, under the AOT C ABI (see
+``libraries.py``), so a C function can be a debugger's breakpoint under any depth of Wasm frames. Bad input,
+a library that does not load and an import with no native function are one line on stderr
+(``jitdebug: error: ...``) and exit code 2.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from __future__ import annotations
 import math
 import struct
 import sys
+import tempfile
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..codegen.runtime import StateSymbols
 from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
 from .api import Signature, compile_wasm
+from .libraries import resolve_imports
 
 
 def _parse(text: str, value_type: ValueType, name: str) -> int | float:
@@ -53,33 +61,40 @@ def format_value(value: int | float, value_type: ValueType) -> str:
     return "-0" if plain == "0" and math.copysign(1.0, value) < 0 else plain
 
 
-def run_command(path: str, invoke: str | None, args: list[str]) -> int:
-    """Run the module at ``path``; returns the process exit code (0, 1 on a trap, 2 on bad input)."""
+def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = ()) -> int:
+    """Run the module at ``path`` with its imports from ``libraries`` and the process; returns the process exit
+    code (0, 1 on a trap or uncaught exception, 2 on bad input)."""
     try:
-        module = compile_wasm(path)
-        with module.instantiate({}) as instance:
-            name = invoke if invoke is not None else "_start" if "_start" in instance.exports else None
-            if name is None:
-                if args:
-                    raise JitdebugError("arguments given without --invoke and the module has no _start")
-                instantiate = StateSymbols(module.compiled.name).instantiate
-                instance.call_symbol(instantiate)
-                return 0
-            export = instance.exports.get(name)
-            if export is None:
-                raise JitdebugError(f"module has no exported function {name!r}")
-            signature: Signature = export.signature
-            if len(args) != len(signature.params):
-                raise JitdebugError(f"{name!r} takes {len(signature.params)} arguments, {len(args)} given")
-            values = [_parse(a, t, name) for a, t in zip(args, signature.params, strict=True)]
-            result = export(*values)
-            if signature.results:
-                print(format_value(result, signature.results[0]))
-            return 0
+        # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
+        with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
+            return _run(path, invoke, args, libraries, listing_dir)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
         return 1
     except JitdebugError as error:
-        print(f"jitdebug: {error}", file=sys.stderr)
+        print(f"jitdebug: error: {error}", file=sys.stderr)
         return 2
+
+
+def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str) -> int:
+    module = compile_wasm(path, listing_dir=listing_dir)
+    with module.instantiate(resolve_imports(module.module, libraries)) as instance:
+        name = invoke if invoke is not None else "_start" if "_start" in instance.exports else None
+        if name is None:
+            if args:
+                raise JitdebugError("arguments given without --invoke and the module has no _start")
+            instantiate = StateSymbols(module.compiled.name).instantiate
+            instance.call_symbol(instantiate)
+            return 0
+        export = instance.exports.get(name)
+        if export is None:
+            raise JitdebugError(f"module has no exported function {name!r}")
+        signature: Signature = export.signature
+        if len(args) != len(signature.params):
+            raise JitdebugError(f"{name!r} takes {len(signature.params)} arguments, {len(args)} given")
+        values = [_parse(a, t, name) for a, t in zip(args, signature.params, strict=True)]
+        result = export(*values)
+        if signature.results:
+            print(format_value(result, signature.results[0]))
+        return 0

@@ -1,11 +1,14 @@
 """Small machine-code functions the loader adds to a module before lowering it, so that they get symbols, FDEs
 and debug info like every other function (an unwinder stopped in them never meets undescribed code).
 
-* Veneer ``S@plt``: ``jmp [rip+0]`` followed by the 8-byte address of ``S``. Compiled code reaches imports and
+* Veneer ``S.veneer``: ``jmp [rip+0]`` followed by the 8-byte address of ``S``. Compiled code reaches imports and
   runtime hooks with rel32 calls, but a ctypes callback or a shared library may be further than 2 GiB away.
-* Host adapter ``F@host``: calls the veneer of the Python import ``F`` and then the runtime hook
+* Host adapter ``F.host``: calls the veneer of the Python import ``F`` and then the runtime hook
   ``jitdebug_check_host_error``, which turns an exception raised by the Python callable into a trap before
   any more Wasm code runs. It keeps the import's results (rax, xmm0) across that check.
+
+The names end in a dot suffix, as GCC's ``.cold`` clones do, and never in ``@...``: LLDB reads ``S@plt`` as the
+symbol ``S`` at version ``plt``, so ``breakpoint set -n S`` would also stop in the veneer.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ HOST_ERROR_HOOK = "jitdebug_check_host_error"
 
 
 def veneer_name(symbol: str) -> str:
-    return f"{symbol}@plt"
+    return f"{symbol}.veneer"
 
 
 def adapter_name(symbol: str) -> str:
-    return f"{symbol}@host"
+    return f"{symbol}.host"
 
 
 def veneer(symbol: str) -> CompiledFunction:
@@ -43,10 +46,10 @@ def host_adapter(symbol: str) -> CompiledFunction:
         "55"                    # 0:  push rbp
         "4889e5"                # 1:  mov rbp, rsp
         "4883ec10"              # 4:  sub rsp, 16
-        "e800000000"            # 8:  call F@plt
+        "e800000000"            # 8:  call F.veneer
         "48890424"              # 13: mov [rsp], rax
         "66480f7e442408"        # 17: movq [rsp+8], xmm0
-        "e800000000"            # 24: call jitdebug_check_host_error@plt
+        "e800000000"            # 24: call jitdebug_check_host_error.veneer
         "488b0424"              # 29: mov rax, [rsp]
         "f30f7e442408"          # 33: movq xmm0, [rsp+8]
         "4889ec"                # 39: mov rsp, rbp

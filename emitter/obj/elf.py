@@ -328,18 +328,24 @@ def _relocation_symbol(obj: ObjectFile, reloc: Relocation) -> tuple[str, int]:
     return reloc.symbol, reloc.addend
 
 
-def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int]) -> bytes:
+def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int], *,
+                code: bool = True, relocated: dict[str, bytes] | None = None) -> bytes:
     """Encode ``obj`` as the in-memory image for the GDB JIT interface.
 
     ``section_addresses`` gives the load address of every ALLOC section (sections that are not loaded, such as
     ``.debug_*``, may be omitted: their address is 0); ``resolve`` gives the address of each undefined symbol.
     All relocations are applied with these addresses.
+
+    ``code`` False writes the executable sections as ``SHT_NOBITS`` (address and size, no bytes): GDB and LLDB
+    read code from the process, so the image need not carry a second copy of it. ``relocated``, when given,
+    receives every section's relocated contents (what a loader copies into place).
     """
     with collector_paused():
-        return _write_image(obj, section_addresses, resolve)
+        return _write_image(obj, section_addresses, resolve, code, relocated)
 
 
-def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int]) -> bytes:
+def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int], code: bool,
+                 relocated: dict[str, bytes] | None) -> bytes:
     layout = _Layout(obj, None)
     addresses: dict[str, int] = {}
     for name, index in layout.index.items():
@@ -358,14 +364,24 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
             return resolve(name)
         return addresses[symbol.section] + symbol.value
 
+    # Relocations name few distinct symbols (the module state, the sections): resolve each once.
+    targets: dict[str, int] = {}
     for name, section in obj.sections.items():
         out = layout.sections[layout.index[name]]
         data = bytearray(out.data)
+        base, size = addresses[name], len(data)
         for reloc in section.relocations:
-            _target(obj, section, reloc)
-            place = addresses[name] + reloc.offset
-            _apply(data, reloc, symbol_address(reloc.symbol), place, _section_offset(obj, reloc), obj.arch, name)
+            target = targets.get(reloc.symbol)
+            if target is None or reloc.offset < 0 or reloc.offset + reloc.size > size:
+                _target(obj, section, reloc)
+                target = targets[reloc.symbol] = symbol_address(reloc.symbol)
+            offset = _section_offset(obj, reloc) if reloc.kind is RelocKind.SECTION_OFFSET else 0
+            _apply(data, reloc, target, base + reloc.offset, offset, obj.arch, name)
         out.data = bytes(data)
+        if relocated is not None:
+            relocated[name] = out.data
+        if not code and out.flags & SHF_EXECINSTR and out.sh_type == SHT_PROGBITS:
+            out.sh_type, out.nobits_size, out.data = SHT_NOBITS, len(out.data), b""
     # Undefined symbols are resolved and mean nothing to a debugger; defined ones get their absolute address.
     layout.symbols = [s for s in layout.symbols if s.defined]
     layout.write_symbols(lambda symbol: symbol_address(symbol.name))

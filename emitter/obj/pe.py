@@ -5,9 +5,17 @@ What the image holds:
 * ``.text`` (code, then one ``jmp [rip + IAT slot]`` thunk per imported function), ``.rdata`` (read-only data and
   ``.xdata``), ``.pdata`` (the exception directory), ``.data``/``.bss``, ``.edata`` (exports: every global defined
   symbol, by name), ``.idata`` (imports), ``.reloc`` (DIR64 base relocations, so the DLL loads at any address).
-* Imports: every undefined symbol is imported by name from ``import_module`` — by default the executable that
-  loads the DLL, which must export them (``__declspec(dllexport)``) and be named accordingly. ``write_dll`` links
-  a copy of the stack probe (``emitter/seh/stack_probe.py``) into the DLL when the code calls it.
+* Imports: an undefined symbol that names a C runtime function (``CRT_IMPORTS``: the default trap hook's
+  ``write`` and ``abort``, the usual libc routines a host import may be bound to) is imported from ``msvcrt.dll``,
+  under its name there (``write`` is ``_write``); every other one by name from ``import_module`` — by default the
+  executable that loads the DLL, which must export them (``__declspec(dllexport)``) and be named accordingly.
+  ``write_dll`` links a copy of the stack probe (``emitter/seh/stack_probe.py``) into the DLL when the code calls
+  it.
+* DWARF (``debug_info``): each ``.debug_*`` section of the object becomes an image section of the same name after
+  the loaded ones, as GNU ld places them (mingw gdb and llvm-dwarfdump read them there): discardable, names longer
+  than 8 bytes as ``/offset`` into a string table at the end of the file (``PointerToSymbolTable``, no symbols).
+  Their addresses are absolute at the preferred base, without base relocations (debuggers add the load bias);
+  cross-section references are offsets within the target section.
 """
 
 from __future__ import annotations
@@ -22,10 +30,22 @@ from ..compiled import CompiledModule
 from ..errors import FormatLimitError, SymbolError
 from ..lower_coff import lower_module_coff
 from ..seh.stack_probe import with_stack_probe
-from .coff import IMAGE_FILE_MACHINE_AMD64
+from .coff import IMAGE_FILE_MACHINE_AMD64, StringTable
 from .model import Binding, ObjectFile, RelocKind, Section, SectionKind
 
 DEFAULT_IMPORT_MODULE = "host.exe"
+#: The C runtime every mingw program loads (a DLL imports from it without the host's help).
+CRT_MODULE = "msvcrt.dll"
+#: C runtime functions imported from ``CRT_MODULE``: symbol -> the name msvcrt.dll exports it under (the POSIX
+#: names are the underscored ones there). The default trap hook needs ``write`` and ``abort``; the rest are the
+#: standard C functions a Wasm import is commonly bound to, which a host would otherwise have to re-export.
+CRT_IMPORTS: dict[str, str] = {
+    "abort": "abort", "exit": "exit", "_exit": "_exit", "write": "_write", "read": "_read",
+    "malloc": "malloc", "calloc": "calloc", "realloc": "realloc", "free": "free",
+    "memcpy": "memcpy", "memmove": "memmove", "memset": "memset", "memcmp": "memcmp",
+    "strlen": "strlen", "strcmp": "strcmp", "putchar": "putchar", "puts": "puts", "printf": "printf",
+    "fwrite": "fwrite", "fflush": "fflush",
+}
 IMAGE_BASE = 0x180000000
 SECTION_ALIGNMENT = 0x1000
 FILE_ALIGNMENT = 0x200
@@ -45,8 +65,10 @@ _IMAGE_SECTIONS = {SectionKind.TEXT: ".text", SectionKind.RODATA: ".rdata", Sect
                    SectionKind.DATA: ".data", SectionKind.BSS: ".bss"}
 _ORDER = [".text", ".rdata", ".pdata", ".data", ".bss", ".edata", ".idata", ".reloc"]
 _READ_DATA = 0x40000040
+#: IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_DISCARDABLE | IMAGE_SCN_MEM_READ
+_DISCARDABLE = 0x42000040
 _FLAGS = {".text": 0x60000020, ".rdata": _READ_DATA, ".pdata": _READ_DATA, ".data": 0xC0000040,
-          ".bss": 0xC0000080, ".edata": _READ_DATA, ".idata": 0xC0000040, ".reloc": 0x42000040}
+          ".bss": 0xC0000080, ".edata": _READ_DATA, ".idata": 0xC0000040, ".reloc": _DISCARDABLE}
 
 @dataclass
 class _ImageSection:
@@ -54,6 +76,7 @@ class _ImageSection:
     data: bytearray = field(default_factory=bytearray)
     bss: int = 0
     rva: int = 0
+    flags: int = 0
 
     @property
     def virtual_size(self) -> int:
@@ -69,7 +92,10 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     """Link ``obj`` into a DLL image named ``dll_name`` (the export directory's name)."""
     if obj.arch != "x86_64":
         raise FormatLimitError(f"the PE writer links x86-64 objects only, not {obj.arch}")
-    sections = {name: _ImageSection(name) for name in _ORDER}
+    sections = {name: _ImageSection(name, flags=_FLAGS[name]) for name in _ORDER}
+    debug = [s.name for s in obj.sections.values() if s.kind is SectionKind.DEBUG]
+    for name in debug:
+        sections[name] = _ImageSection(name, flags=_DISCARDABLE)
     placement: dict[str, tuple[str, int]] = {}  # object section -> (image section, offset)
 
     def place(section: Section, target: str) -> None:
@@ -86,6 +112,8 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     for section in obj.sections.values():
         if section.kind is SectionKind.UNWIND:
             place(section, ".pdata" if section.name == ".pdata" else ".rdata")
+        elif section.kind is SectionKind.DEBUG:
+            place(section, section.name)
         elif section.kind in _IMAGE_SECTIONS:
             place(section, _IMAGE_SECTIONS[section.kind])
         elif section.kind is not SectionKind.NOTE:
@@ -94,6 +122,10 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     undefined = sorted({r.symbol for s in obj.sections.values() for r in s.relocations
                         if r.symbol not in obj.sections
                         and (r.symbol not in obj.symbols or not obj.symbols[r.symbol].defined)})
+    imports: dict[str, list[tuple[str, str]]] = {}  # module -> (symbol, imported name)
+    for name in undefined:
+        module = CRT_MODULE if name in CRT_IMPORTS else import_module
+        imports.setdefault(module, []).append((name, CRT_IMPORTS.get(name, name)))
     thunks: dict[str, int] = {}
     text = sections[".text"]
     for name in undefined:
@@ -102,7 +134,7 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
         text.data += b"\xff\x25\0\0\0\0\xcc\xcc"
 
     # Addresses: headers, then each non-empty image section at the next page.
-    headers_size = _align(0x40 + 4 + 20 + 240 + 40 * len(_ORDER), FILE_ALIGNMENT)
+    headers_size = _align(0x40 + 4 + 20 + 240 + 40 * len(sections), FILE_ALIGNMENT)
     exports = sorted(s.name for s in obj.symbols.values() if s.defined and s.binding is Binding.GLOBAL)
     rva = _align(headers_size, SECTION_ALIGNMENT)
     # .edata and .idata sizes depend only on names: build them once their own RVA is known.
@@ -132,15 +164,35 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     sections[".edata"].data = _export_directory(dll_name, [(n, symbol_rva(n)) for n in exports], rva)
     rva = _align(rva + max(len(sections[".edata"].data), 1), SECTION_ALIGNMENT)
     sections[".idata"].rva = rva
-    idata, iat_offsets, iat_span = _import_directory(import_module, undefined, rva)
+    idata, iat_offsets, iat_span = _import_directory(imports, rva)
     sections[".idata"].data = idata
     rva = _align(rva + len(idata), SECTION_ALIGNMENT)
     for name, offset in thunks.items():
         place_rva = sections[".text"].rva + offset + 2
         text.data[offset + 2:offset + 6] = struct.pack("<i", rva_of_iat(sections, iat_offsets, name) - (place_rva + 4))
 
-    # Apply relocations; absolute 64-bit ones also get a base relocation.
-    dir64: list[int] = []
+    # Base relocations: every absolute 64-bit word in a loaded section (debug sections are not relocated by the
+    # loader: debuggers apply the load bias themselves).
+    dir64 = sorted(sections[placement[s.name][0]].rva + placement[s.name][1] + r.offset
+                   for s in obj.sections.values() if s.name in placement and s.kind is not SectionKind.DEBUG
+                   for r in s.relocations if (r.kind, r.size) == (RelocKind.ABSOLUTE, 8))
+    sections[".reloc"].rva = rva
+    sections[".reloc"].data = _base_relocations(dir64)
+    rva = _align(rva + len(sections[".reloc"].data), SECTION_ALIGNMENT)
+    for name in debug:
+        sections[name].rva = rva
+        rva = _align(rva + max(sections[name].virtual_size, 1), SECTION_ALIGNMENT)
+    size_of_image = rva
+
+    def section_offset(name: str) -> int:
+        """DWARF's section offsets: where ``name`` lies inside its image section."""
+        if name in placement:
+            return placement[name][1]
+        symbol = obj.symbols.get(name)
+        if symbol is None or symbol.section is None:
+            raise SymbolError(f"section offset of undefined symbol {name!r}", function=name)
+        return placement[symbol.section][1] + symbol.value
+
     for section in obj.sections.values():
         if section.name not in placement:
             continue
@@ -149,27 +201,24 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
         for reloc in section.relocations:
             at = base_offset + reloc.offset
             place_rva = image.rva + at
-            value = symbol_rva(reloc.symbol) + reloc.addend
             match (reloc.kind, reloc.size):
+                case (RelocKind.SECTION_OFFSET, 4):
+                    image.data[at:at + 4] = struct.pack("<I", section_offset(reloc.symbol) + reloc.addend)
                 case (RelocKind.ABSOLUTE, 8):
-                    image.data[at:at + 8] = struct.pack("<Q", image_base + value)
-                    dir64.append(place_rva)
+                    image.data[at:at + 8] = struct.pack("<Q", image_base + symbol_rva(reloc.symbol) + reloc.addend)
                 case (RelocKind.PC_RELATIVE | RelocKind.CALL, 4):
-                    image.data[at:at + 4] = struct.pack("<i", value - place_rva)
+                    image.data[at:at + 4] = struct.pack("<i", symbol_rva(reloc.symbol) + reloc.addend - place_rva)
                 case (RelocKind.IMAGE_RELATIVE, 4):
-                    image.data[at:at + 4] = struct.pack("<I", value)
+                    image.data[at:at + 4] = struct.pack("<I", symbol_rva(reloc.symbol) + reloc.addend)
                 case _:
                     raise FormatLimitError(f"a {reloc.size}-byte {reloc.kind.value} relocation cannot be linked "
                                            "into a relocatable DLL", function=reloc.symbol, offset=reloc.offset)
-    sections[".reloc"].rva = rva
-    sections[".reloc"].data = _base_relocations(dir64)
-    size_of_image = _align(rva + len(sections[".reloc"].data), SECTION_ALIGNMENT)
 
     present = [s for s in sections.values() if s.virtual_size]
     directories = [(0, 0)] * 16
     directories[DIRECTORY_EXPORT] = (sections[".edata"].rva, len(sections[".edata"].data))
     if undefined:
-        directories[DIRECTORY_IMPORT] = (sections[".idata"].rva, IMPORT_DESCRIPTOR_SIZE * 2)
+        directories[DIRECTORY_IMPORT] = (sections[".idata"].rva, IMPORT_DESCRIPTOR_SIZE * (len(imports) + 1))
         directories[DIRECTORY_IAT] = (sections[".idata"].rva + iat_span[0], iat_span[1])
     if sections[".pdata"].data:
         directories[DIRECTORY_EXCEPTION] = (sections[".pdata"].rva, len(sections[".pdata"].data))
@@ -204,27 +253,36 @@ def _export_directory(dll_name: str, exports: Sequence[tuple[str, int]], rva: in
     return out
 
 
-def _import_directory(module: str, names: Sequence[str], rva: int) -> tuple[bytearray, dict[str, int],
-                                                                             tuple[int, int]]:
-    """One IMAGE_IMPORT_DESCRIPTOR (+ terminator), the lookup table, the IAT, hint/name entries, the module name.
-    Returns the bytes, each name's IAT slot offset, and the IAT's (offset, size)."""
-    if not names:
+def _import_directory(imports: dict[str, list[tuple[str, str]]], rva: int) -> tuple[bytearray, dict[str, int],
+                                                                                  tuple[int, int]]:
+    """One IMAGE_IMPORT_DESCRIPTOR per module (+ terminator), the lookup tables, the IATs (one block per module,
+    contiguous), hint/name entries, the module names. ``imports`` maps a module to its (symbol, imported name)
+    pairs. Returns the bytes, each symbol's IAT slot offset, and the IATs' (offset, size)."""
+    if not imports:
         return bytearray(), {}, (0, 0)
-    table_size = 8 * (len(names) + 1)
-    lookup_at = IMPORT_DESCRIPTOR_SIZE * 2
+    modules = sorted(imports)
+    lookup_at = IMPORT_DESCRIPTOR_SIZE * (len(modules) + 1)
+    table_size = sum(8 * (len(imports[m]) + 1) for m in modules)
     iat_at = lookup_at + table_size
-    hints_at = iat_at + table_size
-    hints = bytearray()
-    hint_rvas = []
-    for name in names:
-        hint_rvas.append(rva + hints_at + len(hints))
-        hints += struct.pack("<H", 0) + name.encode() + b"\0"
-        hints += bytes(len(hints) % 2)
-    module_at = hints_at + len(hints)
-    out = bytearray(struct.pack("<IIIII", rva + lookup_at, 0, 0, rva + module_at, rva + iat_at) + bytes(20))
-    table = b"".join(struct.pack("<Q", hint) for hint in hint_rvas) + bytes(8)
-    out += table + table + hints + module.encode() + b"\0"
-    return out, {name: iat_at + 8 * i for i, name in enumerate(names)}, (iat_at, table_size)
+    strings_at = iat_at + table_size
+    strings = bytearray()
+    descriptors = bytearray()
+    table = bytearray()
+    slots: dict[str, int] = {}
+    for module in modules:
+        block_at = len(table)
+        for symbol, name in imports[module]:
+            slots[symbol] = iat_at + len(table)
+            table += struct.pack("<Q", rva + strings_at + len(strings))
+            strings += struct.pack("<H", 0) + name.encode() + b"\0"
+            strings += bytes(len(strings) % 2)
+        table += bytes(8)
+        name_rva = rva + strings_at + len(strings)
+        strings += module.encode() + b"\0"
+        strings += bytes(len(strings) % 2)
+        descriptors += struct.pack("<IIIII", rva + lookup_at + block_at, 0, 0, name_rva, rva + iat_at + block_at)
+    out = descriptors + bytes(IMPORT_DESCRIPTOR_SIZE) + table + table + strings
+    return out, slots, (iat_at, table_size)
 
 
 def _base_relocations(places: Sequence[int]) -> bytearray:
@@ -260,22 +318,28 @@ def _encode(sections: Sequence[_ImageSection], directories: Sequence[tuple[int, 
         out += struct.pack("<II", address, size)
     raw = headers_size
     bodies = []
+    strings = StringTable()
     for section in sections:
         size = _align(len(section.data), FILE_ALIGNMENT)
-        out += section.name.encode().ljust(8, b"\0")
+        out += strings.short_name(section.name, section=True)
         out += struct.pack("<IIIIIIHHI", section.virtual_size, section.rva, size, raw if size else 0, 0, 0, 0, 0,
-                           _FLAGS[section.name])
+                           section.flags)
         bodies.append(bytes(section.data) + bytes(size - len(section.data)))
         raw += size
     out += bytes(headers_size - len(out))
     for body in bodies:
         out += body
+    if strings.offsets:
+        # Long section names need the string table, found after the (empty) symbol table.
+        out[0x40 + 4 + 8:0x40 + 4 + 12] = struct.pack("<I", len(out))
+        out += strings.encode()
     return bytes(out)
 
 
 def write_dll(module: CompiledModule, path: str | os.PathLike[str], *,
-              import_module: str = DEFAULT_IMPORT_MODULE) -> None:
-    """Write ``module`` as a DLL at ``path`` (exports: the module's global symbols); nothing is written on error."""
-    obj, _ = lower_module_coff(with_stack_probe(module), debug_info=False)
+              import_module: str = DEFAULT_IMPORT_MODULE, debug_info: bool = True) -> None:
+    """Write ``module`` as a DLL at ``path`` (exports: the module's global symbols), with its DWARF unless
+    ``debug_info`` is False; nothing is written on error."""
+    obj, _ = lower_module_coff(with_stack_probe(module), debug_info=debug_info)
     write_atomic(path, link_dll(obj, dll_name=os.path.basename(path), import_module=import_module))
 

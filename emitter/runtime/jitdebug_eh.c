@@ -13,6 +13,8 @@
  */
 #include "jitdebug_eh.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,4 +219,163 @@ _Unwind_Reason_Code jitdebug_personality_v0(int version, _Unwind_Action actions,
     _Unwind_SetGR(context, __builtin_eh_return_data_regno(1), (_Unwind_Ptr)selector);
     _Unwind_SetIP(context, landing_pad);
     return _URC_INSTALL_CONTEXT;
+}
+
+/* ---- trap reports (AOT hosts) -------------------------------------------------------------------------------- */
+
+/* The trap codes of emitter/codegen/runtime.py (TrapCode) and the lines wasmtime prints under "Caused by:". */
+enum { TRAP_STACK_OVERFLOW = 1, TRAP_MEMORY_FAULT = 12, TRAP_CODES = 13 };
+static const char *const trap_causes[TRAP_CODES] = {
+    "wasm trap: unknown trap code",
+    "wasm trap: call stack exhausted",
+    "wasm trap: out of bounds memory access",
+    "wasm trap: undefined element: out of bounds table access",
+    "wasm trap: uninitialized element",
+    "wasm trap: indirect call type mismatch",
+    "wasm trap: integer overflow",
+    "wasm trap: integer divide by zero",
+    "wasm trap: invalid conversion to integer",
+    "wasm trap: wasm `unreachable` instruction executed",
+    "thrown Wasm exception",
+    "wasm trap: null reference",
+    "wasm trap: out of bounds memory access",
+};
+
+const char *jitdebug_trap_cause(int32_t code) {
+    return code > 0 && code < TRAP_CODES ? trap_causes[code] : trap_causes[0];
+}
+
+/* The frame table records of emitter/codegen/frametable.py, bracketed by the linker. */
+struct frame_record {
+    uint32_t magic, version, size, count;
+    int32_t module_name, fault_address, vmctx;
+    uint32_t reserved;
+};
+struct frame_function {
+    int32_t code;
+    uint32_t code_size, wasm_index;
+    int32_t name;
+    uint32_t map_count;
+    int32_t map;
+};
+#define FRAME_MAGIC 0x5446444au
+#define MAX_WASM_FRAMES 20 /* wasmtime's default wasm_backtrace_max_frames */
+#define MAX_NATIVE_FRAMES 512
+
+#if defined(__ELF__)
+/* ELF linkers bracket a section whose name is a C identifier with these (absent: no module linked in). */
+extern const char __start_jitdebug_frames[] __attribute__((weak, visibility("hidden")));
+extern const char __stop_jitdebug_frames[] __attribute__((weak, visibility("hidden")));
+#define FRAMES_START __start_jitdebug_frames
+#define FRAMES_STOP __stop_jitdebug_frames
+#else
+/* PE/COFF has no such symbols (the design note in emitter/codegen/exceptions.py says how Windows will find the
+ * tables); until then a Windows report lists no frames, only the cause. */
+#define FRAMES_START ((const char *)NULL)
+#define FRAMES_STOP ((const char *)NULL)
+#endif
+
+static const void *rel32(const int32_t *field) { return (const char *)field + *field; }
+
+struct located {
+    const struct frame_record *record;
+    const struct frame_function *function;
+    int has_offset;
+    uint32_t offset;
+};
+
+static int locate(uintptr_t pc, struct located *out) {
+    const char *p = FRAMES_START, *end = FRAMES_STOP;
+    while (p != NULL && p + sizeof(struct frame_record) <= end) {
+        const struct frame_record *record = (const struct frame_record *)p;
+        if (record->magic != FRAME_MAGIC || record->size < sizeof *record) {
+            p += 8; /* alignment padding between records */
+            continue;
+        }
+        const struct frame_function *functions = (const struct frame_function *)(record + 1);
+        for (uint32_t i = 0; i < record->count; i++) {
+            uintptr_t start = (uintptr_t)rel32(&functions[i].code);
+            if (pc < start || pc >= start + functions[i].code_size)
+                continue;
+            const uint32_t *map = (const uint32_t *)rel32(&functions[i].map);
+            out->record = record;
+            out->function = &functions[i];
+            out->has_offset = 0;
+            for (uint32_t k = 0; k < functions[i].map_count && map[2 * k] <= pc - start; k++) {
+                out->has_offset = 1;
+                out->offset = map[2 * k + 1];
+            }
+            return 1;
+        }
+        p += record->size;
+    }
+    return 0;
+}
+
+struct native_trace {
+    uintptr_t pcs[MAX_NATIVE_FRAMES];
+    int count;
+};
+
+static _Unwind_Reason_Code collect(struct _Unwind_Context *context, void *data) {
+    struct native_trace *trace = (struct native_trace *)data;
+    if (trace->count >= MAX_NATIVE_FRAMES)
+        return _URC_END_OF_STACK;
+    int before = 0;
+    uintptr_t ip = _Unwind_GetIPInfo(context, &before);
+    trace->pcs[trace->count++] = before ? ip : ip - 1; /* a return address: look up the call itself */
+    return _URC_NO_REASON;
+}
+
+struct text {
+    char *buffer;
+    size_t size, length;
+};
+
+static void append(struct text *t, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    size_t room = t->length < t->size ? t->size - t->length : 0;
+    int n = vsnprintf(room ? t->buffer + t->length : NULL, room, format, args);
+    va_end(args);
+    if (n > 0)
+        t->length += (size_t)n;
+}
+
+size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
+    struct native_trace trace = {{0}, 0};
+    _Unwind_Backtrace(collect, &trace);
+    struct text t = {buffer, size, 0};
+    if (size)
+        buffer[0] = '\0';
+    append(&t, "error while executing at wasm backtrace:\n");
+    const struct frame_record *innermost = NULL;
+    int shown = 0;
+    for (int i = 0; i < trace.count && shown < MAX_WASM_FRAMES; i++) {
+        struct located where;
+        if (!locate(trace.pcs[i], &where))
+            continue;
+        const char *module = (const char *)rel32(&where.record->module_name);
+        const char *name = (const char *)rel32(&where.function->name);
+        if (innermost == NULL)
+            innermost = where.record;
+        /* The stack check runs on entry, before the first instruction: wasmtime names no offset there. */
+        if (where.has_offset && !(shown == 0 && code == TRAP_STACK_OVERFLOW))
+            append(&t, "%5d: %#8x - %s!%s\n", shown, (unsigned)where.offset, *module ? module : "<unknown>", name);
+        else
+            append(&t, "%5d: %s!%s\n", shown, *module ? module : "<unknown>", name);
+        shown++;
+    }
+    append(&t, "\nCaused by:\n");
+    if (code == TRAP_MEMORY_FAULT && innermost != NULL) {
+        uint64_t address = *(const uint64_t *)rel32(&innermost->fault_address);
+        uint64_t memory_size = ((const uint64_t *)rel32(&innermost->vmctx))[1];
+        append(&t, "    0: memory fault at wasm address %#llx in linear memory of size %#llx\n",
+               (unsigned long long)(address > memory_size ? address : memory_size),
+               (unsigned long long)memory_size);
+        append(&t, "    1: %s\n", jitdebug_trap_cause(code));
+    } else {
+        append(&t, "    %s\n", jitdebug_trap_cause(code));
+    }
+    return t.length;
 }

@@ -55,6 +55,23 @@ _Unwind_Reason_Code jitdebug_personality_v0(int version, _Unwind_Action actions,
 /* Is this exception a Wasm exception (as opposed to a foreign one, e.g. C++)? */
 int jitdebug_is_wasm_exception(const struct _Unwind_Exception *exception);
 
+/* Trap backtraces for AOT hosts. Call it from your jitdebug_trap hook (before leaving it): writes wasmtime's
+ * report of trap `code` into `buffer` (NUL-terminated, truncated to `size`) and returns its full length, like
+ * snprintf. The report is the Wasm backtrace of the calling thread, captured with the system unwinder and
+ * mapped through the frame tables every compiled module links into the section `jitdebug_frames`:
+ *
+ *     error while executing at wasm backtrace:
+ *         0:     0x24 - demo!leaf
+ *         1:     0x2f - demo!<wasm function 1>
+ *
+ *     Caused by:
+ *         wasm trap: integer divide by zero
+ */
+size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size);
+
+/* The line under "Caused by:" for a trap code ("wasm trap: <message>", or "thrown Wasm exception"). */
+const char *jitdebug_trap_cause(int32_t code);
+
 #ifdef __cplusplus
 }
 #endif

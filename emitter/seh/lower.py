@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ..arch import X86_64
 from ..errors import FormatLimitError
+from ..obj.model import Relocation
 from ..unwind import (
     EpilogueBegin,
     EpilogueEnd,
@@ -70,11 +71,13 @@ from .unwind_info import (
 @dataclass(frozen=True, slots=True)
 class ExceptionHandler:
     """A language-specific handler: ``symbol`` (an exported routine, or a thunk for run-time tables), the data
-    written inline after its RVA (e.g. a GCC LSDA for ``__gxx_personality_seh0``), and the phases that call it."""
+    written inline after its RVA (e.g. a GCC LSDA for ``__gxx_personality_seh0``), the phases that call it, and
+    relocations within the data (offsets from its start: an LSDA's type-table entries)."""
 
     symbol: str
     data: bytes = b""
     flags: int = UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER
+    relocations: tuple[Relocation, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.flags or self.flags & ~(UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER):

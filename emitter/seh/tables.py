@@ -75,6 +75,9 @@ def build_runtime_function_table(functions: Sequence[PlacedCode], *, base: int, 
     thunks: dict[str, int] = {}
     for placed in ordered:
         handler = placed.unwind.handler
+        if handler is not None and handler.relocations:
+            raise FormatLimitError("run-time tables take handler data without relocations (resolve them first)",
+                                   function=placed.unwind.function)
         if handler is not None and handler.symbol not in thunks:
             if handler.symbol not in handlers:
                 raise FormatLimitError(f"no address given for handler {handler.symbol!r}",

@@ -1,6 +1,6 @@
 """A Python program that JIT-compiles the demo module and calls into it: the program the demo debugs.
 
-``host_probe`` is a Python import, entered natively through the JIT's adapter ``host_probe@host``; when
+``host_probe`` is a Python import, entered natively through the JIT's adapter ``host_probe.host``; when
 ``descend(100)`` reaches the bottom it runs with 100 Wasm frames beneath it.
 """
 

@@ -30,7 +30,6 @@ from samples.corpus.harness import (
     _from_python,
     _to_python,
     c_literal,
-    format_value,
     load_program,
     trap_message,
 )
@@ -186,5 +185,5 @@ def render_host(program: Program, wasm: bytes, header: str, *, export_prefix: st
     return "\n".join(lines)
 
 
-__all__ = ["EXCEPTIONS_DIR", "HOST_C", "HOST_WAT", "format_value", "is_legacy", "load_program", "oracle_transcript",
-           "programs", "render_host", "signatures"]
+__all__ = ["EXCEPTIONS_DIR", "HOST_C", "HOST_WAT", "is_legacy", "load_program", "oracle_transcript", "programs",
+           "render_host", "signatures"]

@@ -1,7 +1,9 @@
 # canary_call(fn, mode): calls fn(mode) with every Win64 non-volatile register (rbx, rbp, rsi, rdi, r12-r15,
 # xmm6-xmm15) set to a known pattern, then records in canary_mismatch which of them no longer hold it, both after
-# a normal return and after catching (catch (...)) a C++ exception thrown through fn. Only correct unwind info in
-# the frames between restores the patterns before the landing pad runs.
+# a normal return and when a C++ exception thrown through fn passes: a cleanup landing pad (as for a destructor)
+# checks the registers, sets canary_landed and resumes the unwind with _Unwind_Resume, so the exception goes on
+# to the caller's catch (main in host.cpp). Only correct unwind info in the frames between restores the patterns
+# before the landing pad runs.
 	.intel_syntax noprefix
 	.data
 	.p2align 4
@@ -21,10 +23,10 @@ canary_xmm:
 canary_gpr:
 	.quad 0x3b3b3b3b0000b3b3, 0x3b3b3b3b0000b5b5, 0x3b3b3b3b0000b6b6, 0x3b3b3b3b0000b7b7
 	.quad 0x3b3b3b3b0000bcbc, 0x3b3b3b3b0000bdbd, 0x3b3b3b3b0000bebe, 0x3b3b3b3b0000bfbf
-	.globl canary_mismatch, canary_caught, canary_result
+	.globl canary_mismatch, canary_landed, canary_result
 canary_mismatch: .quad 0
 canary_result: .quad 0
-canary_caught: .long 0
+canary_landed: .long 0
 
 	.text
 	.globl canary_call, canary_call_end
@@ -70,7 +72,7 @@ canary_call:
 	movaps [rsp+176], xmm15
 	.seh_savexmm xmm15, 176
 	.seh_endprologue
-	mov dword ptr [rip+canary_caught], 0
+	mov dword ptr [rip+canary_landed], 0
 	mov rax, rcx
 	mov rcx, rdx
 	lea r11, [rip+canary_gpr]
@@ -122,14 +124,13 @@ canary_call:
 	.endr
 	rol r10, 18
 	mov [rip+canary_mismatch], r10
-	cmp dword ptr [rip+canary_caught], 0
+	cmp dword ptr [rip+canary_landed], 0
 	je .Lreturn
 	mov rcx, [rip+canary_result]
-	call __cxa_begin_catch
-.Lend_catch_begin:
-	call __cxa_end_catch
-.Lend_catch_end:
-	mov qword ptr [rip+canary_result], -1
+.Lresume_begin:
+	call _Unwind_Resume
+.Lresume_end:
+	int3
 .Lreturn:
 	mov rax, [rip+canary_result]
 	movaps xmm6, [rsp+32]
@@ -154,32 +155,27 @@ canary_call:
 	ret
 .Llanded:
 	mov [rip+canary_result], rax
-	mov dword ptr [rip+canary_caught], 1
+	mov dword ptr [rip+canary_landed], 1
 	jmp .Lcheck
 canary_call_end:
 	.def __gxx_personality_seh0; .scl 2; .type 32; .endef
 	.seh_handler __gxx_personality_seh0, @unwind, @except
 	.seh_handlerdata
+	# GCC LSDA: landing pads from the function start, no type table, uleb128 call sites: the call of fn lands
+	# on the cleanup pad (action 0), the call of _Unwind_Resume has no pad.
 	.byte 0xff
-	.byte 0x9b
-	.uleb128 .Ltype_base - .Ltype_ref
-.Ltype_ref:
+	.byte 0xff
 	.byte 0x1
 	.uleb128 .Lcall_sites_end - .Lcall_sites
 .Lcall_sites:
 	.uleb128 .Lcall_begin - canary_call
 	.uleb128 .Lcall_end - .Lcall_begin
 	.uleb128 .Llanded - canary_call
-	.uleb128 0x1
-	.uleb128 .Lend_catch_begin - canary_call
-	.uleb128 .Lend_catch_end - .Lend_catch_begin
+	.uleb128 0
+	.uleb128 .Lresume_begin - canary_call
+	.uleb128 .Lresume_end - .Lresume_begin
 	.uleb128 0
 	.uleb128 0
 .Lcall_sites_end:
-	.byte 0x1
-	.byte 0
-	.p2align 2
-	.long 0
-.Ltype_base:
 	.text
 	.seh_endproc

@@ -7,7 +7,8 @@
 //   mode 0: host_callback walks the stack with RtlLookupFunctionEntry + RtlVirtualUnwind, checks each frame is
 //           the expected function, checks the patterns are restored in the context unwound to canary_call, and
 //           that the walk reaches main;
-//   mode 1: host_callback throws a C++ exception; canary_call catches it and checks the registers;
+//   mode 1: host_callback throws a C++ exception; on its way through canary_call a cleanup landing pad checks the
+//           registers and resumes the unwind; main catches the exception with its type and message;
 //   mode 2: the entry takes its early return.
 // Prints one line per case and check; exits 0 only if every check passed.
 #include <windows.h>
@@ -31,7 +32,7 @@ extern "C" {
 long long canary_call(test_fn fn, long long mode);
 extern char canary_call_end[];
 extern uint64_t canary_mismatch, canary_result;
-extern int canary_caught;
+extern int canary_landed;
 extern const uint64_t canary_gpr[8];
 extern const unsigned char canary_xmm[10][16];
 __declspec(dllexport) long long host_callback(long long mode);
@@ -122,20 +123,21 @@ int main() {
 
         walk_failures = 0;
         long long result = canary_call(entry, 0);
-        bool ok = result == 1000 && canary_mismatch == 0 && !canary_caught && walk_failures == 0;
+        bool ok = result == 1000 && canary_mismatch == 0 && !canary_landed && walk_failures == 0;
         printf("case %s walk %s (result %lld, mismatch %#llx)\n", c.name, ok ? "ok" : "FAILED", result,
                (unsigned long long)canary_mismatch);
         failures += !ok;
 
-        long long caught = 0;
+        bool caught = false, returned = false;
         try {
-            result = canary_call(entry, 1);
-        } catch (...) {
-            caught = 1;
+            canary_call(entry, 1);
+            returned = true;
+        } catch (const std::runtime_error &e) {
+            caught = strcmp(e.what(), "thrown by the host") == 0;
         }
-        ok = !caught && canary_caught && result == -1 && canary_mismatch == 0;
-        printf("case %s throw %s (caught %d, mismatch %#llx)\n", c.name, ok ? "ok" : "FAILED", canary_caught,
-               (unsigned long long)canary_mismatch);
+        ok = caught && !returned && canary_landed && canary_mismatch == 0;
+        printf("case %s throw %s (caught in main %d, canary pad ran %d, mismatch %#llx)\n", c.name,
+               ok ? "ok" : "FAILED", caught, canary_landed, (unsigned long long)canary_mismatch);
         failures += !ok;
 
         if (c.early_return) {

@@ -1,0 +1,71 @@
+"""The run-time frame table: what the exception runtime needs to turn native return addresses into Wasm frames in
+an AOT program (``jitdebug_trap_report`` in ``emitter/runtime/jitdebug_eh.c``), without DWARF or our metadata.
+
+Each module contributes one record to the read-only section ``jitdebug_frames``; the name is a C identifier, so
+the linker brackets all records of a program with ``__start_jitdebug_frames``/``__stop_jitdebug_frames``.
+Pointers are 32-bit offsets from the field that holds them (``rel32``: resolved at link time, no dynamic
+relocation in a PIE). Little endian, records 8-byte aligned (zero padding between records is skipped)::
+
+    record    u32 magic "JDFT"  u32 version (1)  u32 record size  u32 function count
+              rel32 module name (C string; empty when the module has no name)
+              rel32 <m>.fault_address  rel32 <m>.vmctx (the memory size is its second word)  u32 0
+              function*
+    function  rel32 code start  u32 code size  u32 Wasm function index  rel32 display name (C string)
+              u32 map count  rel32 map: (u32 code offset, u32 Wasm module offset) pairs, sorted by code offset
+
+Names are wasmtime's: the ``name`` section's function name, else ``<wasm function N>``.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from ..compiled import CompiledFunction, DataBlob
+from ..obj.model import Relocation, RelocKind
+from ..wasm.module import Module
+from .runtime import StateSymbols
+
+SECTION = "jitdebug_frames"
+MAGIC = 0x5446444A  # "JDFT"
+VERSION = 1
+_HEADER = 32
+_FUNCTION = 24
+
+
+def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunction]) -> list[DataBlob]:
+    """The frame table record of a module (its Wasm functions, in ``functions`` order) and the blobs it points
+    into: ``<m>.frame_table`` in ``jitdebug_frames``, ``<m>.frame_names`` and ``<m>.frame_maps``."""
+    wasm = [f for f in functions if f.wasm_index is not None]
+    names = bytearray()
+    maps = bytearray()
+    table = bytearray(_HEADER + _FUNCTION * len(wasm))
+    relocations: list[Relocation] = []
+
+    def rel32(at: int, symbol: str, offset: int = 0) -> None:
+        relocations.append(Relocation(at, RelocKind.PC_RELATIVE, 4, symbol, offset))
+
+    def name(text: str) -> int:
+        at = len(names)
+        names.extend(text.encode() + b"\0")
+        return at
+
+    struct.pack_into("<IIII", table, 0, MAGIC, VERSION, len(table), len(wasm))
+    rel32(16, sym.frame_names, name(module.module_name or ""))
+    rel32(20, sym.fault_address)
+    rel32(24, sym.vmctx)
+    for k, function in enumerate(wasm):
+        at = _HEADER + _FUNCTION * k
+        index = function.wasm_index if function.wasm_index is not None else 0
+        entries = [(e.code_offset, e.wasm_offset) for e in function.lines if e.wasm_offset is not None]
+        struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(entries))
+        rel32(at, function.name)
+        rel32(at + 12, sym.frame_names, name(module.function_names.get(index) or f"<wasm function {index}>"))
+        rel32(at + 20, sym.frame_maps, len(maps))
+        for code_offset, wasm_offset in entries:
+            maps.extend(struct.pack("<II", code_offset, wasm_offset))
+    return [
+        DataBlob(sym.frame_table, len(table), bytes(table), writable=False, align=8,
+                 relocations=tuple(relocations), section=SECTION),
+        DataBlob(sym.frame_names, len(names), bytes(names), writable=False, align=1),
+        DataBlob(sym.frame_maps, max(len(maps), 8), bytes(maps) or bytes(8), writable=False, align=4),
+    ]

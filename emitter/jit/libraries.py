@@ -1,0 +1,83 @@
+"""Native functions as the imports of ``jitdebug run``: the dynamic-linking half of the AOT C ABI.
+
+An AOT object leaves ``(import "M" "F")`` as the undefined symbol ``F`` for the system linker; ``jitdebug run``
+does the same binding at load time, with ``dlsym``. ``F`` is looked up in the shared libraries given with
+``--library`` (loaded in order, ``RTLD_GLOBAL`` like ``LD_PRELOAD`` so one may use another), first match wins,
+then in the process itself (the interpreter and everything it loaded: libc, libm, ...). The module name ``M``
+plays no part, as in the C ABI. As with a linker, the C prototype cannot be checked: the function must have
+the import's C ABI signature (i32→int32_t, i64→int64_t, f32→float, f64→double, at most one result).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import JitdebugError
+from ..wasm.module import Module
+from .api import NativeFunction
+
+
+@dataclass(frozen=True, slots=True)
+class _Library:
+    name: str
+    handle: ctypes.CDLL
+
+
+def _executable_ranges() -> list[tuple[int, int]]:
+    """The executable mappings of this process: a symbol outside them is data, and calling it would crash."""
+    ranges = []
+    with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+        for line in maps:
+            span, permissions = line.split()[:2]
+            if "x" in permissions:
+                start, end = span.split("-")
+                ranges.append((int(start, 16), int(end, 16)))
+    return ranges
+
+
+def load_libraries(paths: Sequence[str]) -> list[_Library]:
+    """``dlopen`` each library; a library that cannot be loaded is an error naming it (and ``dlerror``'s text)."""
+    libraries = []
+    for path in paths:
+        # A bare name would make dlopen search the system paths and miss a library in the current directory.
+        target = path if os.sep in path or not os.path.exists(path) else os.path.join(os.curdir, path)
+        try:
+            libraries.append(_Library(path, ctypes.CDLL(target, mode=os.RTLD_NOW | os.RTLD_GLOBAL)))
+        except OSError as error:
+            raise JitdebugError(f"cannot load library {path!r}: {error}") from None
+    return libraries
+
+
+def _address(handle: ctypes.CDLL, symbol: str) -> int | None:
+    try:
+        function = handle[symbol]  # indexing, unlike attribute access, accepts any name (``__foo__`` too)
+    except AttributeError:
+        return None
+    return ctypes.cast(function, ctypes.c_void_p).value
+
+
+def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, NativeFunction]:
+    """The native function of every function import of ``module``, keyed by field name (``instantiate``'s key)."""
+    searched = [*load_libraries(libraries), _Library("the process", ctypes.CDLL(None))]
+    executable: list[tuple[int, int]] | None = None
+    resolved: dict[str, NativeFunction] = {}
+    for wasm_import in module.imports:
+        if wasm_import.kind != "func" or wasm_import.name in resolved:
+            continue
+        symbol = wasm_import.name
+        found = next(((library, address) for library in searched
+                      if (address := _address(library.handle, symbol)) is not None), None)
+        if found is None:
+            where = ", ".join([*(repr(library) for library in libraries), "the process"])
+            raise JitdebugError(f"missing import {wasm_import.module}.{symbol}: no native function {symbol!r} "
+                                f"in {where}")
+        library, address = found
+        executable = executable if executable is not None else _executable_ranges()
+        if not any(start <= address < end for start, end in executable):
+            raise JitdebugError(f"import {wasm_import.module}.{symbol}: {symbol!r} in {library.name} is not a "
+                                "function (it is not in executable memory)")
+        resolved[symbol] = NativeFunction(address)
+    return resolved
