@@ -45,7 +45,7 @@ def register(session: GdbSession) -> None:
             limit = int(argument) if argument else None
         except ValueError:
             raise CommandError(f"usage: wasm bt [N], not {argument!r}") from None
-        return format.format_backtrace(session.index(), session.adapter.frames(), limit)
+        return format.format_backtrace(session.index(), session.frames(), limit)
 
     commands = {
         "bt": ("Wasm backtrace (wasmtime's format), each frame followed by its GDB frame number: wasm bt [N]", bt),

@@ -58,7 +58,7 @@ class Backtrace(WasmCommand):
             limit = int(argument) if argument else None
         except ValueError:
             raise CommandError(f"usage: wasm bt [N], not {argument!r}") from None
-        return format.format_backtrace(session.index(), session.adapter.frames(), limit)
+        return format.format_backtrace(session.index(), session.frames(), limit)
 
 
 class Modules(WasmCommand):

@@ -96,7 +96,9 @@ SHAPES = ROOT / "samples" / "cdebug" / "shapes.c"
 def _exports(path: Path) -> dict[str, int]:
     """Each export's address at the preferred base, from llvm-readobj."""
     proc = run(["llvm-readobj-19", "--coff-exports", "--file-headers", path])
-    base = int(re.search(r"ImageBase: (0x[0-9A-F]+)", proc.stdout).group(1), 16)  # type: ignore[union-attr]
+    base_field = re.search(r"ImageBase: (0x[0-9A-F]+)", proc.stdout)
+    assert base_field is not None, proc.stdout
+    base = int(base_field.group(1), 16)
     return {name: base + int(rva, 16) for name, rva in re.findall(r"Name: (\w+)\n\s*RVA: (0x[0-9A-F]+)", proc.stdout)}
 
 

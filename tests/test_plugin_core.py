@@ -210,3 +210,42 @@ def test_step_and_next_move_by_wasm_instruction(tmp_path: Path) -> None:
     adapter.registers.update(pc=0x401000)
     with pytest.raises(CommandError):
         stepping.run(session, adapter, "next")
+
+
+def test_debugger_side_exception_layout_matches_the_compiler() -> None:
+    """The plugin core reads exceptions with its own constants (it cannot import the compiler in a debugger)."""
+    from emitter.codegen import exceptions as codegen
+    from emitter.debugcore import exceptions as debugcore
+
+    assert (debugcore.THROW, debugcore.THROW_REF) == (codegen.THROW, codegen.THROW_REF)
+    assert (debugcore.TAG_OFFSET, debugcore.VALUES_OFFSET) == (codegen.EXCEPTION_TAG_OFFSET,
+                                                               codegen.EXCEPTION_VALUES_OFFSET)
+    header = (Path(__file__).parents[1] / "emitter" / "runtime" / "jitdebug_eh.h").read_text()
+    assert f"{debugcore.EXCEPTION_CLASS:#x}ull" in header.lower()
+
+
+def test_handler_search_follows_the_filters_outwards() -> None:
+    """Frame 1 catches only tag B, frame 2 catches everything: a tag-A exception lands in frame 2, a tag-B one in
+    frame 1, a foreign one (no tag) in frame 2; a call outside any try region is passed over."""
+    from emitter.debugcore.exceptions import WasmException, find_handler
+    from emitter.debugcore.modules import CodeIndex, LoadedFunction, LoadedModule
+
+    unwind = UnwindProgram("f").push(1, "rbp").set_frame_pointer(4, "rbp")
+    inner = CompiledFunction("inner", bytes(64), unwind, wasm_index=0, wasm_body_offset=0x10,
+                             call_sites=[CallSite(10, 15, 40, filters=(1,))], catch_types=["m.tagB"])
+    outer = CompiledFunction("outer", bytes(64), unwind, wasm_index=1, wasm_body_offset=0x30,
+                             call_sites=[CallSite(20, 25, 50, filters=(2, 1))], catch_types=[None, "m.tagB"])
+    meta = decode_metadata(encode_metadata(CompiledModule("m", [inner, outer])))
+    tag_a, tag_b = 0x9000, 0x9008
+    functions = (LoadedFunction.place(meta, meta.functions[0], 0x1000),
+                 LoadedFunction.place(meta, meta.functions[1], 0x2000))
+    index = CodeIndex([LoadedModule(meta, "test", functions, True, {"m.tagB": tag_b})])
+    frames = [NativeFrame(0, 0x5000, 0x100, True),  # the throw routine
+              NativeFrame(1, 0x1000 + 30, 0x110, False),  # inner, at a call outside its try region
+              NativeFrame(2, 0x1000 + 15, 0x140, False),  # inner again (recursion), inside its try region
+              NativeFrame(3, 0x2000 + 25, 0x180, False)]  # outer
+    for tag, (frame, pad) in {tag_a: (3, 0x2000 + 50), tag_b: (2, 0x1000 + 40), None: (3, 0x2000 + 50)}.items():
+        handler = find_handler(index, WasmException(tag, None, None, ()), frames)
+        assert handler is not None and (handler.frame.number, handler.landing_pad) == (frame, pad), tag
+        assert handler.sp == frames[frame].sp
+    assert find_handler(index, WasmException(tag_a, None, None, ()), frames[:3]) is None

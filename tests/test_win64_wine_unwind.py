@@ -29,22 +29,23 @@ from emitter.obj.coff import write_coff
 from emitter.wasm.load import load_module
 
 from .tools import ROOT, run
-from .windows_support import MINGW, WINDOWS_DATA, lld_link, mingw_link, run_wine
+from .windows_support import MINGW, WINDOWS_DATA, eh_runtime_objects, lld_link, mingw_link, run_wine
 
 CHAIN = ROOT / "tests" / "data" / "win64" / "chain.wat"
+CHAIN_EH = ROOT / "tests" / "data" / "win64" / "chain_eh.wat"
 TARGET = "x86_64-windows"
 FUNCTIONS = ("chain_0", "chain_1", "chain_2")
 CHECKS = ("walk", "throw", "early")
 
 
-def _cases_header(sizes: dict[str, int], *, dll: bool) -> str:
+def _cases_header(sizes: dict[str, int], *, dll: bool, prelude: str = "") -> str:
     """``cases.h`` for host.cpp: one case, the three Wasm frames outermost first, entry chain_0 (which returns
-    early in mode 2)."""
+    early in mode 2); ``prelude`` is C++ code placed first."""
     if dll:
         lines = ["static HMODULE dll;"]
         resolve = '(uintptr_t)GetProcAddress(dll, "{}")'
     else:
-        lines = [f'extern "C" long long {name}(long long);' for name in FUNCTIONS]
+        lines = [prelude] + [f'extern "C" long long {name}(long long);' for name in FUNCTIONS]
         resolve = "(uintptr_t)&{}"
     lines += ["static Case cases[] = {",
               f'    {{"wasm", {len(FUNCTIONS)}, 1, {{0}}, {{{", ".join(str(sizes[n]) for n in FUNCTIONS)}}}}},',
@@ -57,8 +58,8 @@ def _cases_header(sizes: dict[str, int], *, dll: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _host_objects(work: Path, sizes: dict[str, int], *, dll: bool) -> list[Path]:
-    (work / "cases.h").write_text(_cases_header(sizes, dll=dll))
+def _host_objects(work: Path, sizes: dict[str, int], *, dll: bool, prelude: str = "") -> list[Path]:
+    (work / "cases.h").write_text(_cases_header(sizes, dll=dll, prelude=prelude))
     host, canary = work / "host.o", work / "canary.o"
     run([f"{MINGW}-g++", "-c", "-O1", "-I", work, WINDOWS_DATA / "host.cpp", "-o", host])
     run([f"{MINGW}-gcc", "-c", WINDOWS_DATA / "canary.S", "-o", canary])
@@ -80,10 +81,10 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     return work, _host_objects(work, _sizes(), dll=False) + [obj]
 
 
-def _sizes() -> dict[str, int]:
+def _sizes(source: Path = CHAIN) -> dict[str, int]:
     """Each function's code size (the host checks every unwound pc lies inside the expected function)."""
-    _, module = load_module(CHAIN)
-    compiled = compile_module(module, module_name="chain", target=TARGET, default_trap_hook=True)
+    _, module = load_module(source)
+    compiled = compile_module(module, module_name=source.stem, target=TARGET, default_trap_hook=True)
     return {f.name: len(f.code) for f in compiled.functions}
 
 
@@ -118,3 +119,21 @@ def test_dll_loads_exports_resolve_and_unwinding_passes_through_it(tmp_path: Pat
     objects = _host_objects(tmp_path, _sizes(), dll=True)
     exe = mingw_link(tmp_path, objects, "host.exe")
     _expect_passed(run_wine(exe))
+
+
+def test_cxx_exception_through_a_wasm_handler_that_rethrows_restores_registers(tmp_path: Path) -> None:
+    """chain_1 has a Wasm handler (tests/data/win64/chain_eh.wat): the host's C++ exception runs it (catch_all_ref
+    through the SEH handler entry and our personality), throw_ref raises it again from chain_1's frame, and the
+    walk, the register check at the canary's cleanup pad and main's catch all pass. ``handled`` shows the Wasm
+    handler ran once (mode 1 only)."""
+    obj = tmp_path / "chain_eh.obj"
+    compile_file(CHAIN_EH, obj, target=TARGET)
+    # The host's own trap hook: GNU ld does not resolve the object's weak default for the runtime's reference.
+    prelude = ('extern "C" void jitdebug_trap(int32_t code) { printf("trap %d\\n", code); exit(5); }\n'
+               'extern "C" int handled(void);\n'
+               'static void report_handled() { printf("wasm handler ran %d\\n", handled()); }\n'
+               "static const int registered = atexit(report_handled);\n")
+    objects = _host_objects(tmp_path, _sizes(CHAIN_EH), dll=False, prelude=prelude)
+    output = run_wine(mingw_link(tmp_path, [*objects, obj, *eh_runtime_objects(tmp_path)], "eh.exe"))
+    _expect_passed(output)
+    assert output.endswith("wasm handler ran 1\n"), output

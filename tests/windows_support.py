@@ -370,8 +370,8 @@ def wine_env() -> dict[str, str]:
     return _wine_env(wine_prefix())
 
 
-def run_wine(exe: Path, *args: str, check: bool = True) -> str:
-    proc = run(["wine", exe, *args], cwd=exe.parent, env=_wine_env(wine_prefix()), check=check, timeout=300)
+def run_wine(exe: Path, *args: str, check: bool = True, timeout: float = 120) -> str:
+    proc = run(["wine", exe, *args], cwd=exe.parent, env=_wine_env(wine_prefix()), check=check, timeout=timeout)
     return proc.stdout.replace("\r\n", "\n")
 
 
@@ -412,6 +412,19 @@ def standard_cases() -> list[Case]:
                               lambda b: frame_shape(b, ["rsi", "r14"], 70000, xmm=["xmm6", "xmm9"],
                                                     gpr_saves=["rbx", "r15"])], early_return=True),
     ]
+
+
+EH_RUNTIME = ROOT / "emitter" / "runtime"
+
+
+def eh_runtime_objects(work: Path) -> list[Path]:
+    """The Wasm exception runtime built for Windows: jitdebug_eh.c and its SEH entry, jitdebug_eh_seh.c."""
+    objects = []
+    for source in ("jitdebug_eh.c", "jitdebug_eh_seh.c"):
+        out = work / source.replace(".c", ".o")
+        run([f"{MINGW}-gcc", "-std=c11", "-Wall", "-Wextra", "-O2", "-c", "-o", out, EH_RUNTIME / source])
+        objects.append(out)
+    return objects
 
 
 def mingw_link(work: Path, objects: Sequence[Path], output: str, *extra: str) -> Path:

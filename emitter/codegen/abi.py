@@ -45,6 +45,9 @@ class Abi:
     #: the pushes, epilogues are ``lea rsp, [rbp]``/pops/``ret``, a page or more goes through ``___chkstk_ms``,
     #: and a call never ends the code before an epilogue.
     seh_frames: bool = False
+    #: ``sizeof(struct _Unwind_Exception)`` in the platform's libgcc (32; mingw's SEH unwinder keeps six private
+    #: words: 64): a Wasm exception's tag and payload follow it (``struct jitdebug_exception``).
+    unwind_exception_size: int = 32
 
     def assign(self, params: tuple[ValType, ...], hidden_pointer: bool = False) -> tuple[list[ArgLocation], int]:
         """Locations of ``params`` (after the hidden result pointer, when present, which takes the first integer

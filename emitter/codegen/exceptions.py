@@ -265,8 +265,9 @@ class ExceptionRegions:
 def copy_payload(c: FunctionCompiler, tag: int, height: int) -> int:
     """Copy the payload of the exception in rax to operand slots ``height``...; returns the value count."""
     count = len(tag_type(c.module, tag).params)
+    values = EXCEPTION_VALUES_OFFSET - EXCEPTION_TAG_OFFSET + c.abi.unwind_exception_size  # after the header
     for i in range(count):
-        c.a.mov(8, RCX, Mem(RAX, EXCEPTION_VALUES_OFFSET + 8 * (count - 1 - i)))
+        c.a.mov(8, RCX, Mem(RAX, values + 8 * (count - 1 - i)))
         c.a.mov(8, c.slot(height + i), RCX)
     return count
 

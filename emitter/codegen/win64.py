@@ -20,4 +20,5 @@ WIN64 = Abi(
     callee_saved=frozenset({RBX, RSI, RDI, R12, R13, R14, R15}),
     target="x86_64-windows",
     seh_frames=True,
+    unwind_exception_size=64,
 )

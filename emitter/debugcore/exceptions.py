@@ -29,6 +29,8 @@ TAG_OFFSET = 32
 VALUES_OFFSET = 48
 #: ``struct jitdebug_tag``: parameter count and tag index.
 _TAG = struct.Struct("<II")
+#: DWARF column of the return address (x86-64).
+RETURN_ADDRESS_COLUMN = 16
 #: More payload words than this mean the object is not what we think it is.
 MAX_PAYLOAD = 1024
 
@@ -106,6 +108,33 @@ def exception_object(adapter: DebuggerAdapter, address: int, index: CodeIndex) -
     tag_index, name = _tag_info(adapter, tag, index)
     return WasmException(tag, tag_index, name,
                          _payload(adapter, address + VALUES_OFFSET, _word(adapter, address + TAG_OFFSET + 8)))
+
+
+def frames_at_throw(adapter: DebuggerAdapter, index: CodeIndex) -> list[NativeFrame]:
+    """The stack at the first instruction of a throw routine: the Wasm frames above it unwound with the
+    metadata's rows (exact there: the return address is on top of the stack), then the debugger's own frames
+    further out. Not the debugger's frames throughout: LLDB misplaces a function split by the compiler into hot
+    and cold parts (an optimised runtime's ``jitdebug_throw``) and loses its caller."""
+    pc, sp = adapter.read_register("pc"), adapter.read_register("sp")
+    frames = [NativeFrame(0, pc, sp, True)]
+    registers = {6: adapter.read_register("rbp"), 7: sp + 8}
+    return_address = _word(adapter, sp)
+    while (location := index.locate(return_address - 1)) is not None:
+        frames.append(NativeFrame(len(frames), return_address, registers[7], False))
+        rows = location.function.meta.unwind_rows
+        offset = return_address - 1 - location.function.address
+        row = next((r for r in reversed(rows) if r.start <= offset), None)
+        if row is None or row.cfa_register not in registers:
+            return frames
+        cfa = registers[row.cfa_register] + row.cfa_offset
+        for register, distance in row.saved:
+            if register == RETURN_ADDRESS_COLUMN:
+                return_address = _word(adapter, cfa - distance)
+            elif register in registers:
+                registers[register] = _word(adapter, cfa - distance)
+        registers[7] = cfa
+    outer = [f for f in adapter.frames() if f.sp >= registers[7] and index.locate(f.pc - 1) is None]
+    return frames + [NativeFrame(len(frames) + i, f.pc, f.sp, f.exact) for i, f in enumerate(outer)]
 
 
 def find_handler(index: CodeIndex, exception: WasmException, frames: list[NativeFrame]) -> Handler | None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..debugmeta import SECTION_NAME, MetadataError
-from .adapter import DebuggerAdapter, InferiorReadError
+from .adapter import DebuggerAdapter, InferiorReadError, NativeFrame
 from .breakpoints import BreakpointSpec, parse_spec, resolve
 from .elf import ElfError, ElfFile
-from .exceptions import THROW_ROUTINES, Handler, exception_object, find_handler, thrown
+from .exceptions import THROW_ROUTINES, Handler, exception_object, find_handler, frames_at_throw, thrown
 from .format import format_location
 from .jit import read_entries
 from .modules import CodeIndex, LoadedModule, WasmLocation, module_from_image, modules_from_linked_file
@@ -162,9 +162,10 @@ class Session:
         if kind not in CATCH_KINDS:
             raise CommandError("usage: wasm catch throw | catch")
         self.catchpoints.add(kind)
-        armed = self.ensure_throw_hooks()
+        # The runtime may load later (a JIT's native library): the hooks follow then (``ensure_throw_hooks``).
+        self.ensure_throw_hooks()
         what = "thrown" if kind == "throw" else "caught (at the landing pad that handles it)"
-        return f"Wasm catchpoint: stop when a Wasm exception is {what}" + ("." if armed else " (pending).")
+        return f"Wasm catchpoint: stop when a Wasm exception is {what}."
 
     def ensure_throw_hooks(self) -> bool:
         """Hook every throw routine the inferior has (again when objects load); True once all are hooked."""
@@ -174,6 +175,15 @@ class Session:
                 if number is not None:
                     self._throw_hooks[routine] = number
         return len(self._throw_hooks) == len(THROW_ROUTINES)
+
+    def frames(self) -> list[NativeFrame]:
+        """The current thread's frames; at the entry of a throw routine unwound through the Wasm frames by our
+        own rows (``frames_at_throw``: a debugger may unwind an optimised runtime wrongly there)."""
+        try:
+            at_throw = self.throw_routine_at(self.adapter.read_register("pc")) is not None
+        except InferiorReadError:
+            return []
+        return frames_at_throw(self.adapter, self.index()) if at_throw else self.adapter.frames()
 
     def throw_routine_at(self, pc: int) -> str | None:
         """The throw routine whose first instruction is ``pc``, if any."""
@@ -200,7 +210,7 @@ class Session:
         self.invalidate()
         index = self.index()
         exception = thrown(self.adapter, routine, index)
-        frames = self.adapter.frames()
+        frames = frames_at_throw(self.adapter, index)
         handler = self.step.exception_thrown(exception, frames) if self.step is not None else None
         if "catch" in self.catchpoints and handler is None:
             handler = find_handler(index, exception, frames)

@@ -40,11 +40,11 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class RunTo:
-    """Run until the thread returns to ``address`` from the callee entered with stack pointer ``entry_sp`` (back
-    in the caller, sp is above it; a deeper recursive activation reaching the same address does not count)."""
+    """Run until the thread is at ``address`` with a stack pointer of at least ``sp``: back from a callee (a
+    deeper recursive activation reaching the same address does not count), or at an awaited landing pad."""
 
     address: int
-    entry_sp: int
+    sp: int
 
 
 Action = Stop | RunTo | None
@@ -95,6 +95,8 @@ class StepPlan:
                                          "stopped")
             return Stop(self.where())
         session = self.session
+        if self.at_landing_pad():
+            return Stop(self.interrupted())
         location = session.locate(pc)
         previous_sp, self.previous_sp = self.previous_sp, sp
         entered = location is None or (self.kind == "next" and pc == location.function.address)
@@ -105,8 +107,14 @@ class StepPlan:
                 routine = session.throw_routine_at(pc)
                 if routine is not None:
                     session.observe_throw(routine)
-                return RunTo(return_address, sp)
+                if self.landing is not None:
+                    return RunTo(self.landing[0].landing_pad, self.landing[0].sp)
+                return RunTo(return_address, sp + 8)
         if location is None:
+            if self.landing is not None:
+                # A throw this step follows is in flight (its hook saw it; LLDB does not stop a single step on
+                # a breakpoint whose callback declines, so the step may not have seen the routine's entry).
+                return RunTo(self.landing[0].landing_pad, self.landing[0].sp)
             return Stop(f"Left Wasm code at {pc:#x}.")
         entry = location.entry
         if entry is None or entry.wasm_offset is None or not location.function.is_entry_start(pc):
@@ -116,9 +124,12 @@ class StepPlan:
         return None
 
     def after_run_to(self, action: RunTo, pc: int, sp: int) -> Action:
-        """A ``RunTo`` completed: went on from the return address (again, if a deeper activation got there)."""
+        """A ``RunTo`` completed: at the awaited landing pad, the step is done; back from a callee, it goes on
+        (it runs again if a deeper activation got there)."""
         self.previous_sp = sp
-        if pc == action.address and sp <= action.entry_sp:
+        if self.at_landing_pad():
+            return Stop(self.interrupted())
+        if pc == action.address and sp < action.sp:
             return action
         return None
 

@@ -1,0 +1,33 @@
+"""``./dev bench --quick``: the whole benchmark command runs with tiny sizes, prints the table, writes it as JSON
+and Markdown, and its functional checks hold (every Wasm frame visible in the debuggers' ``bt``). No timing is
+asserted: with tiny sizes the ratios mean nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tests.tools import ROOT, run
+
+
+def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
+    out = run([sys.executable, "-m", "scripts.bench", "--quick", "--out", tmp_path], cwd=ROOT, timeout=600).stdout
+    report = json.loads((tmp_path / "latest.json").read_text())
+    rows = {row["key"]: row for row in report["rows"]}
+    assert list(rows) == ["1", "1b", "2", "2b", "3-gdb", "3-lldb", "4", "5", "6", "7-gdb", "7-lldb", "8", "8b"]
+    for key, row in rows.items():
+        assert row["unavailable"] is None, key
+        assert len(row["ours"]["samples"]) >= 1, key
+        assert f"| {key} |" in out, key
+        if row["reference"] is not None:
+            assert row["ratio"] > 0, key
+            assert len(row["reference"]["samples"]) >= 1, key
+    assert all(len(rows[key]["ours"]["samples"]) == report["runs"] == 2 for key in ("1", "2", "4", "6", "7-gdb"))
+    # The debuggers saw every Wasm frame: the deep stack and the chain across the last modules.
+    for debugger in ("gdb", "lldb"):
+        assert "bt showed 10 of our 10 Wasm frames" in " ".join(rows[f"3-{debugger}"]["notes"])
+        assert "showed 5 of their 5 frames" in " ".join(rows[f"7-{debugger}"]["notes"])
+    assert rows["8b"]["ours"]["median"] > 0
+    assert (tmp_path / "latest.md").read_text() == out
+    assert "Machine:" in out
