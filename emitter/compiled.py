@@ -169,5 +169,8 @@ class CompiledModule:
     source_file: str = "module.wat"
     source_dir: str = "."
     producer: str = "jitdebug"
+    #: The module's own name (the ``name`` section), None when it has none: Wasm backtraces then print
+    #: ``<unknown>`` as wasmtime does, while ``name`` (which also prefixes state symbols) falls back to a file stem.
+    wasm_name: str | None = None
     #: The producer's DWARF, when the Wasm module carried it: translated instead of describing the listing.
     wasm_dwarf: WasmDwarf | None = None

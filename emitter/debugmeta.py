@@ -182,7 +182,7 @@ def encode_metadata(module: CompiledModule) -> bytes:
     have no Wasm index, are left out, as wasmtime leaves its trampolines out of backtraces)."""
     functions = [f for f in module.functions if f.wasm_index is not None]
     data = bytearray()
-    _append_text(data, module.name)
+    _append_text(data, module.wasm_name or "")
     _append_text(data, module.source_file)
     _append_text(data, module.source_dir)
     _append_ulebs(data, [len(functions)])

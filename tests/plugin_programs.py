@@ -125,7 +125,8 @@ def build(tmp: Path, wat: str, exports: dict[int, str], name: str = "prog") -> P
     symbols = {name: (value, size) for value, size, name, _kind in elf_symbols(labelled)}
     _, text = elf_text(raw_obj)
     module_name = re.search(r"\(module \$(\w+)", wat)
-    module = CompiledModule(module_name[1] if module_name else "", source_file=listing.name, source_dir=str(tmp))
+    module = CompiledModule(module_name[1] if module_name else "", source_file=listing.name, source_dir=str(tmp),
+                            wasm_name=module_name[1] if module_name else None)
     code_of: dict[int, tuple[str, int]] = {}
     for f in funcs:
         start, size = symbols[f.symbol]

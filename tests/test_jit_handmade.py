@@ -117,7 +117,8 @@ def recursive_module(directory: Path, name: str = "handmade") -> CompiledModule:
         wasm_index=2,
         wasm_body_offset=0x40,
     )
-    return CompiledModule(name=name, functions=[rec, fail], source_file=listing.name, source_dir=str(directory))
+    return CompiledModule(name=name, functions=[rec, fail], source_file=listing.name, source_dir=str(directory),
+                          wasm_name=name)
 
 
 EXPORTS = {"run": Signature((ValueType.I32,)), "fail": Signature(())}

@@ -39,7 +39,7 @@ def _module() -> CompiledModule:
                          catch_types=["mod.tag0", None])
     g = CompiledFunction("fact", bytes(3), UnwindProgram("g"), wasm_index=4, wasm_body_offset=0x70)
     thunk = CompiledFunction("veneer", bytes(8), UnwindProgram("veneer"))
-    return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src")
+    return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src", wasm_name="mod")
 
 
 def test_metadata_round_trip() -> None:
@@ -235,7 +235,7 @@ def test_handler_search_follows_the_filters_outwards() -> None:
                              call_sites=[CallSite(10, 15, 40, filters=(1,))], catch_types=["m.tagB"])
     outer = CompiledFunction("outer", bytes(64), unwind, wasm_index=1, wasm_body_offset=0x30,
                              call_sites=[CallSite(20, 25, 50, filters=(2, 1))], catch_types=[None, "m.tagB"])
-    meta = decode_metadata(encode_metadata(CompiledModule("m", [inner, outer])))
+    meta = decode_metadata(encode_metadata(CompiledModule("m", [inner, outer], wasm_name="m")))
     tag_a, tag_b = 0x9000, 0x9008
     functions = (LoadedFunction.place(meta, meta.functions[0], 0x1000),
                  LoadedFunction.place(meta, meta.functions[1], 0x2000))

@@ -61,6 +61,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
         compiled = _ModuleCompiler(module, module_name, listing, export_prefix, abi).run()
     compiled.wasm_dwarf = producer_dwarf(module, module_name)
+    compiled.wasm_name = module.module_name
     if default_trap_hook:
         hook, messages = runtime.default_trap_hook(abi)
         compiled.functions.append(hook)

@@ -72,7 +72,7 @@ def wasm_frames(return_addresses: Iterable[int], modules: Sequence[LoadedModule]
                 continue
             function = placed.function
             name = (display_names or {}).get(index, function.name)
-            frames.append(WasmFrame(module.compiled.name, index, name,
+            frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index, name,
                                     wasm_offset_at(function, pc - 1 - placed.address)))
             break
     return frames

@@ -268,9 +268,14 @@ extern const char __start_jitdebug_frames[] __attribute__((weak, visibility("hid
 extern const char __stop_jitdebug_frames[] __attribute__((weak, visibility("hidden")));
 #define FRAMES_START __start_jitdebug_frames
 #define FRAMES_STOP __stop_jitdebug_frames
+#elif defined(_WIN32) && defined(__SEH__)
+/* PE linkers define no such symbols: the records are in the grouped section jitdebug_frames$m and
+ * jitdebug_eh_seh.c (part of the runtime on Windows) defines these markers in jitdebug_frames$a and $z. */
+extern const char __start_jitdebug_frames[];
+extern const char __stop_jitdebug_frames[];
+#define FRAMES_START __start_jitdebug_frames
+#define FRAMES_STOP __stop_jitdebug_frames
 #else
-/* PE/COFF has no such symbols (the design note in emitter/codegen/exceptions.py says how Windows will find the
- * tables); until then a Windows report lists no frames, only the cause. */
 #define FRAMES_START ((const char *)NULL)
 #define FRAMES_STOP ((const char *)NULL)
 #endif
