@@ -159,6 +159,17 @@ class WasmDwarf:
     globals_symbol: str
 
 
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """A Wasm exception tag: the symbol of its descriptor (the module's own, or the host's for an imported tag),
+    its index in the module's tag index space, and its parameter types (the payload's, in Wasm order; reference
+    types as ``ADDR``), so a debugger can show a payload by type."""
+
+    symbol: str
+    index: int
+    params: tuple[ValueType, ...]
+
+
 @dataclass
 class CompiledModule:
     name: str
@@ -174,3 +185,5 @@ class CompiledModule:
     wasm_name: str | None = None
     #: The producer's DWARF, when the Wasm module carried it: translated instead of describing the listing.
     wasm_dwarf: WasmDwarf | None = None
+    #: Every exception tag, imported ones first (the tag index space).
+    tags: list[TagInfo] = field(default_factory=list)

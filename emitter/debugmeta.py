@@ -7,8 +7,9 @@ self-delimiting; zero bytes between records (alignment padding) are skipped.
 Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF-8; ``opt`` = uleb value + 1,
 0 meaning absent)::
 
-    record    := "JDWM" u8 version(=1) u32 body_length body
+    record    := "JDWM" u8 version(=3) u32 body_length body
     body      := str module_name  str source_file  str source_dir  uleb function_count  function*
+                 uleb tag_count  tag*                                        (version 2: no tag table)
     function  := str symbol  opt wasm_index  str display_name  opt body_offset  uleb code_size
                  uleb map_count  map_entry*  uleb call_site_count  call_site*  uleb row_count  row*
                  uleb catch_type_count  str catch_type*
@@ -16,13 +17,16 @@ Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF
     call_site := uleb start  uleb length  opt landing_pad  uleb filter_count  uleb filter*
     row       := uleb start_delta  uleb cfa_dwarf_register  uleb cfa_offset  uleb saved_count
                  (uleb dwarf_register  uleb cfa_minus_slot)*               (unwind rows, sorted)
+    tag       := str symbol  uleb tag_index  uleb param_count  str param_type*  (``i32``, ``f64``, ``addr``...)
 
 Code addresses are function-relative; a function is placed by its ``symbol``: absolute in a JIT image's
 ``.symtab``, resolved through the debugger in linked executables. A call site's filters are the handlers an
 exception escaping the call meets, innermost first, as 1-based indices into the function's catch types: the
 symbol of a tag descriptor, or the empty string for a catch-all (the LSDA's action chain and type table, so a
-debugger predicts the landing pad without decoding ``.gcc_except_table``). An empty module name displays as
-``<unknown>``, as wasmtime prints modules without a name.
+debugger predicts the landing pad without decoding ``.gcc_except_table``). The tag table gives each tag
+descriptor's payload types, so a catchpoint shows ``i32 9`` rather than a raw word. An empty module name displays
+as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts every version in
+``READABLE_VERSIONS`` (objects written by an older jitdebug stay debuggable).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ if TYPE_CHECKING:
 
 SECTION_NAME = ".jitdebug.wasm"
 MAGIC = b"JDWM"
-VERSION = 2
+VERSION = 3
+READABLE_VERSIONS = (2, 3)
 _HEADER = struct.Struct("<4sBI")
 
 
@@ -92,11 +97,23 @@ class FunctionMetadata:
 
 
 @dataclass(frozen=True, slots=True)
+class TagMetadata:
+    """A tag: its descriptor's symbol, its index in the module, and its payload's types in Wasm order (the
+    ``ValueType`` names: ``i32``, ``i64``, ``f32``, ``f64``, ``v128``, ``addr``)."""
+
+    symbol: str
+    index: int
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleMetadata:
     name: str
     source_file: str
     source_dir: str
     functions: tuple[FunctionMetadata, ...]
+    #: Every tag of the module (empty in a version 2 record).
+    tags: tuple[TagMetadata, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -207,6 +224,12 @@ def encode_metadata(module: CompiledModule) -> bytes:
         _append_ulebs(data, values)
         for symbol in function.catch_types:
             _append_text(data, symbol or "")
+    _append_ulebs(data, [len(module.tags)])
+    for tag in module.tags:
+        _append_text(data, tag.symbol)
+        _append_ulebs(data, [tag.index, len(tag.params)])
+        for param in tag.params:
+            _append_text(data, param.value)
     return _HEADER.pack(MAGIC, VERSION, len(data)) + bytes(data)
 
 
@@ -281,6 +304,12 @@ def _read_function(r: _Reader) -> FunctionMetadata:
                             tuple(rows), catch_types)
 
 
+def _read_tag(r: _Reader) -> TagMetadata:
+    symbol = r.text()
+    index = r.uleb()
+    return TagMetadata(symbol, index, tuple(r.text() for _ in range(r.count("tag parameter"))))
+
+
 def decode_all(data: bytes) -> list[ModuleMetadata]:
     """Every record of a (possibly linker-concatenated) ``.jitdebug.wasm`` section."""
     modules = []
@@ -292,15 +321,16 @@ def decode_all(data: bytes) -> list[ModuleMetadata]:
         if pos + _HEADER.size > len(data):
             raise MetadataError(f"truncated {SECTION_NAME} header at byte {pos}")
         magic, version, length = _HEADER.unpack_from(data, pos)
-        if magic != MAGIC or version != VERSION:
-            raise MetadataError(f"not a version {VERSION} {SECTION_NAME} record at byte {pos}")
+        if magic != MAGIC or version not in READABLE_VERSIONS:
+            raise MetadataError(f"not a readable {SECTION_NAME} record (versions {READABLE_VERSIONS}) at byte {pos}")
         start = pos + _HEADER.size
         if start + length > len(data):
             raise MetadataError(f"{SECTION_NAME} record at byte {pos} runs past the section")
         r = _Reader(data, start, start + length)
         name, source_file, source_dir = r.text(), r.text(), r.text()
         functions = tuple(_read_function(r) for _ in range(r.count("function")))
-        modules.append(ModuleMetadata(name, source_file, source_dir, functions))
+        tags = tuple(_read_tag(r) for _ in range(r.count("tag"))) if version >= 3 else ()
+        modules.append(ModuleMetadata(name, source_file, source_dir, functions, tags))
         pos = start + length
     return modules
 

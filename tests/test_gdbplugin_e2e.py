@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from emitter.debuggers import GDB_PLUGIN, gdb_command
+from emitter.cli import main as cli_main
+from emitter.debuggers import GDB_PLUGIN, gdb_command, inferior
 from tests.plugin_programs import Program, build, elf_symbols, link_aot, link_jit
 from tests.tools import ROOT, run
 
@@ -25,11 +26,11 @@ EXPORTS = {3: "run"}
 CALM_WAT = WAT.replace("i32.div_u", "i32.add")
 
 
-def gdb(program: list[str | Path], *commands: str) -> str:
+def gdb(program: list[str | Path], *commands: str, env: dict[str, str] | None = None) -> str:
     argv: list[str | Path] = ["gdb", "-nx", "-batch", "-iex", f"source {GDB_PLUGIN}"]
     for command in commands:
         argv += ["-ex", command]
-    proc = run([*argv, "--args", *program], timeout=60)
+    proc = run([*argv, "--args", *program], timeout=60, env=env)
     return proc.stdout + proc.stderr
 
 
@@ -158,3 +159,53 @@ def test_real_jit_wasm_bt_at_the_trapping_instruction_equals_wasmtime(
     assert status == 0, out
     assert wasm_bt(out) == expected, out
     assert re.search(r"#0 .*demo!leaf \[wasm " + trap_offset, out), out
+
+
+#: What the program throws: a value of every numeric type, negative integers and non-integral floats.
+PAYLOAD = (("i32", "-7"), ("i64", "-1234567890123"), ("f32", "1.5"), ("f64", "-2.25"))
+TYPED_WAT = f"""(module $typed
+  (tag $mixed (param i32 i64 f32 f64))
+  (func $thrower (param i32 i64 f32 f64)
+    local.get 0 local.get 1 local.get 2 local.get 3 throw $mixed)
+  (func (export "run") (result i32)
+    try (result i32)
+      {" ".join(f"{t}.const {v}" for t, v in PAYLOAD)}
+      call $thrower
+      i32.const 0
+    catch $mixed
+      drop drop drop
+    end))"""
+TYPED_HOST = """#include <stdint.h>
+#include <stdio.h>
+int32_t run(void);
+int main(void) { printf("run: %d\\n", run()); return 0; }
+"""
+
+
+@pytest.mark.parametrize("kind", ["aot", "jit"])
+def test_catchpoints_print_the_payload_by_the_tag_parameter_types(tmp_path: Path, kind: str) -> None:
+    """``wasm catch throw|catch``: the payload shows each value the program throws by its type (the tag table in
+    the metadata), not as raw 64-bit words."""
+    wat = tmp_path / "typed.wat"
+    wat.write_text(TYPED_WAT)
+    env: dict[str, str] | None = None
+    if kind == "jit":
+        command, env = inferior(["jitdebug", "run", str(wat), "--invoke", "run"])
+        program: list[str | Path] = list(command)
+    else:
+        obj, host, exe = tmp_path / "typed.o", tmp_path / "host.c", tmp_path / "typed"
+        assert cli_main(["compile", str(wat), "-o", str(obj)]) == 0
+        host.write_text(TYPED_HOST)
+        runtime = ROOT / "emitter" / "runtime"
+        run(["gcc", "-g", "-I", runtime, host, obj, runtime / "jitdebug_eh.c", "-o", exe])
+        program = [exe]
+    out = gdb(program, "wasm catch throw", "wasm catch catch", "run", "continue", "continue", env=env)
+    payload = "payload [" + ", ".join(f"{t} {v}" for t, v in PAYLOAD) + "]"
+    reports = [line for line in out.splitlines() if line.startswith("Wasm exception ")]
+    assert len(reports) == 2, out
+    assert re.fullmatch(r"Wasm exception thrown in typed!thrower, wasm offset 0x[0-9a-f]+: tag typed\.tag0 "
+                        rf"\(index 0\), {re.escape(payload)}; it will be caught in typed!<wasm function 1> "
+                        r"\(frame #2\)", reports[0]), out
+    assert reports[1] == f"Wasm exception caught at a landing pad: tag typed.tag0 (index 0), {payload}", out
+    # The catch block returns the i32 it caught: the program agrees with the catchpoint.
+    assert re.search(r"^(run: )?-7$", out, re.M), out

@@ -368,11 +368,12 @@ def test_catchpoints_stop_at_the_throw_and_at_the_catching_landing_pad(tmp_path:
     thrown = ("Wasm exception thrown in eh!thrower, wasm offset {:#x}: tag eh.tag0 (index 0), payload [{}]; "
               "it will be caught in {} (frame #{})")
     caught = "Wasm exception caught at a landing pad: tag eh.tag0 (index 0), payload [{}]"
+    # The payloads by the tag's type: EH_WAT throws ``i32.const 9`` (selfcatch), then ``i32.const 42`` (run).
     assert reports == [
-        ("run", [thrown.format(at["thrower", "throw 0"], "0x9", "eh!selfcatch", 2)]),
-        ("continue", [caught.format("0x9")]),
-        ("continue", [thrown.format(at["thrower", "throw 0"], "0x2a", "eh!<wasm function 3>", 3)]),
-        ("continue", [caught.format("0x2a")])], reports
+        ("run", [thrown.format(at["thrower", "throw 0"], "i32 9", "eh!selfcatch", 2)]),
+        ("continue", [caught.format("i32 9")]),
+        ("continue", [thrown.format(at["thrower", "throw 0"], "i32 42", "eh!<wasm function 3>", 3)]),
+        ("continue", [caught.format("i32 42")])], reports
     # At the throws, the Wasm stack is the throwing chain; at the pads, the catching frame is on top, at its try.
     first_throw, second_throw = outputs(steps, "wasm bt")
     assert wasm_bt(first_throw) == [f"    0: {at['thrower', 'throw 0']:#8x} - eh!thrower",

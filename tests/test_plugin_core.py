@@ -3,6 +3,7 @@ pc -> Wasm mapping and backtraces checked against wasmtime, breakpoint resolutio
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import time
 from pathlib import Path
@@ -10,14 +11,15 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from emitter.compiled import CallSite, CompiledFunction, CompiledModule, LineEntry
+from emitter.compiled import CallSite, CompiledFunction, CompiledModule, LineEntry, TagInfo, ValueType
 from emitter.debugcore import format, stepping
 from emitter.debugcore.adapter import NativeFrame
 from emitter.debugcore.jit import DESCRIPTOR_SYMBOL, read_entries
 from emitter.debugcore.mock import MockAdapter
 from emitter.debugcore.session import CommandError, Session
-from emitter.debugmeta import MetadataError, decode_all, decode_metadata, encode_metadata
+from emitter.debugmeta import MAGIC, MetadataError, decode_all, decode_metadata, encode_metadata
 from emitter.unwind import UnwindProgram
+from tests.codegen_loader import compile_wat
 from tests.plugin_programs import Program, build, elf_symbols, elf_text, link_jit
 
 WAT = """(module $demo
@@ -39,7 +41,8 @@ def _module() -> CompiledModule:
                          catch_types=["mod.tag0", None])
     g = CompiledFunction("fact", bytes(3), UnwindProgram("g"), wasm_index=4, wasm_body_offset=0x70)
     thunk = CompiledFunction("veneer", bytes(8), UnwindProgram("veneer"))
-    return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src", wasm_name="mod")
+    return CompiledModule("mod", [f, thunk, g], source_file="m.wat", source_dir="/src", wasm_name="mod",
+                          tags=[TagInfo("host_tag", 0, ()), TagInfo("mod.tag1", 1, (ValueType.I32, ValueType.F64))])
 
 
 def test_metadata_round_trip() -> None:
@@ -57,6 +60,18 @@ def test_metadata_round_trip() -> None:
     assert [(r.start, r.cfa_register, r.cfa_offset) for r in f.unwind_rows] == [(0, 7, 8), (1, 7, 16), (4, 6, 16)]
     assert dict(f.unwind_rows[-1].saved) == {6: 16, 16: 8}
     assert (g.display_name, g.map, g.call_sites) == ("fact", (), ())
+    assert [(t.symbol, t.index, t.params) for t in meta.tags] == [("host_tag", 0, ()), ("mod.tag1", 1, ("i32", "f64"))]
+
+
+def test_version_2_records_without_a_tag_table_still_decode() -> None:
+    """Objects written before the tag table (record version 2) stay debuggable: same body, no tag table."""
+    current = encode_metadata(dataclasses.replace(_module(), tags=[]))
+    body = current[9:-1]  # the header, then everything but the empty tag table's count
+    old = struct.pack("<4sBI", MAGIC, 2, len(body)) + body
+    meta = decode_metadata(old)
+    assert meta.tags == () and meta.functions == decode_metadata(current).functions
+    with pytest.raises(MetadataError):
+        decode_metadata(struct.pack("<4sBI", MAGIC, 1, len(body)) + body)
 
 
 def test_metadata_records_concatenate_like_a_linker() -> None:
@@ -249,3 +264,49 @@ def test_handler_search_follows_the_filters_outwards() -> None:
         assert handler is not None and (handler.frame.number, handler.landing_pad) == (frame, pad), tag
         assert handler.sp == frames[frame].sp
     assert find_handler(index, WasmException(tag_a, None, None, ()), frames[:3]) is None
+
+
+#: Values of every numeric type, negative integers and non-integral floats: what a raw-word dump would garble.
+PAYLOAD = (("i32", -7), ("i64", -1234567890123), ("f32", 1.5), ("f64", -2.25))
+TYPED_TAG_WAT = """(module $m
+  (tag $t (param i32 i64 f32 f64))
+  (func (export "go") (i32.const -7) (i64.const -1234567890123) (f32.const 1.5) (f64.const -2.25) (throw $t)))"""
+
+
+def _payload_word(value_type: str, value: int | float) -> int:
+    """The 64-bit payload word the compiler stores for a value (i32 and f32 in the low half)."""
+    match value_type:
+        case "i32" | "i64":
+            return int(value) & ((1 << (32 if value_type == "i32" else 64)) - 1)
+        case "f32":
+            return int(struct.unpack("<I", struct.pack("<f", value))[0])
+    return int(struct.unpack("<Q", struct.pack("<d", value))[0])
+
+
+def test_exception_payload_prints_by_the_tag_parameter_types() -> None:
+    """The compiler's tag table reaches the plugin core through the metadata: an exception of a typed tag shows
+    each payload value by type, at the throw and at a landing pad; a tag no module describes shows raw words."""
+    from emitter.debugcore.exceptions import THROW, VALUES_OFFSET, exception_object, thrown
+    from emitter.debugcore.modules import CodeIndex, LoadedFunction, LoadedModule
+
+    compiled = compile_wat(TYPED_TAG_WAT, "m")[1]
+    assert [(t.symbol, t.index, t.params) for t in compiled.tags] == [
+        ("m.tag0", 0, (ValueType.I32, ValueType.I64, ValueType.F32, ValueType.F64))]
+    meta = decode_metadata(encode_metadata(compiled))
+    tag, stranger, exception, values = 0x9000, 0x9100, 0xA000, 0xB000
+    index = CodeIndex([LoadedModule(meta, "test", (LoadedFunction.place(meta, meta.functions[0], 0x1000),), True,
+                                    {"m.tag0": tag})])
+    words = [_payload_word(t, v) for t, v in PAYLOAD]
+    adapter = MockAdapter()
+    adapter.map(tag, struct.pack("<II", len(PAYLOAD), 0))
+    adapter.map(stranger, struct.pack("<II", 1, 5))
+    # The exception object: class, the rest of _Unwind_Exception, tag, count, payload last value first.
+    adapter.map(exception, struct.pack("<Q", 0x4A4442475741534D) + bytes(VALUES_OFFSET - 24)
+                + struct.pack("<QQ", tag, len(words)) + struct.pack(f"<{len(words)}Q", *reversed(words)))
+    adapter.map(values, struct.pack(f"<{len(words)}Q", *reversed(words)))
+    expected = "tag m.tag0 (index 0), payload [" + ", ".join(f"{t} {v}" for t, v in PAYLOAD) + "]"
+    assert exception_object(adapter, exception, index).describe() == expected
+    adapter.registers.update(rdi=tag, rsi=values, rdx=len(words))
+    assert thrown(adapter, THROW, index).describe() == expected
+    adapter.registers.update(rdi=stranger, rsi=values, rdx=1)
+    assert thrown(adapter, THROW, index).describe() == f"tag {stranger:#x} (index 5), payload [{words[-1]:#x}]"

@@ -14,13 +14,13 @@ import struct
 from collections.abc import Callable
 from typing import Protocol
 
-from ..compiled import CompiledFunction, CompiledModule, DataBlob, FrameSlot, LineEntry, ValueType, Variable
+from ..compiled import CompiledFunction, CompiledModule, DataBlob, FrameSlot, LineEntry, TagInfo, ValueType, Variable
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
 from ..obj.model import Relocation
 from ..unwind import UnwindOp, UnwindProgram, shifted
-from ..wasm.module import FuncType, Instr, Module, ValType
+from ..wasm.module import ElemSegment, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
 from . import exceptions, runtime
@@ -32,6 +32,7 @@ from .runtime import (
     MEMORY_CAP_PAGES,
     MEMORY_HEADROOM_PAGES,
     STACK_BUDGET,
+    TABLE_CAP_ENTRIES,
     TABLE_HEADROOM,
     TRAP_HOOK,
     VMCTX_INSTANTIATED,
@@ -95,8 +96,17 @@ class _ModuleCompiler:
                 raise UnsupportedError(f"export '{export.name}' returns {len(ftype.results)} values; the C ABI "
                                        "allows at most one", export.offset)
             self.exports.setdefault(export.index, []).append(prefix + export.name)
-        self.table_capacities = [min(t.limits.maximum if t.limits.maximum is not None else 1 << 32,
-                                     t.limits.minimum + TABLE_HEADROOM) for t in module.tables]
+        self.table_capacities = [self._table_capacity(t) for t in range(len(module.tables))]
+
+    def _table_capacity(self, index: int) -> int:
+        """Entries of static storage for table ``index``: room to grow, within the cap (``.bss`` costs the object
+        nothing, but the process maps it all)."""
+        limits = self.module.tables[index].limits
+        if limits.minimum > TABLE_CAP_ENTRIES:
+            raise UnsupportedError(f"table {index} of {limits.minimum} entries exceeds the static capacity cap of "
+                                   f"{TABLE_CAP_ENTRIES} entries", self.module.section_offsets.get("table"))
+        maximum = limits.maximum if limits.maximum is not None else 1 << 32
+        return max(limits.minimum, min(maximum, limits.minimum + TABLE_HEADROOM, TABLE_CAP_ENTRIES))
 
     # -- names --------------------------------------------------------------------------------------------------
     def _function_symbols(self) -> list[str]:
@@ -164,6 +174,7 @@ class _ModuleCompiler:
         out.functions.append(self._instantiate())
         out.data.extend(self._data_blobs())
         out.data.extend(self._tag_blobs())
+        out.tags = self._tag_table()
         out.data.extend(frame_table(self.module, self.sym, out.functions))
         return out
 
@@ -202,6 +213,12 @@ class _ModuleCompiler:
             symbols.append(exported.get(index, self.sym.indexed("tag", index)))
         return symbols
 
+    def _tag_table(self) -> list[TagInfo]:
+        """Every tag's descriptor symbol and payload types: the plugins show a caught payload by type."""
+        return [TagInfo(symbol, index, tuple(_VALUE_TYPES.get(t, ValueType.ADDR)
+                                             for t in exceptions.tag_type(self.module, index).params))
+                for index, symbol in enumerate(self._tag_symbols())]
+
     def _tag_blobs(self) -> list[DataBlob]:
         """One ``struct jitdebug_tag`` per defined tag: parameter count, tag index (identity is the address)."""
         symbols = self._tag_symbols()
@@ -214,7 +231,8 @@ class _ModuleCompiler:
 
     # -- instantiation ------------------------------------------------------------------------------------------
     def _instantiate(self) -> CompiledFunction:
-        """``<m>.instantiate``: once, set the stack limit if unset, copy active data segments, run start."""
+        """``<m>.instantiate``: once, set the stack limit if unset, copy active element and data segments (in
+        that order, as the spec instantiates), run start."""
         a = Assembler()
         records: list[UnwindOp] = []
         saved = [RBX] + [r for r in (RSI, RDI) if r in self.abi.callee_saved]
@@ -229,6 +247,16 @@ class _ModuleCompiler:
         a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
         a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
         a.bind(limit_set)
+        for index, element in enumerate(self.module.elements):
+            if element.mode != "active" or element.offset_expr is None:
+                continue
+            start = self._element_start(element)
+            if not element.functions:
+                continue
+            a.lea(8, RDI, RipRel(self.sym.indexed("table", element.table), 8 * start))
+            a.lea(8, RSI, RipRel(self.sym.indexed("elem", index)))
+            a.mov_imm(4, RCX, 8 * len(element.functions))
+            a.rep_movsb()
         trap = a.label()
         needs_trap = False
         for index, segment in enumerate(self.module.data):
@@ -269,6 +297,13 @@ class _ModuleCompiler:
         function = self._assemble(self.sym.instantiate, body)
         function.lines = [LineEntry(0, 0, is_statement=False)]
         return function
+
+    def _element_start(self, element: ElemSegment) -> int:
+        """The table index an active element segment starts at; a segment that does not fit is rejected."""
+        start = self._const_value(element.offset_expr or (), element.offset) & 0xFFFFFFFF
+        if start + len(element.functions) > self.module.tables[element.table].limits.minimum:
+            raise UnsupportedError("element segment out of bounds of its table", element.offset)
+        return start
 
     def _const_value(self, expr: tuple[Instr, ...], offset: int) -> int:
         """Evaluate a constant expression to an integer (floats as bits; funcrefs are handled by the caller)."""
@@ -339,20 +374,9 @@ class _ModuleCompiler:
                 struct.pack_into("<Q", data, 8 * g, value & 0xFFFFFFFFFFFFFFFF)
             blobs.append(DataBlob(sym.globals, len(data), bytes(data), relocations=tuple(relocs)))
 
-        for t, _table in enumerate(m.tables):
-            capacity = self.table_capacities[t]
-            entries: dict[int, int | None] = {}
-            for active in m.elements:
-                if active.mode != "active" or active.table != t or active.offset_expr is None:
-                    continue
-                start = self._const_value(active.offset_expr, active.offset)
-                if start + len(active.functions) > m.tables[t].limits.minimum:
-                    raise UnsupportedError("element segment out of bounds of its table", active.offset)
-                for k, entry in enumerate(active.functions):
-                    entries[start + k] = entry
-            relocs = [absolute(8 * k, sym.funcs, 16 * fn) for k, fn in sorted(entries.items()) if fn is not None]
-            blobs.append(DataBlob(sym.indexed("table", t), max(8 * capacity, 8), bytes(max(8 * capacity, 8)),
-                                  relocations=tuple(relocs)))
+        for t, capacity in enumerate(self.table_capacities):
+            # Zero-filled: the active element segments are copied in at instantiation.
+            blobs.append(DataBlob(sym.indexed("table", t), max(8 * capacity, 8)))
 
         lengths = bytearray(8 * len(m.data))
         for i, data_segment in enumerate(m.data):

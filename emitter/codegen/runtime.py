@@ -19,17 +19,18 @@ through relocations (RIP-relative ``PC_RELATIVE`` from code, ``ABSOLUTE`` size 8
     ``<m>.globals``      8 bytes per defined global, initialised (i32/f32 in the low 4 bytes).
     ``<m>.funcs``        read-only: one 16-byte descriptor per function (code pointer, signature id); a funcref
                          value is a pointer to a descriptor, null for ``ref.null``.
-    ``<m>.table<N>``     8 bytes per entry (a funcref), capacity entries; active segments pre-applied.
+    ``<m>.table<N>``     zero-filled (``.bss``), 8 bytes per entry (a funcref), capacity entries (at most
+                         ``TABLE_CAP_ENTRIES``): an object pays nothing for a large table.
     ``<m>.data<N>``      read-only bytes of data segment N; ``<m>.data_lengths`` its live length (0 once dropped).
     ``<m>.fault_address`` the effective address of the last load or store that trapped (``MEMORY_FAULT``).
     ``<m>.elem<N>``      funcrefs of element segment N; ``<m>.elem_lengths`` its live length.
 Signature ids are the index of the first structurally equal type in the type section.
 
 Instantiation
-    ``<m>.instantiate`` (a local function of the module, C convention, no arguments) copies the active data
-    segments into memory, sets the stack limit to ``rsp - STACK_BUDGET`` if it is still 0, and runs the start
-    function, once (the instantiated flag). Every exported function calls it on entry while the flag is 0, so a
-    C host may call exports directly.
+    ``<m>.instantiate`` (a local function of the module, C convention, no arguments) copies the active element
+    segments into their tables (from ``<m>.elem<N>``) and the active data segments into memory, sets the stack
+    limit to ``rsp - STACK_BUDGET`` if it is still 0, and runs the start function, once (the instantiated flag).
+    Every exported function calls it on entry while the flag is 0, so a C host may call exports directly.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ WASM_PAGE = 65536
 MEMORY_HEADROOM_PAGES = 256
 MEMORY_CAP_PAGES = 16384
 TABLE_HEADROOM = 1024
+#: The largest table compiled, in entries (V8's limit); larger ones raise ``UnsupportedError``.
+TABLE_CAP_ENTRIES = 10_000_000
 
 
 class TrapCode(enum.IntEnum):

@@ -14,6 +14,7 @@ pointer the frame had at the call: the debugger's stack pointer of that frame.
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
 
@@ -35,23 +36,49 @@ RETURN_ADDRESS_COLUMN = 16
 MAX_PAYLOAD = 1024
 
 
+def payload_value(value_type: str, word: int) -> str:
+    """One payload value as ``i32 -7`` / ``f64 2.5``: integers signed, floats in Python's shortest round-trip
+    form (f32 too: the fewest digits that give back the same single); other types as the raw word."""
+    match value_type:
+        case "i32" | "i64":
+            bits = 32 if value_type == "i32" else 64
+            value = word & ((1 << bits) - 1)
+            return f"{value_type} {value - (1 << bits) if value >> (bits - 1) else value}"
+        case "f64":
+            return f"f64 {struct.unpack('<d', struct.pack('<Q', word))[0]!r}"
+        case "f32":
+            raw = struct.pack("<I", word & 0xFFFFFFFF)
+            value = struct.unpack("<f", raw)[0]
+            if not math.isfinite(value):
+                return f"f32 {value!r}"
+            text = next(t for digits in range(1, 10) for t in [f"{value:.{digits}g}"]
+                        if struct.pack("<f", float(t)) == raw)
+            return f"f32 {float(text)!r}"
+    return f"{value_type} {word:#x}"
+
+
 @dataclass(frozen=True, slots=True)
 class WasmException:
     """A Wasm exception (``tag`` set) or a foreign one (``tag`` None, e.g. a C++ exception a ``catch_all_ref``
-    holds). ``payload`` is in Wasm order, one 64-bit word per value (i32 and f32 in the low half)."""
+    holds). ``payload`` is in Wasm order, one 64-bit word per value (i32 and f32 in the low half); ``types`` the
+    tag's parameter types from the module's metadata (empty when unknown: the words print raw)."""
 
     tag: int | None
     tag_index: int | None
     tag_name: str | None
     payload: tuple[int, ...]
+    types: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.tag is None:
             return "a foreign (non-Wasm) exception"
         name = self.tag_name or f"{self.tag:#x}"
         index = f" (index {self.tag_index})" if self.tag_index is not None else ""
-        words = ", ".join(f"{w:#x}" for w in self.payload)
-        return f"tag {name}{index}, payload [{words}]"
+        if len(self.types) == len(self.payload):
+            values = ", ".join(payload_value(t, w) for t, w in zip(self.types, self.payload, strict=True))
+        else:
+            values = ", ".join(f"{w:#x}" for w in self.payload)
+        return f"tag {name}{index}, payload [{values}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +99,17 @@ def _word(adapter: DebuggerAdapter, address: int) -> int:
     return int.from_bytes(adapter.read_memory(address, 8), "little")
 
 
-def _tag_info(adapter: DebuggerAdapter, tag: int, index: CodeIndex) -> tuple[int | None, str | None]:
-    """The tag's index (from its descriptor) and the symbol naming it in our modules' catch types."""
-    name = next((n for m in index.modules for n, a in m.tags.items() if a == tag), None)
+def _exception(adapter: DebuggerAdapter, tag: int, index: CodeIndex, payload: tuple[int, ...]) -> WasmException:
+    """The exception of tag descriptor ``tag``: its index (from the descriptor), the symbol naming it in our
+    modules and, from that module's tag table, the payload's types."""
+    found = next(((m, n) for m in index.modules for n, a in m.tags.items() if a == tag), None)
+    name = found[1] if found is not None else None
+    types = next((t.params for t in found[0].meta.tags if t.symbol == name), ()) if found is not None else ()
     try:
         _count, tag_index = _TAG.unpack(adapter.read_memory(tag, _TAG.size))
     except InferiorReadError:
-        return None, name
-    return tag_index, name
+        return WasmException(tag, None, name, payload, types)
+    return WasmException(tag, tag_index, name, payload, types)
 
 
 def _payload(adapter: DebuggerAdapter, values: int, count: int) -> tuple[int, ...]:
@@ -93,10 +123,8 @@ def _payload(adapter: DebuggerAdapter, values: int, count: int) -> tuple[int, ..
 def thrown(adapter: DebuggerAdapter, routine: str, index: CodeIndex) -> WasmException:
     """The exception being thrown, at the first instruction of ``routine`` (one of ``THROW_ROUTINES``)."""
     if routine == THROW:
-        tag = adapter.read_register("rdi")
-        tag_index, name = _tag_info(adapter, tag, index)
-        return WasmException(tag, tag_index, name,
-                             _payload(adapter, adapter.read_register("rsi"), adapter.read_register("rdx")))
+        return _exception(adapter, adapter.read_register("rdi"), index,
+                          _payload(adapter, adapter.read_register("rsi"), adapter.read_register("rdx")))
     return exception_object(adapter, adapter.read_register("rdi"), index)
 
 
@@ -105,9 +133,8 @@ def exception_object(adapter: DebuggerAdapter, address: int, index: CodeIndex) -
     if _word(adapter, address) != EXCEPTION_CLASS:
         return WasmException(None, None, None, ())
     tag = _word(adapter, address + TAG_OFFSET)
-    tag_index, name = _tag_info(adapter, tag, index)
-    return WasmException(tag, tag_index, name,
-                         _payload(adapter, address + VALUES_OFFSET, _word(adapter, address + TAG_OFFSET + 8)))
+    return _exception(adapter, tag, index,
+                      _payload(adapter, address + VALUES_OFFSET, _word(adapter, address + TAG_OFFSET + 8)))
 
 
 def frames_at_throw(adapter: DebuggerAdapter, index: CodeIndex) -> list[NativeFrame]:

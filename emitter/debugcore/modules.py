@@ -64,7 +64,7 @@ class LoadedModule:
     functions: tuple[LoadedFunction, ...]
     #: Whether the image carries CFI the debugger unwinds with (our fallback unwinder stays out of its way).
     has_cfi: bool
-    #: Run-time address of each tag descriptor the functions' handlers catch (absent: not resolvable).
+    #: Run-time address of each tag descriptor the module defines, imports or catches (absent: not resolvable).
     tags: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -158,10 +158,11 @@ def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) 
 
 
 def _tags(meta: ModuleMetadata, defined: Callable[[str], int | None], adapter: DebuggerAdapter) -> dict[str, int]:
-    """Where the caught tags' descriptors are: defined in the file itself, else (an imported tag, which the host
+    """Where the tags' descriptors are: defined in the file itself, else (an imported tag, which the host
     defines) wherever the debugger finds the symbol."""
     out = {}
-    for name in {t for f in meta.functions for t in f.catch_types if t is not None}:
+    names = {t for f in meta.functions for t in f.catch_types if t is not None} | {t.symbol for t in meta.tags}
+    for name in sorted(names):
         address = defined(name)
         if address is None:
             address = adapter.symbol_address(name)

@@ -100,6 +100,10 @@ _ABBREV_PARAMETER = 5
 _ABBREV_VARIABLE = 6
 _ABBREV_PARAMETER_LOCLIST = 7
 _ABBREV_VARIABLE_LOCLIST = 8
+#: A DIE's abbreviation says whether children follow, and a childless one must say no (``--verify`` warns):
+#: functions without parameters or locals use these.
+_ABBREV_SUBPROGRAM_LEAF = 9
+_ABBREV_SUBPROGRAM_EXTERNAL_LEAF = 10
 
 _SUBPROGRAM_ATTRIBUTES = [(DW_AT_name, DW_FORM_strp), (DW_AT_low_pc, DW_FORM_addr), (DW_AT_high_pc, DW_FORM_data8),
                           (DW_AT_frame_base, DW_FORM_exprloc)]
@@ -110,6 +114,9 @@ _ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
       (DW_AT_stmt_list, DW_FORM_sec_offset)]),
     (_ABBREV_SUBPROGRAM, DW_TAG_subprogram, DW_CHILDREN_yes, _SUBPROGRAM_ATTRIBUTES),
     (_ABBREV_SUBPROGRAM_EXTERNAL, DW_TAG_subprogram, DW_CHILDREN_yes,
+     _SUBPROGRAM_ATTRIBUTES + [(DW_AT_external, DW_FORM_flag_present)]),
+    (_ABBREV_SUBPROGRAM_LEAF, DW_TAG_subprogram, DW_CHILDREN_no, _SUBPROGRAM_ATTRIBUTES),
+    (_ABBREV_SUBPROGRAM_EXTERNAL_LEAF, DW_TAG_subprogram, DW_CHILDREN_no,
      _SUBPROGRAM_ATTRIBUTES + [(DW_AT_external, DW_FORM_flag_present)]),
     (_ABBREV_BASE_TYPE, DW_TAG_base_type, DW_CHILDREN_no,
      [(DW_AT_name, DW_FORM_strp), (DW_AT_encoding, DW_FORM_data1), (DW_AT_byte_size, DW_FORM_data1)]),
@@ -241,7 +248,10 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     expressions: dict[Location, bytes] = {}
     for item in placed:
         function = item.function
-        info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
+        if function.variables:
+            info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
+        else:
+            info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL_LEAF if function.exports else _ABBREV_SUBPROGRAM_LEAF)
         strings.reference(info, function.name)
         info.address(item.start, arch.pointer_size)
         info.u64(len(function.code))
@@ -251,7 +261,8 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
         for variable in sorted(function.variables, key=lambda v: not v.is_parameter):
             _write_variable(info, strings, loclists, variable, item.start, type_offsets[variable.type], arch,
                             expressions)
-        info.u8(0)  # end of the subprogram's children
+        if function.variables:
+            info.u8(0)  # end of the subprogram's children
     info.u8(0)  # end of the compile unit's children
     info.patch(0, info.offset - 4, 4)
 

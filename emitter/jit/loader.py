@@ -144,10 +144,10 @@ class LoadedModule:
                     return hooks[name]
                 raise SymbolError(f"unresolved symbol {name!r} (not an import nor a runtime hook)", function=name)
 
-            # The image carries no copy of the code (the debuggers read it from the region): with the DWARF and
-            # the plugins' metadata it stays within twice the code size.
+            # The image carries no copy of the code and data (the debuggers read them from the region): with the
+            # DWARF and the plugins' metadata it stays within twice the code size.
             relocated: dict[str, bytes] = {}
-            image = write_image(obj, addresses, resolve_symbol, code=False, relocated=relocated)
+            image = write_image(obj, addresses, resolve_symbol, process_contents=False, relocated=relocated)
             for name, data in relocated.items():
                 if name in offsets and data:
                     self.region.write(offsets[name], data)

@@ -103,6 +103,8 @@ _SYM_SIZE = 24
 _RELA_SIZE = 24
 _PHDR_SIZE = 56
 _pack_rela = struct.Struct("<QQq").pack_into
+#: Loaded sections whose bytes debuggers read from the process rather than from a JIT image.
+_PROCESS_CONTENTS = frozenset({SectionKind.TEXT, SectionKind.RODATA, SectionKind.DATA})
 
 _SYMBOL_TYPES = {
     SymbolKind.FUNCTION: STT_FUNC,
@@ -290,6 +292,8 @@ def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> byt
     symtab_index = len(layout.sections) + len([s for s in obj.sections.values() if s.relocations])
     relas: list[_OutSection] = []
     symbol_index = layout.symbol_index
+    # Keyed by the kind's identity: an Enum hashes in Python code, and this loop runs once per relocation.
+    types_by_id = {(id(kind), size): r_type for (kind, size), r_type in types.items()}
     for section in obj.sections.values():
         if not section.relocations:
             continue
@@ -299,7 +303,7 @@ def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> byt
         for reloc in section.relocations:
             if not (0 <= reloc.offset and reloc.offset + reloc.size <= size and reloc.symbol in symbol_index):
                 _target(obj, section, reloc)
-            r_type = types.get((reloc.kind, reloc.size))
+            r_type = types_by_id.get((id(reloc.kind), reloc.size))
             if r_type is None:
                 raise FormatLimitError(f"no ELF {obj.arch} relocation for a {reloc.size}-byte {reloc.kind.value} "
                                        f"reference to {reloc.symbol!r}", function=section.name, offset=reloc.offset)
@@ -329,23 +333,24 @@ def _relocation_symbol(obj: ObjectFile, reloc: Relocation) -> tuple[str, int]:
 
 
 def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int], *,
-                code: bool = True, relocated: dict[str, bytes] | None = None) -> bytes:
+                process_contents: bool = True, relocated: dict[str, bytes] | None = None) -> bytes:
     """Encode ``obj`` as the in-memory image for the GDB JIT interface.
 
     ``section_addresses`` gives the load address of every ALLOC section (sections that are not loaded, such as
     ``.debug_*``, may be omitted: their address is 0); ``resolve`` gives the address of each undefined symbol.
     All relocations are applied with these addresses.
 
-    ``code`` False writes the executable sections as ``SHT_NOBITS`` (address and size, no bytes): GDB and LLDB
-    read code from the process, so the image need not carry a second copy of it. ``relocated``, when given,
-    receives every section's relocated contents (what a loader copies into place).
+    ``process_contents`` False writes the code and data sections as ``SHT_NOBITS`` (address and size, no bytes):
+    GDB and LLDB read them from the process, so the image need not carry a second copy. Sections the debuggers
+    parse from the image (``.eh_frame``, exception tables, everything not loaded) keep their bytes.
+    ``relocated``, when given, receives every section's relocated contents (what a loader copies into place).
     """
     with collector_paused():
-        return _write_image(obj, section_addresses, resolve, code, relocated)
+        return _write_image(obj, section_addresses, resolve, process_contents, relocated)
 
 
-def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int], code: bool,
-                 relocated: dict[str, bytes] | None) -> bytes:
+def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int],
+                 process_contents: bool, relocated: dict[str, bytes] | None) -> bytes:
     layout = _Layout(obj, None)
     addresses: dict[str, int] = {}
     for name, index in layout.index.items():
@@ -380,7 +385,7 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
         out.data = bytes(data)
         if relocated is not None:
             relocated[name] = out.data
-        if not code and out.flags & SHF_EXECINSTR and out.sh_type == SHT_PROGBITS:
+        if not process_contents and section.kind in _PROCESS_CONTENTS and out.sh_type == SHT_PROGBITS:
             out.sh_type, out.nobits_size, out.data = SHT_NOBITS, len(out.data), b""
     # Undefined symbols are resolved and mean nothing to a debugger; defined ones get their absolute address.
     layout.symbols = [s for s in layout.symbols if s.defined]
