@@ -168,7 +168,7 @@ def row_debug_cost(sizes: Sizes, runs: int) -> list[Row]:
     cpu.notes.append(f"peak RSS growth of compile + instantiate: with {rss_on / 1e6:.0f} MB, without "
                      f"{rss_off / 1e6:.0f} MB ({(rss_on / rss_off - 1) * 100:+.0f}%); one process per run")
     image.notes.append("one image per module, held once (the native copy handed to the debuggers); no second copy "
-                       "of the code in it (.text is NOBITS: debuggers read code from the process)")
+                       "of code or data in it (those sections are NOBITS: debuggers read them from the process)")
     return [cpu, image]
 
 
