@@ -17,7 +17,7 @@ from samples.corpus.harness import _from_python, _to_python, format_value
 from samples.exceptions.harness import load_program, oracle_transcript, programs, signatures
 from tests.tools import ROOT, run
 
-#: Programs whose imports the JIT cannot provide (a native import that throws a host-defined tag).
+#: Programs that need a native host (an import that throws a host-defined tag): ``test_eh_jit_tags.py``.
 NEEDS_NATIVE_HOST = {"host_throw"}
 PROGRAMS = [p for p in programs() if p.stem not in NEEDS_NATIVE_HOST]
 

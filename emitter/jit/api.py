@@ -9,6 +9,13 @@ Imports are keyed by the import's field name, the C ABI symbol of ``(import "M" 
 through a ctypes callback and the module's host adapter: if it raises, the Wasm code stops there (as at a trap)
 and the call of the export raises that exception, with the Wasm backtrace in a note. A ``NativeFunction`` is
 called directly. Values cross as in the C ABI: i32/i64 are Python ints, f32/f64 Python floats.
+
+A tag import ``(import "M" "T" (tag ...))`` is a ``struct jitdebug_tag`` descriptor, identity by address (see
+``emitter/codegen/exceptions.py``): a ``Tag`` the embedding creates (instances given the same ``Tag`` catch each
+other's exceptions) or a ``NativeTag`` defined by native code, e.g. the one a native import throws with
+``jitdebug_throw``. The module refers to it with 32-bit pc-relative references (its LSDA type table), as an AOT
+object does, so the descriptor must lie within 2 GiB of the JIT code: ``Tag`` maps its descriptor like the JIT
+code, and shared libraries are mapped in the same area.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import re
 import struct
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +41,15 @@ from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
 from .loader import LoadedModule
+from .memory import Region
 from .perf import PerfWriter
 
 _INTEGER_REGISTERS = 6
 _VECTOR_REGISTERS = 8
 _STACK_WORDS = 16
 _HOST_ERROR = -1
+#: ``struct jitdebug_tag``: parameter count, tag index.
+_TAG_DESCRIPTOR = struct.Struct("<II")
 
 _CTYPES: dict[ValueType, type[Any]] = {
     ValueType.I32: ctypes.c_int32,
@@ -74,7 +85,32 @@ class NativeFunction:
     address: int
 
 
-Import = Callable[..., Any] | NativeFunction
+@dataclass(frozen=True, slots=True)
+class NativeTag:
+    """A tag import whose ``struct jitdebug_tag`` descriptor native code defines at ``address``."""
+
+    address: int
+
+
+class Tag:
+    """A tag the embedding defines: owns a ``struct jitdebug_tag`` (parameter count, index 0: no module's own tag)
+    in memory mapped like the JIT code; its address is its identity, shared by every instance it is given to."""
+
+    def __init__(self, params: Sequence[ValueType] = ()) -> None:
+        self.params = tuple(params)
+        self._region = Region(_TAG_DESCRIPTOR.size)
+        self._region.write(0, _TAG_DESCRIPTOR.pack(len(self.params), 0))
+        weakref.finalize(self, self._region.unmap)
+
+    @property
+    def address(self) -> int:
+        return self._region.address
+
+    def __repr__(self) -> str:
+        return f"Tag(({', '.join(t.value for t in self.params)}) at {self.address:#x})"
+
+
+Import = Callable[..., Any] | NativeFunction | Tag | NativeTag
 
 
 class _HostErrors(threading.local):
@@ -165,10 +201,13 @@ class Instance:
     calling an export afterwards raises ``JitdebugError``."""
 
     def __init__(self, compiled: CompiledModule, *, exports: Mapping[str, Signature],
-                 imports: Mapping[str, tuple[Import, Signature]], perf: PerfWriter | None = None,
+                 imports: Mapping[str, tuple[Callable[..., Any] | NativeFunction, Signature]],
+                 tags: Mapping[str, Tag | NativeTag] | None = None, perf: PerfWriter | None = None,
                  display_names: Mapping[int, str | None] | None = None, debug_info: bool = True) -> None:
         self._callbacks = []
-        resolve: dict[str, int] = {}
+        # The instance keeps its tags alive: a ``Tag``'s descriptor must outlive every module referring to it.
+        self._tags = dict(tags or {})
+        resolve: dict[str, int] = {name: tag.address for name, tag in self._tags.items()}
         host: set[str] = set()
         for name, (function, signature) in imports.items():
             if isinstance(function, NativeFunction):
@@ -245,15 +284,24 @@ class WasmModule:
 
     def instantiate(self, imports: Mapping[str, Import] | None = None, *, perf: PerfWriter | None = None) -> Instance:
         given = dict(imports or {})
-        bound: dict[str, tuple[Import, Signature]] = {}
+        bound: dict[str, tuple[Callable[..., Any] | NativeFunction, Signature]] = {}
+        tags: dict[str, Tag | NativeTag] = {}
         function_index = 0
+        tag_index = 0
         for wasm_import in self.module.imports:
+            if wasm_import.kind == "tag":
+                tags[wasm_import.name] = self._tag(wasm_import.module, wasm_import.name, tag_index, given)
+                tag_index += 1
+                continue
             if wasm_import.kind != "func":
                 continue
             if wasm_import.name not in given:
                 raise JitdebugError(f"missing import {wasm_import.module}.{wasm_import.name}")
+            function = given.pop(wasm_import.name)
+            if isinstance(function, Tag | NativeTag):
+                raise JitdebugError(f"import {wasm_import.module}.{wasm_import.name} is a function, not a tag")
             signature = self.signature(function_index, f"import {wasm_import.name!r}")
-            bound[wasm_import.name] = (given.pop(wasm_import.name), signature)
+            bound[wasm_import.name] = (function, signature)
             function_index += 1
         if given:
             raise JitdebugError(f"unknown imports: {', '.join(sorted(given))}")
@@ -261,8 +309,28 @@ class WasmModule:
                    if e.kind == "func"}
         names: dict[int, str | None] = {f.index: self.module.function_names.get(f.index)
                                         for f in self.module.functions}
-        return Instance(self.compiled, exports=exports, imports=bound, perf=perf, display_names=names,
+        return Instance(self.compiled, exports=exports, imports=bound, tags=tags, perf=perf, display_names=names,
                         debug_info=self.debug_info)
+
+    def _tag(self, module: str, name: str, tag_index: int, given: dict[str, Import]) -> Tag | NativeTag:
+        """The descriptor given for tag import ``module.name``, checked against the import's parameters (a
+        handler copies exactly that many payload words)."""
+        params = [_FROM_WASM.get(t) for t in self.module.types[self.module.tags[tag_index]].params]
+        wanted = f"a tag with {len(params)} parameter{'s' if len(params) != 1 else ''}"
+        if name not in given:
+            raise JitdebugError(f"missing import {module}.{name} ({wanted})")
+        tag = given.pop(name)
+        if not isinstance(tag, Tag | NativeTag):
+            raise JitdebugError(f"import {module}.{name} is {wanted}; a {type(tag).__name__} was given")
+        count = len(tag.params) if isinstance(tag, Tag) else _TAG_DESCRIPTOR.unpack(
+            ctypes.string_at(tag.address, _TAG_DESCRIPTOR.size))[0]
+        if count != len(params):
+            raise JitdebugError(f"import {module}.{name} is {wanted}; the given tag has {count}")
+        if isinstance(tag, Tag) and list(tag.params) != params:
+            types = ", ".join(t.value if t is not None else "ref" for t in params)
+            raise JitdebugError(f"import {module}.{name} is a tag of ({types}); the given tag has "
+                                f"({', '.join(t.value for t in tag.params)})")
+        return tag
 
 
 def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,

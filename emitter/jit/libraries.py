@@ -6,6 +6,12 @@ does the same binding at load time, with ``dlsym``. ``F`` is looked up in the sh
 then in the process itself (the interpreter and everything it loaded: libc, libm, ...). The module name ``M``
 plays no part, as in the C ABI. As with a linker, the C prototype cannot be checked: the function must have
 the import's C ABI signature (i32→int32_t, i64→int64_t, f32→float, f64→double, at most one result).
+
+A tag import ``(import "M" "T" (tag ...))`` is bound the same way to the data symbol ``T``, a
+``struct jitdebug_tag`` (``emitter/runtime/jitdebug_eh.h``) whose parameter count must be the tag's. A library
+can throw it: the JIT's native shim, which defines ``jitdebug_throw``, is made global before the libraries load,
+so a library leaves the runtime's symbols undefined and they bind to the shim, as they bind to the runtime object
+in an AOT host.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from dataclasses import dataclass
 
 from ..errors import JitdebugError
 from ..wasm.module import Module
-from .api import NativeFunction
+from . import _native
+from .api import Import, NativeFunction, NativeTag
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,8 @@ def _executable_ranges() -> list[tuple[int, int]]:
 
 def load_libraries(paths: Sequence[str]) -> list[_Library]:
     """``dlopen`` each library; a library that cannot be loaded is an error naming it (and ``dlerror``'s text)."""
+    # Reopening the loaded shim with RTLD_GLOBAL adds its symbols (jitdebug_throw, ...) to the global scope.
+    ctypes.CDLL(_native.__file__, mode=os.RTLD_NOW | os.RTLD_GLOBAL | os.RTLD_NOLOAD)
     libraries = []
     for path in paths:
         # A bare name would make dlopen search the system paths and miss a library in the current directory.
@@ -59,25 +68,31 @@ def _address(handle: ctypes.CDLL, symbol: str) -> int | None:
     return ctypes.cast(function, ctypes.c_void_p).value
 
 
-def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, NativeFunction]:
-    """The native function of every function import of ``module``, keyed by field name (``instantiate``'s key)."""
+def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, Import]:
+    """The native function of every function import of ``module``, and the native descriptor of every tag import,
+    keyed by field name (``instantiate``'s key)."""
     searched = [*load_libraries(libraries), _Library("the process", ctypes.CDLL(None))]
     executable: list[tuple[int, int]] | None = None
-    resolved: dict[str, NativeFunction] = {}
+    resolved: dict[str, Import] = {}
     for wasm_import in module.imports:
-        if wasm_import.kind != "func" or wasm_import.name in resolved:
+        if wasm_import.kind not in ("func", "tag") or wasm_import.name in resolved:
             continue
         symbol = wasm_import.name
+        what = "function" if wasm_import.kind == "func" else "tag"
         found = next(((library, address) for library in searched
                       if (address := _address(library.handle, symbol)) is not None), None)
         if found is None:
             where = ", ".join([*(repr(library) for library in libraries), "the process"])
-            raise JitdebugError(f"missing import {wasm_import.module}.{symbol}: no native function {symbol!r} "
+            raise JitdebugError(f"missing import {wasm_import.module}.{symbol}: no native {what} {symbol!r} "
                                 f"in {where}")
         library, address = found
         executable = executable if executable is not None else _executable_ranges()
-        if not any(start <= address < end for start, end in executable):
+        is_code = any(start <= address < end for start, end in executable)
+        if wasm_import.kind == "func" and not is_code:
             raise JitdebugError(f"import {wasm_import.module}.{symbol}: {symbol!r} in {library.name} is not a "
                                 "function (it is not in executable memory)")
-        resolved[symbol] = NativeFunction(address)
+        if wasm_import.kind == "tag" and is_code:
+            raise JitdebugError(f"import {wasm_import.module}.{symbol}: {symbol!r} in {library.name} is not a "
+                                "tag descriptor (it is code, not data)")
+        resolved[symbol] = NativeFunction(address) if wasm_import.kind == "func" else NativeTag(address)
     return resolved
