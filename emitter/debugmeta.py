@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .compiled import CompiledFunction, CompiledModule
+    from .unwind import UnwindOp
 
 SECTION_NAME = ".jitdebug.wasm"
 MAGIC = b"JDWM"
@@ -133,25 +134,28 @@ def display_name(function: CompiledFunction) -> str:
 #: ULEB128 encodings of 0 .. 2**14 - 1 (one or two bytes): nearly every value in the section is one of them.
 _SHORT_ULEB = [bytes((value,)) for value in range(0x80)] + [bytes((value & 0x7F | 0x80, value >> 7))
                                                              for value in range(0x80, 0x4000)]
+#: The low 14 bits of a longer value as two continued ULEB128 bytes; the rest is ``uleb(value >> 14)``.
+_LOW_ULEB = [bytes((value & 0x7F | 0x80, value >> 7 & 0x7F | 0x80)) for value in range(0x4000)]
+
+
+def _uleb(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
 def _append_ulebs(data: bytearray, values: list[int]) -> None:
-    """Append each value as a ULEB128 (a table lookup for the common short values: the section holds a few
-    hundred values per function)."""
-    short = _SHORT_ULEB
-    for value in values:
-        if 0 <= value < 0x4000:
-            data += short[value]
-            continue
-        if 0 < value < 0x200000:  # Wasm offsets and listing lines of a large module: three bytes
-            data += bytes((value & 0x7F | 0x80, value >> 7 & 0x7F | 0x80, value >> 14))
-            continue
-        if value < 0:
-            raise MetadataError(f"negative value {value} in {SECTION_NAME}")
-        while value >= 0x80:
-            data.append(value & 0x7F | 0x80)
-            value >>= 7
-        data.append(value)
+    """Append each value as a ULEB128, by table lookups for values below 2**28 (Wasm offsets and listing lines
+    of a large module take three bytes; the section holds a few hundred values per function)."""
+    if min(values, default=0) < 0:
+        raise MetadataError(f"negative value {min(values)} in {SECTION_NAME}")
+    short, low = _SHORT_ULEB, _LOW_ULEB
+    data += b"".join([short[value] if value < 0x4000 else
+                      low[value & 0x3FFF] + short[value >> 14] if value < 0x1000_0000 else _uleb(value)
+                      for value in values])
 
 
 def _append_text(data: bytearray, text: str) -> None:
@@ -160,38 +164,39 @@ def _append_text(data: bytearray, text: str) -> None:
     data += raw
 
 
-def _map_entries(function: CompiledFunction) -> list[tuple[int, int | None, int]]:
-    """The line map as sorted ``(code_offset, wasm_offset, line)`` entries, consecutive entries for the same
-    instruction merged."""
-    entries: list[tuple[int, int | None, int]] = []
-    last: tuple[int, int | None, int] = (-1, -1, -1)
+def _map_values(function: CompiledFunction) -> list[int]:
+    """The ``map_count map_entry*`` part of a function record: the line map sorted by code offset, consecutive
+    entries for the same instruction merged (the last one wins) and entries that repeat the previous one's Wasm
+    offset and line left out."""
+    flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
+    last_code = last_wasm = last_line = -1
     for line in sorted(function.lines, key=attrgetter("code_offset")):
-        entry = (line.code_offset, line.wasm_offset, line.line)
-        if last[0] == entry[0]:
-            entries[-1] = last = entry
-        elif last[1:] != entry[1:]:
-            entries.append(entry)
-            last = entry
-    return entries
+        code = line.code_offset
+        wasm = 0 if line.wasm_offset is None else line.wasm_offset + 1
+        number = line.line
+        if code == last_code:
+            flat[-2] = last_wasm = wasm
+            flat[-1] = last_line = number
+        elif wasm != last_wasm or number != last_line:
+            flat += (code, wasm, number)
+            last_code, last_wasm, last_line = code, wasm, number
+    codes = flat[0::3]
+    flat[0::3] = [code - previous for code, previous in zip(codes, [0, *codes], strict=False)]
+    return [len(codes), *flat]
 
 
-def _unwind_row_values(function: CompiledFunction, out: list[int],
-                       saved_cache: dict[tuple[tuple[str, int], ...], tuple[int, ...]]) -> None:
-    """The ``row_count row*`` part of a function record, as values to write. ``saved_cache`` maps a row's saved
-    registers to their values (few distinct sets recur across a module's rows)."""
-    arch = function.unwind.arch
-    number = arch.dwarf_registers
+def _unwind_row_values(function: CompiledFunction) -> tuple[int, ...]:
+    """The ``row_count row*`` part of a function record, as values to write."""
+    number = function.unwind.arch.dwarf_registers
     rows = function.unwind.rows(len(function.code))
-    out.append(len(rows))
+    values = [len(rows)]
     previous = 0
     for row in rows:
-        saved = saved_cache.get(row.saved)
-        if saved is None:
-            pairs = sorted((number[reg], n) for reg, n in row.saved)
-            saved = saved_cache[row.saved] = (len(pairs), *(value for pair in pairs for value in pair))
-        out += (row.start - previous, number[row.cfa_register], row.cfa_offset)
-        out += saved
+        pairs = sorted((number[reg], n) for reg, n in row.saved)
+        values += (row.start - previous, number[row.cfa_register], row.cfa_offset, len(pairs))
+        values += (value for pair in pairs for value in pair)
         previous = row.start
+    return tuple(values)
 
 
 def encode_metadata(module: CompiledModule) -> bytes:
@@ -203,23 +208,25 @@ def encode_metadata(module: CompiledModule) -> bytes:
     _append_text(data, module.source_file)
     _append_text(data, module.source_dir)
     _append_ulebs(data, [len(functions)])
-    saved_cache: dict[tuple[tuple[str, int], ...], tuple[int, ...]] = {}
+    # The rows depend only on the unwind program's shape and the code size, and a module's functions share a
+    # few shapes: each distinct one is evaluated once.
+    rows_cache: dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], tuple[int, ...]] = {}
     for function in functions:
         _append_text(data, function.name)
         _append_ulebs(data, [0 if function.wasm_index is None else function.wasm_index + 1])
         _append_text(data, display_name(function))
         body_offset = function.wasm_body_offset
-        entries = _map_entries(function)
-        values = [0 if body_offset is None else body_offset + 1, len(function.code), len(entries)]
-        previous = 0
-        for code_offset, wasm_offset, line in entries:
-            values += (code_offset - previous, 0 if wasm_offset is None else wasm_offset + 1, line)
-            previous = code_offset
+        values = [0 if body_offset is None else body_offset + 1, len(function.code)]
+        values += _map_values(function)
         values.append(len(function.call_sites))
         for site in sorted(function.call_sites, key=attrgetter("start")):
             values += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
                        len(site.filters), *site.filters)
-        _unwind_row_values(function, values, saved_cache)
+        key = (function.unwind.shape(), len(function.code))
+        rows = rows_cache.get(key)
+        if rows is None:
+            rows = rows_cache[key] = _unwind_row_values(function)
+        values += rows
         values.append(len(function.catch_types))
         _append_ulebs(data, values)
         for symbol in function.catch_types:

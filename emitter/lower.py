@@ -8,12 +8,13 @@ the code offset, and ``write_object`` then leaves no file behind.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from .atomic import write_atomic
 from .compiled import CompiledFunction, CompiledModule, DataBlob
 from .debugmeta import SECTION_NAME as METADATA_SECTION
 from .debugmeta import encode_metadata
-from .dwarf.cfi import FrameDescription, build_debug_frame, build_eh_frame, fde_instructions
+from .dwarf.cfi import FrameDescription, all_fde_instructions, build_debug_frame, build_eh_frame
 from .dwarf.info import PlacedFunction, build_debug_sections
 from .dwarf.lsda import add_exception_tables
 from .dwarf.translate import translate_debug_sections
@@ -32,12 +33,32 @@ def check_function(function: CompiledFunction) -> None:
     if size == 0:
         raise EmitError("function has no code", function=function.name, offset=0)
     function.unwind.validate(size)
+    # Whole-list checks first (this runs for every function of a module); the loops below find and name the
+    # offending entry only when one of them fails.
+    relocations, lines = function.relocations, function.lines
+    if relocations and not (all([reloc.symbol for reloc in relocations])
+                            and min([reloc.offset for reloc in relocations]) >= 0
+                            and max([reloc.offset + reloc.size for reloc in relocations]) <= size):
+        _check_relocations(function, size)
+    if lines:
+        offsets = [entry.code_offset for entry in lines]
+        if not (offsets[0] >= 0 and offsets[-1] < size and offsets == sorted(offsets)
+                and min([entry.line for entry in lines]) >= 0 and min([entry.column for entry in lines]) >= 0):
+            _check_lines(function, size)
+    if function.align <= 0 or function.align & (function.align - 1):
+        raise EmitError(f"alignment {function.align} is not a power of two", function=function.name)
+
+
+def _check_relocations(function: CompiledFunction, size: int) -> None:
     for reloc in function.relocations:
         if not reloc.symbol:
             raise EmitError("relocation without a symbol name", function=function.name, offset=reloc.offset)
         if reloc.offset < 0 or reloc.offset + reloc.size > size:
             raise EmitError(f"relocation against {reloc.symbol!r} lies outside the function ({size:#x} bytes)",
                             function=function.name, offset=reloc.offset)
+
+
+def _check_lines(function: CompiledFunction, size: int) -> None:
     previous = 0
     for entry in function.lines:
         if not 0 <= entry.code_offset < size:
@@ -50,8 +71,6 @@ def check_function(function: CompiledFunction) -> None:
             raise EmitError(f"negative line {entry.line} or column {entry.column}", function=function.name,
                             offset=entry.code_offset)
         previous = entry.code_offset
-    if function.align <= 0 or function.align & (function.align - 1):
-        raise EmitError(f"alignment {function.align} is not a power of two", function=function.name)
 
 
 def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
@@ -69,8 +88,7 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
         # An export that repeats the function's own name is that one symbol, made global.
         binding = (Binding.WEAK if function.weak else Binding.GLOBAL) if name in function.exports else Binding.LOCAL
         obj.add_symbol(Symbol(name, TEXT, offset, size, SymbolKind.FUNCTION, binding))
-    text.relocations += [Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend)
-                         for reloc in function.relocations]
+    text.relocations += _placed(function.relocations, offset)
     return offset
 
 
@@ -80,10 +98,10 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
                         function=blob.name, offset=0)
     if blob.align <= 0 or blob.align & (blob.align - 1):
         raise EmitError(f"alignment {blob.align} is not a power of two", function=blob.name)
-    for reloc in blob.relocations:
-        if blob.data is None or reloc.offset < 0 or reloc.offset + reloc.size > blob.size:
-            raise EmitError(f"relocation against {reloc.symbol!r} lies outside the data ({blob.size:#x} bytes)",
-                            function=blob.name, offset=reloc.offset)
+    relocations = blob.relocations
+    if relocations and (blob.data is None or min([reloc.offset for reloc in relocations]) < 0
+                        or max([reloc.offset + reloc.size for reloc in relocations]) > blob.size):
+        _check_data_relocations(blob)
     if blob.name in obj.symbols and obj.symbols[blob.name].defined:
         raise SymbolError(f"duplicate symbol {blob.name!r}", function=blob.name, offset=0)
     if blob.data is None and blob.writable:
@@ -104,8 +122,22 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
     obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
                           Binding.GLOBAL if blob.exported else Binding.LOCAL))
+    section.relocations += _placed(blob.relocations, offset)
+
+
+def _check_data_relocations(blob: DataBlob) -> None:
     for reloc in blob.relocations:
-        section.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+        if blob.data is None or reloc.offset < 0 or reloc.offset + reloc.size > blob.size:
+            raise EmitError(f"relocation against {reloc.symbol!r} lies outside the data ({blob.size:#x} bytes)",
+                            function=blob.name, offset=reloc.offset)
+
+
+def _placed(relocations: Sequence[Relocation], offset: int) -> Sequence[Relocation]:
+    """``relocations`` moved ``offset`` bytes on (the same objects at offset 0: they are immutable)."""
+    if not offset:
+        return relocations
+    return [Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend)
+            for reloc in relocations]
 
 
 def lower_module(module: CompiledModule, *, debug_info: bool = True, debug_frame: bool = True) -> ObjectFile:
@@ -131,14 +163,14 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
         _add_data(obj, blob)
     # References resolve only after every definition is in: a call to a later function is not undefined.
     for section in obj.sections.values():
-        for name in dict.fromkeys(reloc.symbol for reloc in section.relocations):
+        for name in dict.fromkeys([reloc.symbol for reloc in section.relocations]):
             obj.reference(name)
 
     # Exception handling: an LSDA per function with handlers, referenced from its FDE under a zPLR CIE.
     lsdas, personality = add_exception_tables(obj, module.functions, module.arch)
     fdes = [FrameDescription(item.start, len(item.function.code), item.function.unwind,
                              lsdas.get(item.function.name)) for item in placed]
-    instructions = [fde_instructions(fde, module.arch) for fde in fdes]  # shared by both CFI sections
+    instructions = all_fde_instructions(fdes, module.arch)  # shared by both CFI sections
     eh_frame = build_eh_frame(fdes, module.arch, personality=personality, terminate=False,
                               instructions=instructions)
     _add_encoded(obj, ".eh_frame", SectionKind.UNWIND, eh_frame.data, eh_frame.relocations, align=8)

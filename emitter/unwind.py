@@ -403,6 +403,11 @@ class UnwindProgram:
                 rows.append(Row(start, code_size, *rule))
         return rows
 
+    def shape(self) -> tuple[str, tuple[UnwindOp, ...]]:
+        """What the program means, without its function's name, as a hashable key: a module's functions share a
+        handful of prologue and epilogue shapes, so encoders memoise their output per shape and code size."""
+        return self.arch.name, tuple(self.ops)
+
     def rule_at(self, code_offset: int, code_size: int) -> Row:
         for row in self.rows(code_size):
             if row.start <= code_offset < row.end:

@@ -16,7 +16,7 @@ from ..arch import Arch
 from ..encoding import Address, ByteWriter, SymbolAddress
 from ..errors import EmitError, FormatLimitError
 from ..obj.model import Binding, ObjectFile, RelocKind, SectionKind, Symbol, SymbolKind
-from ..unwind import UnwindProgram
+from ..unwind import UnwindOp, UnwindProgram
 from .cfi_instructions import DW_CFA, cie_initial_instructions, encode_instructions, lower_program
 
 # Pointer encodings of .eh_frame (LSB "DWARF Extensions", DW_EH_PE_*).
@@ -33,6 +33,9 @@ PERSONALITY_ENCODING = DW_EH_PE_indirect | DW_EH_PE_pcrel | DW_EH_PE_sdata4
 EH_FRAME_CIE_VERSION = 1
 DEBUG_FRAME_CIE_VERSION = 4
 DEBUG_FRAME_CIE_ID = 0xFFFF_FFFF
+
+#: Encoded FDE instructions by (unwind-program shape, code size); see ``fde_instructions``.
+InstructionCache = dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], bytes]
 
 #: Where the personality pointer word goes in an object (the name GCC uses for local relocated data).
 PERSONALITY_POINTER_SECTION = ".data.rel.local"
@@ -94,7 +97,7 @@ def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality:
     emitter's time).
     """
     if instructions is None:
-        instructions = [fde_instructions(fde, arch) for fde in fdes]
+        instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
     cie_offsets: dict[bool, int] = {}
     for index, (fde, fde_program) in enumerate(zip(fdes, instructions, strict=True)):
@@ -118,7 +121,7 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
     here (``.debug_frame`` is for debuggers, not for the exception runtime). ``instructions`` as for
     ``build_eh_frame``."""
     if instructions is None:
-        instructions = [fde_instructions(fde, arch) for fde in fdes]
+        instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
     cie_offset: int | None = None
     for fde, fde_program in zip(fdes, instructions, strict=True):
@@ -135,15 +138,31 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
 
 
 # -- entries --------------------------------------------------------------------------------------------------
-def fde_instructions(fde: FrameDescription, arch: Arch) -> bytes:
-    """The encoded call-frame instructions of one FDE (the same bytes in ``.eh_frame`` and ``.debug_frame``)."""
-    function = fde.program.function
-    if fde.program.arch != arch:
-        raise EmitError(f"unwind program is for {fde.program.arch.name}, the section for {arch.name}",
+def fde_instructions(fde: FrameDescription, arch: Arch, cache: InstructionCache | None = None) -> bytes:
+    """The encoded call-frame instructions of one FDE (the same bytes in ``.eh_frame`` and ``.debug_frame``).
+
+    ``cache`` memoises them per unwind-program shape and code size: the functions of a module share a few
+    prologue and epilogue shapes, and the bytes depend on nothing else (errors are raised, never cached)."""
+    program = fde.program
+    function = program.function
+    if program.arch != arch:
+        raise EmitError(f"unwind program is for {program.arch.name}, the section for {arch.name}",
                         function=function, offset=0)
     if fde.size < 0:
         raise EmitError(f"negative function size {fde.size}", function=function, offset=0)
-    return encode_instructions(lower_program(fde.program, fde.size), arch, function=function)
+    if cache is None:
+        return encode_instructions(lower_program(program, fde.size), arch, function=function)
+    key = (program.shape(), fde.size)
+    encoded = cache.get(key)
+    if encoded is None:
+        encoded = cache[key] = encode_instructions(lower_program(program, fde.size), arch, function=function)
+    return encoded
+
+
+def all_fde_instructions(fdes: Sequence[FrameDescription], arch: Arch) -> list[bytes]:
+    """``fde_instructions`` of each FDE, each distinct unwind program lowered once."""
+    cache: InstructionCache = {}
+    return [fde_instructions(fde, arch, cache) for fde in fdes]
 
 
 def _begin_entry(w: ByteWriter) -> int:

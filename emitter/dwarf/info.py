@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..arch import Arch
 from ..compiled import CompiledFunction, CompiledModule, FrameSlot, InRegister, Location, ValueType, Variable
-from ..encoding import ByteWriter, SymbolAddress
+from ..encoding import ByteWriter, SymbolAddress, uleb128
 from ..errors import EmitError
 from .constants import (
     DW_LANG_C99,
@@ -246,6 +246,11 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
         info.u8(value_type.size)
 
     expressions: dict[Location, bytes] = {}
+    # A whole-function variable's DIE around its name reference: the same few (name, slot) pairs recur in every
+    # function, so each is encoded once.
+    dies: dict[Variable, tuple[bytes, bytes]] = {}
+    # DW_AT_frame_base as written (length and expression), by frame register.
+    frame_bases: dict[str | None, bytes] = {}
     for item in placed:
         function = item.function
         if function.variables:
@@ -255,12 +260,22 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
         strings.reference(info, function.name)
         info.address(item.start, arch.pointer_size)
         info.u64(len(function.code))
-        expression = frame_base_expression(function, arch)
-        info.uleb(len(expression))
-        info.bytes(expression)
-        for variable in sorted(function.variables, key=lambda v: not v.is_parameter):
-            _write_variable(info, strings, loclists, variable, item.start, type_offsets[variable.type], arch,
-                            expressions)
+        frame_base = frame_bases.get(function.frame_base)
+        if frame_base is None:
+            expression = frame_base_expression(function, arch)
+            frame_base = frame_bases[function.frame_base] = uleb128(len(expression)) + expression
+        info.data += frame_base
+        for variable in sorted(function.variables, key=_parameters_first):
+            if variable.code_range is not None:
+                _write_ranged_variable(info, strings, loclists, variable, variable.code_range, item.start,
+                                       type_offsets[variable.type], arch, expressions)
+                continue
+            die = dies.get(variable)
+            if die is None:
+                die = dies[variable] = _variable_die(variable, type_offsets[variable.type], arch, expressions)
+            info.data += die[0]
+            strings.reference(info, variable.name)
+            info.data += die[1]
         if function.variables:
             info.u8(0)  # end of the subprogram's children
     info.u8(0)  # end of the compile unit's children
@@ -293,27 +308,41 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     return sections
 
 
-def _write_variable(info: ByteWriter, strings: StringSection, loclists: _LocationLists, variable: Variable,
-                    function_start: SymbolAddress, type_offset: int, arch: Arch,
-                    expressions: dict[Location, bytes]) -> None:
+def _parameters_first(variable: Variable) -> bool:
+    return not variable.is_parameter
+
+
+def _variable_die(variable: Variable, type_offset: int, arch: Arch,
+                  expressions: dict[Location, bytes]) -> tuple[bytes, bytes]:
+    """The DIE of a variable located the same way over its whole function, as the bytes before and after its
+    ``DW_AT_name`` string reference."""
+    expression = expressions.get(variable.location)
+    if expression is None:
+        expression = expressions[variable.location] = location_expression(variable.location, arch)
+    head = ByteWriter()
+    head.uleb(_ABBREV_PARAMETER if variable.is_parameter else _ABBREV_VARIABLE)
+    tail = ByteWriter()
+    tail.u32(type_offset)
+    tail.uleb(len(expression))
+    tail.bytes(expression)
+    return bytes(head.data), bytes(tail.data)
+
+
+def _write_ranged_variable(info: ByteWriter, strings: StringSection, loclists: _LocationLists, variable: Variable,
+                           code_range: tuple[int, int], function_start: SymbolAddress, type_offset: int, arch: Arch,
+                           expressions: dict[Location, bytes]) -> None:
+    """A variable whose location holds over ``code_range`` only: a location list."""
     # Locations repeat across functions (the same frame slots): encode each one once per module.
     expression = expressions.get(variable.location)
     if expression is None:
         expression = expressions[variable.location] = location_expression(variable.location, arch)
-    if variable.code_range is None:
-        info.uleb(_ABBREV_PARAMETER if variable.is_parameter else _ABBREV_VARIABLE)
-    else:
-        info.uleb(_ABBREV_PARAMETER_LOCLIST if variable.is_parameter else _ABBREV_VARIABLE_LOCLIST)
+    info.uleb(_ABBREV_PARAMETER_LOCLIST if variable.is_parameter else _ABBREV_VARIABLE_LOCLIST)
     strings.reference(info, variable.name)
     info.u32(type_offset)
-    if variable.code_range is None:
-        info.uleb(len(expression))
-        info.bytes(expression)
-    else:
-        start, end = variable.code_range
-        info.section_offset(".debug_loclists",
-                            loclists.add(SymbolAddress(function_start.symbol, function_start.addend + start),
-                                         end - start, expression))
+    start, end = code_range
+    info.section_offset(".debug_loclists",
+                        loclists.add(SymbolAddress(function_start.symbol, function_start.addend + start),
+                                     end - start, expression))
 
 
 class _LocationLists:

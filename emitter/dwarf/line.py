@@ -105,9 +105,12 @@ def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int)
     out.address(sequence.start, address_size)
     out.u8(DW_LNS_set_file)
     out.uleb(PRIMARY_FILE)
-    # The row loop writes straight into the buffer: it runs for every Wasm instruction of every function.
+    # The row loop writes straight into the buffer, with the constants in locals: it runs for every Wasm
+    # instruction of every function.
     data = out.data
     append = data.append
+    line_base, line_range, opcode_base = LINE_BASE, LINE_RANGE, OPCODE_BASE
+    const_add_pc = CONST_ADD_PC
     address, line, column, is_stmt = 0, 1, 0, True
     for entry in sequence.entries:
         if entry.column != column:
@@ -123,23 +126,25 @@ def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int)
             append(DW_LNS_set_epilogue_begin)
         # Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode,
         # else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one.
+        code_offset = entry.code_offset
         line_delta = entry.line - line
-        address_delta = entry.code_offset - address
-        if not LINE_BASE <= line_delta < LINE_BASE + LINE_RANGE:
+        line = entry.line
+        address_delta = code_offset - address
+        address = code_offset
+        if not line_base <= line_delta < line_base + line_range:
             append(DW_LNS_advance_line)
             data += sleb128(line_delta)
             line_delta = 0
-        base = line_delta - LINE_BASE + OPCODE_BASE  # the special opcode that advances the address by 0
-        if base + LINE_RANGE * address_delta <= 255:
-            append(base + LINE_RANGE * address_delta)
-        elif base + LINE_RANGE * (address_delta - CONST_ADD_PC) <= 255:
+        special = line_delta - line_base + opcode_base + line_range * address_delta
+        if special <= 255:
+            append(special)
+        elif special - line_range * const_add_pc <= 255:
             append(DW_LNS_const_add_pc)
-            append(base + LINE_RANGE * (address_delta - CONST_ADD_PC))
+            append(special - line_range * const_add_pc)
         else:
             append(DW_LNS_advance_pc)
             data += uleb128(address_delta)
-            append(base)
-        address, line = entry.code_offset, entry.line
+            append(line_delta - line_base + opcode_base)
     if sequence.size > address:
         out.u8(DW_LNS_advance_pc)
         out.uleb(sequence.size - address)

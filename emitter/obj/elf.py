@@ -13,7 +13,7 @@ Two products from one layout pass:
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import FormatLimitError, SymbolError
@@ -103,6 +103,7 @@ _SYM_SIZE = 24
 _RELA_SIZE = 24
 _PHDR_SIZE = 56
 _pack_rela = struct.Struct("<QQq").pack_into
+_pack_u32 = struct.Struct("<I").pack_into
 #: Loaded sections whose bytes debuggers read from the process rather than from a JIT image.
 _PROCESS_CONTENTS = frozenset({SectionKind.TEXT, SectionKind.RODATA, SectionKind.DATA})
 
@@ -292,8 +293,10 @@ def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> byt
     symtab_index = len(layout.sections) + len([s for s in obj.sections.values() if s.relocations])
     relas: list[_OutSection] = []
     symbol_index = layout.symbol_index
-    # Keyed by the kind's identity: an Enum hashes in Python code, and this loop runs once per relocation.
-    types_by_id = {(id(kind), size): r_type for (kind, size), r_type in types.items()}
+    # Relocations repeat a few (kind, size, symbol) triples: the r_info word and the addend's adjustment of
+    # each are worked out once. Keyed by the kind's identity: an Enum hashes in Python code, and this loop runs
+    # once per relocation.
+    encodings: dict[tuple[int, int, str], tuple[int, int]] = {}
     for section in obj.sections.values():
         if not section.relocations:
             continue
@@ -301,23 +304,34 @@ def write_relocatable(obj: ObjectFile, *, source_name: str | None = None) -> byt
         at = 0
         size = len(section.data)
         for reloc in section.relocations:
-            if not (0 <= reloc.offset and reloc.offset + reloc.size <= size and reloc.symbol in symbol_index):
+            offset = reloc.offset
+            if not 0 <= offset <= size - reloc.size:
                 _target(obj, section, reloc)
-            r_type = types_by_id.get((id(reloc.kind), reloc.size))
-            if r_type is None:
-                raise FormatLimitError(f"no ELF {obj.arch} relocation for a {reloc.size}-byte {reloc.kind.value} "
-                                       f"reference to {reloc.symbol!r}", function=section.name, offset=reloc.offset)
-            if reloc.kind is RelocKind.SECTION_OFFSET:
-                symbol, addend = _relocation_symbol(obj, reloc)
-            else:
-                symbol, addend = reloc.symbol, reloc.addend
-            _pack_rela(data, at, reloc.offset, (symbol_index[symbol] << 32) | r_type, addend)
+            encoding = encodings.get((id(reloc.kind), reloc.size, reloc.symbol))
+            if encoding is None:
+                encoding = _rela_encoding(obj, section, reloc, types, symbol_index)
+                encodings[id(reloc.kind), reloc.size, reloc.symbol] = encoding
+            _pack_rela(data, at, offset, encoding[0], reloc.addend + encoding[1])
             at += _RELA_SIZE
         relas.append(_OutSection(".rela" + section.name, SHT_RELA, SHF_INFO_LINK, bytes(data), 8,
                                  link=symtab_index, info=layout.index[section.name], entsize=_RELA_SIZE))
     layout.sections += relas
     layout.add_symbol_tables()
     return layout.encode()
+
+
+def _rela_encoding(obj: ObjectFile, section: Section, reloc: Relocation,
+                   types: Mapping[tuple[RelocKind, int], int], symbol_index: Mapping[str, int]) -> tuple[int, int]:
+    """The ``r_info`` word of a relocation of ``reloc``'s kind, size and symbol, and what to add to its addend
+    (a section offset goes through the section symbol)."""
+    if reloc.symbol not in symbol_index:
+        _target(obj, section, reloc)
+    r_type = types.get((reloc.kind, reloc.size))
+    if r_type is None:
+        raise FormatLimitError(f"no ELF {obj.arch} relocation for a {reloc.size}-byte {reloc.kind.value} "
+                               f"reference to {reloc.symbol!r}", function=section.name, offset=reloc.offset)
+    symbol, addend = _relocation_symbol(obj, reloc)
+    return (symbol_index[symbol] << 32) | r_type, addend - reloc.addend
 
 
 def _relocation_symbol(obj: ObjectFile, reloc: Relocation) -> tuple[str, int]:
@@ -371,11 +385,18 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
 
     # Relocations name few distinct symbols (the module state, the sections): resolve each once.
     targets: dict[str, int] = {}
+    sections, section_offset = obj.sections, RelocKind.SECTION_OFFSET
     for name, section in obj.sections.items():
         out = layout.sections[layout.index[name]]
         data = bytearray(out.data)
         base, size = addresses[name], len(data)
         for reloc in section.relocations:
+            # DWARF's references into its own sections (.debug_str, .debug_line, ...) are most of a debug
+            # image's relocations, and their value is just the addend: stored without the general path.
+            if (reloc.kind is section_offset and reloc.size == 4 and reloc.symbol in sections
+                    and 0 <= reloc.offset <= size - 4 and 0 <= reloc.addend <= 0xFFFF_FFFF):
+                _pack_u32(data, reloc.offset, reloc.addend)
+                continue
             target = targets.get(reloc.symbol)
             if target is None or reloc.offset < 0 or reloc.offset + reloc.size > size:
                 _target(obj, section, reloc)

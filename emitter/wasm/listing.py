@@ -16,6 +16,8 @@ from emitter.wasm.opcodes import BY_NAME
 _OPENERS = frozenset({"block", "loop", "if", "try", "try_table"})
 _MIDDLES = frozenset({"else", "catch", "catch_all"})
 _CLOSERS = frozenset({"end", "delegate"})
+_NESTING = _OPENERS | _MIDDLES | _CLOSERS
+_LOCAL_OPS = frozenset(name for name, info in BY_NAME.items() if info.immediate == "local")
 _FUNC_IMMEDIATES = frozenset({"call", "ref.func"})
 _REF_HEAP = {ValType.FUNCREF: "func", ValType.EXTERNREF: "extern", ValType.EXNREF: "exn"}
 
@@ -29,10 +31,15 @@ class Listing:
     offsets: list[int] = field(repr=False)
     lines: list[int] = field(repr=False)
     function_lines: dict[int, int] = field(repr=False)
+    #: The line of each listed instruction by its offset: the compiler asks for every instruction's line.
+    line_at: dict[int, int] = field(repr=False, default_factory=dict)
 
     def line_of(self, module_offset: int) -> int:
         """The line of the instruction at ``module_offset`` (or of the last one before it, for an offset inside
         an instruction's immediates)."""
+        line = self.line_at.get(module_offset)
+        if line is not None:
+            return line
         i = bisect.bisect_right(self.offsets, module_offset) - 1
         if i < 0:
             raise KeyError(f"no instruction at or before module offset {module_offset:#x}")
@@ -167,6 +174,8 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
     lines: list[int] = []
     function_lines: dict[int, int] = {}
     width = max(4, len(f"{_module_end(module):x}"))
+    row = f"  0x%0{width}x: %s%s"
+    texts: dict[tuple[str, Any], str] = {}
     func_index = 0
     for imp in module.imports:
         if imp.kind == "func":
@@ -180,16 +189,35 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
         if func.locals:
             out.append("  " + r.locals_line(func, len(module.func_type(func.index).params)))
         depth = 0
+        indent = ""
+        instr = r.instr
+        named_locals = bool(module.local_names.get(func.index))
         for ins in func.body:
             op = ins.op
-            if op in _CLOSERS or op in _MIDDLES:
-                depth = max(depth - 1, 0)
-            out.append(f"  0x{ins.offset:0{width}x}: {'  ' * depth}{r.instr(func.index, ins)}")
+            # Most instructions neither open nor close a block: one set lookup decides.
+            if op in _NESTING:
+                if op in _CLOSERS or op in _MIDDLES:
+                    depth = max(depth - 1, 0)
+                    indent = "  " * depth
+                out.append(row % (ins.offset, indent, instr(func.index, ins)))
+                if op in _OPENERS or op in _MIDDLES:
+                    depth += 1
+                    indent = "  " * depth
+            elif not ins.imm:
+                out.append(row % (ins.offset, indent, op))
+            elif named_locals and op in _LOCAL_OPS:  # the only text that depends on the function
+                out.append(row % (ins.offset, indent, instr(func.index, ins)))
+            else:
+                # Local indices, constants, memory offsets and call targets repeat across a module: render
+                # each once.
+                key = (op, ins.imm)
+                text = texts.get(key)
+                if text is None:
+                    text = texts[key] = instr(func.index, ins)
+                out.append(row % (ins.offset, indent, text))
             offsets.append(ins.offset)
             lines.append(len(out))
-            if op in _OPENERS or op in _MIDDLES:
-                depth += 1
-    return Listing("\n".join(out) + "\n", offsets, lines, function_lines)
+    return Listing("\n".join(out) + "\n", offsets, lines, function_lines, dict(zip(offsets, lines, strict=True)))
 
 
 def _module_end(module: Module) -> int:
