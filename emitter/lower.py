@@ -8,7 +8,7 @@ the code offset, and ``write_object`` then leaves no file behind.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .atomic import write_atomic
 from .compiled import CompiledFunction, CompiledModule, DataBlob
@@ -22,7 +22,7 @@ from .encoding import SymbolAddress
 from .errors import EmitError, SymbolError
 from .gcpause import collector_paused
 from .obj.elf import write_relocatable
-from .obj.model import Binding, ObjectFile, Relocation, SectionKind, Symbol, SymbolKind
+from .obj.model import Binding, ObjectFile, Relocation, Section, SectionKind, Symbol, SymbolKind
 
 TEXT = ".text"
 
@@ -92,7 +92,22 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
     return offset
 
 
-def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
+def _elf_data_section(obj: ObjectFile, blob: DataBlob) -> Section:
+    """Where initialised data goes in an ELF object."""
+    if blob.section is not None:
+        return obj.section(blob.section, SectionKind.RODATA)
+    if blob.writable:
+        return obj.section(".data", SectionKind.DATA)
+    if blob.relocations:
+        # Read-only after relocation: in .rodata a PIE link would need text relocations (DT_TEXTREL).
+        return obj.section(".data.rel.ro", SectionKind.DATA)
+    return obj.section(".rodata", SectionKind.RODATA)
+
+
+def add_data(obj: ObjectFile, blob: DataBlob,
+             data_section: Callable[[ObjectFile, DataBlob], Section] = _elf_data_section) -> None:
+    """Place ``blob``: zero-filled writable data in ``.bss``, initialised data where ``data_section`` (the
+    container's naming) says, with its symbol and relocations; inconsistent blobs raise typed errors."""
     if blob.data is not None and len(blob.data) != blob.size:
         raise EmitError(f"data {blob.name!r} has {len(blob.data)} bytes but declares {blob.size}",
                         function=blob.name, offset=0)
@@ -110,15 +125,7 @@ def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
         section.bss_size = offset + blob.size
         section.align = max(section.align, blob.align)
     else:
-        if blob.section is not None:
-            section = obj.section(blob.section, SectionKind.RODATA)
-        elif blob.writable:
-            section = obj.section(".data", SectionKind.DATA)
-        elif blob.relocations:
-            # Read-only after relocation: in .rodata a PIE link would need text relocations (DT_TEXTREL).
-            section = obj.section(".data.rel.ro", SectionKind.DATA)
-        else:
-            section = obj.section(".rodata", SectionKind.RODATA)
+        section = data_section(obj, blob)
         offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
     obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
                           Binding.GLOBAL if blob.exported else Binding.LOCAL))
@@ -160,7 +167,7 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
         offset = _add_function(obj, function)
         placed.append(PlacedFunction(function, SymbolAddress(TEXT, offset)))
     for blob in module.data:
-        _add_data(obj, blob)
+        add_data(obj, blob)
     # References resolve only after every definition is in: a call to a later function is not undefined.
     for section in obj.sections.values():
         for name in dict.fromkeys([reloc.symbol for reloc in section.relocations]):

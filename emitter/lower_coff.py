@@ -25,9 +25,9 @@ from .dwarf.lsda import build_lsda
 from .dwarf.translate import translate_debug_sections
 from .encoding import ByteWriter, SymbolAddress
 from .errors import EmitError, FormatLimitError, SymbolError
-from .lower import check_function
+from .lower import add_data, check_function
 from .obj.coff import write_coff
-from .obj.model import Binding, ObjectFile, Relocation, SectionKind, Symbol, SymbolKind
+from .obj.model import Binding, ObjectFile, Relocation, Section, SectionKind, Symbol, SymbolKind
 from .seh.lower import ExceptionHandler, SehUnwind, lower_unwind_program
 from .seh.unwind_info import RuntimeFunction
 
@@ -69,7 +69,7 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
     obj.section(TEXT, SectionKind.TEXT, align=16)
     placed = [PlacedUnwind(f, _add_function(obj, f), seh) for f, seh in zip(module.functions, lowered, strict=True)]
     for blob in module.data:
-        _add_data(obj, blob)
+        add_data(obj, blob, _coff_data_section)
 
     xdata, pdata = ByteWriter(), ByteWriter()
     for item in placed:
@@ -138,36 +138,14 @@ def _add_function(obj: ObjectFile, function: CompiledFunction) -> int:
 GROUPED_SUFFIX = "$m"
 
 
-def _add_data(obj: ObjectFile, blob: DataBlob) -> None:
-    """Initialised data to ``.data`` (writable) or ``.rdata``, zero-filled writable data to ``.bss``, data with a
-    section of its own to that section's ``$m`` group."""
-    if blob.data is not None and len(blob.data) != blob.size:
-        raise EmitError(f"data {blob.name!r} has {len(blob.data)} bytes but declares {blob.size}",
-                        function=blob.name, offset=0)
-    if blob.align <= 0 or blob.align & (blob.align - 1):
-        raise EmitError(f"alignment {blob.align} is not a power of two", function=blob.name)
-    if blob.name in obj.symbols and obj.symbols[blob.name].defined:
-        raise SymbolError(f"duplicate symbol {blob.name!r}", function=blob.name, offset=0)
-    if blob.data is None and blob.writable:
-        section = obj.section(".bss", SectionKind.BSS)
-        offset = section.bss_size + (-section.bss_size % blob.align)
-        section.bss_size = offset + blob.size
-        section.align = max(section.align, blob.align)
-    else:
-        if blob.section is not None:
-            section = obj.section(blob.section + GROUPED_SUFFIX, SectionKind.RODATA)
-        elif blob.writable:
-            section = obj.section(".data", SectionKind.DATA, writable=True)
-        else:
-            section = obj.section(".rdata", SectionKind.RODATA)
-        offset = section.append(blob.data if blob.data is not None else bytes(blob.size), blob.align)
-    obj.add_symbol(Symbol(blob.name, section.name, offset, blob.size, SymbolKind.OBJECT,
-                          Binding.GLOBAL if blob.exported else Binding.LOCAL))
-    for reloc in blob.relocations:
-        if reloc.offset < 0 or reloc.offset + reloc.size > blob.size:
-            raise EmitError(f"relocation against {reloc.symbol!r} lies outside the data ({blob.size:#x} bytes)",
-                            function=blob.name, offset=reloc.offset)
-        section.relocate(Relocation(offset + reloc.offset, reloc.kind, reloc.size, reloc.symbol, reloc.addend))
+def _coff_data_section(obj: ObjectFile, blob: DataBlob) -> Section:
+    """Initialised data to ``.data`` (writable) or ``.rdata``; data with a section of its own to that section's
+    ``$m`` group."""
+    if blob.section is not None:
+        return obj.section(blob.section + GROUPED_SUFFIX, SectionKind.RODATA)
+    if blob.writable:
+        return obj.section(".data", SectionKind.DATA, writable=True)
+    return obj.section(".rdata", SectionKind.RODATA)
 
 
 def _add_dwarf(obj: ObjectFile, module: CompiledModule, placed: list[PlacedUnwind]) -> None:

@@ -1137,6 +1137,11 @@ def _memmove(c: FunctionCompiler) -> None:
     a = c.a
     a.alu("add", 8, RDI, RBX)
     a.alu("add", 8, RSI, RBX)
+    _overlapping_copy(a)
+
+
+def _overlapping_copy(a: Assembler) -> None:
+    """Copy rcx bytes from native address rsi to rdi, backwards when the destination lies above the source."""
     forward, done = Label(), Label()
     a.alu("cmp", 8, RDI, RSI)
     a.jcc("be", forward)
@@ -1266,18 +1271,7 @@ def _h_table_copy(c: FunctionCompiler, i: Instr) -> bool:
     a.lea(8, RAX, RipRel(c.sym.indexed("table", src_table)))
     a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
     a.shift("shl", 8, RCX, 3)
-    forward, done = Label(), Label()
-    a.alu("cmp", 8, RDI, RSI)
-    a.jcc("be", forward)
-    a.lea(8, RSI, Mem(RSI, -1, RCX, 1))
-    a.lea(8, RDI, Mem(RDI, -1, RCX, 1))
-    a.std()
-    a.rep_movsb()
-    a.cld()
-    a.jmp(done)
-    a.bind(forward)
-    a.rep_movsb()
-    a.bind(done)
+    _overlapping_copy(a)
     return False
 
 

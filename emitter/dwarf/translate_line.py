@@ -20,13 +20,8 @@ from .constants import (
     DW_LNS_set_file,
     DW_LNS_set_prologue_end,
 )
+from .line import CONST_ADD_PC, LINE_BASE, LINE_RANGE, OPCODE_BASE, STANDARD_OPCODE_LENGTHS
 from .translate_map import MappedFunction
-
-LINE_BASE = -5
-LINE_RANGE = 14
-OPCODE_BASE = 13
-STANDARD_OPCODE_LENGTHS = (0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1)
-CONST_ADD_PC = (255 - OPCODE_BASE) // LINE_RANGE
 
 
 @dataclass(frozen=True, slots=True)
