@@ -6,6 +6,7 @@ is printed and written as JSON (``build/bench/latest.json``) and Markdown (``bui
 README quotes), together with the machine it ran on.
 
     .venv/bin/python -m scripts.bench [--quick] [--runs N] [--only 1,4]
+    .venv/bin/python -m scripts.bench --profile 3      (pyinstrument call tree of our side of a row)
 
 ``--quick`` uses tiny sizes (a smoke test of the whole command; its ratios mean nothing).
 """
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import bench_debuggers
+from scripts import bench_debuggers, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -235,7 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 5, --quick 2)")
     parser.add_argument("--only", default="", help="comma-separated row numbers (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="directory for the JSON/Markdown")
+    parser.add_argument("--profile", metavar="ROW", default=None,
+                        help="instead of the table, profile our side of ROW with pyinstrument (rows 1, 2, 3, 7, 8)")
     args = parser.parse_args(argv)
+    if args.profile is not None:
+        return bench_profile.main([args.profile])
     sizes = QUICK if args.quick else Sizes()
     runs = args.runs or (2 if args.quick else 5)
     wanted = [key.strip() for key in args.only.split(",") if key.strip()] or list(ROWS)

@@ -31,3 +31,11 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
     assert rows["8b"]["ours"]["median"] > 0
     assert (tmp_path / "latest.md").read_text() == out
     assert "Machine:" in out
+
+
+def test_profile_option_prints_the_call_tree_of_a_row() -> None:
+    """``./dev bench --profile 3``: the call tree shows where our side of row 3 spends its time (compile and
+    instantiate), so the worst row can be profiled with one command."""
+    out = run([sys.executable, "-m", "scripts.bench_profile", "3", "--size", "40"], cwd=ROOT, timeout=300).stdout
+    assert "compile_wasm" in out and "instantiate" in out
+    assert "Duration:" in out
