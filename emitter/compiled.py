@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .arch import X86_64, Arch
 from .obj.model import Relocation
@@ -18,6 +19,10 @@ from .unwind import UnwindProgram
 
 class ValueType(enum.Enum):
     """The base types of described variables (Wasm value types, plus a generic pointer-sized word)."""
+
+    #: Members are singletons compared by identity: hash them by identity too, in C (``Enum`` hashes the name
+    #: in Python, and the compiler and lowerings look value types up in dicts for every local and value).
+    __hash__ = object.__hash__
 
     I32 = "i32"
     I64 = "i64"
@@ -57,9 +62,12 @@ class Variable:
     code_range: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LineEntry:
-    """From ``code_offset`` on (until the next entry) the code implements this source position."""
+class LineEntry(NamedTuple):
+    """From ``code_offset`` on (until the next entry) the code implements this source position.
+
+    A named tuple rather than a frozen dataclass: there is one per Wasm instruction, a tuple is several times
+    cheaper to build, and one holding only numbers is not tracked by the cyclic garbage collector, whose passes
+    over a large compiled module would otherwise visit every entry."""
 
     code_offset: int
     line: int

@@ -170,10 +170,8 @@ def _map_values(function: CompiledFunction) -> list[int]:
     offset and line left out."""
     flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
     last_code = last_wasm = last_line = -1
-    for line in sorted(function.lines, key=attrgetter("code_offset")):
-        code = line.code_offset
-        wasm = 0 if line.wasm_offset is None else line.wasm_offset + 1
-        number = line.line
+    for code, number, _, wasm_offset, _, _, _ in sorted(function.lines, key=attrgetter("code_offset")):
+        wasm = 0 if wasm_offset is None else wasm_offset + 1
         if code == last_code:
             flat[-2] = last_wasm = wasm
             flat[-1] = last_line = number

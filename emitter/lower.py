@@ -17,8 +17,7 @@ from .debugmeta import encode_metadata
 from .dwarf.cfi import FrameDescription, all_fde_instructions, build_debug_frame, build_eh_frame
 from .dwarf.info import PlacedFunction, build_debug_sections
 from .dwarf.lsda import add_exception_tables
-from .dwarf.translate import translate_debug_sections
-from .encoding import SymbolAddress
+from .encoding import ByteWriter, SymbolAddress
 from .errors import EmitError, SymbolError
 from .gcpause import collector_paused
 from .obj.elf import write_relocatable
@@ -183,7 +182,7 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
     _add_encoded(obj, ".eh_frame", SectionKind.UNWIND, eh_frame.data, eh_frame.relocations, align=8)
     if debug_info:
         # C/C++ source when the Wasm module carried producer DWARF, else the generated listing.
-        sections = translate_debug_sections(module, placed) or build_debug_sections(module, placed)
+        sections = _translated_debug_sections(module, placed) or build_debug_sections(module, placed)
         for name, writer in sections.items():
             _add_encoded(obj, name, SectionKind.DEBUG, writer.data, writer.relocations)
         if debug_frame:
@@ -194,6 +193,17 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
     # An empty .note.GNU-stack asks the linker for a non-executable stack.
     obj.section(".note.GNU-stack", SectionKind.NOTE)
     return obj
+
+
+def _translated_debug_sections(module: CompiledModule,
+                               placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter] | None:
+    """The translation of the producer's DWARF, if the module has any: the translator (and pyelftools, a tenth
+    of a second to import) is loaded only for such modules."""
+    if module.wasm_dwarf is None:
+        return None
+    from .dwarf.translate import translate_debug_sections
+
+    return translate_debug_sections(module, placed)
 
 
 def _add_encoded(obj: ObjectFile, name: str, kind: SectionKind, data: bytearray, relocations: list[Relocation],

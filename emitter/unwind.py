@@ -262,6 +262,15 @@ class UnwindProgram:
     def epilogue_end(self, offset: int) -> UnwindProgram:
         return self.add(EpilogueEnd(offset))
 
+    def renamed(self, function: str) -> UnwindProgram:
+        """A copy of the program so far for another function: functions with the same prologue start with the
+        same ops, so the compiler evaluates a prologue once and extends a copy per function. The evaluated states
+        are shared (they are never mutated once stored)."""
+        evaluation = self._evaluate(len(self.ops))
+        copy = UnwindProgram(function, self.arch, list(self.ops))
+        copy._evaluation = _Evaluation(list(evaluation.after), list(evaluation.remembered))
+        return copy
+
     # -- meaning --------------------------------------------------------------------------------------------
     def entry_state(self) -> FrameState:
         saved = {}

@@ -97,6 +97,9 @@ class _ModuleCompiler:
                                        "allows at most one", export.offset)
             self.exports.setdefault(export.index, []).append(prefix + export.name)
         self.table_capacities = [self._table_capacity(t) for t in range(len(module.tables))]
+        self.prologues: dict[tuple[tuple[int, ...], int], Prologue] = {}
+        self.frame_slots: dict[int, FrameSlot] = {}
+        self.variables: dict[tuple[str, ValType, int, bool], Variable] = {}
 
     def _table_capacity(self, index: int) -> int:
         """Entries of static storage for table ``index``: room to grow, within the cap (``.bss`` costs the object
@@ -149,7 +152,7 @@ class _ModuleCompiler:
         out = CompiledModule(self.name)
         ctx = FunctionContext(self.module, self.abi, self.sym, self.symbols, self.signature_ids,
                               self.sym.instantiate, self.line_of, set(self.exports), self.table_capacities,
-                              self._tag_symbols())
+                              self._tag_symbols(), imported_functions=self.n_imported)
         for function in self.module.functions:
             name = self.symbols[function.index]
             try:
@@ -164,12 +167,11 @@ class _ModuleCompiler:
             params = len(self.module.func_type(function.index).params)
             local_names = self.module.local_names.get(function.index, {})
             compiled.variables = [
-                Variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"),
-                         _VALUE_TYPES.get(t, ValueType.ADDR), FrameSlot(-(body.locals_base + 8 * (i + 1))),
-                         is_parameter=i < params)
+                self._variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"), t,
+                               -(body.locals_base + 8 * (i + 1)), i < params)
                 for i, t in enumerate(body.local_types)]
             multi = len(self.module.func_type(function.index).results) > 1
-            compiled.operand_stack = FrameSlot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
+            compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
             out.functions.append(compiled)
         out.functions.append(self._instantiate())
         out.data.extend(self._data_blobs())
@@ -178,23 +180,47 @@ class _ModuleCompiler:
         out.data.extend(frame_table(self.module, self.sym, out.functions))
         return out
 
+    def _frame_slot(self, offset: int) -> FrameSlot:
+        slot = self.frame_slots.get(offset)
+        if slot is None:
+            slot = self.frame_slots[offset] = FrameSlot(offset)
+        return slot
+
+    def _variable(self, name: str, wasm_type: ValType, offset: int, is_parameter: bool) -> Variable:
+        """The description of a local; functions repeat the same few (``param0`` in the first slot...), and equal
+        values are shared rather than built again, which also keeps the compiled module small."""
+        key = (name, wasm_type, offset, is_parameter)
+        variable = self.variables.get(key)
+        if variable is None:
+            variable = self.variables[key] = Variable(name, _VALUE_TYPES.get(wasm_type, ValueType.ADDR),
+                                                      self._frame_slot(offset), is_parameter=is_parameter)
+        return variable
+
+    def _prologue(self, saved: list[int], allocation: int, function: str) -> Prologue:
+        """The prologue of a frame shape, built once per module (functions repeat a handful of shapes)."""
+        key = (tuple(saved), allocation)
+        prologue = self.prologues.get(key)
+        if prologue is None:
+            prologue = self.prologues[key] = Prologue(saved, allocation, RipRel(self.sym.vmctx, VMCTX_STACK_LIMIT),
+                                                      function, seh=self.abi.seh_frames)
+        return prologue
+
     def _assemble(self, name: str, body: FunctionBody) -> CompiledFunction:
         """Build the prologue for the now known frame size and prepend it to the body."""
         allocation = frame_allocation(len(body.saved), body.slots, body.outgoing)
-        prologue = Prologue(body.saved, allocation, RipRel(self.sym.vmctx, VMCTX_STACK_LIMIT), name,
-                            seh=self.abi.seh_frames)
-        prologue.link(body.overflow_stub)
-        shift = len(prologue.asm.code)
-        code = bytes(prologue.asm.code + body.asm.code)
-        unwind = UnwindProgram(function=name)
-        _record(unwind, prologue.records, 0)
+        prologue = self._prologue(body.saved, allocation, name)
+        code_buffer = prologue.code_for(body.overflow_stub)
+        shift = len(code_buffer)
+        code_buffer += body.asm.code
+        code = bytes(code_buffer)
+        unwind = prologue.unwind.renamed(name)
         _record(unwind, body.records, shift)
         unwind.validate(len(code))
         relocations = list(prologue.asm.relocations)
         relocations += [Relocation(r.offset + shift, r.kind, r.size, r.symbol, r.addend) for r in body.asm.relocations]
         first_line = body.lines[0][1] if body.lines else 0
         lines = [LineEntry(0, first_line)]
-        lines += [LineEntry(offset + shift, line, wasm_offset=wasm, prologue_end=prologue_end)
+        lines += [LineEntry(offset + shift, line, 0, wasm, True, prologue_end)
                   for offset, line, wasm, prologue_end in body.lines]
         call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
                                           landing_pad=None if site.landing_pad is None else site.landing_pad + shift)

@@ -36,6 +36,7 @@ from ..unwind import (
     SetFramePointer,
     StackAlloc,
     UnwindOp,
+    UnwindProgram,
 )
 from ..x64.asm import GPR_NAMES, RAX, RBP, RSP, Assembler, Label, Mem, RipRel
 
@@ -83,8 +84,10 @@ def emit_epilogue(a: Assembler, saved: list[int], records: list[UnwindOp], *, se
 
 class Prologue:
     """Builds ``push rbp; mov rbp, rsp; push saved...; <stack check>; <probe>/sub rsp, N`` into its own
-    assembler; ``overflow_fixup`` is the position of the ``jb`` displacement to patch once the prologue's final
-    length (and so the stack-overflow stub's position) is known."""
+    assembler, and its unwind program (``unwind``, validated); ``overflow_fixup`` is the position of the ``jb``
+    displacement to patch once the prologue's final length (and so the stack-overflow stub's position) is known.
+    It depends only on its arguments and is never modified, so a module's functions of one frame shape share
+    one (``code_for`` gives each function its own bytes)."""
 
     def __init__(self, saved: list[int], allocation: int, stack_limit: RipRel, function: str, *,
                  seh: bool = False) -> None:
@@ -127,10 +130,15 @@ class Prologue:
             a.alu("sub", 8, RSP, allocation, imm=True)
             self.records.append(StackAlloc(a.offset, allocation))
         self.records.append(PrologueEnd(a.offset))
+        self.unwind = UnwindProgram(function=function)
+        for op in self.records:
+            self.unwind.add(op)
 
-    def link(self, overflow_stub_body_offset: int) -> None:
-        """Patch the stack check's branch to the stub at ``overflow_stub_body_offset`` within the body (which
-        follows the prologue)."""
-        target = len(self.asm.code) + overflow_stub_body_offset
+    def code_for(self, overflow_stub_body_offset: int) -> bytearray:
+        """The prologue's bytes with the stack check's branch aimed at the stub at ``overflow_stub_body_offset``
+        within the body (which follows the prologue)."""
+        code = bytearray(self.asm.code)
+        target = len(code) + overflow_stub_body_offset
         at = self.overflow_fixup
-        self.asm.code[at:at + 4] = (target - (at + 4)).to_bytes(4, "little", signed=True)
+        code[at:at + 4] = (target - (at + 4)).to_bytes(4, "little", signed=True)
+        return code

@@ -56,13 +56,12 @@ def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunct
     for k, function in enumerate(wasm):
         at = _HEADER + _FUNCTION * k
         index = function.wasm_index if function.wasm_index is not None else 0
-        entries = [(e.code_offset, e.wasm_offset) for e in function.lines if e.wasm_offset is not None]
-        struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(entries))
+        pairs = [value for e in function.lines if e.wasm_offset is not None for value in (e.code_offset, e.wasm_offset)]
+        struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(pairs) // 2)
         rel32(at, function.name)
         rel32(at + 12, sym.frame_names, name(module.function_names.get(index) or f"<wasm function {index}>"))
         rel32(at + 20, sym.frame_maps, len(maps))
-        for code_offset, wasm_offset in entries:
-            maps.extend(struct.pack("<II", code_offset, wasm_offset))
+        maps += struct.pack(f"<{len(pairs)}I", *pairs)
     return [
         DataBlob(sym.frame_table, len(table), bytes(table), writable=False, align=8,
                  relocations=tuple(relocations), section=SECTION),

@@ -19,10 +19,17 @@ Choices documented here because they are visible to users:
   at the highest address, so the area is exactly the caller's operand slots).
 - Trap sites branch to out-of-line stubs ``mov arg0, code; call jitdebug_trap; ud2`` at the end of the function,
   one per site, each with a line-table row naming the trapping instruction.
+
+Compile speed: with fixed slots, most instructions compile to bytes that depend only on the opcode, the
+immediates, the operand depth and the frame layout (``STRAIGHT_LINE``), and a module's functions repeat the same
+few thousand of them. Each is encoded once per module and its bytes (with its relocations and trap stubs) copied
+for every later occurrence; entry sequences and trap stubs likewise (``emit_cached``). The bytes are the same
+either way: only the work of encoding them is saved.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +53,7 @@ from ..x64.asm import (
     Label,
     Mem,
     RipRel,
+    Snippet,
 )
 from .abi import Abi
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
@@ -74,6 +82,7 @@ MEMORY_OPS = frozenset(
 #: Opcodes that use rsi/rdi/rcx through ``rep movsb``/``rep stosb``.
 STRING_OPS = frozenset(["memory.copy", "memory.fill", "memory.init", "table.init", "table.copy", "table.fill"])
 
+_CATCH_CLAUSES = frozenset({"catch", "catch_all"})
 _CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
         "ge_s": "ge", "ge_u": "ae"}
 _ALU = {"add": "add", "sub": "sub", "and": "and", "or": "or", "xor": "xor"}
@@ -138,6 +147,19 @@ class TrapStub:
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A ``STRAIGHT_LINE`` instruction as compiled once: its code, the trap stubs it branches to (each a trap code
+    and the offsets of its branches' rel32 displacements from the instruction's start), and the operand depth
+    after it."""
+
+    code: Snippet
+    traps: tuple[tuple[TrapCode, tuple[int, ...]], ...]
+    depth: int
+    #: Neither relocations nor trap stubs: replaying is copying the bytes (most instructions).
+    plain: bool
+
+
 @dataclass
 class FunctionContext:
     """What a function body needs from the module being compiled."""
@@ -153,6 +175,13 @@ class FunctionContext:
     table_capacities: list[int] = field(default_factory=list)
     #: The symbol of each tag's descriptor (tag index space, imports first).
     tag_symbols: list[str] = field(default_factory=list)
+    #: ``module.num_imported_functions``, counted once (the defined functions' indices start there).
+    imported_functions: int = 0
+    #: Code of straight-line instructions already compiled in this module, by (op, immediates, operand depth,
+    #: frame layout): see ``STRAIGHT_LINE``.
+    templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
+    #: Other position-independent sequences already encoded in this module (``FunctionCompiler.emit_cached``).
+    snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,7 +211,7 @@ class FunctionCompiler:
         self.index = func_index
         self.name = name
         self.type: FuncType = self.module.func_type(func_index)
-        self.function = self.module.functions[func_index - self.module.num_imported_functions]
+        self.function = self.module.functions[func_index - ctx.imported_functions]
         self.local_types = list(self.type.params) + list(self.function.locals)
         self.a = Assembler()
         self.records: list[UnwindOp] = []
@@ -210,7 +239,7 @@ class FunctionCompiler:
         # Each legacy try gets a slot for the exception its catch blocks hold, between the locals and operands.
         self.exceptions = ExceptionRegions(self)
         self.exception_slots_base = self.locals_base + 8 * (len(self.local_types) + (1 if self.multi else 0))
-        self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try")
+        self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try") if "try" in ops else 0
         self.exception_slots_used = 0
         self.operands_base = self.exception_slots_base + 8 * self.exception_slots
 
@@ -285,17 +314,21 @@ class FunctionCompiler:
         """Compile the body's instructions [start, stop); returns whether the code after them is reachable.
         Legacy catch blocks met on the way are compiled later, out of line (``exceptions.defer_catch_blocks``)."""
         a = self.a
+        code = a.code
         body = self.function.body
         dead = 0  # > 0: inside unreachable code, counting the blocks opened there
         unreachable = False
         handlers = _HANDLERS
         lines = self.lines
+        line_of = self.ctx.line_of
+        templates = self.ctx.templates
+        layout = (self.locals_base, self.operands_base)
         index = start
         while index < stop:
             instr = body[index]
             index += 1
-            op = instr.op
-            if op in ("catch", "catch_all") and not dead:
+            op, imm, offset = instr
+            if op in _CATCH_CLAUSES and not dead:
                 index = defer_catch_blocks(self, index - 1)
                 continue
             if unreachable:
@@ -311,25 +344,82 @@ class FunctionCompiler:
                     continue
                 unreachable = False
             self.current = instr
-            start = a.offset
-            line = self.line(instr.offset)
+            start = len(code)
+            line = line_of(offset) if line_of is not None else 0
             # Instructions that emit no code share their offset with the next one: keep the later row.
             if lines and lines[-1][0] == start:
                 first = lines.pop()[3]
-            lines.append((start, line, instr.offset, first))
+            lines.append((start, line, offset, first))
             first = False
+            if op in STRAIGHT_LINE:
+                key = (op, imm, self.depth, layout)
+                template = templates.get(key)
+                if template is None:
+                    templates[key] = self.straight_line(instr, handlers[op])
+                elif template.plain:
+                    code += template.code.code
+                    self.depth = template.depth
+                    if template.depth > self.max_depth:
+                        self.max_depth = template.depth
+                else:
+                    self.replay(template, offset, line)
+                continue
             handler = handlers.get(op)
             if handler is None:
-                raise UnsupportedError(f"instruction {op} is not supported by the x86-64 backend", instr.offset)
+                raise UnsupportedError(f"instruction {op} is not supported by the x86-64 backend", offset)
             if handler(self, instr):
                 unreachable = True
             if not self.control:
                 break
         return not unreachable
 
+    def straight_line(self, instr: Instr, handler: Handler) -> Template:
+        """Compile a ``STRAIGHT_LINE`` instruction and keep what replaying it takes."""
+        a = self.a
+        start, first_relocation, first_stub = len(a.code), len(a.relocations), len(self.stubs)
+        handler(self, instr)
+        traps = tuple((stub.code, tuple(at - start for at in stub.label.fixups)) for stub in self.stubs[first_stub:])
+        snippet = a.snippet(start, first_relocation)
+        return Template(snippet, traps, self.depth, not traps and not snippet.relocations)
+
+    def replay(self, template: Template, wasm_offset: int, line: int) -> None:
+        """Emit the instruction ``template`` holds again, with trap stubs of its own."""
+        a = self.a
+        start = len(a.code)
+        a.replay(template.code)
+        for code, fixups in template.traps:
+            label = Label()
+            label.fixups = [start + at for at in fixups]
+            self.stubs.append(TrapStub(label, code, wasm_offset, line))
+        self.depth = template.depth
+        if self.depth > self.max_depth:
+            self.max_depth = self.depth
+
+    def emit_cached(self, key: tuple[object, ...], emit: Callable[[], None]) -> None:
+        """Emit what ``emit`` emits, encoded once per module under ``key``, which must determine it: the code must
+        be position-independent (no label bound outside it is used)."""
+        snippet = self.ctx.snippets.get(key)
+        if snippet is None:
+            a = self.a
+            start, first_relocation = len(a.code), len(a.relocations)
+            emit()
+            self.ctx.snippets[key] = a.snippet(start, first_relocation)
+        else:
+            self.a.replay(snippet)
+
     def emit_entry(self) -> None:
         """Spill the parameters to their slots, zero the declared locals, run lazy instantiation for exports and
         load the memory base: code after the prologue proper (``PrologueEnd`` precedes it)."""
+        self.emit_cached(("entry", self.function.type_index, len(self.function.locals), self.locals_base,
+                          self.incoming_base), self.emit_spills)
+        if self.index in self.ctx.exported:
+            self.emit_cached(("instantiate",), self.emit_instantiate_check)
+            self.call_end = self.a.offset
+        if self.uses_memory:
+            self.load_memory_base()
+
+    def emit_spills(self) -> None:
+        """The parameters to their slots, the declared locals zeroed."""
         a = self.a
         locations, _ = self.abi.assign(self.type.params, self.multi)
         if self.multi:
@@ -354,19 +444,19 @@ class FunctionCompiler:
             a.alu("xor", 4, RAX, RAX)
             for i in range(n_params, n_params + n_locals):
                 a.mov(8, self.local(i), RAX)
-        if self.index in self.ctx.exported:
-            done = Label()
-            a.alu("cmp", 1, RipRel(self.sym.vmctx, VMCTX_INSTANTIATED), 0, imm=True)
-            a.jcc("ne", done)
-            a.call_symbol(self.ctx.instantiate_symbol)
-            self.call_end = a.offset
-            a.bind(done)
-        if self.uses_memory:
-            self.load_memory_base()
+
+    def emit_instantiate_check(self) -> None:
+        """Exports instantiate the module on first entry (ending with the call: see ``call_end``)."""
+        a = self.a
+        done = Label()
+        a.alu("cmp", 1, RipRel(self.sym.vmctx, VMCTX_INSTANTIATED), 0, imm=True)
+        a.jcc("ne", done)
+        a.call_symbol(self.ctx.instantiate_symbol)
+        a.bind(done)
 
     def load_memory_base(self) -> None:
         if self.uses_memory:
-            self.a.mov(8, RBX, RipRel(self.sym.vmctx, VMCTX_MEMORY_BASE))
+            self.emit_cached(("memory base",), lambda: self.a.mov(8, RBX, RipRel(self.sym.vmctx, VMCTX_MEMORY_BASE)))
 
     def finish(self) -> FunctionBody:
         a = self.a
@@ -374,10 +464,7 @@ class FunctionCompiler:
         overflow = a.offset
         entry_offset = self.function.code_offset
         self.lines.append((overflow, self.line(entry_offset), entry_offset, False))
-        a.alu("and", 8, RSP, -16, imm=True)
-        if self.abi.shadow_space:
-            a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)
-        self.emit_trap_call(TrapCode.STACK_OVERFLOW)
+        self.emit_cached(("overflow stub",), self.emit_overflow_stub)
         self.emit_trap_stubs(0)
         # Exception handling comes last, after everything the non-throwing path runs: legacy catch blocks (and
         # the trap stubs of their code), then the landing pads.
@@ -391,14 +478,25 @@ class FunctionCompiler:
     def operands_slots(self) -> int:
         return len(self.local_types) + (1 if self.multi else 0) + self.exception_slots + self.max_depth
 
+    def emit_overflow_stub(self) -> None:
+        a = self.a
+        a.alu("and", 8, RSP, -16, imm=True)
+        if self.abi.shadow_space:
+            a.alu("sub", 8, RSP, self.abi.shadow_space, imm=True)
+        self.emit_trap_call(TrapCode.STACK_OVERFLOW)
+
     def emit_trap_stubs(self, first: int) -> None:
+        a = self.a
         for stub in self.stubs[first:]:
-            self.a.bind(stub.label)
-            self.lines.append((self.a.offset, stub.line, stub.wasm_offset, False))
-            if stub.code is TrapCode.MEMORY_FAULT:
-                # rax holds the access's effective address (``address``): keep it for the trap's report.
-                self.a.mov(8, RipRel(self.sym.fault_address), RAX)
-            self.emit_trap_call(stub.code)
+            a.bind(stub.label)
+            self.lines.append((a.offset, stub.line, stub.wasm_offset, False))
+            self.emit_cached(("trap stub", stub.code), functools.partial(self.emit_trap_stub, stub.code))
+
+    def emit_trap_stub(self, code: TrapCode) -> None:
+        if code is TrapCode.MEMORY_FAULT:
+            # rax holds the access's effective address (``address``): keep it for the trap's report.
+            self.a.mov(8, RipRel(self.sym.fault_address), RAX)
+        self.emit_trap_call(code)
 
     def emit_trap_call(self, code: TrapCode) -> None:
         self.a.mov_imm(4, self.abi.int_args[0], int(code))
@@ -1389,3 +1487,24 @@ def _build_handlers() -> dict[str, Handler]:
 
 
 _HANDLERS = _build_handlers()
+
+#: Instructions whose code depends only on the opcode, the immediates, the operand depth and the frame layout, and
+#: that neither call nor branch out of themselves nor record unwind ops: their relocations and trap stubs are
+#: captured with their code. The module's functions repeat the same few thousand of these, so each is compiled
+#: once per module and replayed (``FunctionCompiler.run``).
+STRAIGHT_LINE = frozenset(
+    ["local.get", "local.set", "local.tee", "global.get", "global.set", "drop", "select",
+     "ref.null", "ref.is_null", "ref.func", "i32.const", "i64.const", "f32.const", "f64.const",
+     "i32.wrap_i64", "i64.extend_i32_s", "i64.extend_i32_u", "i32.reinterpret_f32", "i64.reinterpret_f64",
+     "f32.demote_f64", "f64.promote_f32", "f32.reinterpret_i32", "f64.reinterpret_i64", "i64.extend32_s",
+     "memory.size", "memory.grow", "memory.fill", "memory.copy", "memory.init", "data.drop",
+     "table.get", "table.set", "table.size", "table.grow", "table.fill", "table.init", "table.copy", "elem.drop"]
+    + [f"{t}.{name}" for t in ("i32", "i64")
+       for name in [*_ALU, "mul", *_SHIFTS, *_CMP, "div_s", "div_u", "rem_s", "rem_u",
+                    "eqz", "clz", "ctz", "popcnt", "extend8_s", "extend16_s",
+                    *(f"trunc_{sat}f{size}_{sign}" for sat in ("", "sat_") for size in (32, 64) for sign in "su")]]
+    + [f"{t}.{name}" for t in ("f32", "f64")
+       for name in ("add", "sub", "mul", "div", "min", "max", "copysign", "eq", "ne", "lt", "gt", "le", "ge",
+                    "abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest",
+                    "convert_i32_s", "convert_i32_u", "convert_i64_s", "convert_i64_u")]
+    + [op for op, handler in _HANDLERS.items() if handler in (_load, _store)])

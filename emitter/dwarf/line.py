@@ -105,30 +105,29 @@ def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int)
     out.address(sequence.start, address_size)
     out.u8(DW_LNS_set_file)
     out.uleb(PRIMARY_FILE)
-    # The row loop writes straight into the buffer, with the constants in locals: it runs for every Wasm
-    # instruction of every function.
+    # The row loop writes straight into the buffer, with the constants in locals, and takes each entry apart as the
+    # tuple it is: it runs for every Wasm instruction of every function.
     data = out.data
     append = data.append
     line_base, line_range, opcode_base = LINE_BASE, LINE_RANGE, OPCODE_BASE
     const_add_pc = CONST_ADD_PC
     address, line, column, is_stmt = 0, 1, 0, True
-    for entry in sequence.entries:
-        if entry.column != column:
+    for code_offset, entry_line, entry_column, _, entry_is_stmt, prologue_end, epilogue_begin in sequence.entries:
+        if entry_column != column:
             append(DW_LNS_set_column)
-            data += uleb128(entry.column)
-            column = entry.column
-        if entry.is_statement != is_stmt:
+            data += uleb128(entry_column)
+            column = entry_column
+        if entry_is_stmt != is_stmt:
             append(DW_LNS_negate_stmt)
-            is_stmt = entry.is_statement
-        if entry.prologue_end:
+            is_stmt = entry_is_stmt
+        if prologue_end:
             append(DW_LNS_set_prologue_end)
-        if entry.epilogue_begin:
+        if epilogue_begin:
             append(DW_LNS_set_epilogue_begin)
         # Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode,
         # else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one.
-        code_offset = entry.code_offset
-        line_delta = entry.line - line
-        line = entry.line
+        line_delta = entry_line - line
+        line = entry_line
         address_delta = code_offset - address
         address = code_offset
         if not line_base <= line_delta < line_base + line_range:

@@ -58,6 +58,17 @@ _EXTERNAL_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
 _CATCH_KINDS = {0: "catch", 1: "catch_ref", 2: "catch_all", 3: "catch_all_ref"}
 _BLOCK_EMPTY = BlockType()
 _OPENERS = frozenset({"block", "loop", "if", "try", "try_table"})
+_NO_IMMEDIATE, _UNSIGNED, _SIGNED = range(3)
+#: One-byte opcodes with no immediate or a single LEB128 one (an index, or an ``i32``/``i64`` constant): the
+#: name and which. ``_Reader.body`` decodes them inline when the immediate is a single byte.
+_SHORT = {code: (info.name, _NO_IMMEDIATE if info.immediate == "none" else
+                 _SIGNED if info.immediate in ("i32", "i64") else _UNSIGNED)
+          for code, info in OPCODES.items()
+          if info.immediate in ("none", "local", "global", "label", "func", "table", "tag", "memory", "data", "elem",
+                                "i32", "i64")}
+#: The immediates of a one-byte LEB128, unsigned and signed, by byte: shared tuples (a module repeats them).
+_UNSIGNED_BYTE = [(value,) for value in range(0x80)]
+_SIGNED_BYTE = [(value - 0x80 if value & 0x40 else value,) for value in range(0x80)]
 
 
 def _unsupported_type(byte: int, offset: int) -> NoReturn:
@@ -322,21 +333,41 @@ class _Reader:
                 raise ValidationError("constant expression required", ins.offset)
 
     def body(self, body_end: int) -> list[Instr]:
-        """Instructions up to the ``end`` that closes the function, which must be the body's last byte."""
+        """Instructions up to the ``end`` that closes the function, which must be the body's last byte.
+
+        Most instructions are one opcode byte with no immediate or a one-byte LEB128 one (``_SHORT``): those are
+        decoded here inline, the rest by ``instr``."""
         instrs: list[Instr] = []
+        append = instrs.append
+        data = self.data
+        short = _SHORT
         depth = 1
-        while self.pos < body_end:
-            ins = self.instr()
-            instrs.append(ins)
+        pos = self.pos
+        while pos < body_end:
+            form = short.get(data[pos])
+            if form is not None and form[1] == _NO_IMMEDIATE:
+                ins = Instr(form[0], (), pos)
+                pos += 1
+            elif form is not None and pos + 1 < body_end and data[pos + 1] < 0x80:
+                value = data[pos + 1]
+                ins = Instr(form[0], (_SIGNED_BYTE if form[1] == _SIGNED else _UNSIGNED_BYTE)[value], pos)
+                pos += 2
+            else:
+                self.pos = pos
+                ins = self.instr()
+                pos = self.pos
+            append(ins)
             op = ins.op
             if op in _OPENERS:
                 depth += 1
             elif op == "end" or op == "delegate":
                 depth -= 1
                 if depth == 0:
-                    if self.pos != body_end:
+                    self.pos = pos
+                    if pos != body_end:
                         self.fail("operators remaining after end of function")
                     return instrs
+        self.pos = pos
         self.fail("END opcode expected: unexpected end of section or function", body_end)
 
 

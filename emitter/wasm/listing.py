@@ -192,31 +192,34 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
         indent = ""
         instr = r.instr
         named_locals = bool(module.local_names.get(func.index))
+        append = out.append
+        first_line = len(out) + 1
         for ins in func.body:
-            op = ins.op
+            op, imm, offset = ins
             # Most instructions neither open nor close a block: one set lookup decides.
             if op in _NESTING:
                 if op in _CLOSERS or op in _MIDDLES:
                     depth = max(depth - 1, 0)
                     indent = "  " * depth
-                out.append(row % (ins.offset, indent, instr(func.index, ins)))
+                append(row % (offset, indent, instr(func.index, ins)))
                 if op in _OPENERS or op in _MIDDLES:
                     depth += 1
                     indent = "  " * depth
-            elif not ins.imm:
-                out.append(row % (ins.offset, indent, op))
+            elif not imm:
+                append(row % (offset, indent, op))
             elif named_locals and op in _LOCAL_OPS:  # the only text that depends on the function
-                out.append(row % (ins.offset, indent, instr(func.index, ins)))
+                append(row % (offset, indent, instr(func.index, ins)))
             else:
                 # Local indices, constants, memory offsets and call targets repeat across a module: render
                 # each once.
-                key = (op, ins.imm)
+                key = (op, imm)
                 text = texts.get(key)
                 if text is None:
                     text = texts[key] = instr(func.index, ins)
-                out.append(row % (ins.offset, indent, text))
-            offsets.append(ins.offset)
-            lines.append(len(out))
+                append(row % (offset, indent, text))
+        # One line per instruction, in order.
+        offsets += [ins.offset for ins in func.body]
+        lines += range(first_line, len(out) + 1)
     return Listing("\n".join(out) + "\n", offsets, lines, function_lines, dict(zip(offsets, lines, strict=True)))
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class ValType(enum.Enum):
+    #: Members are singletons compared by identity: hash them by identity too, in C (``Enum`` hashes the name
+    #: in Python, and the compiler and lowerings look value types up in dicts for every local and value).
+    __hash__ = object.__hash__
+
     I32 = 0x7F
     I64 = 0x7E
     F32 = 0x7D
@@ -34,9 +39,11 @@ class Limits:
     maximum: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Instr:
+class Instr(NamedTuple):
     """One instruction: its text name (``"i32.add"``, ``"br_table"``), immediates, and module offset.
+
+    A named tuple rather than a frozen dataclass: a module has one per instruction, and a tuple is several times
+    cheaper to build and to take apart.
 
     Immediates, by kind: index-like immediates are ints; ``block``/``loop``/``if``/``try`` carry a ``BlockType``;
     ``br_table`` carries ``(tuple_of_labels, default)``; memory ops carry ``(align_log2, offset)``;

@@ -188,9 +188,16 @@ class _BodyValidator:
                 if int(imm[0]) > info.natural_align:
                     raise self.fail("alignment must not be larger than natural")
             params, results = info.signature
-            for t in reversed(params):
-                self.pop(t)
-            self.vals.extend(results)
+            vals = self.vals
+            count = len(params)
+            # Well-typed code is the common case: compare the operands with the signature at once; the general
+            # algorithm runs for the rest (unknown operands below an unreachable point, or an error to report).
+            if count and len(vals) - count >= self.ctrls[-1].height and tuple(vals[-count:]) == params:
+                del vals[-count:]
+            else:
+                for t in reversed(params):
+                    self.pop(t)
+            vals.extend(results)
             return
         match op:
             case "local.get":

@@ -70,6 +70,16 @@ class RipRel:
 Operand = int | Mem | RipRel
 
 
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Code emitted once and copied again (``Assembler.replay``): its bytes, and its relocations at offsets from
+    its start. The compiler emits the same instruction sequences over and over; encoding each once per module
+    and copying its bytes is several times cheaper than encoding it again."""
+
+    code: bytes
+    relocations: tuple[Relocation, ...] = ()
+
+
 class Label:
     """A branch target; jumps emitted before ``bind`` are patched when it is bound."""
 
@@ -104,6 +114,23 @@ class Assembler:
     @property
     def offset(self) -> int:
         return len(self.code)
+
+    # -- snippets -----------------------------------------------------------------------------------------------
+    def snippet(self, start: int, first_relocation: int) -> Snippet:
+        """The code from offset ``start`` on, with the relocations from index ``first_relocation`` on (the caller
+        notes both before emitting). Only position-independent code makes a valid snippet: no branch into or out
+        of it (its own labels bound inside it are fine, rel32 displacements being relative)."""
+        return Snippet(bytes(self.code[start:]),
+                       tuple(Relocation(r.offset - start, r.kind, r.size, r.symbol, r.addend)
+                             for r in self.relocations[first_relocation:]))
+
+    def replay(self, snippet: Snippet) -> None:
+        """Append ``snippet``'s code and relocations here."""
+        start = len(self.code)
+        self.code += snippet.code
+        if snippet.relocations:
+            self.relocations += [Relocation(start + r.offset, r.kind, r.size, r.symbol, r.addend)
+                                 for r in snippet.relocations]
 
     # -- the general ModRM encoder ------------------------------------------------------------------------------
     def _emit(self, opcode: bytes, reg: int, rm: Operand, *, size: int = 4, prefix: int | None = None,
