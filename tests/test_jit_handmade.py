@@ -18,7 +18,7 @@ from emitter.codegen.runtime import TrapCode
 from emitter.compiled import CompiledFunction, CompiledModule, FrameSlot, LineEntry, ValueType, Variable
 from emitter.errors import TrapError
 from emitter.jit import _native
-from emitter.jit.api import Instance, NativeFunction, Signature
+from emitter.jit.api import Instance, NativeFunction, Signature, flush_debug_info
 from emitter.jit.perf import PerfWriter
 from emitter.obj.model import Relocation, RelocKind
 from emitter.unwind import UnwindProgram
@@ -218,6 +218,8 @@ def test_thousand_load_free_cycles_leave_nothing_registered(tmp_path: Path) -> N
     module = recursive_module(tmp_path)
     for _ in range(1000):
         instance = Instance(module, exports=EXPORTS, imports={"hit": (NativeFunction(0), HIT)})
+        assert _native.gdb_entries() == []  # pending until Wasm code may run
+        flush_debug_info()
         assert len(_native.gdb_entries()) == 1
         instance.free()
     assert _no_registrations()

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..debugmeta import SECTION_NAME, FunctionMetadata, MapEntry, ModuleMetadata, decode_all, decode_metadata
+from ..debugmeta import SECTION_NAME, FunctionMetadata, MapEntry, ModuleMetadata, decode_all
 from .adapter import DebuggerAdapter
 from .elf import STT_FUNC, ElfFile
 
@@ -112,57 +112,77 @@ class CodeIndex:
         return WasmLocation(module, function, pc) if pc < function.end else None
 
 
-def module_from_image(image: bytes, origin: str, adapter: DebuggerAdapter) -> LoadedModule | None:
-    """A JIT image (ELF with absolute symbols) with our metadata, or None when it has none."""
+def modules_from_image(image: bytes, origin: str, adapter: DebuggerAdapter) -> list[LoadedModule]:
+    """Every module a JIT image describes (ELF with absolute symbols; one image may hold several modules, each
+    with its record in the metadata section); none when the image has no metadata."""
     elf = ElfFile(image)
     section = elf.section(SECTION_NAME)
     if section is None:
-        return None
-    meta = decode_metadata(elf.contents(section))
-    symbols = {s.name: s.value for s in elf.symbols() if s.name and s.section_index != 0}
-    functions = tuple(LoadedFunction.place(meta, f, symbols[f.symbol]) for f in meta.functions if f.symbol in symbols)
-    return LoadedModule(meta, origin, functions, any(elf.section(n) for n in CFI_SECTIONS),
-                        _tags(meta, lambda name: symbols.get(name), adapter))
+        return []
+    functions, data = _definitions(elf)
+    return _place(decode_all(elf.contents(section)), functions, data, 0, origin, elf, adapter)
 
 
 def modules_from_linked_file(elf: ElfFile, path: str, adapter: DebuggerAdapter) -> list[LoadedModule]:
-    """Every module linked into an executable or shared object. Local symbol names may repeat across modules;
-    linkers keep input order both in the concatenated section and in ``.symtab``, so the n-th module naming a
-    symbol gets its n-th definition."""
+    """Every module linked into an executable or shared object, its symbols shifted by the load bias."""
     section = elf.section(SECTION_NAME)
     if section is None:
         return []
     metas = decode_all(elf.contents(section))
-    definitions: dict[str, list[int]] = defaultdict(list)
-    data: dict[str, list[int]] = defaultdict(list)
-    for symbol in elf.symbols():
-        if symbol.name and symbol.section_index != 0:
-            (definitions if symbol.type == STT_FUNC else data)[symbol.name].append(symbol.value)
-    bias = _load_bias([f.symbol for m in metas for f in m.functions], definitions, adapter)
+    functions, data = _definitions(elf)
+    bias = _load_bias([f.symbol for m in metas for f in m.functions], functions, adapter)
     if bias is None:
         adapter.warning(f"{path}: cannot place its Wasm functions (no symbol resolves)")
         return []
-    used: dict[str, int] = defaultdict(int)
+    return _place(metas, functions, data, bias, path, elf, adapter)
+
+
+def _definitions(elf: ElfFile) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The values of every defined function symbol and data symbol, by name, in ``.symtab`` order."""
+    functions: dict[str, list[int]] = defaultdict(list)
+    data: dict[str, list[int]] = defaultdict(list)
+    for symbol in elf.symbols():
+        if symbol.name and symbol.section_index != 0:
+            (functions if symbol.type == STT_FUNC else data)[symbol.name].append(symbol.value)
+    return functions, data
+
+
+def _place(metas: list[ModuleMetadata], functions: dict[str, list[int]], data: dict[str, list[int]], bias: int,
+           origin: str, elf: ElfFile, adapter: DebuggerAdapter) -> list[LoadedModule]:
+    """Place each record's functions and tags. Local symbol names repeat across the modules of one file (two
+    instances of a module, or simply equal names); linkers and our JIT image writer keep module order among the
+    definitions of a name, so the n-th record naming a symbol gets its n-th definition."""
+    has_cfi = any(elf.section(n) for n in CFI_SECTIONS)
+    used_functions: dict[str, int] = defaultdict(int)
+    used_data: dict[str, int] = defaultdict(int)
     modules = []
     for meta in metas:
         placed = []
         for f in meta.functions:
-            candidates = definitions.get(f.symbol, [])
-            if used[f.symbol] < len(candidates):
-                placed.append(LoadedFunction.place(meta, f, candidates[used[f.symbol]] + bias))
-            used[f.symbol] += 1
-        local = {name: values[0] + bias for name, values in data.items() if len(values) == 1}
-        modules.append(LoadedModule(meta, path, tuple(placed), any(elf.section(n) for n in CFI_SECTIONS),
-                                    _tags(meta, local.get, adapter)))
+            candidates = functions.get(f.symbol, [])
+            if used_functions[f.symbol] < len(candidates):
+                placed.append(LoadedFunction.place(meta, f, candidates[used_functions[f.symbol]] + bias))
+            used_functions[f.symbol] += 1
+        own: dict[str, int] = {}
+        for name in _tag_names(meta):
+            candidates = data.get(name, [])
+            if used_data[name] < len(candidates):
+                own[name] = candidates[used_data[name]] + bias
+                used_data[name] += 1
+        modules.append(LoadedModule(meta, origin, tuple(placed), has_cfi, _tags(meta, own.get, adapter)))
     return modules
+
+
+def _tag_names(meta: ModuleMetadata) -> list[str]:
+    """The tag descriptor symbols a module refers to (its tags, imported or not, and those its handlers name)."""
+    return sorted({t for f in meta.functions for t in f.catch_types if t is not None} | {t.symbol for t in meta.tags})
 
 
 def _tags(meta: ModuleMetadata, defined: Callable[[str], int | None], adapter: DebuggerAdapter) -> dict[str, int]:
     """Where the tags' descriptors are: defined in the file itself, else (an imported tag, which the host
     defines) wherever the debugger finds the symbol."""
     out = {}
-    names = {t for f in meta.functions for t in f.catch_types if t is not None} | {t.symbol for t in meta.tags}
-    for name in sorted(names):
+    for name in _tag_names(meta):
         address = defined(name)
         if address is None:
             address = adapter.symbol_address(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ from .elf import ElfError, ElfFile
 from .exceptions import THROW_ROUTINES, Handler, exception_object, find_handler, frames_at_throw, thrown
 from .format import format_location
 from .jit import read_entries
-from .modules import CodeIndex, LoadedModule, WasmLocation, module_from_image, modules_from_linked_file
+from .modules import CodeIndex, LoadedModule, WasmLocation, modules_from_image, modules_from_linked_file
 
 if TYPE_CHECKING:
     from .stepping import StepPlan
 
 CATCH_KINDS = ("throw", "catch")
+_EHDR_SIZE = 64
+_PHOFF = struct.Struct("<Q")
+_PHNUM = struct.Struct("<HH")
 
 
 class CommandError(Exception):
@@ -40,7 +44,7 @@ class WasmBreakpoint:
 class Session:
     def __init__(self, adapter: DebuggerAdapter) -> None:
         self.adapter = adapter
-        self._images: dict[tuple[int, int], LoadedModule | None] = {}
+        self._images: dict[tuple[int, int, bytes], list[LoadedModule]] = {}
         self._files: dict[str, tuple[float, ElfFile | None]] = {}
         self._index: CodeIndex | None = None
         self.breakpoints: list[WasmBreakpoint] = []
@@ -78,24 +82,39 @@ class Session:
 
     def _jit_modules(self) -> list[LoadedModule]:
         modules = []
+        images: dict[tuple[int, int, bytes], list[LoadedModule]] = {}
         for entry in read_entries(self.adapter):
-            key = (entry.symfile_addr, entry.symfile_size)
-            if key not in self._images:
-                self._images[key] = self._read_image(entry.symfile_addr, entry.symfile_size)
-            module = self._images[key]
-            if module is not None:
-                modules.append(module)
+            key = (entry.symfile_addr, entry.symfile_size, self._segments(entry.symfile_addr, entry.symfile_size))
+            cached = self._images.get(key)
+            images[key] = cached if cached is not None else self._read_image(entry.symfile_addr, entry.symfile_size)
+            modules += images[key]
+        self._images = images
         return modules
 
-    def _read_image(self, address: int, size: int) -> LoadedModule | None:
+    def _segments(self, address: int, size: int) -> bytes:
+        """The image's ELF and program headers: with its address and size, what tells a new image from a freed
+        one whose memory it reuses (a JIT frees images and makes others of the same size, describing other code
+        at other addresses, which its segments give)."""
+        try:
+            header = self.adapter.read_memory(address, min(size, _EHDR_SIZE))
+            if len(header) < _EHDR_SIZE:
+                return header
+            phoff, phentsize, phnum = _PHOFF.unpack_from(header, 0x20)[0], *_PHNUM.unpack_from(header, 0x36)
+            if phoff != _EHDR_SIZE or phoff + phentsize * phnum > size:
+                return header
+            return self.adapter.read_memory(address, phoff + phentsize * phnum)
+        except InferiorReadError:
+            return b""
+
+    def _read_image(self, address: int, size: int) -> list[LoadedModule]:
         origin = f"JIT image at {address:#x}"
         try:
-            return module_from_image(self.adapter.read_memory(address, size), origin, self.adapter)
+            return modules_from_image(self.adapter.read_memory(address, size), origin, self.adapter)
         except InferiorReadError:
             self.adapter.warning(f"{origin}: unreadable ({size:#x} bytes)")
         except (ElfError, MetadataError) as error:
             self.adapter.warning(f"{origin}: {error}")
-        return None
+        return []
 
     def _linked_modules(self) -> list[LoadedModule]:
         modules = []

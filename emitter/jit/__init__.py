@@ -7,8 +7,8 @@ debuggers find the interface by *symbol name* in a loaded object's symbol table:
 can provide that, and the trap hook must ``longjmp`` out of JIT frames, which needs C.
 """
 
-from .api import Export, Instance, NativeFunction, NativeTag, Signature, Tag, WasmModule, compile_wasm
+from .api import Export, Instance, NativeFunction, NativeTag, Signature, Tag, WasmModule, compile_wasm, flush_debug_info
 from .perf import PerfWriter
 
 __all__ = ["Export", "Instance", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Tag", "WasmModule",
-           "compile_wasm"]
+           "compile_wasm", "flush_debug_info"]

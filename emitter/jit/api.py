@@ -5,6 +5,11 @@ imports, call its exports like Python functions, free it.
     with module.instantiate({"log": print}) as instance:
         print(instance.exports["run"](41))
 
+Debug information: each instance's image is registered with the debuggers (GDB JIT interface) lazily, together
+with every other instance loaded since (``registrar.py``), at the latest when Wasm code is entered through this
+API. A host that calls compiled code by address itself (``Export.address`` flushes when read; addresses from
+``Instance.loaded`` do not) calls ``flush_debug_info()`` before.
+
 Imports are keyed by the import's field name, the C ABI symbol of ``(import "M" "F")``. A Python callable goes
 through a ctypes callback and the module's host adapter: if it raises, the Wasm code stops there (as at a trap)
 and the call of the export raises that exception, with the Wasm backtrace in a note. A ``NativeFunction`` is
@@ -43,6 +48,7 @@ from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, 
 from .loader import LoadedModule
 from .memory import Region
 from .perf import PerfWriter
+from .registrar import REGISTRAR
 
 _INTEGER_REGISTERS = 6
 _VECTOR_REGISTERS = 8
@@ -119,6 +125,24 @@ class _HostErrors(threading.local):
 
 
 _host_errors = _HostErrors()
+#: Instances not yet freed, in creation order (a dict as an ordered set): trap backtraces map frames of any of them.
+_LIVE_INSTANCES: dict[Instance, None] = {}
+
+
+def flush_debug_info() -> None:
+    """Register every loaded module with the debuggers now (they are registered in batches, and otherwise only
+    when Wasm code is entered through this API): for a host about to call compiled code through an address."""
+    REGISTRAR.flush()
+
+
+def _invoke(address: int, integers: Sequence[int], vectors: Sequence[int],
+            stack: Sequence[int]) -> tuple[bool, int, int, int, tuple[int, ...]]:
+    """Every call into compiled code goes through here: pending debug registrations are flushed first."""
+    REGISTRAR.enter()
+    try:
+        return _native.invoke(address, integers, vectors, stack)
+    finally:
+        REGISTRAR.leave()
 
 
 def _integer(value: int, value_type: ValueType) -> int:
@@ -157,8 +181,14 @@ class Export:
     def __init__(self, instance: Instance, name: str, address: int, signature: Signature) -> None:
         self.instance = instance
         self.name = name
-        self.address = address
+        self._address = address
         self.signature = signature
+
+    @property
+    def address(self) -> int:
+        """The export's code address, for native callers: the module is registered with the debuggers first."""
+        REGISTRAR.flush()
+        return self._address
 
     def __call__(self, *args: int | float) -> Any:
         params = self.signature.params
@@ -181,7 +211,7 @@ class Export:
         if len(stack) > _STACK_WORDS:
             raise UnsupportedError(f"export {self.name!r} has more parameters than the JIT entry passes")
         self.instance.check_live()
-        trapped, rax, xmm0, code, frames = _native.invoke(self.address, integers, vectors, stack)
+        trapped, rax, xmm0, code, frames = _invoke(self._address, integers, vectors, stack)
         if trapped:
             self.instance.raise_trap(code, frames)
         if not self.signature.results:
@@ -224,6 +254,7 @@ class Instance:
         self.exports = {name: Export(self, name, self.loaded.address(name), signature)
                         for name, signature in exports.items()}
         self._live = True
+        _LIVE_INSTANCES[self] = None
 
     def check_live(self) -> None:
         if not self._live:
@@ -232,12 +263,15 @@ class Instance:
     def call_symbol(self, symbol: str) -> None:
         """Call a function of the module that takes and returns nothing, by symbol (e.g. its instantiation)."""
         self.check_live()
-        trapped, _, _, code, frames = _native.invoke(self.loaded.address(symbol), [], [], [])
+        trapped, _, _, code, frames = _invoke(self.loaded.address(symbol), [], [], [])
         if trapped:
             self.raise_trap(code, frames)
 
     def frames(self, return_addresses: Sequence[int]) -> list[WasmFrame]:
-        return wasm_frames(return_addresses, [self.loaded], self.display_names)
+        """Wasm frames of a native trace: this instance's and those of every other live instance, since a chain of
+        calls may cross modules (imports bound to another instance's code)."""
+        others = [(i.loaded, i.display_names) for i in list(_LIVE_INSTANCES) if i is not self]
+        return wasm_frames(return_addresses, [(self.loaded, self.display_names), *others])
 
     def raise_trap(self, code: int, return_addresses: Sequence[int]) -> None:
         frames = self.frames(return_addresses)
@@ -260,6 +294,7 @@ class Instance:
     def free(self) -> None:
         if self._live:
             self._live = False
+            _LIVE_INSTANCES.pop(self, None)
             self.loaded.free()
             self._callbacks.clear()
 

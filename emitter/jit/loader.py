@@ -6,11 +6,13 @@ Steps, in order (``free`` undoes them in reverse, unregistering before any page 
    same ``ObjectFile`` the AOT path writes (CFI, line table, variables);
 2. map one region and lay the loaded sections out in it: code, then read-only data and ``.eh_frame`` (followed
    by the zero word libgcc's ``__register_frame`` expects), then module state, each group on its own pages;
-3. write the in-memory ELF image with the real section addresses (every relocation applied) and copy the
-   relocated section contents of that same pass into the region: the image and the running code cannot
-   disagree (the image describes the code at its addresses but carries no second copy of it);
-4. flip the groups to RX / R / RW, register the image with the GDB JIT interface and the ``.eh_frame`` with
-   the process's unwinder, and optionally describe the code to perf.
+3. relocate the module for the real section addresses and copy the relocated contents into the region; the
+   same pass keeps the module's part of a JIT image (``ImagePart``: DWARF, ``.debug_frame``, symbols), so the
+   image and the running code cannot disagree (the image describes the code at its addresses but carries no
+   second copy of it);
+4. flip the groups to RX / R / RW, register the ``.eh_frame`` with the process's unwinder, hand the image part
+   to the registrar (``registrar.py``: registered with the GDB JIT interface, together with the other pending
+   modules, before any Wasm code runs), and optionally describe the code to perf.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from dataclasses import dataclass
 from ..compiled import CompiledFunction, CompiledModule
 from ..errors import JitdebugError, SymbolError
 from ..lower import lower_module
-from ..obj.elf import write_image
+from ..obj.elf import prepare_image_part
 from ..obj.model import ObjectFile, RelocKind, SectionKind
 from . import _native
 from .memory import PAGE_SIZE, Region, page_round
 from .perf import PerfWriter
+from .registrar import REGISTRAR, Registration
 from .thunks import HOST_ERROR_HOOK, adapter_name, host_adapter, veneer, veneer_name
 
 _GROUPS: tuple[tuple[frozenset[SectionKind], int], ...] = (
@@ -125,12 +128,13 @@ class LoadedModule:
         """``debug_info`` False: no DWARF and no GDB JIT registration (the unwinder still gets ``.eh_frame``, so
         traps and exceptions keep their backtraces)."""
         self.compiled = with_thunks(compiled, host_imports)
-        # No .debug_frame in the image: the debuggers read the same rules from its .eh_frame.
-        obj = lower_module(self.compiled, debug_info=debug_info, debug_frame=False)
+        # The image carries .debug_frame, not .eh_frame: an image may describe several modules, and a debugger
+        # reads a single .eh_frame per object file (the process's unwinder gets the module's own .eh_frame).
+        obj = lower_module(self.compiled, debug_info=debug_info, debug_frame=debug_info)
         hooks = runtime_hooks()
         offsets, groups = _section_layout(obj, PAGE_SIZE)  # an upper bound: the real pad is below a page
         self.region = Region(sum(size for _, size, _ in groups))
-        self._gdb_entry: int | None = None
+        self._registration: Registration | None = None
         self._frames: tuple[int, int] | None = None
         try:
             offsets, groups = _section_layout(obj, _text_pad(self.region.address, obj, self.compiled))
@@ -147,7 +151,7 @@ class LoadedModule:
             # The image carries no copy of the code and data (the debuggers read them from the region): with the
             # DWARF and the plugins' metadata it stays within twice the code size.
             relocated: dict[str, bytes] = {}
-            image = write_image(obj, addresses, resolve_symbol, process_contents=False, relocated=relocated)
+            part = prepare_image_part(obj, addresses, resolve_symbol, relocated=relocated)
             for name, data in relocated.items():
                 if name in offsets and data:
                     self.region.write(offsets[name], data)
@@ -166,18 +170,25 @@ class LoadedModule:
             self.eh_frame: tuple[int, int] | None = None
             if _EH_FRAME in addresses and obj.sections[_EH_FRAME].size:
                 self.eh_frame = (addresses[_EH_FRAME], obj.sections[_EH_FRAME].size)
-            # The registered image is the native copy only: the process holds one image per module, not two.
-            self.image_size = len(image) if debug_info else 0
-            if debug_info:
-                self._gdb_entry = _native.gdb_register(image)
             if self.eh_frame is not None:
                 self._frames = (self.eh_frame[0], self.eh_frame[1] + _TERMINATOR)
                 _native.register_frames(*self._frames)
+            if debug_info:
+                self._registration = REGISTRAR.add(part)
             if perf is not None:
                 perf.code_loaded(self)
         except BaseException:
             self.free()
             raise
+
+    @property
+    def image_size(self) -> int:
+        """Bytes of registered image attributable to the module (0 without debug info): its share of the image
+        that describes it with other modules. Registers pending modules first: the size exists only then."""
+        if self._registration is None:
+            return 0
+        REGISTRAR.flush()
+        return self._registration.image_size
 
     def address(self, symbol: str) -> int:
         """The load address of a defined symbol (function, export or data blob)."""
@@ -201,8 +212,8 @@ class LoadedModule:
         if self._frames is not None:
             _native.deregister_frames(*self._frames)
             self._frames = None
-        if self._gdb_entry is not None:
-            _native.gdb_unregister(self._gdb_entry)
-            self._gdb_entry = None
+        if self._registration is not None:
+            REGISTRAR.remove(self._registration)
+            self._registration = None
         self.region.unmap()
 

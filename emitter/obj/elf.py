@@ -1,6 +1,6 @@
 """ELF64 little-endian writer for the neutral ``ObjectFile``.
 
-Two products from one layout pass:
+Products of one layout pass:
 
 * ``write_relocatable``: an ``ET_REL`` object for linkers (relocations kept as ``.rela.<section>``).
 * ``write_image``: the in-memory image a JIT hands to GDB and LLDB through the GDB JIT interface. Every
@@ -8,12 +8,14 @@ Two products from one layout pass:
   left. It is an ``ET_EXEC`` file with one ``PT_LOAD`` segment exactly covering each ALLOC section: LLDB ignores
   ``sh_addr`` in an ``ET_REL`` file and lays the sections out from 0 itself, and GDB warns "Loadable section ...
   outside of ELF segments" about any ALLOC section that no segment covers. Symbol values are absolute.
+* ``prepare_image_part`` + ``write_merged_image``: the same kind of image describing several modules at once
+  (the JIT registers modules in batches: a debugger's cost is per image), written from parts relocated at load.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import FormatLimitError, SymbolError
@@ -49,6 +51,7 @@ PF_W = 0x2
 PF_R = 0x4
 
 SHN_UNDEF = 0
+SHN_LORESERVE = 0xFF00
 SHN_ABS = 0xFFF1
 
 STB_LOCAL = 0
@@ -237,42 +240,55 @@ class _Layout:
         self.sections.append(_OutSection(".strtab", SHT_STRTAB, 0, bytes(self.strtab.data), 1))
 
     def encode(self, e_type: int = ET_REL) -> bytes:
-        """Lay the sections out after the header, then the section header table; return the file. An ``ET_EXEC``
-        image also gets a ``PT_LOAD`` segment per ALLOC section, whose file offset is congruent to its address."""
-        shstrndx = len(self.sections)
-        self.sections.append(_OutSection(".shstrtab", SHT_STRTAB, 0, b"", 1))
-        names = [self.shstrtab.add(s.name) for s in self.sections]
-        self.sections[-1].data = bytes(self.shstrtab.data)
-        loaded = [i for i, s in enumerate(self.sections) if s.flags & SHF_ALLOC] if e_type == ET_EXEC else []
-        out = bytearray(_EHDR_SIZE + _PHDR_SIZE * len(loaded))
-        offsets = [0]
-        for index, section in enumerate(self.sections[1:], 1):
-            if index in loaded:
-                out += bytes((section.addr - len(out)) % section.align)
-            else:
-                out += bytes(-len(out) % section.align)
-            offsets.append(len(out))
-            if section.sh_type != SHT_NOBITS:
-                out += section.data
-        out += bytes(-len(out) % 8)
-        shoff = len(out)
-        for name, offset, section in zip(names, offsets, self.sections, strict=True):
-            out += struct.pack("<IIQQQQIIQQ", name, section.sh_type, section.flags, section.addr, offset,
-                               section.size, section.link, section.info, section.align, section.entsize)
-        phdrs = bytearray()
-        for index in loaded:
-            section = self.sections[index]
-            flags = PF_R | (PF_W if section.flags & SHF_WRITE else 0) | (PF_X if section.flags & SHF_EXECINSTR else 0)
-            filesz = 0 if section.sh_type == SHT_NOBITS else section.size
-            phdrs += struct.pack("<IIQQQQQQ", PT_LOAD, flags, offsets[index], section.addr,
-                                 section.addr, filesz, section.size, section.align)
-        out[_EHDR_SIZE : _EHDR_SIZE + len(phdrs)] = phdrs
-        ident = b"\x7fELF" + bytes([ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE]) + bytes(8)
-        out[:_EHDR_SIZE] = ident + struct.pack("<HHIQQQIHHHHHH", e_type, self.machine, EV_CURRENT, 0,
-                                               _EHDR_SIZE if loaded else 0, shoff, 0, _EHDR_SIZE,
-                                               _PHDR_SIZE if loaded else 0, len(loaded), _SHDR_SIZE,
-                                               len(self.sections), shstrndx)
-        return bytes(out)
+        return _encode(self.sections, self.machine, self.shstrtab, e_type)
+
+
+def _encode(sections: list[_OutSection], machine: int, shstrtab: _StringTable, e_type: int) -> bytes:
+    """Lay the sections out after the header, then the section header table; return the file. An ``ET_EXEC``
+    image also gets a ``PT_LOAD`` segment per ALLOC section, whose file offset is congruent to its address."""
+    shstrndx = len(sections)
+    if shstrndx >= SHN_LORESERVE:
+        raise FormatLimitError(f"{shstrndx + 1} sections exceed ELF's section index range", function="<image>")
+    sections.append(_OutSection(".shstrtab", SHT_STRTAB, 0, b"", 1))
+    names = [shstrtab.add(s.name) for s in sections]
+    sections[-1].data = bytes(shstrtab.data)
+    loaded = [i for i, s in enumerate(sections) if s.flags & SHF_ALLOC] if e_type == ET_EXEC else []
+    out = bytearray(_EHDR_SIZE + _PHDR_SIZE * len(loaded))
+    offsets = [0]
+    is_loaded = set(loaded)
+    for index, section in enumerate(sections[1:], 1):
+        if index in is_loaded:
+            pad = (section.addr - len(out)) % section.align
+            if section.sh_type == SHT_NOBITS:
+                # Congruent to the address like any segment's offset, but with no bytes to hold: no padding
+                # either (a JIT image of many small modules would be mostly zeros).
+                offsets.append(len(out) + pad)
+                continue
+            out += bytes(pad)
+        else:
+            out += bytes(-len(out) % section.align)
+        offsets.append(len(out))
+        if section.sh_type != SHT_NOBITS:
+            out += section.data
+    out += bytes(-len(out) % 8)
+    shoff = len(out)
+    for name, offset, section in zip(names, offsets, sections, strict=True):
+        out += struct.pack("<IIQQQQIIQQ", name, section.sh_type, section.flags, section.addr, offset,
+                           section.size, section.link, section.info, section.align, section.entsize)
+    phdrs = bytearray()
+    for index in loaded:
+        section = sections[index]
+        flags = PF_R | (PF_W if section.flags & SHF_WRITE else 0) | (PF_X if section.flags & SHF_EXECINSTR else 0)
+        filesz = 0 if section.sh_type == SHT_NOBITS else section.size
+        phdrs += struct.pack("<IIQQQQQQ", PT_LOAD, flags, offsets[index], section.addr,
+                             section.addr, filesz, section.size, section.align)
+    out[_EHDR_SIZE : _EHDR_SIZE + len(phdrs)] = phdrs
+    ident = b"\x7fELF" + bytes([ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE]) + bytes(8)
+    out[:_EHDR_SIZE] = ident + struct.pack("<HHIQQQIHHHHHH", e_type, machine, EV_CURRENT, 0,
+                                           _EHDR_SIZE if loaded else 0, shoff, 0, _EHDR_SIZE,
+                                           _PHDR_SIZE if loaded else 0, len(loaded), _SHDR_SIZE,
+                                           len(sections), shstrndx)
+    return bytes(out)
 
 
 def _target(obj: ObjectFile, section: Section, reloc: Relocation) -> None:
@@ -366,13 +382,39 @@ def write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Cal
 def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int],
                  process_contents: bool, relocated: dict[str, bytes] | None) -> bytes:
     layout = _Layout(obj, None)
+    symbol_address = _relocate(obj, layout, section_addresses, resolve, relocated, None)
+    if not process_contents:
+        for name, section in obj.sections.items():
+            out = layout.sections[layout.index[name]]
+            if section.kind in _PROCESS_CONTENTS and out.sh_type == SHT_PROGBITS:
+                out.sh_type, out.nobits_size, out.data = SHT_NOBITS, len(out.data), b""
+    # Undefined symbols are resolved and mean nothing to a debugger; defined ones get their absolute address.
+    layout.symbols = [s for s in layout.symbols if s.defined]
+    layout.write_symbols(lambda symbol: symbol_address(symbol.name))
+    layout.add_symbol_tables()
+    return layout.encode(ET_EXEC)
+
+
+#: (section, target section) -> the places in ``section`` holding a 4-byte and an 8-byte offset into ``target``.
+_OffsetFields = dict[tuple[str, str], tuple[list[int], list[int]]]
+
+
+def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, int], resolve: Callable[[str], int],
+              relocated: dict[str, bytes] | None, offset_fields: _OffsetFields | None) -> Callable[[str], int]:
+    """Give the ALLOC sections of ``layout`` their addresses and apply every relocation (a section that is not
+    loaded is at address 0, so an address in it is an offset); return the address of a symbol by name.
+    ``offset_fields``, when given, receives where one non-loaded section holds an offset into another (DWARF's
+    cross-section references): those move when the sections of several modules are concatenated."""
     addresses: dict[str, int] = {}
+    unloaded: set[str] = set()
     for name, index in layout.index.items():
         out = layout.sections[index]
         if out.flags & SHF_ALLOC:
             if name not in section_addresses:
                 raise SymbolError(f"no load address given for section {name!r}", function=name)
             out.addr = section_addresses[name]
+        else:
+            unloaded.add(name)
         addresses[name] = out.addr
 
     def symbol_address(name: str) -> int:
@@ -390,12 +432,20 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
         out = layout.sections[layout.index[name]]
         data = bytearray(out.data)
         base, size = addresses[name], len(data)
+        # (target section, field size) -> places, for a non-loaded section when offset fields are wanted.
+        fields: dict[tuple[str, int], list[int]] | None = (
+            {} if offset_fields is not None and name in unloaded else None)
         for reloc in section.relocations:
             # DWARF's references into its own sections (.debug_str, .debug_line, ...) are most of a debug
             # image's relocations, and their value is just the addend: stored without the general path.
             if (reloc.kind is section_offset and reloc.size == 4 and reloc.symbol in sections
                     and 0 <= reloc.offset <= size - 4 and 0 <= reloc.addend <= 0xFFFF_FFFF):
                 _pack_u32(data, reloc.offset, reloc.addend)
+                if fields is not None and reloc.symbol in unloaded:
+                    places = fields.get((reloc.symbol, 4))
+                    if places is None:
+                        places = fields[reloc.symbol, 4] = []
+                    places.append(reloc.offset)
                 continue
             target = targets.get(reloc.symbol)
             if target is None or reloc.offset < 0 or reloc.offset + reloc.size > size:
@@ -403,16 +453,154 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
                 target = targets[reloc.symbol] = symbol_address(reloc.symbol)
             offset = _section_offset(obj, reloc) if reloc.kind is RelocKind.SECTION_OFFSET else 0
             _apply(data, reloc, target, base + reloc.offset, offset, obj.arch, name)
+            if fields is not None and reloc.kind in _OFFSET_KINDS:
+                into = reloc.symbol if reloc.symbol in sections else obj.symbols[reloc.symbol].section
+                if into is not None and into in unloaded:
+                    fields.setdefault((into, reloc.size), []).append(reloc.offset)
+        if fields and offset_fields is not None:
+            for (into, width), places in fields.items():
+                offset_fields.setdefault((name, into), ([], []))[width == 8].extend(places)
         out.data = bytes(data)
         if relocated is not None:
             relocated[name] = out.data
-        if not process_contents and section.kind in _PROCESS_CONTENTS and out.sh_type == SHT_PROGBITS:
-            out.sh_type, out.nobits_size, out.data = SHT_NOBITS, len(out.data), b""
-    # Undefined symbols are resolved and mean nothing to a debugger; defined ones get their absolute address.
-    layout.symbols = [s for s in layout.symbols if s.defined]
-    layout.write_symbols(lambda symbol: symbol_address(symbol.name))
-    layout.add_symbol_tables()
-    return layout.encode(ET_EXEC)
+    return symbol_address
+
+
+#: Relocations whose value, against a non-loaded section, is an offset within it.
+_OFFSET_KINDS = (RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE)
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """One module's share of a JIT image that describes several modules (``write_merged_image``): relocated at
+    load time, so that writing an image of many modules is only a concatenation."""
+
+    machine: int
+    #: The loaded sections at their addresses, without bytes: debuggers read code and data from the process.
+    loaded: tuple[_OutSection, ...]
+    #: The non-loaded sections (DWARF, ``.debug_frame``, the plugins' metadata), relocated as if each began at
+    #: offset 0 of its merged section.
+    unloaded: tuple[_OutSection, ...]
+    #: (section, target, 4-byte places, 8-byte places): where ``section`` holds an offset into ``target``.
+    offset_fields: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...]
+    #: Defined symbols, locals first: (name, binding, ``st_info``, index into ``loaded``, address, size).
+    symbols: tuple[tuple[str, int, int, int, int, int], ...]
+    #: Bytes the part adds to an image: sections, headers, symbols and their names.
+    size: int
+
+
+def prepare_image_part(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int], *,
+                       relocated: dict[str, bytes] | None = None) -> ImagePart:
+    """Relocate ``obj`` for its load addresses (as ``write_image`` does; ``relocated`` receives the sections'
+    contents) and keep what an image describing it needs. Its ``.eh_frame`` is left out: a debugger reads one
+    ``.eh_frame`` per object file, so images of several modules carry their call frames in ``.debug_frame``."""
+    with collector_paused():
+        layout = _Layout(obj, None)
+        offset_fields: _OffsetFields = {}
+        symbol_address = _relocate(obj, layout, section_addresses, resolve, relocated, offset_fields)
+        loaded: list[_OutSection] = []
+        unloaded: list[_OutSection] = []
+        position: dict[str, int] = {}
+        for name, section in obj.sections.items():
+            out = layout.sections[layout.index[name]]
+            if not out.flags & SHF_ALLOC:
+                unloaded.append(out)
+            elif section.kind is not SectionKind.UNWIND:
+                position[name] = len(loaded)
+                loaded.append(_OutSection(name, SHT_NOBITS, out.flags, b"", out.align, addr=out.addr,
+                                          nobits_size=out.size))
+        symbols = tuple((s.name, _BINDINGS[s.binding], (_BINDINGS[s.binding] << 4) | _SYMBOL_TYPES[s.kind],
+                         position[s.section], symbol_address(s.name), s.size)
+                        for s in layout.symbols if s.section in position)
+        size = (_SHDR_SIZE * len(unloaded) + (_SHDR_SIZE + _PHDR_SIZE) * len(loaded)
+                + sum(len(out.data) for out in unloaded) + sum(_SYM_SIZE + len(s[0]) + 1 for s in symbols))
+        return ImagePart(layout.machine, tuple(loaded), tuple(unloaded),
+                         tuple((name, into, tuple(places4), tuple(places8))
+                               for (name, into), (places4, places8) in offset_fields.items()),
+                         symbols, size)
+
+
+def write_merged_image(parts: Sequence[ImagePart]) -> bytes:
+    """One ``ET_EXEC`` image describing every module of ``parts`` (GDB and LLDB load it as one object file).
+
+    Each module's loaded sections are there at their addresses (``SHT_NOBITS``, one ``PT_LOAD`` each); each
+    non-loaded section is the concatenation of the modules' in module order, each module's offsets into them
+    moved by where its part begins; ``.symtab`` holds every module's locals in module order, then their globals.
+    A name can be a global of one module and a local of a later one: that global is written as a local, so the
+    n-th definition of a name is always the n-th module defining it (how the plugins place functions).
+    """
+    if not parts:
+        raise SymbolError("a JIT image needs at least one module", function="<image>")
+    with collector_paused():
+        return _write_merged_image(parts)
+
+
+_pack_u64 = struct.Struct("<Q").pack_into
+_unpack_u32 = struct.Struct("<I").unpack_from
+_unpack_u64 = struct.Struct("<Q").unpack_from
+_pack_symbol = struct.Struct("<IBBHQQ").pack
+
+
+def _write_merged_image(parts: Sequence[ImagePart]) -> bytes:
+    machine = parts[0].machine
+    sections: list[_OutSection] = [_OutSection("", SHT_NULL, 0, b"", 0)]
+    first_section: list[int] = []
+    for part in parts:
+        if part.machine != machine:
+            raise SymbolError("modules of different architectures in one JIT image", function="<image>")
+        first_section.append(len(sections))
+        sections += part.loaded
+    # Concatenate the non-loaded sections, then move each module's offsets into them by its part's start.
+    merged: dict[str, bytearray] = {}
+    aligns: dict[str, int] = {}
+    starts: list[dict[str, int]] = []
+    for part in parts:
+        start = {}
+        for out in part.unloaded:
+            data = merged.get(out.name)
+            if data is None:
+                data = merged[out.name] = bytearray()
+                aligns[out.name] = out.align
+            data += bytes(-len(data) % out.align)
+            start[out.name] = len(data)
+            data += out.data
+            aligns[out.name] = max(aligns[out.name], out.align)
+        starts.append(start)
+    for part, start in zip(parts, starts, strict=True):
+        for name, into, places4, places8 in part.offset_fields:
+            shift = start[into]
+            if not shift:
+                continue
+            data, at = merged[name], start[name]
+            for place in places4:
+                _pack_u32(data, at + place, _unpack_u32(data, at + place)[0] + shift)
+            for place in places8:
+                _pack_u64(data, at + place, _unpack_u64(data, at + place)[0] + shift)
+    for name, data in merged.items():
+        sections.append(_OutSection(name, SHT_PROGBITS, 0, bytes(data), aligns[name]))
+    # Locals of every module first (ELF's rule), then the globals; see the docstring for the demoted globals.
+    last_local: dict[str, int] = {}
+    for number, part in enumerate(parts):
+        for symbol in part.symbols:
+            if symbol[1] == STB_LOCAL:
+                last_local[symbol[0]] = number
+    strtab = _StringTable()
+    symtab = [bytes(_SYM_SIZE)]
+    globals_: list[bytes] = []
+    for number, part in enumerate(parts):
+        base = first_section[number]
+        for name, binding, info, index, value, size in part.symbols:
+            if binding != STB_LOCAL and last_local.get(name, -1) > number:
+                binding, info = STB_LOCAL, info & 0xF
+            entry = _pack_symbol(strtab.add(name), info, 0, base + index, value, size)
+            (symtab if binding == STB_LOCAL else globals_).append(entry)
+    first_global = len(symtab)
+    symtab += globals_
+    strtab_index = len(sections) + 1
+    sections.append(_OutSection(".symtab", SHT_SYMTAB, 0, b"".join(symtab), 8, link=strtab_index,
+                                info=first_global, entsize=_SYM_SIZE))
+    sections.append(_OutSection(".strtab", SHT_STRTAB, 0, bytes(strtab.data), 1))
+    return _encode(sections, machine, _StringTable(), ET_EXEC)
 
 
 def _section_offset(obj: ObjectFile, reloc: Relocation) -> int:
