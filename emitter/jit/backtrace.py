@@ -9,7 +9,7 @@ its trampolines.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..codegen.runtime import TrapCode
@@ -59,20 +59,23 @@ def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
     return entries[index].wasm_offset if index >= 0 else None
 
 
-def wasm_frames(return_addresses: Iterable[int], modules: Sequence[LoadedModule],
-                display_names: dict[int, str | None] | None = None) -> list[WasmFrame]:
-    """Map native return addresses (innermost first) to Wasm frames. A return address points after its call,
-    so the instruction is looked up at ``pc - 1``."""
+def wasm_frames(return_addresses: Iterable[int],
+                modules: Sequence[tuple[LoadedModule, Mapping[int, str | None]]]) -> list[WasmFrame]:
+    """Map native return addresses (innermost first) to Wasm frames of any of ``modules`` (each with its display
+    names by function index): a call chain may cross modules. A return address points after its call, so the
+    instruction is looked up at ``pc - 1``."""
     frames = []
     for pc in return_addresses:
-        for module in modules:
+        for module, display_names in modules:
+            if not module.region.address <= pc - 1 < module.region.address + module.region.size:
+                continue
             placed = module.function_at(pc - 1)
             index = placed.function.wasm_index if placed is not None else None
             if placed is None or index is None:
                 continue
             function = placed.function
-            name = (display_names or {}).get(index, function.name)
-            frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index, name,
+            frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index,
+                                    display_names.get(index, function.name),
                                     wasm_offset_at(function, pc - 1 - placed.address)))
             break
     return frames
