@@ -87,7 +87,8 @@ def row_jit_compile(sizes: Sizes, runs: int) -> list[Row]:
     debug = Side("ours with debug registration", samples["debug"])
     registration = Row("2", f"JIT compile + instantiate of a {n:,}-function module: with debug registration vs "
                        "without", debug, Side("ours without", samples["plain"]), target=1.10)
-    registration.notes.append("with = listing, DWARF, plugin metadata, GDB JIT image registered; without = code, "
+    registration.notes.append("with = listing, DWARF, plugin metadata, GDB JIT image written and registered (flushed "
+                              "explicitly: registration is otherwise deferred to the first call); without = code, "
                               "data and .eh_frame only (compile_wasm(..., debug_info=False))")
     wasmtime = Row("2b", "The same with debug registration vs wasmtime-py (debug_info=True, opt none)", debug,
                    Side("wasmtime-py", samples["wasmtime"]))
@@ -147,7 +148,8 @@ def row_many_modules(sizes: Sizes, runs: int) -> list[Row]:
                   Side("no debugger", result["samples"]["none"]), target=2.0)
         frames = result["frames"][debugger]
         row.notes.append(f"bt through a call chain across the last {result['chain']} modules showed "
-                         f"{sum(1 for count in frames if count)} of their {len(frames)} frames")
+                         f"{sum(1 for count in frames if count)} of their {len(frames)} frames; "
+                         f"{result['images'] or 'registered images: unknown'}")
         rows.append(row)
     return rows
 
@@ -162,14 +164,15 @@ def row_debug_cost(sizes: Sizes, runs: int) -> list[Row]:
               Side("with", [r["cpu_seconds"] for r in on]), Side("without", [r["cpu_seconds"] for r in off]),
               target=1.10)
     code = on[0]["code_bytes"]
-    image = Row("8b", "Registered image size vs the code it describes (GDB JIT image per module, in the process)",
+    image = Row("8b", "Registered image size vs the code it describes (the module's GDB JIT image, in the process)",
                 Side("image", [float(r["image_bytes"]) for r in on], unit="B"),
                 Side("code", [float(code)], unit="B"), target=2.0)
     rss_on, rss_off = (statistics.median(r["rss_growth"] for r in rs) for rs in (on, off))
     cpu.notes.append(f"peak RSS growth of compile + instantiate: with {rss_on / 1e6:.0f} MB, without "
                      f"{rss_off / 1e6:.0f} MB ({(rss_on / rss_off - 1) * 100:+.0f}%); one process per run")
-    image.notes.append("one image per module, held once (the native copy handed to the debuggers); no second copy "
-                       "of code or data in it (those sections are NOBITS: debuggers read them from the process)")
+    image.notes.append("the module's share of its registered image (images hold up to 64 modules), held once (the "
+                       "native copy handed to the debuggers); no second copy of code or data in it (those sections "
+                       "are NOBITS: debuggers read them from the process)")
     return [cpu, image]
 
 

@@ -156,6 +156,7 @@ def many_modules(modules: int, functions: int, runs: int, chain: int = 5) -> dic
     probe = str(probe_library(ROOT / "build" / "bench"))
     samples: dict[str, list[float]] = {}
     frames: dict[str, list[int]] = {}
+    images = ""
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         for index in range(modules):
@@ -171,6 +172,8 @@ def many_modules(modules: int, functions: int, runs: int, chain: int = 5) -> dic
             for key, argv in sessions.items():
                 seconds, output = _session(argv, timeout=1800)
                 samples.setdefault(key, []).append(seconds)
+                images = next((line for line in output.splitlines() if line.startswith("registered images:")), images)
                 if key != "none":
                     frames[key] = [_frames(output, name) for name in linked]
-    return {"modules": modules, "functions": functions, "chain": chain, "samples": samples, "frames": frames}
+    return {"modules": modules, "functions": functions, "chain": chain, "samples": samples, "frames": frames,
+            "images": images}

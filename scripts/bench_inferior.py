@@ -56,6 +56,9 @@ def many(directory: Path, stop: Callable[[], None], chain: int) -> None:
             module = compile_wasm(path, listing_dir=listing_dir)
             instances.append(module.instantiate({"next": previous}))
         instances[-1].exports["run"]()
+        from emitter.jit import _native
+
+        print(f"registered images: {len(_native.gdb_entries())} for {len(instances)} modules", file=sys.stderr)
         for instance in instances:
             instance.free()
 

@@ -20,15 +20,17 @@ from pathlib import Path
 
 import wasmtime
 
-from emitter.jit.api import compile_wasm
+from emitter.jit.api import compile_wasm, flush_debug_info
 from scripts.bench_common import answer, peak_rss, reset_peak_rss, timed
 from scripts.bench_compile import generate_module
 
 
 def jit_load(path: Path, scratch: str, debug_info: bool) -> tuple[int, int]:
-    """Compile and instantiate ``path``; return (registered image bytes, code bytes)."""
+    """Compile and instantiate ``path`` and register it with the debuggers (registration is otherwise deferred to
+    the first call into the module); return (registered image bytes, code bytes)."""
     module = compile_wasm(path, listing_dir=scratch, debug_info=debug_info)
     with module.instantiate() as instance:
+        flush_debug_info()
         loaded = instance.loaded
         return loaded.image_size, sum(function.size for function in loaded.functions)
 
