@@ -12,6 +12,7 @@ and only renamed into place once all of them are complete.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import tempfile
@@ -53,7 +54,9 @@ def module_name_of(module: Module, source: Path) -> str:
     return module.module_name or source.stem
 
 
-def _object_writer(target: str, dll: bool) -> ObjectWriter:
+def _object_writer(target: str, dll: bool, output: Path) -> ObjectWriter:
+    """The writer of ``output``. It is handed a temporary path (see ``_write_all``), so a writer that records its
+    file's name (a DLL's export directory) is given ``output``'s name here."""
     if target == "x86_64-linux":
         if dll:
             raise JitdebugError("--dll needs --target x86_64-windows")
@@ -68,6 +71,8 @@ def _object_writer(target: str, dll: bool) -> ObjectWriter:
         writer = None
     if not callable(writer):
         raise JitdebugError(f"target x86_64-windows: the {kind} writer is not available in this build")
+    if dll:
+        return functools.partial(writer, dll_name=output.name)
     return writer  # type: ignore[no-any-return]
 
 
@@ -77,7 +82,7 @@ def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dl
 
     Raises ``JitdebugError`` (``WasmError`` located by module offset for bad input) and writes nothing then.
     """
-    writer = _object_writer(target, dll)
+    writer = _object_writer(target, dll, output)
     listing_file = listing_path(output)
     destinations = [output, listing_file] + ([header] if header is not None else [])
     _check_distinct(source, destinations)

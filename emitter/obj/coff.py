@@ -4,6 +4,11 @@ COFF relocations have no addend field: the addend is stored in the relocated byt
 ``REL32`` measures from the end of its 4-byte field where the model's ``PC_RELATIVE`` measures from its start,
 so the stored value is ``addend + 4``. Section names longer than 8 bytes (``.debug_info``) go to the string
 table as ``/offset``, which GNU and LLVM tools both read.
+
+The header's 16-bit counts have limits: a section with 0xFFFF relocations or more uses the extended form
+(``IMAGE_SCN_LNK_NRELOC_OVFL``, NumberOfRelocations 0xFFFF, and a first relocation entry whose VirtualAddress is
+the real count, that entry included, as LLVM and MSVC write it); more sections than a short section number can
+name (the bigobj format's case), and offsets or values past 32 bits, raise ``FormatLimitError``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ IMAGE_SCN_CNT_INITIALIZED_DATA = 0x40
 IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x80
 IMAGE_SCN_LNK_INFO = 0x200
 IMAGE_SCN_LNK_REMOVE = 0x800
+IMAGE_SCN_LNK_NRELOC_OVFL = 0x01000000
 IMAGE_SCN_MEM_DISCARDABLE = 0x02000000
 IMAGE_SCN_MEM_EXECUTE = 0x20000000
 IMAGE_SCN_MEM_READ = 0x40000000
@@ -51,6 +57,13 @@ FILE_HEADER_SIZE = 20
 SECTION_HEADER_SIZE = 40
 RELOCATION_SIZE = 10
 SYMBOL_SIZE = 18
+
+#: NumberOfRelocations is 16-bit and its maximum is the overflow marker, so this many relocations already
+#: take the extended form.
+RELOCATION_COUNT_OVERFLOW = 0xFFFF
+#: Section numbers from 0xFF00 up are reserved (IMAGE_SYM_DEBUG, IMAGE_SYM_ABSOLUTE as signed values).
+MAX_SECTIONS = 0xFEFF
+MAX_U32 = 0xFFFFFFFF
 
 MACHINES = {"x86_64": IMAGE_FILE_MACHINE_AMD64, "aarch64": IMAGE_FILE_MACHINE_ARM64}
 
@@ -109,6 +122,16 @@ def section_characteristics(section: Section) -> int:
     return flags | (align.bit_length() << 20)
 
 
+def relocation_count_field(count: int) -> int:
+    """NumberOfRelocations as the section header and its definition record carry it."""
+    return min(count, RELOCATION_COUNT_OVERFLOW)
+
+
+def relocations_overflow(count: int) -> bool:
+    """Whether a section of ``count`` relocations needs the extended form (one more entry, holding the count)."""
+    return count >= RELOCATION_COUNT_OVERFLOW
+
+
 def coff_sections(obj: ObjectFile) -> list[Section]:
     """The sections a COFF file carries: ELF notes (``.note.GNU-stack``) have no COFF meaning."""
     return [s for s in obj.sections.values() if s.kind is not SectionKind.NOTE]
@@ -151,14 +174,23 @@ def write_coff(obj: ObjectFile) -> bytes:
         raise FormatLimitError(f"COFF writer has no machine type for {obj.arch}")
     reloc_types = RELOCATION_TYPES[obj.arch]
     sections = coff_sections(obj)
+    if len(sections) > MAX_SECTIONS:
+        raise FormatLimitError(f"{len(sections)} sections: a COFF object holds at most {MAX_SECTIONS} "
+                               "(more need the bigobj format)")
     number = {s.name: i + 1 for i, s in enumerate(sections)}
     strings = StringTable()
+    for section in sections:
+        # Section names first: a ``/offset`` name has only 7 digits, symbol names may fill megabytes.
+        if len(section.name.encode()) > 8:
+            strings.add(section.name)
 
     # Layout: headers, then each section's bytes and relocations, then the symbol table and string table.
     offset = FILE_HEADER_SIZE + SECTION_HEADER_SIZE * len(sections)
     raw_offset: dict[str, int] = {}
     reloc_offset: dict[str, int] = {}
     for section in sections:
+        if section.size > MAX_U32:
+            raise FormatLimitError(f"section {section.name} of {section.size} bytes: COFF sizes are 32-bit")
         if section.kind is not SectionKind.BSS and section.data:
             offset += -offset % 4
             raw_offset[section.name] = offset
@@ -166,8 +198,11 @@ def write_coff(obj: ObjectFile) -> bytes:
         if section.relocations:
             offset += -offset % 2
             reloc_offset[section.name] = offset
-            offset += RELOCATION_SIZE * len(section.relocations)
+            entries = len(section.relocations) + relocations_overflow(len(section.relocations))
+            offset += RELOCATION_SIZE * entries
     symtab_offset = offset + (-offset % 4)
+    if symtab_offset > MAX_U32:
+        raise FormatLimitError(f"the COFF object would be {symtab_offset} bytes: its file offsets are 32-bit")
 
     # Symbols: one static section symbol (+ section definition aux record) per section, then the others.
     symbols = bytearray()
@@ -176,15 +211,18 @@ def write_coff(obj: ObjectFile) -> bytes:
 
     def symbol(name: str, value: int, section_number: int, sym_type: int, storage: int, aux: list[bytes]) -> None:
         nonlocal count
+        if not 0 <= value <= MAX_U32:
+            raise FormatLimitError(f"symbol value {value:#x} does not fit COFF's 32 bits", function=name)
         index.setdefault(name, count)
         symbols.extend(strings.short_name(name, section=False))
-        symbols.extend(struct.pack("<IhHBB", value, section_number, sym_type, storage, len(aux)))
+        # SectionNumber is signed in the spec, but only 0 and 1..MAX_SECTIONS occur here: write it unsigned.
+        symbols.extend(struct.pack("<IHHBB", value, section_number, sym_type, storage, len(aux)))
         for record in aux:
             symbols.extend(record)
         count += 1 + len(aux)
 
     for section in sections:
-        aux = struct.pack("<IHHIHB3x", section.size, len(section.relocations), 0, 0, 0, 0)
+        aux = struct.pack("<IHHIHB3x", section.size, relocation_count_field(len(section.relocations)), 0, 0, 0, 0)
         symbol(section.name, 0, number[section.name], 0, IMAGE_SYM_CLASS_STATIC, [aux])
     for sym in sorted(obj.symbols.values(), key=lambda s: (s.binding is not Binding.LOCAL, s.name)):
         if sym.name in number:
@@ -205,6 +243,8 @@ def write_coff(obj: ObjectFile) -> bytes:
     for section in sections:
         data = bytearray(section.data)
         table = bytearray()
+        if relocations_overflow(len(section.relocations)):
+            table += struct.pack("<IIH", len(section.relocations) + 1, 0, 0)
         for reloc in sorted(section.relocations, key=lambda r: r.offset):
             coff_type = reloc_types.get((reloc.kind, reloc.size))
             if coff_type is None:
@@ -214,6 +254,9 @@ def write_coff(obj: ObjectFile) -> bytes:
                 raise SymbolError(f"relocation in {section.name} names unknown symbol {reloc.symbol!r}",
                                   function=reloc.symbol, offset=reloc.offset)
             stored = reloc.addend + coff_type.bias
+            if not -(1 << (8 * reloc.size - 1)) <= stored < 1 << 8 * reloc.size:
+                raise FormatLimitError(f"addend {reloc.addend:#x} does not fit the {reloc.size}-byte field of a "
+                                       f"relocation in {section.name}", function=reloc.symbol, offset=reloc.offset)
             data[reloc.offset:reloc.offset + reloc.size] = stored.to_bytes(reloc.size, "little", signed=stored < 0)
             table += struct.pack("<IIH", reloc.offset, index[reloc.symbol], coff_type.type)
         contents[section.name] = bytes(data)
@@ -222,11 +265,13 @@ def write_coff(obj: ObjectFile) -> bytes:
     headers = bytearray()
     for section in sections:
         relocs = len(section.relocations)
-        if relocs > 0xFFFF:
-            raise FormatLimitError(f"section {section.name} has more than 65535 relocations")
+        characteristics = section_characteristics(section)
+        if relocations_overflow(relocs):
+            characteristics |= IMAGE_SCN_LNK_NRELOC_OVFL
         headers += strings.short_name(section.name, section=True)
         headers += struct.pack("<IIIIIIHHI", 0, 0, section.size, raw_offset.get(section.name, 0),
-                               reloc_offset.get(section.name, 0), 0, relocs, 0, section_characteristics(section))
+                               reloc_offset.get(section.name, 0), 0, relocation_count_field(relocs), 0,
+                               characteristics)
 
     out = bytearray(struct.pack("<HHIIIHH", machine, len(sections), 0, symtab_offset, count, 0, 0))
     out += headers

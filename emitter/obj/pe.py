@@ -16,6 +16,10 @@ What the image holds:
   than 8 bytes as ``/offset`` into a string table at the end of the file (``PointerToSymbolTable``, no symbols).
   Their addresses are absolute at the preferred base, without base relocations (debuggers add the load bias);
   cross-section references are offsets within the target section.
+
+Limits: export ordinals are 16-bit (at most 65535 exports), a PE image spans at most 2 GiB (RVAs and the 32-bit
+displacements between them), and a relocated field must hold its value; past any of them ``FormatLimitError``
+names what overflowed.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from ..errors import FormatLimitError, SymbolError
 from ..lower_coff import lower_module_coff
 from ..seh.stack_probe import with_stack_probe
 from .coff import IMAGE_FILE_MACHINE_AMD64, StringTable
-from .model import Binding, ObjectFile, RelocKind, Section, SectionKind
+from .model import Binding, ObjectFile, Relocation, RelocKind, Section, SectionKind
 
 DEFAULT_IMPORT_MODULE = "host.exe"
 #: The C runtime every mingw program loads (a DLL imports from it without the host's help).
@@ -58,6 +62,10 @@ IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA = 0x0020
 IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x0040
 IMAGE_DLLCHARACTERISTICS_NX_COMPAT = 0x0100
 IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
+#: Ordinals are 16-bit and start at the export directory's Base, 1.
+MAX_EXPORTS = 0xFFFF
+#: The loader maps images of at most 2 GiB: every RVA and every rip-relative distance then fits 32 bits.
+MAX_IMAGE_SIZE = 0x80000000
 DIRECTORY_EXPORT, DIRECTORY_IMPORT, DIRECTORY_EXCEPTION, DIRECTORY_BASERELOC, DIRECTORY_IAT = 0, 1, 3, 5, 12
 
 #: Which image section each object section kind goes to, in image order.
@@ -136,6 +144,8 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     # Addresses: headers, then each non-empty image section at the next page.
     headers_size = _align(0x40 + 4 + 20 + 240 + 40 * len(sections), FILE_ALIGNMENT)
     exports = sorted(s.name for s in obj.symbols.values() if s.defined and s.binding is Binding.GLOBAL)
+    if len(exports) > MAX_EXPORTS:
+        raise FormatLimitError(f"{len(exports)} exports: a DLL's 16-bit ordinals number at most {MAX_EXPORTS}")
     rva = _align(headers_size, SECTION_ALIGNMENT)
     # .edata and .idata sizes depend only on names: build them once their own RVA is known.
     # Sections must follow each other without gaps: empty ones get no address and no header.
@@ -183,6 +193,9 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
         sections[name].rva = rva
         rva = _align(rva + max(sections[name].virtual_size, 1), SECTION_ALIGNMENT)
     size_of_image = rva
+    if size_of_image > MAX_IMAGE_SIZE:
+        raise FormatLimitError(f"the DLL image would span {size_of_image:#x} bytes, more than the 2 GiB a PE image "
+                               "may")
 
     def section_offset(name: str) -> int:
         """DWARF's section offsets: where ``name`` lies inside its image section."""
@@ -203,16 +216,17 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
             place_rva = image.rva + at
             match (reloc.kind, reloc.size):
                 case (RelocKind.SECTION_OFFSET, 4):
-                    image.data[at:at + 4] = struct.pack("<I", section_offset(reloc.symbol) + reloc.addend)
+                    fmt, value = "<I", section_offset(reloc.symbol) + reloc.addend
                 case (RelocKind.ABSOLUTE, 8):
-                    image.data[at:at + 8] = struct.pack("<Q", image_base + symbol_rva(reloc.symbol) + reloc.addend)
+                    fmt, value = "<Q", image_base + symbol_rva(reloc.symbol) + reloc.addend
                 case (RelocKind.PC_RELATIVE | RelocKind.CALL, 4):
-                    image.data[at:at + 4] = struct.pack("<i", symbol_rva(reloc.symbol) + reloc.addend - place_rva)
+                    fmt, value = "<i", symbol_rva(reloc.symbol) + reloc.addend - place_rva
                 case (RelocKind.IMAGE_RELATIVE, 4):
-                    image.data[at:at + 4] = struct.pack("<I", symbol_rva(reloc.symbol) + reloc.addend)
+                    fmt, value = "<I", symbol_rva(reloc.symbol) + reloc.addend
                 case _:
                     raise FormatLimitError(f"a {reloc.size}-byte {reloc.kind.value} relocation cannot be linked "
                                            "into a relocatable DLL", function=reloc.symbol, offset=reloc.offset)
+            image.data[at:at + reloc.size] = _relocated_field(fmt, value, reloc, section.name)
 
     present = [s for s in sections.values() if s.virtual_size]
     directories = [(0, 0)] * 16
@@ -225,6 +239,16 @@ def link_dll(obj: ObjectFile, *, dll_name: str, import_module: str = DEFAULT_IMP
     if dir64:
         directories[DIRECTORY_BASERELOC] = (sections[".reloc"].rva, len(sections[".reloc"].data))
     return _encode(present, directories, headers_size, size_of_image, image_base)
+
+
+def _relocated_field(fmt: str, value: int, reloc: Relocation, section: str) -> bytes:
+    """The linked value of ``reloc``; one that its field cannot hold is an error naming the relocation."""
+    try:
+        return struct.pack(fmt, value)
+    except struct.error:
+        raise FormatLimitError(f"the {reloc.kind.value} relocation in {section} resolves to {value:#x}, which its "
+                               f"{reloc.size}-byte field cannot hold", function=reloc.symbol,
+                               offset=reloc.offset) from None
 
 
 def rva_of_iat(sections: dict[str, _ImageSection], iat_offsets: dict[str, int], name: str) -> int:
@@ -336,10 +360,13 @@ def _encode(sections: Sequence[_ImageSection], directories: Sequence[tuple[int, 
     return bytes(out)
 
 
-def write_dll(module: CompiledModule, path: str | os.PathLike[str], *,
+def write_dll(module: CompiledModule, path: str | os.PathLike[str], *, dll_name: str | None = None,
               import_module: str = DEFAULT_IMPORT_MODULE, debug_info: bool = True) -> None:
     """Write ``module`` as a DLL at ``path`` (exports: the module's global symbols), with its DWARF unless
-    ``debug_info`` is False; nothing is written on error."""
+    ``debug_info`` is False; nothing is written on error. ``dll_name`` is the name the export directory records
+    (what dumpers and the loader show), by default the file name of ``path``: a caller writing through a
+    temporary file passes the final one."""
     obj, _ = lower_module_coff(with_stack_probe(module), debug_info=debug_info)
-    write_atomic(path, link_dll(obj, dll_name=os.path.basename(path), import_module=import_module))
+    name = os.path.basename(path) if dll_name is None else dll_name
+    write_atomic(path, link_dll(obj, dll_name=name, import_module=import_module))
 
