@@ -9,8 +9,10 @@ source file the line table names.
 from __future__ import annotations
 
 import enum
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from .arch import X86_64, Arch
 from .obj.model import Relocation
@@ -79,6 +81,116 @@ class LineEntry(NamedTuple):
     epilogue_begin: bool = False
 
 
+#: Bits of ``LineTable.flags``.
+IS_STATEMENT, PROLOGUE_END, EPILOGUE_BEGIN = 1, 2, 4
+#: ``LineTable.wasm_offsets`` value of an entry without a Wasm offset.
+NO_WASM_OFFSET = -1
+
+
+class LineTable(Sequence[LineEntry]):
+    """A function's line entries packed into one ``bytes`` object, read as a sequence of ``LineEntry``.
+
+    There is one entry per Wasm instruction: as objects (or even as arrays, which the collector tracks), a compiled
+    module would keep hundreds of thousands of objects that every full collection walks, and exit too; ``bytes``
+    holds none. Entries are made on access; the lowerings that run over every entry read the columns instead
+    (``code_offsets``...: int64 views). A row is ``code_offset, line, column, wasm_offset, flags``, with
+    ``NO_WASM_OFFSET`` for a None Wasm offset and the entry's booleans as bits in ``flags``."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, entries: Iterable[LineEntry] = ()) -> None:
+        rows = array("q")
+        for entry in entries:
+            rows.extend(_row(*entry))
+        self._rows = rows.tobytes()
+
+    @staticmethod
+    def of(entries: Sequence[LineEntry]) -> LineTable:
+        """``entries`` as a table (itself when it is one), for readers of the columns."""
+        return entries if isinstance(entries, LineTable) else LineTable(entries)
+
+    @staticmethod
+    def statements(first_line: int, rows: Iterable[tuple[int, int, int, bool]]) -> LineTable:
+        """An entry for the function's start at ``first_line``, then statement entries at column 0 from
+        ``(code offset, line, Wasm offset, prologue end)`` rows: the compiler's form."""
+        packed = array("q", (0, first_line, 0, NO_WASM_OFFSET, IS_STATEMENT))
+        for code_offset, line, wasm_offset, prologue_end in rows:
+            packed.extend((code_offset, line, 0, wasm_offset, IS_STATEMENT | PROLOGUE_END if prologue_end
+                           else IS_STATEMENT))
+        table = LineTable()
+        table._rows = packed.tobytes()
+        return table
+
+    def _column(self, index: int) -> memoryview:
+        return memoryview(self._rows).cast("q")[index::_ROW_FIELDS]
+
+    @property
+    def code_offsets(self) -> memoryview:
+        return self._column(0)
+
+    @property
+    def line_numbers(self) -> memoryview:
+        return self._column(1)
+
+    @property
+    def columns(self) -> memoryview:
+        return self._column(2)
+
+    @property
+    def wasm_offsets(self) -> memoryview:
+        return self._column(3)
+
+    @property
+    def flags(self) -> memoryview:
+        return self._column(4)
+
+    def _entry(self, index: int) -> LineEntry:
+        at = index * _ROW_FIELDS
+        return _entry(*memoryview(self._rows).cast("q")[at:at + _ROW_FIELDS])
+
+    def __len__(self) -> int:
+        return len(self._rows) // (8 * _ROW_FIELDS)
+
+    @overload
+    def __getitem__(self, index: int) -> LineEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LineEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> LineEntry | list[LineEntry]:
+        if isinstance(index, slice):
+            return [self._entry(i) for i in range(len(self))[index]]
+        return self._entry(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[LineEntry]:
+        values = iter(memoryview(self._rows).cast("q"))
+        return (_entry(*row) for row in zip(values, values, values, values, values, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LineTable):
+            return self._rows == other._rows
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LineTable({list(self)!r})"
+
+
+_ROW_FIELDS = 5
+
+
+def _row(code_offset: int, line: int, column: int = 0, wasm_offset: int | None = None, is_statement: bool = True,
+         prologue_end: bool = False, epilogue_begin: bool = False) -> tuple[int, int, int, int, int]:
+    return (code_offset, line, column, NO_WASM_OFFSET if wasm_offset is None else wasm_offset,
+            is_statement * IS_STATEMENT | prologue_end * PROLOGUE_END | epilogue_begin * EPILOGUE_BEGIN)
+
+
+def _entry(code_offset: int, line: int, column: int, wasm_offset: int, flags: int) -> LineEntry:
+    return LineEntry(code_offset, line, column, None if wasm_offset == NO_WASM_OFFSET else wasm_offset,
+                     bool(flags & IS_STATEMENT), bool(flags & PROLOGUE_END), bool(flags & EPILOGUE_BEGIN))
+
+
 @dataclass(frozen=True, slots=True)
 class CallSite:
     """A call that may throw: return address range [start, end) within the function and its landing pad."""
@@ -101,7 +213,8 @@ class CompiledFunction:
     unwind: UnwindProgram
     #: Global symbols that alias this function's entry (exports under the C ABI), besides its local ``name``.
     exports: tuple[str, ...] = ()
-    lines: list[LineEntry] = field(default_factory=list)
+    #: A ``LineTable`` from the compiler; any sequence of entries is accepted.
+    lines: Sequence[LineEntry] = field(default_factory=LineTable)
     variables: list[Variable] = field(default_factory=list)
     #: Relocations within ``code`` (offsets relative to the function's start).
     relocations: list[Relocation] = field(default_factory=list)

@@ -32,8 +32,9 @@ as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -170,8 +171,14 @@ def _map_values(function: CompiledFunction) -> list[int]:
     offset and line left out."""
     flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
     last_code = last_wasm = last_line = -1
-    for code, number, _, wasm_offset, _, _, _ in sorted(function.lines, key=attrgetter("code_offset")):
-        wasm = 0 if wasm_offset is None else wasm_offset + 1
+    from .compiled import NO_WASM_OFFSET, LineTable  # the writer's model; the plugins import only the reader
+
+    table = LineTable.of(function.lines)
+    rows: Iterable[tuple[int, int, int]] = zip(table.code_offsets, table.wasm_offsets, table.line_numbers, strict=True)
+    if table.code_offsets.tolist() != sorted(table.code_offsets):
+        rows = sorted(rows, key=itemgetter(0))
+    for code, wasm_offset, number in rows:
+        wasm = 0 if wasm_offset == NO_WASM_OFFSET else wasm_offset + 1
         if code == last_code:
             flat[-2] = last_wasm = wasm
             flat[-1] = last_line = number

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 
 from .atomic import write_atomic
-from .compiled import CompiledFunction, CompiledModule, DataBlob
+from .compiled import CompiledFunction, CompiledModule, DataBlob, LineTable
 from .debugmeta import SECTION_NAME as METADATA_SECTION
 from .debugmeta import encode_metadata
 from .dwarf.cfi import FrameDescription, all_fde_instructions, build_debug_frame, build_eh_frame
@@ -40,9 +40,10 @@ def check_function(function: CompiledFunction) -> None:
                             and max([reloc.offset + reloc.size for reloc in relocations]) <= size):
         _check_relocations(function, size)
     if lines:
-        offsets = [entry.code_offset for entry in lines]
+        table = LineTable.of(lines)
+        offsets = table.code_offsets.tolist()
         if not (offsets[0] >= 0 and offsets[-1] < size and offsets == sorted(offsets)
-                and min([entry.line for entry in lines]) >= 0 and min([entry.column for entry in lines]) >= 0):
+                and min(table.line_numbers) >= 0 and min(table.columns) >= 0):
             _check_lines(function, size)
     if function.align <= 0 or function.align & (function.align - 1):
         raise EmitError(f"alignment {function.align} is not a power of two", function=function.name)

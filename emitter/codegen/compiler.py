@@ -14,7 +14,17 @@ import struct
 from collections.abc import Callable
 from typing import Protocol
 
-from ..compiled import CompiledFunction, CompiledModule, DataBlob, FrameSlot, LineEntry, TagInfo, ValueType, Variable
+from ..compiled import (
+    CompiledFunction,
+    CompiledModule,
+    DataBlob,
+    FrameSlot,
+    LineEntry,
+    LineTable,
+    TagInfo,
+    ValueType,
+    Variable,
+)
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
@@ -219,9 +229,8 @@ class _ModuleCompiler:
         relocations = list(prologue.asm.relocations)
         relocations += [Relocation(r.offset + shift, r.kind, r.size, r.symbol, r.addend) for r in body.asm.relocations]
         first_line = body.lines[0][1] if body.lines else 0
-        lines = [LineEntry(0, first_line)]
-        lines += [LineEntry(offset + shift, line, 0, wasm, True, prologue_end)
-                  for offset, line, wasm, prologue_end in body.lines]
+        lines = LineTable.statements(first_line, [(offset + shift, line, wasm, prologue_end)
+                                                  for offset, line, wasm, prologue_end in body.lines])
         call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
                                           landing_pad=None if site.landing_pad is None else site.landing_pad + shift)
                       for site in body.call_sites]
@@ -321,7 +330,7 @@ class _ModuleCompiler:
             a.ud2()
         body = FunctionBody(a, records, [], saved, 0, self.abi.shadow_space, overflow, 0, [])
         function = self._assemble(self.sym.instantiate, body)
-        function.lines = [LineEntry(0, 0, is_statement=False)]
+        function.lines = LineTable([LineEntry(0, 0, is_statement=False)])
         return function
 
     def _element_start(self, element: ElemSegment) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 
-from ..compiled import CompiledFunction, DataBlob
+from ..compiled import NO_WASM_OFFSET, CompiledFunction, DataBlob, LineTable
 from ..obj.model import Relocation, RelocKind
 from ..wasm.module import Module
 from .runtime import StateSymbols
@@ -56,7 +56,9 @@ def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunct
     for k, function in enumerate(wasm):
         at = _HEADER + _FUNCTION * k
         index = function.wasm_index if function.wasm_index is not None else 0
-        pairs = [value for e in function.lines if e.wasm_offset is not None for value in (e.code_offset, e.wasm_offset)]
+        lines = LineTable.of(function.lines)
+        pairs = [value for code, wasm in zip(lines.code_offsets, lines.wasm_offsets, strict=True)
+                 if wasm != NO_WASM_OFFSET for value in (code, wasm)]
         struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(pairs) // 2)
         rel32(at, function.name)
         rel32(at + 12, sym.frame_names, name(module.function_names.get(index) or f"<wasm function {index}>"))

@@ -39,7 +39,7 @@ import enum
 import re
 import struct
 
-from ..compiled import CompiledFunction, DataBlob, LineEntry
+from ..compiled import CompiledFunction, DataBlob, LineEntry, LineTable
 from ..obj.model import Relocation, RelocKind
 from ..unwind import UnwindProgram
 from ..x64.asm import RAX, RBP, RBX, RCX, RDX, RSP, Assembler, Mem, RipRel
@@ -175,7 +175,7 @@ def default_trap_hook(abi: Abi) -> tuple[CompiledFunction, DataBlob]:
     code = bytes(a.code)
     unwind.validate(len(code))
     function = CompiledFunction(name=TRAP_HOOK, code=code, unwind=unwind, exports=(TRAP_HOOK,), weak=True,
-                                relocations=list(a.relocations), lines=[LineEntry(0, 0, is_statement=False)],
+                                relocations=list(a.relocations), lines=LineTable([LineEntry(0, 0, is_statement=False)]),
                                 frame_base="rbp")
     return function, blob
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..compiled import LineEntry
+from ..compiled import EPILOGUE_BEGIN, IS_STATEMENT, PROLOGUE_END, LineEntry, LineTable
 from ..encoding import Address, ByteWriter, sleb128, uleb128
 from .constants import (
     DW_FORM_line_strp,
@@ -105,24 +105,26 @@ def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int)
     out.address(sequence.start, address_size)
     out.u8(DW_LNS_set_file)
     out.uleb(PRIMARY_FILE)
-    # The row loop writes straight into the buffer, with the constants in locals, and takes each entry apart as the
-    # tuple it is: it runs for every Wasm instruction of every function.
+    # The row loop writes straight into the buffer, with the constants in locals, and reads the table's columns
+    # (no entry objects): it runs for every Wasm instruction of every function.
     data = out.data
     append = data.append
     line_base, line_range, opcode_base = LINE_BASE, LINE_RANGE, OPCODE_BASE
     const_add_pc = CONST_ADD_PC
-    address, line, column, is_stmt = 0, 1, 0, True
-    for code_offset, entry_line, entry_column, _, entry_is_stmt, prologue_end, epilogue_begin in sequence.entries:
+    address, line, column, is_stmt = 0, 1, 0, IS_STATEMENT
+    table = LineTable.of(sequence.entries)
+    for code_offset, entry_line, entry_column, flags in zip(table.code_offsets, table.line_numbers, table.columns,
+                                                           table.flags, strict=True):
         if entry_column != column:
             append(DW_LNS_set_column)
             data += uleb128(entry_column)
             column = entry_column
-        if entry_is_stmt != is_stmt:
+        if flags & IS_STATEMENT != is_stmt:
             append(DW_LNS_negate_stmt)
-            is_stmt = entry_is_stmt
-        if prologue_end:
+            is_stmt = flags & IS_STATEMENT
+        if flags & PROLOGUE_END:
             append(DW_LNS_set_prologue_end)
-        if epilogue_begin:
+        if flags & EPILOGUE_BEGIN:
             append(DW_LNS_set_epilogue_begin)
         # Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode,
         # else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one.

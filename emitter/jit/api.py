@@ -179,10 +179,21 @@ class Export:
     """A callable export. Calls raise ``TrapError`` on a trap (its text is wasmtime's backtrace)."""
 
     def __init__(self, instance: Instance, name: str, address: int, signature: Signature) -> None:
-        self.instance = instance
+        # A weak reference: the instance holds its exports, and a cycle would keep a freed instance's loaded module
+        # (tens of thousands of objects for a large one) until a full collection. A live instance cannot vanish
+        # (``_LIVE_INSTANCES`` holds it until ``free``); an export outliving its freed instance raises as it would.
+        self._instance = weakref.ref(instance)
+        self._module_name = instance.loaded.compiled.name
         self.name = name
         self._address = address
         self.signature = signature
+
+    @property
+    def instance(self) -> Instance:
+        instance = self._instance()
+        if instance is None:
+            raise JitdebugError(f"module {self._module_name!r} has been freed")
+        return instance
 
     @property
     def address(self) -> int:
@@ -210,10 +221,11 @@ class Export:
                     (vectors if len(vectors) < _VECTOR_REGISTERS else stack).append(word)
         if len(stack) > _STACK_WORDS:
             raise UnsupportedError(f"export {self.name!r} has more parameters than the JIT entry passes")
-        self.instance.check_live()
+        instance = self.instance
+        instance.check_live()
         trapped, rax, xmm0, code, frames = _invoke(self._address, integers, vectors, stack)
         if trapped:
-            self.instance.raise_trap(code, frames)
+            instance.raise_trap(code, frames)
         if not self.signature.results:
             return None
         result = self.signature.results[0]
@@ -387,7 +399,7 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     _, module = load_module(path)
     name = module_name or module.module_name or path.stem
     if not debug_info:
-        return WasmModule(module, compile_module(module, module_name=name), debug_info=False)
+        return WasmModule(_without_bodies(module), compile_module(module, module_name=name), debug_info=False)
     listing = render_listing(module, name)
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"
@@ -395,4 +407,12 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     compiled = compile_module(module, module_name=name, listing=listing)
     compiled.source_file = listing_file.name
     compiled.source_dir = str(directory.resolve())
-    return WasmModule(module, compiled)
+    return WasmModule(_without_bodies(module), compiled)
+
+
+def _without_bodies(module: Module) -> Module:
+    """``module`` (decoded here, for this compilation only) once compiled: instantiating needs its types, imports
+    and exports, not the instructions, one object per instruction that the collector would keep walking."""
+    for function in module.functions:
+        function.body = []
+    return module

@@ -64,10 +64,16 @@ def with_thunks(compiled: CompiledModule, host_imports: frozenset[str]) -> Compi
     defined |= {blob.name for blob in compiled.data}
     called: set[str] = set()
     functions: list[CompiledFunction] = []
+    call = RelocKind.CALL
     for function in compiled.functions:
+        # Only a function calling an undefined symbol changes (a copy with those relocations redirected); the
+        # others are shared with ``compiled``.
+        if not any([reloc.kind is call and reloc.symbol not in defined for reloc in function.relocations]):
+            functions.append(function)
+            continue
         relocations = []
         for reloc in function.relocations:
-            if reloc.kind is RelocKind.CALL and reloc.symbol not in defined:
+            if reloc.kind is call and reloc.symbol not in defined:
                 called.add(reloc.symbol)
                 target = adapter_name(reloc.symbol) if reloc.symbol in host_imports else veneer_name(reloc.symbol)
                 reloc = dataclasses.replace(reloc, symbol=target)
