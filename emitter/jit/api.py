@@ -399,7 +399,8 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     _, module = load_module(path)
     name = module_name or module.module_name or path.stem
     if not debug_info:
-        return WasmModule(_without_bodies(module), compile_module(module, module_name=name), debug_info=False)
+        plain = compile_module(module, module_name=name)
+        return WasmModule(_without_bodies(module), plain, debug_info=False)
     listing = render_listing(module, name)
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"
