@@ -144,6 +144,20 @@ class LineTable(Sequence[LineEntry]):
     def flags(self) -> memoryview:
         return self._column(4)
 
+    @staticmethod
+    def concatenated(tables: Iterable[LineTable]) -> LineTable:
+        """The rows of ``tables`` one after the other: encoders read a whole module's columns at once."""
+        table = LineTable()
+        table._rows = b"".join([part._rows for part in tables])
+        return table
+
+    def column_lists(self) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """Every column as a list (code offsets, lines, columns, Wasm offsets, flags), for encoders that map over
+        whole columns in C: iterating lists is several times faster than iterating strided views."""
+        values = memoryview(self._rows).cast("q")
+        return (values[0::_ROW_FIELDS].tolist(), values[1::_ROW_FIELDS].tolist(), values[2::_ROW_FIELDS].tolist(),
+                values[3::_ROW_FIELDS].tolist(), values[4::_ROW_FIELDS].tolist())
+
     def _entry(self, index: int) -> LineEntry:
         at = index * _ROW_FIELDS
         return _entry(*memoryview(self._rows).cast("q")[at:at + _ROW_FIELDS])

@@ -32,9 +32,11 @@ as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from itertools import accumulate, chain, compress, count, islice, repeat
+from operator import add, and_, attrgetter, eq, itemgetter, le, sub
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -148,34 +150,81 @@ def _uleb(value: int) -> bytes:
     return bytes(out)
 
 
-def _append_ulebs(data: bytearray, values: list[int]) -> None:
-    """Append each value as a ULEB128, by table lookups for values below 2**28 (Wasm offsets and listing lines
-    of a large module take three bytes; the section holds a few hundred values per function)."""
+def _uleb_each(values: Iterable[int]) -> list[bytes]:
+    """The ULEB128 of each value (none negative), by table lookups for values below 2**28 (Wasm offsets and listing
+    lines of a large module take three bytes)."""
+    short, low = _SHORT_ULEB, _LOW_ULEB
+    return [short[value] if value < 0x4000 else
+            low[value & 0x3FFF] + short[value >> 14] if value < 0x1000_0000 else _uleb(value)
+            for value in values]
+
+
+def _ulebs(values: Sequence[int]) -> bytes:
     if min(values, default=0) < 0:
         raise MetadataError(f"negative value {min(values)} in {SECTION_NAME}")
-    short, low = _SHORT_ULEB, _LOW_ULEB
-    data += b"".join([short[value] if value < 0x4000 else
-                      low[value & 0x3FFF] + short[value >> 14] if value < 0x1000_0000 else _uleb(value)
-                      for value in values])
+    return b"".join(_uleb_each(values))
+
+
+def _uleb_value(value: int) -> bytes:
+    """One value: most are counts and lengths that the table holds."""
+    return _SHORT_ULEB[value] if 0 <= value < 0x4000 else _ulebs([value])
+
+
+def _append_ulebs(data: bytearray, values: Sequence[int]) -> None:
+    data += _ulebs(values)
 
 
 def _append_text(data: bytearray, text: str) -> None:
     raw = text.encode()
-    _append_ulebs(data, [len(raw)])
+    data += _uleb_value(len(raw))
     data += raw
 
 
-def _map_values(function: CompiledFunction) -> list[int]:
-    """The ``map_count map_entry*`` part of a function record: the line map sorted by code offset, consecutive
+def _maps(functions: list[CompiledFunction]) -> list[bytes]:
+    """The ``map_count map_entry*`` part of each function's record: the line map sorted by code offset, consecutive
     entries for the same instruction merged (the last one wins) and entries that repeat the previous one's Wasm
-    offset and line left out."""
-    flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
-    last_code = last_wasm = last_line = -1
+    offset and line left out.
+
+    The compiler's tables have strictly increasing code offsets, so nothing merges and an entry is left out exactly
+    when it repeats the previous row: for those the whole module's entries are computed column by column in C and
+    encoded in one pass; any other table takes ``_map_values``."""
     from .compiled import NO_WASM_OFFSET, LineTable  # the writer's model; the plugins import only the reader
 
-    table = LineTable.of(function.lines)
-    rows: Iterable[tuple[int, int, int]] = zip(table.code_offsets, table.wasm_offsets, table.line_numbers, strict=True)
-    if table.code_offsets.tolist() != sorted(table.code_offsets):
+    tables = [LineTable.of(function.lines) for function in functions]
+    starts = list(accumulate(map(len, tables), initial=0))
+    codes, lines, _, wasm_offsets, _ = LineTable.concatenated(tables).column_lists()
+    # Rows that break the compiler's form (an offset not above the previous row's, or a repeated row) mark their
+    # function irregular, except at a function's first row.
+    firsts = set(starts)
+    breaks = set(compress(count(1), map(le, islice(codes, 1, None), codes))) - firsts
+    breaks |= set(compress(count(1), map(and_, map(eq, islice(wasm_offsets, 1, None), wasm_offsets),
+                                         map(eq, islice(lines, 1, None), lines)))) - firsts
+    if min(codes, default=0) < 0 or min(wasm_offsets, default=0) < NO_WASM_OFFSET or min(lines, default=0) < 0:
+        breaks = set(starts[:-1])  # invalid values: every function takes the validating path
+    irregular = {bisect_right(starts, row) - 1 for row in breaks}
+    previous_codes = [0, *codes][:-1]
+    for first in starts[:-1]:
+        if first < len(codes):
+            previous_codes[first] = 0
+    encoded = _uleb_each(chain.from_iterable(zip(map(sub, codes, previous_codes), map(add, wasm_offsets, repeat(1)),
+                                                 lines, strict=True)))
+    maps = []
+    for index, (first, end) in enumerate(zip(starts, islice(starts, 1, None), strict=False)):
+        if index in irregular:
+            maps.append(_ulebs(_map_values(codes[first:end], wasm_offsets[first:end], lines[first:end])))
+        else:
+            maps.append(_uleb_value(end - first) + b"".join(encoded[3 * first:3 * end]))
+    return maps
+
+
+def _map_values(codes: list[int], wasm_offsets: list[int], lines: list[int]) -> list[int]:
+    """One function's ``map_count map_entry*`` from any line table's columns, as values to write."""
+    from .compiled import NO_WASM_OFFSET
+
+    flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
+    last_code = last_wasm = last_line = -1
+    rows: Iterable[tuple[int, int, int]] = zip(codes, wasm_offsets, lines, strict=True)
+    if codes != sorted(codes):
         rows = sorted(rows, key=itemgetter(0))
     for code, wasm_offset, number in rows:
         wasm = 0 if wasm_offset == NO_WASM_OFFSET else wasm_offset + 1
@@ -185,9 +234,9 @@ def _map_values(function: CompiledFunction) -> list[int]:
         elif wasm != last_wasm or number != last_line:
             flat += (code, wasm, number)
             last_code, last_wasm, last_line = code, wasm, number
-    codes = flat[0::3]
-    flat[0::3] = [code - previous for code, previous in zip(codes, [0, *codes], strict=False)]
-    return [len(codes), *flat]
+    flat_codes = flat[0::3]
+    flat[0::3] = [code - previous for code, previous in zip(flat_codes, [0, *flat_codes], strict=False)]
+    return [len(flat_codes), *flat]
 
 
 def _unwind_row_values(function: CompiledFunction) -> tuple[int, ...]:
@@ -215,25 +264,26 @@ def encode_metadata(module: CompiledModule) -> bytes:
     _append_ulebs(data, [len(functions)])
     # The rows depend only on the unwind program's shape and the code size, and a module's functions share a
     # few shapes: each distinct one is evaluated once.
-    rows_cache: dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], tuple[int, ...]] = {}
-    for function in functions:
+    rows_cache: dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], bytes] = {}
+    for function, line_map in zip(functions, _maps(functions), strict=True):
         _append_text(data, function.name)
-        _append_ulebs(data, [0 if function.wasm_index is None else function.wasm_index + 1])
+        data += _uleb_value(0 if function.wasm_index is None else function.wasm_index + 1)
         _append_text(data, display_name(function))
         body_offset = function.wasm_body_offset
-        values = [0 if body_offset is None else body_offset + 1, len(function.code)]
-        values += _map_values(function)
-        values.append(len(function.call_sites))
+        data += _uleb_value(0 if body_offset is None else body_offset + 1)
+        data += _uleb_value(len(function.code))
+        data += line_map
+        sites = [len(function.call_sites)]
         for site in sorted(function.call_sites, key=attrgetter("start")):
-            values += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
-                       len(site.filters), *site.filters)
+            sites += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
+                      len(site.filters), *site.filters)
+        data += _ulebs(sites)
         key = (function.unwind.shape(), len(function.code))
         rows = rows_cache.get(key)
         if rows is None:
-            rows = rows_cache[key] = _unwind_row_values(function)
-        values += rows
-        values.append(len(function.catch_types))
-        _append_ulebs(data, values)
+            rows = rows_cache[key] = _ulebs(_unwind_row_values(function))
+        data += rows
+        data += _uleb_value(len(function.catch_types))
         for symbol in function.catch_types:
             _append_text(data, symbol or "")
     _append_ulebs(data, [len(module.tags)])

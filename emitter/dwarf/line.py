@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 
 from ..compiled import EPILOGUE_BEGIN, IS_STATEMENT, PROLOGUE_END, LineEntry, LineTable
 from ..encoding import Address, ByteWriter, sleb128, uleb128
@@ -88,65 +90,77 @@ def build_debug_line(sequences: Sequence[LineSequence], *, source_file: str, sou
     line_strings.reference(out, source_file)
     out.uleb(0)
     out.patch(header_length_at, out.offset - header_start, 4)
-    for sequence in sequences:
-        _encode_sequence(out, sequence, address_size)
+    _encode_sequences(out, sequences, address_size)
     out.patch(0, out.offset - start, 4)
     return out
 
 
-def _extended(out: ByteWriter, opcode: int, length: int) -> None:
-    out.u8(0)
-    out.uleb(1 + length)
-    out.u8(opcode)
+class _RowEncodings(dict[tuple[int, int, int, int, int, int], bytes]):
+    """The opcodes of a row, by its change from the previous row: ``(line delta, address delta, flags, previous
+    flags, column, previous column)``. A module's rows repeat a few such changes, so each distinct one is encoded
+    once and the row loop becomes lookups in C."""
 
+    __slots__ = ()
 
-def _encode_sequence(out: ByteWriter, sequence: LineSequence, address_size: int) -> None:
-    _extended(out, DW_LNE_set_address, address_size)
-    out.address(sequence.start, address_size)
-    out.u8(DW_LNS_set_file)
-    out.uleb(PRIMARY_FILE)
-    # The row loop writes straight into the buffer, with the constants in locals, and reads the table's columns
-    # (no entry objects): it runs for every Wasm instruction of every function.
-    data = out.data
-    append = data.append
-    line_base, line_range, opcode_base = LINE_BASE, LINE_RANGE, OPCODE_BASE
-    const_add_pc = CONST_ADD_PC
-    address, line, column, is_stmt = 0, 1, 0, IS_STATEMENT
-    table = LineTable.of(sequence.entries)
-    for code_offset, entry_line, entry_column, flags in zip(table.code_offsets, table.line_numbers, table.columns,
-                                                           table.flags, strict=True):
-        if entry_column != column:
-            append(DW_LNS_set_column)
-            data += uleb128(entry_column)
-            column = entry_column
-        if flags & IS_STATEMENT != is_stmt:
-            append(DW_LNS_negate_stmt)
-            is_stmt = flags & IS_STATEMENT
+    def __missing__(self, key: tuple[int, int, int, int, int, int]) -> bytes:
+        line_delta, address_delta, flags, previous_flags, column, previous_column = key
+        data = bytearray()
+        if column != previous_column:
+            data.append(DW_LNS_set_column)
+            data += uleb128(column)
+        if flags & IS_STATEMENT != previous_flags & IS_STATEMENT:
+            data.append(DW_LNS_negate_stmt)
         if flags & PROLOGUE_END:
-            append(DW_LNS_set_prologue_end)
+            data.append(DW_LNS_set_prologue_end)
         if flags & EPILOGUE_BEGIN:
-            append(DW_LNS_set_epilogue_begin)
+            data.append(DW_LNS_set_epilogue_begin)
         # Advance line and address (never backwards) and append a row in the fewest bytes: a special opcode,
         # else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one.
-        line_delta = entry_line - line
-        line = entry_line
-        address_delta = code_offset - address
-        address = code_offset
-        if not line_base <= line_delta < line_base + line_range:
-            append(DW_LNS_advance_line)
+        if not LINE_BASE <= line_delta < LINE_BASE + LINE_RANGE:
+            data.append(DW_LNS_advance_line)
             data += sleb128(line_delta)
             line_delta = 0
-        special = line_delta - line_base + opcode_base + line_range * address_delta
+        special = line_delta - LINE_BASE + OPCODE_BASE + LINE_RANGE * address_delta
         if special <= 255:
-            append(special)
-        elif special - line_range * const_add_pc <= 255:
-            append(DW_LNS_const_add_pc)
-            append(special - line_range * const_add_pc)
+            data.append(special)
+        elif special - LINE_RANGE * CONST_ADD_PC <= 255:
+            data.append(DW_LNS_const_add_pc)
+            data.append(special - LINE_RANGE * CONST_ADD_PC)
         else:
-            append(DW_LNS_advance_pc)
+            data.append(DW_LNS_advance_pc)
             data += uleb128(address_delta)
-            append(line_delta - line_base + opcode_base)
-    if sequence.size > address:
-        out.u8(DW_LNS_advance_pc)
-        out.uleb(sequence.size - address)
-    _extended(out, DW_LNE_end_sequence, 0)
+            data.append(line_delta - LINE_BASE + OPCODE_BASE)
+        encoded = self[key] = bytes(data)
+        return encoded
+
+
+def _encode_sequences(out: ByteWriter, sequences: Sequence[LineSequence], address_size: int) -> None:
+    """One sequence per function. A row's opcodes depend only on its change from the previous row (each sequence
+    starts from line 1, address 0, column 0, is_stmt): the changes of every row of the module are computed column
+    by column and looked up, in C, and each sequence takes its slice."""
+    tables = [LineTable.of(sequence.entries) for sequence in sequences]
+    starts = list(accumulate(map(len, tables), initial=0))
+    code_offsets, lines, columns, _, flags = LineTable.concatenated(tables).column_lists()
+    previous_lines, previous_code_offsets = [1, *lines][:-1], [0, *code_offsets][:-1]
+    previous_columns, previous_flags = [0, *columns][:-1], [IS_STATEMENT, *flags][:-1]
+    for first in starts[:-1]:
+        if first < len(lines):
+            previous_lines[first], previous_code_offsets[first] = 1, 0
+            previous_columns[first], previous_flags[first] = 0, IS_STATEMENT
+    rows = list(map(_RowEncodings().__getitem__, zip(
+        map(sub, lines, previous_lines), map(sub, code_offsets, previous_code_offsets), flags, previous_flags,
+        columns, previous_columns, strict=True)))
+    set_address = bytes((0, 1 + address_size, DW_LNE_set_address))
+    set_file = bytes((DW_LNS_set_file, *uleb128(PRIMARY_FILE)))
+    end_sequence = bytes((0, 1, DW_LNE_end_sequence))
+    data = out.data
+    for sequence, first, end in zip(sequences, starts, starts[1:], strict=False):
+        data += set_address
+        out.address(sequence.start, address_size)
+        data += set_file
+        data += b"".join(rows[first:end])
+        address = code_offsets[end - 1] if end > first else 0
+        if sequence.size > address:
+            data.append(DW_LNS_advance_pc)
+            data += uleb128(sequence.size - address)
+        data += end_sequence
