@@ -14,6 +14,7 @@ a relocation (ELF, COFF) or applies it (in-memory images).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from ..arch import Arch
 from ..compiled import CompiledFunction, CompiledModule, FrameSlot, InRegister, Location, ValueType, Variable
 from ..encoding import ByteWriter, SymbolAddress, uleb128
 from ..errors import EmitError
+from ..obj.model import Relocation, RelocKind
 from .constants import (
     DW_LANG_C99,
     DW_AT_byte_size,
@@ -202,12 +204,23 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     if not placed:
         raise EmitError(f"module {module.name!r} has no functions to describe")
     text = placed[0].start.symbol
+    arch = module.arch
+    # Functions repeat a few shapes: the same (shared) variables and frame base, exported or not. A shape's
+    # checks and DIE bytes do not depend on the function, except for variables valid over part of it only.
+    shape_keys: list[tuple[object, ...]] = []
+    whole: set[tuple[object, ...]] = set()
     for item in placed:
+        function = item.function
         if item.start.symbol != text:
             raise EmitError(f"function placed in {item.start.symbol!r}, but the compile unit covers {text!r}",
-                            function=item.function.name)
-        _check_function(item.function, module.arch)
-    arch = module.arch
+                            function=function.name)
+        # Identities are safe keys: every variable stays alive (in ``module``) while the sections are built.
+        key = (function.frame_base, not function.exports, *map(id, function.variables))
+        shape_keys.append(key)
+        if key not in whole:
+            _check_function(function, arch)
+            if all([variable.code_range is None for variable in function.variables]):
+                whole.add(key)
     strings = StringSection(".debug_str")
     line_strings = StringSection(".debug_line_str")
     low = placed[0].start.addend
@@ -251,33 +264,33 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     dies: dict[Variable, tuple[bytes, bytes]] = {}
     # DW_AT_frame_base as written (length and expression), by frame register.
     frame_bases: dict[str | None, bytes] = {}
-    for item in placed:
+    shapes: dict[tuple[object, ...], _SubprogramShape] = {}
+    data, relocations = info.data, info.relocations
+    string_section = strings.name
+    pointer_size = arch.pointer_size
+    length = _U64
+    for item, shape_key in zip(placed, shape_keys, strict=True):
         function = item.function
-        if function.variables:
-            info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
-        else:
-            info.uleb(_ABBREV_SUBPROGRAM_EXTERNAL_LEAF if function.exports else _ABBREV_SUBPROGRAM_LEAF)
-        strings.reference(info, function.name)
-        info.address(item.start, arch.pointer_size)
-        info.u64(len(function.code))
-        frame_base = frame_bases.get(function.frame_base)
-        if frame_base is None:
-            expression = frame_base_expression(function, arch)
-            frame_base = frame_bases[function.frame_base] = uleb128(len(expression)) + expression
-        info.data += frame_base
-        for variable in sorted(function.variables, key=_parameters_first):
-            if variable.code_range is not None:
-                _write_ranged_variable(info, strings, loclists, variable, variable.code_range, item.start,
-                                       type_offsets[variable.type], arch, expressions)
-                continue
-            die = dies.get(variable)
-            if die is None:
-                die = dies[variable] = _variable_die(variable, type_offsets[variable.type], arch, expressions)
-            info.data += die[0]
-            strings.reference(info, variable.name)
-            info.data += die[1]
-        if function.variables:
-            info.u8(0)  # end of the subprogram's children
+        if shape_key not in whole:
+            _write_subprogram(info, strings, loclists, item, type_offsets, arch, expressions, dies, frame_bases)
+            continue
+        name = strings.offset(function.name)
+        shape = shapes.get(shape_key)
+        if shape is None:
+            # The first function of its shape interns the variables' names, just after its own (the order
+            # ``.debug_str`` keeps).
+            shape = shapes[shape_key] = _subprogram_shape(function, strings, type_offsets, arch, expressions, dies,
+                                                    frame_bases)
+        at = len(data) + shape.name_at
+        data += shape.head
+        data += length(len(function.code))
+        data += shape.tail
+        relocations.append(Relocation(at, RelocKind.SECTION_OFFSET, 4, string_section, name))
+        relocations.append(Relocation(at + 4, RelocKind.ABSOLUTE, pointer_size, item.start.symbol,
+                                      item.start.addend))
+        base = at - shape.name_at
+        relocations += [Relocation(base + position, RelocKind.SECTION_OFFSET, 4, string_section, offset)
+                        for position, offset in shape.strings]
     info.u8(0)  # end of the compile unit's children
     info.patch(0, info.offset - 4, 4)
 
@@ -288,9 +301,13 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     aranges.u8(arch.pointer_size)
     aranges.u8(0)  # segment selector size
     aranges.align(2 * arch.pointer_size)
+    # An address (a relocated zero field) and a length per function.
+    tuple_entry = _ZERO_AND_LENGTH[pointer_size]
+    relocations = aranges.relocations
     for item in placed:
-        aranges.address(item.start, arch.pointer_size)
-        aranges.u(len(item.function.code), arch.pointer_size)
+        relocations.append(Relocation(len(aranges.data), RelocKind.ABSOLUTE, pointer_size, item.start.symbol,
+                                      item.start.addend))
+        aranges.data += tuple_entry(len(item.function.code))
     aranges.u(0, arch.pointer_size)
     aranges.u(0, arch.pointer_size)
     aranges.patch(0, aranges.offset - 4, 4)
@@ -306,6 +323,94 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     if loclists.used:
         sections[".debug_loclists"] = loclists.finish()
     return sections
+
+
+#: Fixed-width encoders of the subprograms and address ranges.
+_U64 = struct.Struct("<Q").pack
+_ZERO_AND_LENGTH = {4: struct.Struct("<4xI").pack, 8: struct.Struct("<8xQ").pack}
+
+
+@dataclass(frozen=True, slots=True)
+class _SubprogramShape:
+    """A subprogram DIE without the function's own values: ``head`` (abbreviation code, then zeros for the name
+    reference and ``DW_AT_low_pc``), the 8-byte ``DW_AT_high_pc`` that follows, then ``tail`` (frame base and
+    children). ``strings`` are the children's name references: (offset in the DIE, offset in ``.debug_str``)."""
+
+    head: bytes
+    name_at: int
+    tail: bytes
+    strings: tuple[tuple[int, int], ...]
+
+
+def _subprogram_shape(function: CompiledFunction, strings: StringSection, type_offsets: dict[ValueType, int],
+                      arch: Arch, expressions: dict[Location, bytes], dies: dict[Variable, tuple[bytes, bytes]],
+                      frame_bases: dict[str | None, bytes]) -> _SubprogramShape:
+    """The shape of ``function``, whose variables all hold over the whole function."""
+    die = ByteWriter()
+    _write_subprogram_head(die, function)
+    name_at = die.offset
+    die.bytes(bytes(4 + arch.pointer_size))
+    head = bytes(die.data)
+    die.u64(0)
+    die.bytes(_frame_base(function, arch, frame_bases))
+    references: list[tuple[int, int]] = []
+    for variable in sorted(function.variables, key=_parameters_first):
+        before, after = _whole_function_die(variable, type_offsets, arch, expressions, dies)
+        die.bytes(before)
+        references.append((die.offset, strings.offset(variable.name)))
+        die.bytes(bytes(4))
+        die.bytes(after)
+    if function.variables:
+        die.u8(0)  # end of the subprogram's children
+    return _SubprogramShape(head, name_at, bytes(die.data[len(head) + 8:]), tuple(references))
+
+
+def _write_subprogram(info: ByteWriter, strings: StringSection, loclists: _LocationLists, item: PlacedFunction,
+                      type_offsets: dict[ValueType, int], arch: Arch, expressions: dict[Location, bytes],
+                      dies: dict[Variable, tuple[bytes, bytes]], frame_bases: dict[str | None, bytes]) -> None:
+    """The subprogram DIE of a function with a variable valid over part of it (a location list)."""
+    function = item.function
+    _write_subprogram_head(info, function)
+    strings.reference(info, function.name)
+    info.address(item.start, arch.pointer_size)
+    info.u64(len(function.code))
+    info.bytes(_frame_base(function, arch, frame_bases))
+    for variable in sorted(function.variables, key=_parameters_first):
+        if variable.code_range is not None:
+            _write_ranged_variable(info, strings, loclists, variable, variable.code_range, item.start,
+                                   type_offsets[variable.type], arch, expressions)
+            continue
+        before, after = _whole_function_die(variable, type_offsets, arch, expressions, dies)
+        info.bytes(before)
+        strings.reference(info, variable.name)
+        info.bytes(after)
+    if function.variables:
+        info.u8(0)  # end of the subprogram's children
+
+
+def _write_subprogram_head(out: ByteWriter, function: CompiledFunction) -> None:
+    if function.variables:
+        out.uleb(_ABBREV_SUBPROGRAM_EXTERNAL if function.exports else _ABBREV_SUBPROGRAM)
+    else:
+        out.uleb(_ABBREV_SUBPROGRAM_EXTERNAL_LEAF if function.exports else _ABBREV_SUBPROGRAM_LEAF)
+
+
+def _frame_base(function: CompiledFunction, arch: Arch, frame_bases: dict[str | None, bytes]) -> bytes:
+    """``DW_AT_frame_base`` as written (length and expression)."""
+    frame_base = frame_bases.get(function.frame_base)
+    if frame_base is None:
+        expression = frame_base_expression(function, arch)
+        frame_base = frame_bases[function.frame_base] = uleb128(len(expression)) + expression
+    return frame_base
+
+
+def _whole_function_die(variable: Variable, type_offsets: dict[ValueType, int], arch: Arch,
+                        expressions: dict[Location, bytes],
+                        dies: dict[Variable, tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+    die = dies.get(variable)
+    if die is None:
+        die = dies[variable] = _variable_die(variable, type_offsets[variable.type], arch, expressions)
+    return die
 
 
 def _parameters_first(variable: Variable) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import struct
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,21 +34,34 @@ class Listing:
     function_lines: dict[int, int] = field(repr=False)
     #: The line of each listed instruction by its offset: the compiler asks for every instruction's line.
     line_at: dict[int, int] = field(repr=False, default_factory=dict)
+    #: ``line_of(module_offset)``: the line of the instruction at ``module_offset`` (or of the last one before it,
+    #: for an offset inside an instruction's immediates). A dict lookup in C, called once per instruction.
+    line_of: Callable[[int], int] = field(init=False, repr=False, compare=False)
 
-    def line_of(self, module_offset: int) -> int:
-        """The line of the instruction at ``module_offset`` (or of the last one before it, for an offset inside
-        an instruction's immediates)."""
-        line = self.line_at.get(module_offset)
-        if line is not None:
-            return line
-        i = bisect.bisect_right(self.offsets, module_offset) - 1
-        if i < 0:
-            raise KeyError(f"no instruction at or before module offset {module_offset:#x}")
-        return self.lines[i]
+    def __post_init__(self) -> None:
+        index = self.line_at if isinstance(self.line_at, _LineIndex) else _LineIndex(self.line_at, self.offsets,
+                                                                                      self.lines)
+        object.__setattr__(self, "line_of", index.__getitem__)
 
     def function_line(self, func_index: int) -> int:
         """The line of a function's header (imported functions have a one-line header too)."""
         return self.function_lines[func_index]
+
+
+class _LineIndex(dict[int, int]):
+    """Line by instruction offset; an offset inside an instruction's immediates finds the instruction before."""
+
+    def __init__(self, line_at: Iterable[tuple[int, int]] | dict[int, int], offsets: list[int],
+                 lines: list[int]) -> None:
+        super().__init__(line_at)
+        self.offsets = offsets
+        self.lines = lines
+
+    def __missing__(self, module_offset: int) -> int:
+        i = bisect.bisect_right(self.offsets, module_offset) - 1
+        if i < 0:
+            raise KeyError(f"no instruction at or before module offset {module_offset:#x}")
+        return self.lines[i]
 
 
 def _float_text(bits: int, exponent_bits: int, mantissa_bits: int) -> str:
@@ -84,6 +98,8 @@ class _Renderer:
         for export in module.exports:
             if export.kind == "func":
                 self.exports.setdefault(export.index, []).append(export.name)
+        self.signatures: dict[FuncType, str] = {}
+        self.unnamed_locals: dict[tuple[ValType, ...], str] = {}
 
     def func_ref(self, index: int) -> str:
         name = self.module.function_names.get(index)
@@ -115,12 +131,23 @@ class _Renderer:
             parts.append(f"${name}")
         parts.append(f"(;{func_index};)")
         parts.extend(f'(export "{e}")' for e in self.exports.get(func_index, ()))
-        sig = self.signature(func_index, self.module.func_type(func_index))
+        ft = self.module.func_type(func_index)
+        if self.module.local_names.get(func_index):
+            sig = self.signature(func_index, ft)
+        else:  # without names the signature is the type's: functions share a few
+            cached = self.signatures.get(ft)
+            sig = self.signatures[ft] = self.signature(func_index, ft) if cached is None else cached
         if sig:
             parts.append(sig)
         return " ".join(parts)
 
     def locals_line(self, func: Function, num_params: int) -> str:
+        if not self.module.local_names.get(func.index):
+            key = tuple(func.locals)
+            line = self.unnamed_locals.get(key)
+            if line is None:
+                line = self.unnamed_locals[key] = " ".join(f"(local {t.text})" for t in func.locals)
+            return line
         parts = []
         for i, t in enumerate(func.locals, start=num_params):
             name = local_name(self.module, func.index, i)
@@ -220,7 +247,8 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
         # One line per instruction, in order.
         offsets += [ins.offset for ins in func.body]
         lines += range(first_line, len(out) + 1)
-    return Listing("\n".join(out) + "\n", offsets, lines, function_lines, dict(zip(offsets, lines, strict=True)))
+    line_at = _LineIndex(zip(offsets, lines, strict=True), offsets, lines)
+    return Listing("\n".join(out) + "\n", offsets, lines, function_lines, line_at)
 
 
 def _module_end(module: Module) -> int:
