@@ -140,10 +140,6 @@ class LineTable(Sequence[LineEntry]):
     def wasm_offsets(self) -> memoryview:
         return self._column(3)
 
-    @property
-    def flags(self) -> memoryview:
-        return self._column(4)
-
     @staticmethod
     def concatenated(tables: Iterable[LineTable]) -> LineTable:
         """The rows of ``tables`` one after the other: encoders read a whole module's columns at once."""
@@ -154,9 +150,8 @@ class LineTable(Sequence[LineEntry]):
     def column_lists(self) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
         """Every column as a list (code offsets, lines, columns, Wasm offsets, flags), for encoders that map over
         whole columns in C: iterating lists is several times faster than iterating strided views."""
-        values = memoryview(self._rows).cast("q")
-        return (values[0::_ROW_FIELDS].tolist(), values[1::_ROW_FIELDS].tolist(), values[2::_ROW_FIELDS].tolist(),
-                values[3::_ROW_FIELDS].tolist(), values[4::_ROW_FIELDS].tolist())
+        column = self._column
+        return column(0).tolist(), column(1).tolist(), column(2).tolist(), column(3).tolist(), column(4).tolist()
 
     def _entry(self, index: int) -> LineEntry:
         at = index * _ROW_FIELDS

@@ -39,6 +39,20 @@ class ElfSymbol:
     section_index: int
 
 
+EHDR_SIZE = _EHDR.size
+
+
+def headers_end(header: bytes, size: int) -> int:
+    """Where the ELF and program headers of an image of ``size`` bytes end, from its first ``EHDR_SIZE`` bytes:
+    the end of the program header table when it follows the ELF header within the image, else of the ELF header."""
+    if len(header) < _EHDR.size:
+        return len(header)
+    fields = _EHDR.unpack_from(header)
+    phoff, phentsize, phnum = fields[5], fields[9], fields[10]
+    end = phoff + phentsize * phnum
+    return end if phoff == _EHDR.size and end <= size else _EHDR.size
+
+
 class ElfFile:
     """Sections (by index and name) and symbols of one ELF64 image held in memory."""
 

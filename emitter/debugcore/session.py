@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import os
-import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..debugmeta import SECTION_NAME, MetadataError
 from .adapter import DebuggerAdapter, InferiorReadError, NativeFrame
 from .breakpoints import BreakpointSpec, parse_spec, resolve
-from .elf import ElfError, ElfFile
+from .elf import EHDR_SIZE, ElfError, ElfFile, headers_end
 from .exceptions import THROW_ROUTINES, Handler, exception_object, find_handler, frames_at_throw, thrown
 from .format import format_location
 from .jit import read_entries
@@ -24,9 +23,6 @@ if TYPE_CHECKING:
     from .stepping import StepPlan
 
 CATCH_KINDS = ("throw", "catch")
-_EHDR_SIZE = 64
-_PHOFF = struct.Struct("<Q")
-_PHNUM = struct.Struct("<HH")
 
 
 class CommandError(Exception):
@@ -96,13 +92,9 @@ class Session:
         one whose memory it reuses (a JIT frees images and makes others of the same size, describing other code
         at other addresses, which its segments give)."""
         try:
-            header = self.adapter.read_memory(address, min(size, _EHDR_SIZE))
-            if len(header) < _EHDR_SIZE:
-                return header
-            phoff, phentsize, phnum = _PHOFF.unpack_from(header, 0x20)[0], *_PHNUM.unpack_from(header, 0x36)
-            if phoff != _EHDR_SIZE or phoff + phentsize * phnum > size:
-                return header
-            return self.adapter.read_memory(address, phoff + phentsize * phnum)
+            header = self.adapter.read_memory(address, min(size, EHDR_SIZE))
+            end = headers_end(header, size)
+            return header if end <= len(header) else self.adapter.read_memory(address, end)
         except InferiorReadError:
             return b""
 

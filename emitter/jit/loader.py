@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..compiled import CompiledFunction, CompiledModule
 from ..errors import JitdebugError, SymbolError
 from ..lower import lower_module
-from ..obj.elf import prepare_image_part
+from ..obj.elf import prepare_image_part, relocate
 from ..obj.model import ObjectFile, RelocKind, SectionKind
 from . import _native
 from .memory import PAGE_SIZE, Region, page_round
@@ -157,7 +157,9 @@ class LoadedModule:
             # The image carries no copy of the code and data (the debuggers read them from the region): with the
             # DWARF and the plugins' metadata it stays within twice the code size.
             relocated: dict[str, bytes] = {}
-            part = prepare_image_part(obj, addresses, resolve_symbol, relocated=relocated)
+            part = prepare_image_part(obj, addresses, resolve_symbol, relocated=relocated) if debug_info else None
+            if part is None:
+                relocated = relocate(obj, addresses, resolve_symbol)
             for name, data in relocated.items():
                 if name in offsets and data:
                     self.region.write(offsets[name], data)
@@ -179,7 +181,7 @@ class LoadedModule:
             if self.eh_frame is not None:
                 self._frames = (self.eh_frame[0], self.eh_frame[1] + _TERMINATOR)
                 _native.register_frames(*self._frames)
-            if debug_info:
+            if part is not None:
                 self._registration = REGISTRAR.add(part)
             if perf is not None:
                 perf.code_loaded(self)

@@ -115,13 +115,11 @@ class Registrar:
     def enter(self) -> None:
         """Wasm code is about to run (any thread): count the call (see ``remove``), then flush."""
         self._calls.append(None)
-        if self._pending:
-            try:
-                with self._lock:
-                    self._flush()
-            except BaseException:
-                self._calls.pop()
-                raise
+        try:
+            self.flush()
+        except BaseException:
+            self._calls.pop()
+            raise
 
     def leave(self) -> None:
         """The call counted by ``enter`` returned."""

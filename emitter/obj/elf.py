@@ -395,6 +395,15 @@ def _write_image(obj: ObjectFile, section_addresses: dict[str, int], resolve: Ca
     return layout.encode(ET_EXEC)
 
 
+def relocate(obj: ObjectFile, section_addresses: dict[str, int], resolve: Callable[[str], int]) -> dict[str, bytes]:
+    """Every section's contents with its relocations applied for these load addresses (what a loader copies into
+    place), for a module loaded without an image (``prepare_image_part`` does the same and keeps the image's)."""
+    relocated: dict[str, bytes] = {}
+    with collector_paused():
+        _relocate(obj, _Layout(obj, None), section_addresses, resolve, relocated, None)
+    return relocated
+
+
 #: (section, target section) -> the places in ``section`` holding a 4-byte and an 8-byte offset into ``target``.
 _OffsetFields = dict[tuple[str, str], tuple[list[int], list[int]]]
 
