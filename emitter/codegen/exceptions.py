@@ -177,8 +177,10 @@ class TryScope:
 class ExceptionRegions:
     """The try regions of one function as it is compiled, and their pads and call sites once it is done."""
 
-    def __init__(self, compiler: FunctionCompiler) -> None:
-        self.c = compiler
+    # No reference back to the compiler (it is passed in where needed): a cycle would keep every function's
+    # compile-time objects alive until the collector's next pass, hundreds of thousands for a large module.
+    def __init__(self, tag_symbols: list[str]) -> None:
+        self.tag_symbols = tag_symbols
         self.scopes: list[TryScope] = []
         self.types: list[str | None] = []
         self.deferred: list[DeferredCatch] = []
@@ -189,20 +191,20 @@ class ExceptionRegions:
         self.scopes.append(scope)
         return scope
 
-    def record_call(self, start: int, end: int) -> None:
-        """A call at [start, end) of the body: an exception escaping it goes to the current region, if any."""
-        scope = self.c.control[-1].scope
+    @staticmethod
+    def record_call(scope: TryScope | None, start: int, end: int) -> None:
+        """A call at [start, end) of the body: an exception escaping it goes to ``scope``, the current region."""
         if scope is not None:
             scope.calls.append((start, end))
 
     # -- after the body -----------------------------------------------------------------------------------------
     def _filter(self, clause: Clause) -> int:
-        symbol = None if clause.tag is None else self.c.ctx.tag_symbols[clause.tag]
+        symbol = None if clause.tag is None else self.tag_symbols[clause.tag]
         if symbol not in self.types:
             self.types.append(symbol)
         return self.types.index(symbol) + 1
 
-    def emit_pads(self) -> list[CallSite]:
+    def emit_pads(self, c: FunctionCompiler) -> list[CallSite]:
         """Emit every landing pad and clause stub after the body; return the call sites (body offsets)."""
         sites: list[CallSite] = []
         for scope in self.scopes:
@@ -215,18 +217,18 @@ class ExceptionRegions:
                     chain.append((type_filter, clause))
             if not chain:
                 continue  # nothing catches here: no record, the exception passes these calls
-            self._emit_pad(scope, chain)
+            self._emit_pad(c, scope, chain)
             filters = tuple(f for f, _ in chain)
             sites += [CallSite(start, end, scope.pad.position, filters=filters) for start, end in scope.calls]
         for scope in self.scopes:
             for clause in scope.clauses:
                 if clause.stub.fixups and not clause.emitted:
-                    self._emit_stub(clause)
+                    self._emit_stub(c, clause)
         sites.sort(key=lambda s: s.start)
         return sites
 
-    def _emit_pad(self, scope: TryScope, chain: list[tuple[int, Clause]]) -> None:
-        c = self.c
+    @staticmethod
+    def _emit_pad(c: FunctionCompiler, scope: TryScope, chain: list[tuple[int, Clause]]) -> None:
         a = c.a
         a.bind(scope.pad)
         c.lines.append((a.offset, c.line(scope.wasm_offset), scope.wasm_offset, False))
@@ -235,9 +237,9 @@ class ExceptionRegions:
             a.jcc("e", clause.entry if clause.entry is not None else clause.stub)
         a.ud2()  # the personality lands here only with a filter of this chain
 
-    def _emit_stub(self, clause: Clause) -> None:
+    @staticmethod
+    def _emit_stub(c: FunctionCompiler, clause: Clause) -> None:
         """try_table clause: payload (and exnref) to the target's slots, release, branch."""
-        c = self.c
         a = c.a
         clause.emitted = True
         a.bind(clause.stub)

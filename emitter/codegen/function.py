@@ -237,7 +237,7 @@ class FunctionCompiler:
         self.call_end = -1
         self.hidden_slot = len(self.local_types)
         # Each legacy try gets a slot for the exception its catch blocks hold, between the locals and operands.
-        self.exceptions = ExceptionRegions(self)
+        self.exceptions = ExceptionRegions(ctx.tag_symbols)
         self.exception_slots_base = self.locals_base + 8 * (len(self.local_types) + (1 if self.multi else 0))
         self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try") if "try" in ops else 0
         self.exception_slots_used = 0
@@ -272,7 +272,7 @@ class FunctionCompiler:
         """Call a runtime routine that may throw (``jitdebug_throw``...): a call site of the current region."""
         start = self.a.offset
         self.a.call_symbol(symbol)
-        self.exceptions.record_call(start, self.a.offset)
+        self.exceptions.record_call(self.control[-1].scope, start, self.a.offset)
 
     def push(self, n: int = 1) -> None:
         self.depth += n
@@ -471,7 +471,7 @@ class FunctionCompiler:
         emitted = len(self.stubs)
         compile_deferred_catch_blocks(self)
         self.emit_trap_stubs(emitted)
-        call_sites = self.exceptions.emit_pads()
+        call_sites = self.exceptions.emit_pads(self)
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types)
 
@@ -584,7 +584,7 @@ class FunctionCompiler:
         else:
             a.call_symbol(symbol)
         self.call_end = a.offset
-        self.exceptions.record_call(start, a.offset)
+        self.exceptions.record_call(self.control[-1].scope, start, a.offset)
         self.depth = base
         if len(results) == 1:
             t = results[0]
