@@ -9,13 +9,14 @@ last one to the address size) and to the address size in ``.debug_frame``.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..arch import Arch
 from ..encoding import Address, ByteWriter, SymbolAddress
 from ..errors import EmitError, FormatLimitError
-from ..obj.model import Binding, ObjectFile, RelocKind, SectionKind, Symbol, SymbolKind
+from ..obj.model import Binding, ObjectFile, Relocation, RelocKind, SectionKind, Symbol, SymbolKind
 from ..unwind import UnwindOp, UnwindProgram
 from .cfi_instructions import DW_CFA, cie_initial_instructions, encode_instructions, lower_program
 
@@ -123,18 +124,36 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
     if instructions is None:
         instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
-    cie_offset: int | None = None
+    if not fdes:
+        return w
+    cie_offset = w.offset
+    _debug_frame_cie(w, arch)  # ends on an address-size boundary, as every entry does
+    # An FDE is its header (length, CIE pointer, initial_location, address_range) and its instructions padded
+    # with DW_CFA_nop to the address size; modules repeat a few programs, each padded once.
+    size = arch.pointer_size
+    header = struct.Struct(f"<II{_ADDRESS_FORMAT[size] * 2}").pack
+    padded: dict[bytes, tuple[int, bytes]] = {}
+    data, relocations = w.data, w.relocations
+    section_offset, absolute = RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE
     for fde, fde_program in zip(fdes, instructions, strict=True):
-        if cie_offset is None:
-            cie_offset = w.offset
-            _debug_frame_cie(w, arch)
-        length_at = _begin_entry(w)
-        w.section_offset(".debug_frame", cie_offset, 4)
-        w.address(fde.start, arch.pointer_size, RelocKind.ABSOLUTE)
-        w.u(fde.size, arch.pointer_size)
-        w.bytes(fde_program)
-        _end_entry(w, length_at, arch.pointer_size)
+        entry = padded.get(fde_program)
+        if entry is None:
+            pad = -(8 + 2 * size + len(fde_program)) % size
+            entry = padded[fde_program] = (4 + 2 * size + len(fde_program) + pad,
+                                           fde_program + bytes([DW_CFA.nop]) * pad)
+        at = len(data)
+        start = fde.start
+        relocations.append(Relocation(at + 4, section_offset, 4, ".debug_frame", cie_offset))
+        if isinstance(start, SymbolAddress):
+            relocations.append(Relocation(at + 8, absolute, size, start.symbol, start.addend))
+            start = 0
+        data += header(entry[0], 0, start, fde.size)
+        data += entry[1]
     return w
+
+
+#: struct format of an address-sized field.
+_ADDRESS_FORMAT = {4: "I", 8: "Q"}
 
 
 # -- entries --------------------------------------------------------------------------------------------------

@@ -107,6 +107,8 @@ _RELA_SIZE = 24
 _PHDR_SIZE = 56
 _pack_rela = struct.Struct("<QQq").pack_into
 _pack_u32 = struct.Struct("<I").pack_into
+_pack_u64 = struct.Struct("<Q").pack_into
+_U64_MASK = (1 << 64) - 1
 #: Loaded sections whose bytes debuggers read from the process rather than from a JIT image.
 _PROCESS_CONTENTS = frozenset({SectionKind.TEXT, SectionKind.RODATA, SectionKind.DATA})
 
@@ -436,7 +438,12 @@ def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, 
 
     # Relocations name few distinct symbols (the module state, the sections): resolve each once.
     targets: dict[str, int] = {}
-    sections, section_offset = obj.sections, RelocKind.SECTION_OFFSET
+    sections, section_offset, absolute = obj.sections, RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE
+    # Loaded sections and the symbols defined in them: an address of one is never an offset into a non-loaded
+    # section.
+    loaded_symbols = {name for name in obj.sections if name not in unloaded}
+    loaded_symbols.update(symbol.name for symbol in obj.symbols.values()
+                          if symbol.section is not None and symbol.section not in unloaded)
     for name, section in obj.sections.items():
         out = layout.sections[layout.index[name]]
         data = bytearray(out.data)
@@ -457,6 +464,12 @@ def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, 
                     places.append(reloc.offset)
                 continue
             target = targets.get(reloc.symbol)
+            # Addresses of functions (DWARF's low_pc, line rows, ranges, FDEs) are the rest: 8 bytes, any value
+            # fits, and a place in a loaded section is not an offset to track.
+            if (reloc.kind is absolute and reloc.size == 8 and target is not None and 0 <= reloc.offset <= size - 8
+                    and (fields is None or reloc.symbol in loaded_symbols)):
+                _pack_u64(data, reloc.offset, (target + reloc.addend) & _U64_MASK)
+                continue
             if target is None or reloc.offset < 0 or reloc.offset + reloc.size > size:
                 _target(obj, section, reloc)
                 target = targets[reloc.symbol] = symbol_address(reloc.symbol)
@@ -544,7 +557,6 @@ def write_merged_image(parts: Sequence[ImagePart]) -> bytes:
         return _write_merged_image(parts)
 
 
-_pack_u64 = struct.Struct("<Q").pack_into
 _unpack_u32 = struct.Struct("<I").unpack_from
 _unpack_u64 = struct.Struct("<Q").unpack_from
 _pack_symbol = struct.Struct("<IBBHQQ").pack
