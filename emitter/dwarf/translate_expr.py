@@ -18,7 +18,6 @@ location of a pointer-typed variable into the native pointer value (memory base 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from ..encoding import ByteWriter, SymbolAddress, uleb128
@@ -296,7 +295,7 @@ def embed(out: ByteWriter, part: ByteWriter) -> None:
     """Append ``part`` (bytes and relocations) to ``out``."""
     base = out.offset
     out.bytes(bytes(part.data))
-    out.relocations.extend(dataclasses.replace(reloc, offset=base + reloc.offset) for reloc in part.relocations)
+    out.relocations.extend(reloc._replace(offset=base + reloc.offset) for reloc in part.relocations)
 
 
 def encoded_length(part: ByteWriter) -> bytes:

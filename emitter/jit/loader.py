@@ -76,7 +76,7 @@ def with_thunks(compiled: CompiledModule, host_imports: frozenset[str]) -> Compi
             if reloc.kind is call and reloc.symbol not in defined:
                 called.add(reloc.symbol)
                 target = adapter_name(reloc.symbol) if reloc.symbol in host_imports else veneer_name(reloc.symbol)
-                reloc = dataclasses.replace(reloc, symbol=target)
+                reloc = reloc._replace(symbol=target)
             relocations.append(reloc)
         functions.append(dataclasses.replace(function, relocations=relocations))
     adapted = sorted(called & host_imports)
