@@ -32,11 +32,10 @@ as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts 
 from __future__ import annotations
 
 import struct
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import add, and_, attrgetter, eq, itemgetter, le, sub
+from itertools import accumulate
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -134,112 +133,34 @@ def display_name(function: CompiledFunction) -> str:
 
 
 # -- writer -------------------------------------------------------------------------------------------------------
-#: ULEB128 encodings of 0 .. 2**14 - 1 (one or two bytes): nearly every value in the section is one of them.
-_SHORT_ULEB = [bytes((value,)) for value in range(0x80)] + [bytes((value & 0x7F | 0x80, value >> 7))
-                                                             for value in range(0x80, 0x4000)]
-#: The low 14 bits of a longer value as two continued ULEB128 bytes; the rest is ``uleb(value >> 14)``.
-_LOW_ULEB = [bytes((value & 0x7F | 0x80, value >> 7 & 0x7F | 0x80)) for value in range(0x4000)]
+# The per-row work is in C (``emitter._rows``), imported where it is used: the plugins import this module for the
+# reader, in the debugger's own Python, which may not load the extension.
+def _join(items: Sequence[int | str | bytes]) -> bytes:
+    """A record's items one after the other: ints as ULEB128, strings length-prefixed UTF-8, bytes as they are."""
+    from . import _rows
 
-
-def _uleb(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _uleb_each(values: Iterable[int]) -> list[bytes]:
-    """The ULEB128 of each value (none negative), by table lookups for values below 2**28 (Wasm offsets and listing
-    lines of a large module take three bytes)."""
-    short, low = _SHORT_ULEB, _LOW_ULEB
-    return [short[value] if value < 0x4000 else
-            low[value & 0x3FFF] + short[value >> 14] if value < 0x1000_0000 else _uleb(value)
-            for value in values]
-
-
-def _ulebs(values: Sequence[int]) -> bytes:
-    if min(values, default=0) < 0:
-        raise MetadataError(f"negative value {min(values)} in {SECTION_NAME}")
-    return b"".join(_uleb_each(values))
-
-
-def _uleb_value(value: int) -> bytes:
-    """One value: most are counts and lengths that the table holds."""
-    return _SHORT_ULEB[value] if 0 <= value < 0x4000 else _ulebs([value])
-
-
-def _append_ulebs(data: bytearray, values: Sequence[int]) -> None:
-    data += _ulebs(values)
-
-
-def _append_text(data: bytearray, text: str) -> None:
-    raw = text.encode()
-    data += _uleb_value(len(raw))
-    data += raw
+    try:
+        return _rows.join(items)
+    except ValueError as error:
+        raise MetadataError(f"{error} in {SECTION_NAME}") from None
 
 
 def _maps(functions: list[CompiledFunction]) -> list[bytes]:
     """The ``map_count map_entry*`` part of each function's record: the line map sorted by code offset, consecutive
     entries for the same instruction merged (the last one wins) and entries that repeat the previous one's Wasm
-    offset and line left out.
-
-    The compiler's tables have strictly increasing code offsets, so nothing merges and an entry is left out exactly
-    when it repeats the previous row: for those the whole module's entries are computed column by column in C and
-    encoded in one pass; any other table takes ``_map_values``."""
-    from .compiled import NO_WASM_OFFSET, LineTable  # the writer's model; the plugins import only the reader
+    offset and line left out."""
+    from . import _rows
+    from .compiled import LineTable  # the writer's model; the plugins import only the reader
 
     tables = [LineTable.of(function.lines) for function in functions]
-    starts = list(accumulate(map(len, tables), initial=0))
-    codes, lines, _, wasm_offsets, _ = LineTable.concatenated(tables).column_lists()
-    # Rows that break the compiler's form (an offset not above the previous row's, or a repeated row) mark their
-    # function irregular, except at a function's first row.
-    firsts = set(starts)
-    breaks = set(compress(count(1), map(le, islice(codes, 1, None), codes))) - firsts
-    breaks |= set(compress(count(1), map(and_, map(eq, islice(wasm_offsets, 1, None), wasm_offsets),
-                                         map(eq, islice(lines, 1, None), lines)))) - firsts
-    if min(codes, default=0) < 0 or min(wasm_offsets, default=0) < NO_WASM_OFFSET or min(lines, default=0) < 0:
-        breaks = set(starts[:-1])  # invalid values: every function takes the validating path
-    irregular = {bisect_right(starts, row) - 1 for row in breaks}
-    previous_codes = [0, *codes][:-1]
-    for first in starts[:-1]:
-        if first < len(codes):
-            previous_codes[first] = 0
-    encoded = _uleb_each(chain.from_iterable(zip(map(sub, codes, previous_codes), map(add, wasm_offsets, repeat(1)),
-                                                 lines, strict=True)))
-    maps = []
-    for index, (first, end) in enumerate(zip(starts, islice(starts, 1, None), strict=False)):
-        if index in irregular:
-            maps.append(_ulebs(_map_values(codes[first:end], wasm_offsets[first:end], lines[first:end])))
-        else:
-            maps.append(_uleb_value(end - first) + b"".join(encoded[3 * first:3 * end]))
-    return maps
+    try:
+        return _rows.metadata_maps(LineTable.concatenated(tables).packed,
+                                   list(accumulate(map(len, tables), initial=0)))
+    except ValueError as error:
+        raise MetadataError(f"{error} in {SECTION_NAME}") from None
 
 
-def _map_values(codes: list[int], wasm_offsets: list[int], lines: list[int]) -> list[int]:
-    """One function's ``map_count map_entry*`` from any line table's columns, as values to write."""
-    from .compiled import NO_WASM_OFFSET
-
-    flat: list[int] = []  # code_offset, opt wasm_offset, line; code offsets made relative at the end
-    last_code = last_wasm = last_line = -1
-    rows: Iterable[tuple[int, int, int]] = zip(codes, wasm_offsets, lines, strict=True)
-    if codes != sorted(codes):
-        rows = sorted(rows, key=itemgetter(0))
-    for code, wasm_offset, number in rows:
-        wasm = 0 if wasm_offset == NO_WASM_OFFSET else wasm_offset + 1
-        if code == last_code:
-            flat[-2] = last_wasm = wasm
-            flat[-1] = last_line = number
-        elif wasm != last_wasm or number != last_line:
-            flat += (code, wasm, number)
-            last_code, last_wasm, last_line = code, wasm, number
-    flat_codes = flat[0::3]
-    flat[0::3] = [code - previous for code, previous in zip(flat_codes, [0, *flat_codes], strict=False)]
-    return [len(flat_codes), *flat]
-
-
-def _unwind_row_values(function: CompiledFunction) -> tuple[int, ...]:
+def _unwind_row_values(function: CompiledFunction) -> list[int]:
     """The ``row_count row*`` part of a function record, as values to write."""
     number = function.unwind.arch.dwarf_registers
     rows = function.unwind.rows(len(function.code))
@@ -250,49 +171,37 @@ def _unwind_row_values(function: CompiledFunction) -> tuple[int, ...]:
         values += (row.start - previous, number[row.cfa_register], row.cfa_offset, len(pairs))
         values += (value for pair in pairs for value in pair)
         previous = row.start
-    return tuple(values)
+    return values
 
 
 def encode_metadata(module: CompiledModule) -> bytes:
     """One ``.jitdebug.wasm`` record describing ``module``'s Wasm functions (runtime thunks and veneers, which
     have no Wasm index, are left out, as wasmtime leaves its trampolines out of backtraces)."""
     functions = [f for f in module.functions if f.wasm_index is not None]
-    data = bytearray()
-    _append_text(data, module.wasm_name or "")
-    _append_text(data, module.source_file)
-    _append_text(data, module.source_dir)
-    _append_ulebs(data, [len(functions)])
+    items: list[int | str | bytes] = [module.wasm_name or "", module.source_file, module.source_dir, len(functions)]
     # The rows depend only on the unwind program's shape and the code size, and a module's functions share a
     # few shapes: each distinct one is evaluated once.
     rows_cache: dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], bytes] = {}
     for function, line_map in zip(functions, _maps(functions), strict=True):
-        _append_text(data, function.name)
-        data += _uleb_value(0 if function.wasm_index is None else function.wasm_index + 1)
-        _append_text(data, display_name(function))
         body_offset = function.wasm_body_offset
-        data += _uleb_value(0 if body_offset is None else body_offset + 1)
-        data += _uleb_value(len(function.code))
-        data += line_map
-        sites = [len(function.call_sites)]
+        items += (function.name, 0 if function.wasm_index is None else function.wasm_index + 1,
+                  display_name(function), 0 if body_offset is None else body_offset + 1, len(function.code),
+                  line_map, len(function.call_sites))
         for site in sorted(function.call_sites, key=attrgetter("start")):
-            sites += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
+            items += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
                       len(site.filters), *site.filters)
-        data += _ulebs(sites)
         key = (function.unwind.shape(), len(function.code))
         rows = rows_cache.get(key)
         if rows is None:
-            rows = rows_cache[key] = _ulebs(_unwind_row_values(function))
-        data += rows
-        data += _uleb_value(len(function.catch_types))
-        for symbol in function.catch_types:
-            _append_text(data, symbol or "")
-    _append_ulebs(data, [len(module.tags)])
+            rows = rows_cache[key] = _join(_unwind_row_values(function))
+        items += (rows, len(function.catch_types))
+        items += [symbol or "" for symbol in function.catch_types]
+    items.append(len(module.tags))
     for tag in module.tags:
-        _append_text(data, tag.symbol)
-        _append_ulebs(data, [tag.index, len(tag.params)])
-        for param in tag.params:
-            _append_text(data, param.value)
-    return _HEADER.pack(MAGIC, VERSION, len(data)) + bytes(data)
+        items += (tag.symbol, tag.index, len(tag.params))
+        items += [param.value for param in tag.params]
+    data = _join(items)
+    return _HEADER.pack(MAGIC, VERSION, len(data)) + data
 
 
 # -- reader -------------------------------------------------------------------------------------------------------

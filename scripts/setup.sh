@@ -31,7 +31,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # Dependencies are installed from pyproject.toml; the project itself is put on the venv's path with a .pth file and
 # its native shim built in place (an editable pip install would walk the whole tree, Wine prefix included, each time).
-stamp="$VENV/.deps-$(cat pyproject.toml setup.py emitter/jit/_native.c emitter/runtime/*.[ch] 2>/dev/null | sha1sum | cut -c1-12)"
+stamp="$VENV/.deps-$(cat pyproject.toml setup.py $(find emitter -name '*.[ch]' | sort) 2>/dev/null | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   deps=$("$VENV/bin/python" - <<'PY'
 import tomllib

@@ -1,0 +1,567 @@
+/* emitter._rows: the per-row loops of the debug-information encoders.
+ *
+ * A module has one line-table row per Wasm instruction (hundreds of thousands in a large module), and the debug
+ * encoders visit each: in Python that loop dominated the cost of debug information. The rows arrive packed as
+ * ``LineTable`` stores them, five int64 per row (code_offset, line, column, wasm_offset, flags), all functions
+ * concatenated, with the index of each function's first row; the encoders return one ``bytes`` per function.
+ * Python keeps the per-module and per-function glue (headers, addresses and their relocations, strings).
+ *
+ * Invalid input raises ValueError naming the row; the Python callers turn it into their typed error.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROW_FIELDS = 5, ROW_SIZE = ROW_FIELDS * 8 };
+enum { CODE_OFFSET, LINE, COLUMN, WASM_OFFSET, FLAGS };
+
+/* compiled.py: LineTable flag bits and the Wasm offset of compiler-made code. */
+#define IS_STATEMENT 1
+#define PROLOGUE_END 2
+#define EPILOGUE_BEGIN 4
+#define NO_WASM_OFFSET (-1)
+
+/* DWARF 5, section 6.2.5: the standard and extended line-number opcodes the encoder writes. */
+#define DW_LNS_advance_pc 0x02
+#define DW_LNS_advance_line 0x03
+#define DW_LNS_set_column 0x05
+#define DW_LNS_negate_stmt 0x06
+#define DW_LNS_const_add_pc 0x08
+#define DW_LNS_set_prologue_end 0x0a
+#define DW_LNS_set_epilogue_begin 0x0b
+#define DW_LNE_end_sequence 0x01
+
+/* -- packed rows ------------------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_buffer view;
+    Py_ssize_t row_count;
+    Py_ssize_t function_count;
+    Py_ssize_t *starts; /* function_count + 1 row indexes, non-decreasing, from 0 to row_count */
+} Rows;
+
+static int64_t field(const Rows *rows, Py_ssize_t row, int column) {
+    int64_t value; /* memcpy: a buffer need not be 8-byte aligned */
+    memcpy(&value, (const char *)rows->view.buf + row * ROW_SIZE + column * 8, sizeof value);
+    return value;
+}
+
+static void rows_release(Rows *rows) {
+    PyMem_Free(rows->starts);
+    if (rows->view.obj != NULL) {
+        PyBuffer_Release(&rows->view);
+    }
+}
+
+/* Read the packed rows and the per-function start indexes (a sequence of function_count + 1 ints). */
+static int rows_parse(Rows *rows, PyObject *data, PyObject *starts) {
+    memset(rows, 0, sizeof *rows);
+    if (PyObject_GetBuffer(data, &rows->view, PyBUF_SIMPLE) < 0) {
+        return -1;
+    }
+    if (rows->view.len % ROW_SIZE != 0) {
+        PyErr_Format(PyExc_ValueError, "packed rows of %zd bytes: not a multiple of %d", rows->view.len, ROW_SIZE);
+        return -1;
+    }
+    rows->row_count = rows->view.len / ROW_SIZE;
+    PyObject *fast = PySequence_Fast(starts, "function starts must be a sequence of ints");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    if (count < 1) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "function starts must hold at least the end index");
+        return -1;
+    }
+    rows->function_count = count - 1;
+    rows->starts = PyMem_New(Py_ssize_t, count);
+    if (rows->starts == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t previous = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, i));
+        if (start == -1 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        if (start < previous || start > rows->row_count || (i == 0 && start != 0) ||
+            (i == count - 1 && start != rows->row_count)) {
+            Py_DECREF(fast);
+            PyErr_Format(PyExc_ValueError, "function start %zd (function %zd) does not fit %zd rows", start, i,
+                         rows->row_count);
+            return -1;
+        }
+        rows->starts[i] = previous = start;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* Read a sequence of function_count non-negative int64s (the functions' code sizes). */
+static int64_t *sizes_parse(PyObject *sizes, Py_ssize_t function_count) {
+    PyObject *fast = PySequence_Fast(sizes, "code sizes must be a sequence of ints");
+    if (fast == NULL) {
+        return NULL;
+    }
+    if (PySequence_Fast_GET_SIZE(fast) != function_count) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "%zd code sizes for %zd functions", PySequence_Fast_GET_SIZE(fast),
+                     function_count);
+        return NULL;
+    }
+    int64_t *values = PyMem_New(int64_t, function_count ? function_count : 1);
+    if (values == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < function_count; i++) {
+        long long value = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(fast, i));
+        if (value == -1 && PyErr_Occurred()) {
+            break;
+        }
+        if (value < 0) {
+            PyErr_Format(PyExc_ValueError, "negative code size %lld (function %zd)", value, i);
+            break;
+        }
+        values[i] = value;
+    }
+    Py_DECREF(fast);
+    if (PyErr_Occurred()) {
+        PyMem_Free(values);
+        return NULL;
+    }
+    return values;
+}
+
+/* -- output buffer ----------------------------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned char *data;
+    Py_ssize_t size;
+    Py_ssize_t capacity;
+} Buffer;
+
+/* Room for ``extra`` more bytes. */
+static int buffer_reserve(Buffer *out, Py_ssize_t extra) {
+    if (out->size + extra <= out->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = out->capacity ? out->capacity : 256;
+    while (capacity < out->size + extra) {
+        if (capacity > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        capacity *= 2;
+    }
+    unsigned char *data = PyMem_Realloc(out->data, capacity);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    out->data = data;
+    out->capacity = capacity;
+    return 0;
+}
+
+/* The writers below assume room reserved: a ULEB128/SLEB128 of 64 bits takes at most 10 bytes. */
+enum { LEB_MAX = 10 };
+
+static void put_byte(Buffer *out, unsigned char byte) { out->data[out->size++] = byte; }
+
+static void put_uleb(Buffer *out, uint64_t value) {
+    while (value >= 0x80) {
+        out->data[out->size++] = (unsigned char)(value & 0x7f) | 0x80;
+        value >>= 7;
+    }
+    out->data[out->size++] = (unsigned char)value;
+}
+
+static void put_sleb(Buffer *out, int64_t value) {
+    for (;;) {
+        unsigned char byte = (unsigned char)(value & 0x7f);
+        value >>= 7; /* arithmetic shift: gcc and clang define it for signed values */
+        if ((value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40))) {
+            out->data[out->size++] = byte;
+            return;
+        }
+        out->data[out->size++] = byte | 0x80;
+    }
+}
+
+static int check_arguments(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd positional arguments (%zd given)", name, expected, nargs);
+        return 0;
+    }
+    return 1;
+}
+
+/* -- .jitdebug.wasm line maps ------------------------------------------------------------------------------ */
+
+typedef struct {
+    int64_t code_offset;
+    Py_ssize_t row;
+} SortKey;
+
+static int compare_keys(const void *a, const void *b) {
+    const SortKey *left = a, *right = b;
+    if (left->code_offset != right->code_offset) {
+        return left->code_offset < right->code_offset ? -1 : 1;
+    }
+    return left->row < right->row ? -1 : left->row > right->row; /* the row breaks ties: a stable sort */
+}
+
+typedef struct {
+    int64_t code_offset;
+    uint64_t wasm; /* the wire's opt: wasm_offset + 1, 0 for none */
+    int64_t line;
+} MapEntry;
+
+/* One function's ``map_count map_entry*`` appended to ``out``; ``keys`` and ``entries`` have room for its rows. */
+static int encode_map(const Rows *rows, Py_ssize_t function, Buffer *out, SortKey *keys, MapEntry *entries) {
+    Py_ssize_t first = rows->starts[function], end = rows->starts[function + 1];
+    int sorted = 1;
+    for (Py_ssize_t row = first; row < end; row++) {
+        int64_t code = field(rows, row, CODE_OFFSET), wasm = field(rows, row, WASM_OFFSET),
+                line = field(rows, row, LINE);
+        /* The values the wire would carry: code offsets (the first is its own delta), opt Wasm offsets, lines. */
+        int64_t negative = code < 0 ? code : wasm < NO_WASM_OFFSET ? wasm + 1 : line < 0 ? line : 0;
+        if (negative < 0) {
+            PyErr_Format(PyExc_ValueError, "negative value %lld (function %zd, row %zd)", (long long)negative,
+                         function, row - first);
+            return -1;
+        }
+        keys[row - first] = (SortKey){code, row};
+        sorted &= row == first || code >= keys[row - first - 1].code_offset;
+    }
+    if (!sorted) {
+        qsort(keys, (size_t)(end - first), sizeof *keys, compare_keys);
+    }
+    /* Consecutive rows at one code offset merge (the last wins); a row repeating the previous entry's Wasm
+     * offset and line adds nothing. */
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < end - first; i++) {
+        Py_ssize_t row = keys[i].row;
+        MapEntry entry = {keys[i].code_offset, (uint64_t)field(rows, row, WASM_OFFSET) + 1, field(rows, row, LINE)};
+        if (count && entry.code_offset == entries[count - 1].code_offset) {
+            entries[count - 1] = entry;
+        } else if (!count || entry.wasm != entries[count - 1].wasm || entry.line != entries[count - 1].line) {
+            entries[count++] = entry;
+        }
+    }
+    if (buffer_reserve(out, LEB_MAX * (1 + 3 * count)) < 0) {
+        return -1;
+    }
+    put_uleb(out, (uint64_t)count);
+    int64_t previous = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        put_uleb(out, (uint64_t)(entries[i].code_offset - previous));
+        put_uleb(out, entries[i].wasm);
+        put_uleb(out, (uint64_t)entries[i].line);
+        previous = entries[i].code_offset;
+    }
+    return 0;
+}
+
+/* A list of function_count bytes, each made by ``encode`` from one function's rows into a cleared buffer. */
+typedef int (*FunctionEncoder)(const Rows *rows, Py_ssize_t function, Buffer *out, void *context);
+
+static PyObject *encode_functions(const Rows *rows, FunctionEncoder encode, void *context) {
+    PyObject *result = PyList_New(rows->function_count);
+    Buffer out = {NULL, 0, 0};
+    if (result == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t function = 0; function < rows->function_count; function++) {
+        out.size = 0;
+        PyObject *encoded = NULL;
+        if (encode(rows, function, &out, context) == 0) {
+            encoded = PyBytes_FromStringAndSize((const char *)out.data, out.size);
+        }
+        if (encoded == NULL) {
+            Py_DECREF(result);
+            PyMem_Free(out.data);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, function, encoded);
+    }
+    PyMem_Free(out.data);
+    return result;
+}
+
+typedef struct {
+    SortKey *keys;
+    MapEntry *entries;
+} MapScratch;
+
+static int map_of_function(const Rows *rows, Py_ssize_t function, Buffer *out, void *context) {
+    MapScratch *scratch = context;
+    return encode_map(rows, function, out, scratch->keys, scratch->entries);
+}
+
+PyDoc_STRVAR(metadata_maps_doc,
+"metadata_maps(rows, starts, /)\n--\n\n"
+"The ``map_count map_entry*`` part of each function's ``.jitdebug.wasm`` record, from packed line-table rows\n"
+"(``rows``: every function's rows concatenated; ``starts``: the index of each function's first row, then the row\n"
+"count). Entries are sorted by code offset (a stable sort, only when a table is not sorted already); consecutive\n"
+"rows at one code offset merge, the last one winning; a row repeating the previous entry's Wasm offset and line\n"
+"is left out. Negative code offsets or lines and Wasm offsets below -1 raise ValueError.");
+
+static PyObject *metadata_maps(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("metadata_maps", nargs, 2)) {
+        return NULL;
+    }
+    Rows rows;
+    if (rows_parse(&rows, args[0], args[1]) < 0) {
+        rows_release(&rows);
+        return NULL;
+    }
+    Py_ssize_t longest = 1;
+    for (Py_ssize_t function = 0; function < rows.function_count; function++) {
+        Py_ssize_t size = rows.starts[function + 1] - rows.starts[function];
+        longest = size > longest ? size : longest;
+    }
+    MapScratch scratch = {PyMem_New(SortKey, longest), PyMem_New(MapEntry, longest)};
+    PyObject *result = NULL;
+    if (scratch.keys == NULL || scratch.entries == NULL) {
+        PyErr_NoMemory();
+    } else {
+        result = encode_functions(&rows, map_of_function, &scratch);
+    }
+    PyMem_Free(scratch.keys);
+    PyMem_Free(scratch.entries);
+    rows_release(&rows);
+    return result;
+}
+
+/* -- DWARF line programs ----------------------------------------------------------------------------------- */
+
+typedef struct {
+    int line_base;
+    int line_range;
+    int opcode_base;
+    int64_t *sizes;
+} LineHeader;
+
+/* One function's sequence after its DW_LNE_set_address and DW_LNS_set_file: a row's opcodes depend only on its
+ * change from the previous row (a sequence starts at address 0, line 1, column 0, is_stmt). */
+static int line_sequence(const Rows *rows, Py_ssize_t function, Buffer *out, void *context) {
+    const LineHeader *header = context;
+    /* DW_LNS_const_add_pc adds the address advance of special opcode 255. */
+    const int64_t const_add_pc = (255 - header->opcode_base) / header->line_range;
+    /* Beyond this address advance neither a special opcode nor DW_LNS_const_add_pc plus one reaches. */
+    const int64_t special_reach = 2 * 256 / header->line_range + 1;
+    Py_ssize_t first = rows->starts[function], end = rows->starts[function + 1];
+    int64_t address = 0, line = 1, column = 0, flags = IS_STATEMENT;
+    for (Py_ssize_t row = first; row < end; row++) {
+        int64_t row_address = field(rows, row, CODE_OFFSET), row_line = field(rows, row, LINE),
+                row_column = field(rows, row, COLUMN), row_flags = field(rows, row, FLAGS);
+        const char *problem = row_address < address ? "code offset below the previous row's"
+                              : row_line < 0        ? "negative line"
+                              : row_column < 0      ? "negative column"
+                                                    : NULL;
+        if (problem != NULL) {
+            PyErr_Format(PyExc_ValueError, "%s (code offset %lld, line %lld, column %lld) in sequence %zd", problem,
+                         (long long)row_address, (long long)row_line, (long long)row_column, function);
+            return -1;
+        }
+        /* set_column, negate_stmt, prologue_end, epilogue_begin, advance_line, then advance_pc and one byte */
+        if (buffer_reserve(out, 4 * LEB_MAX + 6) < 0) {
+            return -1;
+        }
+        if (row_column != column) {
+            put_byte(out, DW_LNS_set_column);
+            put_uleb(out, (uint64_t)row_column);
+        }
+        if ((row_flags ^ flags) & IS_STATEMENT) {
+            put_byte(out, DW_LNS_negate_stmt);
+        }
+        if (row_flags & PROLOGUE_END) {
+            put_byte(out, DW_LNS_set_prologue_end);
+        }
+        if (row_flags & EPILOGUE_BEGIN) {
+            put_byte(out, DW_LNS_set_epilogue_begin);
+        }
+        /* Lines and addresses are non-negative, so neither delta overflows; a row takes the fewest bytes: a
+         * special opcode, else DW_LNS_const_add_pc plus one, else DW_LNS_advance_pc plus one. */
+        int64_t line_delta = row_line - line, address_delta = row_address - address;
+        if (line_delta < header->line_base || line_delta >= header->line_base + header->line_range) {
+            put_byte(out, DW_LNS_advance_line);
+            put_sleb(out, line_delta);
+            line_delta = 0;
+        }
+        int64_t no_advance = line_delta - header->line_base + header->opcode_base;
+        int64_t special = address_delta <= special_reach ? no_advance + header->line_range * address_delta : 256;
+        if (special <= 255) {
+            put_byte(out, (unsigned char)special);
+        } else if (address_delta <= special_reach && special - header->line_range * const_add_pc <= 255) {
+            put_byte(out, DW_LNS_const_add_pc);
+            put_byte(out, (unsigned char)(special - header->line_range * const_add_pc));
+        } else {
+            put_byte(out, DW_LNS_advance_pc);
+            put_uleb(out, (uint64_t)address_delta);
+            put_byte(out, (unsigned char)no_advance);
+        }
+        address = row_address, line = row_line, column = row_column, flags = row_flags;
+    }
+    if (buffer_reserve(out, LEB_MAX + 4) < 0) {
+        return -1;
+    }
+    if (header->sizes[function] > address) {
+        put_byte(out, DW_LNS_advance_pc);
+        put_uleb(out, (uint64_t)(header->sizes[function] - address));
+    }
+    put_byte(out, 0); /* extended opcode: length 1, DW_LNE_end_sequence */
+    put_byte(out, 1);
+    put_byte(out, DW_LNE_end_sequence);
+    return 0;
+}
+
+PyDoc_STRVAR(line_sequences_doc,
+"line_sequences(rows, starts, sizes, line_base, line_range, opcode_base, /)\n--\n\n"
+"Each function's DWARF line-program sequence from packed line-table rows (``rows``: every function's rows\n"
+"concatenated; ``starts``: the index of each function's first row, then the row count), for the program\n"
+"header's ``line_base``, ``line_range`` and ``opcode_base``: the rows' opcodes from address 0, line 1, column 0,\n"
+"is_stmt (what follows the sequence's DW_LNE_set_address and file selection), then DW_LNS_advance_pc to the\n"
+"function's code size from ``sizes`` when the last row is below it, and DW_LNE_end_sequence. Code offsets going\n"
+"backwards, negative lines or columns raise ValueError.");
+
+static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("line_sequences", nargs, 6)) {
+        return NULL;
+    }
+    LineHeader header;
+    int *parameters[] = {&header.line_base, &header.line_range, &header.opcode_base};
+    for (int i = 0; i < 3; i++) {
+        long value = PyLong_AsLong(args[3 + i]);
+        if (value == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (value < -128 || value > 255) {
+            PyErr_Format(PyExc_ValueError, "line program header parameter %ld out of range", value);
+            return NULL;
+        }
+        *parameters[i] = (int)value;
+    }
+    /* A special opcode must exist for every address advance with no line advance (after DW_LNS_advance_line). */
+    if (header.line_range < 1 || header.opcode_base < 1 || header.line_base > 0 ||
+        header.line_base + header.line_range <= 0 || header.opcode_base + header.line_range > 256) {
+        PyErr_SetString(PyExc_ValueError, "line program header parameters leave line advance 0 without an opcode");
+        return NULL;
+    }
+    Rows rows;
+    if (rows_parse(&rows, args[0], args[1]) < 0) {
+        rows_release(&rows);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    header.sizes = sizes_parse(args[2], rows.function_count);
+    if (header.sizes != NULL) {
+        result = encode_functions(&rows, line_sequence, &header);
+    }
+    PyMem_Free(header.sizes);
+    rows_release(&rows);
+    return result;
+}
+
+/* -- records ----------------------------------------------------------------------------------------------- */
+
+PyDoc_STRVAR(join_doc,
+"join(items, /)\n--\n\n"
+"The bytes of a record's items one after the other: an int as ULEB128 (negative or 2**64 and above raise\n"
+"ValueError), a str as the ULEB128 length of its UTF-8 then the UTF-8, bytes as they are.");
+
+static PyObject *join(PyObject *module, PyObject *items) {
+    (void)module;
+    PyObject *fast = PySequence_Fast(items, "join takes a sequence of int, str and bytes");
+    if (fast == NULL) {
+        return NULL;
+    }
+    Buffer out = {NULL, 0, 0};
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    PyObject **item = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const char *raw = NULL;
+        Py_ssize_t size = 0;
+        if (PyLong_Check(item[i])) {
+            int overflow;
+            long long value = PyLong_AsLongLongAndOverflow(item[i], &overflow);
+            uint64_t unsigned_value = (uint64_t)value;
+            if (overflow > 0) {
+                unsigned_value = PyLong_AsUnsignedLongLong(item[i]);
+                if (unsigned_value == (uint64_t)-1 && PyErr_Occurred()) {
+                    PyErr_Clear();
+                    PyErr_Format(PyExc_ValueError, "value %R does not fit in 64 bits (item %zd)", item[i], i);
+                    goto error;
+                }
+            } else if (overflow < 0 || value < 0) {
+                PyErr_Format(PyExc_ValueError, "negative value %R (item %zd)", item[i], i);
+                goto error;
+            }
+            if (buffer_reserve(&out, LEB_MAX) < 0) {
+                goto error;
+            }
+            put_uleb(&out, unsigned_value);
+            continue;
+        }
+        if (PyUnicode_Check(item[i])) {
+            raw = PyUnicode_AsUTF8AndSize(item[i], &size);
+            if (raw == NULL) {
+                goto error;
+            }
+            if (buffer_reserve(&out, LEB_MAX) < 0) {
+                goto error;
+            }
+            put_uleb(&out, (uint64_t)size);
+        } else if (PyBytes_Check(item[i])) {
+            raw = PyBytes_AS_STRING(item[i]);
+            size = PyBytes_GET_SIZE(item[i]);
+        } else {
+            PyErr_Format(PyExc_TypeError, "join takes int, str and bytes items, not %.100s (item %zd)",
+                         Py_TYPE(item[i])->tp_name, i);
+            goto error;
+        }
+        if (buffer_reserve(&out, size) < 0) {
+            goto error;
+        }
+        memcpy(out.data + out.size, raw, (size_t)size);
+        out.size += size;
+    }
+    Py_DECREF(fast);
+    PyObject *result = PyBytes_FromStringAndSize((const char *)out.data, out.size);
+    PyMem_Free(out.data);
+    return result;
+error:
+    Py_DECREF(fast);
+    PyMem_Free(out.data);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"metadata_maps", (PyCFunction)(void (*)(void))metadata_maps, METH_FASTCALL, metadata_maps_doc},
+    {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
+    {"join", join, METH_O, join_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "emitter._rows",
+    .m_doc = "The per-row loops of the debug-information encoders (line maps and line programs), in C.",
+    .m_size = 0,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC PyInit__rows(void) { return PyModuleDef_Init(&module_definition); }

@@ -1,0 +1,9 @@
+"""Types of the row encoders ``_rows.c`` (see its docstrings for what each function writes)."""
+
+from collections.abc import Sequence
+
+def metadata_maps(rows: bytes, starts: Sequence[int], /) -> list[bytes]: ...
+def line_sequences(
+    rows: bytes, starts: Sequence[int], sizes: Sequence[int], line_base: int, line_range: int, opcode_base: int, /
+) -> list[bytes]: ...
+def join(items: Sequence[int | str | bytes], /) -> bytes: ...
