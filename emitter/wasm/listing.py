@@ -4,12 +4,12 @@ instruction."""
 
 from __future__ import annotations
 
-import bisect
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emitter.wasm import _listing
 from emitter.wasm.module import BlockType, Function, FuncType, Instr, Module, ValType
 from emitter.wasm.names import local_name
 from emitter.wasm.opcodes import BY_NAME
@@ -17,9 +17,19 @@ from emitter.wasm.opcodes import BY_NAME
 _OPENERS = frozenset({"block", "loop", "if", "try", "try_table"})
 _MIDDLES = frozenset({"else", "catch", "catch_all"})
 _CLOSERS = frozenset({"end", "delegate"})
-_NESTING = _OPENERS | _MIDDLES | _CLOSERS
 _LOCAL_OPS = frozenset(name for name, info in BY_NAME.items() if info.immediate == "local")
-_FUNC_IMMEDIATES = frozenset({"call", "ref.func"})
+#: Immediate kinds ``_Renderer.instr`` spells specially; the others are integers, written as the op and its
+#: integers in decimal (its ``case _``), which the rows writer does itself.
+_SPELLED_IMMEDIATES = frozenset({"none", "local", "func", "block", "memarg", "f32", "f64", "br_table", "call_indirect",
+                                 "select_types", "reftype", "try_table"})
+#: How each op nests and how the rows writer gets its text (``_listing`` documents the flags).
+_OP_FLAGS = {
+    name: ((_listing.CLOSES if name in _CLOSERS or name in _MIDDLES else 0)
+           | (_listing.OPENS if name in _OPENERS or name in _MIDDLES else 0)
+           | (_listing.LOCAL if name in _LOCAL_OPS else 0)
+           | (_listing.INTEGERS if info.immediate not in _SPELLED_IMMEDIATES else 0))
+    for name, info in BY_NAME.items()
+}
 _REF_HEAP = {ValType.FUNCREF: "func", ValType.EXTERNREF: "extern", ValType.EXNREF: "exn"}
 
 
@@ -32,36 +42,17 @@ class Listing:
     offsets: list[int] = field(repr=False)
     lines: list[int] = field(repr=False)
     function_lines: dict[int, int] = field(repr=False)
-    #: The line of each listed instruction by its offset: the compiler asks for every instruction's line.
-    line_at: dict[int, int] = field(repr=False, default_factory=dict)
     #: ``line_of(module_offset)``: the line of the instruction at ``module_offset`` (or of the last one before it,
-    #: for an offset inside an instruction's immediates). A dict lookup in C, called once per instruction.
+    #: for an offset inside an instruction's immediates). The compiler asks for every instruction's line, in order:
+    #: a search in C that starts where the last answer was.
     line_of: Callable[[int], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index = self.line_at if isinstance(self.line_at, _LineIndex) else _LineIndex(self.line_at, self.offsets,
-                                                                                      self.lines)
-        object.__setattr__(self, "line_of", index.__getitem__)
+        object.__setattr__(self, "line_of", _listing.LineIndex(self.offsets, self.lines).line_of)
 
     def function_line(self, func_index: int) -> int:
         """The line of a function's header (imported functions have a one-line header too)."""
         return self.function_lines[func_index]
-
-
-class _LineIndex(dict[int, int]):
-    """Line by instruction offset; an offset inside an instruction's immediates finds the instruction before."""
-
-    def __init__(self, line_at: Iterable[tuple[int, int]] | dict[int, int], offsets: list[int],
-                 lines: list[int]) -> None:
-        super().__init__(line_at)
-        self.offsets = offsets
-        self.lines = lines
-
-    def __missing__(self, module_offset: int) -> int:
-        i = bisect.bisect_right(self.offsets, module_offset) - 1
-        if i < 0:
-            raise KeyError(f"no instruction at or before module offset {module_offset:#x}")
-        return self.lines[i]
 
 
 def _float_text(bits: int, exponent_bits: int, mantissa_bits: int) -> str:
@@ -94,11 +85,14 @@ def _block_type(bt: BlockType) -> str:
 class _Renderer:
     def __init__(self, module: Module) -> None:
         self.module = module
-        self.exports: dict[int, list[str]] = {}
+        #: `` (export "a") (export "b")``, as a header spells a function's exports.
+        self.exports: dict[int, str] = {}
         for export in module.exports:
             if export.kind == "func":
-                self.exports.setdefault(export.index, []).append(export.name)
-        self.signatures: dict[FuncType, str] = {}
+                self.exports[export.index] = f'{self.exports.get(export.index, "")} (export "{export.name}")'
+        #: The header's signature part (`` (param i32) (result i32)``, or empty) by type index, for functions
+        #: without local names (whose signature is their type's: functions share a few).
+        self.signatures: dict[int, str] = {}
         self.unnamed_locals: dict[tuple[ValType, ...], str] = {}
 
     def func_ref(self, index: int) -> str:
@@ -125,23 +119,21 @@ class _Renderer:
         return " ".join(parts)
 
     def header(self, func_index: int) -> str:
-        name = self.module.function_names.get(func_index)
-        parts = ["(func"]
-        if name:
-            parts.append(f"${name}")
-        parts.append(f"(;{func_index};)")
-        parts.extend(f'(export "{e}")' for e in self.exports.get(func_index, ()))
-        ft = self.module.func_type(func_index)
-        if self.module.local_names.get(func_index):
-            sig = self.signature(func_index, ft)
-        else:  # without names the signature is the type's: functions share a few
-            cached = self.signatures.get(ft)
-            sig = self.signatures[ft] = self.signature(func_index, ft) if cached is None else cached
-        if sig:
-            parts.append(sig)
-        return " ".join(parts)
+        module = self.module
+        name = module.function_names.get(func_index)
+        if module.local_names.get(func_index):
+            signature = self.signature(func_index, module.func_type(func_index))
+            signature = f" {signature}" if signature else ""
+        else:
+            type_index = module.func_types[func_index]
+            cached = self.signatures.get(type_index)
+            if cached is None:
+                text = self.signature(func_index, module.types[type_index])
+                cached = self.signatures[type_index] = f" {text}" if text else ""
+            signature = cached
+        return f"(func{f' ${name}' if name else ''} (;{func_index};){self.exports.get(func_index, '')}{signature}"
 
-    def locals_line(self, func: Function, num_params: int) -> str:
+    def locals_line(self, func: Function) -> str:
         if not self.module.local_names.get(func.index):
             key = tuple(func.locals)
             line = self.unnamed_locals.get(key)
@@ -149,7 +141,7 @@ class _Renderer:
                 line = self.unnamed_locals[key] = " ".join(f"(local {t.text})" for t in func.locals)
             return line
         parts = []
-        for i, t in enumerate(func.locals, start=num_params):
+        for i, t in enumerate(func.locals, start=len(self.module.func_type(func.index).params)):
             name = local_name(self.module, func.index, i)
             parts.append(f"(local ${name} {t.text})" if name else f"(local {t.text})")
         return " ".join(parts)
@@ -196,59 +188,33 @@ class _Renderer:
 def render_listing(module: Module, module_name: str | None = None) -> Listing:
     """Render the listing; ``module_name`` names the module in the first line (default: the name section's)."""
     r = _Renderer(module)
-    out: list[str] = [f";; module {module_name or module.module_name or '<unknown>'}"]
+    out: list[str] = [f";; module {module_name or module.module_name or '<unknown>'}\n"]
+    line = 1
     offsets: list[int] = []
     lines: list[int] = []
     function_lines: dict[int, int] = {}
-    width = max(4, len(f"{_module_end(module):x}"))
-    row = f"  0x%0{width}x: %s%s"
-    texts: dict[tuple[str, Any], str] = {}
+    # The rows of the bodies (one per instruction, the bulk of the listing) are written in C, which asks ``r.instr``
+    # for each distinct instruction text it does not spell itself.
+    rows = _listing.Rows(max(4, len(f"{_module_end(module):x}")), _OP_FLAGS, r.instr, offsets, lines)
     func_index = 0
     for imp in module.imports:
         if imp.kind == "func":
-            out.append(f'(import "{imp.module}" "{imp.name}" {r.header(func_index)}))')
-            function_lines[func_index] = len(out)
+            out.append(f'(import "{imp.module}" "{imp.name}" {r.header(func_index)}))\n')
+            line += 1
+            function_lines[func_index] = line
             func_index += 1
+    header, locals_line, body, local_names = r.header, r.locals_line, rows.body, module.local_names
     for func in module.functions:
-        out.append("")
-        out.append(f"{r.header(func.index)}   ;; body @{func.body_offset:#x}")
-        function_lines[func.index] = len(out)
+        index = func.index
+        out.append(f"\n{header(index)}   ;; body @{func.body_offset:#x}\n")
+        line += 2
+        function_lines[index] = line
         if func.locals:
-            out.append("  " + r.locals_line(func, len(module.func_type(func.index).params)))
-        depth = 0
-        indent = ""
-        instr = r.instr
-        named_locals = bool(module.local_names.get(func.index))
-        append = out.append
-        first_line = len(out) + 1
-        for ins in func.body:
-            op, imm, offset = ins
-            # Most instructions neither open nor close a block: one set lookup decides.
-            if op in _NESTING:
-                if op in _CLOSERS or op in _MIDDLES:
-                    depth = max(depth - 1, 0)
-                    indent = "  " * depth
-                append(row % (offset, indent, instr(func.index, ins)))
-                if op in _OPENERS or op in _MIDDLES:
-                    depth += 1
-                    indent = "  " * depth
-            elif not imm:
-                append(row % (offset, indent, op))
-            elif named_locals and op in _LOCAL_OPS:  # the only text that depends on the function
-                append(row % (offset, indent, instr(func.index, ins)))
-            else:
-                # Local indices, constants, memory offsets and call targets repeat across a module: render
-                # each once.
-                key = (op, imm)
-                text = texts.get(key)
-                if text is None:
-                    text = texts[key] = instr(func.index, ins)
-                append(row % (offset, indent, text))
-        # One line per instruction, in order.
-        offsets += [ins.offset for ins in func.body]
-        lines += range(first_line, len(out) + 1)
-    line_at = _LineIndex(zip(offsets, lines, strict=True), offsets, lines)
-    return Listing("\n".join(out) + "\n", offsets, lines, function_lines, line_at)
+            out.append(f"  {locals_line(func)}\n")
+            line += 1
+        out.append(body(index, func.body, line + 1, bool(local_names.get(index))))
+        line += len(func.body)
+    return Listing("".join(out), offsets, lines, function_lines)
 
 
 def _module_end(module: Module) -> int:
