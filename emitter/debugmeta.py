@@ -32,7 +32,7 @@ as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts 
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter
@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .compiled import CompiledFunction, CompiledModule
-    from .unwind import UnwindOp
 
 SECTION_NAME = ".jitdebug.wasm"
 MAGIC = b"JDWM"
@@ -174,15 +173,25 @@ def _unwind_row_values(function: CompiledFunction) -> list[int]:
     return values
 
 
-def encode_metadata(module: CompiledModule) -> bytes:
+def encode_metadata(module: CompiledModule, unwind_keys: Sequence[Hashable] | None = None) -> bytes:
     """One ``.jitdebug.wasm`` record describing ``module``'s Wasm functions (runtime thunks and veneers, which
-    have no Wasm index, are left out, as wasmtime leaves its trampolines out of backtraces)."""
-    functions = [f for f in module.functions if f.wasm_index is not None]
+    have no Wasm index, are left out, as wasmtime leaves its trampolines out of backtraces).
+
+    ``unwind_keys``: one per function of ``module``, equal for two functions whose unwind programs are (given the
+    same code size). The lowering passes the functions' encoded CFI programs, which it has already and which hash
+    once; without them each program's shape is the key, a hash of every op."""
+    keys: Iterable[Hashable] = unwind_keys if unwind_keys is not None else (
+        f.unwind.shape() for f in module.functions)
+    functions, function_keys = [], []
+    for function, key in zip(module.functions, keys, strict=True):
+        if function.wasm_index is not None:
+            functions.append(function)
+            function_keys.append((key, len(function.code)))
     items: list[int | str | bytes] = [module.wasm_name or "", module.source_file, module.source_dir, len(functions)]
-    # The rows depend only on the unwind program's shape and the code size, and a module's functions share a
-    # few shapes: each distinct one is evaluated once.
-    rows_cache: dict[tuple[tuple[str, tuple[UnwindOp, ...]], int], bytes] = {}
-    for function, line_map in zip(functions, _maps(functions), strict=True):
+    # The rows depend only on the unwind program and the code size, and a module's functions share a few
+    # programs: each distinct one is evaluated once.
+    rows_cache: dict[Hashable, bytes] = {}
+    for function, key, line_map in zip(functions, function_keys, _maps(functions), strict=True):
         body_offset = function.wasm_body_offset
         items += (function.name, 0 if function.wasm_index is None else function.wasm_index + 1,
                   display_name(function), 0 if body_offset is None else body_offset + 1, len(function.code),
@@ -190,7 +199,6 @@ def encode_metadata(module: CompiledModule) -> bytes:
         for site in sorted(function.call_sites, key=attrgetter("start")):
             items += (site.start, site.end - site.start, 0 if site.landing_pad is None else site.landing_pad + 1,
                       len(site.filters), *site.filters)
-        key = (function.unwind.shape(), len(function.code))
         rows = rows_cache.get(key)
         if rows is None:
             rows = rows_cache[key] = _join(_unwind_row_values(function))

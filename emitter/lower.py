@@ -190,7 +190,7 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
             frames = build_debug_frame(fdes, module.arch, instructions=instructions)
             _add_encoded(obj, ".debug_frame", SectionKind.DEBUG, frames.data, frames.relocations, align=8)
         # The debugger plugins' own description of the module (no DWARF parsing inside gdb/lldb).
-        obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module)
+        obj.section(METADATA_SECTION, SectionKind.DEBUG).data += encode_metadata(module, instructions)
     # An empty .note.GNU-stack asks the linker for a non-executable stack.
     obj.section(".note.GNU-stack", SectionKind.NOTE)
     return obj
