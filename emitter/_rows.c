@@ -7,6 +7,8 @@
  * Python keeps the per-module and per-function glue (headers, addresses and their relocations, strings).
  *
  * Invalid input raises ValueError naming the row; the Python callers turn it into their typed error.
+ *
+ * A separate part at the end holds the relocation loop of in-memory images (emitter/obj/elf.py).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -549,17 +551,261 @@ error:
     return NULL;
 }
 
+/* == Relocations of an in-memory image (emitter/obj/elf.py, _relocate) ===================================== *
+ *
+ * Not a row encoder: a JIT image applies every relocation of a lowered module (over 150,000 for a large module
+ * with debug information), and one Python step per relocation cost more than the debug information it places.
+ * Python resolves the symbols (one address each), sets up each section and keeps every error: this loop stores
+ * what it can compute exactly and returns the index of the first relocation it cannot (an unusual kind or
+ * size, a value out of range, a place out of bounds, a symbol without an address), which Python then applies
+ * or reports. The formulas are those of elf.py's _apply: S + A, S + A - P, the offset of S + A in its section.
+ */
+
+enum { RELOC_ABSOLUTE, RELOC_PC_RELATIVE, RELOC_CALL, RELOC_SECTION_OFFSET, RELOC_KIND_COUNT };
+
+/* Every input of a formula is below this in magnitude, so the 64-bit sums below cannot overflow; anything
+ * larger goes back to Python, which computes with unbounded integers. */
+#define RELOC_INPUT_LIMIT ((int64_t)1 << 61)
+
+/* 1 and ``*value`` when ``object`` is an int within RELOC_INPUT_LIMIT, 0 (no error set) otherwise. */
+static int reloc_input(PyObject *object, int64_t *value) {
+    if (!PyLong_Check(object)) {
+        return 0;
+    }
+    int overflow;
+    long long number = PyLong_AsLongLongAndOverflow(object, &overflow);
+    if (overflow || number <= -RELOC_INPUT_LIMIT || number >= RELOC_INPUT_LIMIT) {
+        return 0;
+    }
+    *value = number;
+    return 1;
+}
+
+/* The int ``mapping[key]`` within RELOC_INPUT_LIMIT: 1 and ``*value``, 0 when absent or unusable, -1 on error. */
+static int reloc_lookup(PyObject *mapping, PyObject *key, int64_t *value) {
+    PyObject *found = PyDict_GetItemWithError(mapping, key);
+    if (found == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    return reloc_input(found, value);
+}
+
+static void store_le(unsigned char *place, uint64_t value, int64_t width) {
+    switch (width) { /* constant widths: the compiler makes each a single store */
+    case 1:
+        place[0] = (unsigned char)value;
+        break;
+    case 2:
+        for (int i = 0; i < 2; i++) {
+            place[i] = (unsigned char)(value >> (8 * i));
+        }
+        break;
+    case 4:
+        for (int i = 0; i < 4; i++) {
+            place[i] = (unsigned char)(value >> (8 * i));
+        }
+        break;
+    default:
+        for (int i = 0; i < 8; i++) {
+            place[i] = (unsigned char)(value >> (8 * i));
+        }
+        break;
+    }
+}
+
+/* Does ``value`` fit a field of ``width`` bytes (unsigned, or two's complement when ``is_signed``)? Any value
+ * fits 8 bytes: it is stored modulo 2**64, as the Python path masks it. */
+static int fits(int64_t value, int64_t width, int is_signed) {
+    if (width == 8) {
+        return 1;
+    }
+    int64_t limit = (int64_t)1 << (8 * width - 1);
+    return is_signed ? -limit <= value && value < limit : 0 <= value && value < 2 * limit;
+}
+
+/* Append ``place`` to the places of the (target, width) entry of ``fields`` (a list of (str, int, list)
+ * tuples, in order of first use), adding the entry if new; ``*last`` is the entry found last time. */
+static int record_field(PyObject *fields, Py_ssize_t *last, PyObject *target, int64_t width, int64_t place) {
+    Py_ssize_t count = PyList_GET_SIZE(fields);
+    Py_ssize_t found = -1;
+    for (Py_ssize_t n = 0; n < count && found < 0; n++) {
+        Py_ssize_t index = (*last + n) % count; /* the last entry first: fields come in runs */
+        PyObject *entry = PyList_GET_ITEM(fields, index);
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 || !PyList_Check(PyTuple_GET_ITEM(entry, 2))) {
+            PyErr_SetString(PyExc_TypeError, "offset fields must be (str, int, list) tuples");
+            return -1;
+        }
+        PyObject *name = PyTuple_GET_ITEM(entry, 0);
+        long long entry_width = PyLong_AsLongLong(PyTuple_GET_ITEM(entry, 1));
+        if (entry_width == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (entry_width != width) {
+            continue;
+        }
+        int same = name == target ? 1 : PyObject_RichCompareBool(name, target, Py_EQ);
+        if (same < 0) {
+            return -1;
+        }
+        if (same) {
+            found = index;
+        }
+    }
+    PyObject *number = PyLong_FromLongLong(place);
+    if (number == NULL) {
+        return -1;
+    }
+    int status;
+    if (found >= 0) {
+        *last = found;
+        status = PyList_Append(PyTuple_GET_ITEM(PyList_GET_ITEM(fields, found), 2), number);
+    } else {
+        PyObject *entry = Py_BuildValue("(OL[O])", target, (long long)width, number);
+        status = entry == NULL ? -1 : PyList_Append(fields, entry);
+        Py_XDECREF(entry);
+        *last = count;
+    }
+    Py_DECREF(number);
+    return status;
+}
+
+PyDoc_STRVAR(apply_relocations_doc,
+"apply_relocations(data, relocations, start, address, kinds, branch26, targets, section_values,\n"
+"                  offset_targets, offset_fields, /)\n--\n\n"
+"Apply ``relocations[start:]`` (``Relocation`` tuples: offset, kind, size, symbol, addend) to ``data``, a\n"
+"section's bytes at ``address``, in order; return the index of the first one not applied (``len(relocations)``\n"
+"when all were). ``kinds`` is (ABSOLUTE, PC_RELATIVE, CALL, SECTION_OFFSET); ``branch26`` makes CALL an AArch64\n"
+"BL/B (imm26 of S + A - P) rather than a pc-relative field. ``targets`` maps a symbol to its address S,\n"
+"``section_values`` to its offset within its section. When ``offset_fields`` is a list, each ABSOLUTE or\n"
+"SECTION_OFFSET relocation whose symbol is in ``offset_targets`` (symbol -> the non-loaded section it lies in)\n"
+"is recorded: its offset is appended to the places of the (section, size, places) tuple of ``offset_fields``.\n"
+"A relocation is left to the caller when its kind or size is unusual, its place is out of bounds, its symbol\n"
+"has no address (or no section offset), an input is 2**61 or more in magnitude, or its value does not fit.");
+
+static PyObject *apply_relocations(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("apply_relocations", nargs, 10)) {
+        return NULL;
+    }
+    PyObject *relocations = args[1], *kinds = args[4], *targets = args[6], *section_values = args[7];
+    PyObject *offset_targets = args[8], *fields = args[9];
+    if (!PyList_Check(relocations) || !PyTuple_Check(kinds) || PyTuple_GET_SIZE(kinds) != RELOC_KIND_COUNT
+        || !PyDict_Check(targets) || !PyDict_Check(section_values)) {
+        PyErr_SetString(PyExc_TypeError, "apply_relocations takes a list of relocations, a tuple of four kinds "
+                                         "and dicts of targets and section values");
+        return NULL;
+    }
+    if (fields == Py_None) {
+        fields = NULL;
+    } else if (!PyList_Check(fields) || !PyDict_Check(offset_targets)) {
+        PyErr_SetString(PyExc_TypeError, "offset fields need a dict of offset targets and a list of fields");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[2]);
+    if (start == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int branch26 = PyObject_IsTrue(args[5]);
+    if (branch26 < 0) {
+        return NULL;
+    }
+    if (!PyLong_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "a section address must be an int");
+        return NULL;
+    }
+    int64_t address = 0;
+    int address_usable = reloc_input(args[3], &address);
+    PyObject *kind_of[RELOC_KIND_COUNT];
+    for (int k = 0; k < RELOC_KIND_COUNT; k++) {
+        kind_of[k] = PyTuple_GET_ITEM(kinds, k);
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_WRITABLE) < 0) {
+        return NULL;
+    }
+    unsigned char *bytes = view.buf;
+    Py_ssize_t size = view.len;
+    Py_ssize_t count = PyList_GET_SIZE(relocations);
+    Py_ssize_t last_field = 0;
+    Py_ssize_t index = start < 0 ? 0 : start;
+    /* Nothing in this loop runs Python code (symbols are exact str, looked up in dicts): the list and the
+     * buffer cannot change under it. */
+    for (; index < count; index++) {
+        PyObject *reloc = PyList_GET_ITEM(relocations, index);
+        if (!PyTuple_Check(reloc) || PyTuple_GET_SIZE(reloc) != 5) {
+            break;
+        }
+        PyObject *kind = PyTuple_GET_ITEM(reloc, 1), *symbol = PyTuple_GET_ITEM(reloc, 3);
+        int64_t offset, width, addend;
+        if (!reloc_input(PyTuple_GET_ITEM(reloc, 0), &offset) || !reloc_input(PyTuple_GET_ITEM(reloc, 2), &width)
+            || !reloc_input(PyTuple_GET_ITEM(reloc, 4), &addend) || !PyUnicode_CheckExact(symbol)) {
+            break;
+        }
+        if ((width != 1 && width != 2 && width != 4 && width != 8) || offset < 0 || offset > size - width) {
+            break;
+        }
+        /* S + A, S + A - P or (SECTION_OFFSET) the symbol's offset in its section + A. */
+        int is_pc_relative = kind == kind_of[RELOC_PC_RELATIVE] || kind == kind_of[RELOC_CALL];
+        int is_section_offset = kind == kind_of[RELOC_SECTION_OFFSET];
+        if ((!is_pc_relative && !is_section_offset && kind != kind_of[RELOC_ABSOLUTE])
+            || (is_pc_relative && !address_usable)) {
+            break;
+        }
+        int64_t base = 0;
+        int found = reloc_lookup(is_section_offset ? section_values : targets, symbol, &base);
+        if (found < 0) {
+            goto error;
+        }
+        if (!found) {
+            break;
+        }
+        int64_t value = base + addend - (is_pc_relative ? address + offset : 0);
+        if (kind == kind_of[RELOC_CALL] && branch26) {
+            /* imm26 of BL/B: a word offset within +-128 MiB, merged into the instruction. */
+            if (width != 4 || value % 4 || value < -((int64_t)1 << 27) || value >= ((int64_t)1 << 27)) {
+                break;
+            }
+            unsigned char *place = bytes + offset;
+            uint32_t word = (uint32_t)place[0] | (uint32_t)place[1] << 8 | (uint32_t)place[2] << 16
+                            | (uint32_t)place[3] << 24;
+            word = (word & ~(uint32_t)0x03FFFFFF) | ((uint32_t)(value >> 2) & 0x03FFFFFF);
+            store_le(place, word, 4);
+            continue;
+        }
+        if (!fits(value, width, is_pc_relative)) {
+            break;
+        }
+        store_le(bytes + offset, (uint64_t)value, width);
+        if (fields != NULL && !is_pc_relative) {
+            PyObject *target = PyDict_GetItemWithError(offset_targets, symbol);
+            if (target == NULL && PyErr_Occurred()) {
+                goto error;
+            }
+            if (target != NULL && record_field(fields, &last_field, target, width, offset) < 0) {
+                goto error;
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(index);
+error:
+    PyBuffer_Release(&view);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"metadata_maps", (PyCFunction)(void (*)(void))metadata_maps, METH_FASTCALL, metadata_maps_doc},
     {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
     {"join", join, METH_O, join_doc},
+    {"apply_relocations", (PyCFunction)(void (*)(void))apply_relocations, METH_FASTCALL, apply_relocations_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_definition = {
     PyModuleDef_HEAD_INIT,
     .m_name = "emitter._rows",
-    .m_doc = "The per-row loops of the debug-information encoders (line maps and line programs), in C.",
+    .m_doc = "The per-row loops of the debug-information encoders (line maps and line programs) and the relocation "
+             "loop of in-memory images, in C.",
     .m_size = 0,
     .m_methods = methods,
 };

@@ -1,9 +1,27 @@
-"""Types of the row encoders ``_rows.c`` (see its docstrings for what each function writes)."""
+"""Types of the row encoders and the relocation loop of ``_rows.c`` (see its docstrings for what each function
+writes)."""
 
 from collections.abc import Sequence
+
+from .obj.model import Relocation, RelocKind
 
 def metadata_maps(rows: bytes, starts: Sequence[int], /) -> list[bytes]: ...
 def line_sequences(
     rows: bytes, starts: Sequence[int], sizes: Sequence[int], line_base: int, line_range: int, opcode_base: int, /
 ) -> list[bytes]: ...
 def join(items: Sequence[int | str | bytes], /) -> bytes: ...
+
+# -- relocations of an in-memory image (emitter/obj/elf.py) ------------------------------------------------------
+def apply_relocations(
+    data: bytearray,
+    relocations: list[Relocation],
+    start: int,
+    address: int,
+    kinds: tuple[RelocKind, RelocKind, RelocKind, RelocKind],
+    branch26: bool,
+    targets: dict[str, int],
+    section_values: dict[str, int],
+    offset_targets: dict[str, str],
+    offset_fields: list[tuple[str, int, list[int]]] | None,
+    /,
+) -> int: ...

@@ -18,6 +18,7 @@ import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .._rows import apply_relocations
 from ..errors import FormatLimitError, SymbolError
 from ..gcpause import collector_paused
 from .model import Binding, ObjectFile, Relocation, RelocKind, Section, SectionKind, Symbol, SymbolKind
@@ -108,7 +109,6 @@ _PHDR_SIZE = 56
 _pack_rela = struct.Struct("<QQq").pack_into
 _pack_u32 = struct.Struct("<I").pack_into
 _pack_u64 = struct.Struct("<Q").pack_into
-_U64_MASK = (1 << 64) - 1
 #: Loaded sections whose bytes debuggers read from the process rather than from a JIT image.
 _PROCESS_CONTENTS = frozenset({SectionKind.TEXT, SectionKind.RODATA, SectionKind.DATA})
 
@@ -436,56 +436,66 @@ def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, 
             return resolve(name)
         return addresses[symbol.section] + symbol.value
 
-    # Relocations name few distinct symbols (the module state, the sections): resolve each once.
-    targets: dict[str, int] = {}
-    sections, section_offset, absolute = obj.sections, RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE
-    # Loaded sections and the symbols defined in them: an address of one is never an offset into a non-loaded
-    # section.
-    loaded_symbols = {name for name in obj.sections if name not in unloaded}
-    loaded_symbols.update(symbol.name for symbol in obj.symbols.values()
-                          if symbol.section is not None and symbol.section not in unloaded)
-    for name, section in obj.sections.items():
+    # The loop over relocations is apply_relocations (C); it reads each symbol's address (S) and offset within
+    # its section from these. Sections and defined symbols cost nothing to place: they are there from the start
+    # (a section's name wins over a symbol's, as in symbol_address). An undefined symbol is resolved, and an
+    # unknown one reported, by the Python path at its first relocation, as it always was.
+    sections = obj.sections
+    defined = [(name, symbol) for name, symbol in obj.symbols.items() if symbol.section in sections]
+    targets = {name: addresses[symbol.section] + symbol.value for name, symbol in defined
+               if symbol.section in addresses}
+    targets.update((name, addresses[name]) for name in sections if name in addresses)
+    section_values = {name: symbol.value for name, symbol in defined}
+    section_values.update(dict.fromkeys(sections, 0))
+    # Symbol -> the non-loaded section it lies in: a place holding its address or section offset in a non-loaded
+    # section is an offset field (see write_merged_image).
+    offset_targets: dict[str, str] = {}
+    if offset_fields is not None:
+        offset_targets = {name: symbol.section for name, symbol in defined
+                          if symbol.section in unloaded and name not in sections}
+        offset_targets.update((name, name) for name in sections if name in unloaded)
+    kinds = (RelocKind.ABSOLUTE, RelocKind.PC_RELATIVE, RelocKind.CALL, RelocKind.SECTION_OFFSET)
+    branch26 = obj.arch == "aarch64"
+    for name, section in sections.items():
         out = layout.sections[layout.index[name]]
         data = bytearray(out.data)
-        base, size = addresses[name], len(data)
-        # (target section, field size) -> places, for a non-loaded section when offset fields are wanted.
-        fields: dict[tuple[str, int], list[int]] | None = (
-            {} if offset_fields is not None and name in unloaded else None)
-        for reloc in section.relocations:
-            # DWARF's references into its own sections (.debug_str, .debug_line, ...) are most of a debug
-            # image's relocations, and their value is just the addend: stored without the general path.
-            if (reloc.kind is section_offset and reloc.size == 4 and reloc.symbol in sections
-                    and 0 <= reloc.offset <= size - 4 and 0 <= reloc.addend <= 0xFFFF_FFFF):
-                _pack_u32(data, reloc.offset, reloc.addend)
-                if fields is not None and reloc.symbol in unloaded:
-                    places = fields.get((reloc.symbol, 4))
-                    if places is None:
-                        places = fields[reloc.symbol, 4] = []
-                    places.append(reloc.offset)
-                continue
+        base = addresses[name]
+        relocations = section.relocations
+        # (target section, field size, places) in order of first use, for a non-loaded section when offset
+        # fields are wanted.
+        fields: list[tuple[str, int, list[int]]] | None = (
+            [] if offset_fields is not None and name in unloaded else None)
+        index = 0
+        while (index := apply_relocations(data, relocations, index, base, kinds, branch26, targets,
+                                          section_values, offset_targets, fields)) < len(relocations):
+            # What the C loop leaves: an error to report, a symbol to resolve, a value it does not compute.
+            reloc = relocations[index]
+            _target(obj, section, reloc)
             target = targets.get(reloc.symbol)
-            # Addresses of functions (DWARF's low_pc, line rows, ranges, FDEs) are the rest: 8 bytes, any value
-            # fits, and a place in a loaded section is not an offset to track.
-            if (reloc.kind is absolute and reloc.size == 8 and target is not None and 0 <= reloc.offset <= size - 8
-                    and (fields is None or reloc.symbol in loaded_symbols)):
-                _pack_u64(data, reloc.offset, (target + reloc.addend) & _U64_MASK)
-                continue
-            if target is None or reloc.offset < 0 or reloc.offset + reloc.size > size:
-                _target(obj, section, reloc)
+            if target is None:
                 target = targets[reloc.symbol] = symbol_address(reloc.symbol)
             offset = _section_offset(obj, reloc) if reloc.kind is RelocKind.SECTION_OFFSET else 0
             _apply(data, reloc, target, base + reloc.offset, offset, obj.arch, name)
-            if fields is not None and reloc.kind in _OFFSET_KINDS:
-                into = reloc.symbol if reloc.symbol in sections else obj.symbols[reloc.symbol].section
-                if into is not None and into in unloaded:
-                    fields.setdefault((into, reloc.size), []).append(reloc.offset)
+            into = offset_targets.get(reloc.symbol)
+            if fields is not None and reloc.kind in _OFFSET_KINDS and into is not None:
+                _add_offset_field(fields, into, reloc.size, reloc.offset)
+            index += 1
         if fields and offset_fields is not None:
-            for (into, width), places in fields.items():
+            for into, width, places in fields:
                 offset_fields.setdefault((name, into), ([], []))[width == 8].extend(places)
         out.data = bytes(data)
         if relocated is not None:
             relocated[name] = out.data
     return symbol_address
+
+
+def _add_offset_field(fields: list[tuple[str, int, list[int]]], into: str, width: int, place: int) -> None:
+    """Record ``place`` as an offset field of ``width`` bytes into ``into`` (as apply_relocations does)."""
+    for entry_into, entry_width, places in fields:
+        if entry_into == into and entry_width == width:
+            places.append(place)
+            return
+    fields.append((into, width, [place]))
 
 
 #: Relocations whose value, against a non-loaded section, is an offset within it.
