@@ -8,7 +8,8 @@
  *
  * Invalid input raises ValueError naming the row; the Python callers turn it into their typed error.
  *
- * A separate part at the end holds the relocation loop of in-memory images (emitter/obj/elf.py).
+ * Separate parts at the end hold the relocation loop of in-memory images (emitter/obj/elf.py) and the DWARF
+ * subprogram DIEs of functions that share a shape (emitter/dwarf/info.py).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -793,11 +794,223 @@ error:
     return NULL;
 }
 
+/* == DWARF subprogram DIEs (emitter/dwarf/info.py) ========================================================= *
+ *
+ * A module's functions share a few DIE shapes (abbreviation, variables and frame base); a function's DIE is its
+ * shape with its own name reference, address and size, and each of its string references and its address is a
+ * relocation. Thousands of functions made that loop a large part of the cost of debug information in Python.
+ */
+
+PyDoc_STRVAR(subprograms_doc,
+"subprograms(relocation, data, relocations, shapes, shape_of, names, sizes, symbols, addends, string_section,\n"
+"            offset_kind, address_kind, address_size, /)\n--\n\n"
+"Append to the bytearray ``data`` the subprogram DIE of each function i: shape ``shapes[shape_of[i]]``, a\n"
+"(head, name_at, tail, strings) tuple, written as head, the 8-byte ``sizes[i]``, tail; and append to the list\n"
+"``relocations`` (``relocation`` instances, a NamedTuple of offset, kind, size, symbol, addend) its name\n"
+"reference (``names[i]`` in ``string_section``) at name_at, its address (``symbols[i]`` + ``addends[i]``) right\n"
+"after, and the shape's string references ((position, offset) pairs).");
+
+/* A ``relocation`` (a tuple subclass with no other fields) built as ``tuple.__new__`` would; NULL on error. */
+static PyObject *new_relocation(PyTypeObject *type, Py_ssize_t offset, PyObject *kind, long size, PyObject *symbol,
+                                PyObject *addend) {
+    PyObject *offset_object = PyLong_FromSsize_t(offset);
+    PyObject *size_object = PyLong_FromLong(size);
+    PyObject *relocation = offset_object && size_object ? type->tp_alloc(type, 5) : NULL;
+    if (relocation == NULL) {
+        Py_XDECREF(offset_object);
+        Py_XDECREF(size_object);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(relocation, 0, offset_object);
+    PyTuple_SET_ITEM(relocation, 1, Py_NewRef(kind));
+    PyTuple_SET_ITEM(relocation, 2, size_object);
+    PyTuple_SET_ITEM(relocation, 3, Py_NewRef(symbol));
+    PyTuple_SET_ITEM(relocation, 4, Py_NewRef(addend));
+    return relocation;
+}
+
+static int append_relocation(PyObject *list, PyTypeObject *type, Py_ssize_t offset, PyObject *kind, long size,
+                             PyObject *symbol, PyObject *addend) {
+    PyObject *relocation = new_relocation(type, offset, kind, size, symbol, addend);
+    if (relocation == NULL) {
+        return -1;
+    }
+    int status = PyList_Append(list, relocation);
+    Py_DECREF(relocation);
+    return status;
+}
+
+typedef struct {
+    const char *head;
+    Py_ssize_t head_size;
+    Py_ssize_t name_at;
+    const char *tail;
+    Py_ssize_t tail_size;
+    PyObject *strings; /* tuple of (position, offset) */
+} Shape;
+
+static int read_shape(PyObject *item, Shape *shape) {
+    PyObject *head, *name_at, *tail, *strings;
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a shape is a (head, name_at, tail, strings) tuple");
+        return -1;
+    }
+    head = PyTuple_GET_ITEM(item, 0);
+    name_at = PyTuple_GET_ITEM(item, 1);
+    tail = PyTuple_GET_ITEM(item, 2);
+    strings = PyTuple_GET_ITEM(item, 3);
+    if (!PyBytes_Check(head) || !PyBytes_Check(tail) || !PyTuple_Check(strings)) {
+        PyErr_SetString(PyExc_TypeError, "a shape's head and tail are bytes and its strings a tuple");
+        return -1;
+    }
+    shape->name_at = PyLong_AsSsize_t(name_at);
+    if (shape->name_at == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    shape->head = PyBytes_AS_STRING(head);
+    shape->head_size = PyBytes_GET_SIZE(head);
+    shape->tail = PyBytes_AS_STRING(tail);
+    shape->tail_size = PyBytes_GET_SIZE(tail);
+    shape->strings = strings;
+    /* The name reference and the address follow each other inside the head. */
+    if (shape->name_at < 0 || shape->name_at + 4 > shape->head_size) {
+        PyErr_SetString(PyExc_ValueError, "a shape's name reference lies outside its head");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(strings); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(strings, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyLong_Check(PyTuple_GET_ITEM(pair, 0))
+            || !PyLong_Check(PyTuple_GET_ITEM(pair, 1))) {
+            PyErr_SetString(PyExc_TypeError, "a shape's strings are (position, offset) int pairs");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *subprograms(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "subprograms takes 13 arguments");
+        return NULL;
+    }
+    PyObject *type = args[0], *data = args[1], *relocations = args[2], *shape_list = args[3];
+    PyObject *shape_of = args[4], *names = args[5], *sizes = args[6], *symbols = args[7], *addends = args[8];
+    PyObject *string_section = args[9], *offset_kind = args[10], *address_kind = args[11];
+    long address_size = PyLong_AsLong(args[12]);
+    if (address_size == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)
+        || ((PyTypeObject *)type)->tp_basicsize != PyTuple_Type.tp_basicsize) {
+        PyErr_SetString(PyExc_TypeError, "relocation must be a tuple subclass without other fields");
+        return NULL;
+    }
+    if (!PyByteArray_Check(data) || !PyList_Check(relocations) || !PyList_Check(shape_list)
+        || !PyList_Check(shape_of) || !PyList_Check(names) || !PyList_Check(sizes) || !PyList_Check(symbols)
+        || !PyList_Check(addends)) {
+        PyErr_SetString(PyExc_TypeError, "subprograms takes a bytearray and lists");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(shape_of);
+    if (PyList_GET_SIZE(names) != count || PyList_GET_SIZE(sizes) != count || PyList_GET_SIZE(symbols) != count
+        || PyList_GET_SIZE(addends) != count) {
+        PyErr_SetString(PyExc_ValueError, "one shape, name, size, symbol and addend per function");
+        return NULL;
+    }
+    Py_ssize_t shape_count = PyList_GET_SIZE(shape_list);
+    Shape *shapes = PyMem_Calloc((size_t)(shape_count ? shape_count : 1), sizeof(Shape));
+    if (shapes == NULL) {
+        return PyErr_NoMemory();
+    }
+    /* Everything is checked before anything is appended: on error, data and relocations are as they were. */
+    Py_ssize_t *which = PyMem_Calloc((size_t)(count ? count : 1), sizeof(Py_ssize_t));
+    uint64_t *lengths = PyMem_Calloc((size_t)(count ? count : 1), sizeof(uint64_t));
+    Py_ssize_t start = PyByteArray_GET_SIZE(data), total = start, appended = PyList_GET_SIZE(relocations);
+    if (which == NULL || lengths == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < shape_count; i++) {
+        if (read_shape(PyList_GET_ITEM(shape_list, i), &shapes[i]) < 0) {
+            goto error;
+        }
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        which[i] = PyLong_AsSsize_t(PyList_GET_ITEM(shape_of, i));
+        if (which[i] == -1 && PyErr_Occurred()) {
+            goto error;
+        }
+        if (which[i] < 0 || which[i] >= shape_count) {
+            PyErr_Format(PyExc_ValueError, "function %zd has no shape %zd", i, which[i]);
+            goto error;
+        }
+        lengths[i] = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(sizes, i));
+        if (lengths[i] == (uint64_t)-1 && PyErr_Occurred()) {
+            goto error;
+        }
+        if (!PyUnicode_Check(PyList_GET_ITEM(symbols, i)) || !PyLong_Check(PyList_GET_ITEM(addends, i))
+            || !PyLong_Check(PyList_GET_ITEM(names, i))) {
+            PyErr_Format(PyExc_TypeError, "function %zd: a symbol is a str, a name and an addend are ints", i);
+            goto error;
+        }
+        total += shapes[which[i]].head_size + 8 + shapes[which[i]].tail_size;
+    }
+    if (PyByteArray_Resize(data, total) < 0) {
+        goto error;
+    }
+    char *out = PyByteArray_AS_STRING(data);
+    Py_ssize_t at = start;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const Shape *shape = &shapes[which[i]];
+        Py_ssize_t base = at;
+        memcpy(out + at, shape->head, (size_t)shape->head_size);
+        at += shape->head_size;
+        for (int byte = 0; byte < 8; byte++) {
+            out[at++] = (char)(lengths[i] >> (8 * byte));
+        }
+        memcpy(out + at, shape->tail, (size_t)shape->tail_size);
+        at += shape->tail_size;
+        PyTypeObject *relocation = (PyTypeObject *)type;
+        if (append_relocation(relocations, relocation, base + shape->name_at, offset_kind, 4, string_section,
+                              PyList_GET_ITEM(names, i)) < 0
+            || append_relocation(relocations, relocation, base + shape->name_at + 4, address_kind, address_size,
+                                 PyList_GET_ITEM(symbols, i), PyList_GET_ITEM(addends, i)) < 0) {
+            goto undo;
+        }
+        for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(shape->strings); s++) {
+            PyObject *pair = PyTuple_GET_ITEM(shape->strings, s);
+            Py_ssize_t position = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+            if (position == -1 && PyErr_Occurred()) {
+                goto undo;
+            }
+            if (append_relocation(relocations, relocation, base + position, offset_kind, 4, string_section,
+                                  PyTuple_GET_ITEM(pair, 1)) < 0) {
+                goto undo;
+            }
+        }
+    }
+    PyMem_Free(shapes);
+    PyMem_Free(which);
+    PyMem_Free(lengths);
+    Py_RETURN_NONE;
+undo:
+    /* Only allocation failures get here: leave data and relocations as they were. */
+    PyList_SetSlice(relocations, appended, PyList_GET_SIZE(relocations), NULL);
+    PyByteArray_Resize(data, start);
+error:
+    PyMem_Free(shapes);
+    PyMem_Free(which);
+    PyMem_Free(lengths);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"metadata_maps", (PyCFunction)(void (*)(void))metadata_maps, METH_FASTCALL, metadata_maps_doc},
     {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
     {"join", join, METH_O, join_doc},
     {"apply_relocations", (PyCFunction)(void (*)(void))apply_relocations, METH_FASTCALL, apply_relocations_doc},
+    {"subprograms", (PyCFunction)(void (*)(void))subprograms, METH_FASTCALL, subprograms_doc},
     {NULL, NULL, 0, NULL},
 };
 

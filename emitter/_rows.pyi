@@ -25,3 +25,21 @@ def apply_relocations(
     offset_fields: list[tuple[str, int, list[int]]] | None,
     /,
 ) -> int: ...
+
+# -- DWARF subprogram DIEs of functions sharing a shape (emitter/dwarf/info.py) ---------------------------------
+def subprograms(
+    relocation: type[Relocation],
+    data: bytearray,
+    relocations: list[Relocation],
+    shapes: list[tuple[bytes, int, bytes, tuple[tuple[int, int], ...]]],
+    shape_of: list[int],
+    names: list[int],
+    sizes: list[int],
+    symbols: list[str],
+    addends: list[int],
+    string_section: str,
+    offset_kind: RelocKind,
+    address_kind: RelocKind,
+    address_size: int,
+    /,
+) -> None: ...

@@ -17,7 +17,9 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
+from .._rows import subprograms
 from ..arch import Arch
 from ..compiled import CompiledFunction, CompiledModule, FrameSlot, InRegister, Location, ValueType, Variable
 from ..encoding import ByteWriter, SymbolAddress, uleb128
@@ -264,33 +266,31 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     dies: dict[Variable, tuple[bytes, bytes]] = {}
     # DW_AT_frame_base as written (length and expression), by frame register.
     frame_bases: dict[str | None, bytes] = {}
-    shapes: dict[tuple[object, ...], _SubprogramShape] = {}
-    data, relocations = info.data, info.relocations
-    string_section = strings.name
-    pointer_size = arch.pointer_size
-    length = _U64
+    # Functions of a shape are written in runs, in C, from their shape's index, name, size and address; a
+    # function with a ranged variable ends a run (its DIE is written here, in order).
+    shape_index: dict[tuple[object, ...], int] = {}
+    shape_list: list[tuple[bytes, int, bytes, tuple[tuple[int, int], ...]]] = []
+    run: tuple[list[int], list[int], list[int], list[str], list[int]] = ([], [], [], [], [])
     for item, shape_key in zip(placed, shape_keys, strict=True):
         function = item.function
         if shape_key not in whole:
+            _write_subprograms(info, strings.name, shape_list, run, arch.pointer_size)
             _write_subprogram(info, strings, loclists, item, type_offsets, arch, expressions, dies, frame_bases)
             continue
         name = strings.offset(function.name)
-        shape = shapes.get(shape_key)
-        if shape is None:
+        index = shape_index.get(shape_key)
+        if index is None:
             # The first function of its shape interns the variables' names, just after its own (the order
             # ``.debug_str`` keeps).
-            shape = shapes[shape_key] = _subprogram_shape(function, strings, type_offsets, arch, expressions, dies,
-                                                    frame_bases)
-        at = len(data) + shape.name_at
-        data += shape.head
-        data += length(len(function.code))
-        data += shape.tail
-        relocations.append(Relocation(at, RelocKind.SECTION_OFFSET, 4, string_section, name))
-        relocations.append(Relocation(at + 4, RelocKind.ABSOLUTE, pointer_size, item.start.symbol,
-                                      item.start.addend))
-        base = at - shape.name_at
-        relocations += [Relocation(base + position, RelocKind.SECTION_OFFSET, 4, string_section, offset)
-                        for position, offset in shape.strings]
+            shape = _subprogram_shape(function, strings, type_offsets, arch, expressions, dies, frame_bases)
+            index = shape_index[shape_key] = len(shape_list)
+            shape_list.append((shape.head, shape.name_at, shape.tail, shape.strings))
+        run[0].append(index)
+        run[1].append(name)
+        run[2].append(len(function.code))
+        run[3].append(item.start.symbol)
+        run[4].append(item.start.addend)
+    _write_subprograms(info, strings.name, shape_list, run, arch.pointer_size)
     info.u8(0)  # end of the compile unit's children
     info.patch(0, info.offset - 4, 4)
 
@@ -302,12 +302,13 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     aranges.u8(0)  # segment selector size
     aranges.align(2 * arch.pointer_size)
     # An address (a relocated zero field) and a length per function.
+    pointer_size = arch.pointer_size
     tuple_entry = _ZERO_AND_LENGTH[pointer_size]
-    relocations = aranges.relocations
-    for item in placed:
-        relocations.append(Relocation(len(aranges.data), RelocKind.ABSOLUTE, pointer_size, item.start.symbol,
-                                      item.start.addend))
-        aranges.data += tuple_entry(len(item.function.code))
+    first = len(aranges.data)
+    aranges.relocations += map(Relocation, range(first, first + 2 * pointer_size * len(placed), 2 * pointer_size),
+                               repeat(RelocKind.ABSOLUTE), repeat(pointer_size),
+                               [item.start.symbol for item in placed], [item.start.addend for item in placed])
+    aranges.data += b"".join([tuple_entry(len(item.function.code)) for item in placed])
     aranges.u(0, arch.pointer_size)
     aranges.u(0, arch.pointer_size)
     aranges.patch(0, aranges.offset - 4, 4)
@@ -325,8 +326,18 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     return sections
 
 
-#: Fixed-width encoders of the subprograms and address ranges.
-_U64 = struct.Struct("<Q").pack
+def _write_subprograms(info: ByteWriter, string_section: str,
+                       shapes: list[tuple[bytes, int, bytes, tuple[tuple[int, int], ...]]],
+                       run: tuple[list[int], list[int], list[int], list[str], list[int]], address_size: int) -> None:
+    """The DIEs of a run of functions whose variables hold over the whole function (then the run is empty)."""
+    if run[0]:
+        subprograms(Relocation, info.data, info.relocations, shapes, *run, string_section,
+                    RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE, address_size)
+        for column in run:
+            column.clear()
+
+
+#: Fixed-width encoder of the address ranges.
 _ZERO_AND_LENGTH = {4: struct.Struct("<4xI").pack, 8: struct.Struct("<8xQ").pack}
 
 

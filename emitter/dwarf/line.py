@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
+from typing import cast
 
 from .. import _rows
 from ..compiled import LineEntry, LineTable
-from ..encoding import Address, ByteWriter, uleb128
+from ..encoding import Address, ByteWriter, SymbolAddress, uleb128
 from ..errors import EmitError
+from ..obj.model import Relocation, RelocKind
 from .constants import (
     DW_FORM_line_strp,
     DW_FORM_udata,
@@ -101,9 +103,18 @@ def _encode_sequences(out: ByteWriter, sequences: Sequence[LineSequence], addres
         raise EmitError(f"line table: {error}") from None
     set_address = bytes((0, 1 + address_size, DW_LNE_set_address))
     set_file = bytes((DW_LNS_set_file, *uleb128(PRIMARY_FILE)))
-    data = out.data
-    for sequence, body in zip(sequences, bodies, strict=True):
-        data += set_address
-        out.address(sequence.start, address_size)
-        data += set_file
-        data += body
+    starts = [sequence.start for sequence in sequences]
+    if not all(isinstance(start, SymbolAddress) for start in starts):
+        for start, body in zip(starts, bodies, strict=True):
+            out.data += set_address
+            out.address(start, address_size)
+            out.data += set_file
+            out.data += body
+        return
+    # Every sequence starts at a symbol: its address is a zero field and a relocation, all written at once.
+    lead = set_address + bytes(address_size) + set_file
+    places = accumulate([len(lead) + len(body) for body in bodies[:-1]], initial=len(out.data) + len(set_address))
+    symbolic = cast(list[SymbolAddress], starts)
+    out.relocations += map(Relocation, places, repeat(RelocKind.ABSOLUTE), repeat(address_size),
+                           [start.symbol for start in symbolic], [start.addend for start in symbolic])
+    out.data += lead.join([b"", *bodies])
