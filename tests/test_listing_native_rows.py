@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from emitter.wasm import _listing
 from emitter.wasm.decoder import decode
-from emitter.wasm.listing import Listing, render_listing
+from emitter.wasm.listing import Listing, _Renderer, render_listing
 from emitter.wasm.module import Instr, Module
 from tests.tools import run
 
@@ -228,24 +228,57 @@ def test_offset_column_widens_with_the_module() -> None:
         f"  0x{ins.offset:04x}" for ins in small.functions[0].body]
 
 
+def test_rows_spell_immediates_as_the_renderer_does() -> None:
+    # The rows writer spells calls, memory arguments and block types itself: every row must read as the renderer's
+    # own spelling of the instruction, for callees with and without names, odd alignments and typed blocks too.
+    wat = """(module (type $t (func (param i32) (result i32 i32))) (memory 1)
+      (func $named (param i32) (result i32) local.get 0)
+      (func (result i32) i32.const 1 call $named call 2 drop)
+      (func $renamed (local i32)
+        i32.const 0 block (type $t) i32.const 1 end drop drop
+        i32.const 0 if (result i64) i64.const 1 else i64.const 2 end drop
+        loop block end end
+        i32.const 0 i32.load offset=8 align=2 i64.load8_u offset=4294967295 drop
+        i32.const 0 i64.load align=8 i64.store32 offset=16 align=1))"""
+    module = decode(bytes(wasmtime.wat2wasm(wat)))
+    module.function_names[2] = ""  # an empty name is no name: the callee is its index
+    body = module.functions[2].body
+    load = next(i for i, ins in enumerate(body) if ins.op == "i32.load")
+    body[load] = Instr("i32.load", (70, 2**70), body[load].offset)  # too wide to spell in C
+    listing = render_listing(module, "imm")
+    _check_indexes(module, listing)
+    reference = _Renderer(module)
+    expected = [reference.instr(func.index, ins) for func in module.functions for ins in func.body]
+    assert [text for _, _, text, _ in _rows(listing)] == expected
+    assert "call 2" in expected and "i32.load offset=1180591620717411303424 align=1180591620717411303424" in expected
+    assert "block (type 0)" in expected and "i64.store32 offset=16 align=1" in expected
+
+
 def test_rows_keep_offsets_wider_than_the_column_and_reject_malformed_bodies() -> None:
-    offsets: list[int] = []
-    lines: list[int] = []
     texts: list[tuple[int, Instr]] = []
 
     def instr(func_index: int, ins: Instr) -> str:
         texts.append((func_index, ins))
         return f"{ins.op} <{ins.imm[0]}>"
 
-    rows = _listing.Rows(4, {"call": 0}, instr, offsets, lines)
+    rows = _listing.Rows(4, {"call": 0}, instr, {}, {})
+    assert rows.write(";; module m\n") == 1
     body = [Instr("call", (7,), 0x12), Instr("call", (7,), 0x123456789), Instr("nop", (), 2**40)]
-    assert rows.body(3, body, 10, False) == ("  0x0012: call <7>\n  0x123456789: call <7>\n"
-                                              "  0x10000000000: nop\n")
+    assert rows.function("(func (;3;)", "(local i32)", 3, body, False) == 3
+    text, offsets, lines, index = rows.finish()
+    assert text == (";; module m\n\n(func (;3;)\n  (local i32)\n  0x0012: call <7>\n  0x123456789: call <7>\n"
+                    "  0x10000000000: nop\n")
     assert texts == [(3, body[0])]  # one text per distinct instruction
-    assert (offsets, lines) == ([0x12, 0x123456789, 2**40], [10, 11, 12])
+    assert (offsets, lines) == ([0x12, 0x123456789, 2**40], [5, 6, 7])
+    assert [index.line_of(at) for at in (0x12, 0x13, 0x123456789, 2**41)] == [5, 5, 6, 7]
+    assert rows.finish()[:3] == ("", [], [])  # finish starts over
     with pytest.raises(TypeError):
-        rows.body(3, [("nop", ())], 1, False)  # type: ignore[list-item]
+        rows.function("(func)", "", 3, [("nop", ())], False)  # type: ignore[list-item]
     with pytest.raises(ValueError):
-        rows.body(3, [Instr("nop", (), -1)], 1, False)
+        rows.function("(func)", "", 3, [Instr("nop", (), -1)], False)
     with pytest.raises(ValueError, match="sorted"):
         _listing.LineIndex([4, 2], [1, 2])
+    rows.finish()
+    rows.function("(func)", "", 0, [Instr("nop", (), 4), Instr("nop", (), 2)], False)
+    with pytest.raises(ValueError, match="sorted"):
+        rows.finish()

@@ -1,399 +1,27 @@
-/* The per-instruction rows of the listing (emitter/wasm/listing.py), in C: the listing is built for every
- * debug compile and has one row per Wasm instruction, so its loop is a large share of the cost of debug info.
+/* The listing (emitter/wasm/listing.py) is written here, in C: it is built for every debug compile and has one row
+ * per Wasm instruction, so its loops are a large share of the cost of debug info.
  *
- * `Rows` renders a function body as its rows ("  0x<offset>: <indent><text>\n" each), one string per body, and
- * appends every instruction's offset and line to the listing's two index lists. An op's flags (a dict from Python)
- * say how it nests and how its text is made:
+ * `Rows` accumulates the whole listing text: lines written by Python (`write`: the module line, imports), and each
+ * function (`function`: its header and locals lines, given as text, then one row per instruction,
+ * "  0x<offset>: <indent><text>\n"). It records every instruction's offset and line for the listing's indexes, and
+ * `finish` hands over the text, both index lists and a `LineIndex` over them. An op's flags (a dict from Python) say how it nests and how
+ * its text is made:
  * - no immediates: the op itself;
  * - INTEGERS (and LOCAL in a function without local names): the op and its integer immediates in decimal, written
  *   here (the renderer's general case; constants and indices are mostly distinct, so caching them gains nothing);
+ * - FUNC: the op and the callee as the renderer spells it, `$name` from the name section, else its index;
+ * - MEMARG: the op, ` offset=N` unless 0, ` align=N` unless the natural alignment (the flags' bits from
+ *   ALIGN_SHIFT, as log2);
+ * - BLOCK: the op and its block type (a `BlockType`): ` (type N)`, or the spelling of its `result` (a dict from
+ *   Python: value type or None -> text);
  * - LOCAL in a function with local names: the renderer's `instr(func_index, ins)`, every time;
- * - anything else: `instr` the first time the (op, immediates) is seen, then the cached text.
+ * - anything else (and the above when an immediate is not a small int): `instr` the first time the
+ *   (op, immediates) is seen, then the cached text.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include <string.h>
-
-/* Op flags: CLOSES leaves a block before the row (end, else), OPENS enters one after it (block, else). */
-enum { CLOSES = 1, OPENS = 2, LOCAL = 4, INTEGERS = 8 };
-
-/* The ops seen, by address: op strings are shared by every instruction, so most lookups are one comparison. A slot
- * holds its op; the cache is borrowed from `texts`, which keeps every op's cache alive. */
-#define OP_SLOTS 256
-typedef struct {
-    PyObject *op;
-    PyObject *by_imm; /* immediates -> text */
-    const char *utf8;
-    Py_ssize_t len;
-    long flags;
-} OpSlot;
-
-typedef struct {
-    PyObject_HEAD
-    Py_ssize_t width;    /* minimum hex digits of the offset column */
-    PyObject *flags;     /* dict: op -> PyLong flags (absent: 0) */
-    PyObject *instr;     /* callable (func_index, ins) -> str */
-    PyObject *texts;     /* dict: op -> dict: immediates -> str */
-    PyObject *offsets;   /* list of instruction offsets, appended to */
-    PyObject *lines;     /* list of their 1-based lines, appended to */
-    char *buf;           /* UTF-8 scratch for one body's rows, reused */
-    Py_ssize_t cap;
-    OpSlot ops[OP_SLOTS];
-} RowsObject;
-
-static int
-rows_traverse(RowsObject *self, visitproc visit, void *arg)
-{
-    Py_VISIT(self->flags);
-    Py_VISIT(self->instr);
-    Py_VISIT(self->texts);
-    Py_VISIT(self->offsets);
-    Py_VISIT(self->lines);
-    return 0;
-}
-
-static int
-rows_clear(RowsObject *self)
-{
-    for (int i = 0; i < OP_SLOTS; i++)
-        Py_CLEAR(self->ops[i].op);
-    Py_CLEAR(self->flags);
-    Py_CLEAR(self->instr);
-    Py_CLEAR(self->texts);
-    Py_CLEAR(self->offsets);
-    Py_CLEAR(self->lines);
-    return 0;
-}
-
-static void
-rows_dealloc(RowsObject *self)
-{
-    PyObject_GC_UnTrack(self);
-    rows_clear(self);
-    PyMem_Free(self->buf);
-    Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static int
-rows_init(RowsObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *keywords[] = {"width", "flags", "instr", "offsets", "lines", NULL};
-    Py_ssize_t width;
-    PyObject *flags, *instr, *offsets, *lines;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nO!OO!O!:Rows", keywords, &width, &PyDict_Type, &flags, &instr,
-                                     &PyList_Type, &offsets, &PyList_Type, &lines))
-        return -1;
-    if (width < 1 || width > 16) {
-        PyErr_SetString(PyExc_ValueError, "the offset column is 1 to 16 hex digits wide");
-        return -1;
-    }
-    if (!PyCallable_Check(instr)) {
-        PyErr_SetString(PyExc_TypeError, "instr must be callable");
-        return -1;
-    }
-    PyObject *texts = PyDict_New();
-    if (texts == NULL)
-        return -1;
-    rows_clear(self);
-    self->width = width;
-    self->texts = texts;
-    self->flags = Py_NewRef(flags);
-    self->instr = Py_NewRef(instr);
-    self->offsets = Py_NewRef(offsets);
-    self->lines = Py_NewRef(lines);
-    return 0;
-}
-
-/* The slot of an op: its flags, text cache and UTF-8 spelling; NULL with an exception set on error. */
-static OpSlot *
-op_slot(RowsObject *self, PyObject *op)
-{
-    OpSlot *slot = &self->ops[((uintptr_t)op >> 4) % OP_SLOTS];
-    if (slot->op == op)
-        return slot;
-    if (!PyUnicode_Check(op)) {
-        PyErr_SetString(PyExc_TypeError, "an instruction's op must be str");
-        return NULL;
-    }
-    long flags = 0;
-    PyObject *flags_obj = PyDict_GetItemWithError(self->flags, op);
-    if (flags_obj != NULL) {
-        flags = PyLong_AsLong(flags_obj);
-        if (flags == -1 && PyErr_Occurred())
-            return NULL;
-    } else if (PyErr_Occurred()) {
-        return NULL;
-    }
-    Py_ssize_t len;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(op, &len);
-    if (utf8 == NULL)
-        return NULL;
-    PyObject *by_imm = PyDict_GetItemWithError(self->texts, op);
-    if (by_imm == NULL) {
-        if (PyErr_Occurred())
-            return NULL;
-        by_imm = PyDict_New();
-        if (by_imm == NULL)
-            return NULL;
-        int rc = PyDict_SetItem(self->texts, op, by_imm);
-        Py_DECREF(by_imm); /* texts keeps it, and the op */
-        if (rc < 0)
-            return NULL;
-    }
-    Py_XSETREF(slot->op, Py_NewRef(op));
-    slot->by_imm = by_imm;
-    slot->utf8 = utf8;
-    slot->len = len;
-    slot->flags = flags;
-    return slot;
-}
-
-/* The text of an instruction from the cache or the renderer (new reference to a str), NULL on error. */
-static PyObject *
-cached_text(RowsObject *self, OpSlot *slot, PyObject *func_index, PyObject *ins, PyObject *imm)
-{
-    PyObject *text = PyDict_GetItemWithError(slot->by_imm, imm);
-    if (text != NULL)
-        return Py_NewRef(text);
-    if (PyErr_Occurred())
-        return NULL;
-    text = PyObject_CallFunctionObjArgs(self->instr, func_index, ins, NULL);
-    if (text == NULL)
-        return NULL;
-    if (!PyUnicode_Check(text)) {
-        Py_DECREF(text);
-        PyErr_SetString(PyExc_TypeError, "an instruction's text must be str");
-        return NULL;
-    }
-    if (PyDict_SetItem(slot->by_imm, imm, text) < 0) {
-        Py_DECREF(text);
-        return NULL;
-    }
-    return text;
-}
-
-static int
-reserve(RowsObject *self, Py_ssize_t used, Py_ssize_t more)
-{
-    if (more > PY_SSIZE_T_MAX - used) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    Py_ssize_t need = used + more;
-    if (need <= self->cap)
-        return 0;
-    Py_ssize_t cap = self->cap ? self->cap : 4096;
-    while (cap < need)
-        cap = cap > PY_SSIZE_T_MAX / 2 ? need : cap * 2;
-    char *buf = PyMem_Realloc(self->buf, (size_t)cap);
-    if (buf == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    self->buf = buf;
-    self->cap = cap;
-    return 0;
-}
-
-/* Whether every immediate is an int that fits a long long (those are spelled here). */
-static int
-all_small_ints(PyObject *imm, long long *values, Py_ssize_t n)
-{
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyTuple_GET_ITEM(imm, i);
-        if (!PyLong_CheckExact(item))
-            return 0;
-        int overflow;
-        values[i] = PyLong_AsLongLongAndOverflow(item, &overflow);
-        if (overflow)
-            return 0;
-        if (values[i] == -1 && PyErr_Occurred())
-            return -1;
-    }
-    return 1;
-}
-
-static const char HEX[] = "0123456789abcdef";
-
-/* Write `value` in decimal at `p` (room for 20 characters); returns the end. */
-static char *
-write_decimal(char *p, long long value)
-{
-    char digits[20];
-    int n = 0;
-    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
-    do {
-        digits[n++] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude);
-    if (value < 0)
-        *p++ = '-';
-    while (n)
-        *p++ = digits[--n];
-    return p;
-}
-
-/* Rows.body(func_index, body, first_line, named_locals) -> str */
-static PyObject *
-rows_body(RowsObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "body(func_index, body, first_line, named_locals) takes 4 arguments");
-        return NULL;
-    }
-    if (self->texts == NULL) {
-        PyErr_SetString(PyExc_ValueError, "Rows is not initialized");
-        return NULL;
-    }
-    PyObject *func_index = args[0];
-    PyObject *body = PySequence_Fast(args[1], "body must be a sequence of instructions");
-    if (body == NULL)
-        return NULL;
-    Py_ssize_t line = PyLong_AsSsize_t(args[2]);
-    int named_locals = PyObject_IsTrue(args[3]);
-    if ((line == -1 && PyErr_Occurred()) || named_locals < 0) {
-        Py_DECREF(body);
-        return NULL;
-    }
-    long integer_flags = named_locals ? INTEGERS : INTEGERS | LOCAL;
-    Py_ssize_t used = 0, depth = 0;
-    int ascii = 1;
-    PyObject *ins = NULL; /* held: the renderer runs Python code, which could change the body */
-    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(body); i++, line++) {
-        Py_XSETREF(ins, Py_NewRef(PySequence_Fast_GET_ITEM(body, i)));
-        if (!PyTuple_Check(ins) || PyTuple_GET_SIZE(ins) != 3) {
-            PyErr_SetString(PyExc_TypeError, "an instruction must be an (op, imm, offset) tuple");
-            goto fail;
-        }
-        PyObject *imm = PyTuple_GET_ITEM(ins, 1), *offset = PyTuple_GET_ITEM(ins, 2);
-        OpSlot *slot = op_slot(self, PyTuple_GET_ITEM(ins, 0));
-        if (slot == NULL)
-            goto fail;
-        long long value = PyLong_AsLongLong(offset);
-        if (value == -1 && PyErr_Occurred())
-            goto fail;
-        if (value < 0) {
-            PyErr_SetString(PyExc_ValueError, "negative instruction offset");
-            goto fail;
-        }
-        if (!PyTuple_Check(imm)) {
-            PyErr_SetString(PyExc_TypeError, "an instruction's immediates must be a tuple");
-            goto fail;
-        }
-        if ((slot->flags & CLOSES) && depth > 0)
-            depth--;
-
-        /* The text: the op's own spelling, its integers, or a str from the cache or the renderer. */
-        Py_ssize_t count = PyTuple_GET_SIZE(imm);
-        long long integers[4];
-        int spelled = 0;
-        if (count <= 4 && (count == 0 || (slot->flags & integer_flags))) {
-            spelled = all_small_ints(imm, integers, count);
-            if (spelled < 0)
-                goto fail;
-        }
-        PyObject *text = NULL;
-        const char *utf8 = slot->utf8;
-        Py_ssize_t text_len = slot->len;
-        if (!spelled) {
-            text = (slot->flags & LOCAL) ? PyObject_CallFunctionObjArgs(self->instr, func_index, ins, NULL)
-                                         : cached_text(self, slot, func_index, ins, imm);
-            if (text == NULL)
-                goto fail;
-            if (!PyUnicode_Check(text)) {
-                Py_DECREF(text);
-                PyErr_SetString(PyExc_TypeError, "an instruction's text must be str");
-                goto fail;
-            }
-            utf8 = PyUnicode_AsUTF8AndSize(text, &text_len);
-            if (utf8 == NULL) {
-                Py_DECREF(text);
-                goto fail;
-            }
-            ascii &= PyUnicode_IS_ASCII(text);
-        } else {
-            ascii &= PyUnicode_IS_ASCII(PyTuple_GET_ITEM(ins, 0));
-        }
-
-        int digits = 1;
-        while (digits < 16 && (value >> (4 * digits)) != 0)
-            digits++;
-        Py_ssize_t width = digits > self->width ? digits : self->width;
-        /* "  0x" offset ": " indent text (or op and up to 4 integers) "\n" */
-        if (depth > (PY_SSIZE_T_MAX - 256 - text_len) / 2
-            || reserve(self, used, 4 + width + 2 + 2 * depth + text_len + 4 * 21 + 1) < 0) {
-            Py_XDECREF(text);
-            if (!PyErr_Occurred())
-                PyErr_NoMemory();
-            goto fail;
-        }
-        char *p = self->buf + used;
-        memcpy(p, "  0x", 4);
-        p += 4;
-        for (Py_ssize_t d = width - 1; d >= 0; d--, value >>= 4)
-            p[d] = HEX[value & 0xf];
-        p += width;
-        *p++ = ':';
-        *p++ = ' ';
-        memset(p, ' ', (size_t)(2 * depth));
-        p += 2 * depth;
-        memcpy(p, utf8, (size_t)text_len);
-        p += text_len;
-        if (spelled) {
-            for (Py_ssize_t k = 0; k < count; k++) {
-                *p++ = ' ';
-                p = write_decimal(p, integers[k]);
-            }
-        }
-        *p++ = '\n';
-        used = p - self->buf;
-        Py_XDECREF(text);
-        if (slot->flags & OPENS)
-            depth++;
-
-        PyObject *line_obj = PyLong_FromSsize_t(line);
-        if (line_obj == NULL)
-            goto fail;
-        int rc = PyList_Append(self->offsets, offset) < 0 || PyList_Append(self->lines, line_obj) < 0;
-        Py_DECREF(line_obj);
-        if (rc)
-            goto fail;
-    }
-    Py_XDECREF(ins);
-    Py_DECREF(body);
-    if (!ascii)
-        return PyUnicode_DecodeUTF8(self->buf, used, "strict");
-    PyObject *rows = PyUnicode_New(used, 127);
-    if (rows != NULL && used > 0)
-        memcpy(PyUnicode_DATA(rows), self->buf, (size_t)used);
-    return rows;
-fail:
-    Py_XDECREF(ins);
-    Py_DECREF(body);
-    return NULL;
-}
-
-static PyMethodDef rows_methods[] = {
-    {"body", (PyCFunction)(void (*)(void))rows_body, METH_FASTCALL,
-     "body(func_index, body, first_line, named_locals) -> str: a body's rows, each ending in a newline; records "
-     "every instruction's offset and line (lines count from first_line)."},
-    {NULL, NULL, 0, NULL},
-};
-
-static PyTypeObject RowsType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "emitter.wasm._listing.Rows",
-    .tp_doc = PyDoc_STR("Rows(width, flags, instr, offsets, lines): renders the listing rows of function bodies."),
-    .tp_basicsize = sizeof(RowsObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_new = PyType_GenericNew,
-    .tp_init = (initproc)rows_init,
-    .tp_dealloc = (destructor)rows_dealloc,
-    .tp_traverse = (traverseproc)rows_traverse,
-    .tp_clear = (inquiry)rows_clear,
-    .tp_methods = rows_methods,
-};
 
 /* ---- LineIndex ------------------------------------------------------------------------------------ */
 
@@ -424,6 +52,27 @@ copy_integers(PyObject *list, long long *out, Py_ssize_t count)
     return 0;
 }
 
+/* Take over the two arrays (PyMem), which are freed on error too; -1 unless the offsets are sorted. */
+static int
+line_index_adopt(LineIndexObject *self, long long *offsets, long long *lines, Py_ssize_t count)
+{
+    for (Py_ssize_t i = 1; i < count; i++) {
+        if (offsets[i] < offsets[i - 1]) {
+            PyMem_Free(offsets);
+            PyMem_Free(lines);
+            PyErr_SetString(PyExc_ValueError, "instruction offsets must be sorted");
+            return -1;
+        }
+    }
+    PyMem_Free(self->offsets);
+    PyMem_Free(self->lines);
+    self->offsets = offsets;
+    self->lines = lines;
+    self->count = count;
+    self->next = 0;
+    return 0;
+}
+
 static int
 line_index_init(LineIndexObject *self, PyObject *args, PyObject *kwds)
 {
@@ -450,21 +99,7 @@ line_index_init(LineIndexObject *self, PyObject *args, PyObject *kwds)
         PyMem_Free(line_array);
         return -1;
     }
-    for (Py_ssize_t i = 1; i < count; i++) {
-        if (offset_array[i] < offset_array[i - 1]) {
-            PyMem_Free(offset_array);
-            PyMem_Free(line_array);
-            PyErr_SetString(PyExc_ValueError, "instruction offsets must be sorted");
-            return -1;
-        }
-    }
-    PyMem_Free(self->offsets);
-    PyMem_Free(self->lines);
-    self->offsets = offset_array;
-    self->lines = line_array;
-    self->count = count;
-    self->next = 0;
-    return 0;
+    return line_index_adopt(self, offset_array, line_array, count);
 }
 
 /* LineIndex.line_of(offset) -> int: the line of the last instruction at or before `offset`. */
@@ -533,17 +168,686 @@ static PyTypeObject LineIndexType = {
     .tp_methods = line_index_methods,
 };
 
+/* ---- Rows ----------------------------------------------------------------------------------------- */
+
+/* Op flags: CLOSES leaves a block before the row (end, else), OPENS enters one after it (block, else). */
+enum { CLOSES = 1, OPENS = 2, LOCAL = 4, INTEGERS = 8, FUNC = 16, MEMARG = 32, BLOCK = 64, ALIGN_SHIFT = 8 };
+
+/* The attribute names of a block type, interned once. */
+static PyObject *str_type_index, *str_result;
+
+/* The ops seen, by address (open addressing): op strings are shared by every instruction, so most lookups are one
+ * comparison. A slot holds its op; the cache is borrowed from `texts`, which keeps every op's cache alive. */
+#define OP_SLOTS 512
+#define OP_PROBES 8
+typedef struct {
+    PyObject *op;
+    PyObject *by_imm; /* immediates -> text */
+    const char *utf8;
+    Py_ssize_t len;
+    long flags;
+} OpSlot;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t width;    /* minimum hex digits of the offset column */
+    PyObject *flags;     /* dict: op -> PyLong flags (absent: 0) */
+    PyObject *instr;     /* callable (func_index, ins) -> str */
+    PyObject *names;     /* dict: function index -> name (the name section's) */
+    PyObject *results;   /* dict: a block type's result (a value type or None) -> its spelling */
+    PyObject *texts;     /* dict: op -> dict: immediates -> str */
+    char *buf;           /* the listing text so far, UTF-8 */
+    Py_ssize_t used, cap;
+    int ascii;           /* whether all of it is ASCII */
+    Py_ssize_t line;     /* lines written so far */
+    PyObject **offsets;  /* per instruction written: its offset (a reference, and its value) and line */
+    long long *offset_values;
+    long long *lines;
+    Py_ssize_t count, room;
+    OpSlot ops[OP_SLOTS];
+} RowsObject;
+
+/* Drop the text and indexes written so far. */
+static void
+rows_reset(RowsObject *self)
+{
+    for (Py_ssize_t i = 0; i < self->count; i++)
+        Py_DECREF(self->offsets[i]);
+    PyMem_Free(self->buf);
+    PyMem_Free(self->offsets);
+    PyMem_Free(self->offset_values);
+    PyMem_Free(self->lines);
+    self->buf = NULL;
+    self->offsets = NULL;
+    self->offset_values = NULL;
+    self->lines = NULL;
+    self->used = self->cap = self->count = self->room = self->line = 0;
+    self->ascii = 1;
+}
+
+static int
+rows_traverse(RowsObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->flags);
+    Py_VISIT(self->instr);
+    Py_VISIT(self->names);
+    Py_VISIT(self->results);
+    Py_VISIT(self->texts);
+    return 0;
+}
+
+static int
+rows_clear(RowsObject *self)
+{
+    for (int i = 0; i < OP_SLOTS; i++)
+        Py_CLEAR(self->ops[i].op);
+    Py_CLEAR(self->flags);
+    Py_CLEAR(self->instr);
+    Py_CLEAR(self->names);
+    Py_CLEAR(self->results);
+    Py_CLEAR(self->texts);
+    return 0;
+}
+
+static void
+rows_dealloc(RowsObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    rows_clear(self);
+    rows_reset(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int
+rows_init(RowsObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"width", "flags", "instr", "names", "results", NULL};
+    Py_ssize_t width;
+    PyObject *flags, *instr, *names, *results;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nO!OO!O!:Rows", keywords, &width, &PyDict_Type, &flags, &instr,
+                                     &PyDict_Type, &names, &PyDict_Type, &results))
+        return -1;
+    if (width < 1 || width > 16) {
+        PyErr_SetString(PyExc_ValueError, "the offset column is 1 to 16 hex digits wide");
+        return -1;
+    }
+    if (!PyCallable_Check(instr)) {
+        PyErr_SetString(PyExc_TypeError, "instr must be callable");
+        return -1;
+    }
+    PyObject *texts = PyDict_New();
+    if (texts == NULL)
+        return -1;
+    rows_clear(self);
+    rows_reset(self);
+    self->width = width;
+    self->texts = texts;
+    self->flags = Py_NewRef(flags);
+    self->instr = Py_NewRef(instr);
+    self->names = Py_NewRef(names);
+    self->results = Py_NewRef(results);
+    return 0;
+}
+
+/* The slot of an op: its flags, text cache and UTF-8 spelling; NULL with an exception set on error. */
+static OpSlot *
+op_slot(RowsObject *self, PyObject *op)
+{
+    size_t home = (size_t)(((uintptr_t)op >> 4) * 0x9E3779B97F4A7C15ULL >> 32) % OP_SLOTS;
+    OpSlot *slot = &self->ops[home];
+    for (size_t k = 0; k < OP_PROBES; k++) {
+        OpSlot *probe = &self->ops[(home + k) % OP_SLOTS];
+        if (probe->op == op)
+            return probe;
+        if (probe->op == NULL) {
+            slot = probe;
+            break;
+        }
+    }
+    /* A new op: the first free slot, else the home slot's op makes way. */
+    if (!PyUnicode_Check(op)) {
+        PyErr_SetString(PyExc_TypeError, "an instruction's op must be str");
+        return NULL;
+    }
+    long flags = 0;
+    PyObject *flags_obj = PyDict_GetItemWithError(self->flags, op);
+    if (flags_obj != NULL) {
+        flags = PyLong_AsLong(flags_obj);
+        if (flags == -1 && PyErr_Occurred())
+            return NULL;
+    } else if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(op, &len);
+    if (utf8 == NULL)
+        return NULL;
+    PyObject *by_imm = PyDict_GetItemWithError(self->texts, op);
+    if (by_imm == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        by_imm = PyDict_New();
+        if (by_imm == NULL)
+            return NULL;
+        int rc = PyDict_SetItem(self->texts, op, by_imm);
+        Py_DECREF(by_imm); /* texts keeps it, and the op */
+        if (rc < 0)
+            return NULL;
+    }
+    Py_XSETREF(slot->op, Py_NewRef(op));
+    slot->by_imm = by_imm;
+    slot->utf8 = utf8;
+    slot->len = len;
+    slot->flags = flags;
+    return slot;
+}
+
+/* The text of an instruction from the cache or the renderer (new reference to a str), NULL on error. */
+static PyObject *
+cached_text(RowsObject *self, OpSlot *slot, PyObject *func_index, PyObject *ins, PyObject *imm)
+{
+    PyObject *text = PyDict_GetItemWithError(slot->by_imm, imm);
+    if (text != NULL)
+        return Py_NewRef(text);
+    if (PyErr_Occurred())
+        return NULL;
+    text = PyObject_CallFunctionObjArgs(self->instr, func_index, ins, NULL);
+    if (text == NULL)
+        return NULL;
+    if (!PyUnicode_Check(text)) {
+        Py_DECREF(text);
+        PyErr_SetString(PyExc_TypeError, "an instruction's text must be str");
+        return NULL;
+    }
+    if (PyDict_SetItem(slot->by_imm, imm, text) < 0) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Grow the text buffer to at least `need` bytes. */
+static int
+grow(RowsObject *self, Py_ssize_t need)
+{
+    Py_ssize_t cap = self->cap ? self->cap : 65536;
+    while (cap < need)
+        cap = cap > PY_SSIZE_T_MAX / 2 ? need : cap * 2;
+    char *buf = PyMem_Realloc(self->buf, (size_t)cap);
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->buf = buf;
+    self->cap = cap;
+    return 0;
+}
+
+/* Room for `more` bytes after the text written so far (once per row: the common case inline). */
+static inline int
+reserve(RowsObject *self, Py_ssize_t more)
+{
+    if (more > PY_SSIZE_T_MAX - self->used) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return self->used + more <= self->cap ? 0 : grow(self, self->used + more);
+}
+
+/* Append a str to the text, counting its lines; -1 on error. */
+static int
+append_text(RowsObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "listing text must be str");
+        return -1;
+    }
+    Py_ssize_t len;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &len);
+    if (utf8 == NULL || reserve(self, len) < 0)
+        return -1;
+    memcpy(self->buf + self->used, utf8, (size_t)len);
+    self->used += len;
+    self->ascii &= PyUnicode_IS_ASCII(text);
+    for (const char *p = utf8, *end = utf8 + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        self->line++;
+    return 0;
+}
+
+/* Room for one more instruction in the indexes. */
+static int
+reserve_instruction(RowsObject *self)
+{
+    if (self->count < self->room)
+        return 0;
+    Py_ssize_t room = self->room ? self->room * 2 : 4096;
+    if ((size_t)room > PY_SSIZE_T_MAX / sizeof(PyObject *)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject **offsets = PyMem_Realloc(self->offsets, (size_t)room * sizeof(PyObject *));
+    if (offsets == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->offsets = offsets;
+    long long *values = PyMem_Realloc(self->offset_values, (size_t)room * sizeof(long long));
+    if (values == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->offset_values = values;
+    long long *lines = PyMem_Realloc(self->lines, (size_t)room * sizeof(long long));
+    if (lines == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->lines = lines;
+    self->room = room;
+    return 0;
+}
+
+/* Whether every immediate is an int that fits a long long (those are spelled here). */
+static int
+all_small_ints(PyObject *imm, long long *values, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(imm, i);
+        if (!PyLong_CheckExact(item))
+            return 0;
+        int overflow;
+        values[i] = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (overflow)
+            return 0;
+        if (values[i] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return 1;
+}
+
+static const char HEX[] = "0123456789abcdef";
+
+/* Write `value` in decimal at `p` (room for 20 characters); returns the end. */
+static char *
+write_decimal(char *p, long long value)
+{
+    char digits[20];
+    int n = 0;
+    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (value < 0)
+        *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* How the rows writer spells an instruction's immediates after its op (see `write_rows`). */
+typedef enum { SPELL_TEXT, SPELL_INTEGERS, SPELL_FUNC, SPELL_MEMARG, SPELL_BLOCK } Spelling;
+
+/* The spelling of a block type after its op, as SPELL_BLOCK writes it: 1 with `*suffix` set to the result's
+ * spelling (NULL for ` (type N)`, N in `*type_index`), 0 for one spelled by the renderer, -1 on error. */
+static int
+block_suffix(RowsObject *self, PyObject *block_type, PyObject **suffix, long long *type_index)
+{
+    PyObject *index = PyObject_GetAttr(block_type, str_type_index);
+    if (index == NULL) {
+        PyErr_Clear(); /* not a BlockType: the renderer knows */
+        return 0;
+    }
+    int found = 0;
+    if (index != Py_None) {
+        int overflow;
+        *type_index = PyLong_Check(index) ? PyLong_AsLongLongAndOverflow(index, &overflow) : -1;
+        if (*type_index == -1 && PyErr_Occurred())
+            found = -1;
+        else
+            found = PyLong_Check(index) && !overflow;
+        *suffix = NULL;
+    } else {
+        PyObject *result = PyObject_GetAttr(block_type, str_result);
+        if (result == NULL) {
+            PyErr_Clear();
+        } else {
+            *suffix = PyDict_GetItemWithError(self->results, result);
+            Py_DECREF(result);
+            found = *suffix != NULL ? PyUnicode_Check(*suffix) : PyErr_Occurred() ? -1 : 0;
+        }
+    }
+    Py_DECREF(index);
+    return found;
+}
+
+/* The rows of a body; -1 on error. */
+static int
+write_rows(RowsObject *self, PyObject *func_index, PyObject *body_arg, int named_locals)
+{
+    PyObject *body = PySequence_Fast(body_arg, "body must be a sequence of instructions");
+    if (body == NULL)
+        return -1;
+    long integer_flags = named_locals ? INTEGERS : INTEGERS | LOCAL;
+    Py_ssize_t depth = 0;
+    PyObject *ins = NULL; /* held: the renderer runs Python code, which could change the body */
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(body); i++) {
+        Py_XSETREF(ins, Py_NewRef(PySequence_Fast_GET_ITEM(body, i)));
+        if (!PyTuple_Check(ins) || PyTuple_GET_SIZE(ins) != 3) {
+            PyErr_SetString(PyExc_TypeError, "an instruction must be an (op, imm, offset) tuple");
+            goto fail;
+        }
+        PyObject *imm = PyTuple_GET_ITEM(ins, 1), *offset = PyTuple_GET_ITEM(ins, 2);
+        OpSlot *slot = op_slot(self, PyTuple_GET_ITEM(ins, 0));
+        if (slot == NULL)
+            goto fail;
+        long long value = PyLong_AsLongLong(offset);
+        if (value == -1 && PyErr_Occurred())
+            goto fail;
+        if (value < 0) {
+            PyErr_SetString(PyExc_ValueError, "negative instruction offset");
+            goto fail;
+        }
+        if (!PyTuple_Check(imm)) {
+            PyErr_SetString(PyExc_TypeError, "an instruction's immediates must be a tuple");
+            goto fail;
+        }
+        if (reserve_instruction(self) < 0)
+            goto fail;
+        if ((slot->flags & CLOSES) && depth > 0)
+            depth--;
+
+        /* The text: the op and what is spelled here, or a str from the cache or the renderer. */
+        Py_ssize_t count = PyTuple_GET_SIZE(imm);
+        long long integers[4];
+        Spelling spelling = SPELL_TEXT;
+        const char *name = NULL; /* the callee's name (SPELL_FUNC), the block type's result (SPELL_BLOCK) */
+        Py_ssize_t name_len = 0;
+        if (count == 1 && (slot->flags & BLOCK)) {
+            PyObject *suffix;
+            int found = block_suffix(self, PyTuple_GET_ITEM(imm, 0), &suffix, &integers[0]);
+            if (found < 0)
+                goto fail;
+            if (found && suffix != NULL) {
+                name = PyUnicode_AsUTF8AndSize(suffix, &name_len);
+                if (name == NULL)
+                    goto fail;
+                self->ascii &= PyUnicode_IS_ASCII(suffix);
+            }
+            if (found)
+                spelling = SPELL_BLOCK;
+        } else if (count == 0 || (count <= 4 && (slot->flags & (integer_flags | FUNC | MEMARG)))) {
+            int small = all_small_ints(imm, integers, count);
+            if (small < 0)
+                goto fail;
+            if (small) {
+                if (count == 0 || (slot->flags & integer_flags)) {
+                    spelling = SPELL_INTEGERS;
+                } else if ((slot->flags & MEMARG) && count == 2 && integers[0] >= 0 && integers[0] < 63) {
+                    spelling = SPELL_MEMARG;
+                } else if ((slot->flags & FUNC) && count == 1) {
+                    PyObject *name_obj = PyDict_GetItemWithError(self->names, PyTuple_GET_ITEM(imm, 0));
+                    if (name_obj == NULL && PyErr_Occurred())
+                        goto fail;
+                    if (name_obj == NULL || (PyUnicode_Check(name_obj) && PyUnicode_GET_LENGTH(name_obj) == 0)) {
+                        spelling = SPELL_FUNC;
+                    } else if (PyUnicode_Check(name_obj)) {
+                        name = PyUnicode_AsUTF8AndSize(name_obj, &name_len);
+                        if (name == NULL)
+                            goto fail;
+                        self->ascii &= PyUnicode_IS_ASCII(name_obj);
+                        spelling = SPELL_FUNC;
+                    }
+                }
+            }
+        }
+        PyObject *text = NULL;
+        const char *utf8 = slot->utf8;
+        Py_ssize_t text_len = slot->len;
+        if (spelling == SPELL_TEXT) {
+            text = (slot->flags & LOCAL) ? PyObject_CallFunctionObjArgs(self->instr, func_index, ins, NULL)
+                                         : cached_text(self, slot, func_index, ins, imm);
+            if (text == NULL)
+                goto fail;
+            if (!PyUnicode_Check(text)) {
+                Py_DECREF(text);
+                PyErr_SetString(PyExc_TypeError, "an instruction's text must be str");
+                goto fail;
+            }
+            utf8 = PyUnicode_AsUTF8AndSize(text, &text_len);
+            if (utf8 == NULL) {
+                Py_DECREF(text);
+                goto fail;
+            }
+            self->ascii &= PyUnicode_IS_ASCII(text);
+        } else {
+            self->ascii &= PyUnicode_IS_ASCII(PyTuple_GET_ITEM(ins, 0));
+        }
+
+        self->offset_values[self->count] = value;
+        int digits = 1;
+        while (digits < 16 && (value >> (4 * digits)) != 0)
+            digits++;
+        Py_ssize_t width = digits > self->width ? digits : self->width;
+        /* "  0x" offset ": " indent text (or op and up to 4 integers, or " $" name) "\n" */
+        if (depth > (PY_SSIZE_T_MAX - 256 - text_len - name_len) / 2
+            || reserve(self, 4 + width + 2 + 2 * depth + text_len + 2 + name_len + 4 * 28 + 1) < 0) {
+            Py_XDECREF(text);
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            goto fail;
+        }
+        char *p = self->buf + self->used;
+        memcpy(p, "  0x", 4);
+        p += 4;
+        for (Py_ssize_t d = width - 1; d >= 0; d--, value >>= 4)
+            p[d] = HEX[value & 0xf];
+        p += width;
+        *p++ = ':';
+        *p++ = ' ';
+        memset(p, ' ', (size_t)(2 * depth));
+        p += 2 * depth;
+        memcpy(p, utf8, (size_t)text_len);
+        p += text_len;
+        switch (spelling) {
+        case SPELL_TEXT:
+            break;
+        case SPELL_INTEGERS:
+            for (Py_ssize_t k = 0; k < count; k++) {
+                *p++ = ' ';
+                p = write_decimal(p, integers[k]);
+            }
+            break;
+        case SPELL_FUNC:
+            *p++ = ' ';
+            if (name != NULL) {
+                *p++ = '$';
+                memcpy(p, name, (size_t)name_len);
+                p += name_len;
+            } else {
+                p = write_decimal(p, integers[0]);
+            }
+            break;
+        case SPELL_MEMARG:
+            if (integers[1] != 0) {
+                memcpy(p, " offset=", 8);
+                p = write_decimal(p + 8, integers[1]);
+            }
+            if (integers[0] != slot->flags >> ALIGN_SHIFT) {
+                memcpy(p, " align=", 7);
+                p = write_decimal(p + 7, 1LL << integers[0]);
+            }
+            break;
+        case SPELL_BLOCK:
+            if (name != NULL) {
+                memcpy(p, name, (size_t)name_len);
+                p += name_len;
+            } else {
+                memcpy(p, " (type ", 7);
+                p = write_decimal(p + 7, integers[0]);
+                *p++ = ')';
+            }
+            break;
+        }
+        *p++ = '\n';
+        self->used = p - self->buf;
+        Py_XDECREF(text);
+        if (slot->flags & OPENS)
+            depth++;
+        self->line++;
+        self->offsets[self->count] = Py_NewRef(offset);
+        self->lines[self->count++] = self->line;
+    }
+    Py_XDECREF(ins);
+    Py_DECREF(body);
+    return 0;
+fail:
+    Py_XDECREF(ins);
+    Py_DECREF(body);
+    return -1;
+}
+
+static int
+check_initialized(RowsObject *self)
+{
+    if (self->texts != NULL)
+        return 0;
+    PyErr_SetString(PyExc_ValueError, "Rows is not initialized");
+    return -1;
+}
+
+/* Rows.write(text) -> int */
+static PyObject *
+rows_write(RowsObject *self, PyObject *text)
+{
+    if (check_initialized(self) < 0 || append_text(self, text) < 0)
+        return NULL;
+    return PyLong_FromSsize_t(self->line);
+}
+
+/* Rows.function(header, locals, func_index, body, named_locals) -> int */
+static PyObject *
+rows_function(RowsObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError,
+                        "function(header, locals, func_index, body, named_locals) takes 5 arguments");
+        return NULL;
+    }
+    if (check_initialized(self) < 0)
+        return NULL;
+    PyObject *header = args[0], *locals = args[1];
+    int named_locals = PyObject_IsTrue(args[4]);
+    if (named_locals < 0)
+        return NULL;
+    if (!PyUnicode_Check(header) || !PyUnicode_Check(locals)) {
+        PyErr_SetString(PyExc_TypeError, "a function's header and locals must be str");
+        return NULL;
+    }
+    /* "\n" header "\n", then "  " locals "\n" when it declares any */
+    if (reserve(self, 1) < 0)
+        return NULL;
+    self->buf[self->used++] = '\n';
+    self->line++;
+    if (append_text(self, header) < 0 || reserve(self, 3) < 0)
+        return NULL;
+    self->buf[self->used++] = '\n';
+    Py_ssize_t header_line = ++self->line;
+    if (PyUnicode_GET_LENGTH(locals) > 0) {
+        memcpy(self->buf + self->used, "  ", 2);
+        self->used += 2;
+        if (append_text(self, locals) < 0 || reserve(self, 1) < 0)
+            return NULL;
+        self->buf[self->used++] = '\n';
+        self->line++;
+    }
+    if (write_rows(self, args[2], args[3], named_locals) < 0)
+        return NULL;
+    return PyLong_FromSsize_t(header_line);
+}
+
+/* Rows.finish() -> (text, offsets, lines) */
+static PyObject *
+rows_finish(RowsObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (check_initialized(self) < 0)
+        return NULL;
+    PyObject *text = self->ascii ? PyUnicode_New(self->used, 127)
+                                 : PyUnicode_DecodeUTF8(self->buf, self->used, "strict");
+    if (text != NULL && self->ascii && self->used > 0)
+        memcpy(PyUnicode_DATA(text), self->buf, (size_t)self->used);
+    PyObject *offsets = PyList_New(self->count), *lines = PyList_New(self->count);
+    LineIndexObject *index = PyObject_New(LineIndexObject, &LineIndexType);
+    PyObject *result = NULL;
+    if (index != NULL) {
+        index->offsets = index->lines = NULL;
+        index->count = index->next = 0;
+    }
+    if (text == NULL || offsets == NULL || lines == NULL || index == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        PyObject *line = PyLong_FromLongLong(self->lines[i]);
+        if (line == NULL)
+            goto done;
+        PyList_SET_ITEM(lines, i, line);
+        PyList_SET_ITEM(offsets, i, Py_NewRef(self->offsets[i]));
+    }
+    /* The index takes the arrays over. */
+    int adopted = line_index_adopt(index, self->offset_values, self->lines, self->count);
+    self->offset_values = NULL;
+    self->lines = NULL;
+    if (adopted == 0)
+        result = PyTuple_Pack(4, text, offsets, lines, (PyObject *)index);
+    rows_reset(self);
+done:
+    Py_XDECREF(text);
+    Py_XDECREF(offsets);
+    Py_XDECREF(lines);
+    Py_XDECREF(index);
+    return result;
+}
+
+static PyMethodDef rows_methods[] = {
+    {"write", (PyCFunction)rows_write, METH_O,
+     "write(text) -> int: append text (whole lines, each ending in a newline); returns the lines written so far."},
+    {"function", (PyCFunction)(void (*)(void))rows_function, METH_FASTCALL,
+     "function(header, locals, func_index, body, named_locals) -> int: append a blank line, the header line, the "
+     "locals line (unless empty, indented) and one row per instruction; records every instruction's offset and "
+     "line; returns the header's line."},
+    {"finish", (PyCFunction)rows_finish, METH_NOARGS,
+     "finish() -> (text, offsets, lines, index): the listing text, the offset and line of every instruction in "
+     "order, and their LineIndex; starts over."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject RowsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "emitter.wasm._listing.Rows",
+    .tp_doc = PyDoc_STR("Rows(width, flags, instr, names, results): writes the listing text and its indexes."),
+    .tp_basicsize = sizeof(RowsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)rows_init,
+    .tp_dealloc = (destructor)rows_dealloc,
+    .tp_traverse = (traverseproc)rows_traverse,
+    .tp_clear = (inquiry)rows_clear,
+    .tp_methods = rows_methods,
+};
+
 static struct PyModuleDef listing_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "emitter.wasm._listing",
-    .m_doc = PyDoc_STR("The listing's per-instruction rows (see emitter/wasm/listing.py)."),
+    .m_doc = PyDoc_STR("The listing's text and its line index, written in C (see emitter/wasm/listing.py)."),
     .m_size = -1,
 };
 
 PyMODINIT_FUNC
 PyInit__listing(void)
 {
-    if (PyType_Ready(&RowsType) < 0 || PyType_Ready(&LineIndexType) < 0)
+    str_type_index = PyUnicode_InternFromString("type_index");
+    str_result = PyUnicode_InternFromString("result");
+    if (str_type_index == NULL || str_result == NULL || PyType_Ready(&RowsType) < 0
+        || PyType_Ready(&LineIndexType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&listing_module);
     if (m == NULL)
@@ -552,7 +856,9 @@ PyInit__listing(void)
         || PyModule_AddObjectRef(m, "LineIndex", (PyObject *)&LineIndexType) < 0
         || PyModule_AddIntConstant(m, "CLOSES", CLOSES) < 0
         || PyModule_AddIntConstant(m, "OPENS", OPENS) < 0 || PyModule_AddIntConstant(m, "LOCAL", LOCAL) < 0
-        || PyModule_AddIntConstant(m, "INTEGERS", INTEGERS) < 0) {
+        || PyModule_AddIntConstant(m, "INTEGERS", INTEGERS) < 0 || PyModule_AddIntConstant(m, "FUNC", FUNC) < 0
+        || PyModule_AddIntConstant(m, "MEMARG", MEMARG) < 0 || PyModule_AddIntConstant(m, "BLOCK", BLOCK) < 0
+        || PyModule_AddIntConstant(m, "ALIGN_SHIFT", ALIGN_SHIFT) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -1,13 +1,17 @@
-"""Types of the listing rows writer ``_listing.c`` (see its comments for what each does)."""
+"""Types of the listing writer ``_listing.c`` (see its comments for what each does)."""
 
 from collections.abc import Callable, Sequence
 
-from emitter.wasm.module import Instr
+from emitter.wasm.module import Instr, ValType
 
 CLOSES: int
 OPENS: int
 LOCAL: int
 INTEGERS: int
+FUNC: int
+MEMARG: int
+BLOCK: int
+ALIGN_SHIFT: int
 
 class Rows:
     def __init__(
@@ -15,10 +19,14 @@ class Rows:
         width: int,
         flags: dict[str, int],
         instr: Callable[[int, Instr], str],
-        offsets: list[int],
-        lines: list[int],
+        names: dict[int, str],
+        results: dict[ValType | None, str],
     ) -> None: ...
-    def body(self, func_index: int, body: Sequence[Instr], first_line: int, named_locals: bool, /) -> str: ...
+    def write(self, text: str, /) -> int: ...
+    def function(
+        self, header: str, locals: str, func_index: int, body: Sequence[Instr], named_locals: bool, /
+    ) -> int: ...
+    def finish(self) -> tuple[str, list[int], list[int], LineIndex]: ...
 
 class LineIndex:
     def __init__(self, offsets: list[int], lines: list[int]) -> None: ...

@@ -27,7 +27,10 @@ _OP_FLAGS = {
     name: ((_listing.CLOSES if name in _CLOSERS or name in _MIDDLES else 0)
            | (_listing.OPENS if name in _OPENERS or name in _MIDDLES else 0)
            | (_listing.LOCAL if name in _LOCAL_OPS else 0)
-           | (_listing.INTEGERS if info.immediate not in _SPELLED_IMMEDIATES else 0))
+           | (_listing.INTEGERS if info.immediate not in _SPELLED_IMMEDIATES else 0)
+           | (_listing.FUNC if info.immediate == "func" else 0)
+           | (_listing.MEMARG | info.natural_align << _listing.ALIGN_SHIFT if info.immediate == "memarg" else 0)
+           | (_listing.BLOCK if info.immediate == "block" else 0))
     for name, info in BY_NAME.items()
 }
 _REF_HEAP = {ValType.FUNCREF: "func", ValType.EXTERNREF: "extern", ValType.EXNREF: "exn"}
@@ -44,11 +47,8 @@ class Listing:
     function_lines: dict[int, int] = field(repr=False)
     #: ``line_of(module_offset)``: the line of the instruction at ``module_offset`` (or of the last one before it,
     #: for an offset inside an instruction's immediates). The compiler asks for every instruction's line, in order:
-    #: a search in C that starts where the last answer was.
-    line_of: Callable[[int], int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "line_of", _listing.LineIndex(self.offsets, self.lines).line_of)
+    #: a search in C (``_listing.LineIndex``) that starts where the last answer was.
+    line_of: Callable[[int], int] = field(repr=False, compare=False)
 
     def function_line(self, func_index: int) -> int:
         """The line of a function's header (imported functions have a one-line header too)."""
@@ -82,29 +82,50 @@ def _block_type(bt: BlockType) -> str:
     return f" (result {bt.result.text})" if bt.result is not None else ""
 
 
+#: The block type's spelling by its result, for the rows writer (whose ``(type N)`` is ``_block_type``'s too).
+_BLOCK_RESULTS = {result: _block_type(BlockType(result=result)) for result in [None, *ValType]}
+
+
+class _Made(dict[Any, str]):
+    """A dict that makes a missing entry with ``make(key)``: a hit stays one dict lookup."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Renderer:
     def __init__(self, module: Module) -> None:
         self.module = module
         #: `` (export "a") (export "b")``, as a header spells a function's exports.
         self.exports: dict[int, str] = {}
+        exports = self.exports
         for export in module.exports:
             if export.kind == "func":
-                self.exports[export.index] = f'{self.exports.get(export.index, "")} (export "{export.name}")'
-        #: The header's signature part (`` (param i32) (result i32)``, or empty) by type index, for functions
-        #: without local names (whose signature is their type's: functions share a few).
-        self.signatures: dict[int, str] = {}
-        self.unnamed_locals: dict[tuple[ValType, ...], str] = {}
+                exports[export.index] = f'{exports.get(export.index, "")} (export "{export.name}")'
+        #: The functions with local names, whose headers and locals lines name them (the others' are their types'
+        #: and their locals', which functions share: those are made once).
+        self.named = {index for index, names in module.local_names.items() if names}
+        #: The header's signature part (`` (param i32) (result i32)``, or empty) of an unnamed function by type index.
+        self.signatures = _Made(lambda type_index: self.signature(None, module.types[type_index]))
+        #: The locals line of an unnamed function by its locals (a tuple).
+        self.unnamed_locals = _Made(lambda locals_: " ".join(f"(local {t.text})" for t in locals_))
 
     def func_ref(self, index: int) -> str:
         name = self.module.function_names.get(index)
         return f"${name}" if name else str(index)
 
-    def signature(self, func_index: int, ft: FuncType) -> str:
-        """``(param $x i32) (param i32 i64) (result i32)`` with parameter names where the name section has them."""
-        parts = []
+    def signature(self, func_index: int | None, ft: FuncType) -> str:
+        """`` (param $x i32) (param i32 i64) (result i32)`` (or empty) with parameter names where the name section
+        has them (none for ``func_index`` None)."""
+        parts = [""]
         unnamed: list[str] = []
         for i, t in enumerate(ft.params):
-            name = local_name(self.module, func_index, i)
+            name = None if func_index is None else local_name(self.module, func_index, i)
             if name is None:
                 unnamed.append(t.text)
                 continue
@@ -119,27 +140,17 @@ class _Renderer:
         return " ".join(parts)
 
     def header(self, func_index: int) -> str:
+        """``(func $f (;3;) (export "f") (param i32) (result i32)``: see ``render_listing``, which spells it too."""
         module = self.module
         name = module.function_names.get(func_index)
-        if module.local_names.get(func_index):
-            signature = self.signature(func_index, module.func_type(func_index))
-            signature = f" {signature}" if signature else ""
-        else:
-            type_index = module.func_types[func_index]
-            cached = self.signatures.get(type_index)
-            if cached is None:
-                text = self.signature(func_index, module.types[type_index])
-                cached = self.signatures[type_index] = f" {text}" if text else ""
-            signature = cached
+        signature = (self.signature(func_index, module.func_type(func_index)) if func_index in self.named
+                     else self.signatures[module.func_types[func_index]])
         return f"(func{f' ${name}' if name else ''} (;{func_index};){self.exports.get(func_index, '')}{signature}"
 
     def locals_line(self, func: Function) -> str:
-        if not self.module.local_names.get(func.index):
-            key = tuple(func.locals)
-            line = self.unnamed_locals.get(key)
-            if line is None:
-                line = self.unnamed_locals[key] = " ".join(f"(local {t.text})" for t in func.locals)
-            return line
+        """``(local $x i32) (local i64)``, empty without locals."""
+        if func.index not in self.named:
+            return self.unnamed_locals[tuple(func.locals)] if func.locals else ""
         parts = []
         for i, t in enumerate(func.locals, start=len(self.module.func_type(func.index).params)):
             name = local_name(self.module, func.index, i)
@@ -188,33 +199,34 @@ class _Renderer:
 def render_listing(module: Module, module_name: str | None = None) -> Listing:
     """Render the listing; ``module_name`` names the module in the first line (default: the name section's)."""
     r = _Renderer(module)
-    out: list[str] = [f";; module {module_name or module.module_name or '<unknown>'}\n"]
-    line = 1
-    offsets: list[int] = []
-    lines: list[int] = []
+    # The text is written in C, which spells the rows of the bodies (one per instruction, the bulk of the listing)
+    # and asks ``r.instr`` for each distinct instruction text it does not spell itself.
+    rows = _listing.Rows(max(4, len(f"{_module_end(module):x}")), _OP_FLAGS, r.instr, module.function_names,
+                         _BLOCK_RESULTS)
+    rows.write(f";; module {module_name or module.module_name or '<unknown>'}\n")
     function_lines: dict[int, int] = {}
-    # The rows of the bodies (one per instruction, the bulk of the listing) are written in C, which asks ``r.instr``
-    # for each distinct instruction text it does not spell itself.
-    rows = _listing.Rows(max(4, len(f"{_module_end(module):x}")), _OP_FLAGS, r.instr, offsets, lines)
     func_index = 0
     for imp in module.imports:
         if imp.kind == "func":
-            out.append(f'(import "{imp.module}" "{imp.name}" {r.header(func_index)}))\n')
-            line += 1
-            function_lines[func_index] = line
+            function_lines[func_index] = rows.write(f'(import "{imp.module}" "{imp.name}" {r.header(func_index)}))\n')
             func_index += 1
-    header, locals_line, body, local_names = r.header, r.locals_line, rows.body, module.local_names
+    names, exports, func_types, named = module.function_names, r.exports, module.func_types, r.named
+    signatures, unnamed_locals, function = r.signatures, r.unnamed_locals, rows.function
     for func in module.functions:
         index = func.index
-        out.append(f"\n{header(index)}   ;; body @{func.body_offset:#x}\n")
-        line += 2
-        function_lines[index] = line
-        if func.locals:
-            out.append(f"  {locals_line(func)}\n")
-            line += 1
-        out.append(body(index, func.body, line + 1, bool(local_names.get(index))))
-        line += len(func.body)
-    return Listing("".join(out), offsets, lines, function_lines)
+        if index in named:
+            header, locals_line = r.header(index), r.locals_line(func)
+        else:
+            # ``r.header`` and ``r.locals_line`` from their cached parts, inline: most functions have no local
+            # names, and the listing's cost per function is mostly here.
+            name = names.get(index)
+            header = (f"(func{f' ${name}' if name else ''} (;{index};){exports.get(index, '')}"
+                      f"{signatures[func_types[index]]}")
+            locals_line = unnamed_locals[tuple(func.locals)] if func.locals else ""
+        function_lines[index] = function(f"{header}   ;; body @{hex(func.body_offset)}", locals_line, index,
+                                         func.body, index in named)
+    text, offsets, lines, line_index = rows.finish()
+    return Listing(text, offsets, lines, function_lines, line_index.line_of)
 
 
 def _module_end(module: Module) -> int:
