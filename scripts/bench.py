@@ -81,8 +81,15 @@ def row_backtrace(sizes: Sizes, runs: int) -> list[Row]:
     return [row]
 
 
+#: Runs of row 2 at least (see ``row_jit_compile``).
+JIT_RUNS = 9
+
+
 def row_jit_compile(sizes: Sizes, runs: int) -> list[Row]:
-    result = run_child("scripts.bench_jit", ["compile", "--functions", str(sizes.jit_functions), "--runs", str(runs)])
+    # A wall-clock ratio of two runs of a second or so is the row most exposed to a shared machine's noise (single
+    # runs vary by a third here): at least nine runs per side.
+    result = run_child("scripts.bench_jit", ["compile", "--functions", str(sizes.jit_functions),
+                                             "--runs", str(max(runs, JIT_RUNS))])
     n, samples = result["functions"], result["samples"]
     debug = Side("ours with debug registration", samples["debug"])
     registration = Row("2", f"JIT compile + instantiate of a {n:,}-function module: with debug registration vs "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import wasmtime
@@ -50,9 +51,11 @@ def compare(functions: int, runs: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "bench.wasm"
         path.write_bytes(wasm)
-        for _ in range(runs):
-            samples["debug"].append(timed(lambda: jit_load(path, scratch, True)))
-            samples["plain"].append(timed(lambda: jit_load(path, scratch, False)))
+        for run in range(runs):
+            # Which side goes first alternates, so that neither always follows wasmtime (whose worker threads
+            # may still be winding down) nor always runs on the heap the other left.
+            for debug_info in (True, False) if run % 2 == 0 else (False, True):
+                samples["debug" if debug_info else "plain"].append(timed(partial(jit_load, path, scratch, debug_info)))
             samples["wasmtime"].append(timed(lambda: wasmtime_load(wasm)))
     return {"functions": functions, "samples": samples}
 
