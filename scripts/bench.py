@@ -44,10 +44,13 @@ class Sizes:
     modules: int = 1_000
     module_functions: int = 20
     debug_cost_functions: int = 10_000
+    #: Runs of row 2 at least: a wall-clock ratio of one-second runs is the row most exposed to a shared
+    #: machine's noise (single runs vary by a third here).
+    jit_runs: int = 9
 
 
 QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
-              throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60)
+              throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60, jit_runs=0)
 
 
 def row_emission(sizes: Sizes, runs: int) -> list[Row]:
@@ -81,15 +84,9 @@ def row_backtrace(sizes: Sizes, runs: int) -> list[Row]:
     return [row]
 
 
-#: Runs of row 2 at least (see ``row_jit_compile``).
-JIT_RUNS = 9
-
-
 def row_jit_compile(sizes: Sizes, runs: int) -> list[Row]:
-    # A wall-clock ratio of two runs of a second or so is the row most exposed to a shared machine's noise (single
-    # runs vary by a third here): at least nine runs per side.
     result = run_child("scripts.bench_jit", ["compile", "--functions", str(sizes.jit_functions),
-                                             "--runs", str(max(runs, JIT_RUNS))])
+                                             "--runs", str(max(runs, sizes.jit_runs))])
     n, samples = result["functions"], result["samples"]
     debug = Side("ours with debug registration", samples["debug"])
     registration = Row("2", f"JIT compile + instantiate of a {n:,}-function module: with debug registration vs "
@@ -243,7 +240,8 @@ def render(rows: list[Row], host: dict[str, str], seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check that every row runs")
-    parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 5, --quick 2)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs per measurement (default 5, --quick 2; row 2 at least 9 at full size)")
     parser.add_argument("--only", default="", help="comma-separated row numbers (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="directory for the JSON/Markdown")
     parser.add_argument("--profile", metavar="ROW", default=None,
