@@ -529,7 +529,7 @@ def prepare_image_part(obj: ObjectFile, section_addresses: dict[str, int], resol
     with collector_paused():
         layout = _Layout(obj, None)
         offset_fields: _OffsetFields = {}
-        symbol_address = _relocate(obj, layout, section_addresses, resolve, relocated, offset_fields)
+        _relocate(obj, layout, section_addresses, resolve, relocated, offset_fields)
         loaded: list[_OutSection] = []
         unloaded: list[_OutSection] = []
         position: dict[str, int] = {}
@@ -541,11 +541,16 @@ def prepare_image_part(obj: ObjectFile, section_addresses: dict[str, int], resol
                 position[name] = len(loaded)
                 loaded.append(_OutSection(name, SHT_NOBITS, out.flags, b"", out.align, addr=out.addr,
                                           nobits_size=out.size))
-        symbols = tuple((s.name, _BINDINGS[s.binding], (_BINDINGS[s.binding] << 4) | _SYMBOL_TYPES[s.kind],
-                         position[s.section], symbol_address(s.name), s.size)
-                        for s in layout.symbols if s.section in position)
+        # ``symbol_address`` inlined (a module defines thousands of symbols): a defined symbol is at its section's
+        # address plus its value, unless its name is a section's.
+        addresses = {name: layout.sections[index].addr for name, index in layout.index.items()}
+        sections, bindings, types = obj.sections, _BINDINGS, _SYMBOL_TYPES
+        symbols = tuple([(s.name, bindings[s.binding], (bindings[s.binding] << 4) | types[s.kind], position[s.section],
+                          addresses[s.name] if s.name in sections else addresses[s.section] + s.value, s.size)
+                         for s in layout.symbols if s.section in position])
         size = (_SHDR_SIZE * len(unloaded) + (_SHDR_SIZE + _PHDR_SIZE) * len(loaded)
-                + sum(len(out.data) for out in unloaded) + sum(_SYM_SIZE + len(s[0]) + 1 for s in symbols))
+                + sum(len(out.data) for out in unloaded) + (_SYM_SIZE + 1) * len(symbols)
+                + sum(map(len, [s[0] for s in symbols])))
         return ImagePart(layout.machine, tuple(loaded), tuple(unloaded),
                          tuple((name, into, tuple(places4), tuple(places8))
                                for (name, into), (places4, places8) in offset_fields.items()),
