@@ -458,9 +458,13 @@ def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, 
     branch26 = obj.arch == "aarch64"
     for name, section in sections.items():
         out = layout.sections[layout.index[name]]
+        relocations = section.relocations
+        if not relocations:  # as laid out (the plugins' metadata, constants: megabytes not to copy twice)
+            if relocated is not None:
+                relocated[name] = out.data
+            continue
         data = bytearray(out.data)
         base = addresses[name]
-        relocations = section.relocations
         # (target section, field size, places) in order of first use, for a non-loaded section when offset
         # fields are wanted.
         fields: list[tuple[str, int, list[int]]] | None = (
