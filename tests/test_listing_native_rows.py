@@ -265,13 +265,15 @@ def test_rows_keep_offsets_wider_than_the_column_and_reject_malformed_bodies() -
     assert rows.write(";; module m\n") == 1
     body = [Instr("call", (7,), 0x12), Instr("call", (7,), 0x123456789), Instr("nop", (), 2**40)]
     assert rows.function("(func (;3;)", "(local i32)", 3, body, False) == 3
-    text, offsets, lines, index = rows.finish()
+    text, index = rows.finish()
+    offsets, lines = index.offsets(), index.lines()
     assert text == (";; module m\n\n(func (;3;)\n  (local i32)\n  0x0012: call <7>\n  0x123456789: call <7>\n"
                     "  0x10000000000: nop\n")
     assert texts == [(3, body[0])]  # one text per distinct instruction
     assert (offsets, lines) == ([0x12, 0x123456789, 2**40], [5, 6, 7])
     assert [index.line_of(at) for at in (0x12, 0x13, 0x123456789, 2**41)] == [5, 5, 6, 7]
-    assert rows.finish()[:3] == ("", [], [])  # finish starts over
+    text, index = rows.finish()
+    assert (text, index.offsets(), index.lines()) == ("", [], [])  # finish starts over
     with pytest.raises(TypeError):
         rows.function("(func)", "", 3, [("nop", ())], False)  # type: ignore[list-item]
     with pytest.raises(ValueError):

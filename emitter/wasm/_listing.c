@@ -3,9 +3,8 @@
  *
  * `Rows` accumulates the whole listing text: lines written by Python (`write`: the module line, imports), and each
  * function (`function`: its header and locals lines, given as text, then one row per instruction,
- * "  0x<offset>: <indent><text>\n"). It records every instruction's offset and line for the listing's indexes, and
- * `finish` hands over the text, both index lists and a `LineIndex` over them. An op's flags (a dict from Python) say how it nests and how
- * its text is made:
+ * "  0x<offset>: <indent><text>\n"). It records every instruction's offset and line, and `finish` hands over the
+ * text and a `LineIndex` over them. An op's flags (a dict from Python) say how it nests and how its text is made:
  * - no immediates: the op itself;
  * - INTEGERS (and LOCAL in a function without local names): the op and its integer immediates in decimal, written
  *   here (the renderer's general case; constants and indices are mostly distinct, so caching them gains nothing);
@@ -149,7 +148,42 @@ line_index_line_of(LineIndexObject *self, PyObject *arg)
     return PyLong_FromLongLong(self->lines[at - 1]);
 }
 
+/* A new list of the index's `values` (its offsets or its lines), made when asked: the compiler needs only
+ * line_of, and two lists of an int per instruction were most of the listing's memory. */
+static PyObject *
+line_index_list(const long long *values, Py_ssize_t count)
+{
+    PyObject *list = PyList_New(count);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyLong_FromLongLong(values[i]);
+        if (value == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    return list;
+}
+
+static PyObject *
+line_index_offsets(LineIndexObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return line_index_list(self->offsets, self->count);
+}
+
+static PyObject *
+line_index_lines(LineIndexObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return line_index_list(self->lines, self->count);
+}
+
 static PyMethodDef line_index_methods[] = {
+    {"offsets", (PyCFunction)line_index_offsets, METH_NOARGS,
+     "offsets() -> list: the module offset of every listed instruction, in order."},
+    {"lines", (PyCFunction)line_index_lines, METH_NOARGS,
+     "lines() -> list: the 1-based line of every listed instruction, in order."},
     {"line_of", (PyCFunction)line_index_line_of, METH_O,
      "line_of(offset) -> int: the line of the instruction at `offset`, or of the last one before it (an offset "
      "inside an instruction's immediates); KeyError before the first."},
@@ -200,8 +234,7 @@ typedef struct {
     Py_ssize_t used, cap;
     int ascii;           /* whether all of it is ASCII */
     Py_ssize_t line;     /* lines written so far */
-    PyObject **offsets;  /* per instruction written: its offset (a reference, and its value) and line */
-    long long *offset_values;
+    long long *offset_values; /* per instruction written: its offset and line */
     long long *lines;
     Py_ssize_t count, room;
     OpSlot ops[OP_SLOTS];
@@ -211,14 +244,10 @@ typedef struct {
 static void
 rows_reset(RowsObject *self)
 {
-    for (Py_ssize_t i = 0; i < self->count; i++)
-        Py_DECREF(self->offsets[i]);
     PyMem_Free(self->buf);
-    PyMem_Free(self->offsets);
     PyMem_Free(self->offset_values);
     PyMem_Free(self->lines);
     self->buf = NULL;
-    self->offsets = NULL;
     self->offset_values = NULL;
     self->lines = NULL;
     self->used = self->cap = self->count = self->room = self->line = 0;
@@ -421,16 +450,10 @@ reserve_instruction(RowsObject *self)
     if (self->count < self->room)
         return 0;
     Py_ssize_t room = self->room ? self->room * 2 : 4096;
-    if ((size_t)room > PY_SSIZE_T_MAX / sizeof(PyObject *)) {
+    if ((size_t)room > PY_SSIZE_T_MAX / sizeof(long long)) {
         PyErr_NoMemory();
         return -1;
     }
-    PyObject **offsets = PyMem_Realloc(self->offsets, (size_t)room * sizeof(PyObject *));
-    if (offsets == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    self->offsets = offsets;
     long long *values = PyMem_Realloc(self->offset_values, (size_t)room * sizeof(long long));
     if (values == NULL) {
         PyErr_NoMemory();
@@ -695,7 +718,6 @@ write_rows(RowsObject *self, PyObject *func_index, PyObject *body_arg, int named
         if (slot->flags & OPENS)
             depth++;
         self->line++;
-        self->offsets[self->count] = Py_NewRef(offset);
         self->lines[self->count++] = self->line;
     }
     Py_XDECREF(ins);
@@ -766,7 +788,7 @@ rows_function(RowsObject *self, PyObject *const *args, Py_ssize_t nargs)
     return PyLong_FromSsize_t(header_line);
 }
 
-/* Rows.finish() -> (text, offsets, lines) */
+/* Rows.finish() -> (text, index) */
 static PyObject *
 rows_finish(RowsObject *self, PyObject *Py_UNUSED(ignored))
 {
@@ -776,33 +798,23 @@ rows_finish(RowsObject *self, PyObject *Py_UNUSED(ignored))
                                  : PyUnicode_DecodeUTF8(self->buf, self->used, "strict");
     if (text != NULL && self->ascii && self->used > 0)
         memcpy(PyUnicode_DATA(text), self->buf, (size_t)self->used);
-    PyObject *offsets = PyList_New(self->count), *lines = PyList_New(self->count);
     LineIndexObject *index = PyObject_New(LineIndexObject, &LineIndexType);
     PyObject *result = NULL;
     if (index != NULL) {
         index->offsets = index->lines = NULL;
         index->count = index->next = 0;
     }
-    if (text == NULL || offsets == NULL || lines == NULL || index == NULL)
+    if (text == NULL || index == NULL)
         goto done;
-    for (Py_ssize_t i = 0; i < self->count; i++) {
-        PyObject *line = PyLong_FromLongLong(self->lines[i]);
-        if (line == NULL)
-            goto done;
-        PyList_SET_ITEM(lines, i, line);
-        PyList_SET_ITEM(offsets, i, Py_NewRef(self->offsets[i]));
-    }
     /* The index takes the arrays over. */
     int adopted = line_index_adopt(index, self->offset_values, self->lines, self->count);
     self->offset_values = NULL;
     self->lines = NULL;
     if (adopted == 0)
-        result = PyTuple_Pack(4, text, offsets, lines, (PyObject *)index);
+        result = PyTuple_Pack(2, text, (PyObject *)index);
     rows_reset(self);
 done:
     Py_XDECREF(text);
-    Py_XDECREF(offsets);
-    Py_XDECREF(lines);
     Py_XDECREF(index);
     return result;
 }
@@ -815,8 +827,7 @@ static PyMethodDef rows_methods[] = {
      "locals line (unless empty, indented) and one row per instruction; records every instruction's offset and "
      "line; returns the header's line."},
     {"finish", (PyCFunction)rows_finish, METH_NOARGS,
-     "finish() -> (text, offsets, lines, index): the listing text, the offset and line of every instruction in "
-     "order, and their LineIndex; starts over."},
+     "finish() -> (text, index): the listing text and the LineIndex of its instructions; starts over."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -41,14 +41,27 @@ class Listing:
     """The listing text and its two indexes: instruction offset → line, function index → header line."""
 
     text: str
-    #: Sorted module offsets of every listed instruction, and the 1-based line of each.
-    offsets: list[int] = field(repr=False)
-    lines: list[int] = field(repr=False)
     function_lines: dict[int, int] = field(repr=False)
-    #: ``line_of(module_offset)``: the line of the instruction at ``module_offset`` (or of the last one before it,
-    #: for an offset inside an instruction's immediates). The compiler asks for every instruction's line, in order:
-    #: a search in C (``_listing.LineIndex``) that starts where the last answer was.
-    line_of: Callable[[int], int] = field(repr=False, compare=False)
+    #: The offset and line of every listed instruction, in C arrays: the compiler asks for every instruction's line
+    #: (``line_of``); the lists are made only when asked for.
+    index: _listing.LineIndex = field(repr=False, compare=False)
+
+    @property
+    def offsets(self) -> list[int]:
+        """Sorted module offsets of every listed instruction."""
+        return self.index.offsets()
+
+    @property
+    def lines(self) -> list[int]:
+        """The 1-based line of every listed instruction, in the order of ``offsets``."""
+        return self.index.lines()
+
+    @property
+    def line_of(self) -> Callable[[int], int]:
+        """``line_of(module_offset)``: the line of the instruction at ``module_offset`` (or of the last one before
+        it, for an offset inside an instruction's immediates); a search in C that starts where the last answer
+        was, since the compiler asks in order."""
+        return self.index.line_of
 
     def function_line(self, func_index: int) -> int:
         """The line of a function's header (imported functions have a one-line header too)."""
@@ -225,8 +238,8 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
             locals_line = unnamed_locals[tuple(func.locals)] if func.locals else ""
         function_lines[index] = function(f"{header}   ;; body @{hex(func.body_offset)}", locals_line, index,
                                          func.body, index in named)
-    text, offsets, lines, line_index = rows.finish()
-    return Listing(text, offsets, lines, function_lines, line_index.line_of)
+    text, line_index = rows.finish()
+    return Listing(text, function_lines, line_index)
 
 
 def _module_end(module: Module) -> int:
