@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scripts import bench_debuggers, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
@@ -44,8 +45,8 @@ class Sizes:
     modules: int = 1_000
     module_functions: int = 20
     debug_cost_functions: int = 10_000
-    #: Runs of row 2 at least: a wall-clock ratio of one-second runs is the row most exposed to a shared
-    #: machine's noise (single runs vary by a third here).
+    #: Runs of rows 2 and 8 at least: ratios of one- to three-second runs, within 10% of each other, are the most
+    #: exposed to a shared machine's noise (single runs vary by a third here).
     jit_runs: int = 9
 
 
@@ -159,9 +160,13 @@ def row_many_modules(sizes: Sizes, runs: int) -> list[Row]:
 
 
 def row_debug_cost(sizes: Sizes, runs: int) -> list[Row]:
-    results = {mode: [run_child("scripts.bench_jit", ["cost", "--functions", str(sizes.debug_cost_functions),
-                                                     "--debug-info", mode]) for _ in range(runs)]
-               for mode in ("on", "off")}
+    # One process per run, the two configurations alternating (and which goes first too), so that neither side
+    # gets the machine's faster minutes.
+    results: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    for run in range(max(runs, sizes.jit_runs)):
+        for mode in ("on", "off") if run % 2 == 0 else ("off", "on"):
+            arguments = ["cost", "--functions", str(sizes.debug_cost_functions), "--debug-info", mode]
+            results[mode].append(run_child("scripts.bench_jit", arguments))
     on, off = results["on"], results["off"]
     n = on[0]["functions"]
     cpu = Row("8", f"Debug-info cost at {n:,} functions: JIT compile CPU with vs without debug info",
@@ -241,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check that every row runs")
     parser.add_argument("--runs", type=int, default=None,
-                        help="runs per measurement (default 5, --quick 2; row 2 at least 9 at full size)")
+                        help="runs per measurement (default 5, --quick 2; rows 2 and 8 at least 9 at full size)")
     parser.add_argument("--only", default="", help="comma-separated row numbers (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="directory for the JSON/Markdown")
     parser.add_argument("--profile", metavar="ROW", default=None,
