@@ -61,7 +61,7 @@ _VALUE_TYPES = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.
 
 
 class Listing(Protocol):
-    def line_of(self, offset: int) -> int: ...
+    def line_of(self, offset: int, /) -> int: ...
 
 
 def compile_module(module: Module, *, module_name: str, listing: Listing | None = None, export_prefix: str = "",

@@ -405,7 +405,11 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"
     listing_file.write_text(listing.text, encoding="utf-8")
-    compiled = compile_module(module, module_name=name, listing=listing)
+    # From here on only the line index is needed: the text (megabytes for a large module) goes before code
+    # generation, the compile's peak of memory.
+    line_index = listing.index
+    del listing
+    compiled = compile_module(module, module_name=name, listing=line_index)
     compiled.source_file = listing_file.name
     compiled.source_dir = str(directory.resolve())
     return WasmModule(_without_bodies(module), compiled)
