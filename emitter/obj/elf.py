@@ -590,34 +590,42 @@ def _write_merged_image(parts: Sequence[ImagePart]) -> bytes:
             raise SymbolError("modules of different architectures in one JIT image", function="<image>")
         first_section.append(len(sections))
         sections += part.loaded
-    # Concatenate the non-loaded sections, then move each module's offsets into them by its part's start.
-    merged: dict[str, bytearray] = {}
+    # Concatenate the non-loaded sections, then move each module's offsets into them by its part's start. A
+    # section nothing moves is joined once (a one-module image's sections are the part's own bytes, not copied).
+    pieces: dict[str, list[bytes]] = {}
+    sizes: dict[str, int] = {}
     aligns: dict[str, int] = {}
     starts: list[dict[str, int]] = []
     for part in parts:
         start = {}
         for out in part.unloaded:
-            data = merged.get(out.name)
-            if data is None:
-                data = merged[out.name] = bytearray()
-                aligns[out.name] = out.align
-            data += bytes(-len(data) % out.align)
-            start[out.name] = len(data)
-            data += out.data
+            if out.name not in pieces:
+                pieces[out.name], sizes[out.name], aligns[out.name] = [], 0, out.align
+            pad = -sizes[out.name] % out.align
+            if pad:
+                pieces[out.name].append(bytes(pad))
+            start[out.name] = sizes[out.name] + pad
+            pieces[out.name].append(out.data)
+            sizes[out.name] = start[out.name] + len(out.data)
             aligns[out.name] = max(aligns[out.name], out.align)
         starts.append(start)
+    moved: dict[str, bytearray] = {}
     for part, start in zip(parts, starts, strict=True):
         for name, into, places4, places8 in part.offset_fields:
             shift = start[into]
             if not shift:
                 continue
-            data, at = merged[name], start[name]
+            data = moved.get(name)
+            if data is None:
+                data = moved[name] = bytearray(b"".join(pieces[name]))
+            at = start[name]
             for place in places4:
                 _pack_u32(data, at + place, _unpack_u32(data, at + place)[0] + shift)
             for place in places8:
                 _pack_u64(data, at + place, _unpack_u64(data, at + place)[0] + shift)
-    for name, data in merged.items():
-        sections.append(_OutSection(name, SHT_PROGBITS, 0, bytes(data), aligns[name]))
+    for name, parts_of_name in pieces.items():
+        data_of_name = bytes(moved[name]) if name in moved else b"".join(parts_of_name)
+        sections.append(_OutSection(name, SHT_PROGBITS, 0, data_of_name, aligns[name]))
     # Locals of every module first (ELF's rule), then the globals; see the docstring for the demoted globals.
     last_local: dict[str, int] = {}
     for number, part in enumerate(parts):
