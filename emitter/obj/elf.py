@@ -428,23 +428,24 @@ def _relocate(obj: ObjectFile, layout: _Layout, section_addresses: Mapping[str, 
             unloaded.add(name)
         addresses[name] = out.addr
 
-    def symbol_address(name: str) -> int:
-        if name in obj.sections:
-            return addresses[name]
-        symbol = obj.symbols[name]
-        if symbol.section is None:
-            return resolve(name)
-        return addresses[symbol.section] + symbol.value
-
     # The loop over relocations is apply_relocations (C); it reads each symbol's address (S) and offset within
     # its section from these. Sections and defined symbols cost nothing to place: they are there from the start
-    # (a section's name wins over a symbol's, as in symbol_address). An undefined symbol is resolved, and an
-    # unknown one reported, by the Python path at its first relocation, as it always was.
+    # (a section's name wins over a symbol's). An undefined symbol is resolved, and an unknown one reported, by
+    # the Python path at its first relocation, as it always was.
     sections = obj.sections
     defined = [(name, symbol) for name, symbol in obj.symbols.items() if symbol.section in sections]
     targets = {name: addresses[symbol.section] + symbol.value for name, symbol in defined
                if symbol.section in addresses}
     targets.update((name, addresses[name]) for name in sections if name in addresses)
+
+    def symbol_address(name: str) -> int:
+        """A section's or a defined symbol's address; an undefined symbol's from ``resolve``."""
+        target = targets.get(name)
+        if target is not None:
+            return target
+        if name not in obj.symbols:
+            raise KeyError(name)
+        return resolve(name)
     section_values = {name: symbol.value for name, symbol in defined}
     section_values.update(dict.fromkeys(sections, 0))
     # Symbol -> the non-loaded section it lies in: a place holding its address or section offset in a non-loaded
@@ -533,7 +534,7 @@ def prepare_image_part(obj: ObjectFile, section_addresses: dict[str, int], resol
     with collector_paused():
         layout = _Layout(obj, None)
         offset_fields: _OffsetFields = {}
-        _relocate(obj, layout, section_addresses, resolve, relocated, offset_fields)
+        symbol_address = _relocate(obj, layout, section_addresses, resolve, relocated, offset_fields)
         loaded: list[_OutSection] = []
         unloaded: list[_OutSection] = []
         position: dict[str, int] = {}
@@ -545,12 +546,9 @@ def prepare_image_part(obj: ObjectFile, section_addresses: dict[str, int], resol
                 position[name] = len(loaded)
                 loaded.append(_OutSection(name, SHT_NOBITS, out.flags, b"", out.align, addr=out.addr,
                                           nobits_size=out.size))
-        # ``symbol_address`` inlined (a module defines thousands of symbols): a defined symbol is at its section's
-        # address plus its value, unless its name is a section's.
-        addresses = {name: layout.sections[index].addr for name, index in layout.index.items()}
-        sections, bindings, types = obj.sections, _BINDINGS, _SYMBOL_TYPES
+        bindings, types = _BINDINGS, _SYMBOL_TYPES
         symbols = tuple([(s.name, bindings[s.binding], (bindings[s.binding] << 4) | types[s.kind], position[s.section],
-                          addresses[s.name] if s.name in sections else addresses[s.section] + s.value, s.size)
+                          symbol_address(s.name), s.size)
                          for s in layout.symbols if s.section in position])
         size = (_SHDR_SIZE * len(unloaded) + (_SHDR_SIZE + _PHDR_SIZE) * len(loaded)
                 + sum(len(out.data) for out in unloaded) + (_SYM_SIZE + 1) * len(symbols)

@@ -153,7 +153,7 @@ class _Renderer:
         return " ".join(parts)
 
     def header(self, func_index: int) -> str:
-        """``(func $f (;3;) (export "f") (param i32) (result i32)``: see ``render_listing``, which spells it too."""
+        """``(func $f (;3;) (export "f") (param i32) (result i32)``."""
         module = self.module
         name = module.function_names.get(func_index)
         signature = (self.signature(func_index, module.func_type(func_index)) if func_index in self.named
@@ -223,21 +223,10 @@ def render_listing(module: Module, module_name: str | None = None) -> Listing:
         if imp.kind == "func":
             function_lines[func_index] = rows.write(f'(import "{imp.module}" "{imp.name}" {r.header(func_index)}))\n')
             func_index += 1
-    names, exports, func_types, named = module.function_names, r.exports, module.func_types, r.named
-    signatures, unnamed_locals, function = r.signatures, r.unnamed_locals, rows.function
     for func in module.functions:
         index = func.index
-        if index in named:
-            header, locals_line = r.header(index), r.locals_line(func)
-        else:
-            # ``r.header`` and ``r.locals_line`` from their cached parts, inline: most functions have no local
-            # names, and the listing's cost per function is mostly here.
-            name = names.get(index)
-            header = (f"(func{f' ${name}' if name else ''} (;{index};){exports.get(index, '')}"
-                      f"{signatures[func_types[index]]}")
-            locals_line = unnamed_locals[tuple(func.locals)] if func.locals else ""
-        function_lines[index] = function(f"{header}   ;; body @{hex(func.body_offset)}", locals_line, index,
-                                         func.body, index in named)
+        function_lines[index] = rows.function(f"{r.header(index)}   ;; body @{hex(func.body_offset)}",
+                                              r.locals_line(func), index, func.body, index in r.named)
     text, line_index = rows.finish()
     return Listing(text, function_lines, line_index)
 
