@@ -28,7 +28,7 @@ from .windows_support import (
     module_of,
     run_wine,
     standard_cases,
-    wine_env,
+    wine_process,
 )
 
 
@@ -142,7 +142,7 @@ int main(void) {
 """)
     exe = tmp_path / "host.exe"
     run([f"{MINGW}-gcc", "-o", exe, host])
-    proc = run(["wine", exe], cwd=tmp_path, env=wine_env(), check=False, timeout=120)
+    proc = wine_process(exe, cwd=tmp_path, check=False)
     assert proc.stdout.replace("\r\n", "\n") == "calling\n", (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stderr.replace("\r\n", "\n").startswith("wasm trap: wasm `unreachable` instruction executed\n")
     assert proc.returncode == 3, proc.stderr

@@ -17,7 +17,7 @@ from emitter.cli import main
 from samples.corpus.harness import Call, Program, Value, corpus_programs, load_program, render_host, run_oracle
 
 from .tools import run
-from .windows_support import MINGW, lld_link, wine_prefix
+from .windows_support import MINGW, lld_link, wine_process
 
 PREFIX = "wasm_"
 PROGRAMS = corpus_programs()
@@ -39,8 +39,7 @@ def _host_object(program: Program, wasm: bytes, work: Path, *, calls: tuple[Call
 
 
 def _wine(exe: Path) -> tuple[int, list[str], str]:
-    env = {"WINEDEBUG": "-all", "WINEPREFIX": str(wine_prefix()), "DISPLAY": ""}
-    proc = run(["wine", exe], cwd=exe.parent, env=env, check=False, timeout=120)
+    proc = wine_process(exe, check=False)
     return proc.returncode, proc.stdout.replace("\r\n", "\n").splitlines(), proc.stderr.replace("\r\n", "\n")
 
 

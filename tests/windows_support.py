@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import re
 import struct
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,14 +366,25 @@ def _wine_env(prefix: Path) -> dict[str, str]:
     return {"WINEDEBUG": "-all", "WINEPREFIX": str(prefix), "DISPLAY": ""}
 
 
-def wine_env() -> dict[str, str]:
-    """The environment for running a program under Wine in the shared prefix (created on first use)."""
-    return _wine_env(wine_prefix())
+def wine_process(exe: Path, *args: str, cwd: Path | None = None, check: bool = True,
+                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``exe`` under Wine in the shared prefix. Under heavy parallel load ``wine`` now and then exits 1
+    without having run the program at all (nothing on stdout or stderr, even from programs whose first act is to
+    print); such a launch says nothing about the program and is made again, once. A program that crashes exits
+    with the exception's code and Wine's report on stdout, and one that returns 1 has printed first."""
+    argv: list[str | Path] = ["wine", exe, *args]
+    env = _wine_env(wine_prefix())
+    proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
+    if proc.returncode == 1 and not proc.stdout and not proc.stderr:
+        proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"wine {exe} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n"
+                             f"{proc.stderr}")
+    return proc
 
 
 def run_wine(exe: Path, *args: str, check: bool = True, timeout: float = 120) -> str:
-    proc = run(["wine", exe, *args], cwd=exe.parent, env=_wine_env(wine_prefix()), check=check, timeout=timeout)
-    return proc.stdout.replace("\r\n", "\n")
+    return wine_process(exe, *args, check=check, timeout=timeout).stdout.replace("\r\n", "\n")
 
 
 def compile_host(work: Path, cases: Sequence[Case], resolve: str, prelude: str = "", setup: str = "",
