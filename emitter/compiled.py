@@ -83,6 +83,7 @@ class LineEntry(NamedTuple):
 
 #: Bits of ``LineTable.flags``.
 IS_STATEMENT, PROLOGUE_END, EPILOGUE_BEGIN = 1, 2, 4
+_PROLOGUE_STATEMENT = IS_STATEMENT | PROLOGUE_END
 #: ``LineTable.wasm_offsets`` value of an entry without a Wasm offset.
 NO_WASM_OFFSET = -1
 
@@ -110,15 +111,16 @@ class LineTable(Sequence[LineEntry]):
         return entries if isinstance(entries, LineTable) else LineTable(entries)
 
     @staticmethod
-    def statements(first_line: int, rows: Iterable[tuple[int, int, int, bool]]) -> LineTable:
+    def statements(first_line: int, rows: Iterable[tuple[int, int, int, bool]], shift: int = 0) -> LineTable:
         """An entry for the function's start at ``first_line``, then statement entries at column 0 from
-        ``(code offset, line, Wasm offset, prologue end)`` rows: the compiler's form."""
-        packed = array("q", (0, first_line, 0, NO_WASM_OFFSET, IS_STATEMENT))
+        ``(code offset, line, Wasm offset, prologue end)`` rows (the compiler's form), code offsets moved by
+        ``shift``."""
+        values = [0, first_line, 0, NO_WASM_OFFSET, IS_STATEMENT]
         for code_offset, line, wasm_offset, prologue_end in rows:
-            packed.extend((code_offset, line, 0, wasm_offset, IS_STATEMENT | PROLOGUE_END if prologue_end
-                           else IS_STATEMENT))
+            values += (code_offset + shift, line, 0, wasm_offset, _PROLOGUE_STATEMENT if prologue_end
+                       else IS_STATEMENT)
         table = LineTable()
-        table._rows = packed.tobytes()
+        table._rows = array("q", values).tobytes()
         return table
 
     def _column(self, index: int) -> memoryview:
@@ -144,6 +146,20 @@ class LineTable(Sequence[LineEntry]):
     def packed(self) -> bytes:
         """The rows as stored (five native int64 each), for the encoders written in C (``emitter._rows``)."""
         return self._rows
+
+    def wasm_pairs(self) -> array[int]:
+        """``code offset, Wasm offset`` of the entries that have a Wasm offset, one after the other, as 32-bit
+        unsigned numbers (raises ``OverflowError`` for larger ones): the frame table's address maps."""
+        rows = memoryview(self._rows).cast("q")
+        codes, wasm = rows[0::_ROW_FIELDS], rows[3::_ROW_FIELDS]
+        if NO_WASM_OFFSET in wasm[1:]:
+            kept = [i for i, value in enumerate(wasm) if value != NO_WASM_OFFSET]
+            codes, wasm = [codes[i] for i in kept], [wasm[i] for i in kept]  # type: ignore[assignment]
+        elif len(wasm) and wasm[0] == NO_WASM_OFFSET:  # the usual table: only the function's start has none
+            codes, wasm = codes[1:], wasm[1:]
+        pairs = array("I", bytes(8 * len(wasm)))
+        pairs[0::2], pairs[1::2] = array("I", codes), array("I", wasm)
+        return pairs
 
     @staticmethod
     def concatenated(tables: Iterable[LineTable]) -> LineTable:

@@ -28,6 +28,7 @@ of the prologue for encodings that need its size (Windows).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
 from .arch import X86_64, Arch
@@ -147,10 +148,15 @@ def shifted(op: UnwindOp, delta: int) -> UnwindOp:
     Every op's first field is ``offset``; the others are copied as they are."""
     if not delta:
         return op
+    return type(op)(op.offset + delta, *_other_fields(op))  # type: ignore[arg-type]
+
+
+def _other_fields(op: UnwindOp) -> tuple[object, ...]:
+    """Every field of ``op`` but ``offset``: what the op does, wherever it is."""
     names = _OTHER_FIELDS.get(type(op))
     if names is None:
         names = _OTHER_FIELDS[type(op)] = tuple(f.name for f in fields(op) if f.name != "offset")
-    return type(op)(op.offset + delta, *[getattr(op, name) for name in names])  # type: ignore[arg-type]
+    return tuple([getattr(op, name) for name in names])
 
 
 _OTHER_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -225,6 +231,38 @@ class UnwindProgram:
         state = self._step(op, state, evaluation.remembered)
         ops.append(op)
         after.append(state)
+        return self
+
+    def extend(self, ops: Sequence[UnwindOp], delta: int,
+               memo: dict[object, tuple[list[FrameState], list[FrameState]]]) -> UnwindProgram:
+        """``add(shifted(op, delta))`` for each of ``ops``, evaluating each sequence once per ``memo``.
+
+        The states an op sequence leads to depend on the state it starts from and on what the ops do, not on
+        their offsets: ``memo`` keeps them per sequence, and must only be shared by programs at the same state
+        when extended (the copies of one prologue's program, each extended once). Offsets are still checked
+        for every program; any error is found and reported by ``add``."""
+        key = (len(self.ops), tuple([(type(op), *_other_fields(op)) for op in ops]))
+        known = memo.get(key)
+        own = self.ops
+        if known is not None:
+            moved: list[UnwindOp] = [kind(op.offset + delta, *rest)  # type: ignore[operator]
+                                     for op, (kind, *rest) in zip(ops, key[1], strict=True)]
+            previous = own[-1].offset if own else 0
+            for op in moved:
+                if op.offset < previous:
+                    break
+                previous = op.offset
+            else:
+                evaluation = self._evaluate(len(own))
+                own += moved
+                evaluation.after += known[0]
+                evaluation.remembered[:] = known[1]
+                return self
+        start = len(own)
+        for op in ops:
+            self.add(shifted(op, delta))
+        evaluation = self._evaluate(len(own))
+        memo[key] = (evaluation.after[start:], list(evaluation.remembered))
         return self
 
     def push(self, offset: int, register: str) -> UnwindProgram:

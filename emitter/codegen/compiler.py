@@ -29,7 +29,7 @@ from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
 from ..obj.model import Relocation
-from ..unwind import UnwindOp, UnwindProgram, shifted
+from ..unwind import UnwindOp
 from ..wasm.module import ElemSegment, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
@@ -224,13 +224,12 @@ class _ModuleCompiler:
         code_buffer += body.asm.code
         code = bytes(code_buffer)
         unwind = prologue.unwind.renamed(name)
-        _record(unwind, body.records, shift)
+        unwind.extend(body.records, shift, prologue.epilogue_states)
         unwind.validate(len(code))
         relocations = list(prologue.asm.relocations)
         relocations += [Relocation(r.offset + shift, r.kind, r.size, r.symbol, r.addend) for r in body.asm.relocations]
         first_line = body.lines[0][1] if body.lines else 0
-        lines = LineTable.statements(first_line, [(offset + shift, line, wasm, prologue_end)
-                                                  for offset, line, wasm, prologue_end in body.lines])
+        lines = LineTable.statements(first_line, body.lines, shift)
         call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
                                           landing_pad=None if site.landing_pad is None else site.landing_pad + shift)
                       for site in body.call_sites]
@@ -440,7 +439,3 @@ def _imm(instr: Instr) -> int:
         raise UnsupportedError(f"unexpected immediate {value!r}", instr.offset)
     return value
 
-
-def _record(unwind: UnwindProgram, records: list[UnwindOp], shift: int) -> None:
-    for op in records:
-        unwind.add(shifted(op, shift))

@@ -29,6 +29,7 @@ from ..seh.instructions import STACK_PROBE_SYMBOL
 from ..unwind import (
     EpilogueBegin,
     EpilogueEnd,
+    FrameState,
     PopRegister,
     PrologueEnd,
     PushRegister,
@@ -133,6 +134,9 @@ class Prologue:
         self.unwind = UnwindProgram(function=function)
         for op in self.records:
             self.unwind.add(op)
+        #: The states after the epilogues of the functions with this prologue, per sequence
+        #: (``UnwindProgram.extend``): functions repeat the same few.
+        self.epilogue_states: dict[object, tuple[list[FrameState], list[FrameState]]] = {}
 
     def code_for(self, overflow_stub_body_offset: int) -> bytearray:
         """The prologue's bytes with the stack check's branch aimed at the stub at ``overflow_stub_body_offset``

@@ -19,8 +19,9 @@ Names are wasmtime's: the ``name`` section's function name, else ``<wasm functio
 from __future__ import annotations
 
 import struct
+import sys
 
-from ..compiled import NO_WASM_OFFSET, CompiledFunction, DataBlob, LineTable
+from ..compiled import CompiledFunction, DataBlob, LineTable
 from ..obj.model import Relocation, RelocKind
 from ..wasm.module import Module
 from .runtime import StateSymbols
@@ -56,14 +57,14 @@ def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunct
     for k, function in enumerate(wasm):
         at = _HEADER + _FUNCTION * k
         index = function.wasm_index if function.wasm_index is not None else 0
-        lines = LineTable.of(function.lines)
-        pairs = [value for code, wasm in zip(lines.code_offsets, lines.wasm_offsets, strict=True)
-                 if wasm != NO_WASM_OFFSET for value in (code, wasm)]
+        pairs = LineTable.of(function.lines).wasm_pairs()
+        if sys.byteorder == "big":
+            pairs.byteswap()
         struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(pairs) // 2)
         rel32(at, function.name)
         rel32(at + 12, sym.frame_names, name(module.function_names.get(index) or f"<wasm function {index}>"))
         rel32(at + 20, sym.frame_maps, len(maps))
-        maps += struct.pack(f"<{len(pairs)}I", *pairs)
+        maps += pairs
     return [
         DataBlob(sym.frame_table, len(table), bytes(table), writable=False, align=8,
                  relocations=tuple(relocations), section=SECTION),
