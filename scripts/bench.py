@@ -23,11 +23,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts import bench_debuggers, bench_profile
+from scripts import bench_debuggers, bench_jit, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -45,13 +46,16 @@ class Sizes:
     modules: int = 1_000
     module_functions: int = 20
     debug_cost_functions: int = 10_000
+    #: Row 8c: callgrind runs the process ~50 times slower.
+    debug_instruction_functions: int = 1_000
     #: Runs of rows 2 and 8 at least: ratios of one- to three-second runs, within 10% of each other, are the most
     #: exposed to a shared machine's noise (single runs vary by a third here).
     jit_runs: int = 9
 
 
 QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
-              throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60, jit_runs=0)
+              throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60,
+              debug_instruction_functions=20, jit_runs=0)
 
 
 def row_emission(sizes: Sizes, runs: int) -> list[Row]:
@@ -182,7 +186,20 @@ def row_debug_cost(sizes: Sizes, runs: int) -> list[Row]:
     image.notes.append("the module's share of its registered image (images hold up to 64 modules), held once (the "
                        "native copy handed to the debuggers); no second copy of code or data in it (those sections "
                        "are NOBITS: debuggers read them from the process)")
-    return [cpu, image]
+    return [cpu, image, row_debug_instructions(sizes)]
+
+
+def row_debug_instructions(sizes: Sizes) -> Row:
+    """Row 8's cost counted rather than timed: the two callgrind runs are deterministic, so one each (side by
+    side, on the two cores) is the figure."""
+    n = sizes.debug_instruction_functions
+    with ThreadPoolExecutor(2) as pool:
+        on, off = pool.map(lambda debug_info: bench_jit.instructions(n, debug_info), (True, False))
+    row = Row("8c", f"Debug-info cost at {n:,} functions in instructions executed by one warm JIT load (callgrind)",
+              Side("with", [float(on)], unit="instr"), Side("without", [float(off)], unit="instr"), target=1.10)
+    row.notes.append("the count of the load alone (the process loads the module once before, to warm up); the "
+                     "time of row 8 adds what these instructions cost in cache and memory, and the machine's noise")
+    return row
 
 
 ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {

@@ -22,6 +22,7 @@ from scripts.bench_common import ROOT, answer
 PROBE_SOURCE = r"""
 #include <execinfo.h>
 #include <time.h>
+#include <valgrind/callgrind.h>
 
 #define CAPACITY 8192
 static void *addresses[CAPACITY];
@@ -50,6 +51,13 @@ __attribute__((noinline)) int probe(int value) {
 
 /* The debugger rows' breakpoint: a native function the deepest Wasm frame reaches through its import. */
 __attribute__((noinline)) void bench_stop(void) { __asm__ volatile("" ::: "memory"); }
+
+/* Row 8c: callgrind (started with --collect-atstart=no) counts only what `work` runs. No-ops without valgrind. */
+void bench_measured(void (*work)(void)) {
+    CALLGRIND_TOGGLE_COLLECT;
+    work();
+    CALLGRIND_TOGGLE_COLLECT;
+}
 
 /* Called through a volatile pointer so that -O2 keeps one real frame per level (no loop, no sibling call). */
 int c_chain(int depth);

@@ -8,21 +8,30 @@ listing, GDB JIT image) against the same without, and against wasmtime-py compil
 process CPU seconds of compile + instantiate, peak RSS growth over the process before compiling, the size of the
 registered image and of the code.
 
+``instructions``: the instructions one JIT load executes (``--debug-info on|off``), counted by callgrind:
+deterministic, where the time of a run varies by a third on a shared machine. The process loads the module once
+to warm up (imports, first-use work), then again inside the probe library's ``bench_measured``, the only code
+callgrind counts.
+
 ``python -m scripts.bench_jit compile|cost ...`` prints one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import os
+import re
+import subprocess
+import sys
 import tempfile
 import time
 from functools import partial
 from pathlib import Path
 
-import wasmtime
-
 from emitter.jit.api import compile_wasm, flush_debug_info
-from scripts.bench_common import answer, peak_rss, reset_peak_rss, timed
+from scripts.bench_backtrace import probe_library
+from scripts.bench_common import ROOT, answer, peak_rss, reset_peak_rss, timed
 from scripts.bench_compile import generate_module
 
 
@@ -37,6 +46,8 @@ def jit_load(path: Path, scratch: str, debug_info: bool) -> tuple[int, int]:
 
 
 def wasmtime_load(wasm: bytes) -> None:
+    import wasmtime  # here: the processes callgrind runs do without its import
+
     config = wasmtime.Config()
     config.debug_info = True
     config.cranelift_opt_level = "none"
@@ -75,17 +86,51 @@ def cost(functions: int, debug_info: bool) -> dict[str, object]:
             "image_bytes": image, "code_bytes": code}
 
 
+def measured_load(functions: int, debug_info: bool) -> dict[str, object]:
+    """The process callgrind runs: a warm-up load, then the measured one inside ``bench_measured``."""
+    build = ROOT / "build" / "bench"
+    build.mkdir(parents=True, exist_ok=True)
+    probe = ctypes.CDLL(str(probe_library(build)))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "bench.wasm"
+        path.write_bytes(generate_module(functions))
+        jit_load(path, scratch, debug_info)
+
+        def load() -> None:
+            jit_load(path, scratch, debug_info)
+
+        probe.bench_measured(ctypes.CFUNCTYPE(None)(load))
+    return {"functions": functions, "debug_info": debug_info}
+
+
+def instructions(functions: int, debug_info: bool) -> int:
+    """Instructions of one warm JIT load, counted by callgrind (``measured_load`` in a child under valgrind)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--callgrind-out-file={scratch}/callgrind.out",
+             sys.executable, "-m", "scripts.bench_jit", "measured", "--functions", str(functions), "--debug-info",
+             "on" if debug_info else "off"],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), LC_ALL="C"), capture_output=True, text=True,
+            timeout=900)
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        raise RuntimeError(f"callgrind run failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return int(counted.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("compile", "cost"))
+    parser.add_argument("mode", choices=("compile", "cost", "measured"))
     parser.add_argument("--functions", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--debug-info", choices=("on", "off"), default="on")
     args = parser.parse_args()
     if args.mode == "compile":
         answer(compare(args.functions, args.runs))
-    else:
+    elif args.mode == "cost":
         answer(cost(args.functions, args.debug_info == "on"))
+    else:
+        answer(measured_load(args.functions, args.debug_info == "on"))
 
 
 if __name__ == "__main__":
