@@ -80,6 +80,8 @@ def _quantity(value: float, unit: str) -> str:
             if value >= scale:
                 return f"{value / scale:.3g} {name}"
         return f"{value * 1e9:.3g} ns"
+    if unit == "instr":  # counts a few percent apart: four figures
+        return f"{value / 1e6:,.0f} M instr"
     return f"{value:.3g} {unit}"
 
 
