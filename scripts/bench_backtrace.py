@@ -84,7 +84,8 @@ def chain_wat(depth: int) -> str:
 
 
 def probe_library(build: Path) -> Path:
-    """The probe library, built once per source text with gcc -O2."""
+    """The probe library, built once per source text with gcc -O2 in ``build`` (made if missing)."""
+    build.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha1(PROBE_SOURCE.encode()).hexdigest()[:12]
     library = build / f"libbenchprobe-{digest}.so"
     if not library.exists():
@@ -100,9 +101,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--repetitions", type=int, default=50)
     args = parser.parse_args()
-    build = ROOT / "build" / "bench"
-    build.mkdir(parents=True, exist_ok=True)
-    probe = ctypes.CDLL(str(probe_library(build)), mode=ctypes.RTLD_GLOBAL)
+    probe = ctypes.CDLL(str(probe_library(ROOT / "build" / "bench")), mode=ctypes.RTLD_GLOBAL)
     probe.last_seconds.restype = ctypes.c_double
     probe.c_chain.argtypes = [ctypes.c_int]
     probe.set_repetitions(args.repetitions)

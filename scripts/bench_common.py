@@ -128,12 +128,13 @@ def child_peak_rss(command: Sequence[str]) -> int:
     return int(done.stdout.split()[-1]) * 1024
 
 
-def run_child(module: str, arguments: Sequence[str], *, timeout: float = 600) -> dict[str, Any]:
+def run_child(module: str, arguments: Sequence[str], *, timeout: float = 600,
+              wrapper: Sequence[str] = ()) -> dict[str, Any]:
     """Run ``python -m module arguments`` in a fresh interpreter (its own peak RSS, no state shared with other
-    rows) and return the JSON object it prints last."""
+    rows), under ``wrapper`` if given (a tool and its options), and return the JSON object it prints last."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), LC_ALL="C")
-    done = subprocess.run([sys.executable, "-m", module, *arguments], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    done = subprocess.run([*wrapper, sys.executable, "-m", module, *arguments], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"{module} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

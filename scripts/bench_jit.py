@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from functools import partial
@@ -31,7 +28,7 @@ from pathlib import Path
 
 from emitter.jit.api import compile_wasm, flush_debug_info
 from scripts.bench_backtrace import probe_library
-from scripts.bench_common import ROOT, answer, peak_rss, reset_peak_rss, timed
+from scripts.bench_common import ROOT, answer, peak_rss, reset_peak_rss, run_child, timed
 from scripts.bench_compile import generate_module
 
 
@@ -88,9 +85,7 @@ def cost(functions: int, debug_info: bool) -> dict[str, object]:
 
 def measured_load(functions: int, debug_info: bool) -> dict[str, object]:
     """The process callgrind runs: a warm-up load, then the measured one inside ``bench_measured``."""
-    build = ROOT / "build" / "bench"
-    build.mkdir(parents=True, exist_ok=True)
-    probe = ctypes.CDLL(str(probe_library(build)))
+    probe = ctypes.CDLL(str(probe_library(ROOT / "build" / "bench")))
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "bench.wasm"
         path.write_bytes(generate_module(functions))
@@ -106,16 +101,15 @@ def measured_load(functions: int, debug_info: bool) -> dict[str, object]:
 def instructions(functions: int, debug_info: bool) -> int:
     """Instructions of one warm JIT load, counted by callgrind (``measured_load`` in a child under valgrind)."""
     with tempfile.TemporaryDirectory() as scratch:
-        done = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--callgrind-out-file={scratch}/callgrind.out",
-             sys.executable, "-m", "scripts.bench_jit", "measured", "--functions", str(functions), "--debug-info",
-             "on" if debug_info else "off"],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), LC_ALL="C"), capture_output=True, text=True,
-            timeout=900)
-    counted = re.search(r"Collected : (\d+)", done.stderr)
-    if done.returncode != 0 or counted is None:
-        raise RuntimeError(f"callgrind run failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return int(counted.group(1))
+        counts = Path(scratch) / "callgrind.out"
+        run_child("scripts.bench_jit", ["measured", "--functions", str(functions), "--debug-info",
+                                        "on" if debug_info else "off"],
+                  wrapper=["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--callgrind-out-file={counts}"],
+                  timeout=900)
+        total = re.search(r"^totals: (\d+)$", counts.read_text(), re.MULTILINE)
+    if total is None:
+        raise RuntimeError(f"callgrind wrote no total for the measured load of {functions} functions")
+    return int(total.group(1))
 
 
 def main() -> None:
