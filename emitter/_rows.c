@@ -250,15 +250,16 @@ static int encode_map(const Rows *rows, Py_ssize_t function, Buffer *out, SortKe
     if (!sorted) {
         qsort(keys, (size_t)(end - first), sizeof *keys, compare_keys);
     }
-    /* Consecutive rows at one code offset merge (the last wins); a row repeating the previous entry's Wasm
-     * offset and line adds nothing. */
+    /* Consecutive rows at one code offset merge (the last wins: it replaces the entry of the offset); a row
+     * repeating the previous entry's Wasm offset and line adds nothing. */
     Py_ssize_t count = 0;
     for (Py_ssize_t i = 0; i < end - first; i++) {
         Py_ssize_t row = keys[i].row;
         MapEntry entry = {keys[i].code_offset, (uint64_t)field(rows, row, WASM_OFFSET) + 1, field(rows, row, LINE)};
         if (count && entry.code_offset == entries[count - 1].code_offset) {
-            entries[count - 1] = entry;
-        } else if (!count || entry.wasm != entries[count - 1].wasm || entry.line != entries[count - 1].line) {
+            count--;
+        }
+        if (!count || entry.wasm != entries[count - 1].wasm || entry.line != entries[count - 1].line) {
             entries[count++] = entry;
         }
     }
