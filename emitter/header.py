@@ -102,6 +102,11 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
             exports.append(f"/* export {export.name!r} (symbol {symbol!r}) is not a C identifier */")
             continue
         names = _local_names(module, export.index, len(signature.params))
+        untyped = [t.text for t in signature.params + signature.results if t not in C_TYPES]
+        if untyped and len(signature.results) <= 1:
+            # A reference type has no C form: the object still defines the symbol, C code cannot call it.
+            exports.append(f"/* export {export.name!r} is not declared: {', '.join(untyped)} has no C ABI type */")
+            continue
         exports.append(c_prototype(symbol, signature, names, what="export") + ";")
     imports: list[str] = []
     for function_index, entry in enumerate(module.imported("func")):

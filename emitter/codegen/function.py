@@ -71,8 +71,9 @@ from .runtime import (
 )
 
 _FLOAT = (ValType.F32, ValType.F64)
+#: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.
 _SIZE = {ValType.I32: 4, ValType.I64: 8, ValType.F32: 4, ValType.F64: 8, ValType.FUNCREF: 8,
-         ValType.EXTERNREF: 8}
+         ValType.EXTERNREF: 8, ValType.EXNREF: 8}
 
 #: Opcodes that read the memory base register.
 MEMORY_OPS = frozenset(

@@ -79,7 +79,10 @@ class Signature:
         types = func_type.params + func_type.results
         unsupported = [t.text for t in types if t not in _FROM_WASM]
         if unsupported or len(func_type.results) > 1:
-            raise UnsupportedError(f"{what} has type {func_type} which the JIT's C ABI cannot call")
+            params = "".join(f" {t.text}" for t in func_type.params)
+            results = "".join(f" {t.text}" for t in func_type.results)
+            raise UnsupportedError(f"{what} has type (func (param{params}) (result{results})), which the JIT's C ABI "
+                                   "cannot call (i32, i64, f32, f64 and at most one result)")
         return Signature(tuple(_FROM_WASM[t] for t in func_type.params),
                          tuple(_FROM_WASM[t] for t in func_type.results))
 
@@ -263,6 +266,8 @@ class Instance:
             self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf,
                                        debug_info=debug_info)
         self.display_names = dict(display_names or {})
+        #: Exported functions that ``exports`` leaves out, with the reason (their type has no C ABI form).
+        self.uncallable: dict[str, str] = {}
         self.exports = {name: Export(self, name, self.loaded.address(name), signature)
                         for name, signature in exports.items()}
         self._live = True
@@ -352,12 +357,22 @@ class WasmModule:
             function_index += 1
         if given:
             raise JitdebugError(f"unknown imports: {', '.join(sorted(given))}")
-        exports = {e.name: self.signature(e.index, f"export {e.name!r}") for e in self.module.exports
-                   if e.kind == "func"}
+        # An export outside the C ABI (a reference type, several results) is not callable from here, but the
+        # module still instantiates and its other exports work: calling that one is the error (``uncallable``).
+        exports: dict[str, Signature] = {}
+        uncallable: dict[str, str] = {}
+        for export in self.module.exports:
+            if export.kind == "func":
+                try:
+                    exports[export.name] = self.signature(export.index, f"export {export.name!r}")
+                except UnsupportedError as error:
+                    uncallable[export.name] = str(error)
         names: dict[int, str | None] = {f.index: self.module.function_names.get(f.index)
                                         for f in self.module.functions}
-        return Instance(self.compiled, exports=exports, imports=bound, tags=tags, perf=perf, display_names=names,
-                        debug_info=self.debug_info)
+        instance = Instance(self.compiled, exports=exports, imports=bound, tags=tags, perf=perf,
+                            display_names=names, debug_info=self.debug_info)
+        instance.uncallable = uncallable
+        return instance
 
     def _tag(self, module: str, name: str, tag_index: int, given: dict[str, Import]) -> Tag | NativeTag:
         """The descriptor given for tag import ``module.name``, checked against the import's parameters (a

@@ -89,6 +89,8 @@ def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str
             return 0
         export = instance.exports.get(name)
         if export is None:
+            if name in instance.uncallable:
+                raise JitdebugError(instance.uncallable[name])
             raise JitdebugError(f"module has no exported function {name!r}")
         signature: Signature = export.signature
         if len(args) != len(signature.params):
