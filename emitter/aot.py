@@ -91,7 +91,7 @@ def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dl
         name = module_name_of(module, source)
         listing = render_listing(module, name)
         compiled = compile_module(module, module_name=name, listing=listing, export_prefix=export_prefix,
-                                  target=target, default_trap_hook=True)
+                                  target=target, default_trap_hook=True, c_host=True)
     except (OSError, UnicodeError) as error:
         raise JitdebugError(f"cannot read {source}: {_reason(error)}") from None
     except WasmError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .codegen.host_access import COMMAND_ENTRY, MEMORY_BASE, MEMORY_SIZE, export_symbol
 from .codegen.runtime import TRAP_HOOK, TrapCode
 from .errors import UnsupportedError
 from .wasm.module import FuncType, Module, ValType
@@ -96,7 +97,7 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
     for export in module.exports:
         if export.kind != "func":
             continue
-        symbol = export_prefix + export.name
+        symbol = export_symbol(export.name, export_prefix)
         signature = module.func_type(export.index)
         if not is_c_identifier(symbol):
             exports.append(f"/* export {export.name!r} (symbol {symbol!r}) is not a C identifier */")
@@ -107,6 +108,8 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
             # A reference type has no C form: the object still defines the symbol, C code cannot call it.
             exports.append(f"/* export {export.name!r} is not declared: {', '.join(untyped)} has no C ABI type */")
             continue
+        if export.name == COMMAND_ENTRY:
+            exports.append(f"/* The export {COMMAND_ENTRY!r}, renamed: the C runtime defines {COMMAND_ENTRY}. */")
         exports.append(c_prototype(symbol, signature, names, what="export") + ";")
     imports: list[str] = []
     for function_index, entry in enumerate(module.imported("func")):
@@ -132,6 +135,11 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         "",
         "/* Exports: call them like C functions (one instance of the module per process). */",
         *exports,
+        "",
+        "/* Linear memory (NULL and 0 without one): base address and current size in bytes, which memory.grow",
+        "   changes. Both instantiate the module first, as the exports do. */",
+        f"uint8_t *{export_prefix}{MEMORY_BASE}(void);",
+        f"uint64_t {export_prefix}{MEMORY_SIZE}(void);",
         "",
         "/* Imports: the host defines these. */",
         *imports,

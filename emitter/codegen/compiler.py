@@ -33,7 +33,7 @@ from ..unwind import UnwindOp
 from ..wasm.module import ElemSegment, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import exceptions, runtime
+from . import exceptions, host_access, runtime
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -65,12 +65,19 @@ class Listing(Protocol):
 
 
 def compile_module(module: Module, *, module_name: str, listing: Listing | None = None, export_prefix: str = "",
-                   target: str = "x86_64-linux", default_trap_hook: bool = False) -> CompiledModule:
+                   target: str = "x86_64-linux", default_trap_hook: bool = False,
+                   c_host: bool = False) -> CompiledModule:
     """Compile every defined function; exports become C-ABI symbols ``export_prefix + name``. With
-    ``default_trap_hook`` the module also defines the weak default ``jitdebug_trap`` (for AOT objects)."""
+    ``default_trap_hook`` the module also defines the weak default ``jitdebug_trap`` (for AOT objects). With
+    ``c_host`` (AOT objects linked into a C program) the export ``_start`` is ``P jitdebug_start`` and the memory
+    accessors are defined (``host_access``)."""
     abi = abi_for(target)
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
-        compiled = _ModuleCompiler(module, module_name, listing, export_prefix, abi).run()
+        compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host)
+        compiled = compiler.run()
+    if c_host:
+        compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
+                                                               bool(module.memories)))
     compiled.wasm_dwarf = producer_dwarf(module, module_name)
     compiled.wasm_name = module.module_name
     if default_trap_hook:
@@ -81,8 +88,10 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
 
 
 class _ModuleCompiler:
-    def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi) -> None:
+    def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi, *,
+                 c_host: bool = False) -> None:
         self.module = module
+        self.c_host = c_host
         self.name = module_name
         self.abi = abi
         self.sym = StateSymbols(module_name)
@@ -105,7 +114,11 @@ class _ModuleCompiler:
             if len(ftype.results) > 1:
                 raise UnsupportedError(f"export '{export.name}' returns {len(ftype.results)} values; the C ABI "
                                        "allows at most one", export.offset)
-            self.exports.setdefault(export.index, []).append(prefix + export.name)
+            self.exports.setdefault(export.index, []).append(self.export_symbol(export.name))
+        if c_host:
+            symbols = {e.name: self.export_symbol(e.name) for e in module.exports if e.kind in ("func", "tag")}
+            host_access.check_distinct({"(memory accessor)": prefix + host_access.MEMORY_BASE,
+                                        "(memory size accessor)": prefix + host_access.MEMORY_SIZE, **symbols})
         self.table_capacities = [self._table_capacity(t) for t in range(len(module.tables))]
         self.prologues: dict[tuple[tuple[int, ...], int], Prologue] = {}
         self.frame_slots: dict[int, FrameSlot] = {}
@@ -122,6 +135,10 @@ class _ModuleCompiler:
         return max(limits.minimum, min(maximum, limits.minimum + TABLE_HEADROOM, TABLE_CAP_ENTRIES))
 
     # -- names --------------------------------------------------------------------------------------------------
+    def export_symbol(self, name: str) -> str:
+        """The global symbol of the export ``name`` (``host_access.export_symbol`` in objects for C hosts)."""
+        return host_access.export_symbol(name, self.prefix) if self.c_host else self.prefix + name
+
     def _function_symbols(self) -> list[str]:
         """Imports: the imported name (a C symbol). Defined functions: the name section's name, else
         ``wasm-function[N]``, made unique.
@@ -131,11 +148,13 @@ class _ModuleCompiler:
         (N its index, as in ``wasm-function[N]``). A name equal to the function's own export is that symbol."""
         out: list[str] = []
         taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY}
-        taken.update(self.prefix + e.name for e in self.module.exports if e.kind in ("func", "tag"))
+        taken.update(self.export_symbol(e.name) for e in self.module.exports if e.kind in ("func", "tag"))
+        if self.c_host:
+            taken.update(self.prefix + name for name in (host_access.MEMORY_BASE, host_access.MEMORY_SIZE))
         own_exports: dict[int, set[str]] = {}
         for export in self.module.exports:
             if export.kind == "func":
-                own_exports.setdefault(export.index, set()).add(self.prefix + export.name)
+                own_exports.setdefault(export.index, set()).add(self.export_symbol(export.name))
         imports = [i for i in self.module.imports if i.kind == "func"]
         for imp in imports:
             out.append(imp.name)
@@ -241,7 +260,7 @@ class _ModuleCompiler:
     def _tag_symbols(self) -> list[str]:
         """Imported tags: the import's field name (a descriptor the host defines). Defined tags: the export's
         C symbol when exported (``prefix + name``), else ``<m>.tag<N>``."""
-        exported = {e.index: self.prefix + e.name for e in self.module.exports if e.kind == "tag"}
+        exported = {e.index: self.export_symbol(e.name) for e in self.module.exports if e.kind == "tag"}
         symbols = [i.name for i in self.module.imported("tag")]
         for index in range(len(symbols), len(self.module.tags)):
             symbols.append(exported.get(index, self.sym.indexed("tag", index)))
