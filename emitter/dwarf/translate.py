@@ -36,8 +36,8 @@ from ..obj.model import Relocation, RelocKind
 from .info import PlacedFunction
 from .strings import StringSection
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
-from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program
-from .translate_map import AddressMap, MappedFunction
+from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program, function_rows
+from .translate_map import AddressMap
 
 _AT = ENUM_DW_AT
 _FORM = ENUM_DW_FORM
@@ -201,12 +201,7 @@ class _Translator:
             else:
                 rows.append(SourceRow(state.address, state.file, state.line, state.column, bool(state.is_stmt),
                                       bool(state.prologue_end)))
-        functions: list[tuple[MappedFunction, ProducerSequence]] = []
-        for sequence in sequences:
-            for mapped in self.map.functions:
-                if sequence.rows and sequence.start <= mapped.start < sequence.end:
-                    functions.append((mapped, sequence))
-        functions.sort(key=lambda item: item[0].native_start)
+        functions = function_rows(sequences, self.map.functions)
         line = build_line_program(directories, files, functions, self.text)
         embed(self.line, line)
 

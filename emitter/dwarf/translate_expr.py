@@ -220,8 +220,8 @@ class ExpressionTranslator:
                     raise Untranslatable(f"operation {code:#x}")
 
     def _piece(self, out: ByteWriter, ops: list[_Op]) -> str:
-        """One simple location; returns its kind: "empty", "value", "slot" (a Wasm value's native slot, memory),
-        "memory" (translated to a native address) or "implicit"."""
+        """One simple location; returns its kind: "empty", "value", "memory" (translated to a native address)
+        or "implicit"."""
         if not ops:
             return "empty"
         last = ops[-1]
@@ -232,9 +232,10 @@ class ExpressionTranslator:
         if last.code == DW_OP_implicit_value and len(ops) == 1:
             out.bytes(last.raw)
             return "implicit"
-        if len(ops) == 1 and last.code == DW_OP_WASM_location:
-            self._wasm_slot(out, last.args[0], last.args[1])
-            return "slot"
+        # Everything else, a lone ``DW_OP_WASM_location`` included, computes a linear-memory address. A Wasm
+        # location op pushes its local's *value* (clang marks a variable held in a local with
+        # ``DW_OP_stack_value``); without one, the local holds the variable's address, as for an aggregate the
+        # Wasm C ABI passes by value through a pointer to a caller's copy.
         self._values(out, ops)
         self._to_native(out)
         return "memory"
@@ -274,7 +275,7 @@ class ExpressionTranslator:
         kind = self._piece(out, ops)
         if kind == "value":
             out.data.pop()  # the DW_OP_stack_value, re-added below
-        elif kind in ("slot", "memory"):
+        elif kind == "memory":
             out.u8(DW_OP_deref_size)
             out.u8(4)
         else:

@@ -57,6 +57,36 @@ class ProducerSequence:
         return max(bisect.bisect_right(self.addresses, address) - 1, 0)
 
 
+def function_rows(sequences: Sequence[ProducerSequence],
+                  functions: Sequence[MappedFunction]) -> list[tuple[MappedFunction, ProducerSequence]]:
+    """Each native function with the producer rows inside its Wasm extent, in native order.
+
+    A function's rows are those of the sequence overlapping its extent the most (a producer writes one
+    sequence per function or per unit; a sequence a linker left at a tombstone address overlaps nothing or
+    little), cut to the extent. Matching by overlap keeps a function whose first row lies after its
+    ``DW_AT_low_pc`` (clang at -O1 starts the rows at the first instruction, after the locals' declarations).
+    Sorted starts and bisection keep this O((rows + functions) log): no sequence is compared with every
+    function."""
+    starts = [mapped.start for mapped in functions]
+    best: dict[int, tuple[int, ProducerSequence, int, int]] = {}
+    for sequence in sequences:
+        if not sequence.rows:
+            continue
+        k = max(bisect.bisect_right(starts, sequence.start) - 1, 0)
+        while k < len(functions) and functions[k].start < sequence.end:
+            mapped = functions[k]
+            if mapped.end > sequence.start:
+                first = bisect.bisect_left(sequence.addresses, mapped.start)
+                last = bisect.bisect_left(sequence.addresses, mapped.end)
+                if last > first and (k not in best or last - first > best[k][0]):
+                    best[k] = (last - first, sequence, first, last)
+            k += 1
+    out = [(functions[k], ProducerSequence(sequence.rows[first:last], min(sequence.end, functions[k].end)))
+           for k, (_, sequence, first, last) in best.items()]
+    out.sort(key=lambda item: item[0].native_start)
+    return out
+
+
 def build_line_program(directories: Sequence[str], files: Sequence[FileEntry],
                        functions: Sequence[tuple[MappedFunction, ProducerSequence]], text: str) -> ByteWriter:
     out = ByteWriter()
@@ -96,11 +126,22 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
     out.address(SymbolAddress(text, mapped.native_start), 8)
     address, file, line, column, is_stmt = 0, 1, 1, 0, True
     previous = -1
+    # The compiler emits a function's body in Wasm order and its out-of-line paths (trap stubs, landing pads)
+    # after it: a piece whose Wasm address lies before one already seen is out of line. Its rows say where it
+    # comes from but are no statements, so no breakpoint lands there. The prologue ends once, at the body's
+    # first piece from the row the producer marks (the compiler's own entry code keeps that row's line only).
+    highest = -1
+    prologue_done = False
     for begin, _end, wasm in mapped.pieces:
         index = sequence.row_index(mapped.start if wasm is None else wasm)
-        if index == previous:
-            continue
+        out_of_line = wasm is not None and wasm < highest
+        if wasm is not None:
+            highest = max(highest, wasm)
         row = sequence.rows[index]
+        ends_prologue = row.prologue_end and wasm is not None and not out_of_line and not prologue_done
+        statement = row.is_stmt and not out_of_line
+        if index == previous and not ends_prologue and statement == is_stmt:
+            continue
         if row.file != file:
             out.u8(DW_LNS_set_file)
             out.uleb(row.file)
@@ -109,11 +150,12 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
             out.u8(DW_LNS_set_column)
             out.uleb(row.column)
             column = row.column
-        if row.is_stmt != is_stmt:
+        if statement != is_stmt:
             out.u8(DW_LNS_negate_stmt)
-            is_stmt = row.is_stmt
-        if row.prologue_end and wasm is not None:
+            is_stmt = statement
+        if ends_prologue:
             out.u8(DW_LNS_set_prologue_end)
+            prologue_done = True
         _row(out, row.line - line, begin - address)
         address, line, previous = begin, row.line, index
     size = len(mapped.function.code)
