@@ -350,7 +350,7 @@ def defer_catch_blocks(c: FunctionCompiler, index: int) -> int:
             clause_at = position
     else:
         raise c.error("legacy try without an end")
-    catching = dataclasses.replace(frame, catching=True, scope=scope.outer)
+    catching = dataclasses.replace(frame, catching=True, scope=scope.outer, catch_blocks=frame.catch_blocks + 1)
     outer = [dataclasses.replace(f) for f in c.control[:-1]]
     for at, stop in blocks:
         instr = body[at]

@@ -56,6 +56,7 @@ from ..x64.asm import (
     Snippet,
 )
 from .abi import Abi
+from .branch_table import compile_br_table, emit_jump_tables
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
 from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
@@ -134,9 +135,13 @@ class Control:
     try_scope: TryScope | None = None
     exception_slot: int | None = None
     catching: bool = False
+    #: Catch blocks among this frame and those enclosing it: a branch leaves one exactly when the count at its
+    #: target's enclosing frame is lower, which a ``br_table`` of thousands of targets asks for each of them.
+    catch_blocks: int = 0
 
 
 if TYPE_CHECKING:
+    from .branch_table import JumpTable
     from .exceptions import TryScope
 
 
@@ -223,6 +228,7 @@ class FunctionCompiler:
         self.max_depth = 0
         self.outgoing = self.abi.shadow_space
         self.control: list[Control] = []
+        self.jump_tables: list[JumpTable] = []
         self.current: Instr | None = None
         ops = {i.op for i in self.function.body}
         self.uses_memory = bool(ops & MEMORY_OPS)
@@ -261,8 +267,9 @@ class FunctionCompiler:
     def push_control(self, kind: str, height: int, params: int, results: int, target: Label, end: Label,
                      else_label: Label | None = None, *, scope: TryScope | None = None) -> Control:
         """Open a block; it inherits the enclosing try region unless it is one (``scope``)."""
+        enclosing = self.control[-1]
         frame = Control(kind, height, params, results, target, end, else_label,
-                        scope if scope is not None else self.control[-1].scope)
+                        scope if scope is not None else enclosing.scope, catch_blocks=enclosing.catch_blocks)
         self.control.append(frame)
         return frame
 
@@ -473,6 +480,7 @@ class FunctionCompiler:
         compile_deferred_catch_blocks(self)
         self.emit_trap_stubs(emitted)
         call_sites = self.exceptions.emit_pads(self)
+        emit_jump_tables(self)
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types)
 
@@ -514,13 +522,17 @@ class FunctionCompiler:
 
     def leave_catch_blocks(self, depth: int) -> None:
         """Release the exceptions of the legacy catch blocks a branch to label ``depth`` leaves."""
+        if not self.leaves_catch_block(depth):
+            return
         for k in range(depth + 1):
             frame = self.control[-1 - k]
             if frame.catching:
                 drop_caught(self, frame)
 
     def leaves_catch_block(self, depth: int) -> bool:
-        return any(self.control[-1 - k].catching for k in range(depth + 1))
+        control = self.control
+        outside = control[-2 - depth].catch_blocks if depth + 1 < len(control) else 0
+        return control[-1].catch_blocks > outside
 
     def branch(self, depth: int) -> None:
         """Copy the label's values into place and jump (``br``); the outermost label returns."""
@@ -691,36 +703,6 @@ def _h_br_if(c: FunctionCompiler, i: Instr) -> bool:
     else:
         c.a.jcc("ne", c.control[-1 - depth].target)
     return False
-
-
-def _h_br_table(c: FunctionCompiler, i: Instr) -> bool:
-    labels, default = i.imm
-    if not isinstance(labels, tuple):
-        raise c.error("bad br_table immediate")
-    a = c.a
-    c.depth -= 1
-    a.mov(4, RAX, c.slot(c.depth))
-    stubs: dict[int, Label] = {}
-
-    def target(depth: int) -> Label:
-        if not c.needs_moves(depth):
-            return c.control[-1 - depth].target
-        if depth not in stubs:
-            stubs[depth] = Label()
-        return stubs[depth]
-
-    for n, depth in enumerate(labels):
-        a.alu("cmp", 4, RAX, n, imm=True)
-        a.jcc("e", target(_int(depth)))
-    default_depth = _int(default)
-    if c.needs_moves(default_depth):
-        c.branch(default_depth)
-    else:
-        a.jmp(c.control[-1 - default_depth].target)
-    for depth, label in stubs.items():
-        a.bind(label)
-        c.branch(depth)
-    return True
 
 
 def _h_return(c: FunctionCompiler, i: Instr) -> bool:
@@ -1436,7 +1418,7 @@ Handler = Callable[[FunctionCompiler, Instr], bool]
 def _build_handlers() -> dict[str, Handler]:
     h: dict[str, Handler] = {
         "nop": _h_nop, "unreachable": _h_unreachable, "block": _h_block, "loop": _h_block, "if": _h_if,
-        "else": _h_else, "end": _h_end, "br": _h_br, "br_if": _h_br_if, "br_table": _h_br_table,
+        "else": _h_else, "end": _h_end, "br": _h_br, "br_if": _h_br_if, "br_table": compile_br_table,
         "return": _h_return, "call": _h_call, "call_indirect": _h_call_indirect, "drop": _h_drop,
         "select": _h_select, "local.get": _h_local_get, "local.set": _h_local_set, "local.tee": _h_local_set,
         "global.get": _h_global_get, "global.set": _h_global_set, "memory.size": _h_memory_size,

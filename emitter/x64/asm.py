@@ -372,6 +372,13 @@ class Assembler:
             label.fixups.append(at)
             self.code += b"\0\0\0\0"
 
+    def lea_label(self, dst: int, label: Label) -> None:
+        """``lea dst, [rip + label]``: the address of a position in this code."""
+        self.code.append(0x4C if dst & 8 else 0x48)
+        self.code.append(0x8D)
+        self.code.append((dst & 7) << 3 | 5)
+        self._rel32(label)
+
     def jmp(self, label: Label) -> None:
         self.code.append(0xE9)
         self._rel32(label)

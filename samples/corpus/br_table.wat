@@ -1,5 +1,6 @@
 ;; br_table: every target, the default, indices far out of range (incl. negative), with a carried value,
-;; a large table and a table with only a default.
+;; a large table and a table with only a default; jump tables (8 targets or more) whose targets carry values,
+;; return from the function or continue a loop.
 (module
   (func (export "classify") (param i32) (result i32)
     (block $d (block $c (block $b (block $a
@@ -32,6 +33,29 @@
       (local.set 0 (i32.shr_u (local.get 0) (i32.const 1)))
       (br_if $top (local.get 0)))
     (local.get $acc))
+  (func (export "wide_with_value") (param i32) (result i64)
+    (i64.add (i64.const 1000)
+      (block $x (result i64)
+        (i64.mul (i64.const 3)
+          (block $y (result i64)
+            (i64.add (i64.const 5)
+              (block $z (result i64)
+                (br_table $x $y $z $x $y $z 0 1 2 $x (i64.const 7) (local.get 0)))))))))
+  (func (export "wide_return") (param i32) (result i32)
+    (i32.add (i32.const 1)
+      (block $a (result i32)
+        (i32.mul (i32.const 2)
+          (block $b (result i32)
+            (br_table $a $b 2 $a $b 2 $a $b 2 (i32.const 77) (local.get 0)))))))
+  (func (export "wide_loop") (param i32) (result i32)
+    (local $n i32)
+    (block $done
+      (loop $again
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_table $again $again $again $again $again $again $again $again $done
+          (i32.and (local.get 0) (i32.const 15)))))
+    (local.get $n))
 )
 ;; (assert_return (invoke "classify" (i32.const 0)) (i32.const 10))
 ;; (assert_return (invoke "classify" (i32.const 1)) (i32.const 11))
@@ -54,3 +78,17 @@
 ;; (assert_return (invoke "in_loop" (i32.const 0)) (i32.const 1))
 ;; (assert_return (invoke "in_loop" (i32.const 0x80000000)) (i32.const 31))
 ;; (assert_return (invoke "in_loop" (i32.const 0x55)) (i32.const 3))
+;; (assert_return (invoke "wide_with_value" (i32.const 0)) (i64.const 1007))
+;; (assert_return (invoke "wide_with_value" (i32.const 1)) (i64.const 1021))
+;; (assert_return (invoke "wide_with_value" (i32.const 2)) (i64.const 1036))
+;; (assert_return (invoke "wide_with_value" (i32.const 6)) (i64.const 1036))
+;; (assert_return (invoke "wide_with_value" (i32.const 8)) (i64.const 1007))
+;; (assert_return (invoke "wide_with_value" (i32.const 9)) (i64.const 1007))
+;; (assert_return (invoke "wide_with_value" (i32.const -1)) (i64.const 1007))
+;; (assert_return (invoke "wide_return" (i32.const 0)) (i32.const 78))
+;; (assert_return (invoke "wide_return" (i32.const 1)) (i32.const 155))
+;; (assert_return (invoke "wide_return" (i32.const 2)) (i32.const 77))
+;; (assert_return (invoke "wide_return" (i32.const 7)) (i32.const 155))
+;; (assert_return (invoke "wide_return" (i32.const 100)) (i32.const 77))
+;; (assert_return (invoke "wide_loop" (i32.const 20)) (i32.const 5))
+;; (assert_return (invoke "wide_loop" (i32.const 3)) (i32.const 4))
