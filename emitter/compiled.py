@@ -315,6 +315,17 @@ class TagInfo:
     params: tuple[ValueType, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GlobalInfo:
+    """A defined global as a debugger shows it: its name (the ``name`` section's, else its export's, else
+    ``global[N]``), value type name (``i32``...) and mutability; its value is the 8-byte slot at its position in
+    the module's globals blob."""
+
+    name: str
+    type: str
+    mutable: bool
+
+
 @dataclass
 class CompiledModule:
     name: str
@@ -332,3 +343,9 @@ class CompiledModule:
     wasm_dwarf: WasmDwarf | None = None
     #: Every exception tag, imported ones first (the tag index space).
     tags: list[TagInfo] = field(default_factory=list)
+    #: The prefix of the module's state symbols (``<prefix>.vmctx``, ``<prefix>.globals``: ``StateSymbols``),
+    #: whether it has a linear memory, and its defined globals in blob order: what the plugins need to find an
+    #: instance's memory (watchpoints) and globals (post-mortem).
+    state_prefix: str = ""
+    has_memory: bool = False
+    globals: list[GlobalInfo] = field(default_factory=list)

@@ -7,9 +7,10 @@ self-delimiting; zero bytes between records (alignment padding) are skipped.
 Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF-8; ``opt`` = uleb value + 1,
 0 meaning absent)::
 
-    record    := "JDWM" u8 version(=3) u32 body_length body
+    record    := "JDWM" u8 version(=4) u32 body_length body
     body      := str module_name  str source_file  str source_dir  uleb function_count  function*
                  uleb tag_count  tag*                                        (version 2: no tag table)
+                 str state_prefix  uleb has_memory  uleb global_count  global*   (version 4 on)
     function  := str symbol  opt wasm_index  str display_name  opt body_offset  uleb code_size
                  uleb map_count  map_entry*  uleb call_site_count  call_site*  uleb row_count  row*
                  uleb catch_type_count  str catch_type*
@@ -18,6 +19,7 @@ Wire format (little endian; ``uleb`` = ULEB128; ``str`` = uleb byte length + UTF
     row       := uleb start_delta  uleb cfa_dwarf_register  uleb cfa_offset  uleb saved_count
                  (uleb dwarf_register  uleb cfa_minus_slot)*               (unwind rows, sorted)
     tag       := str symbol  uleb tag_index  uleb param_count  str param_type*  (``i32``, ``f64``, ``addr``...)
+    global    := str name  str value_type  uleb mutable
 
 Code addresses are function-relative; a function is placed by its ``symbol``: absolute in a JIT image's
 ``.symtab``, resolved through the debugger in linked executables. A call site's filters are the handlers an
@@ -25,7 +27,10 @@ exception escaping the call meets, innermost first, as 1-based indices into the 
 symbol of a tag descriptor, or the empty string for a catch-all (the LSDA's action chain and type table, so a
 debugger predicts the landing pad without decoding ``.gcc_except_table``). The tag table gives each tag
 descriptor's payload types, so a catchpoint shows ``i32 9`` rather than a raw word. An empty module name displays
-as ``<unknown>``, as wasmtime prints modules without a name. The reader accepts every version in
+as ``<unknown>``, as wasmtime prints modules without a name. The state prefix names the module's state symbols
+(``<prefix>.vmctx``, whose word 0 is the linear-memory base, and ``<prefix>.globals``, 8 bytes per defined
+global in the order of the global table): watchpoints find an instance's memory and globals through them, placed
+like functions (the n-th record naming a symbol gets its n-th definition). The reader accepts every version in
 ``READABLE_VERSIONS`` (objects written by an older jitdebug stay debuggable).
 """
 
@@ -43,8 +48,8 @@ if TYPE_CHECKING:
 
 SECTION_NAME = ".jitdebug.wasm"
 MAGIC = b"JDWM"
-VERSION = 3
-READABLE_VERSIONS = (2, 3)
+VERSION = 4
+READABLE_VERSIONS = (2, 3, 4)
 _HEADER = struct.Struct("<4sBI")
 
 
@@ -109,6 +114,15 @@ class TagMetadata:
 
 
 @dataclass(frozen=True, slots=True)
+class GlobalMetadata:
+    """A defined global: name, value type name (``i32``...), mutability; its slot is 8 bytes at 8 * position."""
+
+    name: str
+    type: str
+    mutable: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleMetadata:
     name: str
     source_file: str
@@ -116,6 +130,18 @@ class ModuleMetadata:
     functions: tuple[FunctionMetadata, ...]
     #: Every tag of the module (empty in a version 2 record).
     tags: tuple[TagMetadata, ...] = ()
+    #: Version 4 on (empty/False before): the state symbols' prefix, whether there is a memory, the globals.
+    state_prefix: str = ""
+    has_memory: bool = False
+    globals: tuple[GlobalMetadata, ...] = ()
+
+    @property
+    def vmctx_symbol(self) -> str | None:
+        return f"{self.state_prefix}.vmctx" if self.state_prefix else None
+
+    @property
+    def globals_symbol(self) -> str | None:
+        return f"{self.state_prefix}.globals" if self.state_prefix and self.globals else None
 
     @property
     def display_name(self) -> str:
@@ -208,6 +234,9 @@ def encode_metadata(module: CompiledModule, unwind_keys: Sequence[Hashable] | No
     for tag in module.tags:
         items += (tag.symbol, tag.index, len(tag.params))
         items += [param.value for param in tag.params]
+    items += (module.state_prefix, int(module.has_memory), len(module.globals))
+    for glob in module.globals:
+        items += (glob.name, glob.type, int(glob.mutable))
     data = _join(items)
     return _HEADER.pack(MAGIC, VERSION, len(data)) + data
 
@@ -309,7 +338,13 @@ def decode_all(data: bytes) -> list[ModuleMetadata]:
         name, source_file, source_dir = r.text(), r.text(), r.text()
         functions = tuple(_read_function(r) for _ in range(r.count("function")))
         tags = tuple(_read_tag(r) for _ in range(r.count("tag"))) if version >= 3 else ()
-        modules.append(ModuleMetadata(name, source_file, source_dir, functions, tags))
+        state_prefix, has_memory = "", False
+        globals_: tuple[GlobalMetadata, ...] = ()
+        if version >= 4:
+            state_prefix, has_memory = r.text(), bool(r.uleb())
+            globals_ = tuple(GlobalMetadata(r.text(), r.text(), bool(r.uleb())) for _ in range(r.count("global")))
+        modules.append(ModuleMetadata(name, source_file, source_dir, functions, tags, state_prefix, has_memory,
+                                      globals_))
         pos = start + length
     return modules
 

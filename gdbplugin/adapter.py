@@ -9,6 +9,7 @@ from collections.abc import Callable
 import gdb
 
 from emitter.debugcore.adapter import InferiorReadError, NativeFrame
+from emitter.debugcore.watch import WatchpointError
 
 #: Native frames walked at most by one ``wasm bt`` (a corrupt stack must not walk forever).
 MAX_FRAMES = 4096
@@ -29,15 +30,27 @@ class Hook(gdb.Breakpoint):
         return self.stopped
 
 
+#: GDB's watchpoint class per ``wasm watch`` kind, and the breakpoint type a hardware one gets.
+_WATCH_CLASSES = {"write": (gdb.WP_WRITE, gdb.BP_HARDWARE_WATCHPOINT), "read": (gdb.WP_READ, gdb.BP_READ_WATCHPOINT),
+                  "access": (gdb.WP_ACCESS, gdb.BP_ACCESS_WATCHPOINT)}
+_SCALARS = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "unsigned long"}
+
+
 class GdbAdapter:
+    #: A watch expression through the vmctx word makes GDB re-arm the watchpoint when the memory moves.
+    follows_base_word = True
+
     def __init__(self) -> None:
         #: Set by GDB events while one of our resume commands runs: the thread stopped for another reason.
         self._interrupted = False
         self._hooks: dict[int, Hook] = {}
+        #: The breakpoints (watchpoints included) that caused the last stop.
+        self._hits: list[int] = []
         gdb.events.stop.connect(self._on_stop)
         gdb.events.exited.connect(self._on_exit)
 
     def _on_stop(self, event: object) -> None:
+        self._hits = [b.number for b in event.breakpoints] if isinstance(event, gdb.BreakpointEvent) else []
         if isinstance(event, gdb.SignalEvent):
             self._interrupted = True
         elif isinstance(event, gdb.BreakpointEvent):
@@ -149,6 +162,38 @@ class GdbAdapter:
 
     def finish(self) -> bool:
         return self._resume("finish")
+
+    def set_watchpoint(self, address: int, length: int, kind: str, base_word: int | None) -> int:
+        pointer = f"{_SCALARS[length]} *" if length in _SCALARS else f"unsigned char (*)[{length}]"
+        if base_word is not None:
+            base = int.from_bytes(self.read_memory(base_word, 8), "little")
+            where = f"(*(unsigned long *){base_word:#x} + {address - base:#x})"
+        else:
+            where = f"{address:#x}"
+        watch_class, hardware_type = _WATCH_CLASSES[kind]
+        try:
+            watch = gdb.Breakpoint(f"*({pointer}){where}", gdb.BP_WATCHPOINT, watch_class)
+        except gdb.error as error:
+            raise WatchpointError(str(error)) from None
+        if watch.type != hardware_type:
+            # GDB made a software watchpoint (no debug register could take it): that single-steps everything.
+            watch.delete()
+            raise WatchpointError("GDB cannot make it a hardware watchpoint (can-use-hw-watchpoints is off, or "
+                                  "no debug register is free)")
+        watch.silent = True
+        return int(watch.number)
+
+    def delete_watchpoint(self, number: int) -> None:
+        self.delete_breakpoint(number)
+
+    def hit_watchpoints(self) -> list[int]:
+        return list(self._hits)
+
+    def evaluate(self, expression: str) -> int:
+        try:
+            return int(gdb.parse_and_eval(expression))
+        except (gdb.error, gdb.MemoryError) as error:
+            raise ValueError(str(error)) from None
 
     def warning(self, message: str) -> None:
         gdb.write(f"warning: {message}\n", gdb.STDERR)

@@ -14,7 +14,7 @@ from .session import GdbSession
 
 
 class WasmPrefix(gdb.Command):
-    """Wasm-level debugging: bt, modules, functions, break, catch, step, next, finish, disas."""
+    """Wasm-level debugging: bt, modules, functions, break, catch, watch, step, next, finish, disas."""
 
     def __init__(self) -> None:
         super().__init__("wasm", gdb.COMMAND_USER, prefix=True)
@@ -31,7 +31,7 @@ class WasmCommand(gdb.Command):
         self._session.in_command = True
         try:
             text = self._run(argument.strip())
-        except (CommandError, InferiorReadError, gdb.error) as error:
+        except (CommandError, InferiorReadError, ValueError, gdb.error) as error:
             raise gdb.GdbError(str(error)) from None
         finally:
             self._session.in_command = False
@@ -56,6 +56,9 @@ def register(session: GdbSession) -> None:
                   "(pending until the module is loaded).", session.add_breakpoint),
         "catch": ("Stop when a Wasm exception is thrown, or at the landing pad that catches it: "
                   "wasm catch throw | catch", session.add_catchpoint),
+        "watch": ("Hardware watchpoint on linear memory: wasm watch [-l] ADDR|MODULE+ADDR|EXPR [LEN] "
+                  "[read|write|access]; wasm watch lists them, wasm watch delete N deletes one.",
+                  session.watches.command),
         "step": ("Step to the next Wasm instruction, into calls; a throw is followed to its landing pad.",
                  lambda _: stepping.run(session, session.adapter, "step")),
         "next": ("Step to the next Wasm instruction of this frame, over calls; a throw is followed to its landing pad.",

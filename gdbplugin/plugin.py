@@ -22,9 +22,9 @@ def install() -> GdbSession:
         if not session.in_command:
             # Build now, outside unwinding, so the fallback unwinder has an index for this stop.
             session.index()
-        report = session.stop_report()
-        if report is not None:
-            gdb.write(report + "\n")
+        for report in (*session.watches.rearm(), session.watches.stop_report(), session.stop_report()):
+            if report is not None:
+                gdb.write(report + "\n")
 
     def on_new_objfile(_event: gdb.NewObjFileEvent) -> None:
         session.invalidate()

@@ -6,6 +6,7 @@ import gdb
 
 from emitter.debugcore.jit import REGISTER_SYMBOL
 from emitter.debugcore.session import Session
+from emitter.debugcore.watch import Watchpoints
 
 from .adapter import GdbAdapter
 
@@ -19,7 +20,10 @@ class JitRegistrationBreakpoint(gdb.Breakpoint):
         self.session = session
 
     def stop(self) -> bool:
-        for message in self.session.jit_event():
+        messages = self.session.jit_event()
+        if isinstance(self.session, GdbSession):
+            messages += self.session.watches.rearm()
+        for message in messages:
             gdb.write(message + "\n")
         return False
 
@@ -29,6 +33,10 @@ class GdbSession(Session):
     #: True while a ``wasm`` command runs (its own stops must not rebuild the index each instruction).
     in_command = False
     jit_hook: JitRegistrationBreakpoint | None = None
+
+    def __init__(self, adapter: GdbAdapter) -> None:
+        super().__init__(adapter)
+        self.watches = Watchpoints(self, adapter)
 
     def ensure_jit_hook(self) -> None:
         """Watch registrations once the JIT interface exists (a breakpoint on a missing symbol would fail)."""

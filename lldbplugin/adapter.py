@@ -13,6 +13,7 @@ from collections.abc import Callable
 import lldb
 
 from emitter.debugcore.adapter import InferiorReadError, NativeFrame
+from emitter.debugcore.watch import WatchpointError
 
 #: Native frames walked at most by one ``wasm bt`` (a corrupt stack must not walk forever).
 MAX_FRAMES = 4096
@@ -25,6 +26,9 @@ HOOK_CALLBACK = "lldbplugin.session.on_hook"
 
 
 class LldbAdapter:
+    #: LLDB watches an address, not an expression: the core re-arms a watchpoint when the memory moves.
+    follows_base_word = False
+
     def __init__(self, debugger: lldb.SBDebugger) -> None:
         self.debugger = debugger
         #: The running ``wasm`` command's result: warnings go there (``warning: ...``) rather than to stderr.
@@ -170,6 +174,35 @@ class LldbAdapter:
         breakpoint.AddName(BREAKPOINT_NAME)
         breakpoint.SetCondition(f"$sp == {sp}")
         return int(breakpoint.GetID())
+
+    def set_watchpoint(self, address: int, length: int, kind: str, base_word: int | None) -> int:
+        options = lldb.SBWatchpointOptions()
+        options.SetWatchpointTypeRead(kind in ("read", "access"))
+        if kind != "read":
+            # A write watchpoint reports changes, as GDB's does; an access one every write.
+            options.SetWatchpointTypeWrite(lldb.eWatchpointWriteTypeOnModify if kind == "write"
+                                           else lldb.eWatchpointWriteTypeAlways)
+        error = lldb.SBError()
+        watch = self.target.WatchpointCreateByAddress(address, length, options, error)
+        if error.Fail() or not watch.IsValid():
+            raise WatchpointError(error.GetCString() or f"LLDB cannot watch {length} bytes at {address:#x}")
+        return int(watch.GetID())
+
+    def delete_watchpoint(self, number: int) -> None:
+        self.target.DeleteWatchpoint(number)
+
+    def hit_watchpoints(self) -> list[int]:
+        process = self._process()
+        if process is None:
+            return []
+        return [int(thread.GetStopReasonDataAtIndex(0)) for thread in process
+                if thread.GetStopReason() == lldb.eStopReasonWatchpoint]
+
+    def evaluate(self, expression: str) -> int:
+        value = self._thread().GetSelectedFrame().EvaluateExpression(expression)
+        if not value.IsValid() or value.GetError().Fail():
+            raise ValueError(value.GetError().GetCString() or "no value")
+        return int(value.GetValueAsUnsigned())
 
     def warning(self, message: str) -> None:
         if self.result is not None:

@@ -94,6 +94,15 @@ class Catch(WasmCommand):
         return session.add_catchpoint(argument)
 
 
+class Watch(WasmCommand):
+    name = "watch"
+    help = ("Hardware watchpoint on linear memory: wasm watch [-l] ADDR|MODULE+ADDR|EXPR [LEN] [read|write|access]; "
+            "wasm watch lists them, wasm watch delete N deletes one.")
+
+    def run(self, session: LldbSession, argument: str) -> str:
+        return session.watch(argument)
+
+
 class Step(WasmCommand):
     name = "step"
     help = "Step to the next Wasm instruction, into calls; a throw is followed to its landing pad."
@@ -126,15 +135,15 @@ class Disassemble(WasmCommand):
         return disasm.disassemble(session, argument or None)
 
 
-COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Step, Next, Finish,
+COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Watch, Step, Next, Finish,
                                            Disassemble)
 
 
 def register(debugger: lldb.SBDebugger) -> None:
     """``wasm`` as a command container, each subcommand a class LLDB finds through the script dictionary."""
     interpreter = debugger.GetCommandInterpreter()
-    commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, catch, step, '
-                'next, finish, disas." wasm']
+    commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, catch, watch, '
+                'step, next, finish, disas." wasm']
     commands += [f"command script add -o -c {__name__}.{c.__name__} wasm {c.name}" for c in COMMANDS]
     for text in commands:
         result = lldb.SBCommandReturnObject()

@@ -7,6 +7,7 @@ import lldb
 
 from emitter.debugcore.jit import REGISTER_SYMBOL
 from emitter.debugcore.session import CommandError, Session
+from emitter.debugcore.watch import Watchpoints
 
 from .adapter import BREAKPOINT_NAME, LldbAdapter
 
@@ -24,6 +25,7 @@ class LldbSession(Session):
         super().__init__(adapter)
         self._seen_stop: tuple[int, int] | None = None
         self._stop_hook = False
+        self.watches = Watchpoints(self, adapter)
 
     def refresh(self) -> None:
         """Forget the index when the inferior ran since it was built (LLDB has no stop event for scripts)."""
@@ -52,6 +54,16 @@ class LldbSession(Session):
     def add_catchpoint(self, kind: str) -> str:
         """Catchpoints report through a stop hook (output at the stop, like GDB's stop event)."""
         message = super().add_catchpoint(kind)
+        self.ensure_stop_hook()
+        return message
+
+    def watch(self, argument: str) -> str:
+        """``wasm watch``: watchpoint stops are reported by the stop hook too."""
+        message = self.watches.command(argument)
+        self.ensure_stop_hook()
+        return message
+
+    def ensure_stop_hook(self) -> None:
         if not self._stop_hook:
             result = lldb.SBCommandReturnObject()
             self.adapter.debugger.GetCommandInterpreter().HandleCommand(f"target stop-hook add -P {STOP_HOOK}",
@@ -59,7 +71,6 @@ class LldbSession(Session):
             if not result.Succeeded():
                 raise CommandError(f"cannot add the stop hook: {result.GetError().strip()}")
             self._stop_hook = True
-        return message
 
 
 _SESSIONS: dict[int, LldbSession] = {}
@@ -77,7 +88,8 @@ def on_jit_registration(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocatio
     """The JIT registered or unregistered an image: re-resolve the Wasm breakpoints, print what got placed, and
     let the program go on (False: do not stop)."""
     debugger = frame.GetThread().GetProcess().GetTarget().GetDebugger()
-    messages = session_for(debugger).jit_event()
+    session = session_for(debugger)
+    messages = session.jit_event() + session.watches.rearm()
     if messages:
         debugger.GetOutputFile().Write(("\n".join(messages) + "\n").encode())
     return False
@@ -107,7 +119,9 @@ class WasmStopHook:
     def handle_stop(self, _exe_ctx: lldb.SBExecutionContext, stream: lldb.SBStream) -> bool:
         session = session_for(self.debugger)
         session.refresh()
-        report = session.stop_report()
-        if report is not None:
-            stream.Print(report + "\n")
-        return True
+        reports = [*session.watches.rearm(), session.watches.stop_report(), session.stop_report()]
+        for report in reports:
+            if report is not None:
+                stream.Print(report + "\n")
+        # A read watchpoint hit by a write (x86 watches reads only with writes): not a stop the user asked for.
+        return not (session.watches.spurious and all(r is None for r in reports))

@@ -19,6 +19,7 @@ from ..compiled import (
     CompiledModule,
     DataBlob,
     FrameSlot,
+    GlobalInfo,
     LineEntry,
     LineTable,
     TagInfo,
@@ -207,7 +208,17 @@ class _ModuleCompiler:
         out.data.extend(self._tag_blobs())
         out.tags = self._tag_table()
         out.data.extend(frame_table(self.module, self.sym, out.functions))
+        out.state_prefix = self.sym.prefix
+        out.has_memory = bool(self.module.memories)
+        out.globals = self._global_infos()
         return out
+
+    def _global_infos(self) -> list[GlobalInfo]:
+        m = self.module
+        imported = m.num_imported_globals
+        exported = {e.index: e.name for e in reversed(m.exports) if e.kind == "global"}
+        return [GlobalInfo(m.global_names.get(imported + g) or exported.get(imported + g) or f"global[{imported + g}]",
+                           glob.type.name.lower(), glob.mutable) for g, glob in enumerate(m.globals)]
 
     def _frame_slot(self, offset: int) -> FrameSlot:
         slot = self.frame_slots.get(offset)

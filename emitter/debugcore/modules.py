@@ -66,6 +66,10 @@ class LoadedModule:
     has_cfi: bool
     #: Run-time address of each tag descriptor the module defines, imports or catches (absent: not resolvable).
     tags: dict[str, int] = field(default_factory=dict)
+    #: Run-time addresses of the instance's state: the vmctx (word 0: the linear-memory base, word 1: its size
+    #: in bytes) and the globals blob; None when the record predates them or the symbol is not found.
+    vmctx: int | None = None
+    globals_address: int | None = None
 
     @property
     def start(self) -> int:
@@ -164,12 +168,16 @@ def _place(metas: list[ModuleMetadata], functions: dict[str, list[int]], data: d
                 placed.append(LoadedFunction.place(meta, f, candidates[used_functions[f.symbol]] + bias))
             used_functions[f.symbol] += 1
         own: dict[str, int] = {}
-        for name in _tag_names(meta):
+        state = [s for s in (meta.vmctx_symbol, meta.globals_symbol) if s is not None]
+        for name in _tag_names(meta) + state:
             candidates = data.get(name, [])
             if used_data[name] < len(candidates):
                 own[name] = candidates[used_data[name]] + bias
                 used_data[name] += 1
-        modules.append(LoadedModule(meta, origin, tuple(placed), has_cfi, _tags(meta, own.get, adapter)))
+        vmctx = own.get(meta.vmctx_symbol) if meta.vmctx_symbol else None
+        globals_address = own.get(meta.globals_symbol) if meta.globals_symbol else None
+        modules.append(LoadedModule(meta, origin, tuple(placed), has_cfi, _tags(meta, own.get, adapter), vmctx,
+                                    globals_address))
     return modules
 
 

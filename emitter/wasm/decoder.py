@@ -606,6 +606,7 @@ def _custom_section(module: Module, s: _Reader) -> None:
             module.module_name = None
             module.function_names.clear()
             module.local_names.clear()
+            module.global_names.clear()
 
 
 def _name_map(s: _Reader) -> dict[int, str]:
@@ -630,6 +631,8 @@ def _name_section(module: Module, s: _Reader) -> None:
                     names = _name_map(sub)
                     if names:
                         module.local_names[func] = names
+            case 7:
+                module.global_names.update(_name_map(sub))
             case _:
                 sub.pos = sub.end
         if sub.pos != sub.end:

@@ -175,6 +175,8 @@ class Module:
     module_name: str | None = None
     function_names: dict[int, str] = field(default_factory=dict)
     local_names: dict[int, dict[int, str]] = field(default_factory=dict)
+    #: The ``name`` section's global names (subsection 7), by global index.
+    global_names: dict[int, str] = field(default_factory=dict)
     #: Every custom section by name (``.debug_info`` and friends are kept for the DWARF translation).
     custom_sections: dict[str, bytes] = field(default_factory=dict)
     #: Module offset of each custom section's payload.

@@ -1,0 +1,356 @@
+"""``wasm watch``: hardware watchpoints on linear memory, named by Wasm address.
+
+A Wasm address means nothing to the debugger: it is an offset into one instance's linear memory, whose native
+base is word 0 of that instance's vmctx (``<prefix>.vmctx``, found through the plugin metadata) and whose size
+in bytes is word 1. ``wasm watch`` turns ``ADDR``, ``MODULE+ADDR`` or an expression the debugger evaluates to a
+Wasm address into a native range, checks it against the memory's current size, and asks the debugger for a
+*hardware* watchpoint there. x86-64 has four debug registers (DR0-DR3), each covering an aligned 1, 2, 4 or 8
+bytes; a range that needs more than are free is refused with the count, never turned into a software
+watchpoint (a software watchpoint single-steps the program: minutes for a real one).
+
+The memory may move (a JIT may point the base elsewhere and keeps the vmctx truthful): without ``-l`` a
+watchpoint follows its instance's base. GDB watches the base word itself for write watchpoints (its watch
+expression goes through the vmctx word, which GDB re-evaluates and re-arms the moment it changes); otherwise the
+base is re-read at every stop and at every JIT (un)registration, and the watchpoint moved when it changed. ``-l``
+watches the native location computed now, as GDB's ``watch -l``.
+
+The stop report is the same in both debuggers: the watchpoint, the old and new value, and the Wasm instruction
+that accessed it. x86 reports a data breakpoint *after* the instruction, so the accessing instruction is the one
+whose last byte is at pc - 1, and its map entry gives the Wasm instruction (exact: the map covers every byte).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from .adapter import DebuggerAdapter, InferiorReadError
+from .format import format_location, wasm_frames
+from .modules import LoadedModule
+
+if TYPE_CHECKING:
+    from .session import Session
+
+KINDS = ("write", "read", "access")
+#: x86-64 debug address registers.
+HARDWARE_SLOTS = 4
+DEFAULT_LENGTH = 4
+MAX_LENGTH = 8 * HARDWARE_SLOTS
+USAGE = ("usage: wasm watch [-l] ADDR|MODULE+ADDR|EXPR|(EXPR) [LEN] [read|write|access] | wasm watch | "
+         "wasm watch delete N")
+
+
+class WatchpointError(Exception):
+    """The debugger could not place a hardware watchpoint (no slot, or it would have made a software one)."""
+
+
+class WatchingAdapter(DebuggerAdapter, Protocol):
+    """What ``wasm watch`` needs beyond the core protocol."""
+
+    #: True when the debugger re-arms a write watchpoint whose expression reads the vmctx word (GDB).
+    follows_base_word: bool
+
+    def set_watchpoint(self, address: int, length: int, kind: str, base_word: int | None) -> int:
+        """A hardware watchpoint on ``length`` bytes at ``address`` for ``kind`` accesses, silent (the core prints
+        the report); with ``base_word`` (only when ``follows_base_word``) the debugger watches
+        ``*(base_word) + (address - *(base_word))`` and re-arms it when the word changes. Returns its number;
+        raises ``WatchpointError`` when the debugger cannot make it a hardware one."""
+        ...
+
+    def delete_watchpoint(self, number: int) -> None: ...
+
+    def hit_watchpoints(self) -> list[int]:
+        """The numbers of the watchpoints that caused the current stop."""
+        ...
+
+    def evaluate(self, expression: str) -> int:
+        """An expression of the debugger's language, in the selected frame, as an integer (raises ValueError)."""
+        ...
+
+
+def slots_for(address: int, length: int) -> int:
+    """Debug registers a range takes: aligned pieces of 8, 4, 2 or 1 bytes, the largest that fits first (how
+    GDB's and LLDB's x86 back ends split a range)."""
+    count = 0
+    while length > 0:
+        size = next(s for s in (8, 4, 2, 1) if address % s == 0 and s <= length)
+        address += size
+        length -= size
+        count += 1
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSpec:
+    text: str
+    #: ``-l``: watch the native location now, do not follow the memory if it moves.
+    fixed: bool
+    module: str | None
+    #: An integer Wasm address, or None when ``expression`` gives it.
+    address: int | None
+    expression: str | None
+    length: int
+    kind: str
+
+
+def _closing_parenthesis(text: str) -> int:
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return position
+    raise ValueError(f"wasm watch: unbalanced parentheses in {text!r}")
+
+
+def parse_watch(argument: str, module_names: set[str]) -> WatchSpec:
+    """``[-l] TARGET [LEN] [KIND]``: TARGET is one word, or an expression in parentheses (which may hold spaces)."""
+    rest = argument.strip()
+    fixed = rest.split(maxsplit=1)[0] in ("-l", "-location") if rest else False
+    if fixed:
+        rest = rest.split(maxsplit=1)[1] if len(rest.split(maxsplit=1)) > 1 else ""
+    if rest.startswith("("):
+        end = _closing_parenthesis(rest)
+        target, words = rest[: end + 1], rest[end + 1 :].split()
+    else:
+        words = rest.split()
+        if not words:
+            raise ValueError(USAGE)
+        target, words = words[0], words[1:]
+    kind = "write"
+    if words and words[-1] in KINDS:
+        kind = words.pop()
+    length = DEFAULT_LENGTH
+    if words and re.fullmatch(r"0x[0-9a-fA-F]+|\d+", words[0]):
+        length = int(words.pop(0), 0)
+    if words:
+        raise ValueError(USAGE)
+    if not 1 <= length <= MAX_LENGTH:
+        raise ValueError(f"wasm watch: length {length} is not between 1 and {MAX_LENGTH} bytes")
+    module = None
+    found = re.fullmatch(r"(.+)\+(0x[0-9a-fA-F]+|\d+)", target)
+    if found and found[1] in module_names:
+        module, target = found[1], found[2]
+    if re.fullmatch(r"0x[0-9a-fA-F]+|\d+", target):
+        return WatchSpec(argument, fixed, module, int(target, 0), None, length, kind)
+    return WatchSpec(argument, fixed, module, None, target, length, kind)
+
+
+@dataclass
+class Watchpoint:
+    number: int
+    spec: WatchSpec
+    module: LoadedModule
+    wasm_address: int
+    #: Where it is armed now, and the debugger's numbers of the watchpoint there.
+    native: int
+    debugger_number: int
+    base: int
+    slots: int
+    #: The value when last reported (the "Old value" of the next report).
+    value: bytes = field(default=b"")
+
+    @property
+    def where(self) -> str:
+        return f"{self.module.meta.display_name}+{self.wasm_address:#x}"
+
+
+def format_value(data: bytes) -> str:
+    if len(data) in (1, 2, 4, 8):
+        value = int.from_bytes(data, "little")
+        return f"{value} ({value:#x})"
+    return " ".join(f"{b:02x}" for b in data)
+
+
+class Watchpoints:
+    def __init__(self, session: Session, adapter: WatchingAdapter) -> None:
+        self.session = session
+        self.adapter = adapter
+        self.items: list[Watchpoint] = []
+        self._next = 1
+        #: The last stop was one of our watchpoints with nothing to report (see ``stop_report``).
+        self.spurious = False
+
+    # -- the command ------------------------------------------------------------------------------------------
+    def command(self, argument: str) -> str:
+        words = argument.split()
+        if not words:
+            return self.listing()
+        if words[0] == "delete":
+            if len(words) != 2 or not words[1].isdigit():
+                raise ValueError("usage: wasm watch delete N")
+            return self.delete(int(words[1]))
+        return self.add(parse_watch(argument, {m.meta.display_name for m in self.session.modules()}))
+
+    def add(self, spec: WatchSpec) -> str:
+        module = self._module(spec.module)
+        address = spec.address if spec.address is not None else self._evaluate(spec.expression or "")
+        base, size = self._memory(module)
+        if not 0 <= address <= address + spec.length <= size:
+            raise ValueError(f"wasm watch: {module.meta.display_name}+{address:#x} ({spec.length} bytes) is outside "
+                             f"its memory of {size:#x} bytes")
+        native = base + address
+        follows = self.adapter.follows_base_word and not spec.fixed and spec.kind == "write"
+        slots = slots_for(native, spec.length)
+        used = self.slots_in_use()
+        if follows and module.vmctx not in self._followed_bases():
+            slots += 1  # the base word itself (shared by the instance's other watchpoints)
+        if used + slots > HARDWARE_SLOTS:
+            raise ValueError(f"wasm watch: no hardware watchpoint slot left: this one needs {slots}, "
+                             f"{used} of the {HARDWARE_SLOTS} debug registers are in use by Wasm watchpoints "
+                             "(wasm watch delete N frees them)")
+        try:
+            number = self.adapter.set_watchpoint(native, spec.length, spec.kind,
+                                                 module.vmctx if follows else None)
+        except WatchpointError as error:
+            raise ValueError(f"wasm watch: {error}") from None
+        watch = Watchpoint(self._next, spec, module, address, native, number, base, slots_for(native, spec.length),
+                           self._read(native, spec.length))
+        self._next += 1
+        self.items.append(watch)
+        return (f"Wasm watchpoint {watch.number}: {watch.where} ({spec.length} bytes, {spec.kind}) at native "
+                f"{native:#x}, value {format_value(watch.value)}")
+
+    def _followed_bases(self) -> set[int | None]:
+        return {w.module.vmctx for w in self.items if self._follows(w)}
+
+    def slots_in_use(self) -> int:
+        """Debug registers our watchpoints take: their ranges, and each base word GDB watches for them."""
+        return sum(w.slots for w in self.items) + len(self._followed_bases())
+
+    def _follows(self, watch: Watchpoint) -> bool:
+        return self.adapter.follows_base_word and not watch.spec.fixed and watch.spec.kind == "write"
+
+    def delete(self, number: int) -> str:
+        watch = next((w for w in self.items if w.number == number), None)
+        if watch is None:
+            raise ValueError(f"wasm watch: no Wasm watchpoint {number}")
+        self.adapter.delete_watchpoint(watch.debugger_number)
+        self.items.remove(watch)
+        return f"Deleted Wasm watchpoint {number}."
+
+    def listing(self) -> str:
+        if not self.items:
+            return "No Wasm watchpoints."
+        rows = [("Num", "Where", "Native", "Length", "Kind", "Value")]
+        for w in self.items:
+            rows.append((str(w.number), w.where, f"{w.native:#x}", str(w.spec.length),
+                         w.spec.kind + (" (-l)" if w.spec.fixed else ""), format_value(self._read(w.native,
+                                                                                                  w.spec.length))))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join("  ".join(c.ljust(n) for c, n in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+    # -- stops ------------------------------------------------------------------------------------------------
+    def rearm(self) -> list[str]:
+        """At a stop or a JIT event: move the watchpoints whose memory moved (those GDB does not follow itself)."""
+        messages = []
+        for watch in self.items:
+            if watch.spec.fixed or self._follows(watch) or watch.module.vmctx is None:
+                continue
+            try:
+                base = int.from_bytes(self.adapter.read_memory(watch.module.vmctx, 8), "little")
+            except InferiorReadError:
+                continue
+            if base == watch.base:
+                continue
+            self.adapter.delete_watchpoint(watch.debugger_number)
+            watch.base, watch.native = base, base + watch.wasm_address
+            watch.debugger_number = self.adapter.set_watchpoint(watch.native, watch.spec.length, watch.spec.kind,
+                                                                None)
+            messages.append(f"Wasm watchpoint {watch.number}: the memory of {watch.module.meta.display_name} moved;"
+                            f" re-armed at native {watch.native:#x}")
+        return messages
+
+    def stop_report(self) -> str | None:
+        """The report of a watchpoint stop, None for another stop. Debuggers differ in which of several
+        watchpoints over the same bytes they name (x86 has one status bit per debug register, and they share
+        registers), so every Wasm watchpoint overlapping a hit one is checked by its own rule: a write watchpoint
+        reports a change, a read watchpoint an access that changed nothing (x86 cannot watch reads alone: a
+        changed value was a write), an access watchpoint any access. ``spurious`` says the stop was ours and
+        nothing is to be reported (LLDB then resumes)."""
+        hits = set(self.adapter.hit_watchpoints())
+        hit = [w for w in self.items if w.debugger_number in hits]
+        self.spurious = False
+        if not hit:
+            return None
+        reports = []
+        for watch in self.items:
+            if not any(w.native < watch.native + watch.spec.length and watch.native < w.native + w.spec.length
+                       for w in hit):
+                continue
+            if self._follows(watch) and watch.module.vmctx is not None:
+                base = int.from_bytes(self.adapter.read_memory(watch.module.vmctx, 8), "little")
+                watch.base, watch.native = base, base + watch.wasm_address
+            new = self._read(watch.native, watch.spec.length)
+            changed = new != watch.value
+            if (watch.spec.kind == "write" and not changed) or (watch.spec.kind == "read" and changed):
+                watch.value = new
+                continue
+            lines = [f"Wasm watchpoint {watch.number}: {watch.where} ({watch.spec.length} bytes, {watch.spec.kind})"]
+            if changed:
+                lines += [f"Old value = {format_value(watch.value)}", f"New value = {format_value(new)}"]
+            else:
+                lines.append(f"Value = {format_value(new)}")
+            watch.value = new
+            reports.append("\n".join(lines))
+        if not reports:
+            self.spurious = True
+            return None
+        return "\n".join(reports) + "\n" + self._accessor()
+
+    def _accessor(self) -> str:
+        """The Wasm instruction that made the access: the one ending just before pc."""
+        pc = self.adapter.read_register("pc")
+        index = self.session.index()
+        location = index.locate(pc - 1)
+        if location is not None:
+            return "Accessed by " + format_location(location).replace(f"{location.pc:#018x} in ", "", 1)
+        outer = wasm_frames(index, self.session.frames())
+        if outer:
+            frame, called_from = outer[0]
+            return (f"Accessed by native code at {pc:#x}, called from {called_from.function.qualified_name} "
+                    f"(frame #{frame.number})")
+        return f"Accessed by native code at {pc:#x} (no Wasm frame on the stack)"
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    def _module(self, name: str | None) -> LoadedModule:
+        with_memory = [m for m in self.session.modules() if m.meta.has_memory and m.vmctx is not None]
+        if name is not None:
+            chosen = [m for m in with_memory if m.meta.display_name == name]
+            if not chosen:
+                raise ValueError(f"wasm watch: no loaded Wasm module {name!r} with a memory")
+            if len(chosen) > 1:
+                raise ValueError(f"wasm watch: {len(chosen)} instances of {name!r} are loaded; stop in one of its "
+                                 "functions and give the address alone")
+            return chosen[0]
+        # The instance whose code is running: the innermost Wasm frame's module.
+        try:
+            frames = self.session.frames()
+        except InferiorReadError:
+            frames = []
+        for _frame, location in wasm_frames(self.session.index(), frames):
+            if location.module in with_memory:
+                return location.module
+        if len(with_memory) == 1:
+            return with_memory[0]
+        if not with_memory:
+            raise ValueError("wasm watch: no loaded Wasm module has a linear memory")
+        raise ValueError("wasm watch: several Wasm modules have a memory; name one: MODULE+ADDR")
+
+    def _memory(self, module: LoadedModule) -> tuple[int, int]:
+        if module.vmctx is None:
+            raise ValueError(f"wasm watch: the state of {module.meta.display_name} is not found")
+        words = self.adapter.read_memory(module.vmctx, 16)
+        return int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
+
+    def _evaluate(self, expression: str) -> int:
+        try:
+            return self.adapter.evaluate(expression)
+        except (ValueError, InferiorReadError) as error:
+            raise ValueError(f"wasm watch: cannot evaluate {expression!r}: {error}") from None
+
+    def _read(self, address: int, length: int) -> bytes:
+        try:
+            return self.adapter.read_memory(address, length)
+        except InferiorReadError:
+            return b""
