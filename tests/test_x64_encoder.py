@@ -43,7 +43,7 @@ Case = tuple[Callable[[Assembler], None], str]
 _R32 = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"] + [f"r{i}d" for i in range(8, 16)]
 _R16 = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di"] + [f"r{i}w" for i in range(8, 16)]
 _R8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"] + [f"r{i}b" for i in range(8, 16)]
-_PTR = {1: "byte", 2: "word", 4: "dword", 8: "qword"}
+_PTR = {1: "byte", 2: "word", 4: "dword", 8: "qword", 16: "xmmword"}
 
 
 def reg(size: int, r: int) -> str:
@@ -209,6 +209,8 @@ def cases_sse() -> list[Case]:
     c.append((lambda a: a.movq_to_xmm(8, 1, RCX), "movq xmm1, rcx"))
     c.append((lambda a: a.movq_from_xmm(4, RAX, 0), "movd eax, xmm0"))
     c.append((lambda a: a.movq_from_xmm(8, R8, 15), "movq r8, xmm15"))
+    c.append((lambda a: a.movups_load(0, Mem(RSI, 0, RCX, 1)), f"movups xmm0, {mem(Mem(RSI, 0, RCX, 1), 16)}"))
+    c.append((lambda a: a.movups_store(Mem(R12, 8, R8, 1), 11), f"movups {mem(Mem(R12, 8, R8, 1), 16)}, xmm11"))
     return c
 
 

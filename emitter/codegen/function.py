@@ -57,6 +57,7 @@ from ..x64.asm import (
 )
 from .abi import Abi
 from .branch_table import compile_br_table, emit_jump_tables
+from .bulk_memory import emit_overlapping_copy
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
 from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
@@ -1218,23 +1219,7 @@ def _memmove(c: FunctionCompiler) -> None:
     a = c.a
     a.alu("add", 8, RDI, RBX)
     a.alu("add", 8, RSI, RBX)
-    _overlapping_copy(a)
-
-
-def _overlapping_copy(a: Assembler) -> None:
-    """Copy rcx bytes from native address rsi to rdi, backwards when the destination lies above the source."""
-    forward, done = Label(), Label()
-    a.alu("cmp", 8, RDI, RSI)
-    a.jcc("be", forward)
-    a.lea(8, RSI, Mem(RSI, -1, RCX, 1))
-    a.lea(8, RDI, Mem(RDI, -1, RCX, 1))
-    a.std()
-    a.rep_movsb()
-    a.cld()
-    a.jmp(done)
-    a.bind(forward)
-    a.rep_movsb()
-    a.bind(done)
+    emit_overlapping_copy(a)
 
 
 def _h_memory_init(c: FunctionCompiler, i: Instr) -> bool:
@@ -1352,7 +1337,7 @@ def _h_table_copy(c: FunctionCompiler, i: Instr) -> bool:
     a.lea(8, RAX, RipRel(c.sym.indexed("table", src_table)))
     a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
     a.shift("shl", 8, RCX, 3)
-    _overlapping_copy(a)
+    emit_overlapping_copy(a)
     return False
 
 

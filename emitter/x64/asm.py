@@ -436,6 +436,14 @@ class Assembler:
     def movss_store(self, size: int, dst: Mem | RipRel, src: int) -> None:
         self._emit(b"\x0f\x11", src, dst, prefix=0xF3 if size == 4 else 0xF2, rex_w=False)
 
+    def movups_load(self, dst: int, src: Mem) -> None:
+        """``movups xmm, m128``: 16 bytes, no alignment required."""
+        self._emit(b"\x0f\x10", dst, src, rex_w=False)
+
+    def movups_store(self, dst: Mem, src: int) -> None:
+        """``movups m128, xmm``."""
+        self._emit(b"\x0f\x11", src, dst, rex_w=False)
+
     def movq_to_xmm(self, size: int, dst: int, src: Operand) -> None:
         """``movd xmm, r/m32`` (size 4) or ``movq xmm, r/m64`` (size 8)."""
         self._emit(b"\x0f\x6e", dst, src, prefix=0x66, rex_w=size == 8)
