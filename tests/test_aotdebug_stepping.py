@@ -4,7 +4,10 @@ with a backtrace at each stop that must name every frame, follow the program's c
 
 The functions cover the awkward shapes: a mid-function ``return`` (an epilogue followed by more body), a frame
 over 4 KiB (the stack probe loop), a call to a host import (stepping into C and back), a trap (into the host's
-trap hook), recursion, and the module's instantiation (run by the first export called).
+trap hook), recursion, tail calls (``return_call`` to itself, ``return_call_indirect`` through a table, a
+``return_call`` of the host import: each callee's frame sits right above the caller's caller, as after a native
+tail call, and the recursion never deepens the stack), and the module's instantiation (run by the first export
+called).
 """
 
 from __future__ import annotations
@@ -39,18 +42,30 @@ WAT = f"""(module $steps
       (else (i32.mul (local.get $n) (call $fac (i32.sub (local.get $n) (i32.const 1)))))))
   (func $traps (export "traps") (param $x i32) (result i32)
     (i32.div_s (i32.const 100) (local.get $x)))
+  (type $to_i32 (func (param i32) (result i32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $tail_leaf)
+  (func $tail_leaf (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 100)))
+  (func $tail (export "tail") (param $n i32) (result i32)
+    (if (i32.gt_s (local.get $n) (i32.const 0))
+      (then (return_call $tail (i32.sub (local.get $n) (i32.const 1)))))
+    (return_call_indirect (type $to_i32) (local.get $n) (i32.const 0)))
+  (func $tail_host (export "tail_host") (param $x i32) (result i32)
+    (return_call $host_add (local.get $x) (i32.const 7)))
 )"""
 
 HOST = r"""
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
-int32_t early(int32_t), big(int32_t), calls_host(int32_t), fac(int32_t), traps(int32_t);
+int32_t early(int32_t), big(int32_t), calls_host(int32_t), fac(int32_t), traps(int32_t), tail(int32_t),
+    tail_host(int32_t);
 static jmp_buf on_trap;
 int32_t host_add(int32_t a, int32_t b) { return a + b; }
 void jitdebug_trap(int32_t code) { longjmp(on_trap, (int)code); }
 int main(void) {
-    printf("%d %d %d %d %d %d\n", early(-5), early(4), big(7), calls_host(5), fac(4), traps(4));
+    printf("%d %d %d %d %d %d %d %d\n", early(-5), early(4), big(7), calls_host(5), fac(4), traps(4), tail(3),
+           tail_host(5));
     int code = setjmp(on_trap);
     if (code == 0) printf("%d\n", traps(0));
     printf("trap %d\n", code);
@@ -58,12 +73,15 @@ int main(void) {
 }
 """
 
-WASM_FUNCTIONS = ("early", "big", "calls_host", "fac", "traps", "steps.instantiate")
-EXPORTS = WASM_FUNCTIONS[:5]
+WASM_FUNCTIONS = ("early", "big", "calls_host", "fac", "traps", "tail", "tail_host", "tail_leaf",
+                  "steps.instantiate")
+EXPORTS = WASM_FUNCTIONS[:7]
 HOST_FUNCTIONS = ("host_add", "jitdebug_trap")
-#: (callee, caller) pairs the program can have on its stack.
+TAIL_CALLERS = ("tail", "tail_host")
+#: (callee, caller) pairs the program can have on its stack. Tail callees return to main: no edge from their
+#: tail caller (``tail`` to itself included), which is not on the stack any more.
 CALL_EDGES = {*((e, "main") for e in EXPORTS), *(("steps.instantiate", e) for e in EXPORTS), ("fac", "fac"),
-              ("host_add", "calls_host"), ("jitdebug_trap", "traps")}
+              ("host_add", "calls_host"), ("jitdebug_trap", "traps"), ("tail_leaf", "main"), ("host_add", "main")}
 
 #: Inside one gdb: stop at each export's first instruction, then stepi until back in main, printing the frame
 #: names after every step. ``rep stos`` (zeroing the big frame) is run to its end in one go: a single step
@@ -147,12 +165,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     # Not PIE: the addresses objdump prints are the run-time ones.
     run(["gcc", "-g", "-O0", "-no-pie", "-o", exe, directory / "host.c", directory / "steps.o"], cwd=directory)
     output = run([exe]).stdout
-    assert output.startswith("-1 12 8 16 24 25\ntrap "), output
+    assert output.startswith("-1 12 8 16 24 25 100 12\ntrap "), output
     trap_code = int(output.split("trap ")[1])
     config = directory / "config.json"
     config.write_text(json.dumps({"exports": EXPORTS, "step_in": [*WASM_FUNCTIONS, "host_add"]}))
     # Must be stepped: each function's entry and every ``ret`` (the mid-function one of ``early`` included),
-    # and the call of the trap hook that reported the code the host printed.
+    # every tail call's jump (to a function symbol, or ``rex.W jmp *%rax``), and the call of the trap hook that
+    # reported the code the host printed.
     must_visit: dict[str, set[int]] = {}
     instructions: dict[int, tuple[int, str]] = {}
     current, previous, previous_address = "", "", 0
@@ -162,14 +181,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
             must_visit[current] = {int(header.group(1), 16)}
         elif current in WASM_FUNCTIONS and (insn := re.match(r"^ +([0-9a-f]+):\s+(\S+)\s*(.*)$", line)):
             address, instruction = int(insn.group(1), 16), f"{insn.group(2)} {insn.group(3)}"
-            if instruction.startswith("ret") or (instruction.startswith("call") and "<jitdebug_trap>" in instruction
-                                                 and previous == f"mov ${trap_code:#x},%edi"):
+            tail_jump = instruction.startswith("rex.W jmp") or bool(re.match(r"jmp\s+\S+ <[^+>]+>$", instruction))
+            returns = instruction.startswith("ret") and current not in TAIL_CALLERS  # theirs follow the jump: dead
+            if returns or tail_jump or (
+                    instruction.startswith("call") and "<jitdebug_trap>" in instruction
+                    and previous == f"mov ${trap_code:#x},%edi"):
                 must_visit[current].add(address)
             if previous_address in instructions:
                 instructions[previous_address] = (address, instructions[previous_address][1])
             instructions[address] = (0, insn.group(2))
             previous, previous_address = instruction, address
     assert len(must_visit["early"]) == 3 and len(must_visit["traps"]) == 3, must_visit
+    # tail: its entry, the jump to itself and the indirect one; tail_host: its entry and the jump to host_add.
+    assert len(must_visit["tail"]) == 3 and len(must_visit["tail_host"]) == 2, must_visit
     return Built(exe, config, must_visit, instructions)
 
 
@@ -194,6 +218,13 @@ def _check_steps(output: str, built: Built) -> None:
     # The trap hook and the import were entered, and fac recursed to its bottom (4 frames deep).
     assert {"host_add", "jitdebug_trap"} <= set(visited)
     assert any(frames.count("fac") == 4 for _, frames in steps)
+    # The tail callees ran right above main: the host import reached by ``return_call`` and the table's
+    # function reached by ``return_call_indirect``; ``tail`` recursed three times without ever being on the
+    # stack twice.
+    assert any(frames == ["host_add", "main"] for _, frames in steps)
+    assert any(frames == ["tail_leaf", "main"] for _, frames in steps)
+    assert all(frames.count("tail") <= 1 for _, frames in steps)
+    assert sum(1 for pc, frames in steps if frames == ["tail", "main"] and pc == min(built.must_visit["tail"])) >= 4
 
 
 def test_gdb_stepi_backtrace_reaches_main_everywhere(built: Built, tmp_path: Path) -> None:

@@ -140,10 +140,29 @@ BAD_PROGRAMS = [
     ("gap_epilogue", b"\x55\x53" + b"\x90" + b"\x5b" + b"\x90" + b"\x5d\xc3",
      [("push", (1, "rbp")), ("push", (2, "rbx")), ("epilogue_begin", (3,)), ("pop", (4, "rbx")),
       ("pop", (6, "rbp")), ("epilogue_end", (7,))], 4),
+    # a tail call's epilogue ending in `jmp r11` (41 ff e3): Windows and Wine only take a REX.W-prefixed
+    # indirect jmp (Wine: exactly 0x48) as the end of an epilogue
+    ("jmp_r11_epilogue", b"\x55\x53" + b"\x5b\x5d" + b"\x41\xff\xe3",
+     [("push", (1, "rbp")), ("push", (2, "rbx")), ("epilogue_begin", (2,)), ("pop", (3, "rbx")),
+      ("pop", (4, "rbp")), ("epilogue_end", (7,))], 7),
     # the frame shrinks in the body, outside any epilogue
     ("body_pop", b"\x53" + b"\x90" + b"\x5b" + b"\x90\xc3", [("push", (1, "rbx")), ("prologue_end", (2,)),
                                                            ("pop", (3, "rbx"))], 3),
 ]
+
+
+@pytest.mark.parametrize("jump", [b"\x48\xff\xe0", b"\xe9\0\0\0\0"], ids=["rex_jmp_rax", "jmp_rel32"])
+def test_tail_call_epilogues_end_in_the_jumps_windows_recognises(jump: bytes) -> None:
+    """A tail call's epilogue (``codegen/tailcall.py``): the pops, then the jump instead of ``ret``; lowered to the
+    same codes as a returning epilogue (Windows reads epilogues from the code, not from the codes)."""
+    code = b"\x55\x53" + b"\x5b\x5d" + jump
+    build = [("push", (1, "rbp")), ("push", (2, "rbx")), ("prologue_end", (2,)), ("epilogue_begin", (2,)),
+             ("pop", (3, "rbx")), ("pop", (4, "rbp")), ("epilogue_end", (4 + len(jump),))]
+    returning = _function("returns", b"\x55\x53\x5b\x5d\xc3", build[:-1] + [("epilogue_end", (5,))])
+    tail = _function("tail", code, build)
+    [tail_region] = lower_unwind_program(tail.unwind, code).regions
+    [returning_region] = lower_unwind_program(returning.unwind, returning.code).regions
+    assert tail_region.info == returning_region.info and tail_region.end == len(code)
 
 
 @pytest.mark.parametrize(("name", "code", "build", "offset"), BAD_PROGRAMS, ids=[p[0] for p in BAD_PROGRAMS])

@@ -165,9 +165,10 @@ def test_unsupported_proposals_name_offset_and_feature(tmp_path: Path) -> None:
     wasm.write_bytes(simd)
     offsets = [o for o, op in objdump_instructions(wasm)[0] if op == "v128.const"]
     assert info.value.offset == offsets[0]
-    tail = bytes(wasmtime.wat2wasm("(module (func $f return_call $f))"))
-    with pytest.raises(UnsupportedError, match="tail call"):
-        decode(tail)
+    typed = bytes(wasmtime.wat2wasm("(module (type $t (func)) (elem declare func $f) "
+                                    "(func $f (return_call_ref $t (ref.func $f))))"))
+    with pytest.raises(UnsupportedError, match="typed function references"):
+        decode(typed)
 
 
 @pytest.mark.parametrize(("data", "offset", "reason"), [

@@ -67,6 +67,16 @@ What is not released
     An exception kept as an ``exnref`` that is never thrown again, and the exception of a legacy catch block left
     by an exception, are never released (the baseline compiler has no reference tracking).
 
+Rethrown and caught again in the same function
+    A legacy ``rethrow`` raises the very exception its catch block holds; a handler of the same function inside
+    that block (a nested legacy ``catch``, or a ``try_table`` clause) may catch it. The block still owns it: it
+    may rethrow it again, and releases it when it is left. So such handlers compare the caught exception with
+    the ones the enclosing catch blocks hold (static: the blocks around the try) and, when it is one of them,
+    do not release it; a legacy block keeps it with the low bit set (exceptions are at least 8-aligned), which
+    its release and its ``rethrow`` look at. Only handlers nested in catch blocks pay those compares, on the
+    path that caught an exception. Not handled: a ``catch_ref``/``catch_all_ref`` clause catching it gets an
+    ``exnref`` that is left dangling once the block is left and releases the exception.
+
 Observability (for ``wasm catch throw|catch``)
     Every throw goes through ``jitdebug_throw``/``jitdebug_throw_ref`` (documented symbols to break on); every
     landing pad is a ``CallSite.landing_pad`` in the ``.jitdebug.wasm`` metadata and has a line-table row naming
@@ -153,6 +163,8 @@ class Clause:
     #: Bound when the stub is emitted (once, shared by every pad whose chain contains the clause).
     stub: Label = field(default_factory=Label)
     emitted: bool = False
+    #: Frame slots of the exceptions that the legacy catch blocks around the try hold (``borrowed_check``).
+    held: tuple[int, ...] = ()
 
 
 @dataclass(eq=False)
@@ -250,8 +262,11 @@ class ExceptionRegions:
         if clause.kind.endswith("_ref"):
             a.mov(8, c.slot(clause.height + count), RAX)
         else:
+            kept = Label()
+            borrowed_check(c, clause.held, kept)
             a.mov(8, c.abi.int_args[0], RAX)
             a.call_symbol(DROP)
+            a.bind(kept)
             c.call_end = a.offset
         c.load_memory_base()
         results = count + (1 if clause.kind.endswith("_ref") else 0)
@@ -274,13 +289,47 @@ def copy_payload(c: FunctionCompiler, tag: int, height: int) -> int:
     return count
 
 
-def drop_caught(c: FunctionCompiler, frame: Control) -> None:
-    """Release the exception a legacy catch block holds (the block is being left)."""
+def held_slots(control: list[Control]) -> tuple[int, ...]:
+    """The exception slots of the legacy catch blocks in ``control`` (the code there may rethrow them)."""
+    return tuple(f.exception_slot for f in control if f.catching and f.exception_slot is not None)
+
+
+def borrowed_check(c: FunctionCompiler, held: tuple[int, ...], borrowed: Label) -> None:
+    """Jump to ``borrowed`` when the exception in rax is one a legacy catch block around this handler holds:
+    ``rethrow`` raised it again and a handler of the same function caught it. The catch block still owns it
+    (it may ``rethrow`` it once more, and releases it when it is left), so this handler must not release it.
+    A held slot may carry the low bit of a borrowed exception (pointers are at least 8-aligned)."""
+    a = c.a
+    for slot in held:
+        a.mov(8, RCX, c.exception_slot(slot))
+        a.alu("and", 8, RCX, -2, imm=True)
+        a.alu("cmp", 8, RAX, RCX)
+        a.jcc("e", borrowed)
+
+
+def exception_pointer(c: FunctionCompiler, frame: Control, register: int) -> None:
+    """Load the exception a legacy catch block holds, without its borrowed bit."""
     if frame.exception_slot is None:
         raise EmitError("legacy catch block without an exception slot", function=c.name, offset=c.a.offset)
-    c.a.mov(8, c.abi.int_args[0], c.exception_slot(frame.exception_slot))
-    c.a.call_symbol(DROP)
-    c.call_end = c.a.offset
+    c.a.mov(8, register, c.exception_slot(frame.exception_slot))
+    if frame.may_borrow:
+        c.a.alu("and", 8, register, -2, imm=True)
+
+
+def drop_caught(c: FunctionCompiler, frame: Control) -> None:
+    """Release the exception a legacy catch block holds (the block is being left), unless it only borrows it."""
+    if frame.exception_slot is None:
+        raise EmitError("legacy catch block without an exception slot", function=c.name, offset=c.a.offset)
+    a = c.a
+    a.mov(8, c.abi.int_args[0], c.exception_slot(frame.exception_slot))
+    kept = Label()
+    if frame.may_borrow:
+        a.mov(8, RCX, c.abi.int_args[0])
+        a.alu("and", 4, RCX, 1, imm=True)
+        a.jcc("ne", kept)
+    a.call_symbol(DROP)
+    a.bind(kept)
+    c.call_end = a.offset
     c.load_memory_base()
 
 
@@ -296,7 +345,7 @@ def _h_try_table(c: FunctionCompiler, i: Instr) -> bool:
         # Catch labels are relative to the context outside the try_table.
         target = c.control[-1 - catch.label]
         clauses.append(Clause(catch.tag, catch.kind, i.offset, target.target, target.height,
-                              target.kind == "func"))
+                              target.kind == "func", held=held_slots(c.control)))
     params, results = c.block_arity(block_type)
     scope = c.exceptions.open(clauses, c.control[-1].scope, i.offset)
     end = Label()
@@ -350,12 +399,14 @@ def defer_catch_blocks(c: FunctionCompiler, index: int) -> int:
             clause_at = position
     else:
         raise c.error("legacy try without an end")
-    catching = dataclasses.replace(frame, catching=True, scope=scope.outer, catch_blocks=frame.catch_blocks + 1)
+    held = held_slots(c.control[:-1])
+    catching = dataclasses.replace(frame, catching=True, scope=scope.outer, catch_blocks=frame.catch_blocks + 1,
+                                   may_borrow=bool(held))
     outer = [dataclasses.replace(f) for f in c.control[:-1]]
     for at, stop in blocks:
         instr = body[at]
         tag = c.int_immediate(instr.imm[0]) if instr.op == "catch" else None
-        clause = Clause(tag, "legacy", instr.offset, entry=Label())
+        clause = Clause(tag, "legacy", instr.offset, entry=Label(), held=held)
         scope.clauses.append(clause)
         c.exceptions.deferred.append(DeferredCatch(clause, at + 1, stop, [*outer, catching]))
     return blocks[-1][1]
@@ -375,7 +426,18 @@ def compile_deferred_catch_blocks(c: FunctionCompiler) -> None:
             raise c.error("legacy catch block without an entry")
         a.bind(entry)
         c.lines.append((a.offset, c.line(item.clause.wasm_offset), item.clause.wasm_offset, False))
-        a.mov(8, c.exception_slot(slot), RAX)
+        if item.clause.held:
+            # A rethrown exception of an enclosing catch block is kept with the low bit set: borrowed.
+            borrowed, join = Label(), Label()
+            borrowed_check(c, item.clause.held, borrowed)
+            a.mov(8, c.exception_slot(slot), RAX)
+            a.jmp(join)
+            a.bind(borrowed)
+            a.lea(8, RCX, Mem(RAX, 1))
+            a.mov(8, c.exception_slot(slot), RCX)
+            a.bind(join)
+        else:
+            a.mov(8, c.exception_slot(slot), RAX)
         count = copy_payload(c, item.clause.tag, frame.height) if item.clause.tag is not None else 0
         c.load_memory_base()
         c.depth = frame.height + count
@@ -428,7 +490,7 @@ def _h_rethrow(c: FunctionCompiler, i: Instr) -> bool:
     frame = c.control[-1 - c.int_immediate(i.imm[0])]
     if frame.exception_slot is None or not frame.catching:
         raise c.error("rethrow target is not a legacy catch block")
-    c.a.mov(8, c.abi.int_args[0], c.exception_slot(frame.exception_slot))
+    exception_pointer(c, frame, c.abi.int_args[0])
     c.call_runtime(THROW_REF)
     return True
 

@@ -24,6 +24,8 @@ frame size (``lea rsp, [rbp - 8*len(saved)]``), so they are emitted in place (``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..errors import FormatLimitError
 from ..seh.instructions import STACK_PROBE_SYMBOL
 from ..unwind import (
@@ -57,11 +59,15 @@ def frame_allocation(saved: int, slots: int, outgoing: int) -> int:
 
 
 def emit_epilogue(a: Assembler, saved: list[int], records: list[UnwindOp], *, seh: bool = False,
-                  after_call: bool = False) -> None:
+                  after_call: bool = False, jump: Callable[[], None] | None = None) -> None:
     """``lea rsp, [rbp - 8n]`` (or ``mov rsp, rbp``), ``pop`` the saved registers and rbp, ``ret``. With ``seh``
     (Windows layout) ``lea rsp, [rbp + 0]``, preceded by a ``nop`` when the code before ends with a call
     (``after_call``): a return address inside an epilogue makes the Windows unwinder emulate the epilogue instead
-    of calling the frame's handler."""
+    of calling the frame's handler.
+
+    ``jump`` emits a tail call's jump in place of the ``ret`` (``tailcall.py``): after the pops the frame is
+    exactly the one at ``ret`` (rsp at the return address), so the same unwind ops describe it, and the epilogue
+    ends after the jump."""
     if seh and after_call:
         a.nop()
     records.append(EpilogueBegin(a.offset))
@@ -79,7 +85,10 @@ def emit_epilogue(a: Assembler, saved: list[int], records: list[UnwindOp], *, se
         records.append(PopRegister(a.offset, GPR_NAMES[reg]))
     a.pop(RBP)
     records.append(PopRegister(a.offset, "rbp"))
-    a.ret()
+    if jump is None:
+        a.ret()
+    else:
+        jump()
     records.append(EpilogueEnd(a.offset))
 
 

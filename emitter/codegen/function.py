@@ -71,6 +71,7 @@ from .runtime import (
     StateSymbols,
     TrapCode,
 )
+from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
 
 _FLOAT = (ValType.F32, ValType.F64)
 #: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.
@@ -139,6 +140,8 @@ class Control:
     #: Catch blocks among this frame and those enclosing it: a branch leaves one exactly when the count at its
     #: target's enclosing frame is lower, which a ``br_table`` of thousands of targets asks for each of them.
     catch_blocks: int = 0
+    #: The catch block may hold an exception borrowed from an enclosing one (``exceptions.borrowed_check``).
+    may_borrow: bool = False
 
 
 if TYPE_CHECKING:
@@ -568,7 +571,13 @@ class FunctionCompiler:
                 a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
             else:
                 a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
-        emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=a.offset == self.call_end)
+        self.emit_frame_exit()
+
+    def emit_frame_exit(self, jump: Callable[[], None] | None = None) -> None:
+        """The epilogue: ``ret``, or the tail call's jump that ``jump`` emits (``tailcall.py``)."""
+        a = self.a
+        emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=a.offset == self.call_end,
+                      jump=jump)
 
     # -- calls --------------------------------------------------------------------------------------------------
     def emit_call(self, ftype: FuncType, symbol: str | None) -> None:
@@ -608,6 +617,22 @@ class FunctionCompiler:
                 a.mov(_SIZE[t], self.slot(base), RAX)
         self.push(len(results))
         self.load_memory_base()
+
+    def indirect_target(self, type_index: int, table: int) -> None:
+        """Pop the table index and load the code pointer of its entry into r11, trapping on an index out of
+        bounds, a null entry or a signature other than ``type_index``'s."""
+        a = self.a
+        self.depth -= 1
+        a.mov(4, RAX, self.slot(self.depth))
+        a.alu("cmp", 8, RAX, RipRel(self.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
+        a.jcc("ae", self.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
+        a.lea(8, RCX, RipRel(self.sym.indexed("table", table)))
+        a.mov(8, R11, Mem(RCX, 0, RAX, 8))
+        a.test(8, R11, R11)
+        a.jcc("e", self.trap(TrapCode.INDIRECT_CALL_TO_NULL))
+        a.alu("cmp", 8, Mem(R11, 8), self.ctx.signature_ids[type_index], imm=True)
+        a.jcc("ne", self.trap(TrapCode.BAD_SIGNATURE))
+        a.mov(8, R11, Mem(R11, 0))
 
     # -- memory -------------------------------------------------------------------------------------------------
     def address(self, slot: Mem, offset: int, size: int) -> Mem:
@@ -720,18 +745,7 @@ def _h_call(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_call_indirect(c: FunctionCompiler, i: Instr) -> bool:
     type_index, table = _int(i.imm[0]), _int(i.imm[1])
-    a = c.a
-    c.depth -= 1
-    a.mov(4, RAX, c.slot(c.depth))
-    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
-    a.jcc("ae", c.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
-    a.lea(8, RCX, RipRel(c.sym.indexed("table", table)))
-    a.mov(8, R11, Mem(RCX, 0, RAX, 8))
-    a.test(8, R11, R11)
-    a.jcc("e", c.trap(TrapCode.INDIRECT_CALL_TO_NULL))
-    a.alu("cmp", 8, Mem(R11, 8), c.ctx.signature_ids[type_index], imm=True)
-    a.jcc("ne", c.trap(TrapCode.BAD_SIGNATURE))
-    a.mov(8, R11, Mem(R11, 0))
+    c.indirect_target(type_index, table)
     c.emit_call(c.module.types[type_index], None)
     return False
 
@@ -1451,6 +1465,7 @@ def _build_handlers() -> dict[str, Handler]:
     h["f32.reinterpret_i32"] = _convert_float
     h["f64.reinterpret_i64"] = _convert_float
     h.update(EXCEPTION_HANDLERS)
+    h.update(TAIL_CALL_HANDLERS)
     return h
 
 

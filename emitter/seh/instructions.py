@@ -1,8 +1,9 @@
 """The few x86-64 instruction encodings Windows unwinding depends on.
 
 Version-1 unwind info does not describe epilogues: the unwinder recognises them from the bytes at the pc
-(``add rsp, imm`` or ``lea rsp, [frame register + disp]``, then 8-byte ``pop``s, then ``ret``). The lowering
-checks epilogues against these forms, and the stack-probe sequence for large allocations is built here.
+(``add rsp, imm`` or ``lea rsp, [frame register + disp]``, then 8-byte ``pop``s, then ``ret``, or a tail call's
+jump: ``jmp rel32`` out of the function, or a REX.W-prefixed ``jmp`` through ``ff /4``). The lowering checks
+epilogues against these forms, and the stack-probe sequence for large allocations is built here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from .unwind_info import GPR_NUMBERS
 STACK_PROBE_SYMBOL = "___chkstk_ms"
 PAGE_SIZE = 4096
 RET = b"\xc3"
+#: ``jmp rel32`` (its displacement is a relocation to another function's symbol: the compiler emits it only for
+#: tail calls, ``codegen/tailcall.py``).
+JMP_REL32 = 0xE9
+#: ``rex.W jmp rax`` (``48 ff e0``): the indirect tail jump. Windows accepts any REX.W prefix before ``ff /4``;
+#: Wine only 0x48, so the target register is one of rax..rdi, and the compiler uses rax.
+REX_JMP_RAX = b"\x48\xff\xe0"
+
+
+def is_epilogue_end(code: bytes, start: int, end: int) -> bool:
+    """Whether ``code[start:end]`` is an instruction that ends a Windows epilogue: ``ret`` or a tail jump."""
+    instruction = code[start:end]
+    return instruction in (RET, REX_JMP_RAX) or (len(instruction) == 5 and instruction[0] == JMP_REL32)
 #: ``sub rsp, rax`` (two encodings: 29 /r and 2B /r).
 SUB_RSP_RAX = (b"\x48\x29\xc4", b"\x48\x2b\xe0")
 

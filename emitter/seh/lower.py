@@ -15,7 +15,8 @@ What maps to what:
   at every pc of the prologue).
 * Epilogues (``EpilogueBegin``..``EpilogueEnd``) are not encoded (version 1) but recognised by Windows from the
   code bytes, so their ops and bytes must be: optional ``mov reg, [slot]`` restores, then at most one
-  ``add rsp, imm``/``lea rsp, [fp + disp]``, then pops, then ``ret``, contiguous.
+  ``add rsp, imm``/``lea rsp, [fp + disp]``, then pops, then ``ret`` (or a tail call's ``jmp rel32``/``rex.W jmp
+  rax``, ``instructions.is_epilogue_end``), contiguous.
 
 When unwind info is chained: the first region is the prologue up to ``PrologueEnd`` (or the first epilogue).
 Ops that grow the frame later in the body (a second, shrink-wrapped prologue) start a new region at the offset of
@@ -239,9 +240,10 @@ class _Lowering:
             if cursor is not None and offset - len(form) != cursor:
                 raise self.error("an instruction Windows does not expect sits inside the epilogue", cursor)
             cursor = offset
-        ret_start = end.offset - len(instructions.RET)
-        if self.code[ret_start:end.offset] != instructions.RET or (cursor is not None and ret_start != cursor):
-            raise self.error("the epilogue does not end with `ret` right after its pops", end.offset)
+        last = cursor if cursor is not None else end.offset - len(instructions.RET)
+        if not instructions.is_epilogue_end(self.code, last, end.offset):
+            raise self.error("the epilogue does not end with `ret` (or a tail call's `jmp`) right after its pops",
+                             end.offset)
 
     # -- pass 2: encode one region -----------------------------------------------------------------------
     def _encode(self, region: _RegionOps, *, chained: bool, handler: ExceptionHandler | None) -> UnwindInfo:

@@ -14,8 +14,6 @@ MISC_PREFIX = 0xFC
 #: Prefixes and opcodes of proposals this backend does not compile, by name for the error message.
 UNSUPPORTED_PREFIXES = {0xFB: "garbage collection", 0xFD: "SIMD", 0xFE: "threads (atomics)"}
 UNSUPPORTED_OPCODES = {
-    0x12: "tail calls (return_call)",
-    0x13: "tail calls (return_call_indirect)",
     0x14: "typed function references (call_ref)",
     0x15: "typed function references (return_call_ref)",
     0xD3: "garbage collection (ref.eq)",
@@ -65,7 +63,8 @@ for _code, _name, _imm in [
     (0x04, "if", "block"), (0x05, "else", "none"), (0x06, "try", "block"), (0x07, "catch", "tag"),
     (0x08, "throw", "tag"), (0x09, "rethrow", "label"), (0x0A, "throw_ref", "none"), (0x0B, "end", "none"),
     (0x0C, "br", "label"), (0x0D, "br_if", "label"), (0x0E, "br_table", "br_table"), (0x0F, "return", "none"),
-    (0x10, "call", "func"), (0x11, "call_indirect", "call_indirect"), (0x18, "delegate", "label"),
+    (0x10, "call", "func"), (0x11, "call_indirect", "call_indirect"),
+    (0x12, "return_call", "func"), (0x13, "return_call_indirect", "call_indirect"), (0x18, "delegate", "label"),
     (0x19, "catch_all", "none"), (0x1A, "drop", "none"), (0x1B, "select", "none"),
     (0x1C, "select", "select_types"), (0x1F, "try_table", "try_table"),
     (0x20, "local.get", "local"), (0x21, "local.set", "local"), (0x22, "local.tee", "local"),

@@ -224,12 +224,30 @@ class _BodyValidator:
                 self.pop(ValType.I32)
                 self.pop_types(ft.params)
                 self.vals.extend(ft.results)
+            case "return_call" | "return_call_indirect":
+                self.tail_call(op, imm)
             case "drop":
                 self.pop()
             case "select":
                 self.select(imm)
             case _:
                 self.control_or_other(op, imm)
+
+    def tail_call(self, op: str, imm: Any) -> None:
+        """``return_call``/``return_call_indirect``: a call whose results are the function's own, then like
+        ``return`` (the code after it is unreachable)."""
+        if op == "return_call":
+            ft = self.func_type(imm[0])
+        else:
+            type_index, table_index = imm
+            if self.table(table_index) is not ValType.FUNCREF:
+                raise self.fail("type mismatch: return_call_indirect table must have type funcref")
+            ft = self.type_at(type_index)
+            self.pop(ValType.I32)
+        if tuple(ft.results) != tuple(self.ctrls[0].end_types):
+            raise self.fail(f"type mismatch: {op} callee results differ from the function's results")
+        self.pop_types(ft.params)
+        self.set_unreachable()
 
     def global_get(self, index: int) -> ValType:
         if index >= len(self.ctx.globals):

@@ -396,6 +396,17 @@ class Assembler:
     def call_indirect(self, target: Operand) -> None:
         self._emit(b"\xff", 2, target, rex_w=False)
 
+    def jmp_symbol(self, symbol: str, addend: int = 0) -> None:
+        """``jmp symbol`` (rel32): a tail call, relocated like a call (PLT32 / REL32 / a veneer in a JIT)."""
+        self.code.append(0xE9)
+        self.relocations.append(Relocation(len(self.code), RelocKind.CALL, 4, symbol, addend - 4))
+        self.code += b"\0\0\0\0"
+
+    def rex_jmp(self, target: int) -> None:
+        """``rex.W jmp reg`` (``rex64 jmp *%reg``): the indirect tail jump the Windows unwinder recognises as
+        the end of an epilogue (REX.W, then ``ff /4``; the W bit changes nothing else)."""
+        self._emit(b"\xff", 4, target, rex_w=True)
+
     def jmp_indirect(self, target: Operand) -> None:
         self._emit(b"\xff", 4, target, rex_w=False)
 
