@@ -36,6 +36,11 @@ class Arch:
         except KeyError:
             raise ValueError(f"{self.name} has no register {register!r}") from None
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        """Pickled by name: an architecture is one of the module's singletons (a compiled module in the
+        compile cache refers to it, and code compares architectures by identity)."""
+        return _arch_named, (self.name,)
+
     def register_name(self, number: int) -> str:
         for name, n in self.dwarf_registers.items():
             if n == number:
@@ -79,3 +84,7 @@ AARCH64 = Arch(
 )
 
 ARCHES = {a.name: a for a in (X86_64, AARCH64)}
+
+
+def _arch_named(name: str) -> Arch:
+    return ARCHES[name]

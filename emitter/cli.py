@@ -48,7 +48,29 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--library", action="append", default=[], metavar="LIB.so",
                         help="shared library whose C functions satisfy the imports (repeatable; searched in order, "
                              "before the process)")
+    parser.add_argument("-C", "--codegen", action="append", default=[], metavar="KEY[=VAL]",
+                        help="code generation option, as wasmtime's CLI spells them: cache=y|n (the compile cache, "
+                             "on by default; JITDEBUG_CACHE=0 turns it off too)")
     parser.add_argument("args", nargs="*", metavar="ARGS", help="arguments of the invoked function")
+
+
+def _cache_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("clear", "dir"),
+                        help="clear: remove every cached module; dir: print the cache's directory")
+
+
+def _codegen_options(options: Sequence[str]) -> dict[str, bool]:
+    """``-C KEY[=VAL]`` options; ``cache`` is the one there is (a bare key means yes)."""
+    values: dict[str, bool] = {}
+    for option in options:
+        key, equals, value = option.partition("=")
+        if key != "cache":
+            raise JitdebugError(f"unknown -C option {key!r} (known: cache)")
+        flag = value.strip().lower() if equals else "y"
+        if flag not in ("y", "yes", "true", "on", "n", "no", "false", "off"):
+            raise JitdebugError(f"-C {key}: expected y or n, got {value!r}")
+        values[key] = flag in ("y", "yes", "true", "on")
+    return values
 
 
 def _passthrough_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +96,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "emitter.aot:compile_command"),
     Command("run", "JIT-compile a module, run it and print the results", _run_arguments, "emitter.cli:run_handler",
             intermixed=True),
+    Command("cache", "manage the cache of compiled modules that 'jitdebug run' keeps", _cache_arguments,
+            "emitter.cli:cache_handler"),
     Command("gdb", "start GDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:gdb_handler",
             passthrough=True),
     Command("lldb", "start LLDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:lldb_handler",
@@ -82,9 +106,23 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 
 
 def run_handler(namespace: argparse.Namespace) -> int:
+    from .jit.cache import enabled_by_environment
     from .jit.run import run_command
 
-    return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library)
+    cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
+    return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
+                       cache=cache)
+
+
+def cache_handler(namespace: argparse.Namespace) -> int:
+    from .jit.cache import CompileCache
+
+    cache = CompileCache()
+    if namespace.action == "dir":
+        print(cache.directory)
+    else:
+        print(f"removed {cache.clear()} cached modules from {cache.directory}")
+    return 0
 
 
 def gdb_handler(namespace: argparse.Namespace) -> int:

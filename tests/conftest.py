@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ["LC_ALL"] = "C"
+# The suite's compile cache is its own (each test process starts with an empty one): a test run neither reads
+# nor fills the user's cache of compiled modules.
+os.environ["JITDEBUG_CACHE_DIR"] = tempfile.mkdtemp(prefix="jitdebug-test-cache-")
 
 #: Spec suite results handed over by the spec tests (``tests/spec/checks.py``), for the totals at the end.
 _SPEC_RESULTS: list[object] = []

@@ -45,6 +45,7 @@ from ..gcpause import collector_paused
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
+from .cache import CompileCache
 from .loader import LoadedModule
 from .memory import Region
 from .perf import PerfWriter
@@ -396,17 +397,29 @@ class WasmModule:
 
 
 def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,
-                 listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True) -> WasmModule:
+                 listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True,
+                 cache: CompileCache | None = None) -> WasmModule:
     """Decode, validate and compile ``source`` (.wasm or .wat). The listing the line table names is written to
     ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames.
     With ``debug_info`` False there is no listing, no DWARF and no registration with debuggers: what a
-    production embedding that never debugs would pay."""
+    production embedding that never debugs would pay. With a ``cache`` (``emitter.jit.cache``), a module
+    compiled before with the same options by the same compiler is read from it instead."""
     with collector_paused():
-        return _compile_wasm(Path(source), module_name, listing_dir, debug_info)
+        return _compile_wasm(Path(source), module_name, listing_dir, debug_info, cache)
 
 
 def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.PathLike[str] | None,
-                  debug_info: bool) -> WasmModule:
+                  debug_info: bool, cache: CompileCache | None) -> WasmModule:
+    key = None
+    if cache is not None:
+        try:
+            key = cache.key(path.read_bytes(), module_name, path.stem, debug_info)
+        except OSError:
+            key = None  # load_module reports the unreadable file
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            return _from_cache(hit, listing_dir)
+    # Imported here: a cache hit needs neither the compiler nor the text assembler (a tenth of a second).
     from ..codegen.compiler import compile_module
     from ..wasm.listing import render_listing
     from ..wasm.load import load_module
@@ -415,7 +428,10 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     name = module_name or module.module_name or path.stem
     if not debug_info:
         plain = compile_module(module, module_name=name)
-        return WasmModule(_without_bodies(module), plain, debug_info=False)
+        result = WasmModule(_without_bodies(module), plain, debug_info=False)
+        if cache is not None and key is not None:
+            cache.store(key, (result.module, result.compiled, None))
+        return result
     listing = render_listing(module, name)
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     listing_file = directory / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.wat.lst"
@@ -427,7 +443,22 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     compiled = compile_module(module, module_name=name, listing=line_index)
     compiled.source_file = listing_file.name
     compiled.source_dir = str(directory.resolve())
-    return WasmModule(_without_bodies(module), compiled)
+    result = WasmModule(_without_bodies(module), compiled)
+    if cache is not None and key is not None:
+        cache.store(key, (result.module, compiled, listing_file.read_text(encoding="utf-8")))
+    return result
+
+
+def _from_cache(entry: tuple[Module, CompiledModule, str | None], listing_dir: str | os.PathLike[str] | None
+                ) -> WasmModule:
+    """A cached compile, its listing written where this compile's listing would go."""
+    module, compiled, listing_text = entry
+    if listing_text is None:
+        return WasmModule(module, compiled, debug_info=False)
+    directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
+    (directory / compiled.source_file).write_text(listing_text, encoding="utf-8")
+    compiled.source_dir = str(directory.resolve())
+    return WasmModule(module, compiled)
 
 
 def _without_bodies(module: Module) -> Module:

@@ -23,6 +23,7 @@ from ..codegen.runtime import StateSymbols
 from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
 from .api import Signature, compile_wasm
+from .cache import CompileCache
 from .libraries import resolve_imports
 
 
@@ -61,13 +62,15 @@ def format_value(value: int | float, value_type: ValueType) -> str:
     return "-0" if plain == "0" and math.copysign(1.0, value) < 0 else plain
 
 
-def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = ()) -> int:
+def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
+                cache: bool = False) -> int:
     """Run the module at ``path`` with its imports from ``libraries`` and the process; returns the process exit
-    code (0, 1 on a trap or uncaught exception, 2 on bad input)."""
+    code (0, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
+    (``cache.py``)."""
     try:
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
-            return _run(path, invoke, args, libraries, listing_dir)
+            return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
@@ -77,8 +80,9 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
         return 2
 
 
-def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str) -> int:
-    module = compile_wasm(path, listing_dir=listing_dir)
+def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str,
+         cache: CompileCache | None) -> int:
+    module = compile_wasm(path, listing_dir=listing_dir, cache=cache)
     with module.instantiate(resolve_imports(module.module, libraries)) as instance:
         name = invoke if invoke is not None else "_start" if "_start" in instance.exports else None
         if name is None:
