@@ -8,7 +8,8 @@ setup(
         Extension(
             "emitter.jit._native",
             # The Wasm exception runtime (personality, throw) is built in, so JIT code resolves it here.
-            sources=["emitter/jit/_native.c", "emitter/runtime/jitdebug_eh.c"],
+            # And the core-file writer, for post-mortem debugging of traps and fatal signals.
+            sources=["emitter/jit/_native.c", "emitter/runtime/jitdebug_eh.c", "emitter/runtime/jitdebug_core.c"],
             include_dirs=["emitter/runtime"],
             # Frame pointers and unwind tables: debuggers and unwinders walk through the shim's frames too.
             extra_compile_args=["-O2", "-g", "-fno-omit-frame-pointer", "-fasynchronous-unwind-tables"],

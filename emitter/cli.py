@@ -51,6 +51,10 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-C", "--codegen", action="append", default=[], metavar="KEY[=VAL]",
                         help="code generation option, as wasmtime's CLI spells them: cache=y|n (the compile cache, "
                              "on by default; JITDEBUG_CACHE=0 turns it off too)")
+    parser.add_argument("-D", dest="debug_options", action="append", default=[], metavar="coredump=FILE",
+                        help="debug option, wasmtime's spelling: coredump=FILE writes an ELF core file of the process "
+                             "at a trap, an uncaught exception or a fatal signal (for gdb -c / lldb -c)")
+    parser.add_argument("--core-dump", metavar="FILE", help="the same as -D coredump=FILE")
     parser.add_argument("args", nargs="*", metavar="ARGS", help="arguments of the invoked function")
 
 
@@ -71,6 +75,17 @@ def _codegen_options(options: Sequence[str]) -> dict[str, bool]:
             raise JitdebugError(f"-C {key}: expected y or n, got {value!r}")
         values[key] = flag in ("y", "yes", "true", "on")
     return values
+
+
+def _core_dump(namespace: argparse.Namespace) -> str | None:
+    """The core file named by ``-D coredump=FILE`` or ``--core-dump FILE`` (the last one given)."""
+    path = namespace.core_dump
+    for option in namespace.debug_options:
+        name, equals, value = option.partition("=")
+        if name != "coredump" or not equals or not value:
+            raise JitdebugError(f"unknown debug option -D {option!r} (supported: -D coredump=FILE)")
+        path = value
+    return path
 
 
 def _passthrough_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,7 +126,7 @@ def run_handler(namespace: argparse.Namespace) -> int:
 
     cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
-                       cache=cache)
+                       cache=cache, core_dump=_core_dump(namespace))
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:

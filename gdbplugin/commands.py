@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import gdb
 
-from emitter.debugcore import disasm, format, stepping
+from emitter.debugcore import disasm, format, state, stepping
 from emitter.debugcore.adapter import InferiorReadError
 from emitter.debugcore.session import CommandError
 
@@ -14,7 +14,7 @@ from .session import GdbSession
 
 
 class WasmPrefix(gdb.Command):
-    """Wasm-level debugging: bt, modules, functions, break, catch, watch, step, next, finish, disas."""
+    """Wasm-level debugging: bt, modules, functions, break, catch, watch, globals, memory, step, next, finish, disas."""
 
     def __init__(self) -> None:
         super().__init__("wasm", gdb.COMMAND_USER, prefix=True)
@@ -59,6 +59,10 @@ def register(session: GdbSession) -> None:
         "watch": ("Hardware watchpoint on linear memory: wasm watch [-l] ADDR|MODULE+ADDR|EXPR [LEN] "
                   "[read|write|access]; wasm watch lists them, wasm watch delete N deletes one.",
                   session.watches.command),
+        "globals": ("The Wasm globals of every module (or of MODULE) with their values: wasm globals [MODULE]",
+                    lambda a: state.format_globals(session, a or None)),
+        "memory": ("Linear memory by Wasm address, 16 bytes a line: wasm memory [MODULE+]ADDR [LEN]",
+                   lambda a: state.format_memory(session, a)),
         "step": ("Step to the next Wasm instruction, into calls; a throw is followed to its landing pad.",
                  lambda _: stepping.run(session, session.adapter, "step")),
         "next": ("Step to the next Wasm instruction of this frame, over calls; a throw is followed to its landing pad.",

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import lldb
 
-from emitter.debugcore import disasm, format
+from emitter.debugcore import disasm, format, state
 from emitter.debugcore.adapter import InferiorReadError
 from emitter.debugcore.session import CommandError
 
@@ -103,6 +103,22 @@ class Watch(WasmCommand):
         return session.watch(argument)
 
 
+class Globals(WasmCommand):
+    name = "globals"
+    help = "The Wasm globals of every module (or of MODULE) with their values: wasm globals [MODULE]"
+
+    def run(self, session: LldbSession, argument: str) -> str:
+        return state.format_globals(session, argument or None)
+
+
+class Memory(WasmCommand):
+    name = "memory"
+    help = "Linear memory by Wasm address, 16 bytes a line: wasm memory [MODULE+]ADDR [LEN]"
+
+    def run(self, session: LldbSession, argument: str) -> str:
+        return state.format_memory(session, argument)
+
+
 class Step(WasmCommand):
     name = "step"
     help = "Step to the next Wasm instruction, into calls; a throw is followed to its landing pad."
@@ -135,15 +151,15 @@ class Disassemble(WasmCommand):
         return disasm.disassemble(session, argument or None)
 
 
-COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Watch, Step, Next, Finish,
-                                           Disassemble)
+COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Watch, Globals, Memory,
+                                           Step, Next, Finish, Disassemble)
 
 
 def register(debugger: lldb.SBDebugger) -> None:
     """``wasm`` as a command container, each subcommand a class LLDB finds through the script dictionary."""
     interpreter = debugger.GetCommandInterpreter()
     commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, catch, watch, '
-                'step, next, finish, disas." wasm']
+                'globals, memory, step, next, finish, disas." wasm']
     commands += [f"command script add -o -c {__name__}.{c.__name__} wasm {c.name}" for c in COMMANDS]
     for text in commands:
         result = lldb.SBCommandReturnObject()

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 from .adapter import DebuggerAdapter, InferiorReadError
 from .format import format_location, wasm_frames
 from .modules import LoadedModule
+from .state import instance_for, memory_of
 
 if TYPE_CHECKING:
     from .session import Session
@@ -314,34 +315,13 @@ class Watchpoints:
 
     # -- helpers ----------------------------------------------------------------------------------------------
     def _module(self, name: str | None) -> LoadedModule:
-        with_memory = [m for m in self.session.modules() if m.meta.has_memory and m.vmctx is not None]
-        if name is not None:
-            chosen = [m for m in with_memory if m.meta.display_name == name]
-            if not chosen:
-                raise ValueError(f"wasm watch: no loaded Wasm module {name!r} with a memory")
-            if len(chosen) > 1:
-                raise ValueError(f"wasm watch: {len(chosen)} instances of {name!r} are loaded; stop in one of its "
-                                 "functions and give the address alone")
-            return chosen[0]
-        # The instance whose code is running: the innermost Wasm frame's module.
-        try:
-            frames = self.session.frames()
-        except InferiorReadError:
-            frames = []
-        for _frame, location in wasm_frames(self.session.index(), frames):
-            if location.module in with_memory:
-                return location.module
-        if len(with_memory) == 1:
-            return with_memory[0]
-        if not with_memory:
-            raise ValueError("wasm watch: no loaded Wasm module has a linear memory")
-        raise ValueError("wasm watch: several Wasm modules have a memory; name one: MODULE+ADDR")
+        return instance_for(self.session, name, "wasm watch")
 
     def _memory(self, module: LoadedModule) -> tuple[int, int]:
-        if module.vmctx is None:
-            raise ValueError(f"wasm watch: the state of {module.meta.display_name} is not found")
-        words = self.adapter.read_memory(module.vmctx, 16)
-        return int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
+        try:
+            return memory_of(self.session, module)
+        except ValueError as error:
+            raise ValueError(f"wasm watch: {error}") from None
 
     def _evaluate(self, expression: str) -> int:
         try:

@@ -8,7 +8,11 @@ can provide that, and the trap hook must ``longjmp`` out of JIT frames, which ne
 """
 
 from .api import Export, Instance, NativeFunction, NativeTag, Signature, Tag, WasmModule, compile_wasm, flush_debug_info
+from .coredump import from_environment, set_core_dump
 from .perf import PerfWriter
 
 __all__ = ["Export", "Instance", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Tag", "WasmModule",
-           "compile_wasm", "flush_debug_info"]
+           "compile_wasm", "flush_debug_info", "set_core_dump"]
+
+# An embedder switches core files on without changing its code: JITDEBUG_COREDUMP=FILE.
+from_environment()

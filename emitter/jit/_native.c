@@ -9,6 +9,8 @@
  *   that neither C++ exceptions nor glibc's `backtrace()` consult.
  * - Calling JIT code: `invoke` enters a function under `setjmp`, so the runtime hook `jitdebug_trap` (called by
  *   compiled code) can capture the native backtrace with the unwinder and `longjmp` back to the caller.
+ * - Post-mortem core files (`set_core_dump`): the trap hook writes the core before it leaves the Wasm frames, and
+ *   fatal signals write one too (`jitdebug_core.c`).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <unwind.h>
 
+#include "jitdebug_core.h"
 #include "jitdebug_eh.h"
 
 /* ---- GDB JIT interface ------------------------------------------------------------------------------- */
@@ -277,13 +280,20 @@ static int capture(uintptr_t *frames) {
     return state.count;
 }
 
-/* Runtime hook called by compiled code: record the trap and its backtrace, return to `invoke`'s caller. */
+/* Where a trap writes a core file ("" for none), and the size of the last one written (-1: none, or failed). */
+static char core_path[4096];
+static long long core_size = -1;
+
+/* Runtime hook called by compiled code: record the trap and its backtrace (and write the core file, with the
+ * Wasm frames still below), return to `invoke`'s caller. */
 __attribute__((visibility("default"), noinline)) void jitdebug_trap(int32_t code) {
     struct call_frame *call = current_call;
     if (call == NULL) {
         fprintf(stderr, "jitdebug: Wasm trap %d outside of a runtime call\n", (int)code);
         abort();
     }
+    if (core_path[0])
+        core_size = jitdebug_write_core(core_path);
     call->trap_code = code;
     call->frame_count = capture(call->frames);
     longjmp(call->env, 1);
@@ -417,7 +427,40 @@ static PyObject *hooks(PyObject *self, PyObject *unused) {
                          "jitdebug_personality_v0", (unsigned long long)(uintptr_t)&jitdebug_personality_v0);
 }
 
+/* set_core_dump(path or None): cores at traps and fatal signals to `path`; returns None. */
+static PyObject *set_core_dump(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (arg == Py_None) {
+        core_path[0] = '\0';
+        jitdebug_core_on_fatal_signals(NULL);
+        Py_RETURN_NONE;
+    }
+    const char *path = PyUnicode_AsUTF8(arg);
+    if (path == NULL)
+        return NULL;
+    if (strlen(path) >= sizeof core_path) {
+        PyErr_SetString(PyExc_ValueError, "core file path too long");
+        return NULL;
+    }
+    if (jitdebug_core_on_fatal_signals(path) < 0)
+        return PyErr_SetFromErrno(PyExc_OSError);
+    strcpy(core_path, path);
+    core_size = -1;
+    Py_RETURN_NONE;
+}
+
+/* last_core_size(): the size of the core file the last trap wrote, -1 when none was written. */
+static PyObject *last_core_size(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    long long size = core_size;
+    core_size = -1;
+    return PyLong_FromLongLong(size);
+}
+
 static PyMethodDef methods[] = {
+    {"set_core_dump", set_core_dump, METH_O, "Write a core file at traps and fatal signals (None: stop)."},
+    {"last_core_size", last_core_size, METH_NOARGS, "Size of the core the last trap wrote, -1 for none."},
     {"gdb_register", gdb_register, METH_O, "Register an in-memory ELF image with the GDB JIT interface."},
     {"gdb_unregister", gdb_unregister, METH_O, "Unregister and free an entry returned by gdb_register."},
     {"gdb_entries", gdb_entries, METH_NOARGS, "(symfile_addr, symfile_size) of every registered image."},

@@ -18,12 +18,14 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from ..codegen.runtime import StateSymbols
 from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
 from .api import Signature, compile_wasm
 from .cache import CompileCache
+from .coredump import set_core_dump, take_written
 from .libraries import resolve_imports
 
 
@@ -63,18 +65,30 @@ def format_value(value: int | float, value_type: ValueType) -> str:
 
 
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
-                cache: bool = False) -> int:
+                cache: bool = False, core_dump: str | None = None) -> int:
     """Run the module at ``path`` with its imports from ``libraries`` and the process; returns the process exit
     code (0, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
-    (``cache.py``)."""
+    (``cache.py``). ``core_dump``: write a core file there at a trap (see ``coredump.py``); the listing then
+    stays in ``CORE.listing/``, which the core's line tables name."""
     try:
+        if core_dump is not None:
+            set_core_dump(core_dump)
+            listing = Path(core_dump + ".listing")
+            listing.mkdir(exist_ok=True)
+            return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
             return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
+        written = take_written()
+        if written is not None:
+            sys.stderr.write(f"core dumped at {written[0]} ({written[1]} bytes)\n")
         return 1
+    except OSError as error:
+        print(f"jitdebug: error: {error}", file=sys.stderr)
+        return 2
     except JitdebugError as error:
         print(f"jitdebug: error: {error}", file=sys.stderr)
         return 2

@@ -27,6 +27,15 @@ extern "C"
 #endif
 void jitdebug_trap(int32_t code) __attribute__((noreturn));
 
+#if defined(__linux__)
+/* The core-file writer (jitdebug_core.c), when the host links it: the trap report writes a core file first when
+ * JITDEBUG_COREDUMP names one. Weak, so hosts without it link as before. */
+#ifdef __cplusplus
+extern "C"
+#endif
+long long jitdebug_core_from_env(void) __attribute__((weak));
+#endif
+
 /* DW_EH_PE_* pointer encodings (LSB "DWARF Extensions"). */
 enum {
     PE_absptr = 0x00, PE_uleb128 = 0x01, PE_udata2 = 0x02, PE_udata4 = 0x03, PE_udata8 = 0x04,
@@ -348,6 +357,10 @@ static void append(struct text *t, const char *format, ...) {
 }
 
 size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
+#if defined(__linux__)
+    if (jitdebug_core_from_env)
+        jitdebug_core_from_env();
+#endif
     struct native_trace trace = {{0}, 0};
     _Unwind_Backtrace(collect, &trace);
     struct text t = {buffer, size, 0};

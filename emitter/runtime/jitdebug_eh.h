@@ -66,6 +66,9 @@ int jitdebug_is_wasm_exception(const struct _Unwind_Exception *exception);
  *
  *     Caused by:
  *         wasm trap: integer divide by zero
+ *
+ * Post-mortem: with jitdebug_core.c linked into the host and JITDEBUG_COREDUMP=FILE in the environment, it first
+ * writes an ELF core file of the process to FILE, the Wasm frames still on the stack (jitdebug_core.h).
  */
 size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size);
 

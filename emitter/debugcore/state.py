@@ -1,0 +1,127 @@
+"""An instance's state as the user sees it: ``wasm globals`` (every defined global by name, type and value) and
+``wasm memory ADDR [LEN]`` (linear memory by Wasm address), read through the instance's vmctx and globals blob
+(found by the plugin metadata), in a live process or a core file alike.
+
+Which instance: ``MODULE`` when given (``wasm memory watchme+0x40``), else the module of the innermost Wasm frame
+on the stack, else the only module with a memory; ``wasm watch`` chooses the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import TYPE_CHECKING
+
+from .adapter import InferiorReadError
+from .format import wasm_frames
+from .modules import LoadedModule
+
+if TYPE_CHECKING:
+    from .session import Session
+
+MAX_DUMP = 4096
+
+
+def instance_for(session: Session, name: str | None, command: str) -> LoadedModule:
+    """The instance a memory address refers to (see the module docstring); ValueError naming ``command``."""
+    with_memory = [m for m in session.modules() if m.meta.has_memory and m.vmctx is not None]
+    if name is not None:
+        chosen = [m for m in with_memory if m.meta.display_name == name]
+        if not chosen:
+            raise ValueError(f"{command}: no loaded Wasm module {name!r} with a memory")
+        if len(chosen) > 1:
+            raise ValueError(f"{command}: {len(chosen)} instances of {name!r} are loaded; stop in one of its "
+                             "functions and give the address alone")
+        return chosen[0]
+    try:
+        frames = session.frames()
+    except InferiorReadError:
+        frames = []
+    for _frame, location in wasm_frames(session.index(), frames):
+        if location.module in with_memory:
+            return location.module
+    if len(with_memory) == 1:
+        return with_memory[0]
+    if not with_memory:
+        raise ValueError(f"{command}: no loaded Wasm module has a linear memory")
+    raise ValueError(f"{command}: several Wasm modules have a memory; name one: MODULE+ADDR")
+
+
+def memory_of(session: Session, module: LoadedModule) -> tuple[int, int]:
+    """The native base and the size in bytes of the instance's linear memory (vmctx words 0 and 1)."""
+    if module.vmctx is None:
+        raise ValueError(f"the state of {module.meta.display_name} is not found")
+    words = session.adapter.read_memory(module.vmctx, 16)
+    return int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
+
+
+def _value(data: bytes, value_type: str) -> str:
+    match value_type:
+        case "i32":
+            value = int.from_bytes(data[:4], "little")
+            signed = value - (1 << 32) if value >> 31 else value
+            return f"{signed} ({value:#x})"
+        case "i64":
+            value = int.from_bytes(data, "little")
+            signed = value - (1 << 64) if value >> 63 else value
+            return f"{signed} ({value:#x})"
+        case "f32":
+            return repr(struct.unpack("<f", data[:4])[0])
+        case "f64":
+            return repr(struct.unpack("<d", data)[0])
+        case _:
+            value = int.from_bytes(data, "little")
+            return "null" if value == 0 else f"{value:#x}"
+
+
+def format_globals(session: Session, name: str | None = None) -> str:
+    rows = [("Module", "Global", "Type", "Mutable", "Value")]
+    for module in session.modules():
+        if name is not None and module.meta.display_name != name:
+            continue
+        if not module.meta.globals:
+            continue
+        blob = None
+        if module.globals_address is not None:
+            try:
+                blob = session.adapter.read_memory(module.globals_address, 8 * len(module.meta.globals))
+            except InferiorReadError:
+                blob = None
+        for position, glob in enumerate(module.meta.globals):
+            value = _value(blob[8 * position: 8 * position + 8], glob.type) if blob else "<unreadable>"
+            rows.append((module.meta.display_name, glob.name, glob.type, "yes" if glob.mutable else "no", value))
+    if len(rows) == 1:
+        return "No Wasm globals." if name is None else f"No Wasm globals in {name!r}."
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+
+def format_memory(session: Session, argument: str) -> str:
+    """``wasm memory [MODULE+]ADDR [LEN]``: 16 bytes a line, with the Wasm address of each line."""
+    words = argument.split()
+    if not 1 <= len(words) <= 2:
+        raise ValueError("usage: wasm memory [MODULE+]ADDR [LEN]")
+    target = words[0]
+    names = {m.meta.display_name for m in session.modules()}
+    found = re.fullmatch(r"(.+)\+(0x[0-9a-fA-F]+|\d+)", target)
+    module_name = None
+    if found and found[1] in names:
+        module_name, target = found[1], found[2]
+    try:
+        address = int(target, 0)
+        length = int(words[1], 0) if len(words) == 2 else 64
+    except ValueError:
+        raise ValueError("usage: wasm memory [MODULE+]ADDR [LEN] (numbers)") from None
+    if not 1 <= length <= MAX_DUMP:
+        raise ValueError(f"wasm memory: length {length} is not between 1 and {MAX_DUMP}")
+    module = instance_for(session, module_name, "wasm memory")
+    base, size = memory_of(session, module)
+    if not 0 <= address <= address + length <= size:
+        raise ValueError(f"wasm memory: {module.meta.display_name}+{address:#x} ({length} bytes) is outside its "
+                         f"memory of {size:#x} bytes")
+    data = session.adapter.read_memory(base + address, length)
+    lines = []
+    for at in range(0, length, 16):
+        chunk = data[at: at + 16]
+        lines.append(f"{module.meta.display_name}+{address + at:#010x}:  " + " ".join(f"{b:02x}" for b in chunk))
+    return "\n".join(lines)
