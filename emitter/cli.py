@@ -55,7 +55,15 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="debug option, wasmtime's spelling: coredump=FILE writes an ELF core file of the process "
                              "at a trap, an uncaught exception or a fatal signal (for gdb -c / lldb -c)")
     parser.add_argument("--core-dump", metavar="FILE", help="the same as -D coredump=FILE")
-    parser.add_argument("args", nargs="*", metavar="ARGS", help="arguments of the invoked function")
+    parser.add_argument("--dir", action="append", default=[], metavar="HOST[::GUEST]",
+                        help="WASI: grant the program the host directory HOST, named GUEST (default HOST) inside "
+                             "(repeatable)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
+                        help="WASI: set the program's environment variable NAME, or pass on this process's value "
+                             "(repeatable)")
+    parser.add_argument("args", nargs="*", metavar="ARGS",
+                        help="arguments of the invoked function; of a WASI program, its argv after its name "
+                             "(after -- when they look like options)")
 
 
 def _cache_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +134,7 @@ def run_handler(namespace: argparse.Namespace) -> int:
 
     cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
-                       cache=cache, core_dump=_core_dump(namespace))
+                       cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env)
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:

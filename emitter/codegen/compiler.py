@@ -31,6 +31,8 @@ from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
 from ..obj.model import Relocation
 from ..unwind import UnwindOp
+from ..wasi.preview1 import check_imports as check_wasi_imports
+from ..wasi.thunks import link_wasi
 from ..wasm.module import ElemSegment, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
@@ -73,6 +75,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     ``c_host`` (AOT objects linked into a C program) the export ``_start`` is ``P jitdebug_start`` and the memory
     accessors are defined (``host_access``)."""
     abi = abi_for(target)
+    check_wasi_imports(module)  # before compiling: a bad WASI import is an error at load, as in wasmtime
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
         compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host)
         compiled = compiler.run()
@@ -85,7 +88,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
         hook, messages = runtime.default_trap_hook(abi)
         compiled.functions.append(hook)
         compiled.data.append(messages)
-    return compiled
+    return link_wasi(compiled, module, target=target)
 
 
 class _ModuleCompiler:

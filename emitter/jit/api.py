@@ -42,6 +42,12 @@ from ..codegen.runtime import VMCTX_MEMORY_SIZE, StateSymbols, TrapCode
 from ..compiled import CompiledModule, ValueType
 from ..errors import JitdebugError, TrapError, UnsupportedError
 from ..gcpause import collector_paused
+from ..wasi.config import WasiConfig, WasiContext, WasiExit
+from ..wasi.config import exit_code as wasi_exit_code
+from ..wasi.config import host_functions as wasi_host_functions
+from ..wasi.config import trap_message as wasi_trap_message
+from ..wasi.preview1 import WASI_MODULE
+from ..wasi.thunks import LINK_CONTEXT_OFFSET, link_symbol
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
@@ -50,6 +56,10 @@ from .loader import LoadedModule
 from .memory import Region
 from .perf import PerfWriter
 from .registrar import REGISTRAR
+
+#: ``jitdebug_wasi.h``: a host function's trap, and ``proc_exit`` of a context that exits by trap.
+JITDEBUG_WASI_TRAP = 64
+JITDEBUG_WASI_EXIT = 65
 
 _INTEGER_REGISTERS = 6
 _VECTOR_REGISTERS = 8
@@ -249,8 +259,11 @@ class Instance:
     def __init__(self, compiled: CompiledModule, *, exports: Mapping[str, Signature],
                  imports: Mapping[str, tuple[Callable[..., Any] | NativeFunction, Signature]],
                  tags: Mapping[str, Tag | NativeTag] | None = None, perf: PerfWriter | None = None,
-                 display_names: Mapping[int, str | None] | None = None, debug_info: bool = True) -> None:
+                 display_names: Mapping[int, str | None] | None = None, debug_info: bool = True,
+                 wasi: WasiContext | None = None) -> None:
+        """``wasi``: the instance's WASI context, which it then owns (freed with it)."""
         self._callbacks = []
+        self._wasi = wasi
         # The instance keeps its tags alive: a ``Tag``'s descriptor must outlive every module referring to it.
         self._tags = dict(tags or {})
         resolve: dict[str, int] = {name: tag.address for name, tag in self._tags.items()}
@@ -266,6 +279,9 @@ class Instance:
         with collector_paused():  # loading allocates much and frees it all; see gcpause
             self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf,
                                        debug_info=debug_info)
+        if wasi is not None:
+            link = self.loaded.address(link_symbol(compiled.name)) + LINK_CONTEXT_OFFSET
+            ctypes.c_uint64.from_address(link).value = wasi.address
         self.display_names = dict(display_names or {})
         #: Exported functions that ``exports`` leaves out, with the reason (their type has no C ABI form).
         self.uncallable: dict[str, str] = {}
@@ -293,6 +309,11 @@ class Instance:
 
     def raise_trap(self, code: int, return_addresses: Sequence[int]) -> None:
         frames = self.frames(return_addresses)
+        if code == JITDEBUG_WASI_EXIT:
+            raise WasiExit(wasi_exit_code())
+        if code == JITDEBUG_WASI_TRAP:
+            *causes, message = wasi_trap_message().split("\n")
+            raise TrapError(message, format_backtrace(frames, message, causes))
         if code == _HOST_ERROR and _host_errors.pending is not None:
             error, _host_errors.pending = _host_errors.pending, None
             error.add_note(format_backtrace(frames, None).rstrip())
@@ -315,6 +336,8 @@ class Instance:
             _LIVE_INSTANCES.pop(self, None)
             self.loaded.free()
             self._callbacks.clear()
+            if self._wasi is not None:
+                self._wasi.close()
 
     def __enter__(self) -> Instance:
         return self
@@ -335,13 +358,23 @@ class WasmModule:
     def signature(self, function_index: int, what: str) -> Signature:
         return Signature.of(self.module.types[self.module.func_types[function_index]], what)
 
-    def instantiate(self, imports: Mapping[str, Import] | None = None, *, perf: PerfWriter | None = None) -> Instance:
+    def instantiate(self, imports: Mapping[str, Import] | None = None, *, perf: PerfWriter | None = None,
+                    wasi: WasiConfig | None = None) -> Instance:
+        """Bind ``imports`` by field name; the module's ``wasi_snapshot_preview1`` imports are the native WASI
+        host functions, seeing the world ``wasi`` describes (required when the module imports WASI)."""
         given = dict(imports or {})
         bound: dict[str, tuple[Callable[..., Any] | NativeFunction, Signature]] = {}
         tags: dict[str, Tag | NativeTag] = {}
         function_index = 0
         tag_index = 0
+        context = self._wasi_context(wasi)
+        if context is not None:
+            bound.update({symbol: (NativeFunction(address), Signature(()))
+                          for symbol, address in wasi_host_functions().items()})
         for wasm_import in self.module.imports:
+            if wasm_import.module == WASI_MODULE:
+                function_index += 1
+                continue
             if wasm_import.kind == "tag":
                 tags[wasm_import.name] = self._tag(wasm_import.module, wasm_import.name, tag_index, given)
                 tag_index += 1
@@ -370,10 +403,24 @@ class WasmModule:
                     uncallable[export.name] = str(error)
         names: dict[int, str | None] = {f.index: self.module.function_names.get(f.index)
                                         for f in self.module.functions}
-        instance = Instance(self.compiled, exports=exports, imports=bound, tags=tags, perf=perf,
-                            display_names=names, debug_info=self.debug_info)
+        try:
+            instance = Instance(self.compiled, exports=exports, imports=bound, tags=tags, perf=perf,
+                                display_names=names, debug_info=self.debug_info, wasi=context)
+        except BaseException:
+            if context is not None:
+                context.close()
+            raise
         instance.uncallable = uncallable
         return instance
+
+    def _wasi_context(self, wasi: WasiConfig | None) -> WasiContext | None:
+        if not any(i.module == WASI_MODULE for i in self.module.imports):
+            if wasi is not None:
+                raise JitdebugError(f"a WASI configuration was given but the module imports no {WASI_MODULE}")
+            return None
+        if wasi is None:
+            raise JitdebugError(f"the module imports {WASI_MODULE}: instantiate it with wasi=WasiConfig(...)")
+        return wasi.open()
 
     def _tag(self, module: str, name: str, tag_index: int, given: dict[str, Import]) -> Tag | NativeTag:
         """The descriptor given for tag import ``module.name``, checked against the import's parameters (a

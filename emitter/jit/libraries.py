@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import JitdebugError
+from ..wasi.preview1 import WASI_MODULE
 from ..wasm.module import Module
 from . import _native
 from .api import Import, NativeFunction, NativeTag
@@ -75,7 +76,8 @@ def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, Impor
     executable: list[tuple[int, int]] | None = None
     resolved: dict[str, Import] = {}
     for wasm_import in module.imports:
-        if wasm_import.kind not in ("func", "tag") or wasm_import.name in resolved:
+        if wasm_import.kind not in ("func", "tag") or wasm_import.name in resolved or \
+                wasm_import.module == WASI_MODULE:  # bound to the native WASI host functions instead
             continue
         symbol = wasm_import.name
         what = "function" if wasm_import.kind == "func" else "tag"

@@ -1,5 +1,9 @@
-"""``jitdebug run IN.wasm|IN.wat [--library LIB.so]... [--invoke NAME] [ARGS...]``: JIT-compile, run, print the
-results.
+"""``jitdebug run IN.wasm|IN.wat [--library LIB.so]... [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]...
+[--invoke NAME] [--] [ARGS...]``: JIT-compile, run, print the results.
+
+A module importing ``wasi_snapshot_preview1`` runs as ``wasmtime run`` runs it: a command's ``_start`` with ARGS
+as its argv after the module's path, stdio inherited, ``--dir``/``--env`` as wasmtime spells them, and its
+``proc_exit`` status as the exit code; a reactor's ``_initialize`` runs before the ``--invoke``d function.
 
 Like wasmtime's CLI: each result on its own line; a trap or an uncaught Wasm exception prints the Wasm backtrace
 (wasmtime's format) on stderr and exits 1. Without ``--invoke`` the module's ``_start`` export runs if it has
@@ -13,6 +17,7 @@ a library that does not load and an import with no native function are one line 
 from __future__ import annotations
 
 import math
+import os
 import struct
 import sys
 import tempfile
@@ -23,6 +28,8 @@ from pathlib import Path
 from ..codegen.runtime import StateSymbols
 from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
+from ..wasi.config import WasiConfig, WasiExit
+from ..wasi.preview1 import imports_wasi
 from .api import Signature, compile_wasm
 from .cache import CompileCache
 from .coredump import set_core_dump, take_written
@@ -65,9 +72,11 @@ def format_value(value: int | float, value_type: ValueType) -> str:
 
 
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
-                cache: bool = False, core_dump: str | None = None) -> int:
-    """Run the module at ``path`` with its imports from ``libraries`` and the process; returns the process exit
-    code (0, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
+                cache: bool = False, core_dump: str | None = None, dirs: Sequence[str] = (),
+                env: Sequence[str] = ()) -> int:
+    """Run the module at ``path`` with its imports from ``libraries`` and the process (and WASI, seeing the
+    preopened ``dirs`` and the variables ``env``); returns the process exit code (0, the WASI program's exit
+    status, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
     (``cache.py``). ``core_dump``: write a core file there at a trap (see ``coredump.py``); the listing then
     stays in ``CORE.listing/``, which the core's line tables name."""
     try:
@@ -75,10 +84,11 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
             set_core_dump(core_dump)
             listing = Path(core_dump + ".listing")
             listing.mkdir(exist_ok=True)
-            return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None)
+            return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None,
+                        dirs, env)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
-            return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None)
+            return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None, dirs, env)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
@@ -89,15 +99,49 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
     except OSError as error:
         print(f"jitdebug: error: {error}", file=sys.stderr)
         return 2
+    except WasiExit as done:
+        return done.code
     except JitdebugError as error:
         print(f"jitdebug: error: {error}", file=sys.stderr)
         return 2
 
 
+def wasi_config(path: str, invoke: str | None, args: Sequence[str], dirs: Sequence[str],
+                env: Sequence[str]) -> WasiConfig:
+    """What ``wasmtime run`` gives a program: argv is the module's path as given, then ``args`` (unless they are
+    the invoked function's); ``--dir HOST[::GUEST]`` preopens; ``--env NAME=VALUE`` or ``--env NAME`` (this
+    process's value, if it has one); stdio inherited."""
+    config = WasiConfig(argv=[path, *(args if invoke is None else ())])
+    for spec in dirs:
+        host, separator, guest = spec.partition("::")
+        if not host or (separator and not guest):
+            raise JitdebugError(f"--dir {spec!r}: expected HOST or HOST::GUEST")
+        if not os.path.isdir(host):
+            raise JitdebugError(f"--dir {spec!r}: {host!r} is not a directory")
+        config.preopen_dir(host, guest or host)
+    variables: dict[str, str] = {}
+    for spec in env:
+        name, separator, value = spec.partition("=")
+        if not name:
+            raise JitdebugError(f"--env {spec!r}: expected NAME=VALUE or NAME")
+        if separator:
+            variables[name] = value
+        elif name in os.environ:
+            variables[name] = os.environ[name]
+    config.env = variables
+    return config
+
+
 def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str,
-         cache: CompileCache | None) -> int:
+         cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str]) -> int:
     module = compile_wasm(path, listing_dir=listing_dir, cache=cache)
-    with module.instantiate(resolve_imports(module.module, libraries)) as instance:
+    wasi = wasi_config(path, invoke, args, dirs, env) if imports_wasi(module.module) else None
+    with module.instantiate(resolve_imports(module.module, libraries), wasi=wasi) as instance:
+        if wasi is not None and invoke is None and "_start" in instance.exports:
+            instance.exports["_start"]()  # a WASI command: ARGS are its argv
+            return 0
+        if wasi is not None and "_initialize" in instance.exports:
+            instance.exports["_initialize"]()  # a WASI reactor, before the invoked function
         name = invoke if invoke is not None else "_start" if "_start" in instance.exports else None
         if name is None:
             if args:

@@ -1,0 +1,104 @@
+"""The Python API's WASI configuration and bad WASI input at load.
+
+``WasiConfig`` (argv, environment, preopens, stdio to files or inherited) is given to ``instantiate``;
+``proc_exit`` raises ``WasiExit`` with the code, leaving the embedding process running. A module importing an
+unknown preview-1 function or one with the wrong type fails at load with wasmtime's words, and ``jitdebug run``
+prints that as its one-line error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from emitter.jit import compile_wasm
+from emitter.wasi.config import WasiConfig, WasiExit
+from tests.tools import ENV, ROOT
+from tests.wasi_support import CORPUS, build_wasi, jitdebug_command
+
+
+@pytest.fixture(scope="module")
+def hello(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wasi(CORPUS / "hello.c", tmp_path_factory.mktemp("api") / "hello.wasm", extra=("-w",))
+
+
+def test_config_argv_env_and_stdio_files(hello: Path, tmp_path: Path) -> None:
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    config = WasiConfig(argv=["hello", "a", "b"], env={"GREETING": "from python"}, stdout_file=out, stderr_file=err)
+    module = compile_wasm(hello)
+    with module.instantiate(wasi=config) as instance, pytest.raises(WasiExit) as done:
+        instance.exports["_start"]()
+    assert done.value.code == 7  # argc > 2
+    assert out.read_text() == "hello, world\nargv[0]=hello\nargv[1]=a\nargv[2]=b\nGREETING=from python\n"
+    assert err.read_text() == "to stderr\n"
+
+
+def test_config_preopen_and_stdin_file(tmp_path: Path) -> None:
+    program = build_wasi(CORPUS / "cat.c", tmp_path / "cat.wasm", extra=("-w",))
+    (tmp_path / "in.txt").write_text("x\ny\n")
+    config = WasiConfig(argv=["cat"], stdin_file=tmp_path / "in.txt", stdout_file=tmp_path / "out.txt",
+                        stderr_file=tmp_path / "err.txt")
+    config.preopen_dir(tmp_path, ".")
+    with compile_wasm(program).instantiate(wasi=config) as instance:
+        instance.exports["_start"]()
+    assert (tmp_path / "out.txt").read_text() == "x\ny\n"
+    assert (tmp_path / "err.txt").read_text() == "2 lines, 4 bytes, last read 0\n"
+
+
+def test_missing_configuration_is_an_error(hello: Path) -> None:
+    with pytest.raises(Exception, match="instantiate it with wasi=WasiConfig"):
+        compile_wasm(hello).instantiate()
+
+
+@pytest.mark.parametrize(("wat", "message"), [
+    ('(module (import "wasi_snapshot_preview1" "fd_bogus" (func)))',
+     "unknown import: `wasi_snapshot_preview1::fd_bogus` has not been defined"),
+    ('(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))))',
+     "incompatible import type for `wasi_snapshot_preview1::fd_write`: types incompatible: expected type "
+     "`(func (param i32))`, found type `(func (param i32 i32 i32 i32) (result i32))`"),
+    ('(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i64))))',
+     "incompatible import type for `wasi_snapshot_preview1::proc_exit`: types incompatible: expected type "
+     "`(func (param i64))`, found type `(func (param i32))`"),
+])
+def test_bad_wasi_import_is_one_error_at_load(wat: str, message: str, tmp_path: Path) -> None:
+    import wasmtime
+
+    engine = wasmtime.Engine()
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    store = wasmtime.Store(engine)
+    store.set_wasi(wasmtime.WasiConfig())
+    with pytest.raises(wasmtime.WasmtimeError) as theirs:
+        linker.instantiate(store, wasmtime.Module(engine, wat))
+    # wasmtime's text, on one line: the message, then its cause.
+    assert " ".join(line.strip() for line in str(theirs.value).splitlines() if line.strip()).replace(
+        " Caused by: ", ": ") == message
+    source = tmp_path / "bad.wat"
+    source.write_text(wat)
+    proc = subprocess.run([*jitdebug_command(), str(source)], capture_output=True, text=True, timeout=120,
+                          env={**ENV, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == f"jitdebug: error: {message}\n"
+
+
+def test_every_preview1_function_has_wasmtimes_type() -> None:
+    """Our table of preview-1 types against wasmtime's linker: a module importing each one with our type links."""
+    import wasmtime
+
+    from emitter.wasi.preview1 import FUNCTIONS
+
+    imports = []
+    for name, func_type in FUNCTIONS.items():
+        params = " ".join(t.text for t in func_type.params)
+        results = " ".join(t.text for t in func_type.results)
+        imports.append(f'(import "wasi_snapshot_preview1" "{name}" (func (param {params}) (result {results})))')
+    engine = wasmtime.Engine()
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    store = wasmtime.Store(engine)
+    store.set_wasi(wasmtime.WasiConfig())
+    linker.instantiate(store, wasmtime.Module(engine, f"(module {' '.join(imports)})"))
+    assert len(FUNCTIONS) == 46
