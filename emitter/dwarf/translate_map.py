@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..compiled import CompiledFunction, WasmDwarf, WasmFunctionExtent
+from ..compiled import NO_WASM_OFFSET, CompiledFunction, LineTable, WasmDwarf, WasmFunctionExtent
 from .info import PlacedFunction
 
 
@@ -26,6 +26,12 @@ class MappedFunction:
     #: Native pieces [begin, end) (function-relative) and the code-relative Wasm address each implements
     #: (None: compiler-made code, attributed to the function's start).
     pieces: tuple[tuple[int, int, int | None], ...]
+    #: The pieces sorted by the Wasm address they implement (None counting as ``start``): ``keys`` those
+    #: addresses, ``spans`` their native [begin, end), ``run_ends[k]`` the index past the run of pieces from
+    #: ``k`` on that follow each other natively too (the body is emitted in Wasm order, so runs are long).
+    keys: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+    run_ends: tuple[int, ...]
 
 
 class AddressMap:
@@ -38,15 +44,16 @@ class AddressMap:
             extent = dwarf.functions.get(function.wasm_index) if function.wasm_index is not None else None
             if extent is None:
                 continue
-            lines = function.lines
-            pieces = []
-            for k, entry in enumerate(lines):
-                end = lines[k + 1].code_offset if k + 1 < len(lines) else len(function.code)
-                if end > entry.code_offset:
-                    wasm = entry.wasm_offset - base if entry.wasm_offset is not None else None
-                    pieces.append((entry.code_offset, end, wasm))
-            mapped.append(MappedFunction(function, item.start.addend, extent.start - base, extent.end - base,
-                                         extent, tuple(pieces)))
+            table = LineTable.of(function.lines)
+            codes = list(table.code_offsets) + [len(function.code)]
+            pieces = [(begin, end, None if wasm == NO_WASM_OFFSET else wasm - base)
+                      for begin, end, wasm in zip(codes, codes[1:], table.wasm_offsets, strict=False)
+                      if end > begin]
+            start = extent.start - base
+            ordered = sorted((start if wasm is None else wasm, begin, end) for begin, end, wasm in pieces)
+            mapped.append(MappedFunction(function, item.start.addend, start, extent.end - base, extent,
+                                         tuple(pieces), tuple(key for key, _, _ in ordered),
+                                         tuple((begin, end) for _, begin, end in ordered), _run_ends(ordered)))
         mapped.sort(key=lambda m: m.start)
         self.functions = mapped
         self._starts = [m.start for m in mapped]
@@ -58,7 +65,10 @@ class AddressMap:
         return None
 
     def ranges(self, low: int, high: int) -> list[tuple[int, int]]:
-        """Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged."""
+        """Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged.
+
+        The work is proportional to the native runs written, not to the function's size: a function with N
+        lexical blocks asks N times (quadratic when every call scanned the function's pieces)."""
         out: list[tuple[int, int]] = []
         k = max(bisect.bisect_right(self._starts, low) - 1, 0)
         for mapped in self.functions[k:]:
@@ -70,10 +80,12 @@ class AddressMap:
             if low <= mapped.start and mapped.end <= high:
                 out.append((base, base + len(mapped.function.code)))
                 continue
-            for begin, end, wasm in mapped.pieces:
-                at = mapped.start if wasm is None else wasm
-                if low <= at < high:
-                    out.append((base + begin, base + end))
+            at = bisect.bisect_left(mapped.keys, low)
+            stop = bisect.bisect_left(mapped.keys, high, at)
+            while at < stop:
+                last = min(mapped.run_ends[at], stop) - 1
+                out.append((base + mapped.spans[at][0], base + mapped.spans[last][1]))
+                at = last + 1
         out.sort()
         merged: list[tuple[int, int]] = []
         for begin, end in out:
@@ -82,3 +94,14 @@ class AddressMap:
             else:
                 merged.append((begin, end))
         return merged
+
+
+def _run_ends(ordered: Sequence[tuple[int, int, int]]) -> tuple[int, ...]:
+    """For each piece (in Wasm order), the index past the run of pieces from it on that are natively adjacent."""
+    ends = [0] * len(ordered)
+    end = len(ordered)
+    for k in range(len(ordered) - 1, -1, -1):
+        if k + 1 < len(ordered) and ordered[k + 1][1] != ordered[k][2]:
+            end = k + 1
+        ends[k] = end
+    return tuple(ends)
