@@ -48,6 +48,8 @@ class Abi:
     #: ``sizeof(struct _Unwind_Exception)`` in the platform's libgcc (32; mingw's SEH unwinder keeps six private
     #: words: 64): a Wasm exception's tag and payload follow it (``struct jitdebug_exception``).
     unwind_exception_size: int = 32
+    #: v128 arguments are passed as a pointer to a caller-owned copy (Win64) rather than in a vector register.
+    vector_by_reference: bool = False
 
     def assign(self, params: tuple[ValType, ...], hidden_pointer: bool = False) -> tuple[list[ArgLocation], int]:
         """Locations of ``params`` (after the hidden result pointer, when present, which takes the first integer
@@ -57,7 +59,9 @@ class Abi:
         floats = 0
         stack = self.shadow_space
         for i, t in enumerate(params):
-            is_float = t in (ValType.F32, ValType.F64)
+            # A v128 is an ``__m128i``: in the next vector register (System V), or by reference where it would be
+            # an integer (Win64 passes 16-byte values as a pointer to a copy the caller owns).
+            is_float = t in (ValType.F32, ValType.F64) or (t is ValType.V128 and not self.vector_by_reference)
             if self.positional:
                 position = i + (1 if hidden_pointer else 0)
                 regs = self.float_args if is_float else self.int_args
@@ -71,6 +75,11 @@ class Abi:
             elif not is_float and ints < len(self.int_args):
                 out.append(ArgLocation("gpr", self.int_args[ints]))
                 ints += 1
+                continue
+            if t is ValType.V128 and not self.vector_by_reference:
+                stack += stack % 16  # an ``__m128i`` on the stack is 16-byte aligned
+                out.append(ArgLocation("stack", stack_offset=stack))
+                stack += 16
                 continue
             out.append(ArgLocation("stack", stack_offset=stack))
             stack += 8

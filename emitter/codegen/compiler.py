@@ -57,6 +57,7 @@ from .runtime import (
     TrapCode,
     absolute,
 )
+from .simd import global_offsets, vector_functions
 from .targets import abi_for
 
 _VALUE_TYPES = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
@@ -186,6 +187,9 @@ class _ModuleCompiler:
         ctx = FunctionContext(self.module, self.abi, self.sym, self.symbols, self.signature_ids,
                               self.sym.instantiate, self.line_of, set(self.exports), self.table_capacities,
                               self._tag_symbols(), imported_functions=self.n_imported)
+        ctx.global_offsets = global_offsets(self.module)[0]
+        ctx.vector_functions = vector_functions(self.module)
+        ctx.vector_module = bool(ctx.vector_functions)
         for function in self.module.functions:
             name = self.symbols[function.index]
             try:
@@ -201,10 +205,14 @@ class _ModuleCompiler:
             local_names = self.module.local_names.get(function.index, {})
             compiled.variables = [
                 self._variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"), t,
-                               -(body.locals_base + 8 * (i + 1)), i < params)
+                               -body.local_offsets[i], i < params)
                 for i, t in enumerate(body.local_types)]
             multi = len(self.module.func_type(function.index).results) > 1
-            compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
+            # Producer DWARF names operand-stack values by index, 8 bytes each: not where a v128 takes two units
+            # (such values show as optimized out rather than wrong).
+            if function.index not in ctx.vector_functions:
+                compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi
+                                                                                     + 1)))
             out.functions.append(compiled)
         out.functions.append(self._instantiate())
         out.data.extend(self._data_blobs())
@@ -377,7 +385,7 @@ class _ModuleCompiler:
         stack: list[int] = []
         for instr in expr:
             match instr.op:
-                case "i32.const" | "i64.const" | "f32.const" | "f64.const":
+                case "i32.const" | "i64.const" | "f32.const" | "f64.const" | "v128.const":
                     stack.append(_imm(instr))
                 case "ref.null":
                     stack.append(0)
@@ -430,15 +438,19 @@ class _ModuleCompiler:
             blobs.append(DataBlob(sym.funcs, len(funcs), bytes(funcs), relocations=tuple(func_relocs)))
 
         if m.globals:
-            data = bytearray(8 * len(m.globals))
+            offsets, size = global_offsets(m)
+            data = bytearray(size)
             relocs = []
             for g, glob in enumerate(m.globals):
                 head = glob.init[0] if glob.init else None
                 if head is not None and head.op == "ref.func":
-                    relocs.append(absolute(8 * g, sym.funcs, 16 * _imm(head)))
+                    relocs.append(absolute(offsets[g], sym.funcs, 16 * _imm(head)))
                     continue
                 value = self._const_value(glob.init, 0)
-                struct.pack_into("<Q", data, 8 * g, value & 0xFFFFFFFFFFFFFFFF)
+                if glob.type is ValType.V128:
+                    data[offsets[g]:offsets[g] + 16] = value.to_bytes(16, "little")
+                else:
+                    struct.pack_into("<Q", data, offsets[g], value & 0xFFFFFFFFFFFFFFFF)
             blobs.append(DataBlob(sym.globals, len(data), bytes(data), relocations=tuple(relocs)))
 
         for t, capacity in enumerate(self.table_capacities):

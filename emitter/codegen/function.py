@@ -1,10 +1,10 @@
 """Single-pass compilation of one Wasm function body to x86-64 (in the spirit of V8 Liftoff / Wasmtime Winch,
 minus the register allocator: correctness first).
 
-Every Wasm local and every operand-stack value has a fixed 8-byte frame slot: the operand at stack depth ``j``
-always lives in slot ``j`` (Wasm validation makes the depth at each instruction static), so control-flow merges
-need no reconciliation: a branch copies its values to the target's slots and jumps. Instructions load operands
-into scratch registers (rax, rcx, rdx, r11, xmm0, xmm1: caller-saved in both System V and Win64), compute, and
+Every Wasm local and every operand-stack value has a fixed 8-byte frame slot (a v128 two adjacent ones: depths
+and arities count 8-byte units, see ``simd.py``): the operand at stack depth ``j`` always lives in slot ``j`` (Wasm
+validation makes the depth at each instruction static), so control-flow merges need no reconciliation: a branch
+copies its values to the target's slots and jumps. Instructions load operands into scratch registers (rax, rcx, rdx, r11, xmm0, xmm1: caller-saved in both System V and Win64), compute, and
 store the result. rbx holds the linear-memory base in functions that access memory (reloaded after every call);
 rsi/rdi are used by ``rep movsb``/``stosb`` and pushed when the ABI says they are callee-saved.
 
@@ -72,6 +72,15 @@ from .runtime import (
     TrapCode,
 )
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
+from .simd import (
+    SIMD_HANDLERS,
+    SIMD_MEMORY_OPS,
+    local_offsets,
+    pass_vector,
+    spill_vector,
+    units,
+    vector_handlers,
+)
 
 _FLOAT = (ValType.F32, ValType.F64)
 #: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.
@@ -82,7 +91,7 @@ _SIZE = {ValType.I32: 4, ValType.I64: 8, ValType.F32: 4, ValType.F64: 8, ValType
 MEMORY_OPS = frozenset(
     [f"{t}.load{s}" for t in ("i32", "i64", "f32", "f64") for s in ("", "8_s", "8_u", "16_s", "16_u", "32_s", "32_u")]
     + [f"{t}.store{s}" for t in ("i32", "i64", "f32", "f64") for s in ("", "8", "16", "32")]
-    + ["memory.copy", "memory.fill", "memory.init"])
+    + ["memory.copy", "memory.fill", "memory.init"]) | SIMD_MEMORY_OPS
 #: Opcodes that use rsi/rdi/rcx through ``rep movsb``/``rep stosb``.
 STRING_OPS = frozenset(["memory.copy", "memory.fill", "memory.init", "table.init", "table.copy", "table.fill"])
 
@@ -192,6 +201,11 @@ class FunctionContext:
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
     #: Other position-independent sequences already encoded in this module (``FunctionCompiler.emit_cached``).
     snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
+    #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
+    global_offsets: list[int] = field(default_factory=list)
+    #: Whether the module has v128 values at all, and the functions where they occur (``simd.vector_functions``).
+    vector_module: bool = False
+    vector_functions: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -210,6 +224,8 @@ class FunctionBody:
     #: Calls with handlers (body offsets) and the type table of their filters (see ``exceptions.py``).
     call_sites: list[CallSite] = field(default_factory=list)
     catch_types: list[str | None] = field(default_factory=list)
+    #: Each local's distance below rbp (``simd.local_offsets``).
+    local_offsets: list[int] = field(default_factory=list)
 
 
 class FunctionCompiler:
@@ -223,6 +239,8 @@ class FunctionCompiler:
         self.type: FuncType = self.module.func_type(func_index)
         self.function = self.module.functions[func_index - ctx.imported_functions]
         self.local_types = list(self.type.params) + list(self.function.locals)
+        #: Whether v128 values occur here (their own handlers for the type-generic instructions, see ``simd.py``).
+        self.vector = ctx.vector_module and self.index in ctx.vector_functions
         self.a = Assembler()
         self.records: list[UnwindOp] = []
         #: Line rows as (code offset, line, Wasm offset, prologue end); made ``LineEntry``s once shifted.
@@ -247,16 +265,19 @@ class FunctionCompiler:
         #: End offset of the last call emitted (an epilogue right after it needs a ``nop`` on Windows).
         self.call_end = -1
         self.hidden_slot = len(self.local_types)
+        #: Each local's (and then the hidden result pointer's) distance below rbp; a v128 local takes 16 bytes.
+        self.local_offsets = local_offsets(self.locals_base, self.local_types)
+        self.local_words = units(self.local_types)
         # Each legacy try gets a slot for the exception its catch blocks hold, between the locals and operands.
         self.exceptions = ExceptionRegions(ctx.tag_symbols)
-        self.exception_slots_base = self.locals_base + 8 * (len(self.local_types) + (1 if self.multi else 0))
+        self.exception_slots_base = self.locals_base + 8 * (self.local_words + (1 if self.multi else 0))
         self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try") if "try" in ops else 0
         self.exception_slots_used = 0
         self.operands_base = self.exception_slots_base + 8 * self.exception_slots
 
     # -- slots --------------------------------------------------------------------------------------------------
     def local(self, i: int) -> Mem:
-        return Mem(RBP, -(self.locals_base + 8 * (i + 1)))
+        return Mem(RBP, -self.local_offsets[i])
 
     def slot(self, j: int) -> Mem:
         return Mem(RBP, -(self.operands_base + 8 * (j + 1)))
@@ -311,14 +332,14 @@ class FunctionCompiler:
             raise self.error(f"bad block type {bt!r}")
         if bt.type_index is not None:
             t = self.module.types[bt.type_index]
-            return len(t.params), len(t.results)
-        return 0, 0 if bt.result is None else 1
+            return units(t.params), units(t.results)
+        return 0, 0 if bt.result is None else 2 if bt.result is ValType.V128 else 1
 
     # -- driver -------------------------------------------------------------------------------------------------
     def compile(self) -> FunctionBody:
         self.emit_entry()
         func_end = Label()
-        self.control.append(Control("func", 0, 0, len(self.type.results), func_end, func_end))
+        self.control.append(Control("func", 0, 0, units(self.type.results), func_end, func_end))
         self.run(0, len(self.function.body), first=True)
         return self.finish()
 
@@ -334,12 +355,22 @@ class FunctionCompiler:
         lines = self.lines
         line_of = self.ctx.line_of
         templates = self.ctx.templates
-        layout = (self.locals_base, self.operands_base)
+        layout: tuple[object, ...] = (self.locals_base, self.operands_base)
+        vector_operands: set[int] = set()
+        if self.vector:
+            # The dispatch hook of v128 values: type-generic instructions get their v128 forms, untyped
+            # ``drop``/``select`` of a v128 (as the validator found them) are told apart by their immediates.
+            handlers = _VECTOR_HANDLERS
+            layout = (self.locals_base, self.operands_base, tuple(self.local_offsets))
+            vector_operands = self.module.vector_operands
         index = start
         while index < stop:
             instr = body[index]
             index += 1
             op, imm, offset = instr
+            if vector_operands and offset in vector_operands:
+                imm = (ValType.V128,)
+                instr = Instr(op, imm, offset)
             if op in _CATCH_CLAUSES and not dead:
                 index = defer_catch_blocks(self, index - 1)
                 continue
@@ -423,7 +454,7 @@ class FunctionCompiler:
         """Spill the parameters to their slots, zero the declared locals, run lazy instantiation for exports and
         load the memory base: code after the prologue proper (``PrologueEnd`` precedes it)."""
         self.emit_cached(("entry", self.function.type_index, len(self.function.locals), self.locals_base,
-                          self.incoming_base), self.emit_spills)
+                          self.incoming_base, tuple(self.local_types) if self.vector else None), self.emit_spills)
         if self.index in self.ctx.exported:
             self.emit_cached(("instantiate",), self.emit_instantiate_check)
             self.call_end = self.a.offset
@@ -437,7 +468,9 @@ class FunctionCompiler:
         if self.multi:
             a.mov(8, self.local(self.hidden_slot), self.abi.int_args[0])
         for i, (t, loc) in enumerate(zip(self.type.params, locations, strict=True)):
-            if loc.kind == "gpr":
+            if t is ValType.V128:
+                spill_vector(self, self.local(i), loc)
+            elif loc.kind == "gpr":
                 a.mov(8, self.local(i), loc.register)
             elif loc.kind == "xmm":
                 a.movss_store(_SIZE[t], self.local(i), loc.register)
@@ -446,16 +479,19 @@ class FunctionCompiler:
                 a.mov(8, self.local(i), RAX)
         n_params = len(self.type.params)
         n_locals = len(self.function.locals)
+        words = self.local_words - units(self.type.params)
         if n_locals > 8:
             last = n_params + n_locals - 1
             a.lea(8, RDI, self.local(last))
-            a.mov_imm(4, RCX, 8 * n_locals)
+            a.mov_imm(4, RCX, 8 * words)
             a.alu("xor", 4, RAX, RAX)
             a.rep_stosb()
         elif n_locals:
             a.alu("xor", 4, RAX, RAX)
             for i in range(n_params, n_params + n_locals):
                 a.mov(8, self.local(i), RAX)
+                if self.local_types[i] is ValType.V128:
+                    a.mov(8, Mem(RBP, 8 - self.local_offsets[i]), RAX)
 
     def emit_instantiate_check(self) -> None:
         """Exports instantiate the module on first entry (ending with the call: see ``call_end``)."""
@@ -486,10 +522,11 @@ class FunctionCompiler:
         call_sites = self.exceptions.emit_pads(self)
         emit_jump_tables(self)
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
-                            overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types)
+                            overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types,
+                            self.local_offsets)
 
     def operands_slots(self) -> int:
-        return len(self.local_types) + (1 if self.multi else 0) + self.exception_slots + self.max_depth
+        return self.local_words + (1 if self.multi else 0) + self.exception_slots + self.max_depth
 
     def emit_overflow_stub(self) -> None:
         a = self.a
@@ -560,14 +597,16 @@ class FunctionCompiler:
         a = self.a
         results = self.type.results
         if self.multi:
-            n = len(results)
+            n = units(results)
             a.mov(8, RCX, self.local(self.hidden_slot))
             for i in range(n):
                 a.mov(8, RAX, self.slot(self.depth - n + i))
                 a.mov(8, Mem(RCX, 8 * (n - 1 - i)), RAX)
         elif results:
             t = results[0]
-            if t in _FLOAT:
+            if t is ValType.V128:
+                a.movdqu_load(0, self.slot(self.depth - 1))
+            elif t in _FLOAT:
                 a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
             else:
                 a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
@@ -584,13 +623,18 @@ class FunctionCompiler:
         """Call ``symbol`` (or the code pointer in r11 when None) with the arguments on top of the stack."""
         a = self.a
         params, results = ftype.params, ftype.results
-        base = self.depth - len(params)
+        base = self.depth - units(params)
         multi = len(results) > 1
         locations, stack_bytes = self.abi.assign(params, multi)
         self.outgoing = max(self.outgoing, self.abi.shadow_space + stack_bytes)
-        for i, (t, loc) in enumerate(zip(params, locations, strict=True)):
-            src = self.slot(base + i)
-            if loc.kind == "stack":
+        at = base
+        for t, loc in zip(params, locations, strict=True):
+            src = self.slot(at)
+            at += 1
+            if t is ValType.V128:
+                at += 1
+                pass_vector(self, self.slot(at - 1), loc)
+            elif loc.kind == "stack":
                 a.mov(8, RAX, src)
                 a.mov(8, Mem(RSP, loc.stack_offset), RAX)
             elif loc.kind == "gpr":
@@ -599,8 +643,8 @@ class FunctionCompiler:
                 a.movss_load(_SIZE[t], loc.register, src)
         if multi:
             self.depth = base
-            self.push(len(results))
-            a.lea(8, self.abi.int_args[0], self.slot(base + len(results) - 1))
+            self.push(units(results))
+            a.lea(8, self.abi.int_args[0], self.slot(base + units(results) - 1))
         start = a.offset
         if symbol is None:
             a.call_indirect(R11)
@@ -611,11 +655,13 @@ class FunctionCompiler:
         self.depth = base
         if len(results) == 1:
             t = results[0]
-            if t in _FLOAT:
+            if t is ValType.V128:
+                a.movdqu_store(self.slot(base + 1), 0)
+            elif t in _FLOAT:
                 a.movss_store(_SIZE[t], self.slot(base), 0)
             else:
                 a.mov(_SIZE[t], self.slot(base), RAX)
-        self.push(len(results))
+        self.push(units(results))
         self.load_memory_base()
 
     def indirect_target(self, type_index: int, table: int) -> None:
@@ -784,7 +830,7 @@ def _h_local_set(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(8, RAX, RipRel(c.sym.globals, 8 * _global(c, i)))
+    c.a.mov(8, RAX, RipRel(c.sym.globals, c.ctx.global_offsets[_global(c, i)]))
     c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
@@ -793,7 +839,7 @@ def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
 def _h_global_set(c: FunctionCompiler, i: Instr) -> bool:
     c.depth -= 1
     c.a.mov(8, RAX, c.slot(c.depth))
-    c.a.mov(8, RipRel(c.sym.globals, 8 * _global(c, i)), RAX)
+    c.a.mov(8, RipRel(c.sym.globals, c.ctx.global_offsets[_global(c, i)]), RAX)
     return False
 
 
@@ -1466,10 +1512,13 @@ def _build_handlers() -> dict[str, Handler]:
     h["f64.reinterpret_i64"] = _convert_float
     h.update(EXCEPTION_HANDLERS)
     h.update(TAIL_CALL_HANDLERS)
+    h.update(SIMD_HANDLERS)
     return h
 
 
 _HANDLERS = _build_handlers()
+#: The handlers of functions with v128 values (``FunctionCompiler.vector``).
+_VECTOR_HANDLERS = vector_handlers(_HANDLERS)
 
 #: Instructions whose code depends only on the opcode, the immediates, the operand depth and the frame layout, and
 #: that neither call nor branch out of themselves nor record unwind ops: their relocations and trap stubs are
@@ -1490,4 +1539,5 @@ STRAIGHT_LINE = frozenset(
        for name in ("add", "sub", "mul", "div", "min", "max", "copysign", "eq", "ne", "lt", "gt", "le", "ge",
                     "abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest",
                     "convert_i32_s", "convert_i32_u", "convert_i64_s", "convert_i64_u")]
-    + [op for op, handler in _HANDLERS.items() if handler in (_load, _store)])
+    + [op for op, handler in _HANDLERS.items() if handler in (_load, _store)]
+    + list(SIMD_HANDLERS))

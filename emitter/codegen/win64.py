@@ -2,8 +2,9 @@
 
 Arguments go by position: the n-th argument uses rcx/rdx/r8/r9 or xmm0-3 whichever its type, the rest go on
 the stack above 32 bytes of shadow space that every caller reserves. rbx, rbp, rsi, rdi, r12-r15 and xmm6-15 are
-callee-saved; the compiler only uses xmm0-3 (arguments) and xmm0/xmm1 (scratch), so it never saves a vector
-register. Frames follow the Windows unwinder's rules (``seh_frames``).
+callee-saved; the compiler only uses xmm0-3 (arguments) and xmm0-5 (scratch, the SIMD lowering), so it never
+saves a vector register. A v128 argument is passed as a pointer to a copy, a v128 result comes back in xmm0.
+Frames follow the Windows unwinder's rules (``seh_frames``).
 """
 
 from __future__ import annotations
@@ -21,4 +22,5 @@ WIN64 = Abi(
     target="x86_64-windows",
     seh_frames=True,
     unwind_exception_size=64,
+    vector_by_reference=True,
 )

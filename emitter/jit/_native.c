@@ -16,6 +16,7 @@
 #include <Python.h>
 
 #include <dlfcn.h>
+#include <emmintrin.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -326,16 +327,19 @@ static PyObject *native_backtrace(PyObject *self, PyObject *unused) {
 }
 
 /* Every System V call shape up to 6 integer, 8 vector and 16 stack words: integer arguments go to rdi..r9 in
- * order, vector ones to xmm0..7 in order, whatever the interleaving; extra words spill to the stack in order.
- * A 16-byte {int64, double} result comes back in rax and xmm0, so one shape reads either kind of result. */
+ * order, vector ones (whole __m128i, so a v128 fits; an f32/f64 is the low bits) to xmm0..7 in order, whatever the
+ * interleaving; extra words spill to the stack in order. A 16-byte {int64, double} result comes back in rax and
+ * xmm0, so one shape reads either kind of scalar result; a v128 result is all of xmm0 (`vector_entry_fn`). */
 struct result_pair {
     uint64_t rax;
     double xmm0;
 };
-typedef struct result_pair (*entry_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double,
-                                       double, double, double, double, double, double, uint64_t, uint64_t, uint64_t,
-                                       uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-                                       uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+#define ENTRY_PARAMS                                                                                                 \
+    uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, __m128i, __m128i, __m128i, __m128i, __m128i, __m128i, \
+        __m128i, __m128i, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,   \
+        uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
+typedef struct result_pair (*entry_fn)(ENTRY_PARAMS);
+typedef __m128i (*vector_entry_fn)(ENTRY_PARAMS);
 
 static int parse_words(PyObject *seq, uint64_t *out, Py_ssize_t capacity, const char *what) {
     PyObject *fast = PySequence_Fast(seq, what);
@@ -358,26 +362,55 @@ static int parse_words(PyObject *seq, uint64_t *out, Py_ssize_t capacity, const 
     return 0;
 }
 
-static double as_double(uint64_t bits) {
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
+/* Up to `capacity` Python ints of at most 128 bits (little-endian lanes) as __m128i values. */
+static int parse_vectors(PyObject *seq, __m128i *out, Py_ssize_t capacity) {
+    PyObject *fast = PySequence_Fast(seq, "vector arguments");
+    if (fast == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > capacity) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "too many vector arguments (at most %zd)", capacity);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
+        uint64_t low = PyLong_AsUnsignedLongLongMask(item);
+        PyObject *shift = PyLong_FromLong(64);
+        PyObject *high_obj = shift == NULL ? NULL : PyNumber_Rshift(item, shift);
+        Py_XDECREF(shift);
+        uint64_t high = high_obj == NULL ? 0 : PyLong_AsUnsignedLongLongMask(high_obj);
+        Py_XDECREF(high_obj);
+        if (PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        out[i] = _mm_set_epi64x((long long)high, (long long)low);
+    }
+    Py_DECREF(fast);
+    return 0;
 }
 
-/* invoke(fn, ints, vectors, stack) -> (trapped, rax, xmm0 bits, trap code, frames).
- * `vectors` are raw bit patterns (an f32 in the low 32 bits). The GIL is released while JIT code runs:
+/* invoke(fn, ints, vectors, stack, vector_result=0) -> (trapped, rax, xmm0 bits, trap code, frames).
+ * `vectors` are raw bit patterns (an f32 in the low 32 bits, a v128 all 128); xmm0 bits are the low 64 bits, or
+ * all 128 with `vector_result`. The GIL is released while JIT code runs:
  * Python imports re-acquire it through their ctypes callbacks. */
 static PyObject *invoke(PyObject *self, PyObject *args) {
     unsigned long long fn_address;
     PyObject *ints_obj, *vectors_obj, *stack_obj;
-    if (!PyArg_ParseTuple(args, "KOOO", &fn_address, &ints_obj, &vectors_obj, &stack_obj))
+    int vector_result = 0;
+    if (!PyArg_ParseTuple(args, "KOOO|p", &fn_address, &ints_obj, &vectors_obj, &stack_obj, &vector_result))
         return NULL;
-    uint64_t ints[6] = {0}, vectors[8] = {0}, stack[16] = {0};
-    if (parse_words(ints_obj, ints, 6, "integer arguments") < 0 ||
-        parse_words(vectors_obj, vectors, 8, "vector arguments") < 0 ||
+    uint64_t ints[6] = {0}, stack[16] = {0};
+    __m128i vectors[8];
+    for (int i = 0; i < 8; i++)
+        vectors[i] = _mm_setzero_si128();
+    if (parse_words(ints_obj, ints, 6, "integer arguments") < 0 || parse_vectors(vectors_obj, vectors, 8) < 0 ||
         parse_words(stack_obj, stack, 16, "stack arguments") < 0)
         return NULL;
     entry_fn fn = (entry_fn)(uintptr_t)fn_address;
+    vector_entry_fn vector_fn = (vector_entry_fn)(uintptr_t)fn_address;
+    __m128i vector = _mm_setzero_si128();
     struct call_frame *call = malloc(sizeof *call);
     if (call == NULL)
         return PyErr_NoMemory();
@@ -389,11 +422,16 @@ static PyObject *invoke(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     current_call = call;
     if (setjmp(call->env) == 0) {
-        result = fn(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], as_double(vectors[0]),
-                    as_double(vectors[1]), as_double(vectors[2]), as_double(vectors[3]), as_double(vectors[4]),
-                    as_double(vectors[5]), as_double(vectors[6]), as_double(vectors[7]), stack[0], stack[1],
-                    stack[2], stack[3], stack[4], stack[5], stack[6], stack[7], stack[8], stack[9], stack[10],
-                    stack[11], stack[12], stack[13], stack[14], stack[15]);
+        if (vector_result)
+            vector = vector_fn(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], vectors[0], vectors[1],
+                               vectors[2], vectors[3], vectors[4], vectors[5], vectors[6], vectors[7], stack[0],
+                               stack[1], stack[2], stack[3], stack[4], stack[5], stack[6], stack[7], stack[8],
+                               stack[9], stack[10], stack[11], stack[12], stack[13], stack[14], stack[15]);
+        else
+            result = fn(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], vectors[0], vectors[1], vectors[2],
+                        vectors[3], vectors[4], vectors[5], vectors[6], vectors[7], stack[0], stack[1], stack[2],
+                        stack[3], stack[4], stack[5], stack[6], stack[7], stack[8], stack[9], stack[10], stack[11],
+                        stack[12], stack[13], stack[14], stack[15]);
     } else {
         trapped = 1;
     }
@@ -408,8 +446,21 @@ static PyObject *invoke(PyObject *self, PyObject *args) {
     }
     for (int i = 0; i < call->frame_count; i++)
         PyTuple_SET_ITEM(frames, i, PyLong_FromUnsignedLongLong(call->frames[i]));
-    PyObject *out = Py_BuildValue("(OKKiN)", trapped ? Py_True : Py_False, (unsigned long long)result.rax,
-                                  (unsigned long long)xmm0_bits, (int)call->trap_code, frames);
+    PyObject *xmm0 = NULL;
+    if (vector_result) {
+        unsigned char bytes[16];
+        _mm_storeu_si128((__m128i *)bytes, vector);
+        xmm0 = _PyLong_FromByteArray(bytes, 16, 1, 0);
+    } else {
+        xmm0 = PyLong_FromUnsignedLongLong(xmm0_bits);
+    }
+    if (xmm0 == NULL) {
+        Py_DECREF(frames);
+        free(call);
+        return NULL;
+    }
+    PyObject *out = Py_BuildValue("(OKNiN)", trapped ? Py_True : Py_False, (unsigned long long)result.rax, xmm0,
+                                  (int)call->trap_code, frames);
     free(call);
     return out;
 }

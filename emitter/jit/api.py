@@ -75,7 +75,7 @@ _CTYPES: dict[ValueType, type[Any]] = {
     ValueType.F64: ctypes.c_double,
 }
 _FROM_WASM = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
-              ValType.F64: ValueType.F64}
+              ValType.F64: ValueType.F64, ValType.V128: ValueType.V128}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +149,40 @@ def flush_debug_info() -> None:
     REGISTRAR.flush()
 
 
-def _invoke(address: int, integers: Sequence[int], vectors: Sequence[int],
-            stack: Sequence[int]) -> tuple[bool, int, int, int, tuple[int, ...]]:
+def _invoke(address: int, integers: Sequence[int], vectors: Sequence[int], stack: Sequence[int],
+            vector_result: bool = False) -> tuple[bool, int, int, int, tuple[int, ...]]:
     """Every call into compiled code goes through here: pending debug registrations are flushed first."""
     REGISTRAR.enter()
     try:
-        return _native.invoke(address, integers, vectors, stack)
+        return _native.invoke(address, integers, vectors, stack, vector_result)
     finally:
         REGISTRAR.leave()
+
+
+def v128_bits(value: object) -> int:
+    """A v128 argument as its 128 bits: 16 bytes (lane 0 first, as in memory) or an int below 2**128."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        if len(data) != 16:
+            raise TypeError(f"a v128 is 16 bytes, not {len(data)}")
+        return int.from_bytes(data, "little")
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 128:
+        return value
+    raise TypeError(f"a v128 is 16 bytes or an int in [0, 2**128), not {value!r}")
+
+
+_LANE_FORMATS = {"i8x16": "b", "u8x16": "B", "i16x8": "h", "u16x8": "H", "i32x4": "i", "u32x4": "I", "i64x2": "q",
+                 "u64x2": "Q", "f32x4": "f", "f64x2": "d"}
+
+
+def lanes(value: bytes, shape: str) -> tuple[int | float, ...]:
+    """The lanes of a v128 (an export's result is 16 bytes) in ``shape``: ``i8x16``... ``f64x2``, or ``u8x16``...
+    for unsigned integer lanes; lane 0 first."""
+    code = _LANE_FORMATS.get(shape)
+    if code is None:
+        raise ValueError(f"unknown lane shape {shape!r} (one of {', '.join(_LANE_FORMATS)})")
+    count = int(shape.split("x")[1])
+    return struct.unpack(f"<{count}{code}", v128_bits(value).to_bytes(16, "little"))
 
 
 def _integer(value: int, value_type: ValueType) -> int:
@@ -170,6 +196,9 @@ def _host_callback(name: str, function: Callable[..., Any], signature: Signature
     the host adapter, which traps as soon as the callback has returned."""
     if len(signature.params) > _INTEGER_REGISTERS:
         raise UnsupportedError(f"import {name!r} has more parameters than the host adapter passes in registers")
+    if ValueType.V128 in signature.params + signature.results:
+        raise UnsupportedError(f"import {name!r} has a v128 parameter or result, which a Python import cannot take "
+                               "(ctypes has no vector type): bind it to a NativeFunction")
     restype = _CTYPES[signature.results[0]] if signature.results else None
     prototype = ctypes.CFUNCTYPE(restype, *(_CTYPES[t] for t in signature.params))
 
@@ -215,7 +244,7 @@ class Export:
         REGISTRAR.flush()
         return self._address
 
-    def __call__(self, *args: int | float) -> Any:
+    def __call__(self, *args: int | float | bytes) -> Any:
         params = self.signature.params
         if len(args) != len(params):
             raise TypeError(f"{self.name}() takes {len(params)} arguments ({len(args)} given)")
@@ -230,6 +259,12 @@ class Export:
                 case ValueType.F32:
                     word = struct.unpack("<I", struct.pack("<f", value))[0]
                     (vectors if len(vectors) < _VECTOR_REGISTERS else stack).append(word)
+                case ValueType.V128:
+                    bits = v128_bits(value)
+                    if len(vectors) < _VECTOR_REGISTERS:
+                        vectors.append(bits)
+                    else:
+                        stack.extend([0] * (len(stack) % 2) + [bits & (2**64 - 1), bits >> 64])
                 case _:
                     word = struct.unpack("<Q", struct.pack("<d", value))[0]
                     (vectors if len(vectors) < _VECTOR_REGISTERS else stack).append(word)
@@ -237,13 +272,16 @@ class Export:
             raise UnsupportedError(f"export {self.name!r} has more parameters than the JIT entry passes")
         instance = self.instance
         instance.check_live()
-        trapped, rax, xmm0, code, frames = _invoke(self._address, integers, vectors, stack)
+        vector_result = self.signature.results == (ValueType.V128,)
+        trapped, rax, xmm0, code, frames = _invoke(self._address, integers, vectors, stack, vector_result)
         if trapped:
             instance.raise_trap(code, frames)
         if not self.signature.results:
             return None
         result = self.signature.results[0]
         match result:
+            case ValueType.V128:
+                return xmm0.to_bytes(16, "little")
             case ValueType.I32 | ValueType.I64:
                 return _integer(rax, result)
             case ValueType.F32:

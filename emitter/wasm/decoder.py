@@ -1,7 +1,7 @@
 """The Wasm binary decoder: bytes → ``Module``, every instruction with its module offset.
 
 Malformed input of any shape raises ``DecodeError`` naming the module offset; valid Wasm that uses a proposal the
-backend does not compile (SIMD, threads, GC, tail calls, memory64, ...) raises ``UnsupportedError``. The few
+backend does not compile (threads, GC, tail calls, memory64, ...) raises ``UnsupportedError``. The few
 validation rules the decoder meets first (a non-constant instruction in a constant expression, an element of the
 wrong reference type) raise ``ValidationError``, so ``decode`` raises only ``WasmError`` subclasses. Every loop
 consumes at least one byte per iteration and every count is checked against the bytes left, so arbitrary input
@@ -39,6 +39,7 @@ from emitter.wasm.opcodes import (
     UNSUPPORTED_PREFIXES,
     OpInfo,
 )
+from emitter.wasm.simd_opcodes import SIMD_OPCODES, SIMD_PREFIX
 
 MAGIC = b"\0asm"
 VERSION = b"\x01\0\0\0"
@@ -51,7 +52,7 @@ SECTION_NAMES = {1: "type", 2: "import", 3: "function", 4: "table", 5: "memory",
                  8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount", 13: "tag"}
 #: Position of each section id in the required order (the tag section sits between memory and global).
 _SECTION_RANK = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
-_VALTYPES = {t.value: t for t in ValType if t is not ValType.V128}
+_VALTYPES = {t.value: t for t in ValType}
 _REFTYPES = {ValType.FUNCREF.value: ValType.FUNCREF, ValType.EXTERNREF.value: ValType.EXTERNREF,
              ValType.EXNREF.value: ValType.EXNREF}
 _EXTERNAL_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
@@ -72,8 +73,6 @@ _SIGNED_BYTE = [(value - 0x80 if value & 0x40 else value,) for value in range(0x
 
 
 def _unsupported_type(byte: int, offset: int) -> NoReturn:
-    if byte == ValType.V128.value:
-        raise UnsupportedError("SIMD (v128) is not supported", offset)
     if 0x63 <= byte <= 0x74:
         raise UnsupportedError(f"reference type {byte:#04x} (GC / typed function references) is not supported",
                                offset)
@@ -292,6 +291,15 @@ class _Reader:
             case "memory_init" | "table_init" | "memory_copy" | "table_copy":
                 first = self.u32()
                 imm = (first, self.u32())
+            case "v128":
+                imm = (int.from_bytes(self.take(16), "little"),)
+            case "lane":
+                imm = (self.byte(),)
+            case "shuffle":
+                imm = tuple(self.take(16))
+            case "memarg_lane":
+                align, offset = self.memarg()
+                imm = (align, offset, self.byte())
             case "try_table":
                 block = self.block_type()
                 catches = []
@@ -313,6 +321,12 @@ class _Reader:
             info = MISC_OPCODES.get(sub)
             if info is None:
                 self.fail(f"illegal opcode 0xfc {sub:#x}", at)
+            return info
+        if code == SIMD_PREFIX:
+            sub = self.u32()
+            info = SIMD_OPCODES.get(sub)
+            if info is None:
+                self.fail(f"illegal opcode 0xfd {sub:#x}", at)
             return info
         if code in UNSUPPORTED_PREFIXES:
             raise UnsupportedError(f"{UNSUPPORTED_PREFIXES[code]} instructions (prefix {code:#04x}) are not supported",

@@ -185,6 +185,9 @@ class Module:
     data_count: int | None = None
     #: Module offset of each known section's payload, by section name ("type", "import", ..., "tag").
     section_offsets: dict[str, int] = field(default_factory=dict)
+    #: Offsets of the untyped ``drop``/``select`` instructions whose operands are v128, as validation types them
+    #: (the compiler moves two words for those).
+    vector_operands: set[int] = field(default_factory=set)
 
     @property
     def num_imported_functions(self) -> int:

@@ -4,15 +4,15 @@ signature the validator checks. Instructions whose typing depends on their immed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from emitter.wasm.module import ValType
+from emitter.wasm.opinfo import OpInfo
+from emitter.wasm.simd_opcodes import SIMD_OPCODES
 
 #: The prefix byte of the "miscellaneous" opcodes (saturating truncation, bulk memory, tables).
 MISC_PREFIX = 0xFC
 
 #: Prefixes and opcodes of proposals this backend does not compile, by name for the error message.
-UNSUPPORTED_PREFIXES = {0xFB: "garbage collection", 0xFD: "SIMD", 0xFE: "threads (atomics)"}
+UNSUPPORTED_PREFIXES = {0xFB: "garbage collection", 0xFE: "threads (atomics)"}
 UNSUPPORTED_OPCODES = {
     0x14: "typed function references (call_ref)",
     0x15: "typed function references (return_call_ref)",
@@ -21,22 +21,6 @@ UNSUPPORTED_OPCODES = {
     0xD5: "typed function references (br_on_null)",
     0xD6: "typed function references (br_on_non_null)",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class OpInfo:
-    """What the decoder and validator need to know about one opcode.
-
-    ``immediate`` is one of: ``none``, ``block``, ``label``, ``br_table``, ``func``, ``call_indirect``, ``local``,
-    ``global``, ``table``, ``tag``, ``memory``, ``memarg``, ``i32``, ``i64``, ``f32``, ``f64``, ``select_types``,
-    ``reftype``, ``data``, ``elem``, ``memory_init``, ``memory_copy``, ``table_init``, ``table_copy``,
-    ``try_table``. ``natural_align`` is the log2 access size of memory instructions (alignment may not exceed it).
-    """
-
-    name: str
-    immediate: str
-    signature: tuple[tuple[ValType, ...], tuple[ValType, ...]] | None = None
-    natural_align: int = 0
 
 
 _TYPES = {"i": ValType.I32, "I": ValType.I64, "f": ValType.F32, "F": ValType.F64}
@@ -147,8 +131,9 @@ for _code, _name, _imm in [
     _add(MISC_OPCODES, _code, _name, _imm)
 
 #: Instructions allowed in constant expressions (extended-const arithmetic included, as engines accept it).
-CONST_OPS = frozenset({"i32.const", "i64.const", "f32.const", "f64.const", "ref.null", "ref.func", "global.get",
-                       "i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul", "end"})
+CONST_OPS = frozenset({"i32.const", "i64.const", "f32.const", "f64.const", "v128.const", "ref.null", "ref.func",
+                       "global.get", "i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul", "end"})
 
 #: Every opcode by text name (the two ``select`` encodings share one, and are told apart by their immediates).
-BY_NAME: dict[str, OpInfo] = {info.name: info for table in (OPCODES, MISC_OPCODES) for info in table.values()}
+BY_NAME: dict[str, OpInfo] = {info.name: info for table in (OPCODES, MISC_OPCODES, SIMD_OPCODES)
+                              for info in table.values()}

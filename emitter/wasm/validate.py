@@ -183,10 +183,13 @@ class _BodyValidator:
         info = BY_NAME[op]
         imm: Any = ins.imm
         if info.signature is not None:
-            if info.immediate == "memarg":
+            if info.immediate == "memarg" or info.immediate == "memarg_lane":
                 self.memory(0)
                 if int(imm[0]) > info.natural_align:
                     raise self.fail("alignment must not be larger than natural")
+            if info.lanes and any(lane >= info.lanes for lane in
+                                  (imm[-1:] if info.immediate != "shuffle" else imm)):
+                raise self.fail("invalid lane index")
             params, results = info.signature
             vals = self.vals
             count = len(params)
@@ -227,9 +230,12 @@ class _BodyValidator:
             case "return_call" | "return_call_indirect":
                 self.tail_call(op, imm)
             case "drop":
-                self.pop()
+                if self.pop() is ValType.V128:
+                    self.ctx.module.vector_operands.add(ins.offset)
             case "select":
                 self.select(imm)
+                if not imm and self.vals[-1] is ValType.V128:
+                    self.ctx.module.vector_operands.add(ins.offset)
             case _:
                 self.control_or_other(op, imm)
 

@@ -48,6 +48,61 @@ SSE = {
     "xorps": (None, 0x57), "xorpd": (0x66, 0x57), "movaps": (None, 0x28),
 }
 
+#: Packed SSE2/SSSE3/SSE4.1/SSE4.2 ``op xmm, xmm/m128`` (the SIMD lowering): name -> (mandatory prefix, opcode
+#: bytes after it). ``psllw`` & co. shift by the count in an XMM register; ``cmpps``/``cmppd``, ``pshufd``, ``shufps``,
+#: ``roundps``/``roundpd``, ``pblendw`` and ``palignr`` take an immediate (``Assembler.packed``'s ``imm``).
+PACKED = {
+    "movdqa": (0x66, b"\x0f\x6f"), "paddb": (0x66, b"\x0f\xfc"), "paddw": (0x66, b"\x0f\xfd"),
+    "paddd": (0x66, b"\x0f\xfe"), "paddq": (0x66, b"\x0f\xd4"), "psubb": (0x66, b"\x0f\xf8"),
+    "psubw": (0x66, b"\x0f\xf9"), "psubd": (0x66, b"\x0f\xfa"), "psubq": (0x66, b"\x0f\xfb"),
+    "paddsb": (0x66, b"\x0f\xec"), "paddsw": (0x66, b"\x0f\xed"), "paddusb": (0x66, b"\x0f\xdc"),
+    "paddusw": (0x66, b"\x0f\xdd"), "psubsb": (0x66, b"\x0f\xe8"), "psubsw": (0x66, b"\x0f\xe9"),
+    "psubusb": (0x66, b"\x0f\xd8"), "psubusw": (0x66, b"\x0f\xd9"), "pmullw": (0x66, b"\x0f\xd5"),
+    "pmuludq": (0x66, b"\x0f\xf4"), "pmaddwd": (0x66, b"\x0f\xf5"), "pand": (0x66, b"\x0f\xdb"),
+    "pandn": (0x66, b"\x0f\xdf"), "por": (0x66, b"\x0f\xeb"), "pxor": (0x66, b"\x0f\xef"),
+    "pcmpeqb": (0x66, b"\x0f\x74"), "pcmpeqw": (0x66, b"\x0f\x75"), "pcmpeqd": (0x66, b"\x0f\x76"),
+    "pcmpgtb": (0x66, b"\x0f\x64"), "pcmpgtw": (0x66, b"\x0f\x65"), "pcmpgtd": (0x66, b"\x0f\x66"),
+    "pminub": (0x66, b"\x0f\xda"), "pmaxub": (0x66, b"\x0f\xde"), "pminsw": (0x66, b"\x0f\xea"),
+    "pmaxsw": (0x66, b"\x0f\xee"), "pavgb": (0x66, b"\x0f\xe0"), "pavgw": (0x66, b"\x0f\xe3"),
+    "packsswb": (0x66, b"\x0f\x63"), "packuswb": (0x66, b"\x0f\x67"), "packssdw": (0x66, b"\x0f\x6b"),
+    "punpcklbw": (0x66, b"\x0f\x60"), "punpcklwd": (0x66, b"\x0f\x61"), "punpckldq": (0x66, b"\x0f\x62"),
+    "punpcklqdq": (0x66, b"\x0f\x6c"), "punpckhbw": (0x66, b"\x0f\x68"), "punpckhwd": (0x66, b"\x0f\x69"),
+    "punpckhdq": (0x66, b"\x0f\x6a"), "punpckhqdq": (0x66, b"\x0f\x6d"), "psllw": (0x66, b"\x0f\xf1"),
+    "pslld": (0x66, b"\x0f\xf2"), "psllq": (0x66, b"\x0f\xf3"), "psrlw": (0x66, b"\x0f\xd1"),
+    "psrld": (0x66, b"\x0f\xd2"), "psrlq": (0x66, b"\x0f\xd3"), "psraw": (0x66, b"\x0f\xe1"),
+    "psrad": (0x66, b"\x0f\xe2"), "pshufd": (0x66, b"\x0f\x70"), "pshuflw": (0xF2, b"\x0f\x70"),
+    "addps": (None, b"\x0f\x58"), "addpd": (0x66, b"\x0f\x58"), "mulps": (None, b"\x0f\x59"),
+    "mulpd": (0x66, b"\x0f\x59"), "subps": (None, b"\x0f\x5c"), "subpd": (0x66, b"\x0f\x5c"),
+    "minps": (None, b"\x0f\x5d"), "minpd": (0x66, b"\x0f\x5d"), "divps": (None, b"\x0f\x5e"),
+    "divpd": (0x66, b"\x0f\x5e"), "maxps": (None, b"\x0f\x5f"), "maxpd": (0x66, b"\x0f\x5f"),
+    "sqrtps": (None, b"\x0f\x51"), "sqrtpd": (0x66, b"\x0f\x51"), "andnps": (None, b"\x0f\x55"),
+    "andnpd": (0x66, b"\x0f\x55"), "cmpps": (None, b"\x0f\xc2"), "cmppd": (0x66, b"\x0f\xc2"),
+    "cvtdq2ps": (None, b"\x0f\x5b"), "cvttps2dq": (0xF3, b"\x0f\x5b"), "cvtps2pd": (None, b"\x0f\x5a"),
+    "cvtpd2ps": (0x66, b"\x0f\x5a"), "cvtdq2pd": (0xF3, b"\x0f\xe6"), "cvttpd2dq": (0x66, b"\x0f\xe6"),
+    "shufps": (None, b"\x0f\xc6"), "unpcklps": (None, b"\x0f\x14"),
+    "pshufb": (0x66, b"\x0f\x38\x00"), "pabsb": (0x66, b"\x0f\x38\x1c"), "pabsw": (0x66, b"\x0f\x38\x1d"),
+    "pabsd": (0x66, b"\x0f\x38\x1e"), "pmulhrsw": (0x66, b"\x0f\x38\x0b"), "pmaddubsw": (0x66, b"\x0f\x38\x04"),
+    "pminsb": (0x66, b"\x0f\x38\x38"), "pminsd": (0x66, b"\x0f\x38\x39"), "pminuw": (0x66, b"\x0f\x38\x3a"),
+    "pminud": (0x66, b"\x0f\x38\x3b"), "pmaxsb": (0x66, b"\x0f\x38\x3c"), "pmaxsd": (0x66, b"\x0f\x38\x3d"),
+    "pmaxuw": (0x66, b"\x0f\x38\x3e"), "pmaxud": (0x66, b"\x0f\x38\x3f"), "pmulld": (0x66, b"\x0f\x38\x40"),
+    "pmuldq": (0x66, b"\x0f\x38\x28"), "pcmpeqq": (0x66, b"\x0f\x38\x29"), "packusdw": (0x66, b"\x0f\x38\x2b"),
+    "pcmpgtq": (0x66, b"\x0f\x38\x37"), "ptest": (0x66, b"\x0f\x38\x17"), "pmovsxbw": (0x66, b"\x0f\x38\x20"),
+    "pmovsxwd": (0x66, b"\x0f\x38\x23"), "pmovsxdq": (0x66, b"\x0f\x38\x25"),
+    "pmovzxbw": (0x66, b"\x0f\x38\x30"), "pmovzxwd": (0x66, b"\x0f\x38\x33"),
+    "pmovzxdq": (0x66, b"\x0f\x38\x35"), "roundps": (0x66, b"\x0f\x3a\x08"), "roundpd": (0x66, b"\x0f\x3a\x09"),
+    "pblendw": (0x66, b"\x0f\x3a\x0e"), "palignr": (0x66, b"\x0f\x3a\x0f"),
+}
+#: Packed shifts by an immediate: name -> (opcode after 66 0F, /digit).
+PACKED_SHIFT_IMM = {
+    "psrlw": (0x71, 2), "psraw": (0x71, 4), "psllw": (0x71, 6), "psrld": (0x72, 2), "psrad": (0x72, 4),
+    "pslld": (0x72, 6), "psrlq": (0x73, 2), "psrldq": (0x73, 3), "psllq": (0x73, 6), "pslldq": (0x73, 7),
+}
+#: SSE4.1 lane moves between XMM and general registers or memory: name -> (opcode bytes after 66, access size).
+LANE_INSERT = {"pinsrb": (b"\x0f\x3a\x20", 1), "pinsrw": (b"\x0f\xc4", 2), "pinsrd": (b"\x0f\x3a\x22", 4),
+               "pinsrq": (b"\x0f\x3a\x22", 8)}
+LANE_EXTRACT = {"pextrb": (b"\x0f\x3a\x14", 1), "pextrw": (b"\x0f\x3a\x15", 2), "pextrd": (b"\x0f\x3a\x16", 4),
+                "pextrq": (b"\x0f\x3a\x16", 8)}
+
 
 @dataclass(frozen=True, slots=True)
 class Mem:
@@ -476,3 +531,44 @@ class Assembler:
         exceptions; 0 nearest-even, 1 floor, 2 ceil, 3 truncate)."""
         self._emit(b"\x0f\x3a\x0a" if size == 4 else b"\x0f\x3a\x0b", dst, src, prefix=0x66, rex_w=False,
                    imm=bytes((mode,)))
+
+    # -- packed SSE (the SIMD lowering) -------------------------------------------------------------------------
+    def packed(self, op: str, dst: int, src: Operand, imm: int | None = None) -> None:
+        """``op xmm, xmm/m128[, imm8]`` from ``PACKED``. Legacy SSE faults on a misaligned m128: the SIMD lowering
+        passes registers, and memory only to ``movdqa`` of aligned data."""
+        prefix, opcode = PACKED[op]
+        self._emit(opcode, dst, src, prefix=prefix, rex_w=False, imm=b"" if imm is None else bytes((imm & 0xFF,)))
+
+    def movdqu_load(self, dst: int, src: Mem | RipRel | int) -> None:
+        """``movdqu xmm, m128`` (any alignment) or between registers."""
+        self._emit(b"\x0f\x6f", dst, src, prefix=0xF3, rex_w=False)
+
+    def movdqu_store(self, dst: Mem | RipRel, src: int) -> None:
+        self._emit(b"\x0f\x7f", src, dst, prefix=0xF3, rex_w=False)
+
+    def movq_load(self, dst: int, src: Mem | RipRel) -> None:
+        """``movq xmm, m64``: the low quadword, the high one zeroed."""
+        self._emit(b"\x0f\x7e", dst, src, prefix=0xF3, rex_w=False)
+
+    def packed_shift_imm(self, op: str, dst: int, count: int) -> None:
+        """``psllw xmm, imm8`` & co. (``psrldq``/``pslldq`` shift whole bytes)."""
+        opcode, digit = PACKED_SHIFT_IMM[op]
+        self._emit(bytes((0x0F, opcode)), digit, dst, prefix=0x66, rex_w=False, imm=bytes((count & 0xFF,)))
+
+    def pmovmskb(self, dst: int, src: int) -> None:
+        """``pmovmskb r32, xmm``: the sign bits of the 16 bytes."""
+        self._emit(b"\x0f\xd7", dst, src, prefix=0x66, rex_w=False)
+
+    def movmsk(self, size: int, dst: int, src: int) -> None:
+        """``movmskps``/``movmskpd`` (lane size 4/8) ``r32, xmm``."""
+        self._emit(b"\x0f\x50", dst, src, prefix=0x66 if size == 8 else None, rex_w=False)
+
+    def lane_insert(self, op: str, dst: int, src: Operand, lane: int) -> None:
+        """``pinsrb/w/d/q xmm, r32/r64/m, imm8``."""
+        opcode, size = LANE_INSERT[op]
+        self._emit(opcode, dst, src, prefix=0x66, rex_w=size == 8, imm=bytes((lane,)))
+
+    def lane_extract(self, op: str, dst: Operand, src: int, lane: int) -> None:
+        """``pextrb/w/d/q r32/r64/m, xmm, imm8`` (SSE4.1 forms, which take memory too)."""
+        opcode, size = LANE_EXTRACT[op]
+        self._emit(opcode, src, dst, prefix=0x66, rex_w=size == 8, imm=bytes((lane,)))
