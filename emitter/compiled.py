@@ -318,8 +318,8 @@ class TagInfo:
 @dataclass(frozen=True, slots=True)
 class GlobalInfo:
     """A defined global as a debugger shows it: its name (the ``name`` section's, else its export's, else
-    ``global[N]``), value type name (``i32``...) and mutability; its value is the 8-byte slot at its position in
-    the module's globals blob."""
+    ``global[N]``), value type name (``i32``...) and mutability; its value is at its position in the module's
+    globals blob (8 bytes per global, 16 for a v128: ``codegen.simd.global_offsets``)."""
 
     name: str
     type: str

@@ -29,9 +29,9 @@ debugger predicts the landing pad without decoding ``.gcc_except_table``). The t
 descriptor's payload types, so a catchpoint shows ``i32 9`` rather than a raw word. An empty module name displays
 as ``<unknown>``, as wasmtime prints modules without a name. The state prefix names the module's state symbols
 (``<prefix>.vmctx``, whose word 0 is the linear-memory base, and ``<prefix>.globals``, 8 bytes per defined
-global in the order of the global table): watchpoints find an instance's memory and globals through them, placed
-like functions (the n-th record naming a symbol gets its n-th definition). The reader accepts every version in
-``READABLE_VERSIONS`` (objects written by an older jitdebug stay debuggable).
+global, 16 for a v128, in the order of the global table): watchpoints find an instance's memory and globals
+through them, placed like functions (the n-th record naming a symbol gets its n-th definition). The reader accepts
+every version in ``READABLE_VERSIONS`` (objects written by an older jitdebug stay debuggable).
 """
 
 from __future__ import annotations

@@ -156,15 +156,22 @@ def test_clang_debug_module_keeps_custom_sections(tmp_path: Path) -> None:
     assert {"sum_squares", "square", "scale"} <= set(module.function_names.values())
 
 
-def test_unsupported_proposals_name_offset_and_feature(tmp_path: Path) -> None:
+def test_simd_instructions_decode_at_the_offsets_wasm_objdump_shows(tmp_path: Path) -> None:
     simd = bytes(wasmtime.wat2wasm("(module (func (result i32) i32.const 0 drop v128.const i64x2 1 2 "
                                    "i8x16.extract_lane_u 3))"))
-    with pytest.raises(UnsupportedError, match="SIMD") as info:
-        decode(simd)
+    body = decode(simd).functions[0].body
     wasm = tmp_path / "simd.wasm"
     wasm.write_bytes(simd)
-    offsets = [o for o, op in objdump_instructions(wasm)[0] if op == "v128.const"]
-    assert info.value.offset == offsets[0]
+    theirs = objdump_instructions(wasm)[0]
+    assert [(i.offset, i.op) for i in body] == theirs
+    assert body[2].imm == (1 | 2 << 64,) and body[3].imm == (3,)
+
+
+def test_unsupported_proposals_name_offset_and_feature() -> None:
+    fence = bytes(wasmtime.wat2wasm("(module (func nop atomic.fence))"))
+    with pytest.raises(UnsupportedError, match="threads") as info:
+        decode(fence)
+    assert fence[info.value.offset] == 0xFE
     typed = bytes(wasmtime.wat2wasm("(module (type $t (func)) (elem declare func $f) "
                                     "(func $f (return_call_ref $t (ref.func $f))))"))
     with pytest.raises(UnsupportedError, match="typed function references"):

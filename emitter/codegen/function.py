@@ -4,9 +4,10 @@ minus the register allocator: correctness first).
 Every Wasm local and every operand-stack value has a fixed 8-byte frame slot (a v128 two adjacent ones: depths
 and arities count 8-byte units, see ``simd.py``): the operand at stack depth ``j`` always lives in slot ``j`` (Wasm
 validation makes the depth at each instruction static), so control-flow merges need no reconciliation: a branch
-copies its values to the target's slots and jumps. Instructions load operands into scratch registers (rax, rcx, rdx, r11, xmm0, xmm1: caller-saved in both System V and Win64), compute, and
-store the result. rbx holds the linear-memory base in functions that access memory (reloaded after every call);
-rsi/rdi are used by ``rep movsb``/``stosb`` and pushed when the ABI says they are callee-saved.
+copies its values to the target's slots and jumps. Instructions load operands into scratch registers (rax, rcx,
+rdx, r11, xmm0, xmm1: caller-saved in both System V and Win64), compute, and store the result. rbx holds the
+linear-memory base in functions that access memory (reloaded after every call); rsi/rdi are used by ``rep
+movsb``/``stosb`` and pushed when the ABI says they are callee-saved.
 
 Choices documented here because they are visible to users:
 - clz/ctz use ``bsr``/``bsf`` with explicit zero handling (``lzcnt``/``tzcnt`` decode as ``bsr``/``bsf`` on CPUs

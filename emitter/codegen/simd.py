@@ -410,7 +410,8 @@ def _fneg(size: int) -> Emit:
 def _fmin_max(size: int, is_max: bool) -> Emit:
     """Wasm min/max: NaN if either lane is NaN (canonical), -0 < +0, whatever the operand order. x86's
     ``minps``/``maxps`` return the second operand when either is NaN or both are zero: both orders are computed
-    and combined."""
+    and combined. The NaN a lane gets is wasmtime's on x86-64, bit for bit: min's is negative, max's has the sign
+    of the combined NaN."""
     s = "ps" if size == 4 else "pd"
     shift = "psrld" if size == 4 else "psrlq"
     # A NaN's sign, exponent and quiet bit: the rest of the all-ones pattern is cleared.
@@ -430,7 +431,8 @@ def _fmin_max(size: int, is_max: bool) -> Emit:
             a.packed("por", X1, X2)  # -0 wins, NaN stays NaN
         a.movdqu_load(X2, X1)
         a.packed("cmp" + s, X2, X1, 3)  # unordered: NaN lanes
-        a.packed("por", X1, X2)
+        if not is_max:
+            a.packed("por", X1, X2)  # min's NaN lanes all ones (negative); max keeps the NaN's sign, as wasmtime
         a.packed_shift_imm(shift, X2, keep)
         a.packed("andn" + s, X2, X1)
         return X2
