@@ -1,8 +1,9 @@
 """C header for an AOT-compiled module: prototypes of its exports, of the function imports the host must
 define, and of the trap hook.
 
-The mapping is the public C ABI: i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double, no result ->
-void, one result -> that type. Export ``E`` is declared as ``P`` + ``E`` (the ``--export-prefix``); import
+The mapping is the public C ABI: i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double, v128 -> __m128i
+(SSE2's ``<emmintrin.h>``: lane 0 in the lowest bytes, as in Wasm memory), no result -> void, one result -> that
+type. Export ``E`` is declared as ``P`` + ``E`` (the ``--export-prefix``); import
 ``(import "M" "F")`` as ``F``. Names that are not C identifiers can still be linked against but cannot be
 declared; the header says so in a comment instead of failing.
 """
@@ -16,7 +17,8 @@ from .codegen.runtime import TRAP_HOOK, TrapCode
 from .errors import UnsupportedError
 from .wasm.module import FuncType, Module, ValType
 
-C_TYPES = {ValType.I32: "int32_t", ValType.I64: "int64_t", ValType.F32: "float", ValType.F64: "double"}
+C_TYPES = {ValType.I32: "int32_t", ValType.I64: "int64_t", ValType.F32: "float", ValType.F64: "double",
+           ValType.V128: "__m128i"}
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _C_KEYWORDS = frozenset("""
@@ -128,6 +130,8 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         f"#define {guard}",
         "",
         "#include <stdint.h>",
+        *(["#include <emmintrin.h> /* __m128i: v128 */"] if any("__m128i" in line for line in exports + imports)
+          else []),
         "",
         "#ifdef __cplusplus",
         'extern "C" {',

@@ -61,7 +61,7 @@ from .simd import global_offsets, vector_functions
 from .targets import abi_for
 
 _VALUE_TYPES = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
-                ValType.F64: ValueType.F64}
+                ValType.F64: ValueType.F64, ValType.V128: ValueType.V128}
 
 
 class Listing(Protocol):

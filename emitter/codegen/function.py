@@ -72,7 +72,6 @@ from .runtime import (
     StateSymbols,
     TrapCode,
 )
-from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
 from .simd import (
     SIMD_HANDLERS,
     SIMD_MEMORY_OPS,
@@ -82,6 +81,7 @@ from .simd import (
     units,
     vector_handlers,
 )
+from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
 
 _FLOAT = (ValType.F32, ValType.F64)
 #: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.

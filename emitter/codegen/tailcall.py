@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..wasm.module import FuncType, Instr, ValType
 from ..x64.asm import R11, RAX, RBP, Mem
+from .simd import units
 
 if TYPE_CHECKING:
     from .function import FunctionCompiler
@@ -41,7 +42,10 @@ _SIZE = {ValType.I32: 4, ValType.I64: 8, ValType.F32: 4, ValType.F64: 8}
 
 
 def fits(c: FunctionCompiler, ftype: FuncType) -> bool:
-    """Whether the callee's stack arguments fit in the area the caller itself received."""
+    """Whether the callee's stack arguments fit in the area the caller itself received (and no v128 goes by
+    reference: Win64 would pass a pointer into the frame being torn down)."""
+    if c.abi.vector_by_reference and ValType.V128 in ftype.params:
+        return False
     _, needed = c.abi.assign(ftype.params, len(ftype.results) > 1)
     _, received = c.abi.assign(c.type.params, c.multi)
     return needed <= received
@@ -52,17 +56,22 @@ def emit_tail_call(c: FunctionCompiler, ftype: FuncType, symbol: str | None) -> 
     top of the operand stack."""
     a = c.a
     params = ftype.params
-    base = c.depth - len(params)
+    base = c.depth - units(params)
     locations, _ = c.abi.assign(params, len(ftype.results) > 1)
-    for i, loc in enumerate(locations):
-        if loc.kind == "stack":
-            a.mov(8, RAX, c.slot(base + i))
-            a.mov(8, Mem(RBP, c.incoming_base + loc.stack_offset), RAX)
+    # Each argument's operand unit (a v128 takes two: its bytes start at the second one's slot).
+    at = [base + units(params[:i]) for i in range(len(params))]
     for i, (t, loc) in enumerate(zip(params, locations, strict=True)):
-        if loc.kind == "gpr":
-            a.mov(_SIZE.get(t, 8), loc.register, c.slot(base + i))
+        if loc.kind == "stack":
+            for word in range(2 if t is ValType.V128 else 1):
+                a.mov(8, RAX, c.slot(at[i] + 1 - word) if t is ValType.V128 else c.slot(at[i]))
+                a.mov(8, Mem(RBP, c.incoming_base + loc.stack_offset + 8 * word), RAX)
+    for i, (t, loc) in enumerate(zip(params, locations, strict=True)):
+        if t is ValType.V128 and loc.kind == "xmm":
+            a.movdqu_load(loc.register, c.slot(at[i] + 1))
+        elif loc.kind == "gpr":
+            a.mov(_SIZE.get(t, 8), loc.register, c.slot(at[i]))
         elif loc.kind == "xmm":
-            a.movss_load(_SIZE[t], loc.register, c.slot(base + i))
+            a.movss_load(_SIZE[t], loc.register, c.slot(at[i]))
     if len(ftype.results) > 1:
         a.mov(8, c.abi.int_args[0], c.local(c.hidden_slot))
     c.depth = base

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 # -- tags (DWARF 5, 7.5.3) -----------------------------------------------------------------------------------
+DW_TAG_array_type = 0x01
 DW_TAG_formal_parameter = 0x05
+DW_TAG_member = 0x0D
 DW_TAG_compile_unit = 0x11
+DW_TAG_union_type = 0x17
+DW_TAG_subrange_type = 0x21
 DW_TAG_base_type = 0x24
 DW_TAG_subprogram = 0x2E
 DW_TAG_variable = 0x34
@@ -23,6 +27,8 @@ DW_AT_low_pc = 0x11
 DW_AT_high_pc = 0x12
 DW_AT_language = 0x13
 DW_AT_comp_dir = 0x1B
+DW_AT_count = 0x37
+DW_AT_data_member_location = 0x38
 DW_AT_producer = 0x25
 DW_AT_prototyped = 0x27
 DW_AT_decl_file = 0x3A
@@ -33,6 +39,8 @@ DW_AT_frame_base = 0x40
 DW_AT_type = 0x49
 DW_AT_str_offsets_base = 0x72
 DW_AT_addr_base = 0x73
+#: GNU extension (gdb and lldb read it): an array type that is a SIMD vector, printed as its lanes.
+DW_AT_GNU_vector = 0x2107
 
 # -- forms (7.5.6) --------------------------------------------------------------------------------------------
 DW_FORM_addr = 0x01

@@ -29,9 +29,12 @@ from .constants import (
     DW_LANG_C99,
     DW_AT_byte_size,
     DW_AT_comp_dir,
+    DW_AT_count,
+    DW_AT_data_member_location,
     DW_AT_encoding,
     DW_AT_external,
     DW_AT_frame_base,
+    DW_AT_GNU_vector,
     DW_AT_high_pc,
     DW_AT_language,
     DW_AT_location,
@@ -43,7 +46,6 @@ from .constants import (
     DW_ATE_address,
     DW_ATE_float,
     DW_ATE_signed,
-    DW_ATE_unsigned,
     DW_CHILDREN_no,
     DW_CHILDREN_yes,
     DW_FORM_addr,
@@ -63,10 +65,14 @@ from .constants import (
     DW_OP_fbreg,
     DW_OP_reg0,
     DW_OP_regx,
+    DW_TAG_array_type,
     DW_TAG_base_type,
     DW_TAG_compile_unit,
     DW_TAG_formal_parameter,
+    DW_TAG_member,
     DW_TAG_subprogram,
+    DW_TAG_subrange_type,
+    DW_TAG_union_type,
     DW_TAG_variable,
     DW_UT_compile,
 )
@@ -76,15 +82,53 @@ from .strings import StringSection
 DWARF_VERSION = 5
 ARANGES_VERSION = 2
 
-#: (DW_ATE encoding) of each value type; v128 is shown as a 16-byte unsigned integer.
+#: (DW_ATE encoding) of each scalar value type; a v128 is the union ``V128_LANES`` describes.
 BASE_TYPE_ENCODINGS = {
     ValueType.I32: DW_ATE_signed,
     ValueType.I64: DW_ATE_signed,
     ValueType.F32: DW_ATE_float,
     ValueType.F64: DW_ATE_float,
-    ValueType.V128: DW_ATE_unsigned,
     ValueType.ADDR: DW_ATE_address,
 }
+#: The v128 type: a union named ``v128`` of one vector type (``DW_AT_GNU_vector`` arrays) per lane shape, member
+#: name -> (lane base type name, its encoding, lane size, lane count), so ``print`` shows every lane view, as for
+#: an XMM register: ``{f32x4 = {...}, f64x2 = {...}, i8x16 = {...}, ...}``.
+V128_LANES = {
+    "f32x4": ("f32", DW_ATE_float, 4, 4), "f64x2": ("f64", DW_ATE_float, 8, 2),
+    "i8x16": ("i8", DW_ATE_signed, 1, 16), "i16x8": ("i16", DW_ATE_signed, 2, 8),
+    "i32x4": ("i32", DW_ATE_signed, 4, 4), "i64x2": ("i64", DW_ATE_signed, 8, 2),
+}
+
+
+def _write_v128_type(info: ByteWriter, strings: StringSection, type_offsets: dict[ValueType, int]) -> int:
+    """The lane base types missing from the scalar ones, a vector type per lane shape, then the union: returns the
+    union's offset."""
+    lane_types = {value_type.value: offset for value_type, offset in type_offsets.items()}
+    vectors = {}
+    for member, (lane, encoding, size, count) in V128_LANES.items():
+        if lane not in lane_types:
+            lane_types[lane] = info.offset
+            info.uleb(_ABBREV_BASE_TYPE)
+            strings.reference(info, lane)
+            info.u8(encoding)
+            info.u8(size)
+        vectors[member] = info.offset
+        info.uleb(_ABBREV_VECTOR)
+        info.u32(lane_types[lane])
+        info.uleb(_ABBREV_SUBRANGE)
+        info.u8(count)
+        info.u8(0)  # end of the vector's children
+    union = info.offset
+    info.uleb(_ABBREV_UNION)
+    strings.reference(info, ValueType.V128.value)
+    info.u8(16)
+    for member, offset in vectors.items():
+        info.uleb(_ABBREV_MEMBER)
+        strings.reference(info, member)
+        info.u32(offset)
+        info.u8(0)
+    info.u8(0)  # end of the union's members
+    return union
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +152,10 @@ _ABBREV_VARIABLE_LOCLIST = 8
 #: functions without parameters or locals use these.
 _ABBREV_SUBPROGRAM_LEAF = 9
 _ABBREV_SUBPROGRAM_EXTERNAL_LEAF = 10
+_ABBREV_VECTOR = 11
+_ABBREV_SUBRANGE = 12
+_ABBREV_UNION = 13
+_ABBREV_MEMBER = 14
 
 _SUBPROGRAM_ATTRIBUTES = [(DW_AT_name, DW_FORM_strp), (DW_AT_low_pc, DW_FORM_addr), (DW_AT_high_pc, DW_FORM_data8),
                           (DW_AT_frame_base, DW_FORM_exprloc)]
@@ -132,6 +180,12 @@ _ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
      [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_sec_offset)]),
     (_ABBREV_VARIABLE_LOCLIST, DW_TAG_variable, DW_CHILDREN_no,
      [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_location, DW_FORM_sec_offset)]),
+    (_ABBREV_VECTOR, DW_TAG_array_type, DW_CHILDREN_yes,
+     [(DW_AT_type, DW_FORM_ref4), (DW_AT_GNU_vector, DW_FORM_flag_present)]),
+    (_ABBREV_SUBRANGE, DW_TAG_subrange_type, DW_CHILDREN_no, [(DW_AT_count, DW_FORM_data1)]),
+    (_ABBREV_UNION, DW_TAG_union_type, DW_CHILDREN_yes, [(DW_AT_name, DW_FORM_strp), (DW_AT_byte_size, DW_FORM_data1)]),
+    (_ABBREV_MEMBER, DW_TAG_member, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_data_member_location, DW_FORM_data1)]),
 ]
 
 
@@ -254,11 +308,13 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     # Base types first so the variables can refer to them by CU-relative offset.
     type_offsets: dict[ValueType, int] = {}
     for value_type in ValueType:
-        type_offsets[value_type] = info.offset
-        info.uleb(_ABBREV_BASE_TYPE)
-        strings.reference(info, value_type.value)
-        info.u8(BASE_TYPE_ENCODINGS[value_type])
-        info.u8(value_type.size)
+        if value_type is not ValueType.V128:
+            type_offsets[value_type] = info.offset
+            info.uleb(_ABBREV_BASE_TYPE)
+            strings.reference(info, value_type.value)
+            info.u8(BASE_TYPE_ENCODINGS[value_type])
+            info.u8(value_type.size)
+    type_offsets[ValueType.V128] = _write_v128_type(info, strings, type_offsets)
 
     expressions: dict[Location, bytes] = {}
     # A whole-function variable's DIE around its name reference: the same few (name, slot) pairs recur in every

@@ -21,7 +21,7 @@ _LOCAL_OPS = frozenset(name for name, info in BY_NAME.items() if info.immediate 
 #: Immediate kinds ``_Renderer.instr`` spells specially; the others are integers, written as the op and its
 #: integers in decimal (its ``case _``), which the rows writer does itself.
 _SPELLED_IMMEDIATES = frozenset({"none", "local", "func", "block", "memarg", "f32", "f64", "br_table", "call_indirect",
-                                 "select_types", "reftype", "try_table"})
+                                 "select_types", "reftype", "try_table", "v128", "memarg_lane"})
 #: How each op nests and how the rows writer gets its text (``_listing`` documents the flags).
 _OP_FLAGS = {
     name: ((_listing.CLOSES if name in _CLOSERS or name in _MIDDLES else 0)
@@ -187,6 +187,15 @@ class _Renderer:
                 align, offset = imm
                 text = op if offset == 0 else f"{op} offset={offset}"
                 return text if align == BY_NAME[op].natural_align else f"{text} align={1 << align}"
+            case "memarg_lane":
+                align, offset, lane = imm
+                text = op if offset == 0 else f"{op} offset={offset}"
+                text = text if align == BY_NAME[op].natural_align else f"{text} align={1 << align}"
+                return f"{text} {lane}"
+            case "v128":
+                # The binary keeps no lane shape: i32x4 in hexadecimal, as wasm-tools and wasm2wat print it.
+                words = [(imm[0] >> (32 * k)) & 0xFFFFFFFF for k in range(4)]
+                return f"{op} i32x4 " + " ".join(f"0x{w:08x}" for w in words)
             case "f32":
                 return f"{op} {_float_text(imm[0], 8, 23)}"
             case "f64":

@@ -48,7 +48,8 @@ SPEC_TRAP_MESSAGES: dict[str, tuple[str, ...]] = {
 _TRAP_PREFIX = "wasm trap: "
 _UNCAUGHT = "thrown Wasm exception"
 
-_TYPE_NAMES = {ValueType.I32: "i32", ValueType.I64: "i64", ValueType.F32: "f32", ValueType.F64: "f64"}
+_TYPE_NAMES = {ValueType.I32: "i32", ValueType.I64: "i64", ValueType.F32: "f32", ValueType.F64: "f64",
+               ValueType.V128: "v128"}
 _F32_QUIET = 1 << 22
 _F32_EXPONENT = 0xFF << 23
 
@@ -208,7 +209,7 @@ class Engine:
         params = export.signature.params
         if len(params) != len(args):
             raise EngineError("internal", f"{name!r} takes {len(params)} arguments, the command gives {len(args)}")
-        values: list[int | float] = []
+        values: list[int | float] = []  # a v128 as its 128-bit int, which the API takes
         for value, value_type in zip(args, params, strict=True):
             if value.type != _TYPE_NAMES.get(value_type):
                 raise EngineError("api", f"argument {value} for a {value_type.value} parameter")
@@ -266,4 +267,6 @@ def _value(result: Any, value_type: ValueType) -> Value:
             return Value("f32", struct.unpack("<I", struct.pack("<f", result))[0])
         case ValueType.F64:
             return Value("f64", struct.unpack("<Q", struct.pack("<d", result))[0])
+        case ValueType.V128:
+            return Value("v128", int.from_bytes(result, "little"))
     raise EngineError("api", f"result of type {value_type.value}")
