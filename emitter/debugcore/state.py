@@ -69,6 +69,8 @@ def _value(data: bytes, value_type: str) -> str:
             return repr(struct.unpack("<f", data[:4])[0])
         case "f64":
             return repr(struct.unpack("<d", data)[0])
+        case "v128":
+            return "i32x4 " + " ".join(f"0x{w:08x}" for w in struct.unpack("<4I", data))
         case _:
             value = int.from_bytes(data, "little")
             return "null" if value == 0 else f"{value:#x}"
@@ -82,13 +84,18 @@ def format_globals(session: Session, name: str | None = None) -> str:
         if not module.meta.globals:
             continue
         blob = None
+        # 8 bytes a global, 16 a v128, in order.
+        offsets = [0]
+        for glob in module.meta.globals:
+            offsets.append(offsets[-1] + (16 if glob.type == "v128" else 8))
         if module.globals_address is not None:
             try:
-                blob = session.adapter.read_memory(module.globals_address, 8 * len(module.meta.globals))
+                blob = session.adapter.read_memory(module.globals_address, offsets[-1])
             except InferiorReadError:
                 blob = None
         for position, glob in enumerate(module.meta.globals):
-            value = _value(blob[8 * position: 8 * position + 8], glob.type) if blob else "<unreadable>"
+            start, end = offsets[position], offsets[position + 1]
+            value = _value(blob[start:end], glob.type) if blob else "<unreadable>"
             rows.append((module.meta.display_name, glob.name, glob.type, "yes" if glob.mutable else "no", value))
     if len(rows) == 1:
         return "No Wasm globals." if name is None else f"No Wasm globals in {name!r}."
