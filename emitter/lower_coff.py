@@ -13,11 +13,14 @@ built: an error names the function and the code offset, and ``write_object`` the
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .atomic import write_atomic
+from .codegen.coff_trap_hook import without_weak_definition
+from .codegen.runtime import TRAP_HOOK
 from .compiled import CompiledFunction, CompiledModule, DataBlob
 from .dwarf.cfi import FrameDescription, build_debug_frame
 from .dwarf.info import PlacedFunction, build_debug_sections
@@ -73,6 +76,8 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
 
     xdata, pdata = ByteWriter(), ByteWriter()
     for item in placed:
+        if not item.function.unwind.ops and item.unwind.handler is None:
+            continue  # a leaf that never moves rsp nor saves a register: Windows needs no entry for it
         primary: RuntimeFunction | None = None
         for region in item.unwind.regions:
             xdata.align(4)
@@ -167,8 +172,18 @@ def _add_encoded(obj: ObjectFile, name: str, writer: ByteWriter, kind: SectionKi
         section.relocate(reloc)
 
 
+def object_model(module: CompiledModule, *,
+                 handlers: Mapping[str, ExceptionHandler] | None = None) -> ObjectFile:
+    """The model of a linkable COFF object: a weak default trap hook becomes a weak reference with a local
+    default (``codegen/coff_trap_hook.py``: GNU ld resolves no weak definition across objects)."""
+    obj, _ = lower_module_coff(without_weak_definition(module), handlers=handlers)
+    hook = obj.symbols.get(TRAP_HOOK)
+    if hook is not None and not hook.defined:
+        obj.symbols[TRAP_HOOK] = dataclasses.replace(hook, binding=Binding.WEAK)
+    return obj
+
+
 def write_object(module: CompiledModule, path: str | os.PathLike[str], *,
                  handlers: Mapping[str, ExceptionHandler] | None = None) -> None:
     """Write ``module`` as a COFF x86-64 object at ``path``; on any error nothing is written."""
-    obj, _ = lower_module_coff(module, handlers=handlers)
-    write_atomic(path, write_coff(obj))
+    write_atomic(path, write_coff(object_model(module, handlers=handlers)))

@@ -17,7 +17,7 @@ import wasmtime
 
 from emitter.cli import main
 from emitter.codegen.compiler import compile_module
-from emitter.lower_coff import lower_module_coff
+from emitter.lower_coff import object_model
 from emitter.obj.coff import IMAGE_SCN_LNK_NRELOC_OVFL, coff_sections
 from emitter.wasm.listing import render_listing
 from emitter.wasm.load import load_bytes
@@ -49,8 +49,8 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> BigObject:
     assert main(["compile", str(wasm), "--target", "x86_64-windows", "-o", str(obj), "--header", str(header)]) == 0
     module = load_bytes(wasm.read_bytes())
     compiled = compile_module(module, module_name="bench", listing=render_listing(module, "bench"),
-                              target="x86_64-windows", default_trap_hook=True)
-    model, _ = lower_module_coff(compiled)
+                              target="x86_64-windows", default_trap_hook=True, c_host=True)
+    model = object_model(compiled)
     return BigObject(wasm, obj, header, {s.name: len(s.relocations) for s in coff_sections(model) if s.relocations})
 
 

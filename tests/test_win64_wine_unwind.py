@@ -128,7 +128,7 @@ def test_cxx_exception_through_a_wasm_handler_that_rethrows_restores_registers(t
     handler ran once (mode 1 only)."""
     obj = tmp_path / "chain_eh.obj"
     compile_file(CHAIN_EH, obj, target=TARGET)
-    # The host's own trap hook: GNU ld does not resolve the object's weak default for the runtime's reference.
+    # The host's own trap hook, so that a trap would print its code and exit 5.
     prelude = ('extern "C" void jitdebug_trap(int32_t code) { printf("trap %d\\n", code); exit(5); }\n'
                'extern "C" int handled(void);\n'
                'static void report_handled() { printf("wasm handler ran %d\\n", handled()); }\n'

@@ -41,6 +41,10 @@ IMAGE_SYM_CLASS_STATIC = 3
 IMAGE_SYM_CLASS_WEAK_EXTERNAL = 105
 #: A weak external resolves to its default only when no object defines the name (what GNU as and LLVM emit).
 IMAGE_WEAK_EXTERN_SEARCH_ALIAS = 3
+#: A weak reference: resolves to a definition when another object has one, else to its default, the absolute 0
+#: (what gcc emits for a weak declaration; GNU ld handles it, where it does not resolve weak definitions).
+IMAGE_WEAK_EXTERN_SEARCH_NOLIBRARY = 1
+IMAGE_SYM_ABSOLUTE = 0xFFFF  # -1 as the signed SectionNumber
 
 IMAGE_REL_AMD64_ADDR64 = 0x1
 IMAGE_REL_AMD64_ADDR32 = 0x2
@@ -235,6 +239,12 @@ def write_coff(obj: ObjectFile) -> bytes:
             weak_aux = struct.pack("<II10x", index[default], IMAGE_WEAK_EXTERN_SEARCH_ALIAS)
             symbol(sym.name, 0, IMAGE_SYM_UNDEFINED, _type(sym), IMAGE_SYM_CLASS_WEAK_EXTERNAL, [weak_aux])
             continue
+        if sym.binding is Binding.WEAK:
+            null = f".weak.{sym.name}.{_anchor(obj)}"
+            symbol(null, 0, IMAGE_SYM_ABSOLUTE, 0, IMAGE_SYM_CLASS_EXTERNAL, [])
+            weak_aux = struct.pack("<II10x", index[null], IMAGE_WEAK_EXTERN_SEARCH_NOLIBRARY)
+            symbol(sym.name, 0, IMAGE_SYM_UNDEFINED, _type(sym), IMAGE_SYM_CLASS_WEAK_EXTERNAL, [weak_aux])
+            continue
         symbol(sym.name, sym.value, _section_number(sym, number), _type(sym), _storage(sym), _aux(sym))
 
     # Relocations, with implicit addends written into a copy of each section's bytes.
@@ -302,9 +312,8 @@ def _storage(sym: Symbol) -> int:
             return IMAGE_SYM_CLASS_STATIC
         case Binding.GLOBAL | Binding.LOCAL:
             return IMAGE_SYM_CLASS_EXTERNAL
-        case Binding.WEAK:
-            raise SymbolError(f"undefined weak symbol {sym.name!r}: COFF weak references are not supported",
-                              function=sym.name)
+        case Binding.WEAK:  # written as weak externals before this is asked
+            raise SymbolError(f"weak symbol {sym.name!r} has no COFF storage class", function=sym.name)
 
 
 def _anchor(obj: ObjectFile) -> str:

@@ -25,7 +25,26 @@
 #ifdef __cplusplus
 extern "C"
 #endif
+#ifdef _WIN32
+/* A weak reference on Windows: the host's hook when it defines one, else null and the default below. GNU ld for
+ * PE does not resolve the objects' weak default definitions across objects (see
+ * emitter/codegen/coff_trap_hook.py), but it does resolve weak references. */
+void jitdebug_trap(int32_t code) __attribute__((noreturn, weak));
+#else
 void jitdebug_trap(int32_t code) __attribute__((noreturn));
+#endif
+
+/* Report an uncaught exception through the host's hook (on ELF the object's weak default stands in for a missing
+ * one; on Windows this does what that default does, in its wording: TrapCode.caused_by). */
+__attribute__((noreturn)) static void report_uncaught(void) {
+#ifdef _WIN32
+    if (!jitdebug_trap) {
+        fputs("thrown Wasm exception\n", stderr);
+        abort();
+    }
+#endif
+    jitdebug_trap(JITDEBUG_TRAP_UNCAUGHT);
+}
 
 #if defined(__linux__)
 /* The core-file writer (jitdebug_core.c), when the host links it: the trap report writes a core file first when
@@ -57,7 +76,7 @@ __attribute__((noinline)) static void raise_or_trap(struct _Unwind_Exception *ex
     /* Phase 1 reached the end of the stack: nobody catches it. The Wasm execution stops as at a trap, with the
      * throwing frames still on the stack for the trap's backtrace. */
     _Unwind_DeleteException(exception);
-    jitdebug_trap(JITDEBUG_TRAP_UNCAUGHT);
+    report_uncaught();
 }
 
 __attribute__((noinline)) void jitdebug_throw(const struct jitdebug_tag *tag, const uint64_t *values,
