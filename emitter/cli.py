@@ -96,6 +96,12 @@ def _core_dump(namespace: argparse.Namespace) -> str | None:
     return path
 
 
+def _runtime_arguments(parser: argparse.ArgumentParser) -> None:
+    from .runtime.command import add_arguments
+
+    add_arguments(parser)
+
+
 def _passthrough_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="[OPTIONS...] -- PROGRAM ARGS...",
                         help="debugger options (passed unchanged), then the program to debug")
@@ -121,6 +127,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             intermixed=True),
     Command("cache", "manage the cache of compiled modules that 'jitdebug run' keeps", _cache_arguments,
             "emitter.cli:cache_handler"),
+    Command("runtime", "print where the AOT C runtimes are, or build them into a static library",
+            _runtime_arguments, "emitter.runtime.command:runtime_command"),
     Command("gdb", "start GDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:gdb_handler",
             passthrough=True),
     Command("lldb", "start LLDB with the Wasm plugin loaded", _passthrough_arguments, "emitter.cli:lldb_handler",

@@ -88,6 +88,17 @@ static inline const char *jitdebug_trap_message(int32_t code) {{
 #endif /* JITDEBUG_TRAP_HOOK_DECLARED */"""
 
 
+def _linking_comment(module: Module) -> list[str]:
+    """How to link the object, and whether this module needs the C runtime (``jitdebug runtime``)."""
+    need = ("This module uses exceptions: link the runtime." if module.tags else
+            "This module needs the runtime only if the host calls jitdebug_trap_report.")
+    return [
+        "/* Linking: cc host.c OBJECT [RUNTIME]. " + need,
+        "   The runtime as a static library: jitdebug runtime -o libjitdebug_rt.a (add --target x86_64-windows for",
+        "   mingw gcc or lld-link), or its sources: cc host.c OBJECT $(jitdebug runtime --cflags --sources). */",
+    ]
+
+
 def _guard(module_name: str) -> str:
     body = re.sub(r"[^A-Za-z0-9]", "_", module_name).upper()
     return f"JITDEBUG_{body}_H"
@@ -136,6 +147,8 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         "#ifdef __cplusplus",
         'extern "C" {',
         "#endif",
+        "",
+        *_linking_comment(module),
         "",
         "/* Exports: call them like C functions (one instance of the module per process). */",
         *exports,

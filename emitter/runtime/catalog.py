@@ -1,0 +1,48 @@
+"""The C runtimes the project ships for AOT hosts, one row each, and where an installed package keeps them.
+
+A runtime is C source compiled with the host's own compiler (so it matches the host's C runtime and unwinder),
+shipped as package data beside this file. ``jitdebug runtime`` (``emitter/runtime/command.py``) answers from this
+table: include directory, sources for a target, or a ready static library. Adding a runtime is adding a row
+(its sources in a directory the package data includes): nothing else in the command changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Where the runtimes' sources are, in a checkout and in an installed package alike.
+RUNTIME_DIR = Path(__file__).resolve().parent
+
+TARGETS = ("x86_64-linux", "x86_64-windows")
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    name: str
+    summary: str
+    #: Directory holding the sources and headers (relative to ``RUNTIME_DIR``; "" is that directory).
+    directory: str
+    #: Sources compiled for every target, then those for one target only.
+    sources: tuple[str, ...]
+    target_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Targets the runtime supports (all by default).
+    targets: tuple[str, ...] = TARGETS
+    #: Part of the library when no runtime is named (the one an AOT host of any module may need).
+    default: bool = False
+    #: Options the compiler needs for these sources, per target (beyond the include directory).
+    cflags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def include_dir(self) -> Path:
+        return RUNTIME_DIR / self.directory if self.directory else RUNTIME_DIR
+
+    def source_paths(self, target: str) -> list[Path]:
+        return [self.include_dir / s for s in self.sources + self.target_sources.get(target, ())]
+
+
+RUNTIMES: dict[str, Runtime] = {r.name: r for r in (
+    Runtime("eh", "Wasm exceptions (personality, throw, catch of foreign exceptions) and trap reports "
+                  "(jitdebug_trap_report); every module with exceptions or a trap hook that reports needs it",
+            "", ("jitdebug_eh.c",), {"x86_64-windows": ("jitdebug_eh_seh.c",)}, default=True),
+)}
