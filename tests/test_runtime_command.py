@@ -118,11 +118,14 @@ def test_runtime_from_a_package_installed_in_a_fresh_venv(tmp_path: Path) -> Non
 def test_runtime_list_and_errors(tmp_path: Path) -> None:
     listing = run([JITDEBUG, "runtime", "--list"]).stdout
     assert listing.startswith("eh (default): ")
+    assert "\ncore: " in listing and listing.count("\n") == 2
+    refused = run([JITDEBUG, "runtime", "core", "--target", "x86_64-windows", "--sources"], check=False)
+    assert refused.stderr == "jitdebug: error: runtime: 'core' is not available for x86_64-windows\n"
     include = run([JITDEBUG, "runtime", "--include-dir"]).stdout
     assert include == f"{ROOT / 'emitter' / 'runtime'}\n"
     for argv, message in (
         (["runtime"], "runtime: nothing asked: give --cflags, --include-dir, --sources, --list or -o LIB"),
-        (["runtime", "nope", "--cflags"], "runtime: unknown runtime 'nope' (known: eh)"),
+        (["runtime", "nope", "--cflags"], "runtime: unknown runtime 'nope' (known: eh, core)"),
         (["runtime", "-o", str(tmp_path / "no" / "lib.a")], f"cannot write {tmp_path / 'no' / 'lib.a'}: no such "
                                                              f"directory {tmp_path / 'no'}"),
         (["runtime", "--cc", "no-such-cc", "-o", str(tmp_path / "lib.a")],

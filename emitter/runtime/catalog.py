@@ -1,9 +1,10 @@
 """The C runtimes the project ships for AOT hosts, one row each, and where an installed package keeps them.
 
 A runtime is C source compiled with the host's own compiler (so it matches the host's C runtime and unwinder),
-shipped as package data beside this file. ``jitdebug runtime`` (``emitter/runtime/command.py``) answers from this
-table: include directory, sources for a target, or a ready static library. Adding a runtime is adding a row
-(its sources in a directory the package data includes): nothing else in the command changes.
+shipped as package data (``emitter/runtime/``, ``emitter/wasi/``...). ``jitdebug runtime``
+(``emitter/runtime/command.py``) answers from this table: include directory, sources for a target, or a ready
+static library. Adding a runtime is adding a row (its sources in a directory the package data includes):
+nothing else in the command changes.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Where the runtimes' sources are, in a checkout and in an installed package alike.
-RUNTIME_DIR = Path(__file__).resolve().parent
+#: The ``emitter`` package: runtimes' directories are relative to it, in a checkout and an installed package.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 TARGETS = ("x86_64-linux", "x86_64-windows")
 
@@ -21,7 +22,7 @@ TARGETS = ("x86_64-linux", "x86_64-windows")
 class Runtime:
     name: str
     summary: str
-    #: Directory holding the sources and headers (relative to ``RUNTIME_DIR``; "" is that directory).
+    #: Package directory holding the sources and headers, relative to ``PACKAGE_DIR`` (``runtime``, ``wasi``).
     directory: str
     #: Sources compiled for every target, then those for one target only.
     sources: tuple[str, ...]
@@ -35,7 +36,7 @@ class Runtime:
 
     @property
     def include_dir(self) -> Path:
-        return RUNTIME_DIR / self.directory if self.directory else RUNTIME_DIR
+        return PACKAGE_DIR / self.directory
 
     def source_paths(self, target: str) -> list[Path]:
         return [self.include_dir / s for s in self.sources + self.target_sources.get(target, ())]
@@ -44,5 +45,8 @@ class Runtime:
 RUNTIMES: dict[str, Runtime] = {r.name: r for r in (
     Runtime("eh", "Wasm exceptions (personality, throw, catch of foreign exceptions) and trap reports "
                   "(jitdebug_trap_report); every module with exceptions or a trap hook that reports needs it",
-            "", ("jitdebug_eh.c",), {"x86_64-windows": ("jitdebug_eh_seh.c",)}, default=True),
+            "runtime", ("jitdebug_eh.c",), {"x86_64-windows": ("jitdebug_eh_seh.c",)}, default=True),
+    Runtime("core", "post-mortem core files: with it linked, jitdebug_trap_report writes an ELF core to "
+                    "$JITDEBUG_COREDUMP (jitdebug_core.h)",
+            "runtime", ("jitdebug_core.c",), targets=("x86_64-linux",)),
 )}
