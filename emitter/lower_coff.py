@@ -62,10 +62,11 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
         check_function(function)
         handler = handlers.get(function.name) or _lsda_handler(function)
         seh = lower_unwind_program(function.unwind, function.code, handler)
-        if handler is not None and handler.relocations and len(seh.regions) > 1:
+        if handler is not None and handler.relocations and any(r.info.chained for r in seh.regions):
             # _GCC_specific_handler measures landing pads from the RUNTIME_FUNCTION the dispatcher found.
             raise FormatLimitError("a function with exception handlers needs a single unwind region",
-                                   function=function.name, offset=seh.regions[1].start)
+                                   function=function.name,
+                                   offset=next(r.start for r in seh.regions if r.info.chained))
         lowered.append(seh)
 
     obj = ObjectFile(arch=module.arch.name)
@@ -79,20 +80,27 @@ def lower_module_coff(module: CompiledModule, *, handlers: Mapping[str, Exceptio
         if not item.function.unwind.ops and item.unwind.handler is None:
             continue  # a leaf that never moves rsp nor saves a register: Windows needs no entry for it
         primary: RuntimeFunction | None = None
-        for region in item.unwind.regions:
-            xdata.align(4)
-            info_address = SymbolAddress(XDATA, xdata.offset)
+        primary_entry = 0
+        for index, region in enumerate(item.unwind.regions):
             begin = SymbolAddress(TEXT, item.text_offset + region.start)
             end = SymbolAddress(TEXT, item.text_offset + region.end)
-            handler = item.unwind.handler
-            region.info.write(xdata, handler=SymbolAddress(handler.symbol) if handler and not region.info.chained
-                              else None, chain=primary if region.info.chained else None, function=item.function.name)
-            if handler and not region.info.chained:
+            if region.indirect:
+                # An indirect entry: UnwindData is the primary RUNTIME_FUNCTION's RVA with the low bit set.
+                RuntimeFunction(begin, end, SymbolAddress(PDATA, primary_entry + 1)).write(pdata)
+                continue
+            xdata.align(4)
+            info_address = SymbolAddress(XDATA, xdata.offset)
+            # The handler (and its data) belongs to the primary region only.
+            handler = item.unwind.handler if index == 0 else None
+            region.info.write(xdata, handler=SymbolAddress(handler.symbol) if handler else None,
+                              chain=primary if region.info.chained else None, function=item.function.name)
+            if handler:
                 data_start = xdata.offset - len(handler.data)  # the handler data ends the UNWIND_INFO
                 xdata.relocations += [Relocation(data_start + r.offset, r.kind, r.size, r.symbol, r.addend)
                                       for r in handler.relocations]
             entry = RuntimeFunction(begin, end, info_address)
-            primary = primary or entry
+            if primary is None:
+                primary, primary_entry = entry, pdata.offset
             entry.write(pdata)
     _add_encoded(obj, XDATA, xdata)
     _add_encoded(obj, PDATA, pdata)

@@ -152,17 +152,44 @@ BAD_PROGRAMS = [
 
 
 @pytest.mark.parametrize("jump", [b"\x48\xff\xe0", b"\xe9\0\0\0\0"], ids=["rex_jmp_rax", "jmp_rel32"])
-def test_tail_call_epilogues_end_in_the_jumps_windows_recognises(jump: bytes) -> None:
-    """A tail call's epilogue (``codegen/tailcall.py``): the pops, then the jump instead of ``ret``; lowered to the
-    same codes as a returning epilogue (Windows reads epilogues from the code, not from the codes)."""
-    code = b"\x55\x53" + b"\x5b\x5d" + jump
+def test_tail_call_jumps_get_a_leaf_range_and_the_code_after_them_the_primary_description(jump: bytes) -> None:
+    """A tail call's epilogue (``codegen/tailcall.py``): the pops, then the jump instead of ``ret``. Before the
+    jump the primary description holds (the same codes as a returning function's); the jump is a range of its
+    own with no codes (a leaf: the return address is at rsp); the body after it is an indirect range that shares
+    the primary's description."""
+    code = b"\x55\x53" + b"\x5b\x5d" + jump + b"\x5b\x5d\xc3"
+    after = 4 + len(jump)
     build = [("push", (1, "rbp")), ("push", (2, "rbx")), ("prologue_end", (2,)), ("epilogue_begin", (2,)),
-             ("pop", (3, "rbx")), ("pop", (4, "rbp")), ("epilogue_end", (4 + len(jump),))]
-    returning = _function("returns", b"\x55\x53\x5b\x5d\xc3", build[:-1] + [("epilogue_end", (5,))])
+             ("pop", (3, "rbx")), ("pop", (4, "rbp")), ("epilogue_end", (after,)), ("epilogue_begin", (after,)),
+             ("pop", (after + 1, "rbx")), ("pop", (after + 2, "rbp")), ("epilogue_end", (after + 3,))]
+    returning = _function("returns", b"\x55\x53\x5b\x5d\xc3", build[:6] + [("epilogue_end", (5,))])
     tail = _function("tail", code, build)
-    [tail_region] = lower_unwind_program(tail.unwind, code).regions
-    [returning_region] = lower_unwind_program(returning.unwind, returning.code).regions
-    assert tail_region.info == returning_region.info and tail_region.end == len(code)
+    primary, leaf, rest = lower_unwind_program(tail.unwind, code).regions
+    [expected] = lower_unwind_program(returning.unwind, returning.code).regions
+    assert (primary.start, primary.end, primary.info) == (0, 4, expected.info) and not primary.indirect
+    assert (leaf.start, leaf.end, leaf.info.codes, leaf.info.frame_register) == (4, after, (), None)
+    assert not leaf.indirect and not leaf.info.chained
+    assert (rest.start, rest.end, rest.indirect, rest.info) == (after, len(code), True, primary.info)
+
+
+def test_tail_call_ranges_decode_with_llvm_readobj(tmp_path: Path) -> None:
+    """The object's .pdata with a tail call: the primary entry, the jump's leaf entry with no codes, and the
+    indirect entry after it, whose UnwindData is the primary entry's RVA + 1 (llvm-readobj does not follow
+    indirect entries, it shows the address; Wine's unwinder following them is tests/test_tailcall_wine_stepping.py)."""
+    jump = b"\xe9\0\0\0\0"
+    code = b"\x55\x53" + b"\x5b\x5d" + jump + b"\x5b\x5d\xc3"
+    build = [("push", (1, "rbp")), ("push", (2, "rbx")), ("prologue_end", (2,)), ("epilogue_begin", (2,)),
+             ("pop", (3, "rbx")), ("pop", (4, "rbp")), ("epilogue_end", (9,)), ("epilogue_begin", (9,)),
+             ("pop", (10, "rbx")), ("pop", (11, "rbp")), ("epilogue_end", (12,))]
+    path = tmp_path / "tail.obj"
+    write_object(CompiledModule("tail", functions=[_function("tail", code, build)]), path)
+    dump = run(["llvm-readobj-19", "--unwind", path]).stdout
+    entries = re.findall(r"StartAddress: tail(?: \+0x([0-9A-F]+))? .*\n\s+EndAddress: tail \+0x([0-9A-F]+) .*\n"
+                         r"\s+UnwindInfoAddress: (\S+(?: \+0x[0-9A-F]+)?) ", dump)
+    assert [(int(start or "0", 16), int(end, 16)) for start, end, _ in entries] == [(0, 4), (4, 9), (9, 12)], dump
+    assert [info for _, _, info in entries] == [".xdata", ".xdata +0x8", ".pdata +0x1"], dump
+    leaf = dump.split("RuntimeFunction {")[2]
+    assert "UnwindCodeCount: 0" in leaf and "PrologSize: 0" in leaf and "FrameRegister: -" in leaf, leaf
 
 
 @pytest.mark.parametrize(("name", "code", "build", "offset"), BAD_PROGRAMS, ids=[p[0] for p in BAD_PROGRAMS])

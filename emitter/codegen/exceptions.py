@@ -324,8 +324,8 @@ def drop_caught(c: FunctionCompiler, frame: Control) -> None:
     a.mov(8, c.abi.int_args[0], c.exception_slot(frame.exception_slot))
     kept = Label()
     if frame.may_borrow:
-        a.mov(8, RCX, c.abi.int_args[0])
-        a.alu("and", 4, RCX, 1, imm=True)
+        a.mov(8, RAX, c.abi.int_args[0])  # not rcx: the first argument register on Windows
+        a.alu("and", 4, RAX, 1, imm=True)
         a.jcc("ne", kept)
     a.call_symbol(DROP)
     a.bind(kept)

@@ -14,7 +14,8 @@ address), so the usual epilogue ops describe the teardown and the jump, with ``E
 Windows the jump is one the unwinder counts as the end of an epilogue (Microsoft's x64 epilogue rules, and
 Wine's ``is_inside_epilog``): ``jmp rel32`` to a symbol outside the function, or ``rex.W jmp rax`` (``48 ff
 e0``) for an indirect callee, whose address is moved to rax (volatile, never an argument register) after the
-arguments are in place. ``seh/lower.py`` checks those bytes.
+arguments are in place. ``seh/lower.py`` checks those bytes and gives the jump a leaf range of its own (see
+``_isolate_tail_jumps`` there for why).
 
 A backtrace after a tail call shows the frames that are really there, as with native tail calls: the callee
 sits directly above the caller's caller.

@@ -87,11 +87,16 @@ class ExceptionHandler:
 
 @dataclass(frozen=True, slots=True)
 class UnwindRegion:
-    """Code offsets [start, end) of the function described by ``info`` (chained unless it is the first)."""
+    """Code offsets [start, end) of the function described by ``info`` (chained unless it is the first).
+
+    ``indirect``: the range shares the first region's description, its ``RUNTIME_FUNCTION`` pointing at the first
+    region's (``UnwindData`` = that entry's RVA + 1, which ``RtlLookupFunctionEntry`` follows); ``info`` is then
+    the first region's and is not written again. The code after a tail call's jump is such a range."""
 
     start: int
     end: int
     info: UnwindInfo
+    indirect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +142,50 @@ class _Lowering:
         if self.program.arch is not X86_64:
             raise FormatLimitError("Windows x64 unwind info describes x86-64 code only", function=self.function)
         self.program.validate(len(self.code))
+        #: [start, end) of each tail call's jump (an epilogue that ends in ``jmp``).
+        self.tail_jumps: list[tuple[int, int]] = []
         regions = self._split()
         lowered: list[UnwindRegion] = []
         for index, ops in enumerate(regions):
             end = regions[index + 1].start if index + 1 < len(regions) else len(self.code)
             info = self._encode(ops, chained=index > 0, handler=handler if index == 0 else None)
             lowered.append(UnwindRegion(ops.start, end, info))
+        if self.tail_jumps:
+            lowered = self._isolate_tail_jumps(lowered)
         return SehUnwind(self.function, len(self.code), tuple(lowered), handler)
+
+    def _isolate_tail_jumps(self, regions: list[UnwindRegion]) -> list[UnwindRegion]:
+        """Give each tail call's jump a range of its own, described as a leaf (no codes: the return address is at
+        rsp, as it is once the epilogue has popped everything), and the code after it an indirect range back to
+        the first region.
+
+        Why: at the jump the frame is gone, and only a leaf's description says so to every unwinder. Windows
+        counts ``jmp`` out of the function (and REX.W ``jmp`` through ``ff /4``) as the end of an epilogue and
+        emulates it, but not a jump back to the function's own start (a ``return_call`` of itself); Wine 8
+        recognises no ``jmp`` at all. Before the jump, in the epilogue, every reading is right: emulated as an
+        epilogue, or unwound by the codes, which recover rsp from rbp (set after the pushes on Windows, so
+        valid until the last pop) and read the saved registers from their slots, which still hold them."""
+        primary = regions[0]
+        for start, _ in self.tail_jumps:
+            if any(r.info.chained and r.start <= start < r.end for r in regions):
+                raise self.error("a tail call's jump after a second prologue region", start)
+        out: list[UnwindRegion] = []
+        leaf = UnwindInfo(prologue_size=0, codes=())
+        for region in regions:
+            cursor = region.start
+            for start, end in self.tail_jumps:
+                if not region.start <= start < region.end or region.info.chained:
+                    continue
+                if start > cursor:
+                    out.append(UnwindRegion(cursor, start, region.info, indirect=bool(out)))
+                out.append(UnwindRegion(start, end, leaf))
+                cursor = end
+            if cursor < region.end:
+                out.append(UnwindRegion(cursor, region.end, region.info,
+                                        indirect=bool(out) and not region.info.chained))
+        if not out or out[0].start != primary.start or out[0].info is not primary.info:
+            raise self.error("a tail call's jump at the very start of the function", primary.start)
+        return out
 
     # -- pass 1: split into regions and check epilogues ----------------------------------------------------
     def _split(self) -> list[_RegionOps]:
@@ -164,7 +206,9 @@ class _Lowering:
                 case EpilogueEnd():
                     if epilogue is None:
                         raise self.error("epilogue end without a begin", op.offset)
-                    self._check_epilogue(epilogue, op, before)
+                    last = self._check_epilogue(epilogue, op, before)
+                    if self.code[last:op.offset] != instructions.RET:
+                        self.tail_jumps.append((last, op.offset))
                     epilogue = None
                 case _ if epilogue is not None:
                     epilogue.append(step)
@@ -197,8 +241,9 @@ class _Lowering:
             region.prologue_end = region.steps[-1][0].offset if region.steps else region.start
         return False
 
-    def _check_epilogue(self, steps: list[_Step], end: EpilogueEnd, before_ret: FrameState) -> None:
-        """Ops first: restores, then one rsp adjustment, then pops. Then the bytes Windows will pattern-match."""
+    def _check_epilogue(self, steps: list[_Step], end: EpilogueEnd, before_ret: FrameState) -> int:
+        """Ops first: restores, then one rsp adjustment, then pops. Then the bytes Windows will pattern-match.
+        Returns the offset of the final ``ret`` or jump."""
         phase = 0  # 0: restores, 1: rsp adjusted, 2: popping
         shapes: list[tuple[int, list[bytes], str]] = []
         for op, before, _after in steps:
@@ -244,6 +289,7 @@ class _Lowering:
         if not instructions.is_epilogue_end(self.code, last, end.offset):
             raise self.error("the epilogue does not end with `ret` (or a tail call's `jmp`) right after its pops",
                              end.offset)
+        return last
 
     # -- pass 2: encode one region -----------------------------------------------------------------------
     def _encode(self, region: _RegionOps, *, chained: bool, handler: ExceptionHandler | None) -> UnwindInfo:

@@ -3,7 +3,8 @@
 Layout of the table block, placed by the host at ``table_address``::
 
     [handler thunks]   one ``jmp [rip+0]; .quad handler`` per distinct handler (16 bytes each); executable
-    [UNWIND_INFO ...]  4-byte aligned, one per region (chained regions point back at their primary)
+    [UNWIND_INFO ...]  4-byte aligned, one per region (chained regions point back at their primary; indirect
+                       regions have none: their RUNTIME_FUNCTION names the primary's)
     [RUNTIME_FUNCTION] sorted by BeginAddress: pass its address, ``count`` and ``base`` to RtlAddFunctionTable
 
 Every address in the table is a 32-bit offset from ``base`` (the handler's too, hence the thunks inside the
@@ -85,17 +86,25 @@ def build_runtime_function_table(functions: Sequence[PlacedCode], *, base: int, 
             thunks[handler.symbol] = table_address + out.offset
             out.bytes(jump_thunk(handlers[handler.symbol]))
     entries: list[RuntimeFunction] = []
+    #: Per indirect entry (``UnwindRegion.indirect``): its index and the index of the primary entry it names.
+    indirect: dict[int, int] = {}
     for placed in ordered:
         name = placed.unwind.function
         primary: RuntimeFunction | None = None
-        for region in placed.unwind.regions:
+        primary_index = len(entries)
+        for index, region in enumerate(placed.unwind.regions):
+            begin = rva(placed.address + region.start, "code", name)
+            end = rva(placed.address + region.end, "code end", name)
+            if region.indirect:
+                indirect[len(entries)] = primary_index
+                entries.append(RuntimeFunction(begin, end, 0))
+                continue
             out.align(4)
             info_rva = rva(table_address + out.offset, "unwind info", name)
-            entry = RuntimeFunction(rva(placed.address + region.start, "code", name),
-                                    rva(placed.address + region.end, "code end", name), info_rva)
+            entry = RuntimeFunction(begin, end, info_rva)
             handler = placed.unwind.handler
             thunk = None
-            if handler is not None and not region.info.chained:
+            if handler is not None and index == 0:
                 thunk = rva(thunks[handler.symbol], "handler thunk", name)
             region.info.write(out, handler=thunk, chain=primary if region.info.chained else None, function=name)
             primary = primary or entry
@@ -103,6 +112,9 @@ def build_runtime_function_table(functions: Sequence[PlacedCode], *, base: int, 
     out.align(4)
     functions_address = table_address + out.offset
     rva(functions_address + RuntimeFunction.SIZE * len(entries), "function table end")
-    for entry in entries:
+    for position, entry in enumerate(entries):
+        if position in indirect:
+            primary_rva = rva(functions_address + RuntimeFunction.SIZE * indirect[position], "function entry")
+            entry = RuntimeFunction(entry.begin, entry.end, primary_rva + 1)
         entry.write(out)
     return RuntimeFunctionTable(bytes(out.data), table_address, base, functions_address, len(entries), thunks)
