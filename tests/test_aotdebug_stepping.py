@@ -6,7 +6,8 @@ The functions cover the awkward shapes: a mid-function ``return`` (an epilogue f
 over 4 KiB (the stack probe loop), a call to a host import (stepping into C and back), a trap (into the host's
 trap hook), recursion, tail calls (``return_call`` to itself, ``return_call_indirect`` through a table, a
 ``return_call`` of the host import: each callee's frame sits right above the caller's caller, as after a native
-tail call, and the recursion never deepens the stack), and the module's instantiation (run by the first export
+tail call, and the recursion never deepens the stack), SIMD code (v128 locals, a call with v128 arguments and
+result in XMM registers, shuffles and lane operations), and the module's instantiation (run by the first export
 called).
 """
 
@@ -52,6 +53,11 @@ WAT = f"""(module $steps
     (return_call_indirect (type $to_i32) (local.get $n) (i32.const 0)))
   (func $tail_host (export "tail_host") (param $x i32) (result i32)
     (return_call $host_add (local.get $x) (i32.const 7)))
+  (func $vsum (param $a v128) (param $b v128) (result v128) (i32x4.add (local.get $a) (local.get $b)))
+  (func $simd (export "simd") (param $x i32) (result i32) (local $v v128)
+    (local.set $v (call $vsum (i32x4.splat (local.get $x)) (v128.const i32x4 1 2 3 4)))
+    (i32x4.extract_lane 2 (i32x4.max_s (local.get $v)
+      (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))))
 )"""
 
 HOST = r"""
@@ -59,13 +65,13 @@ HOST = r"""
 #include <stdint.h>
 #include <stdio.h>
 int32_t early(int32_t), big(int32_t), calls_host(int32_t), fac(int32_t), traps(int32_t), tail(int32_t),
-    tail_host(int32_t);
+    tail_host(int32_t), simd(int32_t);
 static jmp_buf on_trap;
 int32_t host_add(int32_t a, int32_t b) { return a + b; }
 void jitdebug_trap(int32_t code) { longjmp(on_trap, (int)code); }
 int main(void) {
-    printf("%d %d %d %d %d %d %d %d\n", early(-5), early(4), big(7), calls_host(5), fac(4), traps(4), tail(3),
-           tail_host(5));
+    printf("%d %d %d %d %d %d %d %d %d\n", early(-5), early(4), big(7), calls_host(5), fac(4), traps(4), tail(3),
+           tail_host(5), simd(5));
     int code = setjmp(on_trap);
     if (code == 0) printf("%d\n", traps(0));
     printf("trap %d\n", code);
@@ -73,15 +79,16 @@ int main(void) {
 }
 """
 
-WASM_FUNCTIONS = ("early", "big", "calls_host", "fac", "traps", "tail", "tail_host", "tail_leaf",
+WASM_FUNCTIONS = ("early", "big", "calls_host", "fac", "traps", "tail", "tail_host", "simd", "tail_leaf", "vsum",
                   "steps.instantiate")
-EXPORTS = WASM_FUNCTIONS[:7]
+EXPORTS = WASM_FUNCTIONS[:8]
 HOST_FUNCTIONS = ("host_add", "jitdebug_trap")
 TAIL_CALLERS = ("tail", "tail_host")
 #: (callee, caller) pairs the program can have on its stack. Tail callees return to main: no edge from their
 #: tail caller (``tail`` to itself included), which is not on the stack any more.
 CALL_EDGES = {*((e, "main") for e in EXPORTS), *(("steps.instantiate", e) for e in EXPORTS), ("fac", "fac"),
-              ("host_add", "calls_host"), ("jitdebug_trap", "traps"), ("tail_leaf", "main"), ("host_add", "main")}
+              ("host_add", "calls_host"), ("jitdebug_trap", "traps"), ("tail_leaf", "main"), ("host_add", "main"),
+              ("vsum", "simd")}
 
 #: Inside one gdb: stop at each export's first instruction, then stepi until back in main, printing the frame
 #: names after every step. ``rep stos`` (zeroing the big frame) is run to its end in one go: a single step
@@ -165,7 +172,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     # Not PIE: the addresses objdump prints are the run-time ones.
     run(["gcc", "-g", "-O0", "-no-pie", "-o", exe, directory / "host.c", directory / "steps.o"], cwd=directory)
     output = run([exe]).stdout
-    assert output.startswith("-1 12 8 16 24 25 100 12\ntrap "), output
+    assert output.startswith("-1 12 8 16 24 25 100 12 8\ntrap "), output
     trap_code = int(output.split("trap ")[1])
     config = directory / "config.json"
     config.write_text(json.dumps({"exports": EXPORTS, "step_in": [*WASM_FUNCTIONS, "host_add"]}))
@@ -225,6 +232,11 @@ def _check_steps(output: str, built: Built) -> None:
     assert any(frames == ["tail_leaf", "main"] for _, frames in steps)
     assert all(frames.count("tail") <= 1 for _, frames in steps)
     assert sum(1 for pc, frames in steps if frames == ["tail", "main"] and pc == min(built.must_visit["tail"])) >= 4
+    # The SIMD function called its v128 helper, and every packed instruction was a step with the full stack.
+    assert any(frames == ["vsum", "simd", "main"] for _, frames in steps)
+    packed = [pc for pc, frames in steps if frames[0] == "simd" and built.instructions[pc][1].startswith(
+        ("movdqu", "pshufb", "pmaxsd", "pshufd", "pinsrq", "movq"))]
+    assert len(packed) >= 8, packed
 
 
 def test_gdb_stepi_backtrace_reaches_main_everywhere(built: Built, tmp_path: Path) -> None:
