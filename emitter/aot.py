@@ -25,6 +25,7 @@ from .compiled import CompiledModule
 from .errors import JitdebugError, WasmError
 from .header import render_header
 from .lower import write_object
+from .wasi.aot import with_command_entries
 from .wasm.listing import render_listing
 from .wasm.load import load_module
 from .wasm.module import Module
@@ -92,6 +93,7 @@ def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dl
         listing = render_listing(module, name)
         compiled = compile_module(module, module_name=name, listing=listing, export_prefix=export_prefix,
                                   target=target, default_trap_hook=True, c_host=True)
+        compiled = with_command_entries(compiled, module)  # a WASI command links with the WASI runtime's main
     except (OSError, UnicodeError) as error:
         raise JitdebugError(f"cannot read {source}: {_reason(error)}") from None
     except WasmError as error:

@@ -58,6 +58,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", action="append", default=[], metavar="HOST[::GUEST]",
                         help="WASI: grant the program the host directory HOST, named GUEST (default HOST) inside "
                              "(repeatable)")
+    parser.add_argument("--argv0", metavar="NAME", help="WASI: the program's argv[0] (default: IN as given)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
                         help="WASI: set the program's environment variable NAME, or pass on this process's value "
                              "(repeatable)")
@@ -142,7 +143,8 @@ def run_handler(namespace: argparse.Namespace) -> int:
 
     cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
-                       cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env)
+                       cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env,
+                       argv0=namespace.argv0)
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:

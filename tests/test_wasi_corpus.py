@@ -1,5 +1,6 @@
 """WASI preview 1 end to end: C programs built with clang-19 for wasm32-wasi (wasi-libc) at test time, each run
-by ``jitdebug run`` and by wasmtime-py's WASI with the same arguments, environment, stdin and a fresh copy of the
+by ``jitdebug run`` (JIT), as an AOT executable (``jitdebug compile`` linked with the WASI runtime) and by
+wasmtime-py's WASI with the same arguments, environment, stdin and a fresh copy of the
 same preopened directory. stdout, stderr, the exit code and the directory afterwards (the preopen and what lies
 outside it) must be identical.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.wasi_support import CORPUS, build_wasi, jitdebug_command, oracle_command, run_program, tree
+from tests.wasi_support import CORPUS, build_aot, build_wasi, jitdebug_command, oracle_command, run_program, tree
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,19 @@ def test_corpus_is_large_enough() -> None:
     assert len(list(CORPUS.glob("*.c"))) >= 15
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_jit_matches_wasmtime(case: Case, programs: dict[str, Path], tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def executables(programs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("wasi-aot")
+    return {name: build_aot(module, out / name) for name, module in programs.items()}
+
+
+def compare(case: Case, programs: dict[str, Path], tmp_path: Path, executable: Path | None) -> None:
     outcomes = {}
     for side, command in (("jitdebug", jitdebug_command()), ("wasmtime", oracle_command())):
         root = make_sandbox(tmp_path / side)
         proc = run_program(command, programs[case.program], cwd=root, dirs=list(case.dirs), env=list(case.env),
-                           args=list(case.args), stdin=case.stdin)
+                           args=list(case.args), stdin=case.stdin,
+                           executable=executable if side == "jitdebug" else None)
         outcomes[side] = (proc.returncode, proc.stdout, proc.stderr, tree(root))
     ours, theirs = outcomes["jitdebug"], outcomes["wasmtime"]
     assert ours[0] == theirs[0], f"exit code: ours {ours[0]}, wasmtime {theirs[0]}\n{ours[2]}"
@@ -103,3 +110,15 @@ def test_jit_matches_wasmtime(case: Case, programs: dict[str, Path], tmp_path: P
     assert ours[2] == theirs[2]
     assert ours[3] == theirs[3]
     assert ours[1] or ours[2] or ours[0], "the program printed nothing: the comparison proves nothing"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_jit_matches_wasmtime(case: Case, programs: dict[str, Path], tmp_path: Path) -> None:
+    compare(case, programs, tmp_path, None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_aot_executable_matches_wasmtime(case: Case, programs: dict[str, Path], executables: dict[str, Path],
+                                         tmp_path: Path) -> None:
+    """``jitdebug compile`` + the WASI runtime's ``main``: a native executable that behaves like ``wasmtime run``."""
+    compare(case, programs, tmp_path, executables[case.program])

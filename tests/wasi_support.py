@@ -38,6 +38,21 @@ def build_wasi(source: Path, output: Path, *, opt: str = "-O0", extra: tuple[str
     return output
 
 
+def wasi_runtime_sources() -> list[Path]:
+    """The AOT WASI runtime: host functions, its ``main``, and the trap reporter it uses."""
+    return [ROOT / "emitter" / "wasi" / "jitdebug_wasi.c", ROOT / "emitter" / "wasi" / "jitdebug_wasi_main.c",
+            ROOT / "emitter" / "runtime" / "jitdebug_eh.c"]
+
+
+def build_aot(module: Path, output: Path) -> Path:
+    """``jitdebug compile`` the module and link it with the WASI runtime into an executable."""
+    obj = output.with_suffix(".o")
+    run([sys.executable, "-m", "emitter.cli", "compile", module, "-o", obj], env={"PYTHONPATH": str(ROOT)})
+    run([tool("gcc"), "-g", "-I", ROOT / "emitter" / "runtime", "-I", ROOT / "emitter" / "wasi", "-o", output, obj,
+         *wasi_runtime_sources()])
+    return output
+
+
 def oracle_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="wasi_support")
     parser.add_argument("module")
@@ -84,8 +99,10 @@ def jitdebug_command() -> list[str]:
 
 
 def run_program(command: list[str], module: Path, *, cwd: Path, dirs: list[str], env: list[str], args: list[str],
-                stdin: str = "") -> subprocess.CompletedProcess[str]:
-    argv = [*command, str(module)]
+                stdin: str = "", executable: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``module`` with ``command`` (JIT or oracle), or its AOT ``executable`` (argv[0] given as the module's
+    path, as the others see it)."""
+    argv = [*command, str(module)] if executable is None else [str(executable), f"--argv0={module}"]
     argv += [f"--dir={d}" for d in dirs] + [f"--env={e}" for e in env]
     argv += ["--", *args]
     environment = {**ENV, "PYTHONPATH": str(ROOT)}

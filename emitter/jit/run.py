@@ -73,7 +73,7 @@ def format_value(value: int | float, value_type: ValueType) -> str:
 
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
                 cache: bool = False, core_dump: str | None = None, dirs: Sequence[str] = (),
-                env: Sequence[str] = ()) -> int:
+                env: Sequence[str] = (), argv0: str | None = None) -> int:
     """Run the module at ``path`` with its imports from ``libraries`` and the process (and WASI, seeing the
     preopened ``dirs`` and the variables ``env``); returns the process exit code (0, the WASI program's exit
     status, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
@@ -85,10 +85,11 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
             listing = Path(core_dump + ".listing")
             listing.mkdir(exist_ok=True)
             return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None,
-                        dirs, env)
+                        dirs, env, argv0)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
-            return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None, dirs, env)
+            return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None, dirs, env,
+                        argv0)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
@@ -107,11 +108,11 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
 
 
 def wasi_config(path: str, invoke: str | None, args: Sequence[str], dirs: Sequence[str],
-                env: Sequence[str]) -> WasiConfig:
-    """What ``wasmtime run`` gives a program: argv is the module's path as given, then ``args`` (unless they are
-    the invoked function's); ``--dir HOST[::GUEST]`` preopens; ``--env NAME=VALUE`` or ``--env NAME`` (this
-    process's value, if it has one); stdio inherited."""
-    config = WasiConfig(argv=[path, *(args if invoke is None else ())])
+                env: Sequence[str], argv0: str | None = None) -> WasiConfig:
+    """What ``wasmtime run`` gives a program: argv is ``argv0`` (default: the module's path as given), then
+    ``args`` (unless they are the invoked function's); ``--dir HOST[::GUEST]`` preopens; ``--env NAME=VALUE`` or
+    ``--env NAME`` (this process's value, if it has one); stdio inherited."""
+    config = WasiConfig(argv=[argv0 if argv0 is not None else path, *(args if invoke is None else ())])
     for spec in dirs:
         host, separator, guest = spec.partition("::")
         if not host or (separator and not guest):
@@ -133,9 +134,9 @@ def wasi_config(path: str, invoke: str | None, args: Sequence[str], dirs: Sequen
 
 
 def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str,
-         cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str]) -> int:
+         cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str], argv0: str | None) -> int:
     module = compile_wasm(path, listing_dir=listing_dir, cache=cache)
-    wasi = wasi_config(path, invoke, args, dirs, env) if imports_wasi(module.module) else None
+    wasi = wasi_config(path, invoke, args, dirs, env, argv0) if imports_wasi(module.module) else None
     with module.instantiate(resolve_imports(module.module, libraries), wasi=wasi) as instance:
         if wasi is not None and invoke is None and "_start" in instance.exports:
             instance.exports["_start"]()  # a WASI command: ARGS are its argv
