@@ -163,6 +163,18 @@ class GdbAdapter:
     def finish(self) -> bool:
         return self._resume("finish")
 
+    def reverse_step_instruction(self) -> bool:
+        return self._resume("reverse-stepi")
+
+    def reverse_finish(self) -> bool:
+        return self._resume("reverse-finish")
+
+    def recording(self) -> bool:
+        return gdb.current_recording() is not None
+
+    def executing_backwards(self) -> bool:
+        return str(gdb.parameter("exec-direction")) == "reverse"
+
     def set_watchpoint(self, address: int, length: int, kind: str, base_word: int | None) -> int:
         pointer = f"{_SCALARS[length]} *" if length in _SCALARS else f"unsigned char (*)[{length}]"
         if base_word is not None:
@@ -171,10 +183,22 @@ class GdbAdapter:
         else:
             where = f"{address:#x}"
         watch_class, hardware_type = _WATCH_CLASSES[kind]
+        recording = self.recording()
+        if recording:
+            if kind != "write":
+                raise WatchpointError(f"GDB checks only write watchpoints along an execution record ('record full'),"
+                                      f" not {kind} ones")
+            # GDB 13 misses hardware watchpoints when it replays a record backwards; a software one is checked
+            # as the record is walked, which steps every instruction anyway (no cost of its own there).
+            hardware_type = gdb.BP_WATCHPOINT
+            gdb.execute("set can-use-hw-watchpoints 0", to_string=True)
         try:
             watch = gdb.Breakpoint(f"*({pointer}){where}", gdb.BP_WATCHPOINT, watch_class)
         except gdb.error as error:
             raise WatchpointError(str(error)) from None
+        finally:
+            if recording:
+                gdb.execute("set can-use-hw-watchpoints 1", to_string=True)
         if watch.type != hardware_type:
             # GDB made a software watchpoint (no debug register could take it): that single-steps everything.
             watch.delete()

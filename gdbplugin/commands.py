@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import gdb
 
-from emitter.debugcore import disasm, format, state, stepping
+from emitter.debugcore import disasm, format, reverse, state, stepping
 from emitter.debugcore.adapter import InferiorReadError
 from emitter.debugcore.session import CommandError
 
@@ -14,7 +14,8 @@ from .session import GdbSession
 
 
 class WasmPrefix(gdb.Command):
-    """Wasm-level debugging: bt, modules, functions, break, catch, watch, globals, memory, step, next, finish, disas."""
+    """Wasm-level debugging: bt, modules, functions, break, catch, watch, globals, memory, step, next, finish,
+    reverse-step, reverse-next, reverse-finish, disas."""
 
     def __init__(self) -> None:
         super().__init__("wasm", gdb.COMMAND_USER, prefix=True)
@@ -69,6 +70,12 @@ def register(session: GdbSession) -> None:
                  lambda _: stepping.run(session, session.adapter, "next")),
         "finish": ("Run until the current Wasm function returns (or an exception lands in an outer frame).",
                    lambda _: stepping.run(session, session.adapter, "finish")),
+        "reverse-step": ("Move back to the previous Wasm instruction, into calls (needs 'record full').",
+                         lambda _: reverse.run(session, session.adapter, "reverse-step")),
+        "reverse-next": ("Move back to the previous Wasm instruction of this frame, over calls (needs 'record full').",
+                         lambda _: reverse.run(session, session.adapter, "reverse-next")),
+        "reverse-finish": ("Move back to the Wasm call of the current function (needs 'record full').",
+                           lambda _: reverse.run(session, session.adapter, "reverse-finish")),
         "disas": ("Disassemble a Wasm function with its Wasm instructions: wasm disas [FUNC | MODULE!FUNC]",
                   lambda a: disasm.disassemble(session, a or None)),
     }

@@ -175,6 +175,10 @@ class LldbAdapter:
         breakpoint.SetCondition(f"$sp == {sp}")
         return int(breakpoint.GetID())
 
+    def executing_backwards(self) -> bool:
+        """LLDB 19 cannot execute backwards."""
+        return False
+
     def set_watchpoint(self, address: int, length: int, kind: str, base_word: int | None) -> int:
         options = lldb.SBWatchpointOptions()
         options.SetWatchpointTypeRead(kind in ("read", "access"))

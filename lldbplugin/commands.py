@@ -143,6 +143,26 @@ class Finish(WasmCommand):
         return stepping.run(session, "finish")
 
 
+class ReverseStep(WasmCommand):
+    """LLDB 19 cannot run a process backwards (no execution record; reverse-continue over gdb-remote came in a
+    later LLDB): the commands exist with the same names and say so, rather than being unknown."""
+
+    name = "reverse-step"
+    help = "Move back by Wasm instruction: needs an execution record, which LLDB 19 has not (use GDB's record full)."
+
+    def run(self, session: LldbSession, argument: str) -> str:
+        raise CommandError(f"wasm {self.name}: LLDB 19 cannot execute backwards (no execution record); use "
+                           "'jitdebug gdb' with 'record full'")
+
+
+class ReverseNext(ReverseStep):
+    name = "reverse-next"
+
+
+class ReverseFinish(ReverseStep):
+    name = "reverse-finish"
+
+
 class Disassemble(WasmCommand):
     name = "disas"
     help = "Disassemble a Wasm function with its Wasm instructions: wasm disas [FUNC | MODULE!FUNC]"
@@ -152,14 +172,15 @@ class Disassemble(WasmCommand):
 
 
 COMMANDS: tuple[type[WasmCommand], ...] = (Backtrace, Modules, Functions, Break, Catch, Watch, Globals, Memory,
-                                           Step, Next, Finish, Disassemble)
+                                           Step, Next, Finish, ReverseStep, ReverseNext, ReverseFinish,
+                                           Disassemble)
 
 
 def register(debugger: lldb.SBDebugger) -> None:
     """``wasm`` as a command container, each subcommand a class LLDB finds through the script dictionary."""
     interpreter = debugger.GetCommandInterpreter()
     commands = ['command container add -o -h "Wasm-level debugging: bt, modules, functions, break, catch, watch, '
-                'globals, memory, step, next, finish, disas." wasm']
+                'globals, memory, step, next, finish, reverse-step, reverse-next, reverse-finish, disas." wasm']
     commands += [f"command script add -o -c {__name__}.{c.__name__} wasm {c.name}" for c in COMMANDS]
     for text in commands:
         result = lldb.SBCommandReturnObject()

@@ -65,6 +65,10 @@ class WatchingAdapter(DebuggerAdapter, Protocol):
         """The numbers of the watchpoints that caused the current stop."""
         ...
 
+    def executing_backwards(self) -> bool:
+        """Whether the thread is being run backwards through a record (the stop is then *before* the access)."""
+        ...
+
     def evaluate(self, expression: str) -> int:
         """An expression of the debugger's language, in the selected frame, as an integer (raises ValueError)."""
         ...
@@ -300,10 +304,11 @@ class Watchpoints:
         return "\n".join(reports) + "\n" + self._accessor()
 
     def _accessor(self) -> str:
-        """The Wasm instruction that made the access: the one ending just before pc."""
+        """The Wasm instruction that made the access: the one ending just before pc, or, when running backwards
+        through a record (``reverse-continue``), the one at pc, which the debugger stopped before undoing."""
         pc = self.adapter.read_register("pc")
         index = self.session.index()
-        location = index.locate(pc - 1)
+        location = index.locate(pc if self.adapter.executing_backwards() else pc - 1)
         if location is not None:
             return "Accessed by " + format_location(location).replace(f"{location.pc:#018x} in ", "", 1)
         outer = wasm_frames(index, self.session.frames())
