@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   gdb binutils gcc g++ make
   lldb-19 python3-lldb-19 liblldb-19-dev lld-19 llvm-19 clang-19 libunwind-19
-  wabt valgrind wasi-libc libclang-rt-19-dev-wasm32
+  wabt valgrind wasi-libc libclang-rt-19-dev-wasm32 binaryen
   wine gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64
   python3-venv python3-dev
 )

@@ -20,14 +20,15 @@ import pytest
 from emitter.aot import compile_file
 from tests.test_cdebug_translate import SAMPLES, _options
 from tests.tools import run
+from tests.wasm_clang import wasm_clang
 
 
 def _builds(tmp_path: Path, optimisation: str) -> tuple[Path, Path]:
     for name in ("shapes.c", "host.c"):
         (tmp_path / name).write_text((SAMPLES / name).read_text())
     wasm = tmp_path / "shapes.wasm"
-    run(["clang-19", "--target=wasm32", "-g", optimisation, "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
-         "-o", wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", optimisation, "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
+                "-o", wasm, "shapes.c"], cwd=tmp_path)
     compile_file(wasm, tmp_path / "shapes.o")
     (tmp_path / "wasm").mkdir()
     (tmp_path / "native").mkdir()

@@ -16,7 +16,7 @@ from emitter.codegen.compiler import compile_module
 from emitter.dwarf.info import PlacedFunction
 from emitter.dwarf.translate import translate_debug_sections
 from emitter.encoding import SymbolAddress
-from tests.tools import run
+from tests.wasm_clang import wasm_clang
 
 
 def blocks_program(count: int) -> str:
@@ -29,8 +29,8 @@ def _translation_work(tmp_path: Path, count: int) -> int:
     source = tmp_path / f"blocks{count}.c"
     source.write_text(blocks_program(count))
     wasm = tmp_path / f"blocks{count}.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o", wasm,
-         source])
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o", wasm,
+                source])
     _, module = load_module(wasm)
     compiled = compile_module(module, module_name="blocks", listing=render_listing(module, "blocks"))
     placed, offset = [], 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from emitter.aot import compile_file
 from tests.tools import ROOT, run
+from tests.wasm_clang import wasm_clang
 
 SAMPLES = ROOT / "samples" / "cdebug"
 
@@ -27,8 +28,8 @@ def _wasm(tmp_path: Path, optimisation: str) -> Path:
     for name in ("shapes.c", "host.c"):
         (tmp_path / name).write_text((SAMPLES / name).read_text())
     wasm = tmp_path / f"shapes{optimisation}.wasm"
-    run(["clang-19", "--target=wasm32", "-g", optimisation, "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
-         "-o", wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", optimisation, "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
+                "-o", wasm, "shapes.c"], cwd=tmp_path)
     return wasm
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from emitter.aot import compile_file
 from tests.test_cdebug_translate import SAMPLES, _options
 from tests.tools import run
+from tests.wasm_clang import wasm_clang
 
 
 def _marker(name: str, marker: str) -> int:
@@ -21,8 +22,8 @@ def _builds(tmp_path: Path, source: str) -> tuple[Path, Path]:
     for name in (source, "host.c"):
         (tmp_path / name).write_text((SAMPLES / name).read_text())
     wasm = tmp_path / "prog.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
-         "-o", wasm, source], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
+                "-o", wasm, source], cwd=tmp_path)
     compile_file(wasm, tmp_path / "prog.o")
     (tmp_path / "wasm").mkdir()
     (tmp_path / "native").mkdir()

@@ -16,6 +16,7 @@ from emitter.compiled import CompiledFunction, CompiledModule, DataBlob
 from emitter.obj.model import Relocation, RelocKind
 from emitter.obj.pe import write_dll
 from emitter.unwind import UnwindProgram
+from tests.wasm_clang import wasm_clang
 
 from .tools import ROOT, run
 from .windows_support import (
@@ -175,8 +176,8 @@ def test_dll_carries_c_source_dwarf_translated_from_the_wasm_module(tmp_path: Pa
     the same C line as in the ELF object compiled from the same module, at the DLL's exported address."""
     (tmp_path / "shapes.c").write_text(SHAPES.read_text())
     wasm = tmp_path / "shapes.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
-         "-o", wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
+                "-o", wasm, "shapes.c"], cwd=tmp_path)
     dll, elf = tmp_path / "shapes.dll", tmp_path / "shapes.o"
     compile_file(wasm, dll, target="x86_64-windows", dll=True)
     compile_file(wasm, elf)

@@ -14,6 +14,7 @@ from emitter.wasm.decoder import decode
 from emitter.wasm.module import Catch, Module, ValType
 from emitter.wasm.opcodes import MISC_OPCODES, OPCODES
 from tests.tools import ROOT, run
+from tests.wasm_clang import wasm_clang
 
 SAMPLES = ROOT / "samples" / "wasm"
 WABT_SAMPLES = ["control", "tables", "legacy_exceptions"]
@@ -139,8 +140,8 @@ def test_clang_debug_module_keeps_custom_sections(tmp_path: Path) -> None:
                    "int sum_squares(int n) { int s = 0; for (int i = 0; i < n; i++) s += square(i); return s; }\n"
                    "double scale(double v, float f) { return v * f; }\n")
     wasm = tmp_path / "t.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
-         "-o", wasm, src])
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
+                "-o", wasm, src])
     data = wasm.read_bytes()
     module = decode(data)
     expected, starts = objdump_instructions(wasm)

@@ -18,6 +18,7 @@ import wasmtime
 from emitter.aot import compile_file
 from tests.native_debug import SAMPLES, in_gdb, in_lldb, offsets_of, wasm_bt_frames
 from tests.tools import ROOT, run
+from tests.wasm_clang import wasm_clang
 
 WAT = SAMPLES / "watch.wat"
 DEPTH = 50
@@ -143,8 +144,8 @@ def test_plain_watch_on_a_c_variable(tmp_path: Path) -> None:
     for name in ("shapes.c", "host.c"):
         (tmp_path / name).write_text((ROOT / "samples" / "cdebug" / name).read_text())
     wasm = tmp_path / "shapes.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
-         wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
+                wasm, "shapes.c"], cwd=tmp_path)
     compile_file(wasm, tmp_path / "shapes.o")
     program = tmp_path / "prog"
     run(["clang-19", "-g", "-O0", "-o", program, "host.c", "shapes.o"], cwd=tmp_path)

@@ -2,8 +2,8 @@
 oracle, run with the same command line as ``jitdebug run`` (``python -m tests.wasi_support PROG.wasm --dir
 HOST::GUEST --env NAME=VALUE -- ARGS``) so both sides see identical arguments, stdio and directories.
 
-Debian's clang runs ``wasm-opt`` after linking when it is on PATH (names stripped, DWARF left stale), so the
-build's PATH holds only a directory with ``wasm-ld``.
+The programs are built through ``tests/wasm_clang.py`` (Debian's clang would run ``wasm-opt`` after linking when
+it is on PATH).
 """
 
 from __future__ import annotations
@@ -15,26 +15,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.tools import ENV, ROOT, run, tool
+from tests.tools import ENV, ROOT
+from tests.wasm_clang import wasm_clang
 
 CORPUS = ROOT / "tests" / "data" / "wasi"
 
 
-def wasm_build_env(bin_dir: Path) -> dict[str, str]:
-    """An environment whose PATH has only ``wasm-ld``/``wasm-ld-19`` (no binaryen)."""
-    bin_dir.mkdir(parents=True, exist_ok=True)
-    linker = tool("wasm-ld-19")
-    for name in ("wasm-ld", "wasm-ld-19"):
-        link = bin_dir / name
-        if not link.exists():
-            link.symlink_to(linker)
-    return {**ENV, "PATH": str(bin_dir)}
-
-
 def build_wasi(source: Path, output: Path, *, opt: str = "-O0", extra: tuple[str, ...] = ()) -> Path:
-    clang = tool("clang-19")
-    run([clang, "--target=wasm32-wasi", "-g", opt, *extra, "-o", output, source],
-        env=wasm_build_env(output.parent / "wasm-bin"))
+    wasm_clang(["--target=wasm32-wasi", "-g", opt, *extra, "-o", output, source])
     return output
 
 
