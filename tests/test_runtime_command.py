@@ -13,6 +13,9 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+import wasmtime
+
 from tests.tools import ROOT, run
 from tests.windows_support import MINGW, lld_link, wine_process
 
@@ -84,6 +87,9 @@ def test_runtime_from_a_package_installed_in_a_fresh_venv(tmp_path: Path) -> Non
     windows = run([installed, "runtime", "--target", "x86_64-windows", "--sources"], env=OUTSIDE).stdout.split()
     assert [Path(s).name for s in windows] == ["jitdebug_eh.c", "jitdebug_eh_seh.c"]
     assert all(Path(s).is_file() and Path(s).is_relative_to(site) for s in windows)
+    wasi = run([installed, "runtime", "wasi", "--sources"], env=OUTSIDE).stdout.split()
+    assert [Path(s).name for s in wasi] == ["jitdebug_eh.c", "jitdebug_wasi.c", "jitdebug_wasi_main.c"]
+    assert all(Path(s).is_file() and Path(s).is_relative_to(site) for s in wasi)
 
     # Linux: the library, and the same program from the printed sources (the pkg-config way).
     linux = tmp_path / "linux"
@@ -115,17 +121,55 @@ def test_runtime_from_a_package_installed_in_a_fresh_venv(tmp_path: Path) -> Non
         assert (escaped.returncode, escaped.stderr.replace("\r\n", "\n")) == (3, "thrown Wasm exception\n")
 
 
+WASI_COMMAND = """(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from wasi\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 16))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 3))))
+"""
+
+
+def test_wasi_runtime_library_links_a_command(tmp_path: Path) -> None:
+    """The WASI runtime is a row of the same table: its library (with the exception runtime it needs) makes a
+    compiled WASI command an executable that prints and exits as wasmtime runs it."""
+    source = tmp_path / "cmd.wat"
+    source.write_text(WASI_COMMAND)
+    run([JITDEBUG, "compile", source, "-o", tmp_path / "cmd.o"])
+    library = tmp_path / "libjitdebug_wasi.a"
+    run([JITDEBUG, "runtime", "wasi", "-o", library])
+    assert run(["ar", "t", library]).stdout.split() == ["0_jitdebug_eh.o", "1_jitdebug_wasi.o",
+                                                        "2_jitdebug_wasi_main.o"]
+    run(["gcc", "-o", tmp_path / "cmd", tmp_path / "cmd.o", library])
+    native = run([tmp_path / "cmd"], check=False)
+    store = wasmtime.Store()
+    linker = wasmtime.Linker(store.engine)
+    linker.define_wasi()
+    config = wasmtime.WasiConfig()
+    config.stdout_file = str(tmp_path / "oracle.out")
+    store.set_wasi(config)
+    start = linker.instantiate(store, wasmtime.Module(store.engine, WASI_COMMAND)).exports(store)["_start"]
+    assert isinstance(start, wasmtime.Func)
+    with pytest.raises(wasmtime.ExitTrap) as exit_trap:
+        start(store)
+    assert (native.returncode, native.stdout) == (exit_trap.value.code, (tmp_path / "oracle.out").read_text())
+
+
 def test_runtime_list_and_errors(tmp_path: Path) -> None:
     listing = run([JITDEBUG, "runtime", "--list"]).stdout
     assert listing.startswith("eh (default): ")
-    assert "\ncore: " in listing and listing.count("\n") == 2
+    assert "\ncore: " in listing and "\nwasi: " in listing and listing.count("\n") == 3
     refused = run([JITDEBUG, "runtime", "core", "--target", "x86_64-windows", "--sources"], check=False)
     assert refused.stderr == "jitdebug: error: runtime: 'core' is not available for x86_64-windows\n"
     include = run([JITDEBUG, "runtime", "--include-dir"]).stdout
     assert include == f"{ROOT / 'emitter' / 'runtime'}\n"
     for argv, message in (
         (["runtime"], "runtime: nothing asked: give --cflags, --include-dir, --sources, --list or -o LIB"),
-        (["runtime", "nope", "--cflags"], "runtime: unknown runtime 'nope' (known: eh, core)"),
+        (["runtime", "nope", "--cflags"], "runtime: unknown runtime 'nope' (known: eh, core, wasi)"),
         (["runtime", "-o", str(tmp_path / "no" / "lib.a")], f"cannot write {tmp_path / 'no' / 'lib.a'}: no such "
                                                              f"directory {tmp_path / 'no'}"),
         (["runtime", "--cc", "no-such-cc", "-o", str(tmp_path / "lib.a")],

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.tools import ENV, ROOT
+from tests.tools import ENV, ROOT, run, tool
 from tests.wasm_clang import wasm_clang
 
 CORPUS = ROOT / "tests" / "data" / "wasi"

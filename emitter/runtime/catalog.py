@@ -33,6 +33,8 @@ class Runtime:
     default: bool = False
     #: Options the compiler needs for these sources, per target (beyond the include directory).
     cflags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Runtimes this one calls into, selected with it (before it).
+    requires: tuple[str, ...] = ()
 
     @property
     def include_dir(self) -> Path:
@@ -49,4 +51,7 @@ RUNTIMES: dict[str, Runtime] = {r.name: r for r in (
     Runtime("core", "post-mortem core files: with it linked, jitdebug_trap_report writes an ELF core to "
                     "$JITDEBUG_COREDUMP (jitdebug_core.h)",
             "runtime", ("jitdebug_core.c",), targets=("x86_64-linux",)),
+    Runtime("wasi", "WASI preview 1 for AOT commands: the host functions and the main that runs jitdebug_wasi_start "
+                    "with --dir/--env/--argv0 as wasmtime run spells them",
+            "wasi", ("jitdebug_wasi.c", "jitdebug_wasi_main.c"), targets=("x86_64-linux",), requires=("eh",)),
 )}

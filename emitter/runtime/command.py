@@ -58,7 +58,10 @@ def selected(names: list[str], target: str) -> list[Runtime]:
     unknown = [n for n in chosen if n not in RUNTIMES]
     if unknown:
         raise JitdebugError(f"runtime: unknown runtime {unknown[0]!r} (known: {', '.join(RUNTIMES)})")
-    runtimes = [RUNTIMES[n] for n in dict.fromkeys(chosen)]
+    with_required: list[str] = []
+    for name in chosen:
+        with_required.extend((*RUNTIMES[name].requires, name))
+    runtimes = [RUNTIMES[n] for n in dict.fromkeys(with_required)]
     for runtime in runtimes:
         if target not in runtime.targets:
             raise JitdebugError(f"runtime: {runtime.name!r} is not available for {target}")
