@@ -1,7 +1,8 @@
 """Entry point of the LLDB plugin: ``command script import lldbplugin/jitdebug_lldb.py`` (or
 ``jitdebug lldb -- PROGRAM``).
 
-Adds the ``wasm`` commands (bt, modules, functions, break, catch, step, next, finish, disas) and makes sure LLDB's GDB
+Adds the ``wasm`` commands (bt, modules, functions, break, catch, watch, globals, memory, step, next, finish,
+reverse-*, disas) and the frame names for editors (``frames.py``), and makes sure LLDB's GDB
 JIT loader reads JIT images. Runs in LLDB's own Python with the standard library only.
 """
 

@@ -9,6 +9,7 @@ import lldb
 import lldbplugin
 
 from . import commands
+from . import frames as frames  # lldbplugin.frames.frame_name resolves in frame formats (lldb-dap)
 from .session import LldbSession, session_for
 
 JIT_LOADER_SETTING = "plugin.jit-loader.gdb.enable"

@@ -71,6 +71,10 @@ def format_value(value: int | float, value_type: ValueType) -> str:
     return "-0" if plain == "0" and math.copysign(1.0, value) < 0 else plain
 
 
+#: Where ``jitdebug run`` writes the listing instead of a temporary directory (kept after the run).
+LISTING_DIR_ENVIRONMENT = "JITDEBUG_LISTING_DIR"
+
+
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
                 cache: bool = False, core_dump: str | None = None, dirs: Sequence[str] = (),
                 env: Sequence[str] = (), argv0: str | None = None) -> int:
@@ -85,6 +89,12 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
             listing = Path(core_dump + ".listing")
             listing.mkdir(exist_ok=True)
             return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None,
+                        dirs, env, argv0)
+        fixed = os.environ.get(LISTING_DIR_ENVIRONMENT)
+        if fixed:
+            # A known place (an editor sets breakpoints in the listing before the program runs).
+            os.makedirs(fixed, exist_ok=True)
+            return _run(path, invoke, args, libraries, os.path.abspath(fixed), CompileCache() if cache else None,
                         dirs, env, argv0)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
