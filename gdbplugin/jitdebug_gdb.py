@@ -1,8 +1,9 @@
 """Entry point of the GDB plugin: ``source gdbplugin/jitdebug_gdb.py`` (or ``jitdebug gdb -- PROGRAM``).
 
 Adds the ``wasm`` commands (bt, modules, functions, break, catch, watch, globals, memory, step, next, finish,
-reverse-step, reverse-next, reverse-finish, disas), names Wasm frames in plain ``bt`` (``module!function [wasm 0xOFFSET]``) and a fallback unwinder for Wasm code without CFI. Runs in
-GDB's own Python with the standard library only.
+reverse-step, reverse-next, reverse-finish, disas), names Wasm frames in plain ``bt`` (``module!function [wasm
+0xOFFSET]``) and a fallback unwinder for Wasm code without CFI. Runs in GDB's own Python with the standard library
+only.
 """
 
 from __future__ import annotations
