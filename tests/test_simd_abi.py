@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import capstone
+import pytest
 import wasmtime
 
 from emitter.cli import main
@@ -107,3 +108,18 @@ def test_simd_code_uses_only_caller_saved_vector_registers() -> None:
             used.update(re.findall(r"\bxmm\d+\b", instruction.op_str))
     assert {"xmm0", "xmm1", "xmm2", "xmm5"} <= used
     assert used <= {f"xmm{n}" for n in range(6)}, sorted(used)
+
+
+def test_jitdebug_run_takes_and_prints_v128_as_wasmtime_does(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """``wasmtime run --invoke`` reads a v128 argument as an unsigned 128-bit integer and prints a v128 result
+    the same way, in decimal."""
+    wat = tmp_path / "add.wat"
+    wat.write_text('(module (func (export "add") (param v128 v128) (result v128) '
+                   "(i32x4.add (local.get 0) (local.get 1))))")
+    a, b = (1 << 96) | 5, (0xFFFFFFFF << 32) | 7  # lane 1 wraps: 0 + 0xffffffff, no carry into lane 2
+    assert main(["run", str(wat), "--invoke", "add", str(a), str(b)]) == 0
+    assert capsys.readouterr().out == f"{(1 << 96) | (0xFFFFFFFF << 32) | 12}\n"
+    for bad in ("-1", str(1 << 128), "1.5"):
+        assert main(["run", str(wat), "--invoke", "add", bad, "0"]) == 2
+        assert f"argument {bad!r} of 'add' is not a valid v128" in capsys.readouterr().err

@@ -40,6 +40,12 @@ def _parse(text: str, value_type: ValueType, name: str) -> int | float:
     try:
         if value_type in (ValueType.I32, ValueType.I64):
             return int(text, 0)
+        if value_type is ValueType.V128:
+            # wasmtime reads a v128 argument as one unsigned 128-bit integer (lane 0 in the low bits).
+            value = int(text, 0)
+            if not 0 <= value < 1 << 128:
+                raise ValueError(text)
+            return value
         return float(text)
     except ValueError:
         raise JitdebugError(f"argument {text!r} of {name!r} is not a valid {value_type.value}") from None
@@ -55,9 +61,11 @@ def _shortest_f32(value: float) -> str:
     return repr(value)
 
 
-def format_value(value: int | float, value_type: ValueType) -> str:
+def format_value(value: int | float | bytes, value_type: ValueType) -> str:
     """A result as wasmtime prints it: integers in decimal, floats in Rust's ``Display`` (no exponent, no
-    trailing ``.0``, ``inf``/``NaN``)."""
+    trailing ``.0``, ``inf``/``NaN``), a v128 as its unsigned 128-bit integer in decimal."""
+    if isinstance(value, bytes):
+        return str(int.from_bytes(value, "little"))
     if isinstance(value, int):
         return str(value)
     if math.isnan(value):
