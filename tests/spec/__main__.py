@@ -40,20 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     if not chosen:
         print(f"no spec files selected under {WAST_ROOT}", file=sys.stderr)
         return 2
-    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        results: list[FileResult] = list(pool.map(lambda pg: run_file(*pg), chosen))
     recorded = ratchet.load()
     broken = []
-    for result in results:
-        mark = "ok  " if result.passed == result.total else "    "
-        print(f"{mark}{result.key}: {result.passed}/{result.total} ({result.seconds} s)"
-              + (f" {result.crash}" if result.crash else ""))
-        if args.failures:
-            for reason, count in Counter(f.reason for f in result.failures).most_common():
-                print(f"      {count:5} {reason}")
-        problem = ratchet.verdict(result, recorded.get(result.key))
-        if problem:
-            broken.append(problem)
+    results: list[FileResult] = []
+    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        for result in pool.map(lambda pg: run_file(*pg), chosen):  # printed in order, as they finish
+            results.append(result)
+            mark = "ok  " if result.passed == result.total else "    "
+            print(f"{mark}{result.key}: {result.passed}/{result.total} ({result.seconds} s)"
+                  + (f" {result.crash}" if result.crash else ""), flush=True)
+            if args.failures:
+                for reason, count in Counter(f.reason for f in result.failures).most_common():
+                    print(f"      {count:5} {reason}")
+            problem = ratchet.verdict(result, recorded.get(result.key))
+            if problem:
+                broken.append(problem)
     report.write(results)
     print(report.totals_line(results))
     print("\n".join(report.group_lines(results)))
