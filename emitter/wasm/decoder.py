@@ -197,13 +197,15 @@ class _Reader:
 
     def limits(self, max_value: int | None) -> Limits:
         at = self.pos
-        flags = self.u32()
+        # A byte, not a LEB128: ``0x81 0x00`` is malformed, not 1. Flags of proposals we do not compile (shared
+        # memories, memory64, custom page sizes) are malformed in Wasm 2.0, and the message says which proposal.
+        flags = self.byte()
         if flags in (2, 3):
-            raise UnsupportedError("shared memories (threads) are not supported", at)
+            self.fail(f"malformed limits flags {flags:#04x}: shared memories (threads) are not supported", at)
         if 4 <= flags <= 15:
-            raise UnsupportedError("memory64 or custom page sizes are not supported", at)
+            self.fail(f"malformed limits flags {flags:#04x}: memory64 and custom page sizes are not supported", at)
         if flags > 1:
-            self.fail("malformed limits flags", at)
+            self.fail(f"malformed limits flags {flags:#04x}", at)
         minimum = self.u32()
         maximum = self.u32() if flags == 1 else None
         if max_value is not None and (minimum > max_value or (maximum is not None and maximum > max_value)):
@@ -242,11 +244,21 @@ class _Reader:
             self.fail("malformed block type", at)
         return BlockType(type_index=index)
 
+    def memory_index(self) -> int:
+        """The memory operand of ``memory.size``/``grow``/``fill``/``copy``/``init``: in Wasm 2.0 a reserved byte,
+        read as the memory index it becomes with multiple memories. A LEB128 longer than one byte is malformed (the
+        spec's "zero byte expected"), even when it encodes 0."""
+        at = self.pos
+        index = self.byte()
+        if index & 0x80:
+            self.fail("zero byte expected", at)
+        return index
+
     def memarg(self) -> tuple[int, int]:
         at = self.pos
         align = self.u32()
-        if align & 0x40:
-            raise UnsupportedError("multiple memories are not supported", at)
+        if align & 0x40:  # the memory-index bit of multiple memories: malformed in Wasm 2.0
+            self.fail("malformed memop flags: multiple memories are not supported", at)
         if align >= 32:
             self.fail("malformed memop flags", at)
         return align, self.u32()
@@ -264,8 +276,10 @@ class _Reader:
         match info.immediate:
             case "none":
                 imm: tuple[object, ...] = ()
-            case "local" | "global" | "label" | "func" | "table" | "tag" | "memory" | "data" | "elem":
+            case "local" | "global" | "label" | "func" | "table" | "tag" | "data" | "elem":
                 imm = (self.u32(),)
+            case "memory":
+                imm = (self.memory_index(),)
             case "i32":
                 imm = (self.sleb(32),)
             case "i64":
@@ -288,7 +302,13 @@ class _Reader:
                 imm = tuple(self.valtype() for _ in range(self.count()))
             case "reftype":
                 imm = (self.heap_type(),)
-            case "memory_init" | "table_init" | "memory_copy" | "table_copy":
+            case "memory_init":
+                data_index = self.u32()
+                imm = (data_index, self.memory_index())
+            case "memory_copy":
+                destination = self.memory_index()
+                imm = (destination, self.memory_index())
+            case "table_init" | "table_copy":
                 first = self.u32()
                 imm = (first, self.u32())
             case "v128":
@@ -560,8 +580,15 @@ def _elem_expr(s: _Reader, elem_type: ValType) -> int | None:
         if head.imm[0] is not elem_type:
             raise ValidationError("type mismatch: ref.null type differs from the element segment's", head.offset)
         return None
-    raise UnsupportedError(f"element expression {' '.join(i.op for i in expr)} is not supported "
-                           "(only ref.func and ref.null)", head.offset)
+    ops = [i.op for i in expr[:-1]]
+    if any(op not in CONST_OPS for op in ops):
+        raise ValidationError("constant expression required in an element segment", head.offset)
+    if ops != ["global.get"]:
+        # Anything else is no single reference: numbers (``i32.const``), several values, arithmetic.
+        raise ValidationError(f"type mismatch: element expression {' '.join(ops)} is not one {elem_type.text}",
+                              head.offset)
+    raise UnsupportedError("element expression global.get is not supported (only ref.func and ref.null)",
+                           head.offset)
 
 
 def _elem_segment(s: _Reader) -> ElemSegment:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from emitter.errors import UnsupportedError, ValidationError
+from emitter.errors import ValidationError
 from emitter.wasm.module import BlockType, Catch, FuncType, Instr, Limits, Module, Table, ValType
 from emitter.wasm.opcodes import BY_NAME
 
@@ -259,8 +259,10 @@ class _BodyValidator:
         if index >= len(self.ctx.globals):
             raise self.fail(f"unknown global {index}: global index out of bounds")
         gt = self.ctx.globals[index]
-        if self.const_globals is not None and (index >= self.const_globals or gt.mutable):
-            raise self.fail("constant expression required: global.get of a mutable or later global")
+        if self.const_globals is not None and index >= self.const_globals:
+            raise self.fail(f"unknown global {index}: a constant expression reads only imported globals")
+        if self.const_globals is not None and gt.mutable:
+            raise self.fail("constant expression required: global.get of a mutable global")
         return gt.type
 
     def global_set(self, index: int) -> None:
@@ -354,8 +356,15 @@ class _BodyValidator:
             types = self.label(depth).label_types
             if len(types) != arity:
                 raise self.fail("type mismatch: br_table target labels have different number of types")
-            # Check each target against the stack without consuming it.
-            popped = [self.pop(t) for t in reversed(types)]
+            # Check each target against the stack without consuming it. An operand the unreachable stack made
+            # up stays unknown (the spec's bottom type) when pushed back: it must meet every target, as it
+            # does in ``(unreachable) (br_table 0 1 ...)`` to an f32 and an f64 label.
+            height = self.ctrls[-1].height
+            popped = []
+            for t in reversed(types):
+                unknown = len(self.vals) == height or self.vals[-1] is None
+                actual = self.pop(t)
+                popped.append(None if unknown else actual)
             self.vals.extend(reversed(popped))
         self.pop_types(self.label(default).label_types)
         self.set_unreachable()
@@ -500,13 +509,17 @@ def validate(module: Module) -> None:
     for memory in module.memories:
         _check_limits(memory, 65536, "memory", module.section_offsets.get("memory", 0))
     if ctx.num_memories > 1:
-        raise UnsupportedError("multiple memories are not supported", module.section_offsets.get("memory", 0))
+        # Invalid in Wasm 2.0 (the spec's "multiple memories"); the multi-memory proposal is not compiled.
+        raise ValidationError("multiple memories: the multi-memory proposal is not supported",
+                              module.section_offsets.get("memory", module.section_offsets.get("import", 0)))
     num_imported_tags = len(module.imported("tag"))
     for tag_type in module.tags[num_imported_tags:]:
         check_tag_type(tag_type, module.section_offsets.get("tag", 0))
+    # Wasm 2.0: a constant expression's global.get reads an imported global only (the GC proposal's "earlier
+    # immutable globals" is Wasm 3.0).
     num_imported_globals = module.num_imported_globals
-    for i, g in enumerate(module.globals):
-        _const_expr(ctx, g.init, g.type, num_imported_globals + i)
+    for g in module.globals:
+        _const_expr(ctx, g.init, g.type, num_imported_globals)
     all_globals = len(ctx.globals)
     names: set[str] = set()
     limits = {"func": len(module.func_types), "table": len(ctx.tables), "memory": ctx.num_memories,
@@ -536,13 +549,13 @@ def validate(module: Module) -> None:
                 raise ValidationError(f"unknown table {seg.table}: element segment table out of bounds", seg.offset)
             if ctx.tables[seg.table] is not seg.elem_type:
                 raise ValidationError("type mismatch: element segment type differs from the table's", seg.offset)
-            _const_expr(ctx, seg.offset_expr, ValType.I32, all_globals)
+            _const_expr(ctx, seg.offset_expr, ValType.I32, num_imported_globals)
     for data in module.data:
         if data.memory is not None and data.offset_expr is not None:
             if data.memory >= ctx.num_memories:
                 raise ValidationError(f"unknown memory {data.memory}: data segment memory out of bounds",
                                       data.offset)
-            _const_expr(ctx, data.offset_expr, ValType.I32, all_globals)
+            _const_expr(ctx, data.offset_expr, ValType.I32, num_imported_globals)
     for func in module.functions:
         ft = types[module.func_types[func.index]]
         _BodyValidator(ctx, [*ft.params, *func.locals], ft.results).run(func.body)
