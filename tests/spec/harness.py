@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +45,19 @@ class FileResult:
     #: How the child ended when it did not finish: ``crashed with SIGSEGV at line N``, ``timed out ...``.
     crash: str | None = None
     seconds: float = 0.0
+    #: CPU time of the child (user + system): the file's cost, which the machine's load does not change.
+    cpu_seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "group": self.group, "total": self.total, "passed": self.passed,
-                "skipped": self.skipped, "crash": self.crash, "seconds": self.seconds,
+                "skipped": self.skipped, "crash": self.crash, "seconds": self.seconds, "cpu_seconds": self.cpu_seconds,
                 "failures": [[f.line, f.type, f.reason] for f in self.failures]}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> FileResult:
         return FileResult(data["key"], data["group"], data["total"], data["passed"], data["skipped"],
-                          [Failure(*f) for f in data["failures"]], data["crash"], data["seconds"])
+                          [Failure(*f) for f in data["failures"]], data["crash"], data["seconds"],
+                          data.get("cpu_seconds", 0.0))
 
 
 def _ending(returncode: int) -> str:
@@ -76,14 +80,30 @@ def run_file(path: Path, group: Group, timeout: float = TIMEOUT_SECONDS) -> File
             [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         argv = [sys.executable, "-m", "tests.spec.runner", str(entry), str(results)]
         ending: str | None = None
-        stderr = ""
-        try:
-            proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-            stderr = proc.stderr
-            if proc.returncode != 0:
-                ending = _ending(proc.returncode)
-        except subprocess.TimeoutExpired:
+        errors = Path(scratch) / "stderr"
+        killed = threading.Event()
+        with errors.open("w", encoding="utf-8") as err:
+            proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=err)
+
+            def kill() -> None:
+                killed.set()
+                proc.kill()
+
+            timer = threading.Timer(timeout, kill)
+            timer.start()
+            try:
+                # wait4, not wait: the child's CPU time, which says what the file costs whatever the load.
+                _, status, usage = os.wait4(proc.pid, 0)
+            finally:
+                timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        result.cpu_seconds = round(usage.ru_utime + usage.ru_stime, 2)
+        stderr = errors.read_text(encoding="utf-8", errors="replace")
+        if killed.is_set():
             ending = f"timed out after {timeout:.0f} s"
+        elif proc.returncode != 0:
+            ending = _ending(proc.returncode)
         lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
     reported: dict[int, dict[str, Any]] = {}
     finished = False

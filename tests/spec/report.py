@@ -27,8 +27,10 @@ def totals_line(results: list[FileResult]) -> str:
     total = sum(r.total for r in results)
     passed = sum(r.passed for r in results)
     crashed = sum(1 for r in results if r.crash)
+    cpu = sum(r.cpu_seconds for r in results)
     return (f"spec suite: {files} files, {total} commands, {passed} passed ({_percent(passed, total)}), "
-            f"{total - passed} failed, {crashed} files crashed or timed out")
+            f"{total - passed} failed, {crashed} files crashed or timed out; {cpu:.0f} s of CPU in the files' "
+            "processes")
 
 
 def group_lines(results: list[FileResult]) -> list[str]:
@@ -37,7 +39,7 @@ def group_lines(results: list[FileResult]) -> list[str]:
         mine = [r for r in results if r.group == group.name]
         if mine:
             lines.append(f"  {group.name}: {len(mine)} files, {sum(r.total for r in mine)} commands, "
-                         f"{sum(r.passed for r in mine)} passed")
+                         f"{sum(r.passed for r in mine)} passed ({sum(r.cpu_seconds for r in mine):.0f} s CPU)")
     return lines
 
 
@@ -52,14 +54,14 @@ def markdown(results: list[FileResult]) -> str:
         full = sum(1 for r in mine if r.passed == r.total)
         out.append(f"| {group.name} | {group.what} | {len(mine)} | {full} | {total:,} | {passed:,} | "
                    f"{_percent(passed, total)} |")
-    out += ["", "| file | commands | passed | failed | seconds | first failures |", "|---|---|---|---|---|---|"]
+    out += ["", "| file | commands | passed | failed | CPU seconds | first failures |", "|---|---|---|---|---|---|"]
     for result in sorted(results, key=lambda r: r.key):
         reasons = Counter(f.reason.split(" (")[0][:80] for f in result.failures)
         first = "; ".join(f"{n}x {reason}" for reason, n in reasons.most_common(2))
         if result.crash:
             first = f"**{result.crash}**; {first}"
         out.append(f"| {result.key} | {result.total} | {result.passed} | {result.total - result.passed} | "
-                   f"{result.seconds} | {first.replace('|', '/')} |")
+                   f"{result.cpu_seconds} | {first.replace('|', '/')} |")
     return "\n".join(out) + "\n"
 
 
