@@ -1,16 +1,19 @@
 """v128 values under the real debuggers, no plugin: gdb 13 and lldb-19 stopped in a JIT-compiled Wasm function
 (``jitdebug run``) print a v128 parameter or local as its lanes in every shape (the DWARF type is a union of
 vector types, as for an XMM register), one shape by member (``p w.f32x4``), and a local's lanes change as the
-Wasm code stores into it. The same module as an AOT object passes ``llvm-dwarfdump --verify``."""
+Wasm code stores into it; with the plugins, ``wasm disas`` prints the SIMD instructions in the text format's
+spelling over their SSE code, the same in both. The same module as an AOT object passes ``llvm-dwarfdump
+--verify``."""
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from emitter.cli import main
 from emitter.debuggers import inferior
-from tests.tools import run
+from tests.tools import ROOT, run
 
 MODULE = """\
 (module $vectors
@@ -72,3 +75,26 @@ def test_aot_object_with_v128_variables_verifies(tmp_path: Path) -> None:
     dump = run(["llvm-dwarfdump-19", "--debug-info", tmp_path / "vectors.o"]).stdout
     assert re.search(r'DW_TAG_union_type\s+DW_AT_name\s+\("v128"\)\s+DW_AT_byte_size\s+\(0x10\)', dump), dump
     assert dump.count("DW_AT_GNU_vector") == 6, dump
+
+
+def _disas_rows(out: str) -> list[str]:
+    """``wasm disas`` rows without the addresses (the two debuggers' processes map the code elsewhere)."""
+    return [re.sub(r"0x[0-9a-f]{6,}", "ADDR", line) for line in out.splitlines()
+            if line.startswith(("  wasm 0x", "   0x"))]
+
+
+def test_wasm_disas_spells_simd_instructions_the_same_in_gdb_and_lldb(tmp_path: Path) -> None:
+    wat = tmp_path / "vectors.wat"
+    wat.write_text(MODULE)
+    program = ["--", sys.executable, "-m", "emitter.cli", "run", str(wat), "--invoke", "main"]
+    env = {"PYTHONPATH": str(ROOT)}
+    gdb = run([sys.executable, "-m", "emitter.cli", "gdb", "-batch", "-ex", "set breakpoint pending on",
+               "-ex", "break lanes", "-ex", "run", "-ex", "wasm disas", *program], env=env, timeout=120).stdout
+    lldb = run([sys.executable, "-m", "emitter.cli", "lldb", "-b", "-o", "breakpoint set -n lanes", "-o", "run",
+                "-o", "wasm disas", "-k", "quit 1", *program], env=env, timeout=120).stdout
+    rows = _disas_rows(gdb)
+    assert rows == _disas_rows(lldb), (gdb, lldb)
+    text = "\n".join(rows)
+    assert re.search(r"  wasm 0x2f  7: 0x002f: i32x4\.add\n(   .*\n)*?   ADDR <\+\d+>:\tpaddd\txmm0, xmm1", text), text
+    assert re.search(r"0x0038: f32x4\.mul\n(   .*\n)*?   ADDR <\+\d+>:\tmulps\txmm0, xmm1", text), text
+    assert "0x003f: i32x4.extract_lane 3" in text
