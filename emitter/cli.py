@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from .errors import JitdebugError
 
@@ -193,6 +194,12 @@ def resolve_handler(command: Command) -> Handler:
     return handler  # type: ignore[no-any-return]
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """Warnings (producer DWARF dropped in part, say) as one line each, like errors: no source location."""
+    print(f"jitdebug: warning: {message}", file=sys.stderr if file is None else file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (argparse usage errors raise SystemExit(2))."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -209,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         namespace = parser.parse_args(arguments)
         command = COMMANDS[namespace.command]
+    warnings.showwarning = _show_warning
     try:
         return resolve_handler(command)(namespace)
     except JitdebugError as error:

@@ -20,12 +20,16 @@ to describing the generated listing.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
-from collections.abc import Callable, Sequence
+import struct
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from elftools.common.exceptions import ELFError
+from elftools.common.exceptions import DWARFError, ELFError
+from elftools.construct.core import ConstructError
 from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DwarfConfig, DWARFInfo
 from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
 from elftools.dwarf.ranges import BaseAddressEntry
@@ -56,6 +60,10 @@ _VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
 _STRING_FORMS = frozenset(["DW_FORM_string", "DW_FORM_strp", "DW_FORM_line_strp", "DW_FORM_strx", "DW_FORM_strx1",
                            "DW_FORM_strx2", "DW_FORM_strx3", "DW_FORM_strx4", "DW_FORM_GNU_strp_alt"])
 _REF_FORMS = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
+#: References leaving the unit: ``ref_addr`` is translated; the others name type units or other files, which are
+#: not (the attribute is dropped).
+_OTHER_REF_FORMS = frozenset(["DW_FORM_ref_addr", "DW_FORM_ref_sig8", "DW_FORM_ref_sup4", "DW_FORM_ref_sup8",
+                              "DW_FORM_GNU_ref_alt"])
 _CONSTANT_FORMS = {"DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4, "DW_FORM_data8": 8}
 _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "DW_FORM_block4", "DW_FORM_exprloc",
                           "DW_FORM_data16"])
@@ -69,23 +77,96 @@ _SECTIONS = (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debu
              ".debug_line_str", ".debug_str_offsets", ".debug_addr", ".debug_rnglists", ".debug_loclists")
 
 
+class ProducerDwarfWarning(UserWarning):
+    """Producer DWARF the translation could not use, in part or whole: the message names the unit and why.
+    The module still compiles; what was dropped is described by the generated listing or not at all."""
+
+
+#: What malformed producer DWARF can raise from the reader or from the translation of a unit: the boundary at
+#: which bad input becomes a dropped unit and a warning, never an exception for the caller.
+_PRODUCER_ERRORS: tuple[type[BaseException], ...] = (
+    ELFError, DWARFError, ConstructError, KeyError, ValueError, IndexError, AttributeError, TypeError,
+    struct.error, OverflowError, RecursionError, NotImplementedError, AssertionError, Untranslatable)
+
+
 def translate_debug_sections(module: CompiledModule,
                              placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter] | None:
-    """The native DWARF sections translated from ``module.wasm_dwarf``, or None when there is none or it
-    cannot be read (the caller then describes the generated listing)."""
+    """The native DWARF sections translated from ``module.wasm_dwarf``, or None when there is none or none of
+    it can be used (the caller then describes the generated listing).
+
+    A unit whose DWARF is malformed (or uses what is not translated: DWARF 5, type units) is dropped with one
+    ``ProducerDwarfWarning`` naming it, and the others are translated again without it (references into it
+    dropped too); each round drops one more unit, so this ends."""
     dwarf = module.wasm_dwarf
     if dwarf is None:
         return None
     try:
-        info = _parse(dwarf)
-        return _Translator(info, dwarf, placed).run()
-    except (ELFError, KeyError, ValueError, IndexError, AttributeError):
+        info = read_producer_dwarf(dwarf.sections)
+        units = _units(info)
+        dropped: dict[int, int] = {}
+        while True:
+            try:
+                return _Translator(info, dwarf, placed, units, dropped).run()
+            except _UnitFailed as failure:
+                cu = failure.unit
+                _warn(f"producer DWARF unit {_unit_name(cu)!r} at .debug_info offset {cu.cu_offset:#x}: "
+                      f"{failure.reason}; unit dropped")
+                dropped[cu.cu_offset] = cu.cu_offset + cu.size
+    except _PRODUCER_ERRORS as error:  # outside any one unit (the sections' own headers, say)
+        _warn(f"producer DWARF unusable ({_reason(error)}); the code is described by its listing")
         return None
 
 
-def _parse(dwarf: WasmDwarf) -> DWARFInfo:
+def _warn(message: str) -> None:
+    warnings.warn(ProducerDwarfWarning(message), stacklevel=3)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}"[:200] if text else type(error).__name__
+
+
+class _UnitFailed(Exception):
+    def __init__(self, unit: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.unit = unit
+        self.reason = reason
+
+
+def _units(info: DWARFInfo) -> list[Any]:
+    """The units to translate: DWARF 2-4 compile units. A unit header the reader cannot parse ends the walk
+    (the units after it cannot be found), with a warning; DWARF 5 units are dropped with one."""
+    units: list[Any] = []
+    iterator = info.iter_CUs()
+    while True:
+        try:
+            cu = next(iterator)
+        except StopIteration:
+            break
+        except _PRODUCER_ERRORS as error:
+            _warn(f"producer DWARF unreadable after {len(units)} units ({_reason(error)}); the rest dropped")
+            break
+        unit_type = getattr(cu.header, "unit_type", None)
+        if 2 <= cu["version"] <= 4 and unit_type in (None, "DW_UT_compile"):
+            units.append(cu)
+        else:
+            _warn(f"producer DWARF unit {_unit_name(cu)!r} at .debug_info offset {cu.cu_offset:#x}: DWARF "
+                  f"{cu['version']} {unit_type or 'unit'} not translated; unit dropped")
+    return units
+
+
+def _unit_name(cu: Any) -> str:
+    try:
+        name = cu.get_top_DIE().attributes.get("DW_AT_name")
+        return _text(name.value) if name is not None and isinstance(name.value, bytes | str) else "(unnamed)"
+    except _PRODUCER_ERRORS:
+        return "(unreadable)"
+
+
+def read_producer_dwarf(sections: Mapping[str, bytes]) -> DWARFInfo:
+    """A reader (pyelftools) of a Wasm module's ``.debug_*`` custom sections, wasm32 addresses."""
     def section(name: str) -> DebugSectionDescriptor | None:
-        data = dwarf.sections.get(name)
+        data = sections.get(name)
         if data is None:
             return None
         return DebugSectionDescriptor(io.BytesIO(data), name, 0, len(data), 0)
@@ -108,8 +189,15 @@ def _code(table: dict[str, int], name: str | int) -> int:
 
 
 class _Translator:
-    def __init__(self, info: DWARFInfo, dwarf: WasmDwarf, placed: Sequence[PlacedFunction]) -> None:
+    def __init__(self, info: DWARFInfo, dwarf: WasmDwarf, placed: Sequence[PlacedFunction], units: list[Any],
+                 dropped: dict[int, int]) -> None:
         self.dwarf_info = info
+        self.units = [cu for cu in units if cu.cu_offset not in dropped]
+        #: [start, end) in .debug_info of every translated unit, sorted: whose DIE a reference names.
+        self.unit_starts = [cu.cu_offset for cu in self.units]
+        self.unit_ends = [cu.cu_offset + cu.size for cu in self.units]
+        #: Producer offsets of the DIEs that are written (a reference to anything else is dropped).
+        self.die_offsets: set[int] = set()
         self.dwarf = dwarf
         self.map = AddressMap(placed, dwarf)
         self.text = self.map.text
@@ -122,23 +210,44 @@ class _Translator:
         self.globals = ExpressionTranslator(None, dwarf.vmctx_symbol, dwarf.globals_symbol)
         #: Output offset of every written DIE (producer offsets, or keys of made-up DIEs).
         self.offsets: dict[object, int] = {}
-        #: (position, target, unit start or None for DW_FORM_ref_addr)
-        self.fixups: list[tuple[int, object, int | None]] = []
+        #: (position, target, output unit start or None for DW_FORM_ref_addr, the producer unit referring)
+        self.fixups: list[tuple[int, object, int | None, Any]] = []
         self.skipped: set[int] = set()
+        #: References to no DIE that were dropped, per producer unit offset (one warning each).
+        self.bad_references: dict[int, int] = {}
 
     # -- driver -------------------------------------------------------------------------------------------------
     def run(self) -> dict[str, ByteWriter] | None:
-        units = [cu for cu in self.dwarf_info.iter_CUs() if 2 <= cu["version"] <= 4]
-        if not units:
+        if not self.units:
             return None
-        for cu in units:
-            self._unit(cu)
-        for position, target, unit_start in self.fixups:
-            offset = self.offsets[target]
+        for cu in self.units:
+            try:
+                for die in cu.iter_DIEs():
+                    if die.tag in _CALL_SITE_TAGS:
+                        self.skipped.add(die.offset)
+                    elif die.tag is not None:
+                        self.die_offsets.add(die.offset)
+            except _PRODUCER_ERRORS as error:
+                raise _UnitFailed(cu, f"unreadable DIEs ({_reason(error)})") from None
+        for cu in self.units:
+            try:
+                self._unit(cu)
+            except _UnitFailed:
+                raise
+            except _PRODUCER_ERRORS as error:
+                raise _UnitFailed(cu, _reason(error)) from None
+        for position, target, unit_start, unit in self.fixups:
+            offset = self.offsets.get(target)
+            if offset is None:  # a DIE the tree walk never reached (a child of a dropped DIE, say)
+                raise _UnitFailed(unit, f"reference to the unwritten DIE at {target}")
             if unit_start is None:
                 self.info.relocations.append(_section_offset(position, ".debug_info", offset))
             else:
                 self.info.patch(position, offset - unit_start, 4)
+        for unit_offset, count in self.bad_references.items():
+            cu = self.units[self.unit_starts.index(unit_offset)]
+            _warn(f"producer DWARF unit {_unit_name(cu)!r} at .debug_info offset {unit_offset:#x}: {count} "
+                  f"reference{'s' if count > 1 else ''} to no DIE dropped")
         sections = {".debug_abbrev": self._abbrev_section(), ".debug_info": self.info,
                     ".debug_str": self.strings.writer, ".debug_line": self.line}
         if self.ranges.offset:
@@ -164,9 +273,6 @@ class _Translator:
     # -- a compile unit -----------------------------------------------------------------------------------------
     def _unit(self, cu: Any) -> None:
         top = cu.get_top_DIE()
-        for die in cu.iter_DIEs():
-            if die.tag in _CALL_SITE_TAGS:
-                self.skipped.add(die.offset)
         self.native_pointees: set[int | None] = set()
         self.cu = cu
         self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
@@ -265,7 +371,8 @@ class _Translator:
             attributes: list[Attribute] = [(_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(8))]
             if pointee is not None:
                 attributes.append(self._reference(_AT["DW_AT_type"], pointee))
-            self._write(("native pointer", pointee), _TAG["DW_TAG_pointer_type"], False, attributes)
+            self._write(("native pointer", self.unit_start, pointee), _TAG["DW_TAG_pointer_type"], False,
+                        attributes)
 
     # -- attributes ---------------------------------------------------------------------------------------------
     def _attributes(self, die: Any, frame: ExpressionTranslator | None) -> list[Attribute]:
@@ -287,7 +394,7 @@ class _Translator:
                 out += self._location(attribute, frame, pointer is not False)
             elif name == "DW_AT_type" and pointer is not False and "DW_AT_type" in die.attributes:
                 self.native_pointees.add(pointer)
-                out.append(self._reference(_AT[name], ("native pointer", pointer)))
+                out.append(self._reference(_AT[name], ("native pointer", self.unit_start, pointer)))
             else:
                 out += self._copy(name, attribute, die)
         return out
@@ -296,24 +403,40 @@ class _Translator:
         """The pointee's producer offset (None: void) when ``die``'s type is a pointer, else False."""
         current = die
         if "DW_AT_type" not in current.attributes and "DW_AT_abstract_origin" in current.attributes:
-            current = current.get_DIE_from_attribute("DW_AT_abstract_origin")
+            current = self._referenced(current, "DW_AT_abstract_origin")
         if die.get_parent() is not None and die.get_parent().tag == "DW_TAG_subroutine_type":
             return False
         for _ in range(16):
-            if "DW_AT_type" not in current.attributes:
+            if current is None or "DW_AT_type" not in current.attributes:
                 return False
-            current = current.get_DIE_from_attribute("DW_AT_type")
+            current = self._referenced(current, "DW_AT_type")
+            if current is None:
+                return False
             if current.tag in _POINTER_TAGS:
                 pointee = current.attributes.get("DW_AT_type")
-                return self._target(current, pointee) if pointee is not None else None
+                target = self._target(current, pointee) if pointee is not None else None
+                return target if target in self.die_offsets else None
             if current.tag not in _TRANSPARENT_TAGS:
                 return False
         return False
 
-    def _target(self, die: Any, attribute: Any) -> int:
+    def _target(self, die: Any, attribute: Any) -> int | None:
+        """The producer .debug_info offset a reference names: unit-relative forms are relative to ``die``'s unit
+        even where the sum lies in another unit (TinyGo writes such references), which is what ``ref_addr``
+        means; None for forms naming another file or a type unit (not translated)."""
         if attribute.form == "DW_FORM_ref_addr":
-            return int(attribute.value)
-        return int(attribute.value) + die.cu.cu_offset
+            return int(attribute.raw_value)
+        if attribute.form in _REF_FORMS:
+            return int(attribute.raw_value) + die.cu.cu_offset
+        return None
+
+    def _referenced(self, die: Any, name: str) -> Any:
+        """The DIE ``die``'s attribute ``name`` references, read in the unit that holds it; None if none does."""
+        target = self._target(die, die.attributes[name])
+        if target is None or target not in self.die_offsets:
+            return None
+        unit = self.units[bisect.bisect_right(self.unit_starts, target) - 1]
+        return unit.get_DIE_from_refaddr(target)
 
     def _copy(self, name: str | int, attribute: Any, die: Any) -> list[Attribute]:
         code = _code(_AT, name)
@@ -322,15 +445,14 @@ class _Translator:
         if form in _STRING_FORMS:
             text = _text(value)
             return [(code, _FORM["DW_FORM_strp"], lambda out: self.strings.reference(out, text))]
-        if form in _REF_FORMS or form == "DW_FORM_ref_addr":
+        if form in _REF_FORMS or form in _OTHER_REF_FORMS:
             target = self._target(die, attribute)
-            if target in self.skipped:
+            if target is None or target in self.skipped:
                 return []
-            if form == "DW_FORM_ref_addr":
-                def write(out: ByteWriter) -> None:
-                    self.fixups.append((out.offset, target, None))
-                    out.u32(0)
-                return [(code, _FORM["DW_FORM_ref_addr"], write)]
+            if target not in self.die_offsets:
+                if not self._in_dropped_unit(target):
+                    self.bad_references[self.cu.cu_offset] = self.bad_references.get(self.cu.cu_offset, 0) + 1
+                return []
             return [self._reference(code, target)]
         if form in _CONSTANT_FORMS:
             size = _CONSTANT_FORMS[form]
@@ -355,12 +477,25 @@ class _Translator:
         return []
 
     def _reference(self, code: int, target: object) -> Attribute:
+        """A reference to the DIE written for ``target`` (a producer offset or a made-up DIE's key): ``ref4``
+        within the unit, ``ref_addr`` (relocated) to a DIE of another unit."""
+        unit = self.cu
+        if isinstance(target, int) and not unit.cu_offset <= target < unit.cu_offset + unit.size:
+            def write_address(out: ByteWriter) -> None:
+                self.fixups.append((out.offset, target, None, unit))
+                out.u32(0)
+            return (code, _FORM["DW_FORM_ref_addr"], write_address)
         unit_start = self.unit_start
 
         def write(out: ByteWriter) -> None:
-            self.fixups.append((out.offset, target, unit_start))
+            self.fixups.append((out.offset, target, unit_start, unit))
             out.u32(0)
         return (code, _FORM["DW_FORM_ref4"], write)
+
+    def _in_dropped_unit(self, target: int) -> bool:
+        """Whether ``target`` lies in no translated unit (one dropped, or outside them all)."""
+        k = bisect.bisect_right(self.unit_starts, target) - 1
+        return k < 0 or target >= self.unit_ends[k]
 
     def _expression(self, name: str, translate: Callable[[bytes], ByteWriter], attribute: Any) -> list[Attribute]:
         if attribute.form not in _BLOCK_FORMS:
