@@ -210,6 +210,9 @@ class GdbAdapter:
     def delete_watchpoint(self, number: int) -> None:
         self.delete_breakpoint(number)
 
+    def watch_base_word(self, address: int, moved: Callable[[], None]) -> int | None:
+        return None  # write watchpoints follow the word in their expression; see ``follows_base_word``
+
     def hit_watchpoints(self) -> list[int]:
         return list(self._hits)
 

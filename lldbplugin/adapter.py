@@ -23,6 +23,8 @@ _TRAMPOLINES = frozenset({"__restore_rt", "__kernel_rt_sigreturn", "_sigtramp"})
 BREAKPOINT_NAME = "jitdebug"
 #: The function LLDB calls when a hook is hit, by dotted name in the script dictionary.
 HOOK_CALLBACK = "lldbplugin.session.on_hook"
+#: The function LLDB calls when the program writes a memory-base word we watch.
+BASE_CALLBACK = "lldbplugin.session.on_base_moved"
 
 
 class LldbAdapter:
@@ -35,6 +37,8 @@ class LldbAdapter:
         self.result: lldb.SBCommandReturnObject | None = None
         #: Hook breakpoint number -> its callback.
         self.hooks: dict[int, Callable[[], bool]] = {}
+        #: Memory-base word watchpoint number -> what to call when the program writes the word.
+        self.base_watches: dict[int, Callable[[], None]] = {}
         #: The thread a breakpoint callback or a thread plan runs for: its process is stopped, though LLDB's
         #: public state may still say running.
         self.stopped_thread: lldb.SBThread | None = None
@@ -193,7 +197,27 @@ class LldbAdapter:
         return int(watch.GetID())
 
     def delete_watchpoint(self, number: int) -> None:
+        self.base_watches.pop(number, None)
         self.target.DeleteWatchpoint(number)
+
+    def watch_base_word(self, address: int, moved: Callable[[], None]) -> int | None:
+        """A write watchpoint on the word with a script callback (``lldbplugin.session.on_base_moved``), which
+        calls ``moved`` and does not stop."""
+        options = lldb.SBWatchpointOptions()
+        options.SetWatchpointTypeWrite(lldb.eWatchpointWriteTypeOnModify)
+        error = lldb.SBError()
+        watch = self.target.WatchpointCreateByAddress(address, 8, options, error)
+        if error.Fail() or not watch.IsValid():
+            raise WatchpointError(error.GetCString() or f"LLDB cannot watch the memory base word at {address:#x}")
+        number = int(watch.GetID())
+        self.base_watches[number] = moved
+        result = lldb.SBCommandReturnObject()
+        self.debugger.GetCommandInterpreter().HandleCommand(f"watchpoint command add -F {BASE_CALLBACK} {number}",
+                                                            result)
+        if not result.Succeeded():
+            self.target.DeleteWatchpoint(number)
+            raise WatchpointError(f"cannot add the watchpoint callback: {result.GetError().strip()}")
+        return number
 
     def hit_watchpoints(self) -> list[int]:
         process = self._process()

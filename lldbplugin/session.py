@@ -110,6 +110,23 @@ def on_hook(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocation, extra_arg
         session.adapter.stopped_thread = None
 
 
+def on_base_moved(frame: lldb.SBFrame, watchpoint: lldb.SBWatchpoint, _internal_dict: dict) -> bool:
+    """The program wrote an instance's memory-base word (its memory moved): re-arm that instance's Wasm
+    watchpoints before it runs on, and do not stop (False)."""
+    thread = frame.GetThread()
+    session = session_for(thread.GetProcess().GetTarget().GetDebugger())
+    moved = session.adapter.base_watches.get(watchpoint.GetID())
+    if moved is None:
+        return False
+    session.adapter.stopped_thread = thread
+    try:
+        session.invalidate()
+        moved()
+    finally:
+        session.adapter.stopped_thread = None
+    return False
+
+
 class WasmStopHook:
     """``target stop-hook add -P``: prints what the Wasm catchpoints say about each stop."""
 

@@ -160,3 +160,21 @@ def test_plain_watch_on_a_c_variable(tmp_path: Path) -> None:
     lldb = in_lldb(["break set -n run", "run", "watchpoint set variable counter", "continue"], [program])
     assert re.search(rf"Watchpoint 1 hit:\nold value: 5\nnew value: {new}\n", lldb), lldb
     assert re.search(rf"run\(n=3\) at shapes.c:{store_line + 1}", lldb), lldb
+
+
+def test_watchpoint_follows_the_memory_when_it_moves(tmp_path: Path) -> None:
+    """An embedder moves the memory between two stores to the watched address (``samples/nativedebug/mover.py``):
+    the watchpoint stops at both, the second in the new memory, in both debuggers (GDB re-arms through the base
+    word in its watch expression, LLDB from a watchpoint on the word)."""
+    program: list[str | Path] = [SAMPLES / "mover.py"]
+    commands = ["wasm watch 64", "continue", "continue", "wasm watch", "continue"]
+    gdb = in_gdb(["set breakpoint pending on", "wasm break run", "run", *commands], program)
+    lldb = in_lldb(["wasm break run", "run", *commands], program)
+    for transcript in (gdb, lldb):
+        assert "Old value = 0 (0x0)\nNew value = 7 (0x7)\nAccessed by mover!run" in transcript, transcript
+        assert "Old value = 7 (0x7)\nNew value = 1234 (0x4d2)\nAccessed by mover!late" in transcript, transcript
+        natives = re.findall(r"^(?:Wasm watchpoint 1: mover\+0x40 \(4 bytes, write\) at native |1 +mover\+0x40 +)"
+                             r"(0x[0-9a-f]+)", transcript, re.MULTILINE)
+        assert len(natives) == 2 and natives[0] != natives[1], transcript  # armed first at the old memory
+        assert "\n1234\n" in transcript
+    assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"

@@ -9,10 +9,12 @@ bytes; a range that needs more than are free is refused with the count, never tu
 watchpoint (a software watchpoint single-steps the program: minutes for a real one).
 
 The memory may move (a JIT may point the base elsewhere and keeps the vmctx truthful): without ``-l`` a
-watchpoint follows its instance's base. GDB watches the base word itself for write watchpoints (its watch
-expression goes through the vmctx word, which GDB re-evaluates and re-arms the moment it changes); otherwise the
-base is re-read at every stop and at every JIT (un)registration, and the watchpoint moved when it changed. ``-l``
-watches the native location computed now, as GDB's ``watch -l``.
+watchpoint follows its instance's base, and the base word takes a debug register of its own (one per instance).
+GDB watches it within the watchpoint's own expression for write watchpoints (the expression goes through the
+vmctx word, which GDB re-evaluates and re-arms the moment it changes); LLDB gets a watchpoint on the word whose
+callback moves the instance's watchpoints and lets the program go on. Otherwise (GDB's read and access
+watchpoints) the base is re-read at every stop and JIT (un)registration. ``-l`` watches the native location
+computed now, as GDB's ``watch -l``.
 
 The stop report is the same in both debuggers: the watchpoint, the old and new value, and the Wasm instruction
 that accessed it. x86 reports a data breakpoint *after* the instruction, so the accessing instruction is the one
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from .adapter import DebuggerAdapter, InferiorReadError
@@ -60,6 +63,12 @@ class WatchingAdapter(DebuggerAdapter, Protocol):
         ...
 
     def delete_watchpoint(self, number: int) -> None: ...
+
+    def watch_base_word(self, address: int, moved: Callable[[], None]) -> int | None:
+        """A hardware write watchpoint on the 8-byte memory-base word at ``address`` that calls ``moved`` (which
+        re-arms watchpoints) and lets the thread go on; its number, None when the debugger has none (GDB: it
+        follows the word in the watch expression itself)."""
+        ...
 
     def hit_watchpoints(self) -> list[int]:
         """The numbers of the watchpoints that caused the current stop."""
@@ -175,6 +184,8 @@ class Watchpoints:
         self._next = 1
         #: The last stop was one of our watchpoints with nothing to report (see ``stop_report``).
         self.spurious = False
+        #: vmctx address -> the debugger's watchpoint on its base word (``watch_base_word``).
+        self._base_watches: dict[int, int] = {}
 
     # -- the command ------------------------------------------------------------------------------------------
     def command(self, argument: str) -> str:
@@ -198,7 +209,8 @@ class Watchpoints:
         follows = self.adapter.follows_base_word and not spec.fixed and spec.kind == "write"
         slots = slots_for(native, spec.length)
         used = self.slots_in_use()
-        if follows and module.vmctx not in self._followed_bases():
+        base_watch = not spec.fixed and not self.adapter.follows_base_word
+        if (follows or base_watch) and module.vmctx not in self._followed_bases():
             slots += 1  # the base word itself (shared by the instance's other watchpoints)
         if used + slots > HARDWARE_SLOTS:
             raise ValueError(f"wasm watch: no hardware watchpoint slot left: this one needs {slots}, "
@@ -211,13 +223,23 @@ class Watchpoints:
             raise ValueError(f"wasm watch: {error}") from None
         watch = Watchpoint(self._next, spec, module, address, native, number, base, slots_for(native, spec.length),
                            self._read(native, spec.length))
+        if base_watch and module.vmctx is not None and module.vmctx not in self._base_watches:
+            base_number = self.adapter.watch_base_word(module.vmctx, self._moved)
+            if base_number is not None:
+                self._base_watches[module.vmctx] = base_number
         self._next += 1
         self.items.append(watch)
         return (f"Wasm watchpoint {watch.number}: {watch.where} ({spec.length} bytes, {spec.kind}) at native "
                 f"{native:#x}, value {format_value(watch.value)}")
 
     def _followed_bases(self) -> set[int | None]:
-        return {w.module.vmctx for w in self.items if self._follows(w)}
+        """The base words watched for our watchpoints: by GDB in their expressions, or by our own watchpoint."""
+        return {w.module.vmctx for w in self.items if self._follows(w)} | set(self._base_watches)
+
+    def _moved(self) -> None:
+        """The program wrote a memory-base word: re-arm at once (the thread has not run on yet), silently, as GDB
+        re-arms its expression watchpoints (``wasm watch`` shows the new native address)."""
+        self.rearm()
 
     def slots_in_use(self) -> int:
         """Debug registers our watchpoints take: their ranges, and each base word GDB watches for them."""
@@ -232,6 +254,9 @@ class Watchpoints:
             raise ValueError(f"wasm watch: no Wasm watchpoint {number}")
         self.adapter.delete_watchpoint(watch.debugger_number)
         self.items.remove(watch)
+        vmctx = watch.module.vmctx
+        if vmctx in self._base_watches and not any(w.module.vmctx == vmctx and not w.spec.fixed for w in self.items):
+            self.adapter.delete_watchpoint(self._base_watches.pop(vmctx))
         return f"Deleted Wasm watchpoint {number}."
 
     def listing(self) -> str:
