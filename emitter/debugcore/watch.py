@@ -24,8 +24,8 @@ whose last byte is at pc - 1, and its map entry gives the Wasm instruction (exac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .adapter import DebuggerAdapter, InferiorReadError
