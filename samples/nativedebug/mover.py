@@ -34,11 +34,10 @@ def main() -> int:
         source.write_text(WAT)
         module = compile_wasm(source, listing_dir=directory)
         mappings: list[mmap.mmap] = []
-        instance: Instance | None = None
+        running: list[Instance] = []
 
         def move() -> None:
-            assert instance is not None
-            vmctx = instance.loaded.address(StateSymbols(module.compiled.name).vmctx)
+            vmctx = running[0].loaded.address(StateSymbols(module.compiled.name).vmctx)
             base = ctypes.c_uint64.from_address(vmctx)
             size = ctypes.c_uint64.from_address(vmctx + 8).value
             mappings.append(mmap.mmap(-1, size))
@@ -47,6 +46,7 @@ def main() -> int:
             base.value = new
 
         with module.instantiate({"move": move}) as instance:
+            running.append(instance)
             print(instance.exports["run"]())
     return 0
 
