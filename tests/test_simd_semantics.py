@@ -178,3 +178,25 @@ def test_v128_crosses_the_python_api_as_bytes_and_lanes(tmp_path: object) -> Non
             except TypeError:
                 continue
             raise AssertionError(f"{bad!r} taken as a v128")
+
+
+def test_v128_through_control_flow_calls_and_globals_matches_wasmtime() -> None:
+    """``samples/simd/control.wat``: v128 block/loop parameters, branches carrying v128 values, multi-value
+    results mixing v128 and i32 through ``call_indirect``, typed and untyped ``select``, a mutable v128 global
+    (two units per v128 everywhere a value moves). Each lane from a fresh wasmtime instance (``run`` updates
+    the global)."""
+    from tests.tools import ROOT
+
+    path = ROOT / "samples" / "simd" / "control.wat"
+    source = path.read_text()
+    module = compile_wasm(path)
+    engine = wasmtime.Engine()
+    theirs_module = wasmtime.Module(engine, source)
+    for x in (0, 1, 3, 7):
+        theirs = []
+        for lane in range(4):
+            store = wasmtime.Store(engine)
+            exports = wasmtime.Instance(store, theirs_module, []).exports(store)
+            theirs.append(exports["run_lane"](store, x, lane) & 0xFFFFFFFF)
+        with module.instantiate({}) as instance:
+            assert list(lanes(instance.exports["run"](x), "u32x4")) == theirs, x
