@@ -4,6 +4,8 @@
 2. JIT: ``jitdebug run`` of a trapping module, the Wasm backtrace beside wasmtime's.
 3. Debuggers: a Python program JIT-runs the module and stops in a host import 100 Wasm frames deep; gdb and lldb
    (plain ``bt`` and the plugin's ``wasm bt``) against wasmtime-py with ``debug_info=True`` under the same gdb.
+4. Native debugging: a hardware watchpoint on linear memory, and a post-mortem core file of a trap 100 frames
+   deep opened in gdb and lldb with every frame's locals (its size printed).
 Outputs go to build/demo/.
 """
 
@@ -97,12 +99,38 @@ def debuggers() -> None:
                                               or ln.startswith(" " * 20)))
 
 
+def native_debugging() -> None:
+    banner("Native debugging: a watchpoint on linear memory, a core file of a trap 100 frames deep")
+    watch = ROOT / "samples" / "nativedebug" / "watch.wat"
+    out = run([*JITDEBUG, "gdb", "-batch", "-nx", "-ex", "set breakpoint pending on", "-ex", "wasm break descend",
+               "-ex", "run", "-ex", "delete", "-ex", "wasm watch 64", "-ex", "continue",
+               "--", "jitdebug", "run", str(watch), "--invoke", "descend", "50"], show=False)
+    print("gdb `wasm watch 64`, then `continue`:\n" + "\n".join(
+        ln for ln in out.splitlines() if re.match(r"(Wasm watchpoint|Old value|New value|Accessed by|\s+\d+  0x)", ln)))
+    core = OUT / "fall.core"
+    trapped = run([*JITDEBUG, "run", "-D", f"coredump={core}", str(watch), "--invoke", "fall", "99"], show=False)
+    print(trapped.splitlines()[-1])
+    program = ["--", "jitdebug", "run", str(watch), "--invoke", "fall", "99"]
+    out = run([*JITDEBUG, "gdb", "-batch", "-nx", "-ex", "bt full 4", "-ex", "wasm globals", "-ex",
+               "wasm memory 128 4", "-c", str(core), *program], show=False)
+    shown = dict.fromkeys(ln for ln in out.splitlines() if re.match(r"(#\d+ |\s+(i|acc) = )", ln))
+    print("gdb -c, `bt full 4`:\n" + "\n".join(shown))
+    print("\n".join(ln for ln in out.splitlines() if ln.startswith(("Module", "watchme"))))
+    out = run([*JITDEBUG, "gdb", "-batch", "-nx", "-ex", "bt", "-c", str(core), *program], show=False)
+    count = sum("watchme!fall" in ln for ln in out.splitlines() if re.match(r"#\d+ ", ln))
+    lldb = run([*JITDEBUG, "lldb", "-b", "-o", "bt", "-k", "quit 0", "-c", str(core), *program], show=False)
+    lldb_count = sum("`fall(depth=" in ln for ln in lldb.splitlines())
+    print(f"Wasm frames in bt from the core: gdb {count} of 100, lldb {lldb_count} of 100; core file "
+          f"{core.stat().st_size / 1e6:.1f} MB (wasmtime's Wasm coredump has no locals and needs wasmgdb)")
+
+
 def main() -> int:
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     aot()
     jit_trap()
     debuggers()
+    native_debugging()
     print("\ndemo: done")
     return 0
 
