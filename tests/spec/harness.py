@@ -105,6 +105,16 @@ def run_file(path: Path, group: Group, timeout: float = TIMEOUT_SECONDS) -> File
         elif proc.returncode != 0:
             ending = _ending(proc.returncode)
         lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+    collect(result, script, lines, ending, stderr)
+    result.seconds = round(time.monotonic() - started, 2)
+    return result
+
+
+def collect(result: FileResult, script: list[dict[str, Any]], lines: list[str], ending: str | None,
+            stderr: str = "") -> None:
+    """Fill ``result`` from the child's result lines. ``ending`` says how a child that did not finish ended
+    (None: it exited 0); every counted command it did not report fails, naming the ending and the line of the
+    first of them (the command that was running)."""
     reported: dict[int, dict[str, Any]] = {}
     finished = False
     for text in lines:
@@ -135,5 +145,3 @@ def run_file(path: Path, group: Group, timeout: float = TIMEOUT_SECONDS) -> File
             result.failures.append(Failure(command["line"], command["type"], record.get("reason", "")))
         else:
             result.failures.append(Failure(command["line"], command["type"], f"not run: the file {result.crash}"))
-    result.seconds = round(time.monotonic() - started, 2)
-    return result
