@@ -302,6 +302,9 @@ class WasmDwarf:
     #: The module state symbols: the vmctx blob (word 0 = linear-memory base) and the defined globals' blob.
     vmctx_symbol: str
     globals_symbol: str
+    #: By Wasm global index (imported ones first): the offset of a defined global in the globals' blob and its
+    #: value's size, None for an imported global (its storage is the importer's).
+    globals: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

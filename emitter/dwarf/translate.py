@@ -207,7 +207,8 @@ class _Translator:
         self.ranges = ByteWriter()
         self.loc = ByteWriter()
         self.abbrevs: dict[tuple[int, bool, tuple[tuple[int, int], ...]], int] = {}
-        self.globals = ExpressionTranslator(None, dwarf.vmctx_symbol, dwarf.globals_symbol)
+        self.globals = ExpressionTranslator(None, dwarf.vmctx_symbol, dwarf.globals_symbol,
+                                            global_layout=dwarf.globals)
         #: Output offset of every written DIE (producer offsets, or keys of made-up DIEs).
         self.offsets: dict[object, int] = {}
         #: (position, target, output unit start or None for DW_FORM_ref_addr, the producer unit referring)
@@ -349,7 +350,7 @@ class _Translator:
         slots = [v.location.offset if isinstance(v.location, FrameSlot) else 0 for v in function.variables]
         stack = function.operand_stack.offset if function.operand_stack is not None else None
         frame = FrameContext(tuple(zip(slots, mapped.extent.local_sizes, strict=False)), stack,
-                             self.dwarf.globals_symbol, self.dwarf.vmctx_symbol)
+                             self.dwarf.globals_symbol, self.dwarf.vmctx_symbol, self.dwarf.globals)
         base = die.attributes.get("DW_AT_frame_base")
         wasm_frame_base = bytes(base.value) if base is not None and base.form in _BLOCK_FORMS else None
         try:

@@ -69,6 +69,8 @@ class FrameContext:
     operand_stack: int | None
     globals_symbol: str
     vmctx_symbol: str
+    #: By Wasm global index: (offset in the globals' blob, value size), None for an imported global.
+    globals: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +141,12 @@ class ExpressionTranslator:
     ``DW_OP_addr`` among the statics and leaves it out of ``frame variable``."""
 
     def __init__(self, frame: FrameContext | None, vmctx_symbol: str, globals_symbol: str,
-                 wasm_frame_base: bytes | None = None) -> None:
+                 wasm_frame_base: bytes | None = None,
+                 global_layout: tuple[tuple[int, int] | None, ...] = ()) -> None:
         self.frame = frame
         self.vmctx = vmctx_symbol
         self.globals = globals_symbol
+        self.global_layout = frame.globals if frame is not None else global_layout
         #: The producer's frame base, as native ops pushing its (linear) value; None when it has none.
         self.wasm_frame_base: ByteWriter | None = None
         if wasm_frame_base is not None:
@@ -173,9 +177,12 @@ class ExpressionTranslator:
     def _wasm_slot(self, out: ByteWriter, kind: int, index: int) -> int:
         """Push the native address of a Wasm local, global or operand-stack value; returns its value size."""
         if kind in (1, 3):
+            placed = self.global_layout[index] if index < len(self.global_layout) else None
+            if placed is None:
+                raise Untranslatable(f"Wasm global {index} is imported or unknown")
             out.u8(DW_OP_addr)
-            out.address(SymbolAddress(self.globals, 8 * index), 8)
-            return 4
+            out.address(SymbolAddress(self.globals, placed[0]), 8)
+            return placed[1]
         frame = self.frame
         if frame is None:
             raise Untranslatable("a Wasm local outside a function")
@@ -195,8 +202,10 @@ class ExpressionTranslator:
             match op.code:
                 case 0xED:
                     size = self._wasm_slot(out, op.args[0], op.args[1])
+                    if size > 8:  # a v128 does not fit the DWARF stack's 8-byte values
+                        raise Untranslatable("a Wasm value wider than 8 bytes on the DWARF stack")
                     out.u8(DW_OP_deref_size)
-                    out.u8(min(size, 8))
+                    out.u8(size)
                 case 0x03:
                     out.u8(DW_OP_constu)
                     out.uleb(op.args[0])

@@ -4,6 +4,7 @@ facts about the module that translating it to native DWARF needs, at compile tim
 from __future__ import annotations
 
 from ..codegen.runtime import StateSymbols
+from ..codegen.simd import global_offsets
 from ..compiled import WasmDwarf, WasmFunctionExtent
 from ..wasm.module import Module, ValType
 
@@ -21,4 +22,7 @@ def producer_dwarf(module: Module, module_name: str) -> WasmDwarf | None:
         functions[function.index] = WasmFunctionExtent(function.locals_offset, function.end_offset,
                                                        tuple(_VALUE_SIZES.get(t, 8) for t in types))
     symbols = StateSymbols(module_name)
-    return WasmDwarf(sections, module.section_offsets["code"], functions, symbols.vmctx, symbols.globals)
+    offsets, _ = global_offsets(module)
+    defined = [(offset, _VALUE_SIZES.get(g.type, 8)) for offset, g in zip(offsets, module.globals, strict=True)]
+    layout: tuple[tuple[int, int] | None, ...] = (None,) * module.num_imported_globals + tuple(defined)
+    return WasmDwarf(sections, module.section_offsets["code"], functions, symbols.vmctx, symbols.globals, layout)
