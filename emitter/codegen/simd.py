@@ -175,8 +175,7 @@ def vector_handlers(generic: dict[str, Handler]) -> dict[str, Handler]:
     """``generic`` with the instructions whose code depends on their operands' type taking v128 into account."""
 
     def local_get(c: FunctionCompiler, i: Instr) -> bool:
-        index = i.imm[0]
-        assert isinstance(index, int)
+        index = c.int_immediate(i.imm[0])
         if c.local_types[index] is not V128:
             return generic["local.get"](c, i)
         _copy16(c.a, _v(c, c.depth), c.local(index))
@@ -184,8 +183,7 @@ def vector_handlers(generic: dict[str, Handler]) -> dict[str, Handler]:
         return False
 
     def local_set(c: FunctionCompiler, i: Instr) -> bool:
-        index = i.imm[0]
-        assert isinstance(index, int)
+        index = c.int_immediate(i.imm[0])
         if c.local_types[index] is not V128:
             return generic[i.op](c, i)
         _copy16(c.a, c.local(index), _v(c, c.depth - 2))
@@ -194,8 +192,7 @@ def vector_handlers(generic: dict[str, Handler]) -> dict[str, Handler]:
         return False
 
     def global_access(c: FunctionCompiler, i: Instr) -> bool:
-        index = i.imm[0]
-        assert isinstance(index, int)
+        index = c.int_immediate(i.imm[0])
         if c.module.global_type(index).type is not V128:
             return generic[i.op](c, i)
         if index < c.module.num_imported_globals:
@@ -265,8 +262,7 @@ def _splat(value: int, bits: int) -> int:
 
 
 def _h_const(c: FunctionCompiler, i: Instr) -> bool:
-    value = i.imm[0]
-    assert isinstance(value, int)
+    value = c.int_immediate(i.imm[0])
     dst = _v(c, c.depth)
     for half, m in ((value & (2**64 - 1), dst), (value >> 64, _high(dst))):
         signed = half - (1 << 64) if half >> 63 else half
@@ -576,7 +572,7 @@ def _swizzle(a: Assembler) -> int:
 
 
 def _h_shuffle(c: FunctionCompiler, i: Instr) -> bool:
-    lanes = [int(x) for x in i.imm]  # type: ignore[call-overload]
+    lanes = [c.int_immediate(x) for x in i.imm]
     first = sum((n if n < 16 else 0x80) << (8 * k) for k, n in enumerate(lanes))
     second = sum((n - 16 if n >= 16 else 0x80) << (8 * k) for k, n in enumerate(lanes))
     a = c.a
@@ -781,8 +777,7 @@ _LANE_BYTES = {"i8x16": 1, "i16x8": 2, "i32x4": 4, "i64x2": 8, "f32x4": 4, "f64x
 def _h_extract(c: FunctionCompiler, i: Instr) -> bool:
     shape, _, kind = i.op.partition(".")
     size = _LANE_BYTES[shape]
-    lane = i.imm[0]
-    assert isinstance(lane, int)
+    lane = c.int_immediate(i.imm[0])
     a = c.a
     src = _v(c, c.depth - 2)
     at = Mem(src.base, src.disp + lane * size)
@@ -802,8 +797,7 @@ def _h_extract(c: FunctionCompiler, i: Instr) -> bool:
 def _h_replace(c: FunctionCompiler, i: Instr) -> bool:
     shape = i.op.partition(".")[0]
     size = _LANE_BYTES[shape]
-    lane = i.imm[0]
-    assert isinstance(lane, int)
+    lane = c.int_immediate(i.imm[0])
     a = c.a
     vec = _v(c, c.depth - 3)
     a.mov(size if size >= 4 else 4, RAX, c.slot(c.depth - 1))
@@ -844,10 +838,9 @@ _EXTEND_LOADS = {"8x8_s": "pmovsxbw", "8x8_u": "pmovzxbw", "16x4_s": "pmovsxwd",
                  "32x2_s": "pmovsxdq", "32x2_u": "pmovzxdq"}
 
 
-def _memarg(i: Instr) -> int:
-    offset = i.imm[1]
-    assert isinstance(offset, int)
-    return offset
+def _memarg(c: FunctionCompiler, i: Instr) -> int:
+    """The memarg's offset (its alignment is a hint only)."""
+    return c.int_immediate(i.imm[1])
 
 
 def _h_load(c: FunctionCompiler, i: Instr) -> bool:
@@ -855,7 +848,7 @@ def _h_load(c: FunctionCompiler, i: Instr) -> bool:
     size = 1 << SIMD_OPCODES_BY_NAME[i.op].natural_align
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 1), _memarg(i), size)
+    m = c.address(c.slot(d - 1), _memarg(c, i), size)
     if kind == "":
         a.movdqu_load(X0, m)
     elif kind in _EXTEND_LOADS:
@@ -882,7 +875,7 @@ def _h_load(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_store(c: FunctionCompiler, i: Instr) -> bool:
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(i), 16)
+    m = c.address(c.slot(d - 3), _memarg(c, i), 16)
     c.a.movdqu_load(X0, _v(c, d - 2))
     c.a.movdqu_store(m, X0)
     c.depth = d - 3
@@ -895,11 +888,10 @@ _LANE_EXTRACT = {1: "pextrb", 2: "pextrw", 4: "pextrd", 8: "pextrq"}
 
 def _h_load_lane(c: FunctionCompiler, i: Instr) -> bool:
     size = 1 << SIMD_OPCODES_BY_NAME[i.op].natural_align
-    lane = i.imm[2]
-    assert isinstance(lane, int)
+    lane = c.int_immediate(i.imm[2])
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(i), size)
+    m = c.address(c.slot(d - 3), _memarg(c, i), size)
     a.movdqu_load(X0, _v(c, d - 2))
     a.lane_insert(_LANE_INSERT[size], X0, m, lane)
     c.depth = d - 1
@@ -909,11 +901,10 @@ def _h_load_lane(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_store_lane(c: FunctionCompiler, i: Instr) -> bool:
     size = 1 << SIMD_OPCODES_BY_NAME[i.op].natural_align
-    lane = i.imm[2]
-    assert isinstance(lane, int)
+    lane = c.int_immediate(i.imm[2])
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(i), size)
+    m = c.address(c.slot(d - 3), _memarg(c, i), size)
     a.movdqu_load(X0, _v(c, d - 2))
     a.lane_extract(_LANE_EXTRACT[size], m, X0, lane)
     c.depth = d - 3
