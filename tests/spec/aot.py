@@ -2,8 +2,8 @@
 its ``invoke`` commands (``assert_return``, ``assert_trap``, ``action``) turned into a generated C host linked
 with the object, and the host's printed results judged by the same rules as the JIT runner's.
 
-The host passes and reads numbers as bit patterns (``memcpy`` into ``float``/``double``), so f32 signalling NaNs
-cross the C ABI exactly. Its ``jitdebug_trap`` records the code and ``longjmp``s back to the next command (the
+The host passes and reads numbers as bit patterns (``memcpy`` into ``float``/``double``, v128 as ``__m128i`` from
+two 64-bit halves), so f32 signalling NaNs cross the C ABI exactly. Its ``jitdebug_trap`` records the code and ``longjmp``s back to the next command (the
 module's state stays, as a trapped instance's does). Exports are declared with ``__asm__`` labels, which take
 any export name.
 """
@@ -25,7 +25,7 @@ from .values import matches, parse
 
 PREFIX = "wasm_"
 _C = {ValType.I32: ("int32_t", "i32"), ValType.I64: ("int64_t", "i64"), ValType.F32: ("float", "f32"),
-      ValType.F64: ("double", "f64")}
+      ValType.F64: ("double", "f64"), ValType.V128: ("__m128i", "v128")}
 _KINDS = ("assert_return", "assert_trap", "action")
 
 
@@ -55,6 +55,8 @@ def _argument(spec: dict[str, Any]) -> str:
             return f"(int64_t){value.bits}ull"
         case "f32":
             return f"f32_of({value.bits}u)"
+        case "v128":
+            return f"v128_of({value.bits & (2**64 - 1)}ull, {value.bits >> 64}ull)"
         case _:
             return f"f64_of({value.bits}ull)"
 
@@ -77,13 +79,18 @@ def checks(commands: Sequence[dict[str, Any]], wasm: Path) -> list[Check]:
 
 
 def host_source(items: Sequence[Check]) -> str:
-    lines = ["#include <setjmp.h>", "#include <stdint.h>", "#include <stdio.h>", "#include <string.h>",
+    lines = ["#include <emmintrin.h>", "#include <setjmp.h>", "#include <stdint.h>", "#include <stdio.h>",
+             "#include <string.h>",
              "static jmp_buf back;", "static volatile int32_t trap_code;",
              "void jitdebug_trap(int32_t code) { trap_code = code; longjmp(back, 1); }",
              "static float f32_of(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }",
              "static double f64_of(uint64_t b) { double d; memcpy(&d, &b, 8); return d; }",
              "static uint32_t bits32(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }",
-             "static uint64_t bits64(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }"]
+             "static uint64_t bits64(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }",
+             "static __m128i v128_of(uint64_t low, uint64_t high) { return _mm_set_epi64x((long long)high, "
+             "(long long)low); }",
+             "static void show128(int index, __m128i v) { uint64_t h[2]; _mm_storeu_si128((__m128i *)h, v); "
+             'printf("%d v128 %llu %llu\\n", index, (unsigned long long)h[0], (unsigned long long)h[1]); }']
     declared: dict[str, str] = {}
     for item in items:
         name = item.command["action"]["field"]
@@ -107,6 +114,8 @@ def host_source(items: Sequence[Check]) -> str:
                 show = f'printf("{index} f32 %u\\n", bits32({call}));'
             case ValType.F64:
                 show = f'printf("{index} f64 %llu\\n", (unsigned long long)bits64({call}));'
+            case ValType.V128:
+                show = f"show128({index}, {call});"
             case _:
                 show = f'{call}; printf("{index} none\\n");'
         lines.append(f'    if (!setjmp(back)) {{ {show} }} else printf("{index} trap %d\\n", (int)trap_code);')
@@ -141,6 +150,9 @@ def _judge(item: Check, printed: list[str] | None) -> Outcome:
     expected = command.get("expected", [])
     if printed[0] == "none":
         return Outcome(line, not expected, f"returned nothing, expected {expected}")
-    value = parse({"type": printed[0], "value": printed[1]})
+    if printed[0] == "v128":
+        value = parse({"type": "v128", "lane_type": "i64", "value": printed[1:3]})
+    else:
+        value = parse({"type": printed[0], "value": printed[1]})
     ok = len(expected) == 1 and matches(expected[0], value)
     return Outcome(line, ok, f"returned {value}, expected {expected}")
