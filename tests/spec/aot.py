@@ -3,9 +3,9 @@ its ``invoke`` commands (``assert_return``, ``assert_trap``, ``action``) turned 
 with the object, and the host's printed results judged by the same rules as the JIT runner's.
 
 The host passes and reads numbers as bit patterns (``memcpy`` into ``float``/``double``, v128 as ``__m128i`` from
-two 64-bit halves), so f32 signalling NaNs cross the C ABI exactly. Its ``jitdebug_trap`` records the code and ``longjmp``s back to the next command (the
-module's state stays, as a trapped instance's does). Exports are declared with ``__asm__`` labels, which take
-any export name.
+two 64-bit halves), so f32 signalling NaNs cross the C ABI exactly. Its ``jitdebug_trap`` records the code and
+``longjmp``s back to the next command (the module's state stays, as a trapped instance's does). Exports are
+declared with ``__asm__`` labels, which take any export name.
 """
 
 from __future__ import annotations
