@@ -218,3 +218,44 @@ def test_aot_core_through_the_trap_report(tmp_path: Path) -> None:
     # Without the variable, the same host writes nothing.
     quiet = run([program], check=False, env={"JITDEBUG_COREDUMP": ""})
     assert quiet.returncode == 1 and "core dumped" not in quiet.stderr
+
+
+EMBEDDER = """import sys
+from emitter.errors import TrapError
+from emitter.jit import compile_wasm, set_core_dump
+
+module = compile_wasm(sys.argv[1], listing_dir=sys.argv[2])
+if len(sys.argv) > 3:
+    set_core_dump(sys.argv[3])
+with module.instantiate({}) as instance:
+    try:
+        instance.exports["fall"](int(sys.argv[4] if len(sys.argv) > 4 else 30))
+    except TrapError:
+        print("trapped")
+"""
+
+
+def test_embedder_switches(tmp_path: Path) -> None:
+    """An embedder gets core files from the environment (no code change) or from ``set_core_dump``; a bad
+    variable is one warning line, and the program runs on."""
+    script = tmp_path / "embed.py"
+    script.write_text(EMBEDDER)
+    listing = tmp_path / "listing"
+    listing.mkdir()
+    core = tmp_path / "env.core"
+    result = _jitdebug_script(script, WAT, listing, env={"JITDEBUG_COREDUMP": str(core)})
+    assert result.stdout == "trapped\n" and core.exists(), result
+    gdb = in_gdb(["bt"], [script, WAT, listing], core=core)
+    assert len(re.findall(r"watchme!fall \[wasm 0x[0-9a-f]+\] \(depth=\d+\)", gdb)) == 31, gdb
+    api = tmp_path / "api.core"
+    result = _jitdebug_script(script, WAT, listing, api, "5")
+    assert result.stdout == "trapped\n" and api.exists(), result
+    bad = _jitdebug_script(script, WAT, listing, env={"JITDEBUG_COREDUMP": str(tmp_path / "no" / "x.core")})
+    assert bad.stdout == "trapped\n"
+    assert bad.stderr == (f"jitdebug: warning: JITDEBUG_COREDUMP: core file '{tmp_path / 'no' / 'x.core'}': "
+                          f"directory '{tmp_path / 'no'}' does not exist; no core files\n")
+
+
+def _jitdebug_script(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True,
+                          env={**ENV, **jitdebug_env(), **(env or {})}, timeout=120)

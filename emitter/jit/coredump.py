@@ -11,6 +11,7 @@ when ``emitter.jit`` is imported. AOT hosts get the same from ``jitdebug_trap_re
 from __future__ import annotations
 
 import os
+import sys
 
 from ..errors import JitdebugError
 from . import _native
@@ -47,6 +48,10 @@ def take_written() -> tuple[str, int] | None:
 
 
 def from_environment() -> None:
+    """``JITDEBUG_COREDUMP=FILE`` at import: a bad value is one warning line (an import must not fail for it)."""
     value = os.environ.get(ENVIRONMENT)
     if value:
-        set_core_dump(value)
+        try:
+            set_core_dump(value)
+        except JitdebugError as error:
+            print(f"jitdebug: warning: {ENVIRONMENT}: {error}; no core files", file=sys.stderr)
