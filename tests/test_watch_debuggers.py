@@ -178,3 +178,28 @@ def test_watchpoint_follows_the_memory_when_it_moves(tmp_path: Path) -> None:
         assert len(natives) == 2 and natives[0] != natives[1], transcript  # armed first at the old memory
         assert "\n1234\n" in transcript
     assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
+
+
+def test_wasm_watch_through_a_c_pointer(tmp_path: Path) -> None:
+    """``wasm watch (q)`` with ``q`` a C pointer variable (native in the translated DWARF): the watchpoint is on the
+    Wasm address it points to, and stops at the Wasm store of ``*q = total`` in both debuggers alike."""
+    for name in ("shapes.c", "host.c"):
+        (tmp_path / name).write_text((ROOT / "samples" / "cdebug" / name).read_text())
+    wasm = tmp_path / "shapes.wasm"
+    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
+         wasm, "shapes.c"], cwd=tmp_path)
+    compile_file(wasm, tmp_path / "shapes.o")
+    program = tmp_path / "prog"
+    run(["clang-19", "-g", "-O0", "-o", program, "host.c", "shapes.o"], cwd=tmp_path)
+    new = int(run([program]).stdout) // 2
+    lines = (tmp_path / "shapes.c").read_text().splitlines()
+    loop = next(n for n, text in enumerate(lines, 1) if "/* @loop */" in text)
+    gdb = in_gdb([f"break shapes.c:{loop}", "run", "wasm watch (q)", "delete 1", "continue"], [program])
+    lldb = in_lldb([f"break set -f shapes.c -l {loop}", "run", "wasm watch (q)", "breakpoint delete 1", "continue"],
+                   [program])
+    for transcript in (gdb, lldb):
+        assert re.search(r"^Wasm watchpoint 1: shapes\.wasm\+0x[0-9a-f]+ \(4 bytes, write\) at native 0x[0-9a-f]+, "
+                         r"value 5 \(0x5\)$", transcript, re.MULTILINE), transcript
+        assert (f"Old value = 5 (0x5)\nNew value = {new} ({new:#x})\nAccessed by shapes.wasm!run, wasm offset"
+                in transcript), transcript
+    assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"

@@ -3,7 +3,8 @@
 A Wasm address means nothing to the debugger: it is an offset into one instance's linear memory, whose native
 base is word 0 of that instance's vmctx (``<prefix>.vmctx``, found through the plugin metadata) and whose size
 in bytes is word 1. ``wasm watch`` turns ``ADDR``, ``MODULE+ADDR`` or an expression the debugger evaluates to a
-Wasm address into a native range, checks it against the memory's current size, and asks the debugger for a
+Wasm address (or to a native pointer into the memory, as a translated C pointer variable is) into a native
+range, checks it against the memory's current size, and asks the debugger for a
 *hardware* watchpoint there. x86-64 has four debug registers (DR0-DR3), each covering an aligned 1, 2, 4 or 8
 bytes; a range that needs more than are free is refused with the count, never turned into a software
 watchpoint (a software watchpoint single-steps the program: minutes for a real one).
@@ -202,6 +203,10 @@ class Watchpoints:
         module = self._module(spec.module)
         address = spec.address if spec.address is not None else self._evaluate(spec.expression or "")
         base, size = self._memory(module)
+        if spec.address is None and base > 0xFFFF_FFFF and base <= address < base + size:
+            # A native pointer into the memory (a C pointer variable: the translated DWARF makes pointers native);
+            # Wasm addresses are 32-bit and the memory is mapped above 4 GiB, so the two cannot be confused.
+            address -= base
         if not 0 <= address <= address + spec.length <= size:
             raise ValueError(f"wasm watch: {module.meta.display_name}+{address:#x} ({spec.length} bytes) is outside "
                              f"its memory of {size:#x} bytes")
