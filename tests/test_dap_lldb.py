@@ -131,3 +131,30 @@ def test_frame_format_is_the_plugins() -> None:
     """The README's launch configuration and the plugin name the same frame-name function as this test uses."""
     assert f'"customFrameFormat": "{FRAME_FORMAT}"' in (ROOT / "README.md").read_text()
     assert f'FRAME_FORMAT = "{FRAME_FORMAT}"' in (ROOT / "lldbplugin" / "frames.py").read_text()
+
+
+def test_dap_listing_breakpoint_in_an_aot_program(tmp_path: Path) -> None:
+    """An AOT program: ``jitdebug compile`` writes the listing beside the object, the breakpoint goes there."""
+    obj = tmp_path / "watch.o"
+    compile_file(WAT, obj)
+    listing = tmp_path / "watch.wat.lst"
+    host = tmp_path / "host.c"
+    host.write_text('#include <stdio.h>\n#include <stdint.h>\nint32_t descend(int32_t);\n'
+                    'int main(void) { printf("%d\\n", descend(7)); return 0; }\n')
+    program = tmp_path / "prog"
+    run(["gcc", "-g", "-o", program, host, obj])
+    store = offsets_of(WAT, tmp_path, "i32.store")[0]
+    line = _listing_line(listing, store)
+    client = _adapter()
+    try:
+        stopped = _session(client, [str(program)], {}, listing, line)
+        frames = _stack(client, stopped["threadId"])
+        wasm = [f for f in frames if f["name"].startswith("watchme!descend [wasm ")]
+        assert wasm[0] is frames[0] and frames[0]["name"] == f"watchme!descend [wasm {store:#x}]", frames[:3]
+        assert len(wasm) == 8 and frames[len(wasm)]["name"] == "main", frames  # descend(7): 8 frames
+        assert frames[0]["source"]["path"] == str(listing) and frames[0]["line"] == line, frames[0]
+        assert _locals(client, frames[0]["id"]) == {"depth": "0", "twice": "0"}
+        assert _locals(client, wasm[3]["id"]) == {"depth": "3", "twice": "6"}
+        client.request("disconnect", {"terminateDebuggee": True})
+    finally:
+        client.close()
