@@ -57,6 +57,7 @@ CASES = [
     Case("printf_loop", ("2000",)),
     Case("printf_loop", ("300", "unbuffered"), label="unbuffered"),
     Case("hello", ("x",), dirs=("pre::/data", "pre/sub::sub"), label="named-preopens"),
+    Case("debugme"),
 ]
 
 
