@@ -51,11 +51,13 @@ class Sizes:
     #: Runs of rows 2 and 8 at least: ratios of one- to three-second runs, within 10% of each other, are the most
     #: exposed to a shared machine's noise (single runs vary by a third here).
     jit_runs: int = 9
+    #: Row 9: lines the WASI printf loop writes.
+    wasi_lines: int = 200_000
 
 
 QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
               throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60,
-              debug_instruction_functions=20, jit_runs=0)
+              debug_instruction_functions=20, jit_runs=0, wasi_lines=2_000)
 
 
 def row_emission(sizes: Sizes, runs: int) -> list[Row]:
@@ -202,6 +204,28 @@ def row_debug_instructions(sizes: Sizes) -> Row:
     return row
 
 
+def row_wasi(sizes: Sizes, runs: int) -> list[Row]:
+    result = run_child("scripts.bench_wasi", ["--lines", str(sizes.wasi_lines), "--runs", str(runs)])
+    lines = f"{sizes.wasi_lines:,}"
+    unbuffered = Row("9", f"WASI: a C printf loop of {lines} lines to a file, unbuffered (one fd_write per line) vs "
+                     "wasmtime-py", Side("ours", result["unbuffered"]["ours"]),
+                     Side("wasmtime-py", result["unbuffered"]["wasmtime"]))
+    buffered = Row("9b", "The same loop buffered by wasi-libc's stdio (the formatting in Wasm code dominates)",
+                   Side("ours", result["buffered"]["ours"]), Side("wasmtime-py", result["buffered"]["wasmtime"]))
+    for row, mode in ((unbuffered, "unbuffered"), (buffered, "buffered")):
+        same = "identical" if result[mode]["same_output"] else "DIFFERENT"
+        row.notes.append(f"_start only, on an instance made before; {result[mode]['lines_written']:,} lines written, "
+                         f"files {same} to wasmtime-py's")
+    def per_line(side: str) -> float:
+        extra = statistics.median(result["unbuffered"][side]) - statistics.median(result["buffered"][side])
+        return extra / sizes.wasi_lines * 1e6
+
+    unbuffered.notes.append(f"unbuffered minus buffered, per line: ours {per_line('ours'):.1f} us, wasmtime-py "
+                            f"{per_line('wasmtime'):.1f} us (the fd_write calls with the kernel's write, and "
+                            "stdio's unbuffered path in Wasm code)")
+    return [unbuffered, buffered]
+
+
 ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "1": row_emission,
     "2": row_jit_compile,
@@ -211,6 +235,7 @@ ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "6": row_plugin_bt,
     "7": row_many_modules,
     "8": row_debug_cost,
+    "9": row_wasi,
 }
 
 

@@ -15,7 +15,8 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
     out = run([sys.executable, "-m", "scripts.bench", "--quick", "--out", tmp_path], cwd=ROOT, timeout=600).stdout
     report = json.loads((tmp_path / "latest.json").read_text())
     rows = {row["key"]: row for row in report["rows"]}
-    assert list(rows) == ["1", "1b", "2", "2b", "3-gdb", "3-lldb", "4", "5", "6", "7-gdb", "7-lldb", "8", "8b", "8c"]
+    assert list(rows) == ["1", "1b", "2", "2b", "3-gdb", "3-lldb", "4", "5", "6", "7-gdb", "7-lldb", "8", "8b", "8c",
+                          "9", "9b"]
     for key, row in rows.items():
         assert row["unavailable"] is None, key
         assert len(row["ours"]["samples"]) >= 1, key
@@ -29,6 +30,9 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
         assert "bt showed 10 of our 10 Wasm frames" in " ".join(rows[f"3-{debugger}"]["notes"])
         assert "showed 5 of their 5 frames" in " ".join(rows[f"7-{debugger}"]["notes"])
     assert rows["8b"]["ours"]["median"] > 0
+    # The WASI row wrote every line, as wasmtime-py did.
+    for key in ("9", "9b"):
+        assert "2,000 lines written, files identical to wasmtime-py's" in " ".join(rows[key]["notes"])
     # Callgrind counted the measured load only: some millions of instructions, more with debug information.
     assert 1e6 < rows["8c"]["reference"]["median"] < rows["8c"]["ours"]["median"]
     assert (tmp_path / "latest.md").read_text() == out

@@ -26,18 +26,20 @@ def build_wasi(source: Path, output: Path, *, opt: str = "-O0", extra: tuple[str
     return output
 
 
-def wasi_runtime_sources() -> list[Path]:
-    """The AOT WASI runtime: host functions, its ``main``, and the trap reporter it uses."""
-    return [ROOT / "emitter" / "wasi" / "jitdebug_wasi.c", ROOT / "emitter" / "wasi" / "jitdebug_wasi_main.c",
-            ROOT / "emitter" / "runtime" / "jitdebug_eh.c"]
+def wasi_runtime_library(directory: Path) -> Path:
+    """The AOT WASI runtime as a user gets it: ``jitdebug runtime wasi -o libjitdebug_wasi.a`` (made once per
+    directory)."""
+    library = directory / "libjitdebug_wasi.a"
+    if not library.exists():
+        run([sys.executable, "-m", "emitter.cli", "runtime", "wasi", "-o", library], env={"PYTHONPATH": str(ROOT)})
+    return library
 
 
 def build_aot(module: Path, output: Path) -> Path:
-    """``jitdebug compile`` the module and link it with the WASI runtime into an executable."""
+    """``jitdebug compile`` the module and link it with the WASI runtime library into an executable."""
     obj = output.with_suffix(".o")
     run([sys.executable, "-m", "emitter.cli", "compile", module, "-o", obj], env={"PYTHONPATH": str(ROOT)})
-    run([tool("gcc"), "-g", "-I", ROOT / "emitter" / "runtime", "-I", ROOT / "emitter" / "wasi", "-o", output, obj,
-         *wasi_runtime_sources()])
+    run([tool("gcc"), "-g", "-o", output, obj, wasi_runtime_library(output.parent)])
     return output
 
 
@@ -46,6 +48,7 @@ def oracle_main(argv: list[str]) -> int:
     parser.add_argument("module")
     parser.add_argument("--dir", action="append", default=[])
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--bench", action="store_true", help="define sightglass's bench.start/bench.end as no-ops")
     parser.add_argument("args", nargs="*")
     options = parser.parse_intermixed_args(argv)
     import wasmtime
@@ -64,6 +67,9 @@ def oracle_main(argv: list[str]) -> int:
         host, _, guest = spec.partition("::")
         config.preopen_dir(host, guest or host)
     store.set_wasi(config)
+    if options.bench:
+        for name in ("start", "end"):
+            linker.define_func("bench", name, wasmtime.FuncType([], []), lambda: None)
     module = wasmtime.Module.from_file(engine, options.module)
     instance = linker.instantiate(store, module)
     start = instance.exports(store)["_start"]
