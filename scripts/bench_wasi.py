@@ -1,8 +1,9 @@
 """Benchmark row 9, the WASI host functions: a C printf loop (``tests/data/wasi/printf_loop.c``, wasi-libc) run
 by our JIT and by wasmtime-py, its stdout to a file. Only ``_start`` is timed, on an instance made before it
 (the module compiled once per side; our instantiation lowers and registers debug information): the row measures
-the path of every ``fd_write`` from Wasm code into the host and the kernel, and the Wasm code, not our compiler. Unbuffered (one ``fd_write`` per line: the host-call cost) and buffered
-(wasi-libc's stdio buffer: the cost of formatting in Wasm code).
+the path of every ``fd_write`` from Wasm code into the host and the kernel, and the Wasm code, not our compiler.
+Unbuffered (one ``fd_write`` per line: the host-call cost) and buffered (wasi-libc's stdio buffer: the cost of
+formatting in Wasm code).
 
     python -m scripts.bench_wasi --lines 200000 --runs 5     (prints one JSON object)
 """
