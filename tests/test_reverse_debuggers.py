@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.native_debug import SAMPLES, in_gdb, in_lldb, offsets_of
+from tests.native_debug import SAMPLES, in_gdb, in_lldb, offsets_of, wasm_instructions
 
 WAT = SAMPLES / "watch.wat"
 PROGRAM: list[str | Path] = ["jitdebug", "run", WAT, "--invoke", "fall", "5"]
@@ -71,3 +71,25 @@ def test_reverse_needs_a_record_and_lldb_says_it_cannot(tmp_path: Path) -> None:
                    PROGRAM)
     for kind in ("reverse-step", "reverse-next", "reverse-finish"):
         assert f"error: wasm {kind}: LLDB 19 cannot execute backwards (no execution record)" in lldb, lldb
+
+
+def test_reverse_next_over_a_call_and_reverse_step_into_it(tmp_path: Path) -> None:
+    """Just after ``call $descend`` returned in the frame of depth 1: ``wasm reverse-next`` undoes the whole call
+    (back to the call's start, then the instruction before it), ``wasm reverse-step`` enters the callee at its
+    last executed Wasm instruction, its function's ``end``, with the callee's locals (depth 0)."""
+    instructions = [(o, text.split()[0]) for o, text in wasm_instructions(WAT, tmp_path)]
+    call = next(o for o, op in instructions if op == "call")
+    descend_end = [o for o, op in instructions if op == "end" and o > call][1]  # the if's end, then the function's
+    after_call = next(o for o, _ in instructions if o > call)
+    before_call = max(o for o, _ in instructions if o < call)
+    program: list[str | Path] = ["jitdebug", "run", WAT, "--invoke", "descend", "3"]
+    start = ["set breakpoint pending on", "break descend if depth == 1", "run", "record full",
+             f"wasm break watchme+{after_call:#x}", "continue"]
+    over = in_gdb([*start, "wasm reverse-next", "info args", "wasm reverse-next"], program)
+    stops = re.findall(r"^0x[0-9a-f]+ in watchme!descend, wasm offset (0x[0-9a-f]+)$", over, re.MULTILINE)
+    assert [int(s, 16) for s in stops] == [call, before_call], over
+    assert "depth = 1" in over.split("wasm offset")[1], over
+    into = in_gdb([*start, "wasm reverse-step", "info args", "wasm bt 2"], program)
+    stops = re.findall(r"^0x[0-9a-f]+ in watchme!descend, wasm offset (0x[0-9a-f]+)$", into, re.MULTILINE)
+    assert [int(s, 16) for s in stops] == [descend_end], into
+    assert "depth = 0" in into and re.search(rf"^\s+1: +{call:#x} - watchme!descend  \[#1\]", into, re.MULTILINE)

@@ -48,8 +48,12 @@ class ReversingAdapter(ResumingAdapter, Protocol):
         ...
 
 
-def _frame(adapter: ReversingAdapter, location: WasmLocation) -> tuple[int, int | None]:
-    return location.function.address, _cfa(adapter, location)
+Key = tuple[int, int | None, int | None]
+
+
+def _deeper(key: Key, than: Key | None) -> bool:
+    """Whether ``key``'s frame was called (directly or not) from ``than``'s: a smaller CFA."""
+    return than is not None and key[1] is not None and than[1] is not None and key[1] < than[1]
 
 
 class _Back:
@@ -109,7 +113,7 @@ class _Back:
             return f"Run back to call of {name}\n" + self.to_instruction_start(back)
         return self.to_instruction_start(start)
 
-    def key(self, location: WasmLocation | None) -> tuple[int, int | None, int | None] | None:
+    def key(self, location: WasmLocation | None) -> Key | None:
         """A Wasm instruction in a frame: (function, CFA, Wasm offset); None outside Wasm code."""
         if location is None:
             return None
@@ -117,43 +121,47 @@ class _Back:
 
     def to_instruction_start(self, start: WasmLocation) -> str:
         """Undo instructions until the thread is at the beginning of an execution of a Wasm instruction other than
-        the one it started in: a pc whose instruction belongs to a Wasm instruction (in some frame) while the
-        instruction executed before it does not. Found by undoing one instruction more and, when that one is of
-        another Wasm instruction, redoing it (``stepi``): an instruction's code may be in several pieces (a trap's
-        out-of-line call), so map entry starts alone do not say where an execution of it began."""
-        here, first = start, True
+        the one it started in: a pc whose instruction belongs to a Wasm instruction while the instruction executed
+        before it, in the same frame or an outer one, does not. Found by undoing one instruction more and, when
+        that one is of another Wasm instruction, redoing it (``stepi``): an instruction's code may be in several
+        pieces (a trap's out-of-line call), so map entry starts alone do not say where an execution began. What a
+        callee executed (native code, or a Wasm callee) belongs to the call: it is undone whole (``reverse-
+        finish``), except that ``reverse-step`` enters a Wasm callee and goes on there."""
+        # A key's CFA is computed from the registers while the thread is at that instruction.
+        here, here_key, first = start, self.key(start), True
         for _ in range(MAX_INSTRUCTIONS):
             outcome = self.undo()
             if isinstance(outcome, str):
                 return outcome
             earlier = self.session.locate(self.pc())
-            here_key = self.key(here)
-            if (not first and here_key is not None and here_key[2] is not None
-                    and self.key(earlier) != here_key):
+            earlier_key = self.key(earlier)
+            if earlier is None or earlier_key is None or _deeper(earlier_key, here_key):
+                if earlier is not None and earlier_key is not None and self.kind == "reverse-step":
+                    here, here_key, first = earlier, earlier_key, True  # into the callee's last instruction
+                    continue
+                caller = self.back_to_call()
+                if isinstance(caller, str):
+                    return caller
+                here, here_key = caller, self.key(caller)
+                continue
+            if not first and here_key is not None and here_key[2] is not None and earlier_key != here_key:
                 # ``here`` began an execution of its Wasm instruction: go forward to it again.
                 if not self.adapter.step_instruction():
                     return self.stopped()
                 self.session.invalidate()
                 return format_location(here)
-            first = False
-            target = self.key(here)
-            if earlier is None or (self.kind != "reverse-step" and target is not None and self.deeper(earlier, here)):
-                # Native code, or a callee ``reverse-next`` undoes whole: back to its call.
-                completed = self.adapter.reverse_finish()
-                self.session.invalidate()
-                earlier = self.session.locate(self.pc())
-                if earlier is None:
-                    back = self.out_of_native()
-                    if isinstance(back, str):
-                        return back if completed else self.stopped()
-                    earlier = back
-            here = earlier
+            here, here_key, first = earlier, earlier_key, False
         return f"no earlier Wasm instruction within {MAX_INSTRUCTIONS} machine instructions\n" + self.stopped()
 
-    def deeper(self, location: WasmLocation, than: WasmLocation) -> bool:
-        """Whether ``location`` is in a frame called (directly or not) from ``than``'s: a smaller CFA."""
-        a, b = _cfa(self.adapter, location), _cfa(self.adapter, than)
-        return a is not None and b is not None and a < b
+    def back_to_call(self) -> WasmLocation | str:
+        """The thread is in a callee (native, or Wasm being undone whole): run back to its call."""
+        completed = self.adapter.reverse_finish()
+        self.session.invalidate()
+        caller = self.session.locate(self.pc())
+        if caller is not None:
+            return caller
+        back = self.out_of_native()
+        return back if not isinstance(back, str) or completed else self.stopped()
 
 
 def run(session: Session, adapter: ReversingAdapter, kind: str) -> str:
