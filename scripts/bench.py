@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts import bench_debuggers, bench_jit, bench_profile
+from scripts import bench_cdebug, bench_debuggers, bench_jit, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -48,6 +48,9 @@ class Sizes:
     debug_cost_functions: int = 10_000
     #: Row 8c: callgrind runs the process ~50 times slower.
     debug_instruction_functions: int = 1_000
+    #: Row 10: lexical blocks of the one C function (wasm32 allows at most 50,000 locals; clang -O0 takes about
+    #: ten a block, so 4,000 is near the largest valid module of this shape).
+    cdebug_blocks: tuple[int, ...] = (500, 1_000, 2_000, 4_000)
     #: Runs of rows 2 and 8 at least: ratios of one- to three-second runs, within 10% of each other, are the most
     #: exposed to a shared machine's noise (single runs vary by a third here).
     jit_runs: int = 9
@@ -57,7 +60,7 @@ class Sizes:
 
 QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
               throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60,
-              debug_instruction_functions=20, jit_runs=0, wasi_lines=2_000)
+              debug_instruction_functions=20, jit_runs=0, wasi_lines=2_000, cdebug_blocks=(20, 40))
 
 
 def row_emission(sizes: Sizes, runs: int) -> list[Row]:
@@ -226,6 +229,10 @@ def row_wasi(sizes: Sizes, runs: int) -> list[Row]:
     return [unbuffered, buffered]
 
 
+def row_cdebug(sizes: Sizes, runs: int) -> list[Row]:
+    return bench_cdebug.rows(sizes.cdebug_blocks, runs)
+
+
 ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "1": row_emission,
     "2": row_jit_compile,
@@ -236,6 +243,7 @@ ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "7": row_many_modules,
     "8": row_debug_cost,
     "9": row_wasi,
+    "10": row_cdebug,
 }
 
 

@@ -16,7 +16,7 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "latest.json").read_text())
     rows = {row["key"]: row for row in report["rows"]}
     assert list(rows) == ["1", "1b", "2", "2b", "3-gdb", "3-lldb", "4", "5", "6", "7-gdb", "7-lldb", "8", "8b", "8c",
-                          "9", "9b"]
+                          "9", "9b", "10a", "10b", "10c"]
     for key, row in rows.items():
         assert row["unavailable"] is None, key
         assert len(row["ours"]["samples"]) >= 1, key

@@ -16,13 +16,8 @@ from emitter.codegen.compiler import compile_module
 from emitter.dwarf.info import PlacedFunction
 from emitter.dwarf.translate import translate_debug_sections
 from emitter.encoding import SymbolAddress
+from scripts.bench_cdebug import blocks_program
 from tests.wasm_clang import wasm_clang
-
-
-def blocks_program(count: int) -> str:
-    """One function of ``count`` blocks, each with a variable of its own (a DW_TAG_lexical_block each)."""
-    body = "".join(f"    if (n > {i}) {{ int v{i} = n * {i}; s += v{i}; }}\n" for i in range(count))
-    return f"int run(int n) {{\n    int s = 0;\n{body}    return s;\n}}\n"
 
 
 def _translation_work(tmp_path: Path, count: int) -> int:

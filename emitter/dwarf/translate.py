@@ -134,7 +134,7 @@ class _UnitFailed(Exception):
 
 
 def _units(info: DWARFInfo) -> list[Any]:
-    """The units to translate: DWARF 2-4 compile units. A unit header the reader cannot parse ends the walk
+    """The units to translate: DWARF 2-5 compile units. A unit header the reader cannot parse ends the walk
     (the units after it cannot be found), with a warning; DWARF 5 units are dropped with one."""
     units: list[Any] = []
     iterator = info.iter_CUs()
@@ -147,7 +147,7 @@ def _units(info: DWARFInfo) -> list[Any]:
             _warn(f"producer DWARF unreadable after {len(units)} units ({_reason(error)}); the rest dropped")
             break
         unit_type = getattr(cu.header, "unit_type", None)
-        if 2 <= cu["version"] <= 4 and unit_type in (None, "DW_UT_compile"):
+        if 2 <= cu["version"] <= 5 and unit_type in (None, "DW_UT_compile"):
             units.append(cu)
         else:
             _warn(f"producer DWARF unit {_unit_name(cu)!r} at .debug_info offset {cu.cu_offset:#x}: DWARF "
@@ -274,6 +274,9 @@ class _Translator:
     # -- a compile unit -----------------------------------------------------------------------------------------
     def _unit(self, cu: Any) -> None:
         top = cu.get_top_DIE()
+        self.version = cu["version"]
+        self.file_shift = 1 if self.version >= 5 else 0
+        self.globals.indexed_address = functools.partial(self.dwarf_info.get_addr, cu)
         self.native_pointees: set[int | None] = set()
         self.cu = cu
         self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
@@ -295,7 +298,14 @@ class _Translator:
             return
         header = program.header
         directories = [_text(d) for d in header["include_directory"]]
-        files = [FileEntry(_text(f.name), f.dir_index, f.mtime, f.length) for f in header["file_entry"]]
+        entries = header["file_entry"]
+        if self.version >= 5:
+            # DWARF 5 numbers directories and files from 0 (entry 0: the unit's own); the DWARF 4 table written
+            # numbers files from 1 and leaves directory 0 implicit: files shift by one (as do the DIEs'
+            # DW_AT_decl_file and DW_AT_call_file, and the rows), directory indices stay.
+            directories = directories[1:]
+        files = [FileEntry(_text(f.name), f.dir_index, getattr(f, "mtime", 0) or 0, getattr(f, "length", 0) or 0)
+                 for f in entries]
         sequences: list[ProducerSequence] = []
         rows: list[SourceRow] = []
         for entry in program.get_entries():
@@ -306,7 +316,8 @@ class _Translator:
                 sequences.append(ProducerSequence(rows, state.address))
                 rows = []
             else:
-                rows.append(SourceRow(state.address, state.file, state.line, state.column, bool(state.is_stmt),
+                rows.append(SourceRow(state.address, state.file + self.file_shift, state.line, state.column,
+                                      bool(state.is_stmt),
                                       bool(state.prologue_end)))
         functions = function_rows(sequences, self.map.functions)
         line = build_line_program(directories, files, functions, self.text)
@@ -354,9 +365,12 @@ class _Translator:
         base = die.attributes.get("DW_AT_frame_base")
         wasm_frame_base = bytes(base.value) if base is not None and base.form in _BLOCK_FORMS else None
         try:
-            return ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol, wasm_frame_base)
+            translator = ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol,
+                                              wasm_frame_base)
         except Untranslatable:
-            return ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol)
+            translator = ExpressionTranslator(frame, self.dwarf.vmctx_symbol, self.dwarf.globals_symbol)
+        translator.indexed_address = self.globals.indexed_address
+        return translator
 
     def _pointer_stand_in(self, die: Any) -> None:
         strings = self.strings
@@ -392,7 +406,7 @@ class _Translator:
             elif name == "DW_AT_frame_base" and frame is not None:
                 out += self._expression(name, functools.partial(_frame_base, frame), attribute)
             elif name == "DW_AT_location" and die.tag in _VARIABLE_TAGS:
-                out += self._location(attribute, frame, pointer is not False)
+                out += self._location(attribute, frame, pointer is not False, die)
             elif name == "DW_AT_type" and pointer is not False and "DW_AT_type" in die.attributes:
                 self.native_pointees.add(pointer)
                 out.append(self._reference(_AT[name], ("native pointer", self.unit_start, pointer)))
@@ -455,6 +469,9 @@ class _Translator:
                     self.bad_references[self.cu.cu_offset] = self.bad_references.get(self.cu.cu_offset, 0) + 1
                 return []
             return [self._reference(code, target)]
+        if self.file_shift and name in ("DW_AT_decl_file", "DW_AT_call_file") and isinstance(value, int):
+            shifted = value + self.file_shift
+            return [(code, _FORM["DW_FORM_udata"], lambda out: out.uleb(shifted))]
         if form in _CONSTANT_FORMS:
             size = _CONSTANT_FORMS[form]
             raw = int(attribute.raw_value) & ((1 << (8 * size)) - 1)
@@ -511,17 +528,18 @@ class _Translator:
             embed(out, expression)
         return [(_AT[name], _FORM["DW_FORM_exprloc"], write)]
 
-    def _location(self, attribute: Any, frame: ExpressionTranslator | None, pointer: bool) -> list[Attribute]:
+    def _location(self, attribute: Any, frame: ExpressionTranslator | None, pointer: bool,
+                  die: Any) -> list[Attribute]:
         translator = frame if frame is not None else self.globals
         translate = translator.pointer_value if pointer else translator.location
         if attribute.form in _BLOCK_FORMS:
             return self._expression("DW_AT_location", translate, attribute)
-        if attribute.form not in ("DW_FORM_sec_offset", "DW_FORM_data4"):
+        if attribute.form not in ("DW_FORM_sec_offset", "DW_FORM_data4", "DW_FORM_loclistx"):
             return []
         lists = self.dwarf_info.location_lists()
         if lists is None:
             return []
-        entries: list[Any] = list(lists.get_location_list_at_offset(attribute.value))
+        entries: list[Any] = list(lists.get_location_list_at_offset(attribute.value, die=die))
         offset = self.loc.offset
         base = self.cu_base
         written = 0

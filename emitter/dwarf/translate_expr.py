@@ -18,6 +18,7 @@ location of a pointer-typed variable into the native pointer value (memory base 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..encoding import ByteWriter, SymbolAddress, uleb128
@@ -147,6 +148,8 @@ class ExpressionTranslator:
         self.vmctx = vmctx_symbol
         self.globals = globals_symbol
         self.global_layout = frame.globals if frame is not None else global_layout
+        #: DWARF 5: the address at an index of the unit's ``.debug_addr`` table (``DW_OP_addrx``/``constx``).
+        self.indexed_address: Callable[[int], int] | None = None
         #: The producer's frame base, as native ops pushing its (linear) value; None when it has none.
         self.wasm_frame_base: ByteWriter | None = None
         if wasm_frame_base is not None:
@@ -209,6 +212,11 @@ class ExpressionTranslator:
                 case 0x03:
                     out.u8(DW_OP_constu)
                     out.uleb(op.args[0])
+                case 0xA1 | 0xA2:  # DW_OP_addrx, DW_OP_constx: a (linear) address from .debug_addr
+                    if self.indexed_address is None:
+                        raise Untranslatable("an indexed address without the unit's address table")
+                    out.u8(DW_OP_constu)
+                    out.uleb(self.indexed_address(op.args[0]))
                 case 0x91:
                     if self.wasm_frame_base is None:
                         raise Untranslatable("DW_OP_fbreg without a frame base")

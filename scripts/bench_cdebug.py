@@ -1,0 +1,120 @@
+"""Row 10 of ``./dev bench``: the cost of translating producer DWARF (C built by clang-19 for wasm32 with ``-g``).
+
+- 10a: one C function of N lexical blocks (each a scope with a variable of its own, the shape that made the
+  translation quadratic), compiled and lowered to an object with debug information, per block, at the largest
+  N against the smallest: flat per block means linear (target 1.5x).
+- 10b: the same module at the largest N with debug information against without (issue target +30%).
+- 10c: a real WASI program (wasi-libc linked; Debian's wasi-libc carries DWARF, so every such program takes the
+  translation path) with debug information against without.
+
+Times are CPU seconds of this process (``time.process_time``), the best of the runs: the clang builds run
+once, before. Wasm builds use a PATH whose only wasm tool is ``wasm-ld`` (clang would run binaryen's
+``wasm-opt`` otherwise, which leaves the DWARF stale).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from emitter.aot import load_module, render_listing
+from emitter.codegen.compiler import compile_module
+from emitter.lower import lower_module
+from scripts.bench_common import Row, Side
+
+#: A WASI program of the size of a small real one: string handling, a table, printf.
+_WASI_PROGRAM = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry { char *word; int count; struct entry *next; };
+static struct entry *table[64];
+
+static unsigned hash(const char *s) { unsigned h = 5381; while (*s) h = h * 33 + (unsigned char)*s++; return h; }
+
+static void add(const char *word) {
+    unsigned k = hash(word) % 64;
+    for (struct entry *e = table[k]; e; e = e->next)
+        if (strcmp(e->word, word) == 0) { e->count++; return; }
+    struct entry *e = malloc(sizeof *e);
+    e->word = strdup(word);
+    e->count = 1;
+    e->next = table[k];
+    table[k] = e;
+}
+
+int main(int argc, char **argv) {
+    char text[] = "the quick brown fox jumps over the lazy dog the end";
+    for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) add(w);
+    for (int k = 0; k < 64; k++)
+        for (struct entry *e = table[k]; e; e = e->next) printf("%s %d\n", e->word, e->count);
+    return argc > 1 ? atoi(argv[1]) : 0;
+}
+"""
+
+
+def blocks_program(count: int) -> str:
+    """One function of ``count`` blocks, each with a variable of its own (a DW_TAG_lexical_block each)."""
+    body = "".join(f"    if (n > {i}) {{ int v{i} = n * {i}; s += v{i}; }}\n" for i in range(count))
+    return f"int run(int n) {{\n    int s = 0;\n{body}    return s;\n}}\n"
+
+
+def _clang(arguments: Sequence[str], work: Path) -> None:
+    bin_dir = work / "wasm-bin"
+    bin_dir.mkdir(exist_ok=True)
+    linker = shutil.which("wasm-ld-19")
+    if linker is None:
+        raise RuntimeError("wasm-ld-19 is not installed (scripts/setup.sh installs lld-19)")
+    for name in ("wasm-ld", "wasm-ld-19"):
+        if not (bin_dir / name).exists():
+            (bin_dir / name).symlink_to(linker)
+    clang = shutil.which("clang-19") or "clang-19"
+    subprocess.run([clang, *arguments], cwd=work, env={"PATH": str(bin_dir)}, check=True, capture_output=True)
+
+
+def _cpu_seconds(wasm: Path, debug_info: bool, runs: int) -> float:
+    _, module = load_module(wasm)
+    best = float("inf")
+    for _ in range(max(runs, 1)):
+        start = time.process_time()
+        compiled = compile_module(module, module_name="m", listing=render_listing(module, "m"))
+        lower_module(compiled, debug_info=debug_info)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="jitdebug-bench-cdebug-") as name:
+        work = Path(name)
+        per_block: dict[int, float] = {}
+        plain: dict[int, float] = {}
+        for count in block_counts:
+            (work / f"b{count}.c").write_text(blocks_program(count))
+            flags = ["--target=wasm32", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all"]
+            _clang([*flags, "-g", "-o", f"b{count}.wasm", f"b{count}.c"], work)
+            per_block[count] = _cpu_seconds(work / f"b{count}.wasm", True, runs) / count
+        largest, smallest = max(block_counts), min(block_counts)
+        _clang(["--target=wasm32", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
+                f"p{largest}.wasm", f"b{largest}.c"], work)
+        plain[largest] = _cpu_seconds(work / f"p{largest}.wasm", False, runs) / largest
+        flat = Row("10a", f"C debug info, one function of N lexical blocks: CPU per block at N={largest:,} vs "
+                   f"N={smallest:,}", Side(f"N={largest:,}", [per_block[largest]]),
+                   Side(f"N={smallest:,}", [per_block[smallest]]), target=1.5)
+        flat.notes.append("per block, compile + object with translated DWARF: "
+                          + ", ".join(f"N={n:,} {per_block[n] * 1e3:.2f} ms" for n in block_counts))
+        cost = Row("10b", f"C debug info at N={largest:,} blocks: compile + object with producer DWARF translated vs "
+                   "without -g", Side("with", [per_block[largest] * largest]),
+                   Side("without", [plain[largest] * largest]), target=1.30)
+        (work / "words.c").write_text(_WASI_PROGRAM)
+        _clang(["--target=wasm32-wasi", "-g", "-O1", "-o", "words.wasm", "words.c"], work)
+        real = Row("10c", "A WASI program (wasi-libc's DWARF included): compile + object with debug information vs "
+                   "without", Side("with", [_cpu_seconds(work / "words.wasm", True, runs)]),
+                   Side("without", [_cpu_seconds(work / "words.wasm", False, runs)]), target=1.30)
+        real.notes.append("the translation reads the producer DWARF with pyelftools (a pure-Python reader): most "
+                          "of the difference is spent there")
+        return [flat, cost, real]
