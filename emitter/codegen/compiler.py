@@ -468,6 +468,9 @@ class _ModuleCompiler:
 
         lengths = bytearray(8 * len(m.elements))
         for i, seg in enumerate(m.elements):
+            if seg.global_items:
+                # The global's value exists only at instantiation: static storage cannot hold it.
+                raise UnsupportedError("element item global.get is not supported", seg.offset)
             relocs = [absolute(8 * k, sym.funcs, 16 * f) for k, f in enumerate(seg.functions) if f is not None]
             size = max(8 * len(seg.functions), 8)
             blobs.append(DataBlob(sym.indexed("elem", i), size, bytes(size), relocations=tuple(relocs)))

@@ -568,6 +568,10 @@ def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None
         s.pos = body_end
 
 
+class _GlobalItem(int):
+    """An element item ``global.get N``: the global index N, told apart from a function index by its type."""
+
+
 def _elem_expr(s: _Reader, elem_type: ValType) -> int | None:
     expr = s.const_expr()
     head = expr[0]
@@ -587,8 +591,7 @@ def _elem_expr(s: _Reader, elem_type: ValType) -> int | None:
         # Anything else is no single reference: numbers (``i32.const``), several values, arithmetic.
         raise ValidationError(f"type mismatch: element expression {' '.join(ops)} is not one {elem_type.text}",
                               head.offset)
-    raise UnsupportedError("element expression global.get is not supported (only ref.func and ref.null)",
-                           head.offset)
+    return _GlobalItem(head.imm[0])  # type: ignore[call-overload]
 
 
 def _elem_segment(s: _Reader) -> ElemSegment:
@@ -610,11 +613,14 @@ def _elem_segment(s: _Reader) -> ElemSegment:
             kind_at = s.pos
             if s.byte() != 0:
                 s.fail("malformed element kind", kind_at)
+    global_items: tuple[tuple[int, int], ...] = ()
     if uses_exprs:
-        functions = tuple(_elem_expr(s, elem_type) for _ in range(s.count(2)))
+        items = [_elem_expr(s, elem_type) for _ in range(s.count(2))]
+        global_items = tuple((k, int(item)) for k, item in enumerate(items) if isinstance(item, _GlobalItem))
+        functions = tuple(None if isinstance(item, _GlobalItem) else item for item in items)
     else:
         functions = tuple(s.u32() for _ in range(s.count()))
-    return ElemSegment(mode, table, offset_expr, functions, at, elem_type)
+    return ElemSegment(mode, table, offset_expr, functions, at, elem_type, global_items)
 
 
 def _data_segment(s: _Reader) -> DataSegment:

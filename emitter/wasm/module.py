@@ -133,6 +133,9 @@ class ElemSegment:
     offset: int
     #: ``funcref`` or ``externref`` (externref segments hold only ``ref.null`` entries).
     elem_type: ValType = ValType.FUNCREF
+    #: Items given by ``global.get``: (position in the segment, global index); ``functions`` holds None there.
+    #: Their value is the global's at instantiation (an imported global, in Wasm 2.0).
+    global_items: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -544,6 +544,10 @@ def validate(module: Module) -> None:
             if target is not None and target >= len(module.func_types):
                 raise ValidationError(f"unknown function {target}: element segment function index out of bounds",
                                       seg.offset)
+        for _, index in seg.global_items:
+            # A constant expression: an immutable imported global (Wasm 2.0) of the segment's reference type.
+            get = (Instr("global.get", (index,), seg.offset), Instr("end", (), seg.offset))
+            _const_expr(ctx, get, seg.elem_type, num_imported_globals)
         if seg.mode == "active" and seg.offset_expr is not None:
             if seg.table >= len(ctx.tables):
                 raise ValidationError(f"unknown table {seg.table}: element segment table out of bounds", seg.offset)

@@ -123,7 +123,7 @@ class Script:
         try:
             self.perform(command["action"])
         except (EngineError, Trap, Uncaught) as error:
-            raise Failed(f"{type(error).__name__.lower()}: {error}") from None
+            raise Failed(f"{_what(error)}: {error}") from None
 
     def assert_return(self, command: dict[str, Any]) -> None:
         try:
