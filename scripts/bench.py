@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts import bench_cdebug, bench_debuggers, bench_jit, bench_profile
+from scripts import bench_cdebug, bench_debuggers, bench_jit, bench_kernels, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -56,11 +56,14 @@ class Sizes:
     jit_runs: int = 9
     #: Row 9: lines the WASI printf loop writes.
     wasi_lines: int = 200_000
+    #: Row 13: the smallest of its four sizes (x1, x4, x16, x64).
+    throughput_functions: int = 250
 
 
 QUICK = Sizes(emit_functions=60, jit_functions=40, debugger_functions=40, debugger_depth=10, backtrace_depth=50,
               throw_depth=10, plugin_depth=30, modules=6, module_functions=4, debug_cost_functions=60,
-              debug_instruction_functions=20, jit_runs=0, wasi_lines=2_000, cdebug_blocks=(20, 40))
+              debug_instruction_functions=20, jit_runs=0, wasi_lines=2_000, cdebug_blocks=(20, 40),
+              throughput_functions=4)
 
 
 def row_emission(sizes: Sizes, runs: int) -> list[Row]:
@@ -115,16 +118,18 @@ def row_first_stop(sizes: Sizes, runs: int) -> list[Row]:
     n, depth, samples = result["functions"], result["depth"], result["samples"]
     rows = []
     for debugger in ("gdb", "lldb"):
-        row = Row(f"3-{debugger}", f"{debugger}: start -> stop {depth} Wasm frames deep -> bt, {n:,}-function module, "
-                  "vs wasmtime-py under the same debugger", Side("ours", samples[f"ours:{debugger}"]),
-                  Side("wasmtime-py", samples[f"wasmtime:{debugger}"]), target=1.0)
-        ours_alone, theirs_alone = (statistics.median(samples[f"{k}:none"]) for k in ("ours", "wasmtime"))
-        row.notes.append(
-            f"without a debugger: ours {ours_alone:.2f} s, wasmtime-py {theirs_alone:.2f} s; the debugger adds "
-            f"{statistics.median(samples[f'ours:{debugger}']) - ours_alone:+.2f} s to ours and "
-            f"{statistics.median(samples[f'wasmtime:{debugger}']) - theirs_alone:+.2f} s to wasmtime-py; "
-            f"bt showed {result['rec_frames'].get(f'ours:{debugger}', 0)} of our {depth} Wasm frames")
-        rows.append(row)
+        for kind, key, target, what in (("ours", f"3-{debugger}", 1.5, "cold"),
+                                        ("cached", f"3w-{debugger}", 1.0, "warm (compile cache)")):
+            row = Row(key, f"{debugger}: start -> stop {depth} Wasm frames deep -> bt, {n:,}-function module, {what}, "
+                      "vs wasmtime-py under the same debugger", Side("ours", samples[f"{kind}:{debugger}"]),
+                      Side("wasmtime-py", samples[f"wasmtime:{debugger}"]), target=target)
+            ours_alone, theirs_alone = (statistics.median(samples[f"{k}:none"]) for k in (kind, "wasmtime"))
+            row.notes.append(
+                f"without a debugger: ours {ours_alone:.2f} s, wasmtime-py {theirs_alone:.2f} s; the debugger adds "
+                f"{statistics.median(samples[f'{kind}:{debugger}']) - ours_alone:+.2f} s to ours and "
+                f"{statistics.median(samples[f'wasmtime:{debugger}']) - theirs_alone:+.2f} s to wasmtime-py; "
+                f"bt showed {result['rec_frames'].get(f'{kind}:{debugger}', 0)} of our {depth} Wasm frames")
+            rows.append(row)
     return rows
 
 
@@ -229,6 +234,52 @@ def row_wasi(sizes: Sizes, runs: int) -> list[Row]:
     return [unbuffered, buffered]
 
 
+def row_kernels(sizes: Sizes, runs: int) -> list[Row]:
+    quick = sizes is QUICK
+    result = run_child("scripts.bench_kernels", ["--runs", str(runs), *(["--quick"] if quick else [])],
+                       timeout=1800)["results"]
+    n = len(result)
+    gm = {side: bench_kernels.geometric_means(result, side) for side in ("ours", "winch", "cranelift", "aot",
+                                                                         "native")}
+    ratio = {name: {side: statistics.median(samples["ours" if side in ("winch", "cranelift") else "aot"])
+                    / statistics.median(samples[side]) for side in ("winch", "cranelift", "native")}
+             for name, samples in result.items()}
+    worst = max(ratio, key=lambda name: ratio[name]["winch"])
+    winch = Row("11", f"Kernel run time, geometric mean of {n} sightglass shootout kernels: JIT (debug info on) vs "
+                "wasmtime's baseline compiler Winch", Side("ours", gm["ours"]), Side("Winch", gm["winch"]),
+                target=1.0)
+    winch.notes.append("per kernel, ours/Winch: " + ", ".join(f"{k} {r['winch']:.2f}x" for k, r in ratio.items()))
+    winch.notes.append("each run times the region between the kernel's bench.start and bench.end imports; the sides "
+                       "alternate run by run; iteration counts scaled (scripts/bench_kernels.py)")
+    slowest = Row("11-max", f"The slowest kernel against Winch ({worst})", Side("ours", result[worst]["ours"]),
+                  Side("Winch", result[worst]["winch"]), target=1.5)
+    cranelift = Row("11c", "The same geometric mean vs Cranelift (wasmtime's optimising compiler)",
+                    Side("ours", gm["ours"]), Side("Cranelift", gm["cranelift"]))
+    cranelift.notes.append("per kernel, ours/Cranelift: " + ", ".join(f"{k} {r['cranelift']:.2f}x"
+                                                                      for k, r in ratio.items()))
+    aot = Row("12", f"AOT objects (jitdebug compile + a C host) vs the same C built natively with gcc -O2, geometric "
+              f"mean of the {n} kernels", Side("ours", gm["aot"]), Side("gcc -O2", gm["native"]))
+    aot.notes.append("per kernel, AOT/gcc: " + ", ".join(f"{k} {r['native']:.2f}x" for k, r in ratio.items()))
+    return [winch, slowest, cranelift, aot]
+
+
+def row_throughput(sizes: Sizes, runs: int) -> list[Row]:
+    result = run_child("scripts.bench_jit", ["throughput", "--functions", str(sizes.throughput_functions),
+                                             "--runs", str(runs)], timeout=1800)["sizes"]
+    per_megabyte = [Side(f"{size['functions']:,} functions",
+                         [seconds / (size["wasm_bytes"] / 1e6) for seconds in size["samples"]])
+                    for size in result]
+    smallest, largest = result[0], result[-1]
+    flat = Row("13", f"JIT compile + instantiate with debug info, time per MB of Wasm: {largest['functions']:,} "
+               f"functions ({largest['wasm_bytes'] / 1e6:.1f} MB) vs {smallest['functions']:,} "
+               f"({smallest['wasm_bytes'] / 1e6:.2f} MB)", per_megabyte[-1], per_megabyte[0], target=1.3)
+    flat.notes.append("MB of Wasm per second at each size: " + ", ".join(
+        f"{side.label} {1 / side.median:.2f} MB/s" for side in per_megabyte))
+    speed = Row("13b", "The same, seconds per MB of Wasm at the largest size vs the target's 1 s (1 MB/s)",
+                per_megabyte[-1], Side("1 MB/s", [1.0]), target=1.0)
+    return [flat, speed]
+
+
 def row_cdebug(sizes: Sizes, runs: int) -> list[Row]:
     return bench_cdebug.rows(sizes.cdebug_blocks, runs)
 
@@ -244,6 +295,8 @@ ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "8": row_debug_cost,
     "9": row_wasi,
     "10": row_cdebug,
+    "11": row_kernels,
+    "13": row_throughput,
 }
 
 

@@ -1,7 +1,8 @@
 """The program the debugger rows of ``./dev bench`` run, under a debugger or not (``scripts.bench_debuggers``).
 
-    python bench_inferior.py deep ours|wasmtime MODULE.wasm PROBE.so DEPTH
-        load the module (our JIT, or wasmtime-py with debug_info=True and cranelift_opt_level='none'), call
+    python bench_inferior.py deep ours|cached|wasmtime MODULE.wasm PROBE.so DEPTH
+        load the module (our JIT — ``cached``: through the compile cache in ``build/bench/cache`` — or wasmtime-py
+        with debug_info=True and cranelift_opt_level='none'), call
         ``run(DEPTH)``: DEPTH nested Wasm frames, the deepest calls the import ``hit``, which calls the native
         ``bench_stop`` (the debuggers' breakpoint), then the program ends.
     python bench_inferior.py many DIRECTORY PROBE.so CHAIN
@@ -19,14 +20,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+#: The compile cache of the ``cached`` configuration (row 3 warm).
+CACHE = Path(__file__).resolve().parent.parent / "build" / "bench" / "cache"
 
 
 def deep(kind: str, wasm: Path, stop: Callable[[], None], depth: int) -> None:
-    if kind == "ours":
+    if kind in ("ours", "cached"):
         from emitter.jit.api import compile_wasm
+        from emitter.jit.cache import CompileCache
 
+        cache = CompileCache(CACHE) if kind == "cached" else None
         with tempfile.TemporaryDirectory() as listing_dir:
-            module = compile_wasm(wasm, listing_dir=listing_dir)
+            module = compile_wasm(wasm, listing_dir=listing_dir, cache=cache)
             with module.instantiate({"hit": stop}) as instance:
                 instance.exports["run"](depth)
         return

@@ -8,6 +8,9 @@ listing, GDB JIT image) against the same without, and against wasmtime-py compil
 process CPU seconds of compile + instantiate, peak RSS growth over the process before compiling, the size of the
 registered image and of the code.
 
+``throughput``: compile + instantiate with debug information at four sizes (1x to 64x): Wasm bytes per second
+and whether the time per byte stays flat as the module grows.
+
 ``instructions``: the instructions one JIT load executes (``--debug-info on|off``), counted by callgrind:
 deterministic, where the time of a run varies by a third on a shared machine. The process loads the module once
 to warm up (imports, first-use work), then again inside the probe library's ``bench_measured``, the only code
@@ -68,6 +71,20 @@ def compare(functions: int, runs: int) -> dict[str, object]:
     return {"functions": functions, "samples": samples}
 
 
+def throughput(functions: int, runs: int) -> dict[str, object]:
+    """JIT compile + instantiate with debug information at 1x, 4x, 16x and 64x ``functions``: seconds per run
+    and the module's size, for Wasm bytes per second and its growth with size."""
+    sizes: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for scale in (1, 4, 16, 64):
+            wasm = generate_module(functions * scale)
+            path = Path(scratch) / f"bench{scale}.wasm"
+            path.write_bytes(wasm)
+            seconds = [timed(partial(jit_load, path, scratch, True)) for _ in range(runs)]
+            sizes.append({"functions": functions * scale, "wasm_bytes": len(wasm), "samples": seconds})
+    return {"sizes": sizes}
+
+
 def cost(functions: int, debug_info: bool) -> dict[str, object]:
     wasm = generate_module(functions)
     with tempfile.TemporaryDirectory() as scratch:
@@ -114,13 +131,15 @@ def instructions(functions: int, debug_info: bool) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("compile", "cost", "measured"))
+    parser.add_argument("mode", choices=("compile", "cost", "measured", "throughput"))
     parser.add_argument("--functions", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--debug-info", choices=("on", "off"), default="on")
     args = parser.parse_args()
     if args.mode == "compile":
         answer(compare(args.functions, args.runs))
+    elif args.mode == "throughput":
+        answer(throughput(args.functions, args.runs))
     elif args.mode == "cost":
         answer(cost(args.functions, args.debug_info == "on"))
     else:

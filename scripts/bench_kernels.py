@@ -1,0 +1,199 @@
+"""Rows 9 and 10 of ``./dev bench``: how fast the code we generate runs, on the sightglass shootout kernels
+(``samples/kernels/shootout``, see its ORIGIN.md), built here from their C sources.
+
+Row 9: the JIT (debug information on, as users debug) against wasmtime-py's baseline compiler Winch and its
+optimising compiler Cranelift, each timing the region between the kernel's ``bench.start`` and ``bench.end``
+imports in the same process, the three alternating run by run. Row 10: ``jitdebug compile`` objects linked with a
+small C host against the same C built natively with gcc -O2, each a process timing the same region.
+
+Each kernel's iteration count is scaled at build time (one ``#define`` rewritten: ``KERNELS``) so that a run
+takes tens of milliseconds in Winch; ``--quick`` scales them down much further (a smoke test).
+
+    python -m scripts.bench_kernels [--quick] [--runs N]     prints one JSON object
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import wasmtime
+
+from scripts.bench_common import ROOT, answer
+from tests.wasm_clang import wasm_clang
+
+SOURCES = ROOT / "samples" / "kernels" / "shootout"
+#: Kernel -> (the #define scaled, its value for a full run). The sources' values take seconds in Winch.
+KERNELS: dict[str, tuple[str, int]] = {
+    "base64": ("ITERATIONS", 1000),
+    "ctype": ("ITERATIONS", 50),
+    "ed25519": ("ITERATIONS", 100),
+    "gimli": ("ITERATIONS", 100000),
+    "heapsort": ("ITERATIONS", 50),
+    "keccak": ("ITERATIONS", 10000),
+    "matrix": ("ITERATIONS", 30000),
+    "memmove": ("ITERATIONS", 1),
+    "minicsv": ("ITERATIONS", 30000),
+    "random": ("LENGTH", 2000000),
+    "ratelimit": ("ITERATIONS", 1000000),
+    "sieve": ("LENGTH", 1000),
+    "switch": ("ITERATIONS", 300),
+    "xblabla20": ("ITERATIONS", 5000),
+    "xchacha20": ("ITERATIONS", 5000),
+}
+QUICK_KERNELS = ("matrix", "random")
+QUICK_DIVISOR = 100
+
+_NO_PRINT = "#include <stdio.h>\n#define printf(...) ((void)0)\n#define fprintf(...) ((void)0)\n"
+_AOT_HOST = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+static struct timespec t0, t1;
+void start(void) { clock_gettime(CLOCK_MONOTONIC, &t0); }
+void end(void) { clock_gettime(CLOCK_MONOTONIC, &t1); }
+int32_t __main_void(void);
+int main(void) {
+    __main_void();
+    printf("%.9f\n", (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+    return 0;
+}
+"""
+_NATIVE_HOST = _AOT_HOST.replace("void start(void)", "void bench_start(void)").replace(
+    "void end(void)", "void bench_end(void)").replace("int32_t __main_void(void);", "int kernel_main(void);").replace(
+    "__main_void();", "kernel_main();")
+
+
+def _scaled_source(name: str, directory: Path, divisor: int) -> Path:
+    define, value = KERNELS[name]
+    text = (SOURCES / f"{name}.c").read_text()
+    scaled, count = re.subn(rf"^#define {define} \d+$", f"#define {define} {max(1, value // divisor)}", text,
+                            flags=re.MULTILINE)
+    if count != 1:
+        raise RuntimeError(f"{name}.c: no single '#define {define}' to scale")
+    path = directory / f"{name}.c"
+    path.write_text(scaled)
+    return path
+
+
+def build(name: str, directory: Path, divisor: int) -> tuple[Path, Path, Path]:
+    """The kernel's Wasm module, its AOT executable and its native executable."""
+    source = _scaled_source(name, directory, divisor)
+    no_print = directory / "noprint.h"
+    no_print.write_text(_NO_PRINT)
+    common = ["-O2", "-DNDEBUG", f"-I{SOURCES}", "-include", str(no_print)]
+    wasm = directory / f"{name}.wasm"
+    wasm_clang(["--target=wasm32-wasi", *common, "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=__main_void",
+                "-o", wasm, source])
+    host = directory / "aot_host.c"
+    host.write_text(_AOT_HOST)
+    obj = directory / f"{name}.o"
+    _check([str(ROOT / ".venv" / "bin" / "python"), "-m", "emitter.cli", "compile", str(wasm), "-o", str(obj)])
+    aot = directory / f"{name}.aot"
+    _check(["gcc", "-O2", "-o", str(aot), str(host), str(obj)])
+    native_host = directory / "native_host.c"
+    native_host.write_text(_NATIVE_HOST)
+    kernel_obj = directory / f"{name}.native.o"
+    _check(["gcc", "-O2", "-w", *common, "-Dmain=kernel_main", "-c", "-o", str(kernel_obj), str(source)])
+    native = directory / f"{name}.native"
+    _check(["gcc", "-O2", "-o", str(native), str(native_host), str(kernel_obj)])
+    return wasm, aot, native
+
+
+def _check(argv: list[str]) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _engine(strategy: str) -> wasmtime.Engine:
+    config = wasmtime.Config()
+    config.parallel_compilation = False
+    if strategy == "winch":
+        # The Python setter refuses 'winch'; the C API's strategy 2 is Winch.
+        wasmtime._ffi.wasmtime_config_strategy_set(config.ptr(), 2)
+    return wasmtime.Engine(config)
+
+
+def _time_wasmtime(engine: wasmtime.Engine, module: wasmtime.Module) -> float:
+    store = wasmtime.Store(engine)
+    marks: dict[str, float] = {}
+    hooks = [wasmtime.Func(store, wasmtime.FuncType([], []),
+                           lambda key=key: marks.__setitem__(key, time.perf_counter())) for key in ("start", "end")]
+    main = wasmtime.Instance(store, module, hooks).exports(store)["__main_void"]
+    assert isinstance(main, wasmtime.Func)
+    main(store)
+    return marks["end"] - marks["start"]
+
+
+def _time_ours(module: object) -> float:
+    from emitter.jit.api import WasmModule
+
+    assert isinstance(module, WasmModule)
+    marks: dict[str, float] = {}
+    with module.instantiate({key: (lambda key=key: marks.__setitem__(key, time.perf_counter()))
+                             for key in ("start", "end")}) as instance:
+        instance.exports["__main_void"]()
+    return marks["end"] - marks["start"]
+
+
+def _time_process(executable: Path) -> float:
+    return float(_check([str(executable)]).strip())
+
+
+def measure(names: list[str], runs: int, divisor: int, directory: Path) -> dict[str, dict[str, list[float]]]:
+    from emitter.jit.api import compile_wasm
+
+    winch, cranelift = _engine("winch"), _engine("cranelift")
+    results: dict[str, dict[str, list[float]]] = {}
+    for name in names:
+        wasm, aot, native = build(name, directory, divisor)
+        ours = compile_wasm(wasm, listing_dir=directory)
+        theirs = {"winch": wasmtime.Module.from_file(winch, str(wasm)),
+                  "cranelift": wasmtime.Module.from_file(cranelift, str(wasm))}
+        samples: dict[str, list[float]] = {k: [] for k in ("ours", "winch", "cranelift", "aot", "native")}
+        for run in range(runs):
+            # Which side goes first alternates, so that neither gets the machine's quieter moments.
+            order = ["ours", "winch", "cranelift", "aot", "native"]
+            for side in order if run % 2 == 0 else order[::-1]:
+                match side:
+                    case "ours":
+                        seconds = _time_ours(ours)
+                    case "winch" | "cranelift":
+                        seconds = _time_wasmtime(winch if side == "winch" else cranelift, theirs[side])
+                    case "aot":
+                        seconds = _time_process(aot)
+                    case _:
+                        seconds = _time_process(native)
+                samples[side].append(seconds)
+        results[name] = samples
+    return results
+
+
+def geometric_means(results: dict[str, dict[str, list[float]]], side: str) -> list[float]:
+    """Run i's geometric mean over the kernels of ``side`` (the ratio of two such means is the geometric mean of
+    the per-kernel ratios)."""
+    runs = min(len(samples[side]) for samples in results.values())
+    return [math.exp(statistics.fmean(math.log(samples[side][i]) for samples in results.values()))
+            for i in range(runs)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    names = list(QUICK_KERNELS if args.quick else KERNELS)
+    directory = ROOT / "build" / "bench" / "kernels"
+    directory.mkdir(parents=True, exist_ok=True)
+    answer({"results": measure(names, args.runs, QUICK_DIVISOR if args.quick else 1, directory)})
+
+
+if __name__ == "__main__":
+    main()
