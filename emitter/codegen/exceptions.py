@@ -289,9 +289,10 @@ def copy_payload(c: FunctionCompiler, tag: int, height: int) -> int:
     return count
 
 
-def held_slots(control: list[Control]) -> tuple[int, ...]:
-    """The exception slots of the legacy catch blocks in ``control`` (the code there may rethrow them)."""
-    return tuple(f.exception_slot for f in control if f.catching and f.exception_slot is not None)
+def held_slots(frame: Control | None) -> tuple[int, ...]:
+    """The exception slots of the legacy catch blocks from the function's frame to ``frame`` (the code there may
+    rethrow them)."""
+    return frame.held if frame is not None else ()
 
 
 def borrowed_check(c: FunctionCompiler, held: tuple[int, ...], borrowed: Label) -> None:
@@ -345,7 +346,7 @@ def _h_try_table(c: FunctionCompiler, i: Instr) -> bool:
         # Catch labels are relative to the context outside the try_table.
         target = c.control[-1 - catch.label]
         clauses.append(Clause(catch.tag, catch.kind, i.offset, target.target, target.height,
-                              target.kind == "func", held=held_slots(c.control)))
+                              target.kind == "func", held=held_slots(c.control[-1])))
     params, results = c.block_arity(block_type)
     scope = c.exceptions.open(clauses, c.control[-1].scope, i.offset)
     end = Label()
@@ -365,13 +366,13 @@ def _h_try(c: FunctionCompiler, i: Instr) -> bool:
 
 @dataclass(eq=False)
 class DeferredCatch:
-    """A legacy catch block to compile after the body: its instructions [start, stop) and the control stack
-    (copied: frames change after the try ends) with the try's frame on top, in its catch state."""
+    """A legacy catch block to compile after the body: its instructions [start, stop) and the try's frame in its
+    catch state, whose ``parent`` chain is the control stack to compile it in."""
 
     clause: Clause
     start: int
     stop: int
-    control: list[Control]
+    frame: Control
 
 
 def defer_catch_blocks(c: FunctionCompiler, index: int) -> int:
@@ -399,17 +400,29 @@ def defer_catch_blocks(c: FunctionCompiler, index: int) -> int:
             clause_at = position
     else:
         raise c.error("legacy try without an end")
-    held = held_slots(c.control[:-1])
+    held = held_slots(frame.parent)
     catching = dataclasses.replace(frame, catching=True, scope=scope.outer, catch_blocks=frame.catch_blocks + 1,
-                                   may_borrow=bool(held))
-    outer = [dataclasses.replace(f) for f in c.control[:-1]]
+                                   may_borrow=bool(held), held=held + (frame.exception_slot,))
     for at, stop in blocks:
         instr = body[at]
         tag = c.int_immediate(instr.imm[0]) if instr.op == "catch" else None
         clause = Clause(tag, "legacy", instr.offset, entry=Label(), held=held)
         scope.clauses.append(clause)
-        c.exceptions.deferred.append(DeferredCatch(clause, at + 1, stop, [*outer, catching]))
+        c.exceptions.deferred.append(DeferredCatch(clause, at + 1, stop, catching))
     return blocks[-1][1]
+
+
+def enter_control(path: list[Control], top: Control) -> None:
+    """Make ``path`` the control stack from the function's frame to ``top``, keeping the frames it already shares
+    with it: successive catch blocks are near each other in the tree of frames, so this is cheap where copying
+    the stack for each would be quadratic in the nesting depth."""
+    added: list[Control] = []
+    node: Control | None = top
+    while node is not None and not (node.level < len(path) and path[node.level] is node):
+        added.append(node)
+        node = node.parent
+    del path[0 if node is None else node.level + 1:]
+    path.extend(reversed(added))
 
 
 def compile_deferred_catch_blocks(c: FunctionCompiler) -> None:
@@ -417,10 +430,12 @@ def compile_deferred_catch_blocks(c: FunctionCompiler) -> None:
     with the exception in rax, keeps it in its try's slot, takes the payload, and ends by releasing it and
     jumping to the end of the try."""
     a = c.a
+    path = list(c.control)
     while c.exceptions.deferred:
         item = c.exceptions.deferred.pop(0)
-        c.control = item.control
-        frame = item.control[-1]
+        frame = item.frame
+        enter_control(path, frame)
+        c.control = path
         entry, slot = item.clause.entry, frame.exception_slot
         if entry is None or slot is None:
             raise c.error("legacy catch block without an entry")

@@ -163,6 +163,14 @@ class Control:
     catch_blocks: int = 0
     #: The catch block may hold an exception borrowed from an enclosing one (``exceptions.borrowed_check``).
     may_borrow: bool = False
+    #: The enclosing frame and this frame's index in the control stack: a deferred catch block rebuilds its
+    #: control stack from them (``exceptions.compile_deferred_catch_blocks``) instead of a copy per try, which
+    #: made nesting depth quadratic.
+    parent: Control | None = None
+    level: int = 0
+    #: The exception slots of the legacy catch blocks from the function's frame to this one (the code here may
+    #: rethrow them), kept per frame so that no instruction walks the control stack.
+    held: tuple[int, ...] = ()
 
 
 if TYPE_CHECKING:
@@ -306,7 +314,8 @@ class FunctionCompiler:
         """Open a block; it inherits the enclosing try region unless it is one (``scope``)."""
         enclosing = self.control[-1]
         frame = Control(kind, height, params, results, target, end, else_label,
-                        scope if scope is not None else enclosing.scope, catch_blocks=enclosing.catch_blocks)
+                        scope if scope is not None else enclosing.scope, catch_blocks=enclosing.catch_blocks,
+                        parent=enclosing, level=len(self.control), held=enclosing.held)
         self.control.append(frame)
         return frame
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from emitter.wasm.module import Instr, ValType
 
 CLOSES: int
+MAX_INDENT: int
 OPENS: int
 LOCAL: int
 INTEGERS: int
