@@ -102,3 +102,35 @@ def test_every_preview1_function_has_wasmtimes_type() -> None:
     store.set_wasi(wasmtime.WasiConfig())
     linker.instantiate(store, wasmtime.Module(engine, f"(module {' '.join(imports)})"))
     assert len(FUNCTIONS) == 46
+
+
+REACTOR_C = """
+#include <stdio.h>
+static int base;
+__attribute__((constructor)) static void setup(void) { base = 40; }
+__attribute__((export_name("add"))) int add(int x) { printf("add(%d)\\n", x); fflush(stdout); return base + x; }
+"""
+
+
+def test_reactor_runs_initialize_before_the_invoked_export(tmp_path: Path) -> None:
+    """A reactor (``-mexec-model=reactor``): ``jitdebug run --invoke add reactor.wasm 2`` runs ``_initialize``
+    (the C constructors) first, as wasmtime does, then prints the result."""
+    import wasmtime
+
+    source = tmp_path / "reactor.c"
+    source.write_text(REACTOR_C)
+    module = build_wasi(source, tmp_path / "reactor.wasm", extra=("-mexec-model=reactor",))
+    proc = subprocess.run([*jitdebug_command(), "--invoke", "add", str(module), "2"], capture_output=True,
+                          text=True, timeout=120, env={**ENV, "PYTHONPATH": str(ROOT)})
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    config = wasmtime.WasiConfig()
+    config.stdout_file = str(tmp_path / "theirs.txt")
+    store.set_wasi(config)
+    exports = linker.instantiate(store, wasmtime.Module.from_file(engine, str(module))).exports(store)
+    exports["_initialize"](store)  # type: ignore[operator]
+    result = exports["add"](store, 2)  # type: ignore[operator]
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (tmp_path / "theirs.txt").read_text() + f"{result}\n" == "add(2)\n42\n"

@@ -86,3 +86,87 @@ def test_pointer_outside_memory_traps_like_wasmtime(values: dict[str, int], caus
     ours = proc.stderr.strip().splitlines()
     assert [line.strip() for line in ours[ours.index("Caused by:") + 1:]] == cause
     assert "<wasm function 1>" in proc.stderr and "<wasm function 1>" in str(theirs.value)
+
+
+PROBES = [
+    ('"clock_time_get" (func $f (param i32 i64 i32) (result i32))', "(i32.const 0) (i64.const 0) (i32.const 65535)"),
+    ('"clock_time_get" (func $f (param i32 i64 i32) (result i32))', "(i32.const 0) (i64.const 0) (i32.const 4)"),
+    ('"clock_res_get" (func $f (param i32 i32) (result i32))', "(i32.const 0) (i32.const 65535)"),
+    ('"clock_res_get" (func $f (param i32 i32) (result i32))', "(i32.const 7) (i32.const 0)"),
+    ('"args_sizes_get" (func $f (param i32 i32) (result i32))', "(i32.const 0) (i32.const 65535)"),
+    ('"args_get" (func $f (param i32 i32) (result i32))', "(i32.const 65535) (i32.const 0)"),
+    ('"args_get" (func $f (param i32 i32) (result i32))', "(i32.const 0) (i32.const 65534)"),
+    ('"args_get" (func $f (param i32 i32) (result i32))', "(i32.const 2) (i32.const 100)"),
+    ('"environ_get" (func $f (param i32 i32) (result i32))', "(i32.const 0) (i32.const 65534)"),
+    ('"fd_prestat_get" (func $f (param i32 i32) (result i32))', "(i32.const 3) (i32.const 65535)"),
+    ('"fd_prestat_get" (func $f (param i32 i32) (result i32))', "(i32.const 3) (i32.const 1)"),
+    ('"fd_filestat_get" (func $f (param i32 i32) (result i32))', "(i32.const 3) (i32.const 65535)"),
+    ('"fd_filestat_get" (func $f (param i32 i32) (result i32))', "(i32.const 3) (i32.const 4)"),
+    ('"fd_fdstat_get" (func $f (param i32 i32) (result i32))', "(i32.const 3) (i32.const 65535)"),
+    ('"fd_fdstat_get" (func $f (param i32 i32) (result i32))', "(i32.const 1) (i32.const 3)"),
+    ('"path_open" (func $f (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32))',
+     "(i32.const 3) (i32.const 0) (i32.const 65530) (i32.const 10) (i32.const 0) (i64.const 0) (i64.const 0) "
+     "(i32.const 0) (i32.const 8)"),
+    ('"path_open" (func $f (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32))',
+     "(i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 99) (i64.const 0) (i64.const 0) "
+     "(i32.const 0) (i32.const 8)"),
+    ('"random_get" (func $f (param i32 i32) (result i32))', "(i32.const 65530) (i32.const 10)"),
+    ('"fd_read" (func $f (param i32 i32 i32 i32) (result i32))', "(i32.const 0) (i32.const 0) (i32.const 0) "
+     "(i32.const 65535)"),
+    ('"fd_write" (func $f (param i32 i32 i32 i32) (result i32))', "(i32.const 1) (i32.const 1) (i32.const 1) "
+     "(i32.const 16)"),
+    ('"fd_readdir" (func $f (param i32 i32 i32 i64 i32) (result i32))', "(i32.const 3) (i32.const 0) "
+     "(i32.const 100) (i64.const 0) (i32.const 65535)"),
+    ('"fd_readdir" (func $f (param i32 i32 i32 i64 i32) (result i32))', "(i32.const 3) (i32.const 65530) "
+     "(i32.const 100) (i64.const 0) (i32.const 0)"),
+    ('"poll_oneoff" (func $f (param i32 i32 i32 i32) (result i32))', "(i32.const 65530) (i32.const 0) "
+     "(i32.const 1) (i32.const 0)"),
+    ('"poll_oneoff" (func $f (param i32 i32 i32 i32) (result i32))', "(i32.const 0) (i32.const 0) (i32.const 1) "
+     "(i32.const 65535)"),
+    ('"fd_seek" (func $f (param i32 i64 i32 i32) (result i32))', "(i32.const 1) (i64.const 0) (i32.const 9) "
+     "(i32.const 0)"),
+    ('"fd_advise" (func $f (param i32 i64 i64 i32) (result i32))', "(i32.const 3) (i64.const 0) (i64.const 0) "
+     "(i32.const 6)"),
+    ('"fd_fdstat_set_flags" (func $f (param i32 i32) (result i32))', "(i32.const 1) (i32.const 64)"),
+    ('"fd_filestat_set_times" (func $f (param i32 i64 i64 i32) (result i32))', "(i32.const 3) (i64.const 0) "
+     "(i64.const 0) (i32.const 16)"),
+]
+
+
+def _causes(text: str) -> list[str]:
+    lines = text.strip().splitlines()
+    return [line.strip() for line in lines[lines.index("Caused by:") + 1:] if line.strip() and "note:" not in line]
+
+
+@pytest.mark.parametrize(("imported", "arguments"), PROBES, ids=[f"{i.split()[0]}-{n}" for n, (i, _) in
+                                                                  enumerate(PROBES)])
+def test_bad_guest_pointers_and_values_trap_as_in_wasmtime(imported: str, arguments: str, tmp_path: Path) -> None:
+    """Every field is checked for bounds and alignment as wasmtime reads and writes it, and an invalid enum or
+    flags value traps: the causes (with wasmtime's "In func ... at write <type>" context) are wasmtime's."""
+    import wasmtime
+
+    from emitter.errors import TrapError
+    from emitter.jit import compile_wasm
+    from emitter.wasi.config import WasiConfig
+
+    wat = (f'(module (import "wasi_snapshot_preview1" {imported}) (memory (export "memory") 1) '
+           f'(func (export "_start") (drop (call $f {arguments}))))')
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    config = wasmtime.WasiConfig()
+    config.argv = ["a", "bb"]
+    config.env = [("K", "V")]
+    config.preopen_dir(str(tmp_path), ".")
+    store.set_wasi(config)
+    with pytest.raises(wasmtime.WasmtimeError) as theirs:
+        linker.instantiate(store, wasmtime.Module(engine, wat)).exports(store)["_start"](store)  # type: ignore
+    source = tmp_path / "probe.wat"
+    source.write_text(wat)
+    ours_config = WasiConfig(argv=["a", "bb"], env={"K": "V"})
+    ours_config.preopen_dir(tmp_path, ".")
+    with compile_wasm(source, listing_dir=tmp_path).instantiate(wasi=ours_config) as instance, \
+            pytest.raises(TrapError) as ours:
+        instance.exports["_start"]()
+    assert _causes(ours.value.backtrace) == _causes(str(theirs.value))

@@ -231,22 +231,34 @@ static _Noreturn void wasi_trap(void) {
     abort(); /* a trap hook that returned */
 }
 
-static _Noreturn void fault(const struct mem *m, uint64_t start, uint64_t len, const char *context) {
-    if (context != NULL)
-        snprintf(trap_message, sizeof trap_message,
-                 "In func wasi_snapshot_preview1::%s at %s: Pointer out of bounds: Region { start: %llu, len: %llu "
-                 "}\nPointer out of bounds: Region { start: %llu, len: %llu }",
-                 m->func, context, (unsigned long long)start, (unsigned long long)len, (unsigned long long)start,
-                 (unsigned long long)len);
-    else
-        snprintf(trap_message, sizeof trap_message, "Pointer out of bounds: Region { start: %llu, len: %llu }",
+/* wasmtime's words for a bad guest pointer; `align` 0: out of bounds, else the alignment it misses. A result
+ * write names what it writes (`context`, "write size"), with the cause repeated under it. */
+static _Noreturn void fault(const struct mem *m, uint64_t start, uint64_t len, unsigned align, const char *context) {
+    char cause[160];
+    if (align)
+        snprintf(cause, sizeof cause, "Pointer not aligned to %u: Region { start: %llu, len: %llu }", align,
                  (unsigned long long)start, (unsigned long long)len);
+    else
+        snprintf(cause, sizeof cause, "Pointer out of bounds: Region { start: %llu, len: %llu }",
+                 (unsigned long long)start, (unsigned long long)len);
+    if (context != NULL)
+        snprintf(trap_message, sizeof trap_message, "In func wasi_snapshot_preview1::%s at %s: %s\n%s", m->func,
+                 context, cause, cause);
+    else
+        snprintf(trap_message, sizeof trap_message, "%s", cause);
     wasi_trap();
 }
 
 static _Noreturn void bad_enum(const struct mem *m, const char *type) {
     snprintf(trap_message, sizeof trap_message,
              "In func wasi_snapshot_preview1::%s at convert %s: Invalid enum value %s\nInvalid enum value %s",
+             m->func, type, type, type);
+    wasi_trap();
+}
+
+static _Noreturn void bad_flags(const struct mem *m, const char *type) {
+    snprintf(trap_message, sizeof trap_message,
+             "In func wasi_snapshot_preview1::%s at convert %s: Invalid flag value %s\nInvalid flag value %s",
              m->func, type, type, type);
     wasi_trap();
 }
@@ -270,25 +282,52 @@ static struct mem enter(struct jitdebug_wasi_link *link, const char *func) {
 
 #define ENTER(name) struct mem m_ = enter(link, #name); struct mem *m = &m_
 
-/* A guest range, checked; `context` names a result write ("write size"), as wasmtime's message does. */
-static uint8_t *span(const struct mem *m, uint32_t ptr, uint64_t len, const char *context) {
-    if ((uint64_t)ptr + len > m->size)
-        fault(m, ptr, len, context);
+/* A guest byte range, checked; `context` names a result write ("write size"), as wasmtime's message does. Like
+ * wasmtime, guest values are read and written one field at a time, each checked for bounds and its alignment,
+ * so a bad pointer is reported at the field it reaches first. */
+static uint8_t *span(const struct mem *m, uint64_t ptr, uint64_t len, const char *context) {
+    if (ptr + len > m->size)
+        fault(m, ptr, len, 0, context);
     return m->base + ptr;
 }
 
-static uint32_t load32(const struct mem *m, uint32_t ptr) {
+static uint8_t *field(const struct mem *m, uint64_t ptr, unsigned size, const char *context) {
+    uint8_t *p = span(m, ptr, size, context); /* bounds first, then alignment, as wasmtime checks */
+    if (ptr % size)
+        fault(m, ptr, size, size, context);
+    return p;
+}
+
+static uint32_t load32(const struct mem *m, uint64_t ptr) {
     uint32_t v;
-    memcpy(&v, span(m, ptr, 4, NULL), 4);
+    memcpy(&v, field(m, ptr, 4, NULL), 4);
     return v;
 }
 
-static void store32(const struct mem *m, uint32_t ptr, uint32_t v, const char *context) {
-    memcpy(span(m, ptr, 4, context), &v, 4);
+static uint64_t load64(const struct mem *m, uint64_t ptr) {
+    uint64_t v;
+    memcpy(&v, field(m, ptr, 8, NULL), 8);
+    return v;
 }
 
-static void store64(const struct mem *m, uint32_t ptr, uint64_t v, const char *context) {
-    memcpy(span(m, ptr, 8, context), &v, 8);
+static void store8(const struct mem *m, uint64_t ptr, uint8_t v, const char *context) {
+    *field(m, ptr, 1, context) = v;
+}
+
+static void store16(const struct mem *m, uint64_t ptr, uint16_t v, const char *context) {
+    memcpy(field(m, ptr, 2, context), &v, 2);
+}
+
+static void store32(const struct mem *m, uint64_t ptr, uint32_t v, const char *context) {
+    memcpy(field(m, ptr, 4, context), &v, 4);
+}
+
+static void store64(const struct mem *m, uint64_t ptr, uint64_t v, const char *context) {
+    memcpy(field(m, ptr, 8, context), &v, 8);
+}
+
+static void store_bytes(const struct mem *m, uint64_t ptr, const void *bytes, size_t len) {
+    memcpy(span(m, ptr, len, NULL), bytes, len);
 }
 
 /* ---- descriptors ---------------------------------------------------------------------------------------- */
@@ -338,23 +377,42 @@ static uint8_t filetype_of(mode_t mode) {
 
 static uint64_t nanos(struct timespec t) { return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec; }
 
-/* A filestat at `ptr` (64 bytes). */
+/* A filestat at `ptr`, field by field (dev, ino, filetype, nlink, size, atim, mtim, ctim). */
 static void put_filestat(const struct mem *m, uint32_t ptr, const struct stat *st) {
-    uint8_t *p = span(m, ptr, 64, NULL);
-    uint64_t words[8] = {(uint64_t)st->st_dev, (uint64_t)st->st_ino, filetype_of(st->st_mode),
-                         (uint64_t)st->st_nlink, (uint64_t)st->st_size, nanos(st->st_atim), nanos(st->st_mtim),
-                         nanos(st->st_ctim)};
-    memcpy(p, words, sizeof words);
+    const char *what = "write filestat";
+    uint64_t at = ptr;
+    store64(m, at, st ? (uint64_t)st->st_dev : 0, what);
+    store64(m, at + 8, st ? (uint64_t)st->st_ino : 0, what);
+    store8(m, at + 16, st ? filetype_of(st->st_mode) : FT_UNKNOWN, what);
+    store64(m, at + 24, st ? (uint64_t)st->st_nlink : 0, what);
+    store64(m, at + 32, st ? (uint64_t)st->st_size : 0, what);
+    store64(m, at + 40, st ? nanos(st->st_atim) : 0, what);
+    store64(m, at + 48, st ? nanos(st->st_mtim) : 0, what);
+    store64(m, at + 56, st ? nanos(st->st_ctim) : 0, what);
 }
 
 /* ---- args, environ -------------------------------------------------------------------------------------- */
 
-static int32_t strings_get(const struct mem *m, char **strings, int count, uint32_t array, uint32_t buf) {
+/* Each string's pointer, then its bytes and its NUL, as wasmtime writes them (an environment variable as name,
+ * "=", value: `split_at_equals`). */
+static int32_t strings_get(const struct mem *m, char **strings, int count, uint32_t array, uint32_t buf,
+                           int split_at_equals) {
+    uint64_t at = buf;
     for (int i = 0; i < count; i++) {
-        size_t n = strlen(strings[i]) + 1;
-        memcpy(span(m, buf, n, NULL), strings[i], n);
-        store32(m, array + 4u * (uint32_t)i, buf, NULL);
-        buf += (uint32_t)n;
+        store32(m, (uint64_t)array + 4u * (uint32_t)i, (uint32_t)at, NULL);
+        const char *s = strings[i];
+        size_t n = strlen(s);
+        const char *equals = split_at_equals ? strchr(s, '=') : NULL;
+        if (equals != NULL) {
+            size_t key = (size_t)(equals - s);
+            store_bytes(m, at, s, key);
+            store_bytes(m, at + key, "=", 1);
+            store_bytes(m, at + key + 1, equals + 1, n - key - 1);
+        } else {
+            store_bytes(m, at, s, n);
+        }
+        store_bytes(m, at + n, "", 1);
+        at += n + 1;
     }
     return 0;
 }
@@ -363,14 +421,14 @@ static int32_t sizes_get(const struct mem *m, char **strings, int count, uint32_
     uint64_t bytes = 0;
     for (int i = 0; i < count; i++)
         bytes += strlen(strings[i]) + 1;
-    store32(m, count_ptr, (uint32_t)count, NULL);
-    store32(m, size_ptr, (uint32_t)bytes, NULL);
+    store32(m, count_ptr, (uint32_t)count, "write size");
+    store32(m, size_ptr, (uint32_t)bytes, "write size");
     return 0;
 }
 
 int32_t jitdebug_wasi_args_get(struct jitdebug_wasi_link *link, int32_t argv, int32_t argv_buf) {
     ENTER(args_get);
-    return strings_get(m, m->w->argv, m->w->argc, (uint32_t)argv, (uint32_t)argv_buf);
+    return strings_get(m, m->w->argv, m->w->argc, (uint32_t)argv, (uint32_t)argv_buf, 0);
 }
 
 int32_t jitdebug_wasi_args_sizes_get(struct jitdebug_wasi_link *link, int32_t argc, int32_t argv_buf_size) {
@@ -380,7 +438,7 @@ int32_t jitdebug_wasi_args_sizes_get(struct jitdebug_wasi_link *link, int32_t ar
 
 int32_t jitdebug_wasi_environ_get(struct jitdebug_wasi_link *link, int32_t environ, int32_t environ_buf) {
     ENTER(environ_get);
-    return strings_get(m, m->w->env, m->w->envc, (uint32_t)environ, (uint32_t)environ_buf);
+    return strings_get(m, m->w->env, m->w->envc, (uint32_t)environ, (uint32_t)environ_buf, 1);
 }
 
 int32_t jitdebug_wasi_environ_sizes_get(struct jitdebug_wasi_link *link, int32_t count, int32_t buf_size) {
@@ -408,7 +466,7 @@ int32_t jitdebug_wasi_clock_res_get(struct jitdebug_wasi_link *link, int32_t id,
         return error;
     struct timespec t;
     clock_getres(clock, &t);
-    store64(m, (uint32_t)resolution, nanos(t), NULL);
+    store64(m, (uint32_t)resolution, nanos(t), "write timestamp");
     return 0;
 }
 
@@ -421,7 +479,7 @@ int32_t jitdebug_wasi_clock_time_get(struct jitdebug_wasi_link *link, int32_t id
         return error;
     struct timespec t;
     clock_gettime(clock, &t);
-    store64(m, (uint32_t)time, nanos(t), NULL);
+    store64(m, (uint32_t)time, nanos(t), "write timestamp");
     return 0;
 }
 
@@ -524,7 +582,7 @@ int32_t jitdebug_wasi_fd_write(struct jitdebug_wasi_link *link, int32_t fd, int3
 int32_t jitdebug_wasi_fd_read(struct jitdebug_wasi_link *link, int32_t fd, int32_t iovs, int32_t iovs_len,
                               int32_t nread) {
     ENTER(fd_read);
-    return do_io(m, fd, iovs, iovs_len, 0, 0, 0, nread, "read size");
+    return do_io(m, fd, iovs, iovs_len, 0, 0, 0, nread, "write size");
 }
 
 int32_t jitdebug_wasi_fd_pwrite(struct jitdebug_wasi_link *link, int32_t fd, int32_t iovs, int32_t iovs_len,
@@ -536,7 +594,7 @@ int32_t jitdebug_wasi_fd_pwrite(struct jitdebug_wasi_link *link, int32_t fd, int
 int32_t jitdebug_wasi_fd_pread(struct jitdebug_wasi_link *link, int32_t fd, int32_t iovs, int32_t iovs_len,
                                int64_t offset, int32_t nread) {
     ENTER(fd_pread);
-    return do_io(m, fd, iovs, iovs_len, 0, 1, offset, nread, "read size");
+    return do_io(m, fd, iovs, iovs_len, 0, 1, offset, nread, "write size");
 }
 
 int32_t jitdebug_wasi_fd_seek(struct jitdebug_wasi_link *link, int32_t fd, int64_t offset, int32_t whence,
@@ -553,7 +611,7 @@ int32_t jitdebug_wasi_fd_seek(struct jitdebug_wasi_link *link, int32_t fd, int64
     off_t at = lseek(f->host, offset, host_whence[whence]);
     if (at < 0)
         return wasi_errno(errno);
-    store64(m, (uint32_t)newoffset, (uint64_t)at, NULL);
+    store64(m, (uint32_t)newoffset, (uint64_t)at, "write filesize");
     return 0;
 }
 
@@ -567,7 +625,7 @@ int32_t jitdebug_wasi_fd_tell(struct jitdebug_wasi_link *link, int32_t fd, int32
     off_t at = lseek(f->host, 0, SEEK_CUR);
     if (at < 0)
         return wasi_errno(errno);
-    store64(m, (uint32_t)offset, (uint64_t)at, NULL);
+    store64(m, (uint32_t)offset, (uint64_t)at, "write filesize");
     return 0;
 }
 
@@ -654,12 +712,12 @@ int32_t jitdebug_wasi_fd_fdstat_get(struct jitdebug_wasi_link *link, int32_t fd,
         inheriting = base;
     }
     }
-    uint8_t *p = span(m, (uint32_t)stat, 24, NULL);
-    memset(p, 0, 24);
-    p[0] = filetype;
-    memcpy(p + 2, &f->fdflags, 2);
-    memcpy(p + 8, &base, 8);
-    memcpy(p + 16, &inheriting, 8);
+    const char *what = "write fdstat";
+    uint64_t at = (uint32_t)stat;
+    store8(m, at, filetype, what);
+    store16(m, at + 2, f->fdflags, what);
+    store64(m, at + 8, base, what);
+    store64(m, at + 16, inheriting, what);
     return 0;
 }
 
@@ -672,12 +730,8 @@ int32_t jitdebug_wasi_fd_fdstat_get(struct jitdebug_wasi_link *link, int32_t fd,
 int32_t jitdebug_wasi_fd_fdstat_set_flags(struct jitdebug_wasi_link *link, int32_t fd, int32_t flags) {
     ENTER(fd_fdstat_set_flags);
     struct wasi_fd *f = lookup(m, fd);
-    if ((uint32_t)flags > 0x1f) {
-        snprintf(trap_message, sizeof trap_message,
-                 "In func wasi_snapshot_preview1::fd_fdstat_set_flags at convert Fdflags: Invalid flags value "
-                 "Fdflags\nInvalid flags value Fdflags");
-        wasi_trap();
-    }
+    if ((uint32_t)flags > 0x1f)
+        bad_flags(m, "Fdflags");
     if (f == NULL || f->kind != FD_FILE)
         return E_BADF;
     if (flags & (FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC))
@@ -706,7 +760,7 @@ int32_t jitdebug_wasi_fd_filestat_get(struct jitdebug_wasi_link *link, int32_t f
         return E_BADF;
     struct stat st;
     if (f->kind == FD_STDIO) {
-        memset(span(m, (uint32_t)buf, 64, NULL), 0, 64); /* wasmtime reports nothing about stdio */
+        put_filestat(m, (uint32_t)buf, NULL); /* wasmtime reports nothing about stdio */
         return 0;
     }
     if (fstat(f->host, &st) < 0)
@@ -747,12 +801,6 @@ static int times_of(int32_t flags, int64_t atim, int64_t mtim, struct timespec o
     return 0;
 }
 
-static _Noreturn void bad_flags(const struct mem *m, const char *type) {
-    snprintf(trap_message, sizeof trap_message,
-             "In func wasi_snapshot_preview1::%s at convert %s: Invalid flags value %s\nInvalid flags value %s",
-             m->func, type, type, type);
-    wasi_trap();
-}
 
 int32_t jitdebug_wasi_fd_filestat_set_times(struct jitdebug_wasi_link *link, int32_t fd, int64_t atim, int64_t mtim,
                                             int32_t flags) {
@@ -776,10 +824,8 @@ int32_t jitdebug_wasi_fd_prestat_get(struct jitdebug_wasi_link *link, int32_t fd
     struct wasi_fd *f = lookup(m, fd);
     if (f == NULL || f->preopen == NULL)
         return E_BADF;
-    uint8_t *p = span(m, (uint32_t)buf, 8, NULL);
-    uint32_t len = (uint32_t)strlen(f->preopen);
-    memset(p, 0, 8);
-    memcpy(p + 4, &len, 4);
+    store8(m, (uint32_t)buf, 0, "write prestat"); /* tag: a directory */
+    store32(m, (uint64_t)(uint32_t)buf + 4, (uint32_t)strlen(f->preopen), "write prestat");
     return 0;
 }
 
@@ -792,7 +838,7 @@ int32_t jitdebug_wasi_fd_prestat_dir_name(struct jitdebug_wasi_link *link, int32
     size_t len = strlen(f->preopen);
     if ((uint32_t)path_len < len)
         return E_NAMETOOLONG;
-    memcpy(span(m, (uint32_t)path, len, NULL), f->preopen, len);
+    store_bytes(m, (uint32_t)path, f->preopen, len);
     return 0;
 }
 
@@ -817,7 +863,7 @@ int32_t jitdebug_wasi_fd_readdir(struct jitdebug_wasi_link *link, int32_t fd, in
     struct wasi_fd *f = lookup(m, fd);
     if (f == NULL || f->kind != FD_DIR)
         return E_BADF;
-    uint8_t *out = span(m, (uint32_t)buf, (uint32_t)buf_len, NULL);
+    uint64_t out = (uint32_t)buf;
     uint32_t capacity = (uint32_t)buf_len, used = 0;
     /* A fresh stream over the same directory each call: cookies are entry indices, "." and ".." first. */
     int dup_fd = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -875,19 +921,24 @@ int32_t jitdebug_wasi_fd_readdir(struct jitdebug_wasi_link *link, int32_t fd, in
         memcpy(header + 8, &ino, 8);
         memcpy(header + 16, &namlen, 4);
         header[20] = type;
+        /* The header, then the name, each cut at the buffer's end (wasmtime writes them as two ranges). */
         uint32_t room = capacity - used;
         uint32_t n = room < 24 ? room : 24;
-        memcpy(out + used, header, n);
+        if (out + used + n > m->size)
+            closedir(dir);
+        store_bytes(m, out + used, header, n);
         used += n;
         room = capacity - used;
         n = room < namlen ? room : namlen;
-        memcpy(out + used, name, n);
+        if (out + used + n > m->size)
+            closedir(dir);
+        store_bytes(m, out + used, name, n);
         used += n;
         if (used == capacity)
             break;
     }
     closedir(dir);
-    store32(m, (uint32_t)bufused, used, NULL);
+    store32(m, (uint32_t)bufused, used, "write size");
     return 0;
 }
 
@@ -1049,7 +1100,7 @@ int32_t jitdebug_wasi_path_open(struct jitdebug_wasi_link *link, int32_t fd, int
         close(host);
         return E_NOMEM;
     }
-    store32(m, (uint32_t)opened, (uint32_t)index, NULL);
+    store32(m, (uint32_t)opened, (uint32_t)index, "write fd");
     return 0;
 }
 
@@ -1157,10 +1208,9 @@ static int op_readlink(int parent, const char *leaf, void *data) {
     ssize_t n = readlinkat(parent, leaf, target, sizeof target);
     if (n < 0)
         return wasi_errno(errno);
-    uint8_t *out = span(d->m, d->buf, d->buf_len, NULL);
     uint32_t copy = (uint32_t)n < d->buf_len ? (uint32_t)n : d->buf_len;
-    memcpy(out, target, copy);
-    store32(d->m, d->bufused, copy, NULL);
+    store_bytes(d->m, d->buf, target, copy);
+    store32(d->m, d->bufused, copy, "write size");
     return 0;
 }
 
@@ -1336,6 +1386,16 @@ int32_t jitdebug_wasi_path_symlink(struct jitdebug_wasi_link *link, int32_t old_
 #define EVENT_FD_WRITE 2
 #define MAX_SUBSCRIPTIONS 4096
 
+/* An event, field by field: userdata, error, type, then fd_readwrite's nbytes and flags. */
+static void put_event(const struct mem *m, uint64_t at, uint64_t userdata, uint16_t error, uint8_t type,
+                      uint64_t nbytes, uint16_t flags) {
+    store64(m, at, userdata, NULL);
+    store16(m, at + 8, error, NULL);
+    store8(m, at + 10, type, NULL);
+    store64(m, at + 16, nbytes, NULL);
+    store16(m, at + 24, flags, NULL);
+}
+
 int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, int32_t out, int32_t nsubscriptions,
                                   int32_t nevents) {
     ENTER(poll_oneoff);
@@ -1344,28 +1404,27 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
         return E_INVAL;
     if (count > MAX_SUBSCRIPTIONS)
         return E_NOMEM;
-    const uint8_t *subs = span(m, (uint32_t)in, (uint64_t)count * 48, NULL);
-    uint8_t *events = span(m, (uint32_t)out, (uint64_t)count * 32, NULL);
+    uint64_t subs = (uint32_t)in, events = (uint32_t)out;
     static __thread struct pollfd polls[MAX_SUBSCRIPTIONS];
-    static __thread uint32_t poll_sub[MAX_SUBSCRIPTIONS];
+    static __thread uint64_t poll_userdata[MAX_SUBSCRIPTIONS];
     int npolls = 0;
     uint32_t nready = 0;
     int64_t timeout_ns = -1; /* the earliest clock deadline, relative; -1: none */
-    uint32_t earliest = 0;
+    uint64_t earliest_userdata = 0;
     struct timespec now_mono;
     clock_gettime(CLOCK_MONOTONIC, &now_mono);
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *s = subs + 48 * i;
-        uint8_t tag = s[8];
+        uint64_t s = subs + 48 * i;
+        uint64_t userdata = load64(m, s);
+        uint8_t tag = *field(m, s + 8, 1, NULL);
         if (tag > 2)
             bad_enum(m, "Eventtype");
         if (tag == EVENT_CLOCK) {
-            uint32_t id;
-            uint64_t timeout;
+            uint32_t id = load32(m, s + 16);
+            uint64_t timeout = load64(m, s + 24);
+            (void)load64(m, s + 32); /* precision */
             uint16_t flags;
-            memcpy(&id, s + 16, 4);
-            memcpy(&timeout, s + 24, 8);
-            memcpy(&flags, s + 40, 2);
+            memcpy(&flags, field(m, s + 40, 2, NULL), 2);
             if (id > 3)
                 bad_enum(m, "Clockid");
             int64_t relative;
@@ -1378,35 +1437,24 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
             }
             if (id == 2 || id == 3) {
                 /* Not supported by wasmtime 50: an event with EBADF, right away. */
-                uint8_t *e = events + 32 * nready++;
-                memset(e, 0, 32);
-                memcpy(e, s, 8);
-                uint16_t err = E_BADF;
-                memcpy(e + 8, &err, 2);
-                e[10] = EVENT_CLOCK;
+                put_event(m, events + 32 * nready++, userdata, E_BADF, EVENT_CLOCK, 0, 0);
                 continue;
             }
             if (timeout_ns < 0 || relative < timeout_ns) {
                 timeout_ns = relative;
-                earliest = i;
+                earliest_userdata = userdata;
             }
         } else {
-            uint32_t fd;
-            memcpy(&fd, s + 16, 4);
+            uint32_t fd = load32(m, s + 16);
             struct wasi_fd *f = lookup(m, (int32_t)fd);
             if (f == NULL || f->kind == FD_DIR) {
-                uint8_t *e = events + 32 * nready++;
-                memset(e, 0, 32);
-                memcpy(e, s, 8);
-                uint16_t err = E_BADF;
-                memcpy(e + 8, &err, 2);
-                e[10] = tag;
+                put_event(m, events + 32 * nready++, userdata, E_BADF, tag, 0, 0);
                 continue;
             }
             polls[npolls].fd = host_fd(f, (int)fd);
             polls[npolls].events = tag == EVENT_FD_READ ? POLLIN : POLLOUT;
             polls[npolls].revents = 0;
-            poll_sub[npolls++] = i;
+            poll_userdata[npolls++] = userdata;
         }
     }
     if (nready == 0) {
@@ -1431,35 +1479,24 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
         for (int k = 0; k < npolls; k++) {
             if (!polls[k].revents)
                 continue;
-            const uint8_t *s = subs + 48 * poll_sub[k];
-            uint8_t *e = events + 32 * nready++;
-            memset(e, 0, 32);
-            memcpy(e, s, 8);
-            e[10] = s[8];
+            uint8_t tag = polls[k].events == POLLIN ? EVENT_FD_READ : EVENT_FD_WRITE;
             uint64_t nbytes = 0;
-            if (s[8] == EVENT_FD_READ) {
+            if (tag == EVENT_FD_READ) {
                 struct stat st;
                 off_t at;
                 if (fstat(polls[k].fd, &st) == 0 && S_ISREG(st.st_mode) &&
                     (at = lseek(polls[k].fd, 0, SEEK_CUR)) >= 0 && st.st_size > at)
                     nbytes = (uint64_t)(st.st_size - at);
             }
-            memcpy(e + 16, &nbytes, 8);
-            if (polls[k].revents & POLLHUP) {
-                uint16_t hangup = 1;
-                memcpy(e + 24, &hangup, 2);
-            }
+            put_event(m, events + 32 * nready++, poll_userdata[k], 0, tag, nbytes,
+                      (polls[k].revents & POLLHUP) ? 1 : 0);
         }
         if (nready == 0 && timeout_ns >= 0) {
-            const uint8_t *s = subs + 48 * earliest;
-            uint8_t *e = events + 32 * nready++;
-            memset(e, 0, 32);
-            memcpy(e, s, 8);
-            e[10] = EVENT_CLOCK;
+            put_event(m, events + 32 * nready++, earliest_userdata, 0, EVENT_CLOCK, 0, 0);
         }
     }
     (void)now_mono;
-    store32(m, (uint32_t)nevents, nready, NULL);
+    store32(m, (uint32_t)nevents, nready, "write size");
     return 0;
 }
 
