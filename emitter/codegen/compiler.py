@@ -107,7 +107,10 @@ class _ModuleCompiler:
                 raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
                                        "function imports link to C symbols)", imp.offset)
         if len(module.memories) > 1:
-            raise UnsupportedError("multiple memories are not supported")
+            raise UnsupportedError("multiple memories are not supported", module.section_offsets.get("memory"))
+        if any(memory.index64 for memory in module.memories):
+            raise UnsupportedError("64-bit memories (memory64) are not supported",
+                                   module.section_offsets.get("memory"))
         self.n_imported = module.num_imported_functions
         self.symbols = self._function_symbols()
         self.signature_ids = self._signature_ids()

@@ -48,6 +48,7 @@ from ..wasi.config import host_functions as wasi_host_functions
 from ..wasi.config import trap_message as wasi_trap_message
 from ..wasi.preview1 import WASI_MODULE
 from ..wasi.thunks import LINK_CONTEXT_OFFSET, link_symbol
+from ..wasm.features import WASM2, Features
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
@@ -483,22 +484,23 @@ class WasmModule:
 
 def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,
                  listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True,
-                 cache: CompileCache | None = None) -> WasmModule:
+                 cache: CompileCache | None = None, features: Features = WASM2) -> WasmModule:
     """Decode, validate and compile ``source`` (.wasm or .wat). The listing the line table names is written to
     ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames.
     With ``debug_info`` False there is no listing, no DWARF and no registration with debuggers: what a
     production embedding that never debugs would pay. With a ``cache`` (``emitter.jit.cache``), a module
-    compiled before with the same options by the same compiler is read from it instead."""
+    compiled before with the same options by the same compiler is read from it instead. ``features``: the
+    proposals beyond Wasm 2.0 to accept that change what Wasm 2.0 encodings mean (``emitter/wasm/features.py``)."""
     with collector_paused():
-        return _compile_wasm(Path(source), module_name, listing_dir, debug_info, cache)
+        return _compile_wasm(Path(source), module_name, listing_dir, debug_info, cache, features)
 
 
 def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.PathLike[str] | None,
-                  debug_info: bool, cache: CompileCache | None) -> WasmModule:
+                  debug_info: bool, cache: CompileCache | None, features: Features) -> WasmModule:
     key = None
     if cache is not None:
         try:
-            key = cache.key(path.read_bytes(), module_name, path.stem, debug_info)
+            key = cache.key(path.read_bytes(), module_name, path.stem, debug_info, features)
         except OSError:
             key = None  # load_module reports the unreadable file
         hit = cache.load(key) if key is not None else None
@@ -509,7 +511,7 @@ def _compile_wasm(path: Path, module_name: str | None, listing_dir: str | os.Pat
     from ..wasm.listing import render_listing
     from ..wasm.load import load_module
 
-    _, module = load_module(path)
+    _, module = load_module(path, features)
     name = module_name or module.module_name or path.stem
     if not debug_info:
         plain = compile_module(module, module_name=name)

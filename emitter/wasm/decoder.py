@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from emitter.errors import DecodeError, UnsupportedError, ValidationError
+from emitter.wasm.features import WASM2, Features
 from emitter.wasm.module import (
     BlockType,
     Catch,
@@ -47,6 +48,8 @@ VERSION = b"\x01\0\0\0"
 MAX_LOCALS = 50_000
 #: Memories are at most 4 GiB in 64 KiB pages (32-bit memories).
 MAX_PAGES = 65536
+#: 64-bit memories (memory64) are at most 2^64 bytes: 2^48 pages.
+MAX_PAGES_64 = 1 << 48
 
 SECTION_NAMES = {1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export",
                  8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount", 13: "tag"}
@@ -82,12 +85,16 @@ def _unsupported_type(byte: int, offset: int) -> NoReturn:
 class _Reader:
     """A cursor over ``data[pos:end]``; ``end`` is the innermost enclosing section or body limit."""
 
-    __slots__ = ("data", "pos", "end")
+    __slots__ = ("data", "pos", "end", "features", "memory64")
 
-    def __init__(self, data: bytes, pos: int, end: int) -> None:
+    def __init__(self, data: bytes, pos: int, end: int, features: Features = WASM2,
+                 memory64: tuple[bool, ...] = ()) -> None:
         self.data = data
         self.pos = pos
         self.end = end
+        self.features = features
+        #: Per memory (imports first), whether it is 64-bit: a memarg's offset is then a u64.
+        self.memory64 = memory64
 
     def fail(self, message: str, offset: int | None = None) -> NoReturn:
         raise DecodeError(message, self.pos if offset is None else offset)
@@ -112,6 +119,9 @@ class _Reader:
             self.pos = pos + 1
             return self.data[pos]
         return self._uleb(32)
+
+    def u64(self) -> int:
+        return self._uleb(64)
 
     def _uleb(self, bits: int) -> int:
         start = self.pos
@@ -202,6 +212,8 @@ class _Reader:
         flags = self.byte()
         if flags in (2, 3):
             self.fail(f"malformed limits flags {flags:#04x}: shared memories (threads) are not supported", at)
+        if flags in (4, 5) and max_value is not None and self.features.memory64:
+            return self.limits64(flags, at)
         if 4 <= flags <= 15:
             self.fail(f"malformed limits flags {flags:#04x}: memory64 and custom page sizes are not supported", at)
         if flags > 1:
@@ -211,6 +223,14 @@ class _Reader:
         if max_value is not None and (minimum > max_value or (maximum is not None and maximum > max_value)):
             raise ValidationError(f"memory size must be at most {max_value} pages (4GiB)", at)
         return Limits(minimum, maximum)
+
+    def limits64(self, flags: int, at: int) -> Limits:
+        """A 64-bit memory's limits (memory64): u64 sizes, at most 2^48 pages (2^64 bytes)."""
+        minimum = self.u64()
+        maximum = self.u64() if flags & 1 else None
+        if minimum > MAX_PAGES_64 or (maximum is not None and maximum > MAX_PAGES_64):
+            raise ValidationError(f"memory size must be at most {MAX_PAGES_64} pages (2^64 bytes)", at)
+        return Limits(minimum, maximum, index64=True)
 
     def table_type(self) -> Table:
         elem_type = self.reftype()
@@ -248,20 +268,29 @@ class _Reader:
         """The memory operand of ``memory.size``/``grow``/``fill``/``copy``/``init``: in Wasm 2.0 a reserved byte,
         read as the memory index it becomes with multiple memories. A LEB128 longer than one byte is malformed (the
         spec's "zero byte expected"), even when it encodes 0."""
+        if self.features.multi_memory:
+            return self.u32()
         at = self.pos
         index = self.byte()
         if index & 0x80:
             self.fail("zero byte expected", at)
         return index
 
-    def memarg(self) -> tuple[int, int]:
+    def memarg(self) -> tuple[int, ...]:
+        """``(align, offset)``, or ``(align, offset, memory)`` for a memory other than 0 (multiple memories: bit
+        6 of the flags says a memory index follows). A 64-bit memory's offset is a u64 (memory64)."""
         at = self.pos
         align = self.u32()
+        memory = 0
         if align & 0x40:  # the memory-index bit of multiple memories: malformed in Wasm 2.0
-            self.fail("malformed memop flags: multiple memories are not supported", at)
+            if not self.features.multi_memory:
+                self.fail("malformed memop flags: multiple memories are not supported", at)
+            align &= ~0x40
+            memory = self.u32()
         if align >= 32:
             self.fail("malformed memop flags", at)
-        return align, self.u32()
+        offset = self.u64() if memory < len(self.memory64) and self.memory64[memory] else self.u32()
+        return (align, offset) if memory == 0 else (align, offset, memory)
 
     def instr(self) -> Instr:
         """One instruction with its immediates (see ``Instr`` for their shapes)."""
@@ -318,8 +347,8 @@ class _Reader:
             case "shuffle":
                 imm = tuple(self.take(16))
             case "memarg_lane":
-                align, offset = self.memarg()
-                imm = (align, offset, self.byte())
+                align, offset, *memory = self.memarg()
+                imm = (align, offset, self.byte(), *memory)
             case "try_table":
                 block = self.block_type()
                 catches = []
@@ -405,8 +434,9 @@ class _Reader:
         self.fail("END opcode expected: unexpected end of section or function", body_end)
 
 
-def decode(data: bytes) -> Module:
-    """Decode a whole binary module. Raises ``DecodeError`` (malformed) or ``UnsupportedError``."""
+def decode(data: bytes, features: Features = WASM2) -> Module:
+    """Decode a whole binary module, with the proposals ``features`` switches on. Raises ``DecodeError``
+    (malformed) or ``UnsupportedError``."""
     data = bytes(data)
     if len(data) < 4 or data[:4] != MAGIC:
         raise DecodeError("magic header not detected", 0)
@@ -439,7 +469,7 @@ def decode(data: bytes) -> Module:
                    section_at)
         last_rank = rank
         module.section_offsets[SECTION_NAMES[section_id]] = payload
-        s = _Reader(data, payload, section_end)
+        s = _Reader(data, payload, section_end, features)
         match section_id:
             case 1:
                 _type_section(module, s)
@@ -545,13 +575,15 @@ def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None
     if n != len(function_types):
         s.fail("function and code section have inconsistent lengths", count_at)
     first_index = module.num_imported_functions
+    memory64 = tuple(m.index64 for m in [*(i.desc for i in module.imported("memory")), *module.memories]
+                     if isinstance(m, Limits))
     for i in range(n):
         body_offset = s.pos
         size = s.u32()
         if size > s.end - s.pos:
             s.fail("unexpected end: function body extends past the code section", body_offset)
         body_end = s.pos + size
-        b = _Reader(s.data, s.pos, body_end)
+        b = _Reader(s.data, s.pos, body_end, s.features, memory64)
         locals_: list[ValType] = []
         total = 0
         for _ in range(b.count(2)):

@@ -184,14 +184,11 @@ class _Renderer:
             case "block":
                 return op + _block_type(imm[0])
             case "memarg":
-                align, offset = imm
-                text = op if offset == 0 else f"{op} offset={offset}"
-                return text if align == BY_NAME[op].natural_align else f"{text} align={1 << align}"
+                align, offset, *memory = imm
+                return _memarg_text(op, align, offset, memory)
             case "memarg_lane":
-                align, offset, lane = imm
-                text = op if offset == 0 else f"{op} offset={offset}"
-                text = text if align == BY_NAME[op].natural_align else f"{text} align={1 << align}"
-                return f"{text} {lane}"
+                align, offset, lane, *memory = imm
+                return f"{_memarg_text(op, align, offset, memory)} {lane}"
             case "v128":
                 # The binary keeps no lane shape: i32x4 in hexadecimal, as wasm-tools and wasm2wat print it.
                 words = [(imm[0] >> (32 * k)) & 0xFFFFFFFF for k in range(4)]
@@ -216,6 +213,13 @@ class _Renderer:
                 return op + _block_type(bt) + clauses
             case _:
                 return " ".join([op, *map(str, imm)])
+
+
+def _memarg_text(op: str, align: int, offset: int, memory: list[int]) -> str:
+    """``op [memory] [offset=N] [align=N]``: the memory index (present when not 0) first, as the text format says."""
+    text = f"{op} {memory[0]}" if memory else op
+    text = text if offset == 0 else f"{text} offset={offset}"
+    return text if align == BY_NAME[op].natural_align else f"{text} align={1 << align}"
 
 
 def render_listing(module: Module, module_name: str | None = None) -> Listing:

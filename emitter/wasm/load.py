@@ -9,6 +9,7 @@ import wasmtime
 
 from emitter.errors import DecodeError
 from emitter.wasm.decoder import MAGIC, decode
+from emitter.wasm.features import WASM2, Features
 from emitter.wasm.module import Module
 from emitter.wasm.validate import validate
 
@@ -27,14 +28,14 @@ def wat_to_wasm(text: str, source: str = "<text>") -> bytes:
         raise DecodeError(f"{location}: {reason}") from None
 
 
-def load_bytes(data: bytes) -> Module:
-    """Decode and validate a binary module."""
-    module = decode(data)
-    validate(module)
+def load_bytes(data: bytes, features: Features = WASM2) -> Module:
+    """Decode and validate a binary module (with the proposals ``features`` switches on)."""
+    module = decode(data, features)
+    validate(module, features)
     return module
 
 
-def load_module(path: str | Path) -> tuple[bytes, Module]:
+def load_module(path: str | Path, features: Features = WASM2) -> tuple[bytes, Module]:
     """Read a binary module, or a text one (anything not starting with the Wasm magic, ``.wat``/``.wast``),
     and return its binary bytes with the decoded, validated module."""
     path = Path(path)
@@ -50,4 +51,4 @@ def load_module(path: str | Path) -> tuple[bytes, Module]:
         except UnicodeDecodeError as error:
             raise DecodeError(f"{path}: WebAssembly text is not valid UTF-8 (byte {error.start})") from None
         data = wat_to_wasm(text, str(path))
-    return data, load_bytes(data)
+    return data, load_bytes(data, features)

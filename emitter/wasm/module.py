@@ -37,6 +37,8 @@ class FuncType:
 class Limits:
     minimum: int
     maximum: int | None = None
+    #: A 64-bit memory (memory64): i64 addresses, sizes and ``memory.grow`` operands.
+    index64: bool = False
 
 
 class Instr(NamedTuple):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emitter.errors import ValidationError
+from emitter.wasm.features import WASM2, Features
 from emitter.wasm.module import BlockType, Catch, FuncType, Instr, Limits, Module, Table, ValType
 from emitter.wasm.opcodes import BY_NAME
 
@@ -50,7 +51,10 @@ class _Context:
         self.func_types = module.func_types
         self.tables = [module.table_type(i).elem_type for i in range(len(module.imported("table")) +
                                                                         len(module.tables))]
-        self.num_memories = len(module.imported("memory")) + len(module.memories)
+        memories = [*(i.desc for i in module.imported("memory")), *module.memories]
+        #: Each memory's address type (imports first): i64 for a 64-bit memory (memory64).
+        self.address_types = [ValType.I64 if isinstance(m, Limits) and m.index64 else ValType.I32 for m in memories]
+        self.num_memories = len(memories)
         self.globals = [module.global_type(i) for i in range(module.num_imported_globals + len(module.globals))]
         self.tags = module.tags
         self.elem_types = [e.elem_type for e in module.elements]
@@ -139,9 +143,11 @@ class _BodyValidator:
             raise self.fail(f"unknown table {index}: table index out of bounds")
         return self.ctx.tables[index]
 
-    def memory(self, index: int) -> None:
+    def memory(self, index: int) -> ValType:
+        """Memory ``index``'s address type (unknown memories fail)."""
         if index >= self.ctx.num_memories:
             raise self.fail(f"unknown memory {index}")
+        return self.ctx.address_types[index]
 
     def tag(self, index: int) -> FuncType:
         if index >= len(self.ctx.tags):
@@ -183,14 +189,18 @@ class _BodyValidator:
         info = BY_NAME[op]
         imm: Any = ins.imm
         if info.signature is not None:
+            params, results = info.signature
             if info.immediate == "memarg" or info.immediate == "memarg_lane":
-                self.memory(0)
+                # The memory index follows the fixed immediates when it is not 0 (``decoder.memarg``).
+                fixed = 2 if info.immediate == "memarg" else 3
+                address = self.memory(int(imm[fixed]) if len(imm) > fixed else 0)
                 if int(imm[0]) > info.natural_align:
                     raise self.fail("alignment must not be larger than natural")
-            if info.lanes and any(lane >= info.lanes for lane in
-                                  (imm[-1:] if info.immediate != "shuffle" else imm)):
+                if address is not ValType.I32:
+                    params = (address, *params[1:])
+            if info.lanes and any(lane >= info.lanes for lane in (
+                    imm if info.immediate == "shuffle" else imm[2:3] if info.immediate == "memarg_lane" else imm[-1:])):
                 raise self.fail("invalid lane index")
-            params, results = info.signature
             vals = self.vals
             count = len(params)
             # Well-typed code is the common case: compare the operands with the signature at once; the general
@@ -400,12 +410,11 @@ class _BodyValidator:
         i32 = ValType.I32
         match op:
             case "memory.size":
-                self.memory(imm[0])
-                self.vals.append(i32)
+                self.vals.append(self.memory(imm[0]))
             case "memory.grow":
-                self.memory(imm[0])
-                self.pop(i32)
-                self.vals.append(i32)
+                address = self.memory(imm[0])
+                self.pop(address)
+                self.vals.append(address)
             case "ref.null":
                 self.vals.append(imm[0])
             case "ref.is_null":
@@ -451,19 +460,24 @@ class _BodyValidator:
                 self.elem(imm[0])
             case "memory.init":
                 self.data(imm[0])
-                self.memory(imm[1])
-                self.pop_types((i32, i32, i32))
+                self.pop_types((self.memory(imm[1]), i32, i32))
             case "data.drop":
                 self.data(imm[0])
             case "memory.copy":
-                self.memory(imm[0])
-                self.memory(imm[1])
-                self.pop_types((i32, i32, i32))
+                destination, source = self.memory(imm[0]), self.memory(imm[1])
+                # The length is i64 only between two 64-bit memories.
+                length = i32 if i32 in (destination, source) else ValType.I64
+                self.pop_types((destination, source, length))
             case "memory.fill":
-                self.memory(imm[0])
-                self.pop_types((i32, i32, i32))
+                address = self.memory(imm[0])
+                self.pop_types((address, i32, address))
             case _:
                 raise AssertionError(f"validator has no rule for {op}")
+
+
+def _memory_pages(memory: Limits) -> int:
+    """The most pages a memory may have: 4 GiB for 32-bit memories, 2^64 bytes for 64-bit ones."""
+    return 1 << 48 if memory.index64 else 65536
 
 
 def _check_limits(limits: Limits, maximum: int, what: str, offset: int) -> None:
@@ -477,8 +491,9 @@ def _const_expr(ctx: _Context, expr: tuple[Instr, ...], expected: ValType, const
     _BodyValidator(ctx, [], (expected,), const_globals).run(expr)
 
 
-def validate(module: Module) -> None:
-    """Raise ``ValidationError`` (with the offending module offset) unless the module is valid."""
+def validate(module: Module, features: Features = WASM2) -> None:
+    """Raise ``ValidationError`` (with the offending module offset) unless the module is valid with the proposals
+    ``features`` switches on (``emitter/wasm/features.py``)."""
     ctx = _Context(module)
     types = module.types
 
@@ -500,15 +515,15 @@ def validate(module: Module) -> None:
             case "table" if isinstance(imp.desc, Table):
                 _check_limits(imp.desc.limits, MAX_TABLE_ELEMS, "table", imp.offset)
             case "memory" if isinstance(imp.desc, Limits):
-                _check_limits(imp.desc, 65536, "memory", imp.offset)
+                _check_limits(imp.desc, _memory_pages(imp.desc), "memory", imp.offset)
     num_imported_funcs = module.num_imported_functions
     for i, f in enumerate(module.functions):
         check_type(module.func_types[num_imported_funcs + i], f.body_offset)
     for table in module.tables:
         _check_limits(table.limits, MAX_TABLE_ELEMS, "table", module.section_offsets.get("table", 0))
     for memory in module.memories:
-        _check_limits(memory, 65536, "memory", module.section_offsets.get("memory", 0))
-    if ctx.num_memories > 1:
+        _check_limits(memory, _memory_pages(memory), "memory", module.section_offsets.get("memory", 0))
+    if ctx.num_memories > 1 and not features.multi_memory:
         # Invalid in Wasm 2.0 (the spec's "multiple memories"); the multi-memory proposal is not compiled.
         raise ValidationError("multiple memories: the multi-memory proposal is not supported",
                               module.section_offsets.get("memory", module.section_offsets.get("import", 0)))
@@ -559,7 +574,7 @@ def validate(module: Module) -> None:
             if data.memory >= ctx.num_memories:
                 raise ValidationError(f"unknown memory {data.memory}: data segment memory out of bounds",
                                       data.offset)
-            _const_expr(ctx, data.offset_expr, ValType.I32, num_imported_globals)
+            _const_expr(ctx, data.offset_expr, ctx.address_types[data.memory], num_imported_globals)
     for func in module.functions:
         ft = types[module.func_types[func.index]]
         _BodyValidator(ctx, [*ft.params, *func.locals], ft.results).run(func.body)

@@ -31,6 +31,7 @@ from emitter.codegen.runtime import StateSymbols
 from emitter.compiled import ValueType
 from emitter.errors import DecodeError, JitdebugError, TrapError, UnsupportedError, ValidationError
 from emitter.jit import Instance, NativeFunction, NativeTag, WasmModule, compile_wasm
+from emitter.wasm.features import WASM2, Features
 
 from .values import Value, float_of
 
@@ -123,7 +124,8 @@ _SPECTEST_OTHERS = {"global_i32": "global", "global_i64": "global", "global_f32"
 
 
 class Engine:
-    def __init__(self) -> None:
+    def __init__(self, features: Features = WASM2) -> None:
+        self._features = features
         self._listings = tempfile.TemporaryDirectory(prefix="jitdebug-spec-")
         self._spectest = _spectest_functions()
 
@@ -135,7 +137,7 @@ class Engine:
         try:
             # Named after the converted file (``i32.3``), unique within the run: listings do not collide.
             return Compiled(compile_wasm(path, module_name=path.stem, listing_dir=self._listings.name,
-                                         debug_info=True))
+                                         debug_info=True, features=self._features))
         except DecodeError as error:
             raise EngineError("malformed", str(error)) from None
         except ValidationError as error:

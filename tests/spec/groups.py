@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from emitter.wasm.features import WASM2, Features
+
 #: The vendored copy of the suite (upstream layout: the core files at the top, ``proposals/<name>/``).
 WAST_ROOT = Path(__file__).resolve().parent / "wast"
 
@@ -30,6 +32,9 @@ class Group:
     #: files, which wasm-tools no longer parses.
     converter: str = "wasm-tools"
     what: str = ""
+    #: Proposals the decoder and validator accept for this group's files (``emitter/wasm/features.py``): those
+    #: that make Wasm 2.0's malformed or invalid modules valid, which the core files expect refused.
+    features: Features = WASM2
 
     def files(self) -> list[Path]:
         folder = WAST_ROOT / self.folder
@@ -46,12 +51,14 @@ GROUPS: tuple[Group, ...] = (
     Group("simd", ".", "*.wast", enabled=True, only_prefix="simd_", what="Wasm 2.0 core, fixed-width SIMD"),
     Group("tail-call", "proposals/tail-call", "*.wast", enabled=True, what="tail calls"),
     Group("extended-const", "proposals/extended-const", "*.wast", enabled=True, what="extended constant expressions"),
-    Group("multi-memory", "proposals/multi-memory", "*.wast", enabled=True, what="multiple memories"),
+    Group("multi-memory", "proposals/multi-memory", "*.wast", enabled=True, what="multiple memories",
+          features=Features(multi_memory=True)),
     Group("exception-handling", "proposals/exception-handling", "*.wast", enabled=True,
           what="exception handling (try_table, throw_ref, exnref)"),
     Group("exception-handling-legacy", "proposals/exception-handling/legacy", "*.wast", enabled=True,
           converter="wast2json", what="legacy exception handling (try/catch/rethrow/delegate)"),
-    Group("memory64", "proposals/wasm-3.0", "*64.wast", enabled=True, what="memory64 (the Wasm 3.0 suite's files)"),
+    Group("memory64", "proposals/wasm-3.0", "*64.wast", enabled=True, what="memory64 (the Wasm 3.0 suite's files)",
+          features=Features(memory64=True, multi_memory=True)),
 )
 
 

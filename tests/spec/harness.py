@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emitter.wasm.features import Features
+
 from .convert import ROOT, commands, converted
 from .groups import Group, file_key
 from .runner import counted
@@ -78,7 +80,8 @@ def run_file(path: Path, group: Group, timeout: float = TIMEOUT_SECONDS) -> File
         results = Path(scratch) / "results.jsonl"
         env = {**os.environ, "LC_ALL": "C", "PYTHONPATH": os.pathsep.join(
             [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
-        argv = [sys.executable, "-m", "tests.spec.runner", str(entry), str(results)]
+        features = ",".join(name for name in Features.__slots__ if getattr(group.features, name))
+        argv = [sys.executable, "-m", "tests.spec.runner", str(entry), str(results), features]
         ending: str | None = None
         errors = Path(scratch) / "stderr"
         killed = threading.Event()

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from emitter.wasm.features import WASM2, Features
+
 from .engine import Compiled, Engine, EngineError, Live, Trap, Uncaught
 from .values import Value, describe_expected, matches, parse
 
@@ -220,9 +222,9 @@ def counted(command: dict[str, Any]) -> bool:
     return not (command["type"] == "assert_malformed" and command.get("module_type") == "text")
 
 
-def run(folder: Path, out: IO[str]) -> None:
+def run(folder: Path, out: IO[str], features: Features = WASM2) -> None:
     commands = json.loads((folder / "commands.json").read_text(encoding="utf-8"))["commands"]
-    engine = Engine()
+    engine = Engine(features)
     script = Script(folder, engine)
     started = time.monotonic()
     try:
@@ -249,9 +251,11 @@ def run(folder: Path, out: IO[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """``FOLDER RESULTS [FEATURES]``: FEATURES names the ``Features`` fields to switch on, comma-separated."""
     folder, results = Path(argv[0]), Path(argv[1])
+    names = [name for name in (argv[2] if len(argv) > 2 else "").split(",") if name]
     with results.open("w", encoding="utf-8") as out:
-        run(folder, out)
+        run(folder, out, Features(**dict.fromkeys(names, True)))
     return 0
 
 

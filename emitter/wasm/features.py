@@ -1,0 +1,23 @@
+"""Which proposals beyond Wasm 2.0 the decoder and validator accept.
+
+Some proposals give meaning to encodings that Wasm 2.0 calls malformed or invalid (the limits flags of a 64-bit
+memory, the memory-index bit of a memarg, a second memory), and the official suite tests both readings: its Wasm
+2.0 files expect those modules refused, the proposals' files expect them accepted. So they are switched on by
+the caller, as wasmtime's ``Config`` does (``wasm_memory64``, ``wasm_multi_memory``); the default is Wasm 2.0
+plus the proposals that change no Wasm 2.0 reading (exceptions, tail calls, extended constants, SIMD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    #: 64-bit memories: limits flags 4/5 (u64 sizes, up to 2^48 pages), u64 memarg offsets, i64 addresses.
+    memory64: bool = False
+    #: Several memories: memory indices on memargs (flag bit 6) and on memory.size/grow/fill/copy/init.
+    multi_memory: bool = False
+
+
+WASM2 = Features()
