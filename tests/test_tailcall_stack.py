@@ -25,6 +25,8 @@ import wasmtime
 from emitter.aot import compile_file
 from emitter.errors import TrapError
 from emitter.jit import compile_wasm
+from emitter.wasm.listing import render_listing
+from emitter.wasm.load import load_module
 from tests.tools import run
 
 from .windows_support import MINGW, run_wine
@@ -209,3 +211,12 @@ def test_tail_calls_needing_more_stack_arguments_match_wasmtime(tmp_path: Path) 
             instance.exports["indirect"](1, 1)
         with pytest.raises(wasmtime.Trap, match="undefined element"):
             reference["indirect"](store, 1, 1)
+
+
+def test_the_listing_spells_tail_calls_as_the_text_format_does(sources: Path) -> None:
+    """The listing (what the line table, ``list`` and ``wasm disas`` show) names the callee as ``call`` does and
+    the type as ``call_indirect`` does (``$step`` is type 0: explicit types come before the import's inline one)."""
+    _, module = load_module(sources / "loop.wat")
+    lines = [line.split(":", 1)[1].strip() for line in render_listing(module, "tailloop").text.splitlines()
+             if line.strip().startswith("0x") and "return_call" in line]
+    assert lines == ["return_call $spin", "return_call_indirect (type 0)", "return_call $ping"], lines
