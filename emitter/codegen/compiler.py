@@ -33,7 +33,7 @@ from ..obj.model import Relocation
 from ..unwind import UnwindOp
 from ..wasi.preview1 import check_imports as check_wasi_imports
 from ..wasi.thunks import link_wasi
-from ..wasm.module import ElemSegment, FuncType, Instr, Module, ValType
+from ..wasm.module import ElemSegment, Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
 from . import exceptions, host_access, runtime
@@ -41,6 +41,7 @@ from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
 from .function import FunctionBody, FunctionCompiler, FunctionContext
+from .parallel import map_ranges
 from .runtime import (
     MEMORY_CAP_PAGES,
     MEMORY_HEADROOM_PAGES,
@@ -193,30 +194,11 @@ class _ModuleCompiler:
         ctx.global_offsets = global_offsets(self.module)[0]
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
-        for function in self.module.functions:
-            name = self.symbols[function.index]
-            try:
-                body = FunctionCompiler(ctx, function.index, name).compile()
-                compiled = self._assemble(name, body)
-            except EmitError as e:
-                raise e.located(name) from None
-            compiled.exports = tuple(self.exports.get(function.index, ()))
-            compiled.wasm_index = function.index
-            compiled.display_name = display_name(self.module, function.index)
-            compiled.wasm_body_offset = function.body_offset
-            params = len(self.module.func_type(function.index).params)
-            local_names = self.module.local_names.get(function.index, {})
-            compiled.variables = [
-                self._variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"), t,
-                               -body.local_offsets[i], i < params)
-                for i, t in enumerate(body.local_types)]
-            multi = len(self.module.func_type(function.index).results) > 1
-            # Producer DWARF names operand-stack values by index, 8 bytes each: not where a v128 takes two units
-            # (such values show as optimized out rather than wrong).
-            if function.index not in ctx.vector_functions:
-                compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi
-                                                                                     + 1)))
-            out.functions.append(compiled)
+        functions = self.module.functions
+        # Each function compiles on its own (the caches it shares only memoise), so ranges of them can go to
+        # other cores: ``parallel.py``. The weights balance the ranges by instruction count.
+        out.functions.extend(map_ranges(lambda start, stop: [self._function(ctx, f) for f in functions[start:stop]],
+                                        [len(f.body) for f in functions]))
         out.functions.append(self._instantiate())
         out.data.extend(self._data_blobs())
         out.data.extend(self._tag_blobs())
@@ -226,6 +208,30 @@ class _ModuleCompiler:
         out.has_memory = bool(self.module.memories)
         out.globals = self._global_infos()
         return out
+
+    def _function(self, ctx: FunctionContext, function: Function) -> CompiledFunction:
+        name = self.symbols[function.index]
+        try:
+            body = FunctionCompiler(ctx, function.index, name).compile()
+            compiled = self._assemble(name, body)
+        except EmitError as e:
+            raise e.located(name) from None
+        compiled.exports = tuple(self.exports.get(function.index, ()))
+        compiled.wasm_index = function.index
+        compiled.display_name = display_name(self.module, function.index)
+        compiled.wasm_body_offset = function.body_offset
+        params = len(self.module.func_type(function.index).params)
+        local_names = self.module.local_names.get(function.index, {})
+        compiled.variables = [
+            self._variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"), t,
+                           -body.local_offsets[i], i < params)
+            for i, t in enumerate(body.local_types)]
+        multi = len(self.module.func_type(function.index).results) > 1
+        # Producer DWARF names operand-stack values by index, 8 bytes each: not where a v128 takes two units
+        # (such values show as optimized out rather than wrong).
+        if function.index not in ctx.vector_functions:
+            compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
+        return compiled
 
     def _global_infos(self) -> list[GlobalInfo]:
         m = self.module
