@@ -58,6 +58,7 @@ CASES = [
     Case("printf_loop", ("300", "unbuffered"), label="unbuffered"),
     Case("hello", ("x",), dirs=("pre::/data", "pre/sub::sub"), label="named-preopens"),
     Case("debugme"),
+    Case("open_flags"),
 ]
 
 

@@ -7,6 +7,7 @@ debuggers find the interface by *symbol name* in a loaded object's symbol table:
 can provide that, and the trap hook must ``longjmp`` out of JIT frames, which needs C.
 """
 
+from ..wasi.config import WasiConfig, WasiExit
 from .api import (
     Export,
     Instance,
@@ -22,8 +23,8 @@ from .api import (
 from .coredump import from_environment, set_core_dump
 from .perf import PerfWriter
 
-__all__ = ["Export", "Instance", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Tag", "WasmModule",
-           "compile_wasm", "flush_debug_info", "lanes", "set_core_dump"]
+__all__ = ["Export", "Instance", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Tag", "WasiConfig",
+           "WasiExit", "WasmModule", "compile_wasm", "flush_debug_info", "lanes", "set_core_dump"]
 
 # An embedder switches core files on without changing its code: JITDEBUG_COREDUMP=FILE.
 from_environment()

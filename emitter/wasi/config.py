@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,19 @@ class WasiConfig:
 
     def inherit_env(self) -> None:
         self.env = dict(os.environ)
+
+    def inherit_argv(self) -> None:
+        self.argv = list(sys.argv)
+
+    # wasmtime-py's spellings; stdio is inherited unless a file is given (wasmtime-py's default is none).
+    def inherit_stdin(self) -> None:
+        self.stdin_file = None
+
+    def inherit_stdout(self) -> None:
+        self.stdout_file = None
+
+    def inherit_stderr(self) -> None:
+        self.stderr_file = None
 
     def open(self) -> WasiContext:
         """A native context for one instance (freed with it)."""
