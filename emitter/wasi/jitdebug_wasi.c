@@ -877,9 +877,8 @@ int32_t jitdebug_wasi_fd_readdir(struct jitdebug_wasi_link *link, int32_t fd, in
         close(dup_fd);
         return wasi_errno(errno);
     }
-    struct stat self, parent;
+    struct stat self;
     int have_self = fstat(f->host, &self) == 0;
-    int have_parent = fstatat(f->host, "..", &parent, 0) == 0;
     uint64_t index = 0;
     for (;;) {
         const char *name;
@@ -891,7 +890,7 @@ int32_t jitdebug_wasi_fd_readdir(struct jitdebug_wasi_link *link, int32_t fd, in
             type = FT_DIR;
         } else if (index == 1) {
             name = "..";
-            ino = have_parent ? (uint64_t)parent.st_ino : 0;
+            ino = have_self ? (uint64_t)self.st_ino : 0; /* wasmtime gives ".." the directory's own inode */
             type = FT_DIR;
         } else {
             errno = 0;

@@ -1,5 +1,7 @@
-/* fd_readdir directly: cookies, small buffers (truncated entries), d_type; names sorted for the comparison. */
+/* fd_readdir directly: cookies, small buffers (truncated entries), d_type, d_ino of "." and ".."; the names
+ * sorted, then in the host's order (the same tree built the same way on both sides). */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,15 @@ int main(void) {
   }
   qsort(seen, entries, 64, (int (*)(const void *, const void *))strcmp);
   for (int i = 0; i < entries; i++) printf("  %s\n", seen[i]);
+  struct stat self;
+  fstat(fd, &self);
+  for (size_t at = 0; at + sizeof(__wasi_dirent_t) <= used;) {
+    __wasi_dirent_t d; memcpy(&d, buf + at, sizeof d);
+    at += sizeof d;
+    printf("  raw %.*s next=%llu own inode=%d\n", (int)d.d_namlen, (char *)buf + at, (unsigned long long)d.d_next,
+           d.d_ino == self.st_ino);
+    at += d.d_namlen;
+  }
   r = __wasi_fd_readdir(fd, buf, 30, 0, &used);
   printf("small buffer r=%d used=%u\n", r, (unsigned)used);
   r = __wasi_fd_readdir(fd, buf, sizeof buf, 2, &used);
