@@ -50,7 +50,8 @@ RICH = """(module $rich
     (call_indirect (type $t) (local.get 0) (i32.rem_u (local.get 0) (i32.const 2))))
 )"""
 
-#: Seeds that use what the AOT compiler does not support: mutating them explores the rejection paths.
+#: Seeds that use what the AOT compiler does not support, and a SIMD one: mutating them explores the rejection
+#: paths and the 0xFD decoding.
 UNSUPPORTED = (
     '(module (func (export "v") (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))',
     '(module (import "env" "g" (global i32)) (func (export "f") (result i32) (global.get 0)))',

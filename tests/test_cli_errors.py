@@ -98,11 +98,16 @@ def test_invalid_module_type_mismatch(tmp_path: Path) -> None:
     _assert_one_line_error(status, stderr, files, "module offset 0x")
 
 
-def test_simd_is_unsupported(tmp_path: Path) -> None:
-    wasm = wasmtime.wat2wasm("(module (func (export \"v\") (result i32) "
-                             "(i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))")
+def test_simd_lane_index_out_of_range(tmp_path: Path) -> None:
+    wasm = bytearray(wasmtime.wat2wasm("(module (func (export \"v\") (result i32) "
+                                       "(i32x4.extract_lane 3 (v128.const i32x4 1 2 3 4))))"))
+    lane = bytes(wasm).rindex(b"\xfd\x1b\x03") + 2  # i32x4.extract_lane's lane byte
+    wasm[lane] = 4
+    with pytest.raises(wasmtime.WasmtimeError):  # the engine rejects it too
+        wasmtime.Module.validate(wasmtime.Engine(), bytes(wasm))
     status, stderr, files = _compile(tmp_path, bytes(wasm))
-    _assert_one_line_error(status, stderr, files, "module offset 0x")
+    _assert_one_line_error(status, stderr, files, f"module offset {lane - 2:#x}")
+    assert "invalid lane index" in stderr
 
 
 def test_unknown_import_kind(tmp_path: Path) -> None:
