@@ -187,7 +187,11 @@ def plugin_text(output: str) -> str:
 def both(tmp: Path, argv: list[str | Path], commands: list[str], env: dict[str, str] | None = None
          ) -> tuple[list[Step], list[Step]]:
     """Run the scenario in gdb and lldb; every ``wasm`` command must print the same in both, and so must the
-    catchpoint reports at every stop. Returns the steps of gdb and of lldb."""
+    catchpoint reports at every stop. Returns the steps of gdb and of lldb.
+
+    Native addresses are compared too, so both processes must lay out memory alike: the compile cache is off
+    (a run that compiles and one that reads the cache allocate differently, and the JIT code lands elsewhere)."""
+    env = {**(env or {}), "JITDEBUG_CACHE": "0"}
     gdb_steps, lldb_steps = in_gdb(tmp, argv, commands, env), in_lldb(tmp, argv, commands, env)
     for g, ll in zip(gdb_steps, lldb_steps, strict=True):
         if g.command.startswith("wasm "):
