@@ -277,7 +277,9 @@ class _Translator:
         self.version = cu["version"]
         self.file_shift = 1 if self.version >= 5 else 0
         self.globals.indexed_address = functools.partial(self.dwarf_info.get_addr, cu)
-        self.native_pointees: set[int | None] = set()
+        #: (the qualifiers above the pointer, outermost first; the pointer's tag: pointer or reference; the
+        #: pointee's producer offset or None for void)
+        self.native_pointees: set[tuple[tuple[str, ...], str, int | None]] = set()
         self.cu = cu
         self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
         line_offset = self.line.offset
@@ -381,18 +383,30 @@ class _Translator:
         ])
 
     def _made_up_types(self) -> None:
-        """Native 8-byte pointer types for the pointer-typed variables, children of the unit."""
-        for pointee in sorted(self.native_pointees, key=lambda p: -1 if p is None else p):
-            attributes: list[Attribute] = [(_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(8))]
-            if pointee is not None:
-                attributes.append(self._reference(_AT["DW_AT_type"], pointee))
-            self._write(("native pointer", self.unit_start, pointee), _TAG["DW_TAG_pointer_type"], False,
-                        attributes)
+        """Native 8-byte pointer (or C++ reference) types for the pointer-typed variables, children of the unit."""
+        written: set[object] = set()
+        for qualifiers, tag, pointee in sorted(self.native_pointees,
+                                               key=lambda p: (p[0], p[1], -1 if p[2] is None else p[2])):
+            key: object = ("native pointer", self.unit_start, (), tag, pointee)
+            if key not in written:
+                attributes: list[Attribute] = [(_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"],
+                                                lambda out: out.u8(8))]
+                if pointee is not None:
+                    attributes.append(self._reference(_AT["DW_AT_type"], pointee))
+                self._write(key, _TAG[tag], False, attributes)
+                written.add(key)
+            # ``const Point *const this``: the qualifiers above the pointer, innermost first.
+            for depth in range(len(qualifiers) - 1, -1, -1):
+                outer: object = ("native pointer", self.unit_start, qualifiers[depth:], tag, pointee)
+                if outer not in written:
+                    self._write(outer, _TAG[qualifiers[depth]], False, [self._reference(_AT["DW_AT_type"], key)])
+                    written.add(outer)
+                key = outer
 
     # -- attributes ---------------------------------------------------------------------------------------------
     def _attributes(self, die: Any, frame: ExpressionTranslator | None) -> list[Attribute]:
         out: list[Attribute] = []
-        pointer = self._pointer_pointee(die) if die.tag in _VARIABLE_TAGS else False
+        pointer = self._pointer_pointee(die) if die.tag in _VARIABLE_TAGS else None
         if die.tag == "DW_TAG_compile_unit":
             out += self._unit_pcs(die)
         elif any(name in die.attributes for name in ("DW_AT_low_pc", "DW_AT_ranges")):
@@ -406,34 +420,39 @@ class _Translator:
             elif name == "DW_AT_frame_base" and frame is not None:
                 out += self._expression(name, functools.partial(_frame_base, frame), attribute)
             elif name == "DW_AT_location" and die.tag in _VARIABLE_TAGS:
-                out += self._location(attribute, frame, pointer is not False, die)
-            elif name == "DW_AT_type" and pointer is not False and "DW_AT_type" in die.attributes:
+                out += self._location(attribute, frame, pointer is not None, die)
+            elif name == "DW_AT_type" and pointer is not None and "DW_AT_type" in die.attributes:
                 self.native_pointees.add(pointer)
-                out.append(self._reference(_AT[name], ("native pointer", self.unit_start, pointer)))
+                qualifiers, tag, pointee = pointer
+                out.append(self._reference(_AT[name], ("native pointer", self.unit_start, qualifiers, tag, pointee)))
             else:
                 out += self._copy(name, attribute, die)
         return out
 
-    def _pointer_pointee(self, die: Any) -> int | None | bool:
-        """The pointee's producer offset (None: void) when ``die``'s type is a pointer, else False."""
+    def _pointer_pointee(self, die: Any) -> tuple[tuple[str, ...], str, int | None] | None:
+        """When ``die``'s type is a pointer or C++ reference: the cv-qualifiers above it (a typedef's name is not
+        kept), its tag and the pointee's producer offset (None: void); else None."""
         current = die
         if "DW_AT_type" not in current.attributes and "DW_AT_abstract_origin" in current.attributes:
             current = self._referenced(current, "DW_AT_abstract_origin")
         if die.get_parent() is not None and die.get_parent().tag == "DW_TAG_subroutine_type":
-            return False
+            return None
+        qualifiers: list[str] = []
         for _ in range(16):
             if current is None or "DW_AT_type" not in current.attributes:
-                return False
+                return None
             current = self._referenced(current, "DW_AT_type")
             if current is None:
-                return False
+                return None
             if current.tag in _POINTER_TAGS:
                 pointee = current.attributes.get("DW_AT_type")
                 target = self._target(current, pointee) if pointee is not None else None
-                return target if target in self.die_offsets else None
+                return tuple(qualifiers), current.tag, target if target in self.die_offsets else None
             if current.tag not in _TRANSPARENT_TAGS:
-                return False
-        return False
+                return None
+            if current.tag != "DW_TAG_typedef":
+                qualifiers.append(current.tag)
+        return None
 
     def _target(self, die: Any, attribute: Any) -> int | None:
         """The producer .debug_info offset a reference names: unit-relative forms are relative to ``die``'s unit
