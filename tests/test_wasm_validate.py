@@ -11,6 +11,7 @@ import wasmtime
 
 from emitter.errors import ValidationError, WasmError
 from emitter.wasm.decoder import decode
+from emitter.wasm.features import WASM2
 from emitter.wasm.validate import validate
 from tests.tools import ROOT, run
 
@@ -181,7 +182,8 @@ def test_agrees_with_wasm_validate(corpus: dict[str, Path]) -> None:
     ('(module (func $a) (export "x" (func $a)) (export "x" (func $a)))', "duplicate export name"),
     ("(module (func $s (param i32)) (start $s))", "start function must have type"),
     ("(module (global i32 (i64.const 0)))", "type mismatch"),
-    ("(module (global $g (mut i32) (i32.const 0)) (global i32 (global.get $g)))", "unknown global 0"),
+    ("(module (global $g (mut i32) (i32.const 0)) (global i32 (global.get $g)))", "constant expression required"),
+    ("(module (global i32 (global.get 1)) (global $g i32 (i32.const 0)))", "unknown global 1"),
     ('(module (global $g (import "m" "g") (mut i32)) (global i32 (global.get $g)))', "constant expression required"),
     ('(module (global (import "m" "g") (mut funcref)) (table 1 funcref) (elem (i32.const 0) funcref (global.get 0)))',
      "constant expression required"),
@@ -201,6 +203,15 @@ def test_module_level_rules(wat: str, reason: str, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match=reason):
         validate(decode(data))
     assert wasmtime_verdict(wasmtime_engine(), data) is not None
+
+
+def test_constant_expressions_read_earlier_globals_as_wasmtime_does_unless_wasm2_is_asked() -> None:
+    data = bytes(wasmtime.wat2wasm("(module (global $g i32 (i32.const 8)) (global i32 (global.get $g)) (memory 1) "
+                                   "(data (global.get 1) \"x\"))"))
+    assert wasmtime_verdict(wasmtime_engine(), data) is None
+    validate(decode(data))
+    with pytest.raises(ValidationError, match="unknown global 0"):
+        validate(decode(data), WASM2)
 
 
 @pytest.mark.parametrize("sample", ["control", "tables", "exceptions", "legacy_exceptions"])

@@ -48,7 +48,7 @@ from ..wasi.config import host_functions as wasi_host_functions
 from ..wasi.config import trap_message as wasi_trap_message
 from ..wasi.preview1 import WASI_MODULE
 from ..wasi.thunks import LINK_CONTEXT_OFFSET, link_symbol
-from ..wasm.features import WASM2, Features
+from ..wasm.features import DEFAULT, Features
 from ..wasm.module import FuncType, Module, ValType
 from . import _native
 from .backtrace import WasmFrame, format_backtrace, memory_fault, trap_message, wasm_frames
@@ -484,7 +484,7 @@ class WasmModule:
 
 def compile_wasm(source: str | os.PathLike[str], *, module_name: str | None = None,
                  listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True,
-                 cache: CompileCache | None = None, features: Features = WASM2) -> WasmModule:
+                 cache: CompileCache | None = None, features: Features = DEFAULT) -> WasmModule:
     """Decode, validate and compile ``source`` (.wasm or .wat). The listing the line table names is written to
     ``listing_dir`` (default: a new temporary directory), so debuggers can show the Wasm lines of JIT frames.
     With ``debug_info`` False there is no listing, no DWARF and no registration with debuggers: what a

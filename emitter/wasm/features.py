@@ -4,7 +4,8 @@ Some proposals give meaning to encodings that Wasm 2.0 calls malformed or invali
 memory, the memory-index bit of a memarg, a second memory), and the official suite tests both readings: its Wasm
 2.0 files expect those modules refused, the proposals' files expect them accepted. So they are switched on by
 the caller, as wasmtime's ``Config`` does (``wasm_memory64``, ``wasm_multi_memory``); the default is Wasm 2.0
-plus the proposals that change no Wasm 2.0 reading (exceptions, tail calls, extended constants, SIMD).
+plus the proposals that change no Wasm 2.0 reading (exceptions, tail calls, extended constants, SIMD), and the
+Wasm 3.0 rule for globals in constant expressions, which only accepts more.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ class Features:
     memory64: bool = False
     #: Several memories: memory indices on memargs (flag bit 6) and on memory.size/grow/fill/copy/init.
     multi_memory: bool = False
+    #: Constant expressions may read any earlier immutable global, defined ones too (Wasm 3.0, and what wasmtime
+    #: validates by default); Wasm 2.0 allows imported globals only. Users' modules get it (``DEFAULT``); the
+    #: Wasm 2.0 suite's files are validated without it.
+    constant_globals: bool = False
 
 
 WASM2 = Features()
+#: What the compiler accepts unless told otherwise: Wasm 2.0 with the readings of later versions that wasmtime
+#: applies by default and that refuse nothing Wasm 2.0 accepts.
+DEFAULT = Features(constant_globals=True)

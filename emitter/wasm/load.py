@@ -9,7 +9,7 @@ import wasmtime
 
 from emitter.errors import DecodeError
 from emitter.wasm.decoder import MAGIC, decode
-from emitter.wasm.features import WASM2, Features
+from emitter.wasm.features import DEFAULT, Features
 from emitter.wasm.module import Module
 from emitter.wasm.validate import validate
 
@@ -28,14 +28,14 @@ def wat_to_wasm(text: str, source: str = "<text>") -> bytes:
         raise DecodeError(f"{location}: {reason}") from None
 
 
-def load_bytes(data: bytes, features: Features = WASM2) -> Module:
+def load_bytes(data: bytes, features: Features = DEFAULT) -> Module:
     """Decode and validate a binary module (with the proposals ``features`` switches on)."""
     module = decode(data, features)
     validate(module, features)
     return module
 
 
-def load_module(path: str | Path, features: Features = WASM2) -> tuple[bytes, Module]:
+def load_module(path: str | Path, features: Features = DEFAULT) -> tuple[bytes, Module]:
     """Read a binary module, or a text one (anything not starting with the Wasm magic, ``.wat``/``.wast``),
     and return its binary bytes with the decoded, validated module."""
     path = Path(path)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emitter.errors import ValidationError
-from emitter.wasm.features import WASM2, Features
+from emitter.wasm.features import DEFAULT, Features
 from emitter.wasm.module import BlockType, Catch, FuncType, Instr, Limits, Module, Table, ValType
 from emitter.wasm.opcodes import BY_NAME
 
@@ -270,7 +270,8 @@ class _BodyValidator:
             raise self.fail(f"unknown global {index}: global index out of bounds")
         gt = self.ctx.globals[index]
         if self.const_globals is not None and index >= self.const_globals:
-            raise self.fail(f"unknown global {index}: a constant expression reads only imported globals")
+            raise self.fail(f"unknown global {index}: a constant expression reads only the globals before it "
+                            "(Wasm 2.0: the imported ones)")
         if self.const_globals is not None and gt.mutable:
             raise self.fail("constant expression required: global.get of a mutable global")
         return gt.type
@@ -491,7 +492,7 @@ def _const_expr(ctx: _Context, expr: tuple[Instr, ...], expected: ValType, const
     _BodyValidator(ctx, [], (expected,), const_globals).run(expr)
 
 
-def validate(module: Module, features: Features = WASM2) -> None:
+def validate(module: Module, features: Features = DEFAULT) -> None:
     """Raise ``ValidationError`` (with the offending module offset) unless the module is valid with the proposals
     ``features`` switches on (``emitter/wasm/features.py``)."""
     ctx = _Context(module)
@@ -530,12 +531,14 @@ def validate(module: Module, features: Features = WASM2) -> None:
     num_imported_tags = len(module.imported("tag"))
     for tag_type in module.tags[num_imported_tags:]:
         check_tag_type(tag_type, module.section_offsets.get("tag", 0))
-    # Wasm 2.0: a constant expression's global.get reads an imported global only (the GC proposal's "earlier
-    # immutable globals" is Wasm 3.0).
+    # Wasm 2.0: a constant expression's global.get reads an imported global only; Wasm 3.0 (``constant_globals``)
+    # any earlier one, so a global's initialiser those before it and a segment every global.
     num_imported_globals = module.num_imported_globals
-    for g in module.globals:
-        _const_expr(ctx, g.init, g.type, num_imported_globals)
+    relaxed = features.constant_globals
+    for position, g in enumerate(module.globals):
+        _const_expr(ctx, g.init, g.type, num_imported_globals + position if relaxed else num_imported_globals)
     all_globals = len(ctx.globals)
+    segment_globals = all_globals if relaxed else num_imported_globals
     names: set[str] = set()
     limits = {"func": len(module.func_types), "table": len(ctx.tables), "memory": ctx.num_memories,
               "global": all_globals, "tag": len(module.tags)}
@@ -562,19 +565,19 @@ def validate(module: Module, features: Features = WASM2) -> None:
         for _, index in seg.global_items:
             # A constant expression: an immutable imported global (Wasm 2.0) of the segment's reference type.
             get = (Instr("global.get", (index,), seg.offset), Instr("end", (), seg.offset))
-            _const_expr(ctx, get, seg.elem_type, num_imported_globals)
+            _const_expr(ctx, get, seg.elem_type, segment_globals)
         if seg.mode == "active" and seg.offset_expr is not None:
             if seg.table >= len(ctx.tables):
                 raise ValidationError(f"unknown table {seg.table}: element segment table out of bounds", seg.offset)
             if ctx.tables[seg.table] is not seg.elem_type:
                 raise ValidationError("type mismatch: element segment type differs from the table's", seg.offset)
-            _const_expr(ctx, seg.offset_expr, ValType.I32, num_imported_globals)
+            _const_expr(ctx, seg.offset_expr, ValType.I32, segment_globals)
     for data in module.data:
         if data.memory is not None and data.offset_expr is not None:
             if data.memory >= ctx.num_memories:
                 raise ValidationError(f"unknown memory {data.memory}: data segment memory out of bounds",
                                       data.offset)
-            _const_expr(ctx, data.offset_expr, ctx.address_types[data.memory], num_imported_globals)
+            _const_expr(ctx, data.offset_expr, ctx.address_types[data.memory], segment_globals)
     for func in module.functions:
         ft = types[module.func_types[func.index]]
         _BodyValidator(ctx, [*ft.params, *func.locals], ft.results).run(func.body)
