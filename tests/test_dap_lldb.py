@@ -14,6 +14,7 @@ from emitter.debuggers import LLDB_PLUGIN, inferior
 from tests.dap_client import DapClient, Message
 from tests.native_debug import SAMPLES, jitdebug_env, offsets_of, wasm_instructions
 from tests.tools import ENV, ROOT, run, tool
+from tests.wasm_clang import wasm_clang
 
 FRAME_FORMAT = "${script.frame:lldbplugin.frames.frame_name}"
 WAT = SAMPLES / "watch.wat"
@@ -97,8 +98,8 @@ def test_dap_session_on_c_compiled_to_wasm(tmp_path: Path) -> None:
     for name in ("shapes.c", "host.c"):
         (tmp_path / name).write_text((ROOT / "samples" / "cdebug" / name).read_text())
     wasm = tmp_path / "shapes.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
-         wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o", wasm,
+                "shapes.c"], cwd=tmp_path)
     compile_file(wasm, tmp_path / "shapes.o")
     program = tmp_path / "prog"
     run(["clang-19", "-g", "-O0", "-o", program, "host.c", "shapes.o"], cwd=tmp_path)

@@ -186,8 +186,8 @@ def test_wasm_watch_through_a_c_pointer(tmp_path: Path) -> None:
     for name in ("shapes.c", "host.c"):
         (tmp_path / name).write_text((ROOT / "samples" / "cdebug" / name).read_text())
     wasm = tmp_path / "shapes.wasm"
-    run(["clang-19", "--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
-         wasm, "shapes.c"], cwd=tmp_path)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o", wasm,
+                "shapes.c"], cwd=tmp_path)
     compile_file(wasm, tmp_path / "shapes.o")
     program = tmp_path / "prog"
     run(["clang-19", "-g", "-O0", "-o", program, "host.c", "shapes.o"], cwd=tmp_path)
