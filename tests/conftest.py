@@ -37,3 +37,13 @@ def pytest_terminal_summary(terminalreporter):  # type: ignore[no-untyped-def]
     for line in report.group_lines(results):  # type: ignore[arg-type]
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"per-file table: {report.TABLE}")
+
+
+def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
+    """The run's persistent wineserver (``tests/windows_support.py``) is stopped once, by the controlling process
+    (xdist workers leave it running for each other)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.windows_support import stop_wineserver
+
+    stop_wineserver()

@@ -20,7 +20,7 @@ from emitter.compiled import CompiledFunction, CompiledModule
 from emitter.obj.model import Relocation, RelocKind
 from emitter.unwind import UnwindProgram
 
-from .tools import ROOT, run
+from .tools import ENV, ROOT, run, tool
 
 WINDOWS_DATA = ROOT / "tests" / "data" / "windows"
 BUILD = ROOT / "build"
@@ -349,17 +349,63 @@ def cases_header(cases: Sequence[Case], resolve: str, prelude: str = "", setup: 
 
 
 # -- Wine ---------------------------------------------------------------------------------------------------
+#: Why a launch failed with ``wine client error:0: recvmsg: Connection reset by peer`` (exit 1, nothing printed):
+#: Debian's ``wineserver`` wrapper starts the server with ``-p0``, so it exits the moment its last client
+#: disconnects, and with tests launching Wine programs in parallel a new client regularly connects to a server
+#: that is already shutting down. The suite therefore runs one persistent server for its prefix: started (and
+#: waited for) before the prefix is first used, reused by every launch of every worker, stopped when the run ends
+#: (``stop_wineserver``, from ``conftest.py``). Clients find it running, so Wine never starts a transient one.
+WINE_PREFIX = BUILD / "wine-prefix"
+_PERSISTENT_SERVER = BUILD / "wineserver-persistent"
+#: Launches made again because the first ran nothing (see ``wine_process``), appended to by every worker.
+RETRY_LOG = BUILD / "wine-retries.log"
+#: This process has started (or found) the persistent server: later launches need not ask again.
+_server_started = False
+
+
 def wine_prefix() -> Path:
-    """The shared Wine prefix under build/, created once (a lock keeps parallel workers from racing)."""
-    prefix = BUILD / "wine-prefix"
+    """The shared Wine prefix under build/, created once, with its persistent server running (a lock keeps
+    parallel workers from racing)."""
+    prefix = WINE_PREFIX
     ready = prefix / ".jitdebug-ready"
     BUILD.mkdir(exist_ok=True)
     with open(BUILD / "wine-prefix.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not ready.exists():
-            run(["wine", "cmd", "/c", "exit", "0"], env=_wine_env(prefix), timeout=300)
-            ready.write_text("")
+        if not _PERSISTENT_SERVER.exists():
+            _PERSISTENT_SERVER.write_text(f'#!/bin/sh\nexec {tool("wineserver")} -p "$@"\n')
+            _PERSISTENT_SERVER.chmod(0o755)
+        prefix.mkdir(exist_ok=True)
+        if _server_started:
+            return prefix
+        # Exit 0: started and listening (it daemonises once its socket is ready); 2: one is already running
+        # (this run's, started by another worker, or a previous run's that was not stopped).
+        # The daemon keeps the descriptors it is given: none of ours, or waiting for its output would never end.
+        started = subprocess.run([_PERSISTENT_SERVER], env={**ENV, **_wine_env(prefix)}, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
+        if started.returncode not in (0, 2):
+            raise AssertionError(f"wineserver -p exited {started.returncode}")
+        # The first client starts Wine's services (winedevice, explorer...), which live as long as the persistent
+        # server and keep the descriptors they inherit: they get none of a test's pipes, or its output would never
+        # end. This also creates the prefix on first use.
+        subprocess.run(["wine", "cmd", "/c", "exit", "0"], env={**ENV, **_wine_env(prefix)}, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300, check=True)
+        ready.write_text("")
+        _started()
     return prefix
+
+
+def _started() -> None:
+    global _server_started
+    _server_started = True
+
+
+def stop_wineserver() -> None:
+    """Stop the prefix's persistent server at the end of a run and wait until it has exited."""
+    if not WINE_PREFIX.is_dir() or not _PERSISTENT_SERVER.exists():
+        return
+    env = _wine_env(WINE_PREFIX)
+    run(["wineserver", "-k"], env=env, check=False, timeout=60)
+    run(["wineserver", "-w"], env=env, check=False, timeout=60)
 
 
 def _wine_env(prefix: Path) -> dict[str, str]:
@@ -368,14 +414,17 @@ def _wine_env(prefix: Path) -> dict[str, str]:
 
 def wine_process(exe: Path, *args: str, cwd: Path | None = None, check: bool = True,
                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``exe`` under Wine in the shared prefix. Under heavy parallel load ``wine`` now and then exits 1
-    without having run the program at all (nothing on stdout or stderr, even from programs whose first act is to
-    print); such a launch says nothing about the program and is made again, once. A program that crashes exits
-    with the exception's code and Wine's report on stdout, and one that returns 1 has printed first."""
+    """Run ``exe`` under Wine in the shared prefix. A launch that ran nothing at all (exit 1, nothing on stdout or
+    stderr, even from programs whose first act is to print) says nothing about the program: it is made again,
+    once, and recorded in ``RETRY_LOG`` (none was seen in the repeated runs of the Wine tests since the server is
+    persistent; see the README). A program that crashes exits with the exception's code and Wine's report on
+    stdout, and one that returns 1 has printed first."""
     argv: list[str | Path] = ["wine", exe, *args]
     env = _wine_env(wine_prefix())
     proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
     if proc.returncode == 1 and not proc.stdout and not proc.stderr:
+        with open(RETRY_LOG, "a") as log:
+            log.write(f"{exe}\n")
         proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"wine {exe} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n"
