@@ -59,6 +59,7 @@ CASES = [
     Case("hello", ("x",), dirs=("pre::/data", "pre/sub::sub"), label="named-preopens"),
     Case("debugme"),
     Case("open_flags"),
+    Case("poll_raw"),
 ]
 
 

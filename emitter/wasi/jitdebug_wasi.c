@@ -1398,6 +1398,20 @@ static void put_event(const struct mem *m, uint64_t at, uint64_t userdata, uint1
     store16(m, at + 24, flags, NULL);
 }
 
+/* One subscription, as read from the guest. */
+struct subscription {
+    uint64_t userdata;
+    uint8_t tag;
+    enum { SUB_CLOCK, SUB_CPU_CLOCK, SUB_FILE, SUB_STREAM } kind;
+    int64_t relative; /* clocks: nanoseconds from now (0: due) */
+    int host;         /* streams: the host fd to poll */
+};
+
+/* wasmtime 50's order of readiness, which programs observe: first what is ready at once (writes to files, clocks
+ * already due, the CPU-time clocks' EBADF), and only those; else reads from files; else stdio is polled until the
+ * earliest clock. A descriptor event reports nbytes 1, as wasmtime does; a bad or directory fd fails the call.
+ * (wasmtime reads files on a thread of its own: a file read met with a write in one call is sometimes reported
+ * with it there, when that thread is quick; here never.) */
 int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, int32_t out, int32_t nsubscriptions,
                                   int32_t nevents) {
     ENTER(poll_oneoff);
@@ -1407,21 +1421,17 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
     if (count > MAX_SUBSCRIPTIONS)
         return E_NOMEM;
     uint64_t subs = (uint32_t)in, events = (uint32_t)out;
+    static __thread struct subscription list[MAX_SUBSCRIPTIONS];
     static __thread struct pollfd polls[MAX_SUBSCRIPTIONS];
-    static __thread uint64_t poll_userdata[MAX_SUBSCRIPTIONS];
-    int npolls = 0;
-    uint32_t nready = 0;
-    int64_t timeout_ns = -1; /* the earliest clock deadline, relative; -1: none */
-    uint64_t earliest_userdata = 0;
-    struct timespec now_mono;
-    clock_gettime(CLOCK_MONOTONIC, &now_mono);
+    static __thread uint32_t poll_index[MAX_SUBSCRIPTIONS];
     for (uint32_t i = 0; i < count; i++) {
         uint64_t s = subs + 48 * i;
-        uint64_t userdata = load64(m, s);
-        uint8_t tag = *field(m, s + 8, 1, NULL);
-        if (tag > 2)
+        struct subscription *sub = &list[i];
+        sub->userdata = load64(m, s);
+        sub->tag = *field(m, s + 8, 1, NULL);
+        if (sub->tag > 2)
             bad_enum(m, "Eventtype");
-        if (tag == EVENT_CLOCK) {
+        if (sub->tag == EVENT_CLOCK) {
             uint32_t id = load32(m, s + 16);
             uint64_t timeout = load64(m, s + 24);
             (void)load64(m, s + 32); /* precision */
@@ -1429,39 +1439,55 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
             memcpy(&flags, field(m, s + 40, 2, NULL), 2);
             if (id > 3)
                 bad_enum(m, "Clockid");
-            int64_t relative;
+            sub->kind = id >= 2 ? SUB_CPU_CLOCK : SUB_CLOCK;
             if (flags & 1) {
                 struct timespec now;
                 clock_gettime(id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now);
-                relative = timeout > nanos(now) ? (int64_t)(timeout - nanos(now)) : 0;
+                sub->relative = timeout > nanos(now) ? (int64_t)(timeout - nanos(now)) : 0;
             } else {
-                relative = timeout > INT64_MAX ? INT64_MAX : (int64_t)timeout;
-            }
-            if (id == 2 || id == 3) {
-                /* Not supported by wasmtime 50: an event with EBADF, right away. */
-                put_event(m, events + 32 * nready++, userdata, E_BADF, EVENT_CLOCK, 0, 0);
-                continue;
-            }
-            if (timeout_ns < 0 || relative < timeout_ns) {
-                timeout_ns = relative;
-                earliest_userdata = userdata;
+                sub->relative = timeout > INT64_MAX ? INT64_MAX : (int64_t)timeout;
             }
         } else {
             uint32_t fd = load32(m, s + 16);
             struct wasi_fd *f = lookup(m, (int32_t)fd);
-            if (f == NULL || f->kind == FD_DIR) {
-                put_event(m, events + 32 * nready++, userdata, E_BADF, tag, 0, 0);
-                continue;
-            }
-            polls[npolls].fd = host_fd(f, (int)fd);
-            polls[npolls].events = tag == EVENT_FD_READ ? POLLIN : POLLOUT;
-            polls[npolls].revents = 0;
-            poll_userdata[npolls++] = userdata;
+            if (f == NULL || f->kind == FD_DIR)
+                return E_BADF; /* wasmtime fails the whole call, with no event */
+            sub->kind = f->kind == FD_FILE ? SUB_FILE : SUB_STREAM;
+            sub->host = host_fd(f, (int)fd);
         }
     }
+    uint32_t nready = 0;
+    /* At once: writes to files, due clocks, CPU-time clocks (EBADF). */
+    for (uint32_t i = 0; i < count; i++) {
+        struct subscription *sub = &list[i];
+        if (sub->kind == SUB_CPU_CLOCK)
+            put_event(m, events + 32 * nready++, sub->userdata, E_BADF, EVENT_CLOCK, 0, 0);
+        else if (sub->kind == SUB_CLOCK && sub->relative == 0)
+            put_event(m, events + 32 * nready++, sub->userdata, 0, EVENT_CLOCK, 0, 0);
+        else if (sub->kind == SUB_FILE && sub->tag == EVENT_FD_WRITE)
+            put_event(m, events + 32 * nready++, sub->userdata, 0, EVENT_FD_WRITE, 1, 0);
+    }
+    /* Then reads from files. */
+    for (uint32_t i = 0; nready == 0 && i < count; i++) {
+        if (list[i].kind == SUB_FILE && list[i].tag == EVENT_FD_READ)
+            put_event(m, events + 32 * nready++, list[i].userdata, 0, EVENT_FD_READ, 1, 0);
+    }
     if (nready == 0) {
+        int npolls = 0;
+        int64_t timeout_ns = -1; /* the earliest clock, relative; -1: none */
+        uint32_t earliest = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            struct subscription *sub = &list[i];
+            if (sub->kind == SUB_CLOCK && (timeout_ns < 0 || sub->relative < timeout_ns)) {
+                timeout_ns = sub->relative;
+                earliest = i;
+            } else if (sub->kind == SUB_STREAM) {
+                polls[npolls] = (struct pollfd){sub->host, sub->tag == EVENT_FD_READ ? POLLIN : POLLOUT, 0};
+                poll_index[npolls++] = i;
+            }
+        }
         struct timespec wait, *waitp = NULL;
-        if (nready == 0 && timeout_ns >= 0) {
+        if (timeout_ns >= 0) {
             wait.tv_sec = timeout_ns / 1000000000;
             wait.tv_nsec = timeout_ns % 1000000000;
             waitp = &wait;
@@ -1481,23 +1507,13 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
         for (int k = 0; k < npolls; k++) {
             if (!polls[k].revents)
                 continue;
-            uint8_t tag = polls[k].events == POLLIN ? EVENT_FD_READ : EVENT_FD_WRITE;
-            uint64_t nbytes = 0;
-            if (tag == EVENT_FD_READ) {
-                struct stat st;
-                off_t at;
-                if (fstat(polls[k].fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                    (at = lseek(polls[k].fd, 0, SEEK_CUR)) >= 0 && st.st_size > at)
-                    nbytes = (uint64_t)(st.st_size - at);
-            }
-            put_event(m, events + 32 * nready++, poll_userdata[k], 0, tag, nbytes,
+            struct subscription *sub = &list[poll_index[k]];
+            put_event(m, events + 32 * nready++, sub->userdata, 0, sub->tag, 1,
                       (polls[k].revents & POLLHUP) ? 1 : 0);
         }
-        if (nready == 0 && timeout_ns >= 0) {
-            put_event(m, events + 32 * nready++, earliest_userdata, 0, EVENT_CLOCK, 0, 0);
-        }
+        if (nready == 0 && timeout_ns >= 0)
+            put_event(m, events + 32 * nready++, list[earliest].userdata, 0, EVENT_CLOCK, 0, 0);
     }
-    (void)now_mono;
     store32(m, (uint32_t)nevents, nready, "write size");
     return 0;
 }
