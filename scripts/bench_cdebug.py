@@ -14,8 +14,6 @@ once, before. Wasm builds use a PATH whose only wasm tool is ``wasm-ld`` (clang 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
@@ -25,6 +23,7 @@ from emitter.aot import load_module, render_listing
 from emitter.codegen.compiler import compile_module
 from emitter.lower import lower_module
 from scripts.bench_common import Row, Side
+from tests.wasm_clang import wasm_clang
 
 #: A WASI program of the size of a small real one: string handling, a table, printf.
 _WASI_PROGRAM = r"""
@@ -58,23 +57,14 @@ int main(int argc, char **argv) {
 """
 
 
+#: A module of one C file, no C library, every function exported.
+_FREESTANDING = ("-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all")
+
+
 def blocks_program(count: int) -> str:
     """One function of ``count`` blocks, each with a variable of its own (a DW_TAG_lexical_block each)."""
     body = "".join(f"    if (n > {i}) {{ int v{i} = n * {i}; s += v{i}; }}\n" for i in range(count))
     return f"int run(int n) {{\n    int s = 0;\n{body}    return s;\n}}\n"
-
-
-def _clang(arguments: Sequence[str], work: Path) -> None:
-    bin_dir = work / "wasm-bin"
-    bin_dir.mkdir(exist_ok=True)
-    linker = shutil.which("wasm-ld-19")
-    if linker is None:
-        raise RuntimeError("wasm-ld-19 is not installed (scripts/setup.sh installs lld-19)")
-    for name in ("wasm-ld", "wasm-ld-19"):
-        if not (bin_dir / name).exists():
-            (bin_dir / name).symlink_to(linker)
-    clang = shutil.which("clang-19") or "clang-19"
-    subprocess.run([clang, *arguments], cwd=work, env={"PATH": str(bin_dir)}, check=True, capture_output=True)
 
 
 def _cpu_seconds(wasm: Path, debug_info: bool, runs: int) -> float:
@@ -95,12 +85,10 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
         plain: dict[int, float] = {}
         for count in block_counts:
             (work / f"b{count}.c").write_text(blocks_program(count))
-            flags = ["--target=wasm32", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all"]
-            _clang([*flags, "-g", "-o", f"b{count}.wasm", f"b{count}.c"], work)
+            wasm_clang(["--target=wasm32", *_FREESTANDING, "-g", "-o", f"b{count}.wasm", f"b{count}.c"], cwd=work)
             per_block[count] = _cpu_seconds(work / f"b{count}.wasm", True, runs) / count
         largest, smallest = max(block_counts), min(block_counts)
-        _clang(["--target=wasm32", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
-                f"p{largest}.wasm", f"b{largest}.c"], work)
+        wasm_clang(["--target=wasm32", *_FREESTANDING, "-o", f"p{largest}.wasm", f"b{largest}.c"], cwd=work)
         plain[largest] = _cpu_seconds(work / f"p{largest}.wasm", False, runs) / largest
         flat = Row("10a", f"C debug info, one function of N lexical blocks: CPU per block at N={largest:,} vs "
                    f"N={smallest:,}", Side(f"N={largest:,}", [per_block[largest]]),
@@ -111,7 +99,7 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
                    "without -g", Side("with", [per_block[largest] * largest]),
                    Side("without", [plain[largest] * largest]), target=1.30)
         (work / "words.c").write_text(_WASI_PROGRAM)
-        _clang(["--target=wasm32-wasi", "-g", "-O1", "-o", "words.wasm", "words.c"], work)
+        wasm_clang(["--target=wasm32-wasi", "-g", "-O1", "-o", "words.wasm", "words.c"], cwd=work)
         real = Row("10c", "A WASI program (wasi-libc's DWARF included): compile + object with debug information vs "
                    "without", Side("with", [_cpu_seconds(work / "words.wasm", True, runs)]),
                    Side("without", [_cpu_seconds(work / "words.wasm", False, runs)]), target=1.30)
