@@ -352,3 +352,6 @@ class CompiledModule:
     state_prefix: str = ""
     has_memory: bool = False
     globals: list[GlobalInfo] = field(default_factory=list)
+    #: The symbol each function import is called through, in import order (the field name, unless two imports
+    #: or an export would share it: see ``compile_module(linkable=True)``).
+    import_symbols: list[str] = field(default_factory=list)

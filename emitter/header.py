@@ -3,7 +3,8 @@ define, and of the trap hook.
 
 The mapping is the public C ABI: i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double, v128 -> __m128i
 (SSE2's ``<emmintrin.h>``: lane 0 in the lowest bytes, as in Wasm memory), no result -> void, one result -> that
-type. Export ``E`` is declared as ``P`` + ``E`` (the ``--export-prefix``); import
+type; an export with several results is not a C symbol (a comment says so; the rest of the module compiles).
+Export ``E`` is declared as ``P`` + ``E`` (the ``--export-prefix``); import
 ``(import "M" "F")`` as ``F``. Names that are not C identifiers can still be linked against but cannot be
 declared; the header says so in a comment instead of failing.
 """
@@ -114,6 +115,13 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         signature = module.func_type(export.index)
         if not is_c_identifier(symbol):
             exports.append(f"/* export {export.name!r} (symbol {symbol!r}) is not a C identifier */")
+            continue
+        if len(signature.results) > 1:
+            exports.append(f"/* export {export.name!r} returns {len(signature.results)} values: not a C symbol "
+                           "(the C ABI has one result) */")
+            continue
+        if export.index < module.num_imported_functions:
+            exports.append(f"/* export {export.name!r} re-exports an import: not a C symbol (call the import) */")
             continue
         names = _local_names(module, export.index, len(signature.params))
         untyped = [t.text for t in signature.params + signature.results if t not in C_TYPES]

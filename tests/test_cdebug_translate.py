@@ -128,7 +128,9 @@ def test_jit_frames_show_c_functions_and_variables_in_gdb(tmp_path: Path) -> Non
                 "info locals"]
     args: list[str | Path] = ["gdb", "-nx", "-batch", *_options("-ex", commands), "--args", *jitdebug]
     out = run(args, cwd=ROOT, timeout=120).stdout
-    assert re.search(rf"#0  scale \(p=0x[0-9a-f]+ <[^>]*>, k=2\) at .*shapes.c:{_line('scale')}", out), out
+    # The pointer is into linear memory: the JIT reserves it apart from the module's symbols (an object's static
+    # storage has one, and gdb then names it as ``<shapes.memory+N>``).
+    assert re.search(rf"#0  scale \(p=0x[0-9a-f]+( <[^>]*>)?, k=2\) at .*shapes.c:{_line('scale')}", out), out
     assert re.search(rf"#1  0x[0-9a-f]+ in run \(n=3\) at .*shapes.c:{_line('loop')}", out), out
     assert "$1 = {x = 6, y = 4}" in out
     assert "pt = {x = 6, y = 4}" in out and "total = 0" in out

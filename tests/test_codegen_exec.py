@@ -7,7 +7,7 @@ import struct
 
 import wasmtime
 
-from emitter.codegen.runtime import VMCTX_MEMORY_SIZE, StateSymbols
+from emitter.codegen.runtime import MEMORY_RECORD_SIZE, VMCTX_MEMORY, StateSymbols
 from tests.codegen_loader import compile_wat, load
 
 PROGRAM = r"""
@@ -216,14 +216,16 @@ def test_program_matches_wasmtime() -> None:
 
 
 def test_memory_size_word_tracks_growth() -> None:
-    """The JIT and the debugger read the current memory size from the documented vmctx word."""
+    """The current memory size is where the documented vmctx word points (memory 0's record)."""
     module, compiled = compile_wat('(module (memory 2 10) (func (export "g") (param i32) (result i32) '
                                    '(memory.grow (local.get 0))))', name="sizes")
     ours = load(compiled, module)
     vmctx = StateSymbols("sizes").vmctx
-    assert ours.read_word(vmctx, VMCTX_MEMORY_SIZE) == 2 * 65536
+    record = ours.read_word(vmctx, VMCTX_MEMORY)
+    assert record == ours.symbols[StateSymbols("sizes").memrec0]
+    assert ours.read_word(StateSymbols("sizes").memrec0, MEMORY_RECORD_SIZE) == 2 * 65536
     assert ours.call("g", 3) == ("ok", 2)
-    assert ours.read_word(vmctx, VMCTX_MEMORY_SIZE) == 5 * 65536
+    assert ours.read_word(StateSymbols("sizes").memrec0, MEMORY_RECORD_SIZE) == 5 * 65536
     assert ours.call("g", 6) == ("ok", -1)
 
 

@@ -45,14 +45,17 @@ from .parallel import map_ranges
 from .runtime import (
     MEMORY_CAP_PAGES,
     MEMORY_HEADROOM_PAGES,
+    MEMORY_RECORD_BYTES,
     STACK_BUDGET,
     TABLE_CAP_ENTRIES,
     TABLE_HEADROOM,
+    TABLE_RECORD_BYTES,
     TRAP_HOOK,
     VMCTX_INSTANTIATED,
+    VMCTX_MEMORY,
     VMCTX_MEMORY_BASE,
     VMCTX_STACK_LIMIT,
-    VMCTX_TABLE_SIZES,
+    VMCTX_TABLES,
     WASM_PAGE,
     StateSymbols,
     TrapCode,
@@ -71,15 +74,22 @@ class Listing(Protocol):
 
 def compile_module(module: Module, *, module_name: str, listing: Listing | None = None, export_prefix: str = "",
                    target: str = "x86_64-linux", default_trap_hook: bool = False,
-                   c_host: bool = False) -> CompiledModule:
-    """Compile every defined function; exports become C-ABI symbols ``export_prefix + name``. With
-    ``default_trap_hook`` the module also defines the weak default ``jitdebug_trap`` (for AOT objects). With
-    ``c_host`` (AOT objects linked into a C program) the export ``_start`` is ``P jitdebug_start`` and the memory
-    accessors are defined (``host_access``)."""
+                   c_host: bool = False, linkable: bool = False,
+                   signature_id: Callable[[FuncType], int] | None = None) -> CompiledModule:
+    """Compile every defined function; exports become C-ABI symbols ``export_prefix + name`` (a function with
+    several results is not one: the C ABI has one result). With ``default_trap_hook`` the module also defines the
+    weak default ``jitdebug_trap`` (for AOT objects). With ``c_host`` (AOT objects linked into a C program) the
+    export ``_start`` is ``P jitdebug_start`` and the memory accessors are defined (``host_access``).
+
+    ``linkable`` (the JIT): memories, tables and imported globals are undefined symbols the embedding resolves
+    (``runtime.py``: memory and table records, global cells), so they may be imports or shared; the embedding
+    copies the active segments; imports of every kind are accepted and function imports get symbols of their own
+    (``CompiledModule.import_symbols``). ``signature_id`` gives canonical signature ids (else per module)."""
     abi = abi_for(target)
     check_wasi_imports(module)  # before compiling: a bad WASI import is an error at load, as in wasmtime
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
-        compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host)
+        compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host,
+                                   linkable=linkable, signature_id=signature_id)
         compiled = compiler.run()
     if c_host:
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
@@ -95,19 +105,24 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
 
 class _ModuleCompiler:
     def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi, *,
-                 c_host: bool = False) -> None:
+                 c_host: bool = False, linkable: bool = False,
+                 signature_id: Callable[[FuncType], int] | None = None) -> None:
         self.module = module
         self.c_host = c_host
+        self.linkable = linkable
+        self.signature_id = signature_id
         self.name = module_name
         self.abi = abi
         self.sym = StateSymbols(module_name)
         self.prefix = prefix
         self.line_of: Callable[[int], int] | None = listing.line_of if listing is not None else None
         for imp in module.imports:
-            if imp.kind not in ("func", "tag"):
+            if imp.kind not in ("func", "tag") and not linkable:
                 raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
                                        "function imports link to C symbols)", imp.offset)
-        if len(module.memories) > 1:
+        self.n_memories = len(module.imported("memory")) + len(module.memories)
+        self.n_tables = len(module.imported("table")) + len(module.tables)
+        if self.n_memories > 1:
             raise UnsupportedError("multiple memories are not supported", module.section_offsets.get("memory"))
         if any(memory.index64 for memory in module.memories):
             raise UnsupportedError("64-bit memories (memory64) are not supported",
@@ -120,15 +135,14 @@ class _ModuleCompiler:
             if export.kind != "func":
                 continue
             ftype = module.func_type(export.index)
-            if len(ftype.results) > 1:
-                raise UnsupportedError(f"export '{export.name}' returns {len(ftype.results)} values; the C ABI "
-                                       "allows at most one", export.offset)
+            if len(ftype.results) > 1 and not linkable:
+                continue  # not a C symbol (the header says so); the JIT calls it with a result pointer
             self.exports.setdefault(export.index, []).append(self.export_symbol(export.name))
         if c_host:
             symbols = {e.name: self.export_symbol(e.name) for e in module.exports if e.kind in ("func", "tag")}
             host_access.check_distinct({"(memory accessor)": prefix + host_access.MEMORY_BASE,
                                         "(memory size accessor)": prefix + host_access.MEMORY_SIZE, **symbols})
-        self.table_capacities = [self._table_capacity(t) for t in range(len(module.tables))]
+        self.table_capacities = [] if linkable else [self._table_capacity(t) for t in range(len(module.tables))]
         self.prologues: dict[tuple[tuple[int, ...], int], Prologue] = {}
         self.frame_slots: dict[int, FrameSlot] = {}
         self.variables: dict[tuple[str, ValType, int, bool], Variable] = {}
@@ -156,6 +170,7 @@ class _ModuleCompiler:
         export of another function, a symbol of the runtime, or an earlier function's name gets ``[N]`` appended
         (N its index, as in ``wasm-function[N]``). A name equal to the function's own export is that symbol."""
         out: list[str] = []
+        state_prefix = f"{self.sym.prefix}."
         taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY}
         taken.update(self.export_symbol(e.name) for e in self.module.exports if e.kind in ("func", "tag"))
         if self.c_host:
@@ -165,9 +180,20 @@ class _ModuleCompiler:
             if export.kind == "func":
                 own_exports.setdefault(export.index, set()).add(self.export_symbol(export.name))
         imports = [i for i in self.module.imports if i.kind == "func"]
-        for imp in imports:
-            out.append(imp.name)
-            taken.add(imp.name)
+        if self.linkable:
+            # Each import its own symbol, even two of one field name (from different modules, or of different
+            # types), and never an export's: the embedding binds them one by one.
+            fields = [i.name for i in imports]
+            for index, imp in enumerate(imports):
+                name = imp.name
+                if fields.count(name) > 1 or name in taken or name.startswith(state_prefix):
+                    name = f"{name}[import{index}]"
+                out.append(name)
+                taken.add(name)
+        else:
+            for imp in imports:
+                out.append(imp.name)
+                taken.add(imp.name)
         state = f"{self.sym.prefix}."
         total = self.n_imported + len(self.module.functions)
         for index in range(self.n_imported, total):
@@ -182,6 +208,8 @@ class _ModuleCompiler:
         return out
 
     def _signature_ids(self) -> list[int]:
+        if self.signature_id is not None:
+            return [self.signature_id(t) for t in self.module.types]
         first: dict[FuncType, int] = {}
         return [first.setdefault(t, i) for i, t in enumerate(self.module.types)]
 
@@ -189,8 +217,9 @@ class _ModuleCompiler:
     def run(self) -> CompiledModule:
         out = CompiledModule(self.name)
         ctx = FunctionContext(self.module, self.abi, self.sym, self.symbols, self.signature_ids,
-                              self.sym.instantiate, self.line_of, set(self.exports), self.table_capacities,
-                              self._tag_symbols(), imported_functions=self.n_imported)
+                              self.sym.instantiate, self.line_of, set(self.exports), self._tag_symbols(),
+                              imported_functions=self.n_imported,
+                              imported_globals=self.module.num_imported_globals, grow_hook=self.linkable)
         ctx.global_offsets = global_offsets(self.module)[0]
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
@@ -205,8 +234,9 @@ class _ModuleCompiler:
         out.tags = self._tag_table()
         out.data.extend(frame_table(self.module, self.sym, out.functions))
         out.state_prefix = self.sym.prefix
-        out.has_memory = bool(self.module.memories)
+        out.has_memory = bool(self.module.memories) or bool(self.module.imported("memory"))
         out.globals = self._global_infos()
+        out.import_symbols = self.symbols[:self.n_imported]
         return out
 
     def _function(self, ctx: FunctionContext, function: Function) -> CompiledFunction:
@@ -331,7 +361,7 @@ class _ModuleCompiler:
         a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
         a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
         a.bind(limit_set)
-        for index, element in enumerate(self.module.elements):
+        for index, element in enumerate(() if self.linkable else self.module.elements):
             if element.mode != "active" or element.offset_expr is None:
                 continue
             start = self._element_start(element)
@@ -343,7 +373,7 @@ class _ModuleCompiler:
             a.rep_movsb()
         trap = a.label()
         needs_trap = False
-        for index, segment in enumerate(self.module.data):
+        for index, segment in enumerate(() if self.linkable else self.module.data):
             if segment.memory is None or segment.offset_expr is None:
                 continue
             start = self._const_value(segment.offset_expr, segment.offset) & 0xFFFFFFFF
@@ -420,21 +450,39 @@ class _ModuleCompiler:
         m = self.module
         sym = self.sym
         blobs: list[DataBlob] = []
-        vmctx = bytearray(VMCTX_TABLE_SIZES + 8 * len(m.tables))
+        vmctx = bytearray(VMCTX_TABLES + 8 * self.n_tables)
         vmctx_relocs: list[Relocation] = []
-        if m.memories:
-            limits = m.memories[0]
-            if limits.minimum > MEMORY_CAP_PAGES:
-                raise UnsupportedError(f"memory of {limits.minimum} pages exceeds the static capacity cap of "
-                                       f"{MEMORY_CAP_PAGES} pages")
-            pages = limits.maximum if limits.maximum is not None else limits.minimum + MEMORY_HEADROOM_PAGES
-            pages = max(limits.minimum, min(pages, MEMORY_CAP_PAGES))
-            blobs.append(DataBlob(sym.memory, max(pages * WASM_PAGE, 16), align=4096))
-            vmctx_relocs.append(absolute(0, sym.memory))
-            struct.pack_into("<QQ", vmctx, 8, limits.minimum * WASM_PAGE, pages * WASM_PAGE)
-        for t, table in enumerate(m.tables):
-            struct.pack_into("<Q", vmctx, VMCTX_TABLE_SIZES + 8 * t, table.limits.minimum)
+        if self.n_memories:
+            # The record: in the JIT an undefined symbol (the embedding's memory; it also writes the base into
+            # word 0), in an object a static record over static storage.
+            vmctx_relocs.append(absolute(VMCTX_MEMORY, sym.indexed("memrec", 0)))
+            if not self.linkable:
+                limits = m.memories[0]
+                if limits.minimum > MEMORY_CAP_PAGES:
+                    raise UnsupportedError(f"memory of {limits.minimum} pages exceeds the static capacity cap of "
+                                           f"{MEMORY_CAP_PAGES} pages")
+                pages = limits.maximum if limits.maximum is not None else limits.minimum + MEMORY_HEADROOM_PAGES
+                pages = max(limits.minimum, min(pages, MEMORY_CAP_PAGES))
+                blobs.append(DataBlob(sym.memory, max(pages * WASM_PAGE, 16), align=4096))
+                vmctx_relocs.append(absolute(VMCTX_MEMORY_BASE, sym.memory))
+                record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, pages * WASM_PAGE, pages * WASM_PAGE)
+                blobs.append(DataBlob(sym.indexed("memrec", 0), MEMORY_RECORD_BYTES, record, align=8,
+                                      relocations=(absolute(0, sym.memory),)))
+        for t in range(self.n_tables):
+            vmctx_relocs.append(absolute(VMCTX_TABLES + 8 * t, sym.indexed("tabrec", t)))
+        if not self.linkable:
+            for t, (table, capacity) in enumerate(zip(m.tables, self.table_capacities, strict=True)):
+                # Zero-filled: the active element segments are copied in at instantiation.
+                blobs.append(DataBlob(sym.indexed("table", t), max(8 * capacity, 8)))
+                record = struct.pack("<QQQ", 0, table.limits.minimum, capacity)
+                blobs.append(DataBlob(sym.indexed("tabrec", t), TABLE_RECORD_BYTES, record, align=8,
+                                      relocations=(absolute(0, sym.indexed("table", t)),)))
         blobs.append(DataBlob(sym.vmctx, len(vmctx), bytes(vmctx), relocations=tuple(vmctx_relocs)))
+        imported_globals = m.num_imported_globals
+        if imported_globals:
+            blobs.append(DataBlob(sym.global_imports, 8 * imported_globals, bytes(8 * imported_globals),
+                                  relocations=tuple(absolute(8 * k, sym.indexed("gimport", k))
+                                                    for k in range(imported_globals))))
         blobs.append(DataBlob(sym.fault_address, 8, align=8))
 
         funcs = bytearray(16 * len(self.symbols))
@@ -442,6 +490,11 @@ class _ModuleCompiler:
         for f, symbol in enumerate(self.symbols):
             func_relocs.append(absolute(16 * f, symbol))
             struct.pack_into("<Q", funcs, 16 * f + 8, self.signature_ids[m.func_types[f]])
+        if self.linkable and self.n_imported:
+            # Per function import its funcref: its own descriptor until the embedding binds it to another's.
+            blobs.append(DataBlob(sym.import_funcrefs, 8 * self.n_imported, bytes(8 * self.n_imported),
+                                  relocations=tuple(absolute(8 * f, sym.funcs, 16 * f)
+                                                    for f in range(self.n_imported))))
         if funcs:
             # Writable because it holds relocated pointers (read-only would need text relocations in a PIE).
             blobs.append(DataBlob(sym.funcs, len(funcs), bytes(funcs), relocations=tuple(func_relocs)))
@@ -455,16 +508,17 @@ class _ModuleCompiler:
                 if head is not None and head.op == "ref.func":
                     relocs.append(absolute(offsets[g], sym.funcs, 16 * _imm(head)))
                     continue
-                value = self._const_value(glob.init, 0)
+                try:
+                    value = self._const_value(glob.init, 0)
+                except UnsupportedError:
+                    if not self.linkable:
+                        raise
+                    continue  # reads an imported global: the embedding writes the value before any code runs
                 if glob.type is ValType.V128:
                     data[offsets[g]:offsets[g] + 16] = value.to_bytes(16, "little")
                 else:
                     struct.pack_into("<Q", data, offsets[g], value & 0xFFFFFFFFFFFFFFFF)
             blobs.append(DataBlob(sym.globals, len(data), bytes(data), relocations=tuple(relocs)))
-
-        for t, capacity in enumerate(self.table_capacities):
-            # Zero-filled: the active element segments are copied in at instantiation.
-            blobs.append(DataBlob(sym.indexed("table", t), max(8 * capacity, 8)))
 
         lengths = bytearray(8 * len(m.data))
         for i, data_segment in enumerate(m.data):

@@ -63,12 +63,17 @@ from .exceptions import HANDLERS as EXCEPTION_HANDLERS
 from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
 from .runtime import (
+    MEMORY_GROW_HOOK,
+    MEMORY_RECORD_MAXIMUM,
+    MEMORY_RECORD_SIZE,
+    TABLE_RECORD_BASE,
+    TABLE_RECORD_CAPACITY,
+    TABLE_RECORD_SIZE,
     TRAP_HOOK,
     VMCTX_INSTANTIATED,
+    VMCTX_MEMORY,
     VMCTX_MEMORY_BASE,
-    VMCTX_MEMORY_CAPACITY,
-    VMCTX_MEMORY_SIZE,
-    VMCTX_TABLE_SIZES,
+    VMCTX_TABLES,
     WASM_PAGE,
     StateSymbols,
     TrapCode,
@@ -211,11 +216,15 @@ class FunctionContext:
     instantiate_symbol: str
     line_of: Callable[[int], int] | None = None
     exported: set[int] = field(default_factory=set)
-    table_capacities: list[int] = field(default_factory=list)
     #: The symbol of each tag's descriptor (tag index space, imports first).
     tag_symbols: list[str] = field(default_factory=list)
     #: ``module.num_imported_functions``, counted once (the defined functions' indices start there).
     imported_functions: int = 0
+    #: ``module.num_imported_globals``: those are reached through ``<m>.global_imports``.
+    imported_globals: int = 0
+    #: The JIT (``compile_module(linkable=True)``): ``memory.grow`` calls ``MEMORY_GROW_HOOK``, and ``ref.func``
+    #: of an import reads ``<m>.import_funcrefs``.
+    grow_hook: bool = False
     #: Code of straight-line instructions already compiled in this module, by (op, immediates, operand depth,
     #: frame layout): see ``STRAIGHT_LINE``.
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
@@ -691,13 +700,15 @@ class FunctionCompiler:
         a = self.a
         self.depth -= 1
         a.mov(4, RAX, self.slot(self.depth))
-        a.alu("cmp", 8, RAX, RipRel(self.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
+        a.alu("cmp", 8, RAX, self.table_record(table, RCX))
         a.jcc("ae", self.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
-        a.lea(8, RCX, RipRel(self.sym.indexed("table", table)))
+        a.mov(8, RCX, Mem(RCX, TABLE_RECORD_BASE))
         a.mov(8, R11, Mem(RCX, 0, RAX, 8))
         a.test(8, R11, R11)
         a.jcc("e", self.trap(TrapCode.INDIRECT_CALL_TO_NULL))
-        a.alu("cmp", 8, Mem(R11, 8), self.ctx.signature_ids[type_index], imm=True)
+        # A 64-bit compare: the JIT's canonical ids are 63-bit hashes (``emitter/jit/types.py``).
+        a.mov_imm(8, RCX, self.ctx.signature_ids[type_index])
+        a.alu("cmp", 8, Mem(R11, 8), RCX)
         a.jcc("ne", self.trap(TrapCode.BAD_SIGNATURE))
         a.mov(8, R11, Mem(R11, 0))
 
@@ -730,9 +741,23 @@ class FunctionCompiler:
             a.mov_imm(8, RDX, WASMTIME_RESERVATION)
             a.alu("cmp", 8, RCX, RDX)
             a.jcc("a", self.trap(TrapCode.MEMORY_OUT_OF_BOUNDS))
-        a.alu("cmp", 8, RCX, RipRel(self.sym.vmctx, VMCTX_MEMORY_SIZE))
+        a.mov(8, RDX, self.memory_record(0))
+        a.alu("cmp", 8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
         a.jcc("a", self.trap(code))
         return Mem(RBX, 0, RAX, 1)
+
+    def memory_record(self, memory: int) -> RipRel:
+        """The word holding the address of memory ``memory``'s record (``runtime.py``): load it into a register,
+        then the size is at ``MEMORY_RECORD_SIZE`` from it. Memory 0's is the vmctx's; a module with several
+        memories would keep the others' in an array of its own."""
+        if memory != 0:
+            raise UnsupportedError("multiple memories are not supported")
+        return RipRel(self.sym.vmctx, VMCTX_MEMORY)
+
+    def table_record(self, table: int, register: int) -> Mem:
+        """Load table ``table``'s record address into ``register``; returns its size word."""
+        self.a.mov(8, register, RipRel(self.sym.vmctx, VMCTX_TABLES + 8 * table))
+        return Mem(register, TABLE_RECORD_SIZE)
 
     def check_range(self, start: int, length: int, limit: RipRel | Mem, code: TrapCode) -> None:
         """Trap unless register ``start`` + register ``length`` (both zero-extended u32) <= the u64 at ``limit``
@@ -867,7 +892,7 @@ def _h_local_set(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(8, RAX, RipRel(c.sym.globals, c.ctx.global_offsets[_global(c, i)]))
+    c.a.mov(8, RAX, _global(c, i))
     c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
@@ -875,16 +900,21 @@ def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_global_set(c: FunctionCompiler, i: Instr) -> bool:
     c.depth -= 1
+    cell = _global(c, i)
     c.a.mov(8, RAX, c.slot(c.depth))
-    c.a.mov(8, RipRel(c.sym.globals, c.ctx.global_offsets[_global(c, i)]), RAX)
+    c.a.mov(8, cell, RAX)
     return False
 
 
-def _global(c: FunctionCompiler, i: Instr) -> int:
+def _global(c: FunctionCompiler, i: Instr) -> RipRel | Mem:
+    """The cell of a global: a defined one in ``<m>.globals``; an imported one through its pointer in
+    ``<m>.global_imports``, loaded into rcx (the cell is another module's or the embedding's)."""
     index = _int(i.imm[0])
-    if index < c.module.num_imported_globals:
-        raise UnsupportedError("imported globals are not supported", i.offset)
-    return index - c.module.num_imported_globals
+    imported = c.ctx.imported_globals
+    if index < imported:
+        c.a.mov(8, RCX, RipRel(c.sym.global_imports, 8 * index))
+        return Mem(RCX, 0)
+    return RipRel(c.sym.globals, c.ctx.global_offsets[index - imported])
 
 
 def _h_const(c: FunctionCompiler, i: Instr) -> bool:
@@ -1256,7 +1286,8 @@ def _store(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(8, RAX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE))
+    c.a.mov(8, RCX, c.memory_record(0))
+    c.a.mov(8, RAX, Mem(RCX, MEMORY_RECORD_SIZE))
     c.a.shift("shr", 8, RAX, 16)
     c.a.mov(4, c.slot(c.depth), RAX)
     c.push()
@@ -1264,17 +1295,33 @@ def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_memory_grow(c: FunctionCompiler, i: Instr) -> bool:
-    """Grow within the static capacity: the storage beyond the current size is already zero."""
+    if c.ctx.grow_hook:
+        # The JIT: the runtime makes the new pages accessible (``MEMORY_GROW_HOOK``); no exception passes it.
+        a = c.a
+        slot = c.slot(c.depth - 1)
+        a.mov(8, c.abi.int_args[0], c.memory_record(0))
+        a.mov(4, c.abi.int_args[1], slot)
+        a.call_symbol(MEMORY_GROW_HOOK)
+        c.call_end = a.offset
+        a.mov(4, slot, RAX)
+        return False
+    return _grow_inline(c)
+
+
+def _grow_inline(c: FunctionCompiler) -> bool:
+    """An object's static memory: grow up to the record's maximum; the storage beyond the current size is already
+    zero (never touched: accesses past the size trap), so growing is storing the new size."""
     a = c.a
     slot = c.slot(c.depth - 1)
     fail, done = Label(), Label()
+    a.mov(8, RDX, c.memory_record(0))
     a.mov(4, RAX, slot)
-    a.mov(8, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE))
+    a.mov(8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
     a.shift("shl", 8, RAX, 16)
     a.alu("add", 8, RAX, RCX)
-    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_MEMORY_CAPACITY))
+    a.alu("cmp", 8, RAX, Mem(RDX, MEMORY_RECORD_MAXIMUM))
     a.jcc("a", fail)
-    a.mov(8, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), RAX)
+    a.mov(8, Mem(RDX, MEMORY_RECORD_SIZE), RAX)
     a.shift("shr", 8, RCX, 16)
     a.mov(4, slot, RCX)
     a.jmp(done)
@@ -1290,7 +1337,8 @@ def _h_memory_fill(c: FunctionCompiler, i: Instr) -> bool:
     dst, value, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
     a.mov(4, RDI, dst)
     a.mov(4, RCX, length)
-    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
+    a.mov(8, RAX, c.memory_record(0))
+    c.check_range(RDI, RCX, Mem(RAX, MEMORY_RECORD_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
     a.mov(4, RAX, value)
     a.alu("add", 8, RDI, RBX)
     a.rep_stosb()
@@ -1301,7 +1349,8 @@ def _h_memory_copy(c: FunctionCompiler, i: Instr) -> bool:
     a = c.a
     c.depth -= 3
     dst, src, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
-    size = RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE)
+    size = Mem(RAX, MEMORY_RECORD_SIZE)
+    a.mov(8, RAX, c.memory_record(0))
     a.mov(4, RDI, dst)
     a.mov(4, RSI, src)
     a.mov(4, RCX, length)
@@ -1327,7 +1376,8 @@ def _h_memory_init(c: FunctionCompiler, i: Instr) -> bool:
     a.mov(4, RDI, dst)
     a.mov(4, RSI, src)
     a.mov(4, RCX, length)
-    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
+    a.mov(8, RAX, c.memory_record(0))
+    c.check_range(RDI, RCX, Mem(RAX, MEMORY_RECORD_SIZE), TrapCode.MEMORY_OUT_OF_BOUNDS)
     c.check_range(RSI, RCX, RipRel(c.sym.data_lengths, 8 * segment), TrapCode.MEMORY_OUT_OF_BOUNDS)
     a.alu("add", 8, RDI, RBX)
     a.lea(8, RAX, RipRel(c.sym.indexed("data", segment)))
@@ -1349,7 +1399,13 @@ def _h_ref_null(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_ref_func(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.lea(8, RAX, RipRel(c.sym.funcs, 16 * _int(i.imm[0])))
+    index = _int(i.imm[0])
+    if c.ctx.grow_hook and index < c.ctx.imported_functions:
+        # The JIT: an imported function's funcref is the one it was imported as (another instance's
+        # descriptor, written into ``<m>.import_funcrefs`` at instantiation), so funcrefs keep their identity.
+        c.a.mov(8, RAX, RipRel(c.sym.import_funcrefs, 8 * index))
+    else:
+        c.a.lea(8, RAX, RipRel(c.sym.funcs, 16 * index))
     c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
@@ -1368,9 +1424,9 @@ def _table_entry(c: FunctionCompiler, table: int, index_slot: Mem) -> Mem:
     """Bounds-checked address of a table entry (rax = index, rcx = table base)."""
     a = c.a
     a.mov(4, RAX, index_slot)
-    a.alu("cmp", 8, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table))
+    a.alu("cmp", 8, RAX, c.table_record(table, RCX))
     a.jcc("ae", c.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
-    a.lea(8, RCX, RipRel(c.sym.indexed("table", table)))
+    a.mov(8, RCX, Mem(RCX, TABLE_RECORD_BASE))
     return Mem(RCX, 0, RAX, 8)
 
 
@@ -1391,7 +1447,7 @@ def _h_table_set(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_table_size(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(4, RAX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * _int(i.imm[0])))
+    c.a.mov(4, RAX, c.table_record(_int(i.imm[0]), RCX))
     c.a.mov(4, c.slot(c.depth), RAX)
     c.push()
     return False
@@ -1409,9 +1465,9 @@ def _h_table_init(c: FunctionCompiler, i: Instr) -> bool:
     a.mov(4, RDI, c.slot(c.depth))
     a.mov(4, RSI, c.slot(c.depth + 1))
     a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    c.check_range(RDI, RCX, c.table_record(table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
     c.check_range(RSI, RCX, RipRel(c.sym.elem_lengths, 8 * segment), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.lea(8, RAX, RipRel(c.sym.indexed("table", table)))
+    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
     a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
     a.lea(8, RAX, RipRel(c.sym.indexed("elem", segment)))
     a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
@@ -1427,11 +1483,11 @@ def _h_table_copy(c: FunctionCompiler, i: Instr) -> bool:
     a.mov(4, RDI, c.slot(c.depth))
     a.mov(4, RSI, c.slot(c.depth + 1))
     a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * dst_table), TrapCode.TABLE_OUT_OF_BOUNDS)
-    c.check_range(RSI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * src_table), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.lea(8, RAX, RipRel(c.sym.indexed("table", dst_table)))
+    c.check_range(RDI, RCX, c.table_record(dst_table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
     a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
-    a.lea(8, RAX, RipRel(c.sym.indexed("table", src_table)))
+    c.check_range(RSI, RCX, c.table_record(src_table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
     a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
     a.shift("shl", 8, RCX, 3)
     emit_overlapping_copy(a)
@@ -1444,9 +1500,9 @@ def _h_table_fill(c: FunctionCompiler, i: Instr) -> bool:
     c.depth -= 3
     a.mov(4, RDI, c.slot(c.depth))
     a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table), TrapCode.TABLE_OUT_OF_BOUNDS)
+    c.check_range(RDI, RCX, c.table_record(table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
+    a.mov(8, RDX, Mem(RAX, TABLE_RECORD_BASE))
     a.mov(8, RAX, c.slot(c.depth + 1))
-    a.lea(8, RDX, RipRel(c.sym.indexed("table", table)))
     a.lea(8, RDI, Mem(RDX, 0, RDI, 8))
     loop, done = Label(), Label()
     a.bind(loop)
@@ -1461,21 +1517,21 @@ def _h_table_fill(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
-    """Grow within the static capacity, filling the new entries with the given reference."""
+    """Grow within the record's capacity (the entries beyond the size are storage already there), filling the
+    new entries with the given reference."""
     a = c.a
     table = _int(i.imm[0])
-    capacity = c.ctx.table_capacities[table]
     c.depth -= 1
     init, delta = c.slot(c.depth - 1), c.slot(c.depth)
-    size = RipRel(c.sym.vmctx, VMCTX_TABLE_SIZES + 8 * table)
     fail, done, loop, filled = Label(), Label(), Label(), Label()
+    size = c.table_record(table, R11)
     a.mov(4, RCX, delta)
     a.mov(8, RDX, size)
     a.lea(8, RAX, Mem(RDX, 0, RCX, 1))
-    a.alu("cmp", 8, RAX, capacity, imm=True)
+    a.alu("cmp", 8, RAX, Mem(R11, TABLE_RECORD_CAPACITY))
     a.jcc("a", fail)
     a.mov(8, size, RAX)
-    a.lea(8, R11, RipRel(c.sym.indexed("table", table)))
+    a.mov(8, R11, Mem(R11, TABLE_RECORD_BASE))
     a.lea(8, R11, Mem(R11, 0, RDX, 8))
     a.mov(8, RAX, init)
     a.bind(loop)

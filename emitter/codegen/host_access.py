@@ -23,10 +23,10 @@ from __future__ import annotations
 from ..compiled import CompiledFunction, LineEntry, LineTable
 from ..errors import UnsupportedError
 from ..unwind import UnwindOp, UnwindProgram
-from ..x64.asm import RAX, RBP, RSP, Assembler, RipRel
+from ..x64.asm import RAX, RBP, RSP, Assembler, Mem, RipRel
 from .abi import Abi
 from .frame import emit_epilogue
-from .runtime import VMCTX_MEMORY_BASE, VMCTX_MEMORY_SIZE, StateSymbols
+from .runtime import MEMORY_RECORD_SIZE, VMCTX_MEMORY, VMCTX_MEMORY_BASE, StateSymbols
 
 #: The Wasm export renamed in AOT objects, and the C symbol (after the prefix) it becomes.
 COMMAND_ENTRY = "_start"
@@ -53,12 +53,15 @@ def check_distinct(exports: dict[str, str]) -> None:
 def memory_accessors(abi: Abi, state: StateSymbols, prefix: str, has_memory: bool) -> list[CompiledFunction]:
     """``P jitdebug_memory_base`` and ``P jitdebug_memory_size`` (see the module docstring)."""
     return [_accessor(abi, state, f"{prefix}{MEMORY_BASE}", VMCTX_MEMORY_BASE if has_memory else None),
-            _accessor(abi, state, f"{prefix}{MEMORY_SIZE}", VMCTX_MEMORY_SIZE if has_memory else None)]
+            _accessor(abi, state, f"{prefix}{MEMORY_SIZE}", VMCTX_MEMORY if has_memory else None,
+                      record_word=MEMORY_RECORD_SIZE)]
 
 
-def _accessor(abi: Abi, state: StateSymbols, symbol: str, vmctx_word: int | None) -> CompiledFunction:
-    """``push rbp; mov rbp, rsp; [sub rsp, shadow]; call <m>.instantiate; mov rax, [vmctx + word]`` and the usual
-    epilogue (a zero result without a memory)."""
+def _accessor(abi: Abi, state: StateSymbols, symbol: str, vmctx_word: int | None,
+              record_word: int | None = None) -> CompiledFunction:
+    """``push rbp; mov rbp, rsp; [sub rsp, shadow]; call <m>.instantiate; mov rax, [vmctx + word]`` (then
+    ``mov rax, [rax + record_word]`` when the word points at the memory's record) and the usual epilogue (a zero
+    result without a memory)."""
     name = f"{state.prefix}.{symbol}"
     unwind = UnwindProgram(function=name)
     records: list[UnwindOp] = []
@@ -76,6 +79,8 @@ def _accessor(abi: Abi, state: StateSymbols, symbol: str, vmctx_word: int | None
         a.alu("xor", 4, RAX, RAX)
     else:
         a.mov(8, RAX, RipRel(state.vmctx, vmctx_word))
+        if record_word is not None:
+            a.mov(8, RAX, Mem(RAX, record_word))
     emit_epilogue(a, [], records, seh=abi.seh_frames)
     for op in records:
         unwind.add(op)

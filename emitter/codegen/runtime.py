@@ -9,28 +9,41 @@ Trap hook
     ``write(2, ...)`` and calls ``abort()``; ``compile_module(..., default_trap_hook=True)`` adds it (AOT objects;
     the JIT supplies its own hook instead). Codes and messages (wasmtime 50's wording) are ``TrapCode``.
 
-Module state (one instance per process), every item a ``DataBlob`` named ``<module>.<item>`` and reached only
-through relocations (RIP-relative ``PC_RELATIVE`` from code, ``ABSOLUTE`` size 8 from data):
-    ``<m>.vmctx``        writable words: see the ``VMCTX_*`` offsets (memory base pointer, current memory size
-                         in bytes, memory capacity in bytes, stack limit, instantiated flag, then each table's
-                         current size in entries). The JIT may point the memory base elsewhere (keeping the
-                         capacity word truthful) and may set the stack limit before the first call.
-    ``<m>.memory``       zero-filled static linear memory of ``memory_capacity`` bytes.
-    ``<m>.globals``      8 bytes per defined global, initialised (i32/f32 in the low 4 bytes).
-    ``<m>.funcs``        read-only: one 16-byte descriptor per function (code pointer, signature id); a funcref
-                         value is a pointer to a descriptor, null for ``ref.null``.
-    ``<m>.table<N>``     zero-filled (``.bss``), 8 bytes per entry (a funcref), capacity entries (at most
-                         ``TABLE_CAP_ENTRIES``): an object pays nothing for a large table.
+Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached only through relocations
+(RIP-relative ``PC_RELATIVE`` from code, ``ABSOLUTE`` size 8 from data):
+    ``<m>.vmctx``        writable words at the ``VMCTX_*`` offsets: word 0 the base of memory 0 (a copy: a memory's
+                         base never moves), word 8 a pointer to memory 0's *record*, the stack limit, the
+                         instantiated flag, then one pointer per table (table index space, imports first) to its
+                         record.
+    memory record        ``struct jitdebug_memory`` (``MEMORY_RECORD_*``): base, current size in bytes, the most
+                         bytes it may grow to, bytes reserved. Code reads the size through the pointer, so a memory
+                         shared by several instances (an import) has one size. ``<m>.memrec<N>`` names memory N's
+                         record: in an object (``linkable`` False) a static blob over the static storage
+                         ``<m>.memory``; in the JIT (``linkable`` True) an undefined symbol the embedding resolves
+                         to a memory it reserved (``emitter/jit/externals.py``: the address space of the whole
+                         maximum, committed by the kernel page by page on first touch).
+    table record         ``struct jitdebug_table`` (``TABLE_RECORD_*``): base of the 8-byte entries, current size,
+                         the most entries it may grow to. ``<m>.tabrec<N>``, as memories: a static blob over the
+                         zero-filled ``<m>.table<N>`` (``.bss``: an object pays nothing for a large table) in an
+                         object, an undefined symbol resolved by the embedding in the JIT.
+    ``<m>.globals``      8 bytes per *defined* global, initialised (i32/f32 in the low 4 bytes); an imported global
+                         is reached through ``<m>.global_imports``, one pointer per imported global to its cell
+                         (``<m>.gimport<K>``, resolved by the embedding; the JIT only).
+    ``<m>.funcs``        one 16-byte descriptor per function (code pointer, signature id); a funcref value is a
+                         pointer to a descriptor, null for ``ref.null``. Signature ids: in an object the index of
+                         the first structurally equal type; in the JIT canonical process-wide ids
+                         (``emitter/jit/types.py``), so ``call_indirect`` checks funcrefs from any module.
     ``<m>.data<N>``      read-only bytes of data segment N; ``<m>.data_lengths`` its live length (0 once dropped).
     ``<m>.fault_address`` the effective address of the last load or store that trapped (``MEMORY_FAULT``).
     ``<m>.elem<N>``      funcrefs of element segment N; ``<m>.elem_lengths`` its live length.
-Signature ids are the index of the first structurally equal type in the type section.
 
 Instantiation
-    ``<m>.instantiate`` (a local function of the module, C convention, no arguments) copies the active element
-    segments into their tables (from ``<m>.elem<N>``) and the active data segments into memory, sets the stack
-    limit to ``rsp - STACK_BUDGET`` if it is still 0, and runs the start function, once (the instantiated flag).
-    Every exported function calls it on entry while the flag is 0, so a C host may call exports directly.
+    ``<m>.instantiate`` (a local function of the module, C convention, no arguments) sets the stack limit to
+    ``rsp - STACK_BUDGET`` if it is still 0 and runs the start function, once (the instantiated flag); in an
+    object it first copies the active element segments into their tables (from ``<m>.elem<N>``) and the active
+    data segments into memory. In the JIT the embedding does that, before, in Python (``emitter/jit/linker.py``:
+    offsets may read imported globals and bounds are those of imported tables and memories). Every exported
+    function calls it on entry while the flag is 0, so a C host may call exports directly.
 """
 
 from __future__ import annotations
@@ -46,18 +59,36 @@ from ..x64.asm import RAX, RBP, RBX, RCX, RDX, RSP, Assembler, Mem, RipRel
 from .abi import Abi
 
 TRAP_HOOK = "jitdebug_trap"
+#: ``int32_t jitdebug_memory_grow(struct jitdebug_memory *, uint32_t pages)``: ``memory.grow`` in the JIT, whose
+#: memories are reserved PROT_NONE and made read-write as they grow (an object's static memory grows inline).
+MEMORY_GROW_HOOK = "jitdebug_memory_grow"
 
 VMCTX_MEMORY_BASE = 0
-VMCTX_MEMORY_SIZE = 8
-VMCTX_MEMORY_CAPACITY = 16
+#: A pointer to memory 0's record (the current size used to be this word: it is ``[[vmctx + 8] + 8]`` now).
+VMCTX_MEMORY = 8
 VMCTX_STACK_LIMIT = 24
 VMCTX_INSTANTIATED = 32
-VMCTX_TABLE_SIZES = 40
+#: One pointer per table to its record.
+VMCTX_TABLES = 40
+
+#: ``struct jitdebug_memory``: every field a u64 (64-bit sizes: memory64 fits).
+MEMORY_RECORD_BASE = 0
+MEMORY_RECORD_SIZE = 8
+MEMORY_RECORD_MAXIMUM = 16
+MEMORY_RECORD_RESERVED = 24
+MEMORY_RECORD_BYTES = 32
+#: ``struct jitdebug_table``.
+TABLE_RECORD_BASE = 0
+TABLE_RECORD_SIZE = 8
+TABLE_RECORD_CAPACITY = 16
+TABLE_RECORD_BYTES = 24
+#: The most pages a 32-bit memory may have (4 GiB).
+MEMORY32_MAX_PAGES = 65536
 
 #: Stack the Wasm code may use below the point where it was first entered (wasmtime's default maximum).
 STACK_BUDGET = 512 * 1024
 WASM_PAGE = 65536
-#: Headroom for ``memory.grow`` when a memory declares no maximum, and the cap of the static storage.
+#: Objects' static storage: headroom for ``memory.grow`` when a memory declares no maximum, and the cap.
 MEMORY_HEADROOM_PAGES = 256
 MEMORY_CAP_PAGES = 16384
 TABLE_HEADROOM = 1024

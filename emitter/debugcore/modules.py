@@ -66,8 +66,9 @@ class LoadedModule:
     has_cfi: bool
     #: Run-time address of each tag descriptor the module defines, imports or catches (absent: not resolvable).
     tags: dict[str, int] = field(default_factory=dict)
-    #: Run-time addresses of the instance's state: the vmctx (word 0: the linear-memory base, word 1: its size
-    #: in bytes) and the globals blob; None when the record predates them or the symbol is not found.
+    #: Run-time addresses of the instance's state: the vmctx (word 0: the linear-memory base, word 1: a pointer
+    #: to the memory's record, whose word 1 is its size in bytes) and the globals blob; None when the record
+    #: predates them or the symbol is not found.
     vmctx: int | None = None
     globals_address: int | None = None
 

@@ -48,11 +48,14 @@ def instance_for(session: Session, name: str | None, command: str) -> LoadedModu
 
 
 def memory_of(session: Session, module: LoadedModule) -> tuple[int, int]:
-    """The native base and the size in bytes of the instance's linear memory (vmctx words 0 and 1)."""
+    """The native base and the size in bytes of the instance's linear memory: vmctx word 0, and the second word of
+    the memory's record, which vmctx word 1 points to (shared by every instance importing the memory)."""
     if module.vmctx is None:
         raise ValueError(f"the state of {module.meta.display_name} is not found")
     words = session.adapter.read_memory(module.vmctx, 16)
-    return int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
+    record = int.from_bytes(words[8:], "little")
+    size = int.from_bytes(session.adapter.read_memory(record + 8, 8), "little") if record else 0
+    return int.from_bytes(words[:8], "little"), size
 
 
 def _value(data: bytes, value_type: str) -> str:

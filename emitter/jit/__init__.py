@@ -8,9 +8,12 @@ can provide that, and the trap hook must ``longjmp`` out of JIT frames, which ne
 """
 
 from ..wasi.config import WasiConfig, WasiExit
+from ..wasm.module import FuncType, GlobalType, ValType
 from .api import (
     Export,
     Instance,
+    Linker,
+    LinkError,
     NativeFunction,
     NativeTag,
     Signature,
@@ -21,10 +24,14 @@ from .api import (
     lanes,
 )
 from .coredump import from_environment, set_core_dump
+from .externals import Func, Global, Memory, Table
 from .perf import PerfWriter
+from .types import MemoryType, TableType
 
-__all__ = ["Export", "Instance", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Tag", "WasiConfig",
-           "WasiExit", "WasmModule", "compile_wasm", "flush_debug_info", "lanes", "set_core_dump"]
+__all__ = ["Export", "Func", "FuncType", "Global", "GlobalType", "Instance", "LinkError", "Linker", "Memory",
+           "MemoryType", "NativeFunction", "NativeTag", "PerfWriter", "Signature", "Table", "TableType", "Tag",
+           "ValType", "WasiConfig", "WasiExit", "WasmModule", "compile_wasm", "flush_debug_info", "lanes",
+           "set_core_dump"]
 
 # An embedder switches core files on without changing its code: JITDEBUG_COREDUMP=FILE.
 from_environment()

@@ -17,6 +17,7 @@
 
 #include <dlfcn.h>
 #include <emmintrin.h>
+#include <sys/mman.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -465,10 +466,25 @@ static PyObject *invoke(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* memory.grow of a JIT memory (``struct jitdebug_memory``: base, size, maximum, reserved; see
+ * emitter/codegen/runtime.py). The memory reserved its maximum PROT_NONE; growing makes the new pages read-write
+ * (committed by the kernel on first touch, zero) and stores the new size. Returns the old size in pages, or -1
+ * past the maximum (or if the kernel refuses: the size is then unchanged). */
+__attribute__((visibility("default"))) int32_t jitdebug_memory_grow(uint64_t *record, uint32_t delta) {
+    uint64_t size = record[1], maximum = record[2], add = (uint64_t)delta << 16;
+    if (add > maximum - size)
+        return -1;
+    if (add && mprotect((void *)(uintptr_t)(record[0] + size), add, PROT_READ | PROT_WRITE) != 0)
+        return -1;
+    record[1] = size + add;
+    return (int32_t)(size >> 16);
+}
+
 /* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call (the exception runtime of
  * emitter/runtime/jitdebug_eh.c is linked into this module). */
 static PyObject *hooks(PyObject *self, PyObject *unused) {
-    return Py_BuildValue("{sKsKsKsKsKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
+    return Py_BuildValue("{sKsKsKsKsKsKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
+                         "jitdebug_memory_grow", (unsigned long long)(uintptr_t)&jitdebug_memory_grow,
                          "jitdebug_check_host_error", (unsigned long long)(uintptr_t)&jitdebug_check_host_error,
                          "__jit_debug_register_code", (unsigned long long)(uintptr_t)&__jit_debug_register_code,
                          "__jit_debug_descriptor", (unsigned long long)(uintptr_t)&__jit_debug_descriptor,

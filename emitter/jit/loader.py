@@ -79,12 +79,26 @@ def with_thunks(compiled: CompiledModule, host_imports: frozenset[str]) -> Compi
                 reloc = reloc._replace(symbol=target)
             relocations.append(reloc)
         functions.append(dataclasses.replace(function, relocations=relocations))
+    # A funcref of a Python import (its descriptor in ``<m>.funcs``) calls the adapter too, so a call through a
+    # table checks for the host's exception as a direct call does.
+    data = []
+    for blob in compiled.data:
+        if not any([reloc.symbol in host_imports for reloc in blob.relocations]):
+            data.append(blob)
+            continue
+        relocations = []
+        for reloc in blob.relocations:
+            if reloc.symbol in host_imports:
+                called.add(reloc.symbol)
+                reloc = reloc._replace(symbol=adapter_name(reloc.symbol))
+            relocations.append(reloc)
+        data.append(dataclasses.replace(blob, relocations=tuple(relocations)))
     adapted = sorted(called & host_imports)
     if adapted:
         called.add(HOST_ERROR_HOOK)
     functions += [host_adapter(symbol) for symbol in adapted]
     functions += [veneer(symbol) for symbol in sorted(called)]
-    return dataclasses.replace(compiled, functions=functions)
+    return dataclasses.replace(compiled, functions=functions, data=data)
 
 
 def _section_layout(obj: ObjectFile, text_pad: int) -> tuple[dict[str, int], list[tuple[int, int, int]]]:

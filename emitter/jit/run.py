@@ -30,7 +30,7 @@ from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
 from ..wasi.config import WasiConfig, WasiExit
 from ..wasi.preview1 import imports_wasi
-from .api import Signature, compile_wasm
+from .api import Import, Signature, compile_wasm
 from .cache import CompileCache
 from .coredump import set_core_dump, take_written
 from .libraries import resolve_imports
@@ -155,7 +155,9 @@ def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str
          cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str], argv0: str | None) -> int:
     module = compile_wasm(path, listing_dir=listing_dir, cache=cache)
     wasi = wasi_config(path, invoke, args, dirs, env, argv0) if imports_wasi(module.module) else None
-    with module.instantiate(resolve_imports(module.module, libraries), wasi=wasi) as instance:
+    imports: dict[str | tuple[str, str], Import] = {}
+    imports.update(resolve_imports(module.module, libraries))
+    with module.instantiate(imports, wasi=wasi) as instance:
         if wasi is not None and invoke is None and "_start" in instance.exports:
             instance.exports["_start"]()  # a WASI command: ARGS are its argv
             return 0

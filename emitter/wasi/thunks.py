@@ -3,7 +3,8 @@
 A module importing ``(import "wasi_snapshot_preview1" "F" ...)`` gets, at compile time (JIT and AOT alike):
 
 * ``<m>.wasi_link``, a writable ``struct jitdebug_wasi_link`` (``jitdebug_wasi.h``): pointers to the memory base
-  and current-size words of the module's vmctx (relocations, so the C side never depends on the vmctx layout),
+  word of the module's vmctx and to the current-size word of memory 0's record (relocations, so the C side never
+  depends on the vmctx layout),
   the instance's WASI context (0 until the JIT sets it; 0 in an AOT executable means the process's default
   context), and whether the module exports its memory as "memory" (wasmtime's preview 1 needs that export);
 * per imported function a thunk ``F.wasi``, a real frame with unwind information, which shifts the import's
@@ -20,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..codegen.runtime import VMCTX_MEMORY_BASE, VMCTX_MEMORY_SIZE, StateSymbols
+from ..codegen.runtime import MEMORY_RECORD_SIZE, VMCTX_MEMORY, VMCTX_MEMORY_BASE, StateSymbols
 from ..compiled import CompiledFunction, CompiledModule, DataBlob, LineEntry, LineTable
 from ..errors import UnsupportedError
 from ..obj.model import Relocation, RelocKind
@@ -112,9 +113,12 @@ def link_wasi(compiled: CompiledModule, module: Module, *, target: str) -> Compi
     has_memory = any(e.kind == "memory" and e.name == "memory" for e in module.exports)
     contents = bytearray(LINK_SIZE)
     contents[_LINK_HAS_MEMORY_OFFSET] = int(has_memory)
+    # The size word is memory 0's record's (shared by every instance of the memory); without a memory, a word
+    # that stays 0 (the vmctx's record pointer).
+    has_any_memory = bool(module.memories) or bool(module.imported("memory"))
+    size = (Relocation(8, RelocKind.ABSOLUTE, 8, state.indexed("memrec", 0), MEMORY_RECORD_SIZE) if has_any_memory
+            else Relocation(8, RelocKind.ABSOLUTE, 8, state.vmctx, VMCTX_MEMORY))
     data.append(DataBlob(link, LINK_SIZE, bytes(contents), writable=True, align=8, relocations=(
-        Relocation(0, RelocKind.ABSOLUTE, 8, state.vmctx, VMCTX_MEMORY_BASE),
-        Relocation(8, RelocKind.ABSOLUTE, 8, state.vmctx, VMCTX_MEMORY_SIZE),
-    )))
+        Relocation(0, RelocKind.ABSOLUTE, 8, state.vmctx, VMCTX_MEMORY_BASE), size)))
     functions += [_thunk(name, link) for name in names]
     return dataclasses.replace(compiled, functions=functions, data=data)

@@ -153,6 +153,8 @@ class Engine:
         imports = self._link(compiled, registered)
         try:
             instance = compiled.wasm.instantiate(imports)
+        except TrapError as error:  # an active segment out of bounds: the spec's instantiation traps
+            raise Trap(error.trap_message.removeprefix(_TRAP_PREFIX)) from None
         except UnsupportedError as error:
             raise EngineError("api", str(error)) from None
         except JitdebugError as error:
@@ -214,7 +216,13 @@ class Engine:
             if kind == "func":
                 raise EngineError("api", f"export {name!r}: its type is outside what the embedding API calls")
             raise EngineError("api" if kind else "invalid", f"no exported function {name!r} ({kind or 'none'})")
-        params = export.signature.params
+        try:
+            signature = export.signature
+        except UnsupportedError as error:
+            raise EngineError("api", f"export {name!r}: {error}") from None
+        if len(signature.results) > 1:
+            raise EngineError("api", f"export {name!r}: several results")
+        params = signature.params
         if len(params) != len(args):
             raise EngineError("internal", f"{name!r} takes {len(params)} arguments, the command gives {len(args)}")
         values: list[int | float] = []  # a v128 as its 128-bit int, which the API takes
