@@ -377,13 +377,7 @@ def wine_prefix() -> Path:
         prefix.mkdir(exist_ok=True)
         if _server_started:
             return prefix
-        # Exit 0: started and listening (it daemonises once its socket is ready); 2: one is already running
-        # (this run's, started by another worker, or a previous run's that was not stopped).
-        # The daemon keeps the descriptors it is given: none of ours, or waiting for its output would never end.
-        started = subprocess.run([_PERSISTENT_SERVER], env={**ENV, **_wine_env(prefix)}, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
-        if started.returncode not in (0, 2):
-            raise AssertionError(f"wineserver -p exited {started.returncode}")
+        _start_server(prefix)
         # The first client starts Wine's services (winedevice, explorer...), which live as long as the persistent
         # server and keep the descriptors they inherit: they get none of a test's pipes, or its output would never
         # end. This also creates the prefix on first use.
@@ -392,6 +386,16 @@ def wine_prefix() -> Path:
         ready.write_text("")
         _started()
     return prefix
+
+
+def _start_server(prefix: Path) -> None:
+    """Start the prefix's persistent server. Exit 0: started and listening (it daemonises once its socket is
+    ready); 2: one is already running (this run's, started by another worker, or a previous run's)."""
+    # The daemon keeps the descriptors it is given: none of ours, or waiting for its output would never end.
+    started = subprocess.run([_PERSISTENT_SERVER], env={**ENV, **_wine_env(prefix)}, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
+    if started.returncode not in (0, 2):
+        raise AssertionError(f"wineserver -p exited {started.returncode}")
 
 
 def _started() -> None:
@@ -415,16 +419,18 @@ def _wine_env(prefix: Path) -> dict[str, str]:
 def wine_process(exe: Path, *args: str, cwd: Path | None = None, check: bool = True,
                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``exe`` under Wine in the shared prefix. A launch that ran nothing at all (exit 1, nothing on stdout or
-    stderr, even from programs whose first act is to print) says nothing about the program: it is made again,
-    once, and recorded in ``RETRY_LOG`` (none was seen in the repeated runs of the Wine tests since the server is
-    persistent; see the README). A program that crashes exits with the exception's code and Wine's report on
-    stdout, and one that returns 1 has printed first."""
+    stderr, even from programs whose first act is to print) is what a client gets from a server that went away
+    under it: seen only when the persistent server had been stopped during the run (another test session in the
+    same checkout ending), never while it ran (README). The server is then started again and the launch made
+    again, once, and recorded in ``RETRY_LOG``. A program that crashes exits with the exception's code and Wine's
+    report on stdout, and one that returns 1 has printed first."""
     argv: list[str | Path] = ["wine", exe, *args]
     env = _wine_env(wine_prefix())
     proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
     if proc.returncode == 1 and not proc.stdout and not proc.stderr:
         with open(RETRY_LOG, "a") as log:
             log.write(f"{exe}\n")
+        _start_server(WINE_PREFIX)
         proc = run(argv, cwd=cwd or exe.parent, env=env, check=False, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"wine {exe} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n"
