@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import wasmtime
 
 from emitter.cli import main
 from tests.spec import aot
@@ -52,3 +53,26 @@ def test_spec_file_through_aot(name: str, suite: Group, tmp_path: Path) -> None:
     assert ran >= 5, f"{name}: only {ran} commands could be run through the AOT host"
     assert not failures, f"{name}: {len(failures)} of {ran} commands fail through the AOT path:\n" + "\n".join(
         failures[:30])
+
+
+def test_aot_instantiation_traps_at_an_element_segment_out_of_bounds(tmp_path: Path) -> None:
+    """The spec's instantiation in an AOT object: an active element segment out of bounds traps when the module
+    instantiates (on the first call of an export) with "out of bounds table access", and the segment before it
+    stays written (the instance is then used as it is, as a C host would)."""
+    source = tmp_path / "segments.wat"
+    source.write_text('(module (table 2 funcref) (func $f (result i32) (i32.const 7))'
+                      ' (elem (i32.const 0) $f) (elem (i32.const 1) $f $f)'
+                      ' (func (export "first") (result i32) (call_indirect (result i32) (i32.const 0))))')
+    wasm = tmp_path / "segments.wasm"
+    wasm.write_bytes(wasmtime.wat2wasm(source.read_text()))
+    invoke = {"type": "invoke", "field": "first", "args": []}
+    script = [{"type": "assert_trap", "line": 1, "action": invoke, "text": "out of bounds table access"},
+              {"type": "assert_return", "line": 2, "action": invoke, "expected": [{"type": "i32", "value": "7"}]}]
+    items = aot.checks(script, wasm)
+    obj = tmp_path / "segments.o"
+    assert main(["compile", str(wasm), "-o", str(obj), "--export-prefix", aot.PREFIX]) == 0
+    host = tmp_path / "host.c"
+    host.write_text(aot.host_source(items), encoding="utf-8")
+    run(["gcc", "-O0", "-o", tmp_path / "host", host, obj])
+    outcomes = aot.judge(items, run([tmp_path / "host"]).stdout)
+    assert [o.ok for o in outcomes] == [True, True], outcomes

@@ -33,7 +33,7 @@ from ..obj.model import Relocation
 from ..unwind import UnwindOp
 from ..wasi.preview1 import check_imports as check_wasi_imports
 from ..wasi.thunks import link_wasi
-from ..wasm.module import ElemSegment, Function, FuncType, Instr, Module, ValType
+from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
 from . import exceptions, host_access, runtime
@@ -361,10 +361,18 @@ class _ModuleCompiler:
         a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
         a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
         a.bind(limit_set)
+        # A segment out of bounds traps when it is reached: the segments before it stay written (the spec's
+        # instantiation since bulk memory), none after it is.
+        table_trap = a.label()
+        needs_table_trap = False
         for index, element in enumerate(() if self.linkable else self.module.elements):
             if element.mode != "active" or element.offset_expr is None:
                 continue
-            start = self._element_start(element)
+            start = self._const_value(element.offset_expr, element.offset) & 0xFFFFFFFF
+            if start + len(element.functions) > self.module.tables[element.table].limits.minimum:
+                a.jmp(table_trap)
+                needs_table_trap = True
+                break
             if not element.functions:
                 continue
             a.lea(8, RDI, RipRel(self.sym.indexed("table", element.table), 8 * start))
@@ -373,7 +381,7 @@ class _ModuleCompiler:
             a.rep_movsb()
         trap = a.label()
         needs_trap = False
-        for index, segment in enumerate(() if self.linkable else self.module.data):
+        for index, segment in enumerate(() if needs_table_trap else () if self.linkable else self.module.data):
             if segment.memory is None or segment.offset_expr is None:
                 continue
             start = self._const_value(segment.offset_expr, segment.offset) & 0xFFFFFFFF
@@ -402,22 +410,17 @@ class _ModuleCompiler:
         a.mov_imm(4, self.abi.int_args[0], int(TrapCode.STACK_OVERFLOW))
         a.call_symbol(TRAP_HOOK)
         a.ud2()
-        if needs_trap:
-            a.bind(trap)
-            a.mov_imm(4, self.abi.int_args[0], int(TrapCode.MEMORY_OUT_OF_BOUNDS))
-            a.call_symbol(TRAP_HOOK)
-            a.ud2()
+        for used, label, code in ((needs_trap, trap, TrapCode.MEMORY_OUT_OF_BOUNDS),
+                                  (needs_table_trap, table_trap, TrapCode.TABLE_OUT_OF_BOUNDS)):
+            if used:
+                a.bind(label)
+                a.mov_imm(4, self.abi.int_args[0], int(code))
+                a.call_symbol(TRAP_HOOK)
+                a.ud2()
         body = FunctionBody(a, records, [], saved, 0, self.abi.shadow_space, overflow, 0, [])
         function = self._assemble(self.sym.instantiate, body)
         function.lines = LineTable([LineEntry(0, 0, is_statement=False)])
         return function
-
-    def _element_start(self, element: ElemSegment) -> int:
-        """The table index an active element segment starts at; a segment that does not fit is rejected."""
-        start = self._const_value(element.offset_expr or (), element.offset) & 0xFFFFFFFF
-        if start + len(element.functions) > self.module.tables[element.table].limits.minimum:
-            raise UnsupportedError("element segment out of bounds of its table", element.offset)
-        return start
 
     def _const_value(self, expr: tuple[Instr, ...], offset: int) -> int:
         """Evaluate a constant expression to an integer (floats as bits; funcrefs are handled by the caller)."""
@@ -531,8 +534,9 @@ class _ModuleCompiler:
 
         lengths = bytearray(8 * len(m.elements))
         for i, seg in enumerate(m.elements):
-            if seg.global_items:
-                # The global's value exists only at instantiation: static storage cannot hold it.
+            if seg.global_items and not self.linkable:
+                # The global's value exists only at instantiation: static storage cannot hold it (the JIT's
+                # embedding writes it, ``emitter/jit/api.py``).
                 raise UnsupportedError("element item global.get is not supported", seg.offset)
             relocs = [absolute(8 * k, sym.funcs, 16 * f) for k, f in enumerate(seg.functions) if f is not None]
             size = max(8 * len(seg.functions), 8)

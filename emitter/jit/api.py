@@ -60,7 +60,7 @@ from typing import Any
 from ..codegen.runtime import VMCTX_MEMORY_BASE, StateSymbols, TrapCode
 from ..codegen.simd import global_offsets
 from ..compiled import CompiledModule, ValueType
-from ..errors import JitdebugError, UnsupportedError
+from ..errors import JitdebugError, TrapError, UnsupportedError
 from ..gcpause import collector_paused
 from ..wasi.config import WasiConfig, WasiContext
 from ..wasi.config import host_functions as wasi_host_functions
@@ -570,10 +570,24 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
         _initialise(instance, wasm, memories, tables, globals_, imported_funcs)
         if start:
             instance.run_start()
+    except TrapError:
+        # The spec's instantiation stops at the trap, but what it did stays: the element segments before it
+        # are written into an imported table, and the start function may have stored funcrefs wherever it
+        # reaches. Freeing the instance would leave those pointing at unmapped code, so it is kept, as the
+        # spec's store keeps it, when it reaches anything outside itself.
+        if any(i.kind in ("table", "global", "func") for i in module.imports):
+            _TRAPPED_INSTANCES.append(instance)
+        else:
+            instance.free()
+        raise
     except BaseException:
         instance.free()
         raise
     return instance
+
+
+#: Instances whose instantiation trapped after they could write into what they import (``_link``): never freed.
+_TRAPPED_INSTANCES: list[Instance] = []
 
 
 def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], tables: list[Table],
@@ -604,6 +618,13 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
                     loaded.address(sym.indexed("elem", number)))
                 for k in range(len(element.functions)):
                     words[k] = remap.get(words[k], words[k])
+    for number, element in enumerate(module.elements):
+        if element.mode == "passive" and element.global_items:
+            # A passive segment's items given by global.get: the global's value, read now (it is immutable).
+            words = (ctypes.c_uint64 * len(element.functions)).from_address(
+                loaded.address(sym.indexed("elem", number)))
+            for position, index in element.global_items:
+                words[position] = _global_word(globals_, index)
     if module.globals:
         cells = loaded.address(sym.globals)
         for glob, offset in zip(module.globals, global_offsets(module)[0], strict=True):
@@ -644,7 +665,10 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
         table = tables[element.table]
         if offset + len(element.functions) > table.size():
             raise instantiation_trap(TrapCode.TABLE_OUT_OF_BOUNDS)
-        table.write_words(offset, [0 if f is None else funcref(f) for f in element.functions])
+        entries = [0 if f is None else funcref(f) for f in element.functions]
+        for position, index in element.global_items:
+            entries[position] = _global_word(globals_, index)
+        table.write_words(offset, entries)
     for segment in module.data:
         if segment.memory is None or segment.offset_expr is None:
             continue
@@ -653,6 +677,14 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
         if offset + len(segment.data) > memory.data_len:
             raise instantiation_trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
         memory.write(offset, segment.data)
+
+
+def _global_word(globals_: Sequence[Global | None], index: int) -> int:
+    """The value of global ``index`` as a word (an element item ``global.get``)."""
+    source = globals_[index]
+    if source is None:
+        raise UnsupportedError("an element item reads a global not yet initialised")
+    return int(ctypes.c_uint64.from_address(source.address).value)
 
 
 def _evaluate(expr: Sequence[Instr], globals_: Sequence[Global | None], funcref: Callable[[int], int]) -> int:
