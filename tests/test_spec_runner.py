@@ -1,6 +1,7 @@
 """The spec runner itself can fail: a handmade script whose commands are marked with the outcome the runner must
-report (wrong values, NaN kinds, the sign of zero, trap messages, a module that should not validate), and a
-child that does not finish (killed at its timeout) failing every command it did not report."""
+report (wrong values, NaN kinds, the sign of zero, several results, a signalling NaN crossing exactly, trap
+messages, a module that should not validate), and a child that does not finish (killed at its timeout) failing
+every command it did not report."""
 
 from __future__ import annotations
 

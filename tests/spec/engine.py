@@ -1,14 +1,14 @@
-"""The runner's engine adapter: the spec's operations (compile, link and instantiate, invoke, get) said through
-jitdebug's embedding API (``emitter.jit``), JIT with debug information on, as a user's host would.
+"""The runner's engine adapter: the spec's operations (compile, link and instantiate, register, invoke, get) said
+through jitdebug's embedding API (``emitter.jit``), JIT with debug information on, as a user's host would.
 
-The adapter is the one place that knows the API, so that the runner reads as the spec's semantics. Where the API
-cannot say what a command needs, the adapter raises ``EngineError("api", ...)`` naming what is missing: the
-command fails and the summary counts it under that reason.
-
-Linking: the API takes a module's imports keyed by field name and has no linker of its own, so the adapter
-resolves each import by module and field name (the ``spectest`` host module or a registered instance) and by kind
-(a function import of a global is ``incompatible import type``). It does not check function signatures: that is
-the API's to do (an ``assert_unlinkable`` by signature fails until it does).
+The adapter is the one place that knows the API, so that the runner reads as the spec's semantics. Linking is the
+API's ``Linker``: the spec's host module ``spectest`` is defined in it once (its functions, globals, table and
+memory), and ``register`` defines every export of an instance under a module name, as wasmtime-py's does. The
+API resolves imports by module and field name and checks their types (``LinkError``, the spec's
+``assert_unlinkable``). Numbers cross as bit patterns (``Func.call_bits``, ``Global.bits``), so NaN payloads and
+signalling NaNs are compared exactly; references as the API gives them (a ``Func`` or None, a host object or
+None). Where the API cannot say what a command needs, the adapter raises ``EngineError("api", ...)`` naming
+what is missing: the command fails and the summary counts it under that reason.
 
 Traps: our messages are wasmtime's; the spec's reference interpreter words some of them differently. Each of our
 messages is normalised to the spec's words it stands for (``SPEC_TRAP_MESSAGES``), and an ``assert_trap``
@@ -19,21 +19,34 @@ interpreter appends to "uninitialized element" is not compared, since wasmtime's
 from __future__ import annotations
 
 import re
-import struct
 import tempfile
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emitter.codegen.runtime import StateSymbols
-from emitter.compiled import ValueType
 from emitter.errors import DecodeError, JitdebugError, TrapError, UnsupportedError, ValidationError
-from emitter.jit import Instance, NativeFunction, NativeTag, WasmModule, compile_wasm
+from emitter.jit import (
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    Instance,
+    Linker,
+    LinkError,
+    Memory,
+    MemoryType,
+    NativeTag,
+    Table,
+    TableType,
+    ValType,
+    WasmModule,
+    compile_wasm,
+)
 from emitter.wasm.features import WASM2, Features
 
-from .values import Value, float_of
+from .values import Value
 
 #: Our trap message (after ``wasm trap: ``) -> the spec's messages it stands for.
 SPEC_TRAP_MESSAGES: dict[str, tuple[str, ...]] = {
@@ -52,10 +65,8 @@ _ELEMENT_INDEX = re.compile(r"^uninitialized element \d+$")
 _TRAP_PREFIX = "wasm trap: "
 _UNCAUGHT = "thrown Wasm exception"
 
-_TYPE_NAMES = {ValueType.I32: "i32", ValueType.I64: "i64", ValueType.F32: "f32", ValueType.F64: "f64",
-               ValueType.V128: "v128"}
-_F32_QUIET = 1 << 22
-_F32_EXPONENT = 0xFF << 23
+_NUMBERS = {ValType.I32: "i32", ValType.I64: "i64", ValType.F32: "f32", ValType.F64: "f64"}
+_REFERENCES = {ValType.FUNCREF: "funcref", ValType.EXTERNREF: "externref"}
 
 
 class EngineError(Exception):
@@ -95,11 +106,8 @@ class Compiled:
 
 @dataclass
 class Live:
-    """An instance and what it exports, by name: kind and, for what the API can hand on, the thing itself."""
-
     compiled: Compiled
     instance: Instance
-    export_kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _internal(error: BaseException) -> EngineError:
@@ -108,26 +116,31 @@ def _internal(error: BaseException) -> EngineError:
     return EngineError("internal", f"{type(error).__name__}: {error}{where}")
 
 
-def _spectest_functions() -> dict[str, Callable[..., None]]:
-    """The functions of the spec's host module ``spectest``: they print in the reference interpreter and do
-    nothing here."""
+def _spectest(linker: Linker) -> None:
+    """The spec's host module: functions that print in the reference interpreter (here they do nothing), the
+    globals 666 / 666.6, a table of 10 to 20 funcrefs and a memory of 1 to 2 pages."""
     def ignore(*_: Any) -> None:
         return None
 
-    names = ("print", "print_i32", "print_i64", "print_f32", "print_f64", "print_i32_f32", "print_f64_f64")
-    return dict.fromkeys(names, ignore)
-
-
-#: The rest of ``spectest``, by kind (the API cannot give a module a host global, table or memory yet).
-_SPECTEST_OTHERS = {"global_i32": "global", "global_i64": "global", "global_f32": "global", "global_f64": "global",
-                    "table": "table", "memory": "memory"}
+    i32, i64, f32, f64 = ValType.I32, ValType.I64, ValType.F32, ValType.F64
+    functions = {"print": (), "print_i32": (i32,), "print_i64": (i64,), "print_f32": (f32,), "print_f64": (f64,),
+                 "print_i32_f32": (i32, f32), "print_f64_f64": (f64, f64)}
+    for name, params in functions.items():
+        linker.define("spectest", name, Func(FuncType(params, ()), ignore))
+    linker.define("spectest", "global_i32", Global(GlobalType(i32, False), 666))
+    linker.define("spectest", "global_i64", Global(GlobalType(i64, False), 666))
+    linker.define("spectest", "global_f32", Global(GlobalType(f32, False), 0x4426A666, bits=True))
+    linker.define("spectest", "global_f64", Global(GlobalType(f64, False), 0x4084D4CCCCCCCCCD, bits=True))
+    linker.define("spectest", "table", Table(TableType(ValType.FUNCREF, 10, 20)))
+    linker.define("spectest", "memory", Memory(MemoryType(1, 2)))
 
 
 class Engine:
     def __init__(self, features: Features = WASM2) -> None:
         self._features = features
         self._listings = tempfile.TemporaryDirectory(prefix="jitdebug-spec-")
-        self._spectest = _spectest_functions()
+        self._linker = Linker()
+        _spectest(self._linker)
 
     def close(self) -> None:
         self._listings.cleanup()
@@ -135,7 +148,7 @@ class Engine:
     # -- modules ------------------------------------------------------------------------------------------------
     def compile(self, path: Path) -> Compiled:
         try:
-            # Named after the converted file (``i32.3``), unique within the run: listings do not collide.
+            # Named after the converted file (``commands.3``), unique within the run: listings do not collide.
             return Compiled(compile_wasm(path, module_name=path.stem, listing_dir=self._listings.name,
                                          debug_info=True, features=self._features))
         except DecodeError as error:
@@ -149,110 +162,75 @@ class Engine:
         except Exception as error:  # noqa: BLE001 - any other escape is the engine's bug, reported as such
             raise _internal(error) from None
 
-    def instantiate(self, compiled: Compiled, registered: Mapping[str, Live]) -> Live:
-        imports = self._link(compiled, registered)
-        try:
-            instance = compiled.wasm.instantiate(imports)
-        except TrapError as error:  # an active segment out of bounds: the spec's instantiation traps
-            raise Trap(error.trap_message.removeprefix(_TRAP_PREFIX)) from None
-        except UnsupportedError as error:
-            raise EngineError("api", str(error)) from None
-        except JitdebugError as error:
-            raise EngineError("unlinkable", str(error)) from None
-        except Exception as error:  # noqa: BLE001
-            raise _internal(error) from None
-        live = Live(compiled, instance, {e.name: e.kind for e in compiled.wasm.module.exports})
-        # The module instantiates (segments, start function) now, as the spec's instantiation does, not on the
-        # first call of an export.
-        self._call(lambda: instance.call_symbol(StateSymbols(compiled.wasm.compiled.name).instantiate))
-        return live
+    def instantiate(self, compiled: Compiled) -> Live:
+        """Link, initialise and run the start function, as the spec's instantiation does."""
+        instance = self._call(lambda: self._linker.instantiate(compiled.wasm))
+        return Live(compiled, instance)
 
-    def _link(self, compiled: Compiled, registered: Mapping[str, Live]) -> dict[str, Any]:
-        imports: dict[str, Any] = {}
-        bound_from: dict[str, tuple[str, str]] = {}
-        for wasm_import in compiled.wasm.module.imports:
-            where = f"{wasm_import.module}.{wasm_import.name}"
-            if wasm_import.module == "spectest":
-                kind = "func" if wasm_import.name in self._spectest else _SPECTEST_OTHERS.get(wasm_import.name)
-            elif wasm_import.module in registered:
-                kind = registered[wasm_import.module].export_kinds.get(wasm_import.name)
-            else:
-                raise EngineError("unlinkable", f"unknown import {where}")
-            if kind is None:
-                raise EngineError("unlinkable", f"unknown import {where}")
-            if kind != wasm_import.kind:
-                raise EngineError("unlinkable", f"incompatible import type: {where} is a {kind}, imported as a "
-                                                f"{wasm_import.kind}")
-            if kind not in ("func", "tag"):
-                raise EngineError("api", f"import {where}: the embedding API takes no {kind} imports")
-            try:
-                value = self._import_value(wasm_import.module, wasm_import.name, kind, registered)
-            except JitdebugError as error:
-                raise EngineError("api", f"import {where}: {error}") from None
-            previous = bound_from.get(wasm_import.name)
-            if previous is not None and previous != (wasm_import.module, wasm_import.name):
-                raise EngineError("api", f"imports {previous[0]}.{previous[1]} and {where}: the embedding API keys "
-                                         "imports by field name only")
-            bound_from[wasm_import.name] = (wasm_import.module, wasm_import.name)
-            imports[wasm_import.name] = value
-        return imports
-
-    def _import_value(self, module: str, name: str, kind: str, registered: Mapping[str, Live]) -> Any:
-        if module == "spectest":
-            return self._spectest[name]
-        live = registered[module]
-        if kind == "tag":
-            return NativeTag(live.instance.loaded.address(name))
-        export = live.instance.exports.get(name)
-        if export is None:
-            raise EngineError("api", f"export {module}.{name} is a function the embedding API cannot hand on")
-        return NativeFunction(export.address)
+    def register(self, name: str, live: Live) -> None:
+        self._linker.define_instance(name, live.instance)
+        # Tags are not among an instance's exports in the API: a registered module's tag is its descriptor,
+        # which a native tag names by address (the ``jitdebug run`` way).
+        for export in live.compiled.wasm.module.exports:
+            if export.kind == "tag":
+                try:
+                    address = live.instance.loaded.address(export.name)
+                except JitdebugError:
+                    continue  # a re-exported imported tag has no descriptor of its own here
+                self._linker.define(name, export.name, NativeTag(address))
 
     # -- actions ------------------------------------------------------------------------------------------------
     def invoke(self, live: Live, name: str, args: Sequence[Value]) -> list[Value]:
         export = live.instance.exports.get(name)
-        if export is None:
-            kind = live.export_kinds.get(name)
-            if kind == "func":
-                raise EngineError("api", f"export {name!r}: its type is outside what the embedding API calls")
-            raise EngineError("api" if kind else "invalid", f"no exported function {name!r} ({kind or 'none'})")
-        try:
-            signature = export.signature
-        except UnsupportedError as error:
-            raise EngineError("api", f"export {name!r}: {error}") from None
-        if len(signature.results) > 1:
-            raise EngineError("api", f"export {name!r}: several results")
-        params = signature.params
-        if len(params) != len(args):
-            raise EngineError("internal", f"{name!r} takes {len(params)} arguments, the command gives {len(args)}")
-        values: list[int | float] = []  # a v128 as its 128-bit int, which the API takes
-        for value, value_type in zip(args, params, strict=True):
-            if value.type != _TYPE_NAMES.get(value_type):
-                raise EngineError("api", f"argument {value} for a {value_type.value} parameter")
-            if value.type == "f32" and value.bits & _F32_EXPONENT == _F32_EXPONENT and value.bits & 0x7FFFFF \
-                    and not value.bits & _F32_QUIET:
-                raise EngineError("api", "an f32 argument crosses the embedding API as a Python float, which quiets "
-                                         f"the signalling NaN {value}")
-            values.append(float_of(value.type, value.bits) if value.type[0] == "f" else value.bits)
-        result = self._call(lambda: export(*values))
-        if not export.signature.results:
-            return []
-        result_type = export.signature.results[0]
-        return [_value(result, result_type)]
+        if not isinstance(export, Func):
+            raise EngineError("invalid", f"no exported function {name!r}")
+        func_type = export.type
+        if len(func_type.params) != len(args):
+            raise EngineError("internal", f"{name!r} takes {len(func_type.params)} arguments, the command gives "
+                                          f"{len(args)}")
+        values = [self._argument(value, value_type) for value, value_type in zip(args, func_type.params,
+                                                                                  strict=True)]
+        results = self._call(lambda: export.call_bits(*values))
+        return [self._result(result, value_type) for result, value_type in zip(results, func_type.results,
+                                                                                strict=True)]
 
     def get(self, live: Live, name: str) -> Value:
-        kind = live.export_kinds.get(name)
-        raise EngineError("api" if kind else "invalid",
-                          f"export {name!r} ({kind or 'none'}): the embedding API reads no exported globals")
+        glob = live.instance.exports.get(name)
+        if not isinstance(glob, Global):
+            raise EngineError("invalid", f"no exported global {name!r}")
+        value_type = glob.type.type
+        if value_type in _NUMBERS:
+            return Value(_NUMBERS[value_type], glob.bits)
+        return self._result(glob.value, value_type)
 
     @staticmethod
     def explain_mismatch(expected: Value | None, actual: Value) -> str | None:
-        """Why a wrong result may be the API's and not the code's: an f32 result crosses as a Python float,
-        which quiets a signalling NaN."""
-        if actual.type == "f32" and expected is not None and expected.type == "f32" \
-                and expected.bits | _F32_QUIET == actual.bits and expected.bits != actual.bits:
-            return "api: an f32 result crosses the embedding API as a Python float, which quiets a signalling NaN"
+        """Numbers cross as bit patterns: a wrong result is the code's, never the API's."""
         return None
+
+    @staticmethod
+    def _argument(value: Value, value_type: ValType) -> Any:
+        if value_type in _NUMBERS and value.type == _NUMBERS[value_type]:
+            return value.bits
+        if value_type is ValType.V128 and value.type == "v128":
+            return value.bits  # its 128 bits as an int, which the API takes
+        if value_type is ValType.EXTERNREF and value.type == "externref":
+            return value.bits  # None, or the host's number: the API keeps any Python object as an externref
+        if value_type is ValType.FUNCREF and value.type == "funcref" and value.bits is None:
+            return None
+        raise EngineError("api", f"argument {value} for a {value_type.text} parameter")
+
+    @staticmethod
+    def _result(result: Any, value_type: ValType) -> Value:
+        if value_type in _NUMBERS:
+            return Value(_NUMBERS[value_type], int(result))
+        if value_type is ValType.V128:
+            return Value("v128", int.from_bytes(result, "little"))  # 16 bytes, lane 0 first
+        if value_type is ValType.FUNCREF:
+            return Value("funcref", None if result is None else result.descriptor)
+        if value_type is ValType.EXTERNREF:
+            return Value("externref", result)
+        raise EngineError("api", f"a result of type {value_type.text}")
 
     @staticmethod
     def _call(call: Callable[[], Any]) -> Any:
@@ -263,6 +241,8 @@ class Engine:
             if message == _UNCAUGHT:
                 raise Uncaught(message) from None
             raise Trap(message.removeprefix(_TRAP_PREFIX)) from None
+        except LinkError as error:
+            raise EngineError("unlinkable", str(error).splitlines()[0]) from None
         except EngineError:
             raise
         except UnsupportedError as error:
@@ -271,18 +251,3 @@ class Engine:
             raise EngineError("internal", f"{type(error).__name__}: {error}") from None
         except Exception as error:  # noqa: BLE001
             raise _internal(error) from None
-
-
-def _value(result: Any, value_type: ValueType) -> Value:
-    match value_type:
-        case ValueType.I32:
-            return Value("i32", int(result) & 0xFFFFFFFF)
-        case ValueType.I64:
-            return Value("i64", int(result) & 0xFFFFFFFFFFFFFFFF)
-        case ValueType.F32:
-            return Value("f32", struct.unpack("<I", struct.pack("<f", result))[0])
-        case ValueType.F64:
-            return Value("f64", struct.unpack("<Q", struct.pack("<d", result))[0])
-        case ValueType.V128:
-            return Value("v128", int.from_bytes(result, "little"))
-    raise EngineError("api", f"result of type {value_type.value}")

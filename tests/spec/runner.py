@@ -47,7 +47,6 @@ class Script:
         self.current: Live | Broken | None = None
         self.named: dict[str, Live | Broken] = {}
         self.definitions: dict[str, Compiled | Broken] = {}
-        self.registered: dict[str, Live] = {}
 
     # -- modules ------------------------------------------------------------------------------------------------
     def _module_path(self, command: dict[str, Any]) -> Path:
@@ -57,7 +56,7 @@ class Script:
         return self.folder / name
 
     def _define(self, command: dict[str, Any]) -> Live:
-        return self.engine.instantiate(self.engine.compile(self._module_path(command)), self.registered)
+        return self.engine.instantiate(self.engine.compile(self._module_path(command)))
 
     def _set_current(self, command: dict[str, Any], result: Live | Broken) -> None:
         self.current = result
@@ -91,7 +90,7 @@ class Script:
             reason = definition.reason if definition else "no such module definition"
             raise Failed(f"module definition {command.get('module')}: {reason}")
         try:
-            live = self.engine.instantiate(definition, self.registered)
+            live = self.engine.instantiate(definition)
         except (EngineError, Trap, Uncaught) as error:
             self._set_current({"name": command.get("instance")}, Broken(command["line"], str(error)))
             raise Failed(str(error)) from None
@@ -102,7 +101,7 @@ class Script:
         if not isinstance(target, Live):
             reason = target.reason if isinstance(target, Broken) else "no module"
             raise Failed(f"register {command['as']!r}: {reason}")
-        self.registered[command["as"]] = target
+        self.engine.register(command["as"], target)
 
     # -- actions ------------------------------------------------------------------------------------------------
     def _target(self, action: dict[str, Any]) -> Live:
@@ -193,7 +192,7 @@ class Script:
     def assert_unlinkable(self, command: dict[str, Any]) -> None:
         compiled = self._compile_for_link(command)
         try:
-            self.engine.instantiate(compiled, self.registered)
+            self.engine.instantiate(compiled)
         except EngineError as error:
             if error.kind != "unlinkable":
                 raise Failed(f"{error}, expected unlinkable {command['text']!r}") from None

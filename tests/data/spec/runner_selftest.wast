@@ -4,6 +4,8 @@
   (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
   (func (export "nan") (result f32) (f32.const nan:0x600000))
   (func (export "negzero") (result f64) (f64.const -0))
+  (func (export "pair") (result i32 i64) (i32.const 1) (i64.const 2))
+  (func (export "snan") (param f32) (result f32) (local.get 0))
 )
 (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))                  ;; pass
 (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))                  ;; fail
@@ -19,3 +21,7 @@
 (assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")               ;; fail
 (assert_malformed (module quote "(func") "unexpected token")                              ;; skip
 (assert_return (invoke "missing"))                                                        ;; fail
+(assert_return (invoke "pair") (i32.const 1) (i64.const 2))                               ;; pass
+(assert_return (invoke "pair") (i32.const 1) (i64.const 3))                               ;; fail
+(assert_return (invoke "snan" (f32.const nan:0x200000)) (f32.const nan:0x200000))         ;; pass
+(assert_return (invoke "snan" (f32.const nan:0x200000)) (f32.const nan:arithmetic))       ;; fail
