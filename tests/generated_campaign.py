@@ -82,8 +82,22 @@ def _bits(value_type: ValType, value: Any) -> object:
     return int(value)
 
 
-def _callable(func_type: FuncType) -> bool:
-    return all(t in _NUMERIC for t in func_type.params + func_type.results) and len(func_type.results) <= 1
+#: ``_callable``'s bound for exports: any number of results.
+_ANY = 1 << 16
+
+
+def _callable(func_type: FuncType, results: int = 1) -> bool:
+    """Numbers only, at most ``results`` results (exports may have several: both engines return a sequence)."""
+    return all(t in _NUMERIC for t in func_type.params + func_type.results) and len(func_type.results) <= results
+
+
+def _results(func_type: FuncType, value: Any) -> object:
+    """A call's results compared exactly: None, one value, or a tuple of them."""
+    if not func_type.results:
+        return None
+    if len(func_type.results) == 1:
+        return _bits(func_type.results[0], value)
+    return tuple(_bits(t, v) for t, v in zip(func_type.results, value, strict=True))
 
 
 def _cause(text: str) -> str:
@@ -113,7 +127,7 @@ def _plan(module: Module) -> list[tuple[str, FuncType]] | None:
         if entry.kind != "func" or not isinstance(entry.desc, int) or not _callable(module.types[entry.desc]):
             return None
     return [(e.name, module.func_type(e.index)) for e in module.exports
-            if e.kind == "func" and _callable(module.func_type(e.index))]
+            if e.kind == "func" and _callable(module.func_type(e.index), results=_ANY)]
 
 
 def run_wasmtime(wasm: bytes, module: Module, plan: list[tuple[str, FuncType]]) -> list[object] | str:
@@ -145,8 +159,7 @@ def run_wasmtime(wasm: bytes, module: Module, plan: list[tuple[str, FuncType]]) 
             log.clear()
             try:
                 result = function(store, *args)
-                calls.append((name, "ok", _bits(func_type.results[0], result) if func_type.results else None,
-                              log[:]))
+                calls.append((name, "ok", _results(func_type, result), log[:]))
             except wasmtime.Trap as trap:
                 calls.append((name, "trap", _cause(str(trap)), log[:]))
             except wasmtime.WasmtimeError as error:  # an exception that escaped
@@ -192,8 +205,7 @@ def run_ours(path: Path, module: Module, plan: list[tuple[str, FuncType]], work:
                 log.clear()
                 try:
                     result = instance.exports[name](*args)
-                    calls.append((name, "ok", _bits(func_type.results[0], result) if func_type.results else None,
-                                  log[:]))
+                    calls.append((name, "ok", _results(func_type, result), log[:]))
                 except TrapError as trap:
                     calls.append((name, "trap", _cause(str(trap)), log[:]))
     return calls

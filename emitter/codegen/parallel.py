@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -76,7 +77,7 @@ def map_ranges(work: Callable[[int, int], list[T]], weights: Sequence[int]) -> l
     except BaseException:
         # The workers would block writing answers nobody reads: stop them first.
         for pid, reader in children:
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
             os.close(reader)
             os.waitpid(pid, 0)
         raise
