@@ -36,7 +36,7 @@ from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import exceptions, host_access, runtime
+from . import aot_memory, exceptions, host_access, runtime
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -44,6 +44,7 @@ from .function import FunctionBody, FunctionCompiler, FunctionContext
 from .parallel import map_ranges
 from .runtime import (
     MEMORY_CAP_PAGES,
+    MEMORY_GROW_HOOK,
     MEMORY_HEADROOM_PAGES,
     MEMORY_RECORD_BYTES,
     STACK_BUDGET,
@@ -60,6 +61,8 @@ from .runtime import (
     StateSymbols,
     TrapCode,
     absolute,
+    memory_maximum_bytes,
+    memory_reservation,
 )
 from .simd import global_offsets, vector_functions
 from .targets import abi_for
@@ -207,6 +210,19 @@ class _ModuleCompiler:
             out.append(name)
         return out
 
+    @property
+    def reserves_memory(self) -> bool:
+        """An object for x86-64 Linux with a memory of its own reserves and commits it (``aot_memory.py``); the
+        JIT's embedding creates memories, and a Windows object keeps static storage."""
+        return not self.linkable and bool(self.module.memories) and self.abi.target == "x86_64-linux"
+
+    def _grow_symbol(self) -> str | None:
+        """What ``memory.grow`` calls: the JIT's hook, an object's ``<m>.memory_grow``, or None (static storage,
+        grown inline)."""
+        if self.linkable:
+            return MEMORY_GROW_HOOK
+        return aot_memory.grow_symbol(self.sym) if self.reserves_memory else None
+
     def _signature_ids(self) -> list[int]:
         if self.signature_id is not None:
             return [self.signature_id(t) for t in self.module.types]
@@ -219,7 +235,8 @@ class _ModuleCompiler:
         ctx = FunctionContext(self.module, self.abi, self.sym, self.symbols, self.signature_ids,
                               self.sym.instantiate, self.line_of, set(self.exports), self._tag_symbols(),
                               imported_functions=self.n_imported,
-                              imported_globals=self.module.num_imported_globals, grow_hook=self.linkable)
+                              imported_globals=self.module.num_imported_globals, grow_hook=self.linkable,
+                              grow_symbol=self._grow_symbol())
         ctx.global_offsets = global_offsets(self.module)[0]
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
@@ -229,6 +246,10 @@ class _ModuleCompiler:
         out.functions.extend(map_ranges(lambda start, stop: [self._function(ctx, f) for f in functions[start:stop]],
                                         [len(f.body) for f in functions]))
         out.functions.append(self._instantiate())
+        if self.reserves_memory:
+            functions_, blobs = aot_memory.memory_functions(self.sym)
+            out.functions.extend(functions_)
+            out.data.extend(blobs)
         out.data.extend(self._data_blobs())
         out.data.extend(self._tag_blobs())
         out.tags = self._tag_table()
@@ -361,6 +382,8 @@ class _ModuleCompiler:
         a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
         a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
         a.bind(limit_set)
+        if self.reserves_memory:
+            a.call_symbol(aot_memory.reserve_symbol(self.sym))
         # A segment out of bounds traps when it is reached: the segments before it stay written (the spec's
         # instantiation since bulk memory), none after it is.
         table_trap = a.label()
@@ -459,7 +482,14 @@ class _ModuleCompiler:
             # The record: in the JIT an undefined symbol (the embedding's memory; it also writes the base into
             # word 0), in an object a static record over static storage.
             vmctx_relocs.append(absolute(VMCTX_MEMORY, sym.indexed("memrec", 0)))
-            if not self.linkable:
+            if self.reserves_memory:
+                # Reserved and committed at instantiation (``aot_memory.py``): the base is 0 until then.
+                limits = m.memories[0]
+                maximum = memory_maximum_bytes(limits.maximum)
+                record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, maximum,
+                                     memory_reservation(limits.maximum))
+                blobs.append(DataBlob(sym.indexed("memrec", 0), MEMORY_RECORD_BYTES, record, align=8))
+            elif not self.linkable:
                 limits = m.memories[0]
                 if limits.minimum > MEMORY_CAP_PAGES:
                     raise UnsupportedError(f"memory of {limits.minimum} pages exceeds the static capacity cap of "

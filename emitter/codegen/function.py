@@ -63,7 +63,6 @@ from .exceptions import HANDLERS as EXCEPTION_HANDLERS
 from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
 from .runtime import (
-    MEMORY_GROW_HOOK,
     MEMORY_RECORD_MAXIMUM,
     MEMORY_RECORD_SIZE,
     TABLE_RECORD_BASE,
@@ -222,9 +221,11 @@ class FunctionContext:
     imported_functions: int = 0
     #: ``module.num_imported_globals``: those are reached through ``<m>.global_imports``.
     imported_globals: int = 0
-    #: The JIT (``compile_module(linkable=True)``): ``memory.grow`` calls ``MEMORY_GROW_HOOK``, and ``ref.func``
-    #: of an import reads ``<m>.import_funcrefs``.
+    #: The JIT (``compile_module(linkable=True)``): ``ref.func`` of an import reads ``<m>.import_funcrefs``.
     grow_hook: bool = False
+    #: What ``memory.grow`` calls (``int32_t (struct jitdebug_memory *, uint32_t)``): the JIT's
+    #: ``MEMORY_GROW_HOOK``, an object's ``<m>.memory_grow`` (``aot_memory.py``); None: static storage, inline.
+    grow_symbol: str | None = None
     #: Code of straight-line instructions already compiled in this module, by (op, immediates, operand depth,
     #: frame layout): see ``STRAIGHT_LINE``.
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
@@ -1295,13 +1296,13 @@ def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_memory_grow(c: FunctionCompiler, i: Instr) -> bool:
-    if c.ctx.grow_hook:
-        # The JIT: the runtime makes the new pages accessible (``MEMORY_GROW_HOOK``); no exception passes it.
+    if c.ctx.grow_symbol is not None:
+        # A reserved memory: the runtime makes the new pages accessible; no exception passes it.
         a = c.a
         slot = c.slot(c.depth - 1)
         a.mov(8, c.abi.int_args[0], c.memory_record(0))
         a.mov(4, c.abi.int_args[1], slot)
-        a.call_symbol(MEMORY_GROW_HOOK)
+        a.call_symbol(c.ctx.grow_symbol)
         c.call_end = a.offset
         a.mov(4, slot, RAX)
         return False

@@ -18,10 +18,11 @@ Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached on
     memory record        ``struct jitdebug_memory`` (``MEMORY_RECORD_*``): base, current size in bytes, the most
                          bytes it may grow to, bytes reserved. Code reads the size through the pointer, so a memory
                          shared by several instances (an import) has one size. ``<m>.memrec<N>`` names memory N's
-                         record: in an object (``linkable`` False) a static blob over the static storage
-                         ``<m>.memory``; in the JIT (``linkable`` True) an undefined symbol the embedding resolves
-                         to a memory it reserved (``emitter/jit/externals.py``: the address space of the whole
-                         maximum, committed by the kernel page by page on first touch).
+                         record: in an x86-64 Linux object a static record, base 0 until ``<m>.instantiate``
+                         reserves the memory (``aot_memory.py``); in a Windows object a static record over the
+                         static storage ``<m>.memory``; in the JIT (``linkable`` True) an undefined symbol the
+                         embedding resolves to a memory it reserved (``emitter/jit/externals.py``: the address space
+                         of the whole maximum, committed by the kernel page by page on first touch).
     table record         ``struct jitdebug_table`` (``TABLE_RECORD_*``): base of the 8-byte entries, current size,
                          the most entries it may grow to. ``<m>.tabrec<N>``, as memories: a static blob over the
                          zero-filled ``<m>.table<N>`` (``.bss``: an object pays nothing for a large table) in an
@@ -60,7 +61,8 @@ from .abi import Abi
 
 TRAP_HOOK = "jitdebug_trap"
 #: ``int32_t jitdebug_memory_grow(struct jitdebug_memory *, uint32_t pages)``: ``memory.grow`` in the JIT, whose
-#: memories are reserved PROT_NONE and made read-write as they grow (an object's static memory grows inline).
+#: memories are reserved PROT_NONE and made read-write as they grow (an x86-64 Linux object calls its own copy,
+#: ``<m>.memory_grow``; a Windows object's static memory grows inline).
 MEMORY_GROW_HOOK = "jitdebug_memory_grow"
 
 VMCTX_MEMORY_BASE = 0
@@ -94,6 +96,17 @@ MEMORY_CAP_PAGES = 16384
 TABLE_HEADROOM = 1024
 #: The largest table compiled, in entries (V8's limit); larger ones raise ``UnsupportedError``.
 TABLE_CAP_ENTRIES = 10_000_000
+
+
+def memory_maximum_bytes(maximum_pages: int | None) -> int:
+    """The most bytes a 32-bit memory may grow to: its declared maximum, else 4 GiB."""
+    return (MEMORY32_MAX_PAGES if maximum_pages is None else min(maximum_pages, MEMORY32_MAX_PAGES)) * WASM_PAGE
+
+
+def memory_reservation(maximum_pages: int | None) -> int:
+    """Bytes of address space a reserved 32-bit memory takes (the ``reserved`` word of its record): the whole
+    maximum, at least one page (``mmap`` of 0 bytes fails)."""
+    return max(memory_maximum_bytes(maximum_pages), 4096)
 
 
 class TrapCode(enum.IntEnum):

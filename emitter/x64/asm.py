@@ -471,6 +471,10 @@ class Assembler:
     def ud2(self) -> None:
         self.code += b"\x0f\x0b"
 
+    def syscall(self) -> None:
+        """Linux x86-64 system call: number in rax, arguments rdi, rsi, rdx, r10, r8, r9; clobbers rcx, r11."""
+        self.code += b"\x0f\x05"
+
     def nop(self) -> None:
         self.code.append(0x90)
 

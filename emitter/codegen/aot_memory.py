@@ -1,0 +1,140 @@
+"""Linear memory of an AOT object on x86-64 Linux: address space reserved at instantiation, committed as it grows.
+
+An object linked into a C program has no embedding to create its memory (the JIT's ``emitter/jit/externals.py``),
+and a C host links nothing but the object (``cc host.c m.o``), so the object does it itself, with two local
+functions it defines and Linux system calls (no libc symbol: a Wasm function named ``mmap`` or ``mprotect`` is a
+local symbol of the same object, which a call by name would bind to):
+
+``<m>.memory_reserve`` (no arguments; called by ``<m>.instantiate`` before the data segments are copied)
+    ``mmap`` of the record's ``reserved`` bytes ``PROT_NONE``, ``MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE``
+    (no commit charge: a 4 GiB reservation costs nothing), then ``mprotect`` of the minimum read-write; the base
+    goes into the record and vmctx word 0, where it stays (it never moves). If the kernel refuses, the process
+    ends with ``jitdebug: error: cannot reserve the linear memory's address space`` on stderr and exit code 1.
+``<m>.memory_grow`` (``int32_t (struct jitdebug_memory *, uint32_t pages)``, what ``memory.grow`` calls)
+    the JIT's ``jitdebug_memory_grow`` (``emitter/jit/_native.c``): up to the record's maximum, ``mprotect`` the
+    new pages read-write (the kernel commits each on its first touch, zero), store the new size; returns the old
+    size in pages, or -1 (past the maximum, or when the kernel refuses: the size is then unchanged).
+
+Neither uses the stack or a callee-saved register, so their unwind rule is the entry's at every instruction.
+The Windows target keeps static storage (``compiler.py``): an object there would need ``VirtualAlloc``.
+"""
+
+from __future__ import annotations
+
+from ..compiled import CompiledFunction, DataBlob, LineEntry, LineTable
+from ..unwind import UnwindProgram
+from ..x64.asm import R8, R9, R10, RAX, RDI, RDX, RSI, Assembler, Label, Mem, RipRel
+from .runtime import (
+    MEMORY_RECORD_BASE,
+    MEMORY_RECORD_MAXIMUM,
+    MEMORY_RECORD_RESERVED,
+    MEMORY_RECORD_SIZE,
+    VMCTX_MEMORY_BASE,
+    StateSymbols,
+)
+
+_SYS_WRITE = 1
+_SYS_MMAP = 9
+_SYS_MPROTECT = 10
+_SYS_EXIT_GROUP = 231
+_PROT_READ_WRITE = 3
+_MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000
+_RESERVE_FAILED = b"jitdebug: error: cannot reserve the linear memory's address space\n"
+
+
+def reserve_symbol(state: StateSymbols) -> str:
+    return state.memory_reserve
+
+
+def grow_symbol(state: StateSymbols) -> str:
+    return state.memory_grow
+
+
+def memory_functions(state: StateSymbols) -> tuple[list[CompiledFunction], list[DataBlob]]:
+    """``<m>.memory_reserve`` and ``<m>.memory_grow`` for memory 0 (``<m>.memrec0``), and the failure message."""
+    message = DataBlob(state.memory_reserve_failed, len(_RESERVE_FAILED), _RESERVE_FAILED, writable=False, align=1)
+    return [_reserve(state, message.name), _grow(state)], [message]
+
+
+def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
+    a = Assembler()
+    record = state.indexed("memrec", 0)
+    fail, done = Label(), Label()
+    a.mov(8, RSI, RipRel(record, MEMORY_RECORD_RESERVED))
+    a.alu("xor", 4, RDI, RDI)
+    a.alu("xor", 4, RDX, RDX)  # PROT_NONE
+    a.mov_imm(4, R10, _MAP_PRIVATE_ANONYMOUS_NORESERVE)
+    a.mov_imm(8, R8, -1)
+    a.alu("xor", 4, R9, R9)
+    a.mov_imm(4, RAX, _SYS_MMAP)
+    a.syscall()
+    a.alu("cmp", 8, RAX, -4095, imm=True)
+    a.jcc("ae", fail)  # -errno
+    a.mov(8, RipRel(record, MEMORY_RECORD_BASE), RAX)
+    a.mov(8, RipRel(state.vmctx, VMCTX_MEMORY_BASE), RAX)
+    a.mov(8, RSI, RipRel(record, MEMORY_RECORD_SIZE))
+    a.test(8, RSI, RSI)
+    a.jcc("e", done)
+    a.mov(8, RDI, RAX)
+    a.mov_imm(4, RDX, _PROT_READ_WRITE)
+    a.mov_imm(4, RAX, _SYS_MPROTECT)
+    a.syscall()
+    a.test(8, RAX, RAX)
+    a.jcc("ne", fail)
+    a.bind(done)
+    a.ret()
+    a.bind(fail)
+    a.mov_imm(4, RDI, 2)
+    a.lea(8, RSI, RipRel(message))
+    a.mov_imm(4, RDX, len(_RESERVE_FAILED))
+    a.mov_imm(4, RAX, _SYS_WRITE)
+    a.syscall()
+    a.mov_imm(4, RDI, 1)
+    a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
+    a.syscall()
+    a.ud2()
+    return _function(state.memory_reserve, a)
+
+
+def _grow(state: StateSymbols) -> CompiledFunction:
+    a = Assembler()
+    fail, done = Label(), Label()
+    a.mov(4, RAX, RSI)  # the page count, zero-extended
+    a.shift("shl", 8, RAX, 16)
+    a.mov(8, R8, Mem(RDI, MEMORY_RECORD_SIZE))
+    a.mov(8, RDX, Mem(RDI, MEMORY_RECORD_MAXIMUM))
+    a.alu("sub", 8, RDX, R8)
+    a.alu("cmp", 8, RAX, RDX)
+    a.jcc("a", fail)
+    a.test(8, RAX, RAX)
+    a.jcc("e", done)
+    a.mov(8, R9, RDI)  # the kernel keeps r8-r10 across a system call (it clobbers rax, rcx, r11)
+    a.mov(8, R10, RAX)
+    a.mov(8, RSI, RAX)
+    a.mov(8, RDI, Mem(R9, MEMORY_RECORD_BASE))
+    a.alu("add", 8, RDI, R8)
+    a.mov_imm(4, RDX, _PROT_READ_WRITE)
+    a.mov_imm(4, RAX, _SYS_MPROTECT)
+    a.syscall()
+    a.test(8, RAX, RAX)
+    a.jcc("ne", fail)
+    a.mov(8, RAX, R10)
+    a.mov(8, RDI, R9)
+    a.bind(done)
+    a.alu("add", 8, Mem(RDI, MEMORY_RECORD_SIZE), RAX)
+    a.mov(8, RAX, R8)
+    a.shift("shr", 8, RAX, 16)
+    a.ret()
+    a.bind(fail)
+    a.mov_imm(4, RAX, -1)
+    a.ret()
+    return _function(state.memory_grow, a)
+
+
+def _function(name: str, a: Assembler) -> CompiledFunction:
+    code = bytes(a.code)
+    unwind = UnwindProgram(function=name)
+    unwind.prologue_end(0)
+    unwind.validate(len(code))
+    return CompiledFunction(name=name, code=code, unwind=unwind, relocations=list(a.relocations),
+                            lines=LineTable([LineEntry(0, 0, is_statement=False)]), frame_base=None)
