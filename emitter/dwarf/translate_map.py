@@ -26,13 +26,12 @@ class MappedFunction:
     #: Native pieces [begin, end) (function-relative) and the code-relative Wasm address each implements
     #: (None: compiler-made code, attributed to the function's start).
     pieces: tuple[tuple[int, int, int | None], ...]
-    #: The pieces sorted by the Wasm address they implement (None counting as ``start``): ``keys`` those
-    #: addresses, ``spans`` their native [begin, end), ``run_ends[k]`` the index past the run of pieces from
-    #: ``k`` on that follow each other natively too (the body is emitted in Wasm order, so runs are long).
-    keys: tuple[int, ...]
-    spans: tuple[tuple[int, int], ...]
-    run_ends: tuple[int, ...]
-
+    #: The pieces cut where the Wasm address they implement (None counting as ``start``) decreases, in native
+    #: order: ``segments`` holds each run's first piece index and its addresses, non-decreasing, so the pieces
+    #: of a run implementing a Wasm range are one slice of it (found by bisection) and natively contiguous.
+    #: The body is emitted in Wasm order and out-of-line code after it in Wasm order too: a function has a
+    #: handful of runs, whatever its size.
+    segments: tuple[tuple[int, tuple[int, ...]], ...]
 
 class AddressMap:
     def __init__(self, placed: Sequence[PlacedFunction], dwarf: WasmDwarf) -> None:
@@ -50,10 +49,8 @@ class AddressMap:
                       for begin, end, wasm in zip(codes, codes[1:], table.wasm_offsets, strict=False)
                       if end > begin]
             start = extent.start - base
-            ordered = sorted((start if wasm is None else wasm, begin, end) for begin, end, wasm in pieces)
             mapped.append(MappedFunction(function, item.start.addend, start, extent.end - base, extent,
-                                         tuple(pieces), tuple(key for key, _, _ in ordered),
-                                         tuple((begin, end) for _, begin, end in ordered), _run_ends(ordered)))
+                                         tuple(pieces), _segments(start, pieces)))
         mapped.sort(key=lambda m: m.start)
         self.functions = mapped
         self._starts = [m.start for m in mapped]
@@ -67,11 +64,14 @@ class AddressMap:
     def ranges(self, low: int, high: int) -> list[tuple[int, int]]:
         """Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged.
 
-        The work is proportional to the native runs written, not to the function's size: a function with N
-        lexical blocks asks N times (quadratic when every call scanned the function's pieces)."""
+        Per function, two bisections per run of non-decreasing Wasm addresses: the work does not grow with
+        the size of the range or the function (a location list entry over most of a 100,000-piece function
+        costs what one over a single instruction does)."""
         out: list[tuple[int, int]] = []
         k = max(bisect.bisect_right(self._starts, low) - 1, 0)
-        for mapped in self.functions[k:]:
+        functions = self.functions
+        for index in range(k, len(functions)):
+            mapped = functions[index]
             if mapped.start >= high:
                 break
             if mapped.end <= low:
@@ -80,13 +80,14 @@ class AddressMap:
             if low <= mapped.start and mapped.end <= high:
                 out.append((base, base + len(mapped.function.code)))
                 continue
-            at = bisect.bisect_left(mapped.keys, low)
-            stop = bisect.bisect_left(mapped.keys, high, at)
-            while at < stop:
-                last = min(mapped.run_ends[at], stop) - 1
-                out.append((base + mapped.spans[at][0], base + mapped.spans[last][1]))
-                at = last + 1
-        out.sort()
+            pieces = mapped.pieces
+            for first, keys in mapped.segments:
+                at = bisect.bisect_left(keys, low)
+                stop = bisect.bisect_left(keys, high, at)
+                if at < stop:
+                    out.append((base + pieces[first + at][0], base + pieces[first + stop - 1][1]))
+        if len(out) > 1:
+            out.sort()
         merged: list[tuple[int, int]] = []
         for begin, end in out:
             if merged and begin <= merged[-1][1]:
@@ -96,12 +97,20 @@ class AddressMap:
         return merged
 
 
-def _run_ends(ordered: Sequence[tuple[int, int, int]]) -> tuple[int, ...]:
-    """For each piece (in Wasm order), the index past the run of pieces from it on that are natively adjacent."""
-    ends = [0] * len(ordered)
-    end = len(ordered)
-    for k in range(len(ordered) - 1, -1, -1):
-        if k + 1 < len(ordered) and ordered[k + 1][1] != ordered[k][2]:
-            end = k + 1
-        ends[k] = end
-    return tuple(ends)
+def _segments(start: int, pieces: Sequence[tuple[int, int, int | None]]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The runs of natively adjacent ``pieces`` (native order) whose Wasm addresses do not decrease: (first
+    index, addresses)."""
+    out: list[tuple[int, tuple[int, ...]]] = []
+    keys: list[int] = []
+    first = 0
+    previous_end = 0
+    for index, (begin, end, wasm) in enumerate(pieces):
+        key = start if wasm is None else wasm
+        if keys and (key < keys[-1] or begin != previous_end):
+            out.append((first, tuple(keys)))
+            keys, first = [], index
+        keys.append(key)
+        previous_end = end
+    if keys:
+        out.append((first, tuple(keys)))
+    return tuple(out)
