@@ -198,8 +198,8 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
 
 def _translated_debug_sections(module: CompiledModule,
                                placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter] | None:
-    """The translation of the producer's DWARF, if the module has any: the translator (and pyelftools, a tenth
-    of a second to import) is loaded only for such modules."""
+    """The translation of the producer's DWARF, if the module has any: the translator is loaded only for such
+    modules."""
     if module.wasm_dwarf is None:
         return None
     from .dwarf.translate import translate_debug_sections

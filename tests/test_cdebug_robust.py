@@ -5,18 +5,19 @@ in with one warning naming the unit, never an exception, and the module still co
 from __future__ import annotations
 
 import dataclasses
+import io
 import random
 import re
 import sys
 import warnings
 from pathlib import Path
 
-from elftools.dwarf.dwarfinfo import DWARFInfo
+from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DwarfConfig, DWARFInfo
 
 from emitter.aot import compile_file, load_module, render_listing
 from emitter.codegen.compiler import compile_module
 from emitter.dwarf.info import PlacedFunction
-from emitter.dwarf.translate import ProducerDwarfWarning, read_producer_dwarf, translate_debug_sections
+from emitter.dwarf.translate import ProducerDwarfWarning, translate_debug_sections
 from emitter.encoding import SymbolAddress
 from emitter.wasm.load import load_bytes
 from tests.test_cdebug_translate import SAMPLES, _options
@@ -36,12 +37,24 @@ def _two_units(tmp_path: Path) -> Path:
 
 
 def _debug_info(wasm: bytes) -> tuple[int, DWARFInfo]:
-    """Where the module's .debug_info payload starts, and a reader of it (pyelftools, as the oracle's offsets)."""
+    """Where the module's .debug_info payload starts, and a reader of it (pyelftools, not the translation's own
+    reader: the offsets patched come from an independent one)."""
     module = load_bytes(wasm)
-    info = module.custom_sections[".debug_info"]
-    start = wasm.index(info)
+    sections = module.custom_sections
+    start = wasm.index(sections[".debug_info"])
 
-    dwarf = read_producer_dwarf(module.custom_sections)
+    def section(name: str) -> DebugSectionDescriptor | None:
+        data = sections.get(name)
+        return None if data is None else DebugSectionDescriptor(io.BytesIO(data), name, 0, len(data), 0)
+
+    dwarf = DWARFInfo(
+        config=DwarfConfig(little_endian=True, machine_arch="wasm32", default_address_size=4),
+        debug_info_sec=section(".debug_info"), debug_aranges_sec=None, debug_abbrev_sec=section(".debug_abbrev"),
+        debug_frame_sec=None, eh_frame_sec=None, debug_str_sec=section(".debug_str"),
+        debug_loc_sec=section(".debug_loc"), debug_ranges_sec=section(".debug_ranges"),
+        debug_line_sec=section(".debug_line"), debug_pubtypes_sec=None, debug_pubnames_sec=None,
+        debug_addr_sec=None, debug_str_offsets_sec=None, debug_line_str_sec=None, debug_loclists_sec=None,
+        debug_rnglists_sec=None, debug_sup_sec=None, gnu_debugaltlink_sec=None, debug_types_sec=None)
     return start, dwarf
 
 

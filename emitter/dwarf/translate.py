@@ -14,30 +14,26 @@ machine is rewritten:
   both debuggers (the variable is then read-only in the debugger);
 - call-site DIEs are dropped (their return addresses have no meaning natively).
 
-Only DWARF 2-4 units are translated (clang's default for wasm32); a module whose DWARF cannot be read falls back
-to describing the generated listing.
+DWARF 2-5 compile units are read (``producer_reader``, our own reader: the translation's time is mostly reading)
+and written as DWARF 4; a module whose DWARF cannot be read falls back to describing the generated listing.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import io
 import struct
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from elftools.common.exceptions import DWARFError, ELFError
-from elftools.construct.core import ConstructError
-from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DwarfConfig, DWARFInfo
 from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
-from elftools.dwarf.ranges import BaseAddressEntry
 
 from ..compiled import CompiledModule, FrameSlot, WasmDwarf
 from ..encoding import ByteWriter, SymbolAddress
 from ..obj.model import Relocation, RelocKind
 from .info import PlacedFunction
+from .producer_reader import BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
 from .strings import StringSection
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
 from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program, function_rows
@@ -73,9 +69,6 @@ _DW_ATE_unsigned = 0x07
 
 Writer = Callable[[ByteWriter], None]
 Attribute = tuple[int, int, Writer]
-_SECTIONS = (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_loc", ".debug_ranges",
-             ".debug_line_str", ".debug_str_offsets", ".debug_addr", ".debug_rnglists", ".debug_loclists")
-
 
 class ProducerDwarfWarning(UserWarning):
     """Producer DWARF the translation could not use, in part or whole: the message names the unit and why.
@@ -85,8 +78,8 @@ class ProducerDwarfWarning(UserWarning):
 #: What malformed producer DWARF can raise from the reader or from the translation of a unit: the boundary at
 #: which bad input becomes a dropped unit and a warning, never an exception for the caller.
 _PRODUCER_ERRORS: tuple[type[BaseException], ...] = (
-    ELFError, DWARFError, ConstructError, KeyError, ValueError, IndexError, AttributeError, TypeError,
-    struct.error, OverflowError, RecursionError, NotImplementedError, AssertionError, Untranslatable)
+    ProducerDwarfError, KeyError, ValueError, IndexError, AttributeError, TypeError, struct.error, OverflowError,
+    RecursionError, NotImplementedError, AssertionError, Untranslatable)
 
 
 def translate_debug_sections(module: CompiledModule,
@@ -101,7 +94,7 @@ def translate_debug_sections(module: CompiledModule,
     if dwarf is None:
         return None
     try:
-        info = read_producer_dwarf(dwarf.sections)
+        info = ProducerDwarf(dwarf.sections)
         units = _units(info)
         dropped: dict[int, int] = {}
         while True:
@@ -133,10 +126,10 @@ class _UnitFailed(Exception):
         self.reason = reason
 
 
-def _units(info: DWARFInfo) -> list[Any]:
+def _units(info: ProducerDwarf) -> list[Unit]:
     """The units to translate: DWARF 2-5 compile units. A unit header the reader cannot parse ends the walk
     (the units after it cannot be found), with a warning; DWARF 5 units are dropped with one."""
-    units: list[Any] = []
+    units: list[Unit] = []
     iterator = info.iter_CUs()
     while True:
         try:
@@ -146,12 +139,11 @@ def _units(info: DWARFInfo) -> list[Any]:
         except _PRODUCER_ERRORS as error:
             _warn(f"producer DWARF unreadable after {len(units)} units ({_reason(error)}); the rest dropped")
             break
-        unit_type = getattr(cu.header, "unit_type", None)
-        if 2 <= cu["version"] <= 5 and unit_type in (None, "DW_UT_compile"):
+        if cu.unit_type in (None, "DW_UT_compile"):
             units.append(cu)
         else:
             _warn(f"producer DWARF unit {_unit_name(cu)!r} at .debug_info offset {cu.cu_offset:#x}: DWARF "
-                  f"{cu['version']} {unit_type or 'unit'} not translated; unit dropped")
+                  f"{cu.version} {cu.unit_type} not translated; unit dropped")
     return units
 
 
@@ -163,41 +155,20 @@ def _unit_name(cu: Any) -> str:
         return "(unreadable)"
 
 
-def read_producer_dwarf(sections: Mapping[str, bytes]) -> DWARFInfo:
-    """A reader (pyelftools) of a Wasm module's ``.debug_*`` custom sections, wasm32 addresses."""
-    def section(name: str) -> DebugSectionDescriptor | None:
-        data = sections.get(name)
-        if data is None:
-            return None
-        return DebugSectionDescriptor(io.BytesIO(data), name, 0, len(data), 0)
-
-    arguments = {name: section(name) for name in _SECTIONS}
-    return DWARFInfo(
-        config=DwarfConfig(little_endian=True, machine_arch="wasm32", default_address_size=4),
-        debug_info_sec=arguments[".debug_info"], debug_aranges_sec=None, debug_abbrev_sec=arguments[".debug_abbrev"],
-        debug_frame_sec=None, eh_frame_sec=None, debug_str_sec=arguments[".debug_str"],
-        debug_loc_sec=arguments[".debug_loc"], debug_ranges_sec=arguments[".debug_ranges"],
-        debug_line_sec=arguments[".debug_line"], debug_pubtypes_sec=None, debug_pubnames_sec=None,
-        debug_addr_sec=arguments[".debug_addr"], debug_str_offsets_sec=arguments[".debug_str_offsets"],
-        debug_line_str_sec=arguments[".debug_line_str"], debug_loclists_sec=arguments[".debug_loclists"],
-        debug_rnglists_sec=arguments[".debug_rnglists"], debug_sup_sec=None, gnu_debugaltlink_sec=None,
-        debug_types_sec=None)
-
-
 def _code(table: dict[str, int], name: str | int) -> int:
     return name if isinstance(name, int) else table[name]
 
 
 class _Translator:
-    def __init__(self, info: DWARFInfo, dwarf: WasmDwarf, placed: Sequence[PlacedFunction], units: list[Any],
+    def __init__(self, info: ProducerDwarf, dwarf: WasmDwarf, placed: Sequence[PlacedFunction], units: list[Any],
                  dropped: dict[int, int]) -> None:
         self.dwarf_info = info
         self.units = [cu for cu in units if cu.cu_offset not in dropped]
         #: [start, end) in .debug_info of every translated unit, sorted: whose DIE a reference names.
         self.unit_starts = [cu.cu_offset for cu in self.units]
         self.unit_ends = [cu.cu_offset + cu.size for cu in self.units]
-        #: Producer offsets of the DIEs that are written (a reference to anything else is dropped).
-        self.die_offsets: set[int] = set()
+        #: The DIEs that are written, by producer offset (a reference to anything else is dropped).
+        self.die_offsets: dict[int, Die] = {}
         self.dwarf = dwarf
         self.map = AddressMap(placed, dwarf)
         self.text = self.map.text
@@ -226,8 +197,8 @@ class _Translator:
                 for die in cu.iter_DIEs():
                     if die.tag in _CALL_SITE_TAGS:
                         self.skipped.add(die.offset)
-                    elif die.tag is not None:
-                        self.die_offsets.add(die.offset)
+                    else:
+                        self.die_offsets[die.offset] = die
             except _PRODUCER_ERRORS as error:
                 raise _UnitFailed(cu, f"unreadable DIEs ({_reason(error)})") from None
         for cu in self.units:
@@ -276,7 +247,7 @@ class _Translator:
         top = cu.get_top_DIE()
         self.version = cu["version"]
         self.file_shift = 1 if self.version >= 5 else 0
-        self.globals.indexed_address = functools.partial(self.dwarf_info.get_addr, cu)
+        self.globals.indexed_address = cu.get_addr
         #: (the qualifiers above the pointer, outermost first; the pointer's tag: pointer or reference; the
         #: pointee's producer offset or None for void)
         self.native_pointees: set[tuple[tuple[str, ...], str, int | None]] = set()
@@ -298,22 +269,16 @@ class _Translator:
         program = self.dwarf_info.line_program_for_CU(cu)
         if program is None:
             return
-        header = program.header
-        directories = [_text(d) for d in header["include_directory"]]
-        entries = header["file_entry"]
+        directories = [_text(d) for d in program.include_directory]
         if self.version >= 5:
             # DWARF 5 numbers directories and files from 0 (entry 0: the unit's own); the DWARF 4 table written
             # numbers files from 1 and leaves directory 0 implicit: files shift by one (as do the DIEs'
             # DW_AT_decl_file and DW_AT_call_file, and the rows), directory indices stay.
             directories = directories[1:]
-        files = [FileEntry(_text(f.name), f.dir_index, getattr(f, "mtime", 0) or 0, getattr(f, "length", 0) or 0)
-                 for f in entries]
+        files = [FileEntry(_text(f.name), f.dir_index, f.mtime, f.length) for f in program.file_entry]
         sequences: list[ProducerSequence] = []
         rows: list[SourceRow] = []
-        for entry in program.get_entries():
-            state = entry.state
-            if state is None:
-                continue
+        for state in program.rows:
             if state.end_sequence:
                 sequences.append(ProducerSequence(rows, state.address))
                 rows = []
@@ -469,8 +434,7 @@ class _Translator:
         target = self._target(die, die.attributes[name])
         if target is None or target not in self.die_offsets:
             return None
-        unit = self.units[bisect.bisect_right(self.unit_starts, target) - 1]
-        return unit.get_DIE_from_refaddr(target)
+        return self.die_offsets[target]
 
     def _copy(self, name: str | int, attribute: Any, die: Any) -> list[Attribute]:
         code = _code(_AT, name)
@@ -555,21 +519,20 @@ class _Translator:
             return self._expression("DW_AT_location", translate, attribute)
         if attribute.form not in ("DW_FORM_sec_offset", "DW_FORM_data4", "DW_FORM_loclistx"):
             return []
-        lists = self.dwarf_info.location_lists()
-        if lists is None:
+        if ".debug_loc" not in self.dwarf.sections and ".debug_loclists" not in self.dwarf.sections:
             return []
-        entries: list[Any] = list(lists.get_location_list_at_offset(attribute.value, die=die))
+        entries = self.dwarf_info.location_list(int(attribute.value), die.cu)
         offset = self.loc.offset
         base = self.cu_base
         written = 0
         for entry in entries:
-            if isinstance(entry, BaseAddressEntry) or not hasattr(entry, "loc_expr"):
-                base = getattr(entry, "base_address", base)
+            if isinstance(entry, BaseAddress):
+                base = entry.address
                 continue
-            begin = entry.begin_offset + (0 if getattr(entry, "is_absolute", False) else base)
-            end = entry.end_offset + (0 if getattr(entry, "is_absolute", False) else base)
+            begin = entry.begin + (0 if entry.is_absolute else base)
+            end = entry.end + (0 if entry.is_absolute else base)
             try:
-                expression = translate(bytes(entry.loc_expr))
+                expression = translate(entry.expression)
             except Untranslatable:
                 continue
             for native_begin, native_end in self.map.ranges(begin, end):
@@ -591,15 +554,14 @@ class _Translator:
         if "DW_AT_ranges" in attributes:
             out = []
             base = self.cu_base
-            lists = self.dwarf_info.range_lists()
-            if lists is None:
+            if ".debug_ranges" not in self.dwarf.sections and ".debug_rnglists" not in self.dwarf.sections:
                 return []
-            for entry in lists.get_range_list_at_offset(attributes["DW_AT_ranges"].value, cu=die.cu):
-                if isinstance(entry, BaseAddressEntry):
-                    base = entry.base_address
+            for entry in self.dwarf_info.range_list(int(attributes["DW_AT_ranges"].value), die.cu):
+                if isinstance(entry, BaseAddress):
+                    base = entry.address
                     continue
-                shift = 0 if getattr(entry, "is_absolute", False) else base
-                out.append((entry.begin_offset + shift, entry.end_offset + shift))
+                shift = 0 if entry.is_absolute else base
+                out.append((entry.begin + shift, entry.end + shift))
             return out
         if "DW_AT_low_pc" in attributes and "DW_AT_high_pc" in attributes:
             low = attributes["DW_AT_low_pc"].value
