@@ -30,7 +30,7 @@ from typing import Any
 from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
 
 from ..compiled import CompiledModule, FrameSlot, WasmDwarf
-from ..encoding import ByteWriter, SymbolAddress
+from ..encoding import ByteWriter, SymbolAddress, sleb128, uleb128
 from ..obj.model import Relocation, RelocKind
 from .info import PlacedFunction
 from .producer_reader import BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
@@ -53,6 +53,9 @@ _DROPPED_ATTRIBUTES = frozenset(["DW_AT_GNU_all_call_sites", "DW_AT_call_all_cal
                                  "DW_AT_loclists_base"])
 _PC_ATTRIBUTES = frozenset(["DW_AT_low_pc", "DW_AT_high_pc", "DW_AT_ranges", "DW_AT_entry_pc"])
 _VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
+#: Attributes not simply copied: dropped, rewritten through the address map, or translated.
+_SPECIAL_ATTRIBUTES = _DROPPED_ATTRIBUTES | _PC_ATTRIBUTES | frozenset(
+    ["DW_AT_stmt_list", "DW_AT_frame_base", "DW_AT_location", "DW_AT_type"])
 _STRING_FORMS = frozenset(["DW_FORM_string", "DW_FORM_strp", "DW_FORM_line_strp", "DW_FORM_strx", "DW_FORM_strx1",
                            "DW_FORM_strx2", "DW_FORM_strx3", "DW_FORM_strx4", "DW_FORM_GNU_strp_alt"])
 _REF_FORMS = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
@@ -67,7 +70,9 @@ _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "
 POINTER_STAND_IN = "__wasm32_ptr"
 _DW_ATE_unsigned = 0x07
 
-Writer = Callable[[ByteWriter], None]
+#: How an attribute's value is written: its bytes when they are known already (most copied values), else a
+#: function writing them (references, addresses, section offsets: they add fixups or relocations).
+Writer = Callable[[ByteWriter], None] | bytes
 Attribute = tuple[int, int, Writer]
 
 class ProducerDwarfWarning(UserWarning):
@@ -312,12 +317,16 @@ class _Translator:
             self.info.u8(0)
 
     def _write(self, key: object, tag: int, has_children: bool, attributes: list[Attribute]) -> None:
-        shape = (tag, has_children, tuple((at, form) for at, form, _ in attributes))
+        shape = (tag, has_children, tuple([(at, form) for at, form, _ in attributes]))
         code = self.abbrevs.setdefault(shape, len(self.abbrevs) + 1)
-        self.offsets[key] = self.info.offset
-        self.info.uleb(code)
+        info = self.info
+        self.offsets[key] = len(info.data)
+        info.data += uleb128(code)
         for _, _, write in attributes:
-            write(self.info)
+            if write.__class__ is bytes:
+                info.data += write  # type: ignore[operator]
+            else:
+                write(info)  # type: ignore[operator]
 
     def _frame_context(self, die: Any) -> ExpressionTranslator | None:
         """The translator for the expressions of the function ``die`` describes (None: no native code)."""
@@ -374,12 +383,14 @@ class _Translator:
         pointer = self._pointer_pointee(die) if die.tag in _VARIABLE_TAGS else None
         if die.tag == "DW_TAG_compile_unit":
             out += self._unit_pcs(die)
-        elif any(name in die.attributes for name in ("DW_AT_low_pc", "DW_AT_ranges")):
+        elif "DW_AT_low_pc" in die.attributes or "DW_AT_ranges" in die.attributes:
             out += self._pcs(die)
         for name, attribute in die.attributes.items():
-            if name in _DROPPED_ATTRIBUTES or name in _PC_ATTRIBUTES:
+            if name not in _SPECIAL_ATTRIBUTES:  # most attributes: copied (one set lookup, not five compares)
+                out += self._copy(name, attribute, die)
+            elif name in _DROPPED_ATTRIBUTES or name in _PC_ATTRIBUTES:
                 continue
-            if name == "DW_AT_stmt_list":
+            elif name == "DW_AT_stmt_list":
                 out.append((_AT[name], _FORM["DW_FORM_sec_offset"],
                             functools.partial(_line_offset, offset=self.line_offset)))
             elif name == "DW_AT_frame_base" and frame is not None:
@@ -437,7 +448,7 @@ class _Translator:
         return self.die_offsets[target]
 
     def _copy(self, name: str | int, attribute: Any, die: Any) -> list[Attribute]:
-        code = _code(_AT, name)
+        code = _AT[name] if isinstance(name, str) else name
         form = attribute.form
         value = attribute.value
         if form in _STRING_FORMS:
@@ -453,28 +464,23 @@ class _Translator:
                 return []
             return [self._reference(code, target)]
         if self.file_shift and name in ("DW_AT_decl_file", "DW_AT_call_file") and isinstance(value, int):
-            shifted = value + self.file_shift
-            return [(code, _FORM["DW_FORM_udata"], lambda out: out.uleb(shifted))]
-        if form in _CONSTANT_FORMS:
-            size = _CONSTANT_FORMS[form]
+            return [(code, _FORM["DW_FORM_udata"], uleb128(value + self.file_shift))]
+        size = _CONSTANT_FORMS.get(form)
+        if size is not None:
             raw = int(attribute.raw_value) & ((1 << (8 * size)) - 1)
-            return [(code, _FORM[form], lambda out: out.u(raw, size))]
+            return [(code, _FORM[form], raw.to_bytes(size, "little"))]
         if form in ("DW_FORM_sdata", "DW_FORM_implicit_const"):
-            return [(code, _FORM["DW_FORM_sdata"], lambda out: out.sleb(int(value)))]
+            return [(code, _FORM["DW_FORM_sdata"], sleb128(int(value)))]
         if form == "DW_FORM_udata":
-            return [(code, _FORM["DW_FORM_udata"], lambda out: out.uleb(int(value)))]
+            return [(code, _FORM["DW_FORM_udata"], uleb128(int(value)))]
         if form == "DW_FORM_flag":
-            return [(code, _FORM["DW_FORM_flag"], lambda out: out.u8(1 if value else 0))]
+            return [(code, _FORM["DW_FORM_flag"], b"\1" if value else b"\0")]
         if form == "DW_FORM_flag_present":
-            return [(code, _FORM["DW_FORM_flag_present"], lambda out: None)]
+            return [(code, _FORM["DW_FORM_flag_present"], b"")]
         if form in _BLOCK_FORMS:
             data = bytes(value)
             block_form = "DW_FORM_exprloc" if form == "DW_FORM_exprloc" else "DW_FORM_block"
-
-            def write_block(out: ByteWriter) -> None:
-                out.uleb(len(data))
-                out.bytes(data)
-            return [(code, _FORM[block_form], write_block)]
+            return [(code, _FORM[block_form], uleb128(len(data)) + data)]
         return []
 
     def _reference(self, code: int, target: object) -> Attribute:
