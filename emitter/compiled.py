@@ -16,6 +16,7 @@ from typing import NamedTuple, overload
 
 from .arch import X86_64, Arch
 from .obj.model import Relocation
+from .picklable import by_fields
 from .unwind import UnwindProgram
 
 
@@ -38,6 +39,7 @@ class ValueType(enum.Enum):
         return {"i32": 4, "i64": 8, "f32": 4, "f64": 8, "v128": 16, "addr": 8}[self.value]
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class FrameSlot:
     """The variable lives in memory at frame base + ``offset`` (frame base = the function's frame register, or
@@ -46,6 +48,7 @@ class FrameSlot:
     offset: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class InRegister:
     register: str
@@ -54,6 +57,7 @@ class InRegister:
 Location = FrameSlot | InRegister
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Variable:
     name: str
@@ -215,6 +219,7 @@ def _entry(code_offset: int, line: int, column: int, wasm_offset: int, flags: in
                      bool(flags & IS_STATEMENT), bool(flags & PROLOGUE_END), bool(flags & EPILOGUE_BEGIN))
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class CallSite:
     """A call that may throw: return address range [start, end) within the function and its landing pad."""
@@ -264,6 +269,7 @@ class CompiledFunction:
     operand_stack: FrameSlot | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class DataBlob:
     """Static data: initialised (``data`` not None) or zero-filled of ``size`` bytes."""
@@ -280,6 +286,7 @@ class DataBlob:
     section: str | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class WasmFunctionExtent:
     """Where a Wasm function's body sits in the module, and the byte size of each local's value (params first)."""
@@ -290,6 +297,7 @@ class WasmFunctionExtent:
     local_sizes: tuple[int, ...]
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class WasmDwarf:
     """The producer's DWARF of a Wasm module (``.debug_*`` custom sections), with what translating it needs:
@@ -307,6 +315,7 @@ class WasmDwarf:
     globals: tuple[tuple[int, int] | None, ...] = ()
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class TagInfo:
     """A Wasm exception tag: the symbol of its descriptor (the module's own, or the host's for an imported tag),
@@ -318,6 +327,7 @@ class TagInfo:
     params: tuple[ValueType, ...]
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class GlobalInfo:
     """A defined global as a debugger shows it: its name (the ``name`` section's, else its export's, else

@@ -33,8 +33,10 @@ from dataclasses import dataclass, field, fields
 
 from .arch import X86_64, Arch
 from .errors import UnwindError
+from .picklable import by_fields
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class PushRegister:
     """``push reg``: sp -= 8 and ``reg`` is saved in the new top slot."""
@@ -43,6 +45,7 @@ class PushRegister:
     register: str
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SetFramePointer:
     """``lea fp, [sp + sp_offset]`` (``mov rbp, rsp`` when 0): the CFA is now tracked through ``register``."""
@@ -52,6 +55,7 @@ class SetFramePointer:
     sp_offset: int = 0
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class StackAlloc:
     """``sub rsp, size`` (possibly through a stack probe)."""
@@ -60,6 +64,7 @@ class StackAlloc:
     size: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SaveRegister:
     """``mov [sp + sp_offset], reg``: a general register saved without a push."""
@@ -69,6 +74,7 @@ class SaveRegister:
     sp_offset: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SaveVector:
     """``movaps [sp + sp_offset], xmmN``: a 16-byte vector register save."""
@@ -78,16 +84,19 @@ class SaveVector:
     sp_offset: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class PrologueEnd:
     offset: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class EpilogueBegin:
     offset: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class StackFree:
     """``add rsp, size`` in an epilogue."""
@@ -96,6 +105,7 @@ class StackFree:
     size: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class ResetStackFromFramePointer:
     """``mov rsp, fp`` / ``lea rsp, [fp + fp_offset]`` in an epilogue."""
@@ -104,6 +114,7 @@ class ResetStackFromFramePointer:
     fp_offset: int = 0
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class RestoreRegister:
     """``mov reg, [slot]`` in an epilogue: ``reg`` holds the caller's value again."""
@@ -112,6 +123,7 @@ class RestoreRegister:
     register: str
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class PopRegister:
     """``pop reg`` in an epilogue (restores ``reg`` from the top slot, sp += 8)."""
@@ -120,6 +132,7 @@ class PopRegister:
     register: str
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class EpilogueEnd:
     """After the epilogue's last instruction (``ret``): the body's state applies again."""
@@ -162,6 +175,7 @@ def _other_fields(op: UnwindOp) -> tuple[object, ...]:
 _OTHER_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Row:
     """The unwind rule for code offsets ``[start, end)``: CFA = ``cfa_register`` + ``cfa_offset``, and each saved
@@ -180,6 +194,7 @@ class Row:
         return (self.cfa_register, self.cfa_offset, self.saved) == rule
 
 
+@by_fields
 @dataclass(slots=True)
 class FrameState:
     """The evaluator's state; exposed so encoders can walk a program without re-deriving its meaning."""
@@ -198,6 +213,7 @@ class FrameState:
         return arch.stack_pointer, self.cfa_minus_sp
 
 
+@by_fields
 @dataclass(slots=True)
 class _Evaluation:
     """The program evaluated so far: the state after each of the first ``len(after)`` ops (never mutated once

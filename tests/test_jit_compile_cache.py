@@ -34,7 +34,7 @@ def module(tmp_path: Path) -> Path:
 
 
 def _entries(cache: CompileCache) -> list[Path]:
-    return sorted(cache.entries())
+    return sorted(cache.entries("module"))
 
 
 def _no_compiler(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,7 +53,7 @@ import struct
 import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ from .externals import (
     v128_bits,
 )
 from .loader import LoadedModule
+from .lowered import Lowerings
 from .memory import Region
 from .perf import PerfWriter
 from .registrar import REGISTRAR
@@ -255,7 +256,7 @@ class Instance:
                  tags: Mapping[str, Tag | NativeTag] | None = None, perf: PerfWriter | None = None,
                  display_names: Mapping[int, str | None] | None = None, debug_info: bool = True,
                  symbols: Mapping[str, int] | None = None, keep: Sequence[object] = (),
-                 wasi: WasiContext | None = None) -> None:
+                 wasi: WasiContext | None = None, lowerings: Lowerings | None = None) -> None:
         """``wasi``: the instance's WASI context, which it then owns (freed with it)."""
         self._callbacks: list[object] = []
         self._wasi = wasi
@@ -282,7 +283,7 @@ class Instance:
                 host.add(name)
         with collector_paused():  # loading allocates much and frees it all; see gcpause
             self.loaded = LoadedModule(compiled, resolve, host_imports=frozenset(host), perf=perf,
-                                       debug_info=debug_info)
+                                       debug_info=debug_info, lowerings=lowerings)
         if wasi is not None:
             link = self.loaded.address(link_symbol(compiled.name)) + LINK_CONTEXT_OFFSET
             ctypes.c_uint64.from_address(link).value = wasi.address
@@ -408,6 +409,8 @@ class WasmModule:
     compiled: CompiledModule
     #: False: instances get no DWARF and are not registered with debuggers (see ``compile_wasm``).
     debug_info: bool = True
+    #: The lowered objects of its instances, reused by the next (and, through a compile cache, the next process's).
+    lowerings: Lowerings = field(default_factory=Lowerings)
 
     def signature(self, function_index: int, what: str) -> Signature:
         return Signature.of(self.module.types[self.module.func_types[function_index]], what)
@@ -565,7 +568,8 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
         tables.append(table)
     names: dict[int, str | None] = {f.index: module.function_names.get(f.index) for f in module.functions}
     instance = Instance(compiled, exports={}, imports=functions, tags=tags, perf=perf, display_names=names,
-                        debug_info=wasm.debug_info, symbols=symbols, keep=keep, wasi=wasi)
+                        debug_info=wasm.debug_info, symbols=symbols, keep=keep, wasi=wasi,
+                        lowerings=wasm.lowerings)
     try:
         _initialise(instance, wasm, memories, tables, globals_, imported_funcs)
         if start:
@@ -777,7 +781,7 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
             key = None  # load_module reports the unreadable file
         hit = cache.load(key) if key is not None else None
         if hit is not None:
-            return _from_cache(hit, listing_dir)
+            return _from_cache(hit, listing_dir, Lowerings(cache, key))
     # Imported here: a cache hit needs neither the compiler nor the text assembler (a tenth of a second).
     from ..wasm.listing import render_listing
     from ..wasm.load import load_bytes, load_module
@@ -786,7 +790,7 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
     name = module_name or module.module_name or stem
     if not debug_info:
         plain = compile_module_jit(module, name)
-        result = WasmModule(_without_bodies(module), plain, debug_info=False)
+        result = WasmModule(_without_bodies(module), plain, debug_info=False, lowerings=Lowerings(cache, key))
         if cache is not None and key is not None:
             cache.store(key, (result.module, result.compiled, None))
         return result
@@ -801,22 +805,22 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
     compiled = compile_module_jit(module, name, listing=line_index)
     compiled.source_file = listing_file.name
     compiled.source_dir = str(directory.resolve())
-    result = WasmModule(_without_bodies(module), compiled)
+    result = WasmModule(_without_bodies(module), compiled, lowerings=Lowerings(cache, key))
     if cache is not None and key is not None:
         cache.store(key, (result.module, compiled, listing_file.read_text(encoding="utf-8")))
     return result
 
 
-def _from_cache(entry: tuple[Module, CompiledModule, str | None], listing_dir: str | os.PathLike[str] | None
-                ) -> WasmModule:
+def _from_cache(entry: tuple[Module, CompiledModule, str | None], listing_dir: str | os.PathLike[str] | None,
+                lowerings: Lowerings) -> WasmModule:
     """A cached compile, its listing written where this compile's listing would go."""
     module, compiled, listing_text = entry
     if listing_text is None:
-        return WasmModule(module, compiled, debug_info=False)
+        return WasmModule(module, compiled, debug_info=False, lowerings=lowerings)
     directory = Path(listing_dir) if listing_dir is not None else Path(tempfile.mkdtemp(prefix="jitdebug-"))
     (directory / compiled.source_file).write_text(listing_text, encoding="utf-8")
     compiled.source_dir = str(directory.resolve())
-    return WasmModule(module, compiled)
+    return WasmModule(module, compiled, lowerings=lowerings)
 
 
 def _without_bodies(module: Module) -> Module:

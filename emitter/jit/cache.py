@@ -11,7 +11,8 @@ options (module name, debug information, listing name), the compiler itself (eve
 of the package, by path, size and modification time, so an edited or upgraded compiler never reads an older
 compiler's entries), the Python version (the entry format is pickle) and the CPU's feature flags.
 
-An entry is one file ``<key[:2]>/<key>.jdc``: a magic line, the SHA-256 and length of the payload, then the
+An entry is one file ``<key[:2]>/<key>.jdc`` (a compiled module; ``.jdl`` for the lowered object of one of its
+instantiations, see ``lowered.py``): a magic line, the SHA-256 and length of the payload, then the
 payload. Writers write a temporary file in the same directory and rename it into place, so two processes
 storing the same entry at once each install a complete file and readers see either none or a whole one; a
 truncated or corrupt entry (a crash mid-write, a full disk) fails its check, is removed and counts as a miss.
@@ -39,6 +40,8 @@ from typing import Any
 _MAGIC = b"jitdebug compile cache 1\n"
 _HEADER = struct.Struct("<32sQ")
 _SUFFIX = ".jdc"
+#: The file suffix of each kind of entry: compiled modules, and their lowered objects (``lowered.py``).
+_SUFFIXES = {"module": _SUFFIX, "lowered": ".jdl"}
 #: Default size bound of the whole cache.
 DEFAULT_LIMIT = 1 << 30
 _OFF = {"0", "n", "no", "off", "false"}
@@ -96,12 +99,12 @@ class CompileCache:
         digest.update(source)
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}{_SUFFIX}"
+    def _path(self, key: str, kind: str) -> Path:
+        return self.directory / key[:2] / f"{key}{_SUFFIXES[kind]}"
 
-    def load(self, key: str) -> Any | None:
+    def load(self, key: str, kind: str = "module") -> Any | None:
         """The payload stored under ``key``, or None (missing, unreadable, truncated or corrupt: removed)."""
-        path = self._path(key)
+        path = self._path(key, kind)
         try:
             data = path.read_bytes()
         except OSError:
@@ -132,14 +135,14 @@ class CompileCache:
             return None
         return payload
 
-    def store(self, key: str, value: object) -> None:
+    def store(self, key: str, value: object, kind: str = "module") -> None:
         """Write ``value`` under ``key``, atomically; a cache that cannot be written is silently skipped (the
         compile already succeeded, and the next run simply compiles again)."""
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        path = self._path(key)
+        path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
             try:
                 with os.fdopen(descriptor, "wb") as out:
                     out.write(_MAGIC)
@@ -153,10 +156,12 @@ class CompileCache:
             return
         self._trim()
 
-    def entries(self) -> Iterator[Path]:
-        """The complete entries (not another writer's temporary file)."""
-        if self.directory.is_dir():
-            yield from (p for p in self.directory.glob(f"*/*{_SUFFIX}") if not p.name.startswith(".tmp-"))
+    def entries(self, kind: str | None = None) -> Iterator[Path]:
+        """The complete entries of ``kind`` (default: every kind), not another writer's temporary file."""
+        if not self.directory.is_dir():
+            return
+        for suffix in (_SUFFIXES[kind],) if kind is not None else _SUFFIXES.values():
+            yield from (p for p in self.directory.glob(f"*/*{suffix}") if not p.name.startswith(".tmp-"))
 
     def _trim(self) -> None:
         """Drop the least recently used entries while the cache is over its limit."""
@@ -175,12 +180,13 @@ class CompileCache:
             total -= size
 
     def clear(self) -> int:
-        """Remove every entry (and leftover temporary files); returns how many entries there were."""
+        """Remove every entry (and leftover temporary files); returns how many compiled modules there were."""
         removed = 0
         if not self.directory.is_dir():
             return 0
-        for path in self.directory.glob(f"*/*{_SUFFIX}"):
-            if not path.name.startswith(".tmp-"):
-                removed += 1
-            path.unlink(missing_ok=True)
+        for suffix in _SUFFIXES.values():
+            for path in self.directory.glob(f"*/*{suffix}"):
+                if suffix == _SUFFIX and not path.name.startswith(".tmp-"):
+                    removed += 1
+                path.unlink(missing_ok=True)
         return removed

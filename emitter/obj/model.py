@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..errors import SymbolError
+from ..picklable import by_fields
 
 
 class SectionKind(enum.Enum):
@@ -65,6 +66,7 @@ class Relocation(NamedTuple):
     addend: int = 0
 
 
+@by_fields
 @dataclass(slots=True)
 class Section:
     name: str
@@ -96,6 +98,7 @@ class Section:
         self.relocations.append(relocation)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Symbol:
     name: str

@@ -1,0 +1,106 @@
+"""The lowered objects of a compiled module, kept so that instantiating it again skips the lowering (CFI, DWARF,
+the plugins' metadata): in memory for the module's later instances, and in the compile cache (``cache.py``) for
+the next process, which is what makes a warm start (``jitdebug gdb -- jitdebug run big.wasm`` the second time)
+fast. Lowering is three quarters of a warm start without this.
+
+An object depends on the compiled module, on which imports are Python functions (they get adapters: the
+thunks), on ``debug_info``, and on the directory of the listing the line table names (``source_dir``), which
+differs from run to run when the listing goes to a new temporary directory. So an entry keeps the directory it
+was lowered with and where its bytes occur in the debug sections; a later run whose directory has the same
+length (a temporary directory under the same parent always has) gets the entry with the new directory written
+over the old one, byte for byte what lowering with it gives (string tables keep their offsets; tested against a
+fresh lowering). A directory of another length is a miss: the module is lowered again.
+
+Everything after lowering (layout, relocation for the load address, the image part, registration) still runs:
+addresses differ per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..compiled import CompiledModule
+from ..lower import lower_module
+from ..obj.model import ObjectFile, SectionKind
+from .cache import CompileCache
+from .thunks import HOST_ERROR_HOOK
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A lowered object, the ``source_dir`` it was lowered with and where that directory's bytes occur."""
+
+    source_dir: str
+    #: (section name, offsets) of each occurrence of ``source_dir`` in the non-loaded sections.
+    places: tuple[tuple[str, tuple[int, ...]], ...]
+    obj: ObjectFile
+
+
+def _places(obj: ObjectFile, source_dir: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    needle = source_dir.encode()
+    found = []
+    for name, section in obj.sections.items():
+        if section.kind is not SectionKind.DEBUG:
+            continue
+        data = bytes(section.data)
+        offsets = []
+        at = data.find(needle)
+        while at >= 0:
+            offsets.append(at)
+            at = data.find(needle, at + len(needle))
+        if offsets:
+            found.append((name, tuple(offsets)))
+    return tuple(found)
+
+
+def _moved(entry: _Entry, source_dir: str) -> ObjectFile | None:
+    """``entry``'s object with ``source_dir`` in place of its own, or None when the lengths differ. The object
+    is ``entry``'s own (just unpickled, so nobody else holds it)."""
+    if source_dir == entry.source_dir:
+        return entry.obj
+    new = source_dir.encode()
+    if len(new) != len(entry.source_dir.encode()):
+        return None
+    for name, offsets in entry.places:
+        data = entry.obj.sections[name].data
+        for at in offsets:
+            data[at:at + len(new)] = new
+    return entry.obj
+
+
+@dataclass
+class Lowerings:
+    """The lowered objects of one ``CompiledModule`` (see the module docstring). ``cache`` and ``key`` (the
+    compile cache and the compiled module's entry key) make them persistent; without them they live as long as
+    the module."""
+
+    cache: CompileCache | None = None
+    key: str | None = None
+    _memory: dict[tuple[frozenset[str], bool, str], ObjectFile] = field(default_factory=dict)
+
+    def lower(self, thunked: CompiledModule, host_imports: frozenset[str], debug_info: bool) -> ObjectFile:
+        """The object ``lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)`` returns, where
+        ``thunked`` is the module with the thunks for ``host_imports``. The caller must not change it."""
+        memo = (host_imports, debug_info, thunked.source_dir)
+        obj = self._memory.get(memo)
+        if obj is not None:
+            return obj
+        persistent = self._persistent_key(thunked, host_imports, debug_info)
+        if persistent is not None and self.cache is not None:
+            entry = self.cache.load(persistent, "lowered")
+            if isinstance(entry, _Entry):
+                obj = _moved(entry, thunked.source_dir)
+        if obj is None:
+            obj = lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)
+            if persistent is not None and self.cache is not None:
+                self.cache.store(persistent, _Entry(thunked.source_dir, _places(obj, thunked.source_dir), obj),
+                                 "lowered")
+        self._memory[memo] = obj
+        return obj
+
+    def _persistent_key(self, thunked: CompiledModule, host_imports: frozenset[str], debug_info: bool) -> str | None:
+        if self.cache is None or self.key is None:
+            return None
+        # The thunks are a function of which imports are Python functions; the hook name stands for their shape.
+        return self.cache.key(self.key.encode(), "lowered", tuple(sorted(host_imports)), debug_info,
+                              len(thunked.source_dir.encode()), HOST_ERROR_HOOK)
