@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,17 +76,35 @@ def _wasmtime(wasm: bytes) -> int:
     return result
 
 
+#: Runs ``argv[2:]`` in a child forked from this small process and writes the child's peak RSS in KiB to the file
+#: descriptor ``argv[1]``.
+#: Why the indirection: Linux keeps a process's high-water RSS across ``execve``, and a child spawned straight
+#: from the test process (``vfork``) starts with the test process's high-water mark — hundreds of MiB in a
+#: worker that compiled large modules before — so its ``ru_maxrss`` would say nothing about the command.
+_PEAK = ("import os, sys\n"
+         "pid = os.fork()\n"
+         "if pid == 0:\n"
+         "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+         "_, status, usage = os.wait4(pid, 0)\n"
+         "os.write(int(sys.argv[1]), str(usage.ru_maxrss).encode())\n"
+         "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def _measured(argv: list[str | Path], work: Path, timeout: int = 120) -> tuple[str, int]:
-    """stdout and peak RSS in MiB of one command under ``timeout`` (a quadratic compile would not finish), waited
-    for with ``wait4``: its own usage and its descendants', not the largest of this process's children."""
+    """stdout and peak RSS in MiB of one command (and its descendants) under ``timeout`` (a quadratic compile
+    would not finish)."""
+    read, write = os.pipe()
+    command = [sys.executable, "-c", _PEAK, str(write), "timeout", str(timeout), *map(str, argv)]
     with open(work / "out", "w+") as out, open(work / "err", "w+") as err:
-        proc = subprocess.Popen(["timeout", str(timeout), *map(str, argv)], stdout=out, stderr=err, env=ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=ENV, pass_fds=(write,))
+        os.close(write)
+        with os.fdopen(read) as peak:
+            kib = peak.read()
+        proc.wait()
         out.seek(0)
         err.seek(0)
         assert proc.returncode == 0, f"exit {proc.returncode} (124: timed out)\n{err.read()}"
-        return out.read(), usage.ru_maxrss // 1024
+        return out.read(), int(kib) // 1024
 
 
 @pytest.mark.parametrize(("construct", "depth"), [("block", 100_000), ("loop", 20_000), ("if", 20_000),

@@ -15,7 +15,8 @@ local symbol of the same object, which a call by name would bind to):
     new pages read-write (the kernel commits each on its first touch, zero), store the new size; returns the old
     size in pages, or -1 (past the maximum, or when the kernel refuses: the size is then unchanged).
 
-Neither uses the stack or a callee-saved register, so their unwind rule is the entry's at every instruction.
+Both keep the project's standard frame (``push rbp; mov rbp, rsp`` .. ``mov rsp, rbp; pop rbp; ret``), described
+at every instruction, so a debugger stopped in them (or in the system call) unwinds as from any other function.
 The Windows target keeps static storage (``compiler.py``): an object there would need ``VirtualAlloc``.
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from ..compiled import CompiledFunction, DataBlob, LineEntry, LineTable
 from ..unwind import UnwindProgram
-from ..x64.asm import R8, R9, R10, RAX, RDI, RDX, RSI, Assembler, Label, Mem, RipRel
+from ..x64.asm import R8, R9, R10, RAX, RBP, RDI, RDX, RSI, RSP, Assembler, Label, Mem, RipRel
 from .runtime import (
     MEMORY_RECORD_BASE,
     MEMORY_RECORD_MAXIMUM,
@@ -57,7 +58,7 @@ def memory_functions(state: StateSymbols) -> tuple[list[CompiledFunction], list[
 
 
 def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
-    a = Assembler()
+    a, unwind = _prologue(state.memory_reserve)
     record = state.indexed("memrec", 0)
     fail, done = Label(), Label()
     a.mov(8, RSI, RipRel(record, MEMORY_RECORD_RESERVED))
@@ -82,7 +83,7 @@ def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
     a.test(8, RAX, RAX)
     a.jcc("ne", fail)
     a.bind(done)
-    a.ret()
+    _epilogue(a, unwind)
     a.bind(fail)
     a.mov_imm(4, RDI, 2)
     a.lea(8, RSI, RipRel(message))
@@ -93,12 +94,12 @@ def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
     a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
     a.syscall()
     a.ud2()
-    return _function(state.memory_reserve, a)
+    return _function(state.memory_reserve, a, unwind)
 
 
 def _grow(state: StateSymbols) -> CompiledFunction:
-    a = Assembler()
-    fail, done = Label(), Label()
+    a, unwind = _prologue(state.memory_grow)
+    fail, done, leave = Label(), Label(), Label()
     a.mov(4, RAX, RSI)  # the page count, zero-extended
     a.shift("shl", 8, RAX, 16)
     a.mov(8, R8, Mem(RDI, MEMORY_RECORD_SIZE))
@@ -124,17 +125,37 @@ def _grow(state: StateSymbols) -> CompiledFunction:
     a.alu("add", 8, Mem(RDI, MEMORY_RECORD_SIZE), RAX)
     a.mov(8, RAX, R8)
     a.shift("shr", 8, RAX, 16)
-    a.ret()
+    a.jmp(leave)
     a.bind(fail)
     a.mov_imm(4, RAX, -1)
-    a.ret()
-    return _function(state.memory_grow, a)
+    a.bind(leave)
+    _epilogue(a, unwind)
+    return _function(state.memory_grow, a, unwind)
 
 
-def _function(name: str, a: Assembler) -> CompiledFunction:
-    code = bytes(a.code)
+def _prologue(name: str) -> tuple[Assembler, UnwindProgram]:
+    a = Assembler()
     unwind = UnwindProgram(function=name)
-    unwind.prologue_end(0)
+    a.push(RBP)
+    unwind.push(a.offset, "rbp")
+    a.mov(8, RBP, RSP)
+    unwind.set_frame_pointer(a.offset, "rbp")
+    unwind.prologue_end(a.offset)
+    return a, unwind
+
+
+def _epilogue(a: Assembler, unwind: UnwindProgram) -> None:
+    unwind.epilogue_begin(a.offset)
+    a.mov(8, RSP, RBP)
+    unwind.reset_sp_from_fp(a.offset)
+    a.pop(RBP)
+    unwind.pop(a.offset, "rbp")
+    a.ret()
+    unwind.epilogue_end(a.offset)
+
+
+def _function(name: str, a: Assembler, unwind: UnwindProgram) -> CompiledFunction:
+    code = bytes(a.code)
     unwind.validate(len(code))
     return CompiledFunction(name=name, code=code, unwind=unwind, relocations=list(a.relocations),
-                            lines=LineTable([LineEntry(0, 0, is_statement=False)]), frame_base=None)
+                            lines=LineTable([LineEntry(0, 0, is_statement=False)]), frame_base="rbp", align=16)
