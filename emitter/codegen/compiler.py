@@ -41,6 +41,7 @@ from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
 from .function import FunctionBody, FunctionCompiler, FunctionContext
+from .memories import index64
 from .parallel import map_ranges
 from .runtime import (
     MEMORY_CAP_PAGES,
@@ -125,11 +126,12 @@ class _ModuleCompiler:
                                        "function imports link to C symbols)", imp.offset)
         self.n_memories = len(module.imported("memory")) + len(module.memories)
         self.n_tables = len(module.imported("table")) + len(module.tables)
-        if self.n_memories > 1:
-            raise UnsupportedError("multiple memories are not supported", module.section_offsets.get("memory"))
-        if any(memory.index64 for memory in module.memories):
-            raise UnsupportedError("64-bit memories (memory64) are not supported",
-                                   module.section_offsets.get("memory"))
+        if self.n_memories > 1 and not linkable:
+            raise UnsupportedError("multiple memories are supported by the JIT only (`jitdebug run`), not in "
+                                   "compiled objects", module.section_offsets.get("memory"))
+        if any(index64(module)) and not linkable:
+            raise UnsupportedError("64-bit memories (memory64) are supported by the JIT only (`jitdebug run`), "
+                                   "not in compiled objects", module.section_offsets.get("memory"))
         self.n_imported = module.num_imported_functions
         self.symbols = self._function_symbols()
         self.signature_ids = self._signature_ids()
@@ -238,6 +240,7 @@ class _ModuleCompiler:
                               imported_globals=self.module.num_imported_globals, grow_hook=self.linkable,
                               grow_symbol=self._grow_symbol())
         ctx.global_offsets = global_offsets(self.module)[0]
+        ctx.memory64 = index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
         functions = self.module.functions
@@ -501,6 +504,11 @@ class _ModuleCompiler:
                 record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, pages * WASM_PAGE, pages * WASM_PAGE)
                 blobs.append(DataBlob(sym.indexed("memrec", 0), MEMORY_RECORD_BYTES, record, align=8,
                                       relocations=(absolute(0, sym.memory),)))
+        if self.n_memories > 1:
+            # Every memory's record, for the memories other than 0 (``memories.py``).
+            blobs.append(DataBlob(sym.memories, 8 * self.n_memories, bytes(8 * self.n_memories), align=8,
+                                  relocations=tuple(absolute(8 * k, sym.indexed("memrec", k))
+                                                    for k in range(self.n_memories))))
         for t in range(self.n_tables):
             vmctx_relocs.append(absolute(VMCTX_TABLES + 8 * t, sym.indexed("tabrec", t)))
         if not self.linkable:

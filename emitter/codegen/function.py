@@ -56,6 +56,7 @@ from ..x64.asm import (
     RipRel,
     Snippet,
 )
+from . import memories
 from .abi import Abi
 from .branch_table import compile_br_table, emit_jump_tables
 from .bulk_memory import emit_overlapping_copy
@@ -70,7 +71,6 @@ from .runtime import (
     TABLE_RECORD_SIZE,
     TRAP_HOOK,
     VMCTX_INSTANTIATED,
-    VMCTX_MEMORY,
     VMCTX_MEMORY_BASE,
     VMCTX_TABLES,
     WASM_PAGE,
@@ -236,6 +236,8 @@ class FunctionContext:
     #: Whether the module has v128 values at all, and the functions where they occur (``simd.vector_functions``).
     vector_module: bool = False
     vector_functions: frozenset[int] = frozenset()
+    #: Per memory (index space), whether it is a 64-bit memory (``memories.py``).
+    memory64: tuple[bool, ...] = ()
 
 
 @dataclass
@@ -720,9 +722,12 @@ class FunctionCompiler:
         maximum = memories[0].maximum if memories else None
         return WASMTIME_RESERVATION if maximum is None else min(WASMTIME_RESERVATION, maximum * WASM_PAGE)
 
-    def address(self, slot: Mem, offset: int, size: int) -> Mem:
+    def address(self, slot: Mem, offset: int, size: int, memory: int = 0) -> Mem:
         """Bounds-checked effective address of a ``size``-byte access: rax = zero-extended address + offset
-        (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory size."""
+        (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory size. Memories
+        other than a 32-bit memory 0: ``memories.address``."""
+        if memories.general(self, memory):
+            return memories.address(self, slot, offset, size, memory)
         a = self.a
         a.mov(4, RAX, slot)
         if offset:
@@ -749,11 +754,8 @@ class FunctionCompiler:
 
     def memory_record(self, memory: int) -> RipRel:
         """The word holding the address of memory ``memory``'s record (``runtime.py``): load it into a register,
-        then the size is at ``MEMORY_RECORD_SIZE`` from it. Memory 0's is the vmctx's; a module with several
-        memories would keep the others' in an array of its own."""
-        if memory != 0:
-            raise UnsupportedError("multiple memories are not supported")
-        return RipRel(self.sym.vmctx, VMCTX_MEMORY)
+        then the size is at ``MEMORY_RECORD_SIZE`` from it (``memories.record``)."""
+        return memories.record(self, memory)
 
     def table_record(self, table: int, register: int) -> Mem:
         """Load table ``table``'s record address into ``register``; returns its size word."""
@@ -1263,7 +1265,7 @@ def _load(c: FunctionCompiler, i: Instr) -> bool:
     tsize = 4 if type_name in ("i32", "f32") else 8
     size = width or tsize
     slot = c.slot(c.depth - 1)
-    addr = c.address(slot, _int(i.imm[1]), size)
+    addr = c.address(slot, _int(i.imm[1]), size, memories.memarg_memory(i))
     if ext == "s":
         a.movsx(tsize, RAX, size, addr)
     elif ext == "u" and size < 4:
@@ -1280,13 +1282,15 @@ def _store(c: FunctionCompiler, i: Instr) -> bool:
     width = {"store": 0, "store8": 1, "store16": 2, "store32": 4}[name]
     size = width or (4 if type_name in ("i32", "f32") else 8)
     c.depth -= 2
-    addr = c.address(c.slot(c.depth), _int(i.imm[1]), size)
+    addr = c.address(c.slot(c.depth), _int(i.imm[1]), size, memories.memarg_memory(i))
     a.mov(size, RDX, c.slot(c.depth + 1))
     a.mov(size, addr, RDX)
     return False
 
 
 def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
+    if memories.general(c, _int(i.imm[0])):
+        return memories.memory_size(c, _int(i.imm[0]))
     c.a.mov(8, RCX, c.memory_record(0))
     c.a.mov(8, RAX, Mem(RCX, MEMORY_RECORD_SIZE))
     c.a.shift("shr", 8, RAX, 16)
@@ -1296,6 +1300,8 @@ def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_memory_grow(c: FunctionCompiler, i: Instr) -> bool:
+    if memories.general(c, _int(i.imm[0])):
+        return memories.memory_grow(c, _int(i.imm[0]))
     if c.ctx.grow_symbol is not None:
         # A reserved memory: the runtime makes the new pages accessible; no exception passes it.
         a = c.a
@@ -1333,6 +1339,8 @@ def _grow_inline(c: FunctionCompiler) -> bool:
 
 
 def _h_memory_fill(c: FunctionCompiler, i: Instr) -> bool:
+    if memories.general(c, _int(i.imm[0])):
+        return memories.memory_fill(c, _int(i.imm[0]))
     a = c.a
     c.depth -= 3
     dst, value, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
@@ -1347,6 +1355,8 @@ def _h_memory_fill(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_memory_copy(c: FunctionCompiler, i: Instr) -> bool:
+    if memories.general(c, _int(i.imm[0])) or memories.general(c, _int(i.imm[1])):
+        return memories.memory_copy(c, _int(i.imm[0]), _int(i.imm[1]))
     a = c.a
     c.depth -= 3
     dst, src, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
@@ -1372,6 +1382,8 @@ def _memmove(c: FunctionCompiler) -> None:
 def _h_memory_init(c: FunctionCompiler, i: Instr) -> bool:
     a = c.a
     segment = _int(i.imm[0])
+    if memories.general(c, _int(i.imm[1])):
+        return memories.memory_init(c, segment, _int(i.imm[1]))
     c.depth -= 3
     dst, src, length = c.slot(c.depth), c.slot(c.depth + 1), c.slot(c.depth + 2)
     a.mov(4, RDI, dst)

@@ -27,6 +27,8 @@ Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached on
                          the most entries it may grow to. ``<m>.tabrec<N>``, as memories: a static blob over the
                          zero-filled ``<m>.table<N>`` (``.bss``: an object pays nothing for a large table) in an
                          object, an undefined symbol resolved by the embedding in the JIT.
+    ``<m>.memories``     with several memories (the JIT only), one pointer per memory (index space, imports first) to
+                         its record: memories other than 0 are reached through it (``memories.py``).
     ``<m>.globals``      8 bytes per *defined* global, initialised (i32/f32 in the low 4 bytes); an imported global
                          is reached through ``<m>.global_imports``, one pointer per imported global to its cell
                          (``<m>.gimport<K>``, resolved by the embedding; the JIT only).
@@ -60,9 +62,10 @@ from ..x64.asm import RAX, RBP, RBX, RCX, RDX, RSP, Assembler, Mem, RipRel
 from .abi import Abi
 
 TRAP_HOOK = "jitdebug_trap"
-#: ``int32_t jitdebug_memory_grow(struct jitdebug_memory *, uint32_t pages)``: ``memory.grow`` in the JIT, whose
+#: ``int64_t jitdebug_memory_grow(struct jitdebug_memory *, uint64_t pages)``: ``memory.grow`` in the JIT, whose
 #: memories are reserved PROT_NONE and made read-write as they grow (an x86-64 Linux object calls its own copy,
-#: ``<m>.memory_grow``; a Windows object's static memory grows inline).
+#: ``<m>.memory_grow``; a Windows object's static memory grows inline); the old size in pages or -1 (a 32-bit
+#: memory passes a zero-extended u32 and keeps the low half).
 MEMORY_GROW_HOOK = "jitdebug_memory_grow"
 
 VMCTX_MEMORY_BASE = 0

@@ -27,6 +27,7 @@ from ..wasm.module import BlockType, Instr, Module, ValType
 from ..wasm.simd_opcodes import SIMD_OPCODES
 from ..x64.asm import R11, RAX, RBP, RCX, RDX, RSP, Assembler, Label, Mem
 from .abi import ArgLocation
+from .memories import memarg_memory
 
 if TYPE_CHECKING:
     from .function import FunctionCompiler
@@ -848,7 +849,7 @@ def _h_load(c: FunctionCompiler, i: Instr) -> bool:
     size = 1 << SIMD_OPCODES_BY_NAME[i.op].natural_align
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 1), _memarg(c, i), size)
+    m = c.address(c.slot(d - 1), _memarg(c, i), size, memarg_memory(i))
     if kind == "":
         a.movdqu_load(X0, m)
     elif kind in _EXTEND_LOADS:
@@ -875,7 +876,7 @@ def _h_load(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_store(c: FunctionCompiler, i: Instr) -> bool:
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(c, i), 16)
+    m = c.address(c.slot(d - 3), _memarg(c, i), 16, memarg_memory(i))
     c.a.movdqu_load(X0, _v(c, d - 2))
     c.a.movdqu_store(m, X0)
     c.depth = d - 3
@@ -891,7 +892,7 @@ def _h_load_lane(c: FunctionCompiler, i: Instr) -> bool:
     lane = c.int_immediate(i.imm[2])
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(c, i), size)
+    m = c.address(c.slot(d - 3), _memarg(c, i), size, memarg_memory(i))
     a.movdqu_load(X0, _v(c, d - 2))
     a.lane_insert(_LANE_INSERT[size], X0, m, lane)
     c.depth = d - 1
@@ -904,7 +905,7 @@ def _h_store_lane(c: FunctionCompiler, i: Instr) -> bool:
     lane = c.int_immediate(i.imm[2])
     a = c.a
     d = c.depth
-    m = c.address(c.slot(d - 3), _memarg(c, i), size)
+    m = c.address(c.slot(d - 3), _memarg(c, i), size, memarg_memory(i))
     a.movdqu_load(X0, _v(c, d - 2))
     a.lane_extract(_LANE_EXTRACT[size], m, X0, lane)
     c.depth = d - 3

@@ -469,15 +469,17 @@ static PyObject *invoke(PyObject *self, PyObject *args) {
 /* memory.grow of a JIT memory (``struct jitdebug_memory``: base, size, maximum, reserved; see
  * emitter/codegen/runtime.py). The memory reserved its maximum PROT_NONE; growing makes the new pages read-write
  * (committed by the kernel on first touch, zero) and stores the new size. Returns the old size in pages, or -1
- * past the maximum (or if the kernel refuses: the size is then unchanged). */
-__attribute__((visibility("default"))) int32_t jitdebug_memory_grow(uint64_t *record, uint32_t delta) {
-    uint64_t size = record[1], maximum = record[2], add = (uint64_t)delta << 16;
-    if (add > maximum - size)
+ * past the maximum (or if the kernel refuses: the size is then unchanged). 64-bit page counts serve memory64; a
+ * 32-bit memory's code passes a zero-extended u32 and reads the low half of the result. */
+__attribute__((visibility("default"))) int64_t jitdebug_memory_grow(uint64_t *record, uint64_t delta) {
+    uint64_t size = record[1], maximum = record[2];
+    if (delta > (maximum - size) >> 16)
         return -1;
+    uint64_t add = delta << 16;
     if (add && mprotect((void *)(uintptr_t)(record[0] + size), add, PROT_READ | PROT_WRITE) != 0)
         return -1;
     record[1] = size + add;
-    return (int32_t)(size >> 16);
+    return (int64_t)(size >> 16);
 }
 
 /* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call (the exception runtime of

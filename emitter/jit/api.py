@@ -375,6 +375,10 @@ def check_import(module: str, name: str, kind: str, expected: object, value: obj
                                           f"type `{func_type_text(value.type)}`")
     if isinstance(value, Memory) and isinstance(expected, MemoryType):
         actual = value.type
+        if actual.is_64 != expected.is_64:
+            raise _incompatible(module, name, "memory types incompatible: expected "
+                                f"{'64' if expected.is_64 else '32'}-bit memory, found "
+                                f"{'64' if actual.is_64 else '32'}-bit memory")
         if not limits_match(actual.minimum, actual.maximum, expected.minimum, expected.maximum):
             raise _incompatible(module, name, "memory types incompatible: expected memory limits "
                                 f"{limits_text(expected.minimum, expected.maximum)} doesn't match provided memory "
@@ -542,7 +546,7 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
         desc = wasm_import.desc
         if kind == "memory":
             limits = desc
-            expected: object = MemoryType(limits.minimum, limits.maximum)  # type: ignore[attr-defined]
+            expected: object = MemoryType(limits.minimum, limits.maximum, limits.index64)  # type: ignore[attr-defined]
         elif kind == "table":
             expected = TableType(desc.elem_type, desc.limits.minimum, desc.limits.maximum)  # type: ignore[attr-defined]
         else:
@@ -559,7 +563,7 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
             globals_.append(value)
             keep.append(value)
     for limits in module.memories:
-        memory = Memory(MemoryType(limits.minimum, limits.maximum))
+        memory = Memory(MemoryType(limits.minimum, limits.maximum, limits.index64))
         symbols[sym.indexed("memrec", len(memories))] = memory.record
         memories.append(memory)
     for table_def in module.tables:
@@ -676,8 +680,8 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
     for segment in module.data:
         if segment.memory is None or segment.offset_expr is None:
             continue
-        offset = _evaluate(segment.offset_expr, globals_, funcref) & 0xFFFFFFFF
         memory = memories[segment.memory]
+        offset = _evaluate(segment.offset_expr, globals_, funcref) & (_MASK64 if memory.declared.is_64 else 0xFFFFFFFF)
         if offset + len(segment.data) > memory.data_len:
             raise instantiation_trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
         memory.write(offset, segment.data)

@@ -462,7 +462,7 @@ def _reserve(size: int, what: str, *, accessible: bool = True) -> int:
     return int(address)
 
 
-_GROW = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_uint32)(_native.hooks()["jitdebug_memory_grow"])
+_GROW = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64)(_native.hooks()["jitdebug_memory_grow"])
 
 
 class _Mapping:
@@ -485,7 +485,14 @@ class Memory:
         import weakref
 
         maximum = memory_type.maximum if memory_type.maximum is not None else MEMORY32_MAX_PAGES
-        if memory_type.minimum > MEMORY32_MAX_PAGES or maximum > MEMORY32_MAX_PAGES:
+        if memory_type.is_64:
+            # A 64-bit memory may declare up to 2^48 pages; the base never moves, so the reservation is its
+            # limit: 4 GiB, as for a 32-bit memory (``memory.grow`` past it returns -1, as the spec allows).
+            maximum = min(maximum, MEMORY32_MAX_PAGES)
+            if memory_type.minimum > maximum:
+                raise UnsupportedError(f"64-bit memory of {memory_type.minimum} pages is over the "
+                                       f"{MEMORY32_MAX_PAGES}-page reservation of the JIT")
+        elif memory_type.minimum > MEMORY32_MAX_PAGES or maximum > MEMORY32_MAX_PAGES:
             raise UnsupportedError(f"memory of {max(memory_type.minimum, maximum)} pages is over the 32-bit limit "
                                    f"of {MEMORY32_MAX_PAGES} pages")
         if memory_type.minimum > maximum:
@@ -525,11 +532,11 @@ class Memory:
     @property
     def type(self) -> MemoryType:
         """The type it matches imports by: the current size as the minimum."""
-        return MemoryType(self.size(), self.declared.maximum)
+        return MemoryType(self.size(), self.declared.maximum, self.declared.is_64)
 
     def grow(self, delta: int) -> int:
         """Grow by ``delta`` pages; returns the old size (raises, as wasmtime does, past the maximum)."""
-        old = _GROW(self.record, delta) if 0 <= delta < 1 << 32 else -1
+        old = _GROW(self.record, delta) if 0 <= delta < 1 << (64 if self.declared.is_64 else 32) else -1
         if old < 0:
             raise JitdebugError(f"failed to grow memory by `{delta}`")
         return int(old)
@@ -548,7 +555,8 @@ class Memory:
         ctypes.memmove(self.data_ptr + offset, data, len(data))
 
     def __repr__(self) -> str:
-        return f"Memory({self.size()} pages, maximum {self.declared.maximum})"
+        kind = ", 64-bit" if self.declared.is_64 else ""
+        return f"Memory({self.size()} pages, maximum {self.declared.maximum}{kind})"
 
 
 # -- tables ---------------------------------------------------------------------------------------------------------

@@ -52,10 +52,12 @@ def signature_type(identifier: int) -> FuncType:
 
 @dataclass(frozen=True, slots=True)
 class MemoryType:
-    """Limits in 64 KiB pages (``maximum`` None: up to 65,536 pages, 4 GiB, the 32-bit limit)."""
+    """Limits in 64 KiB pages (``maximum`` None: up to 65,536 pages, 4 GiB, the 32-bit limit); ``is_64`` a 64-bit
+    memory (memory64: i64 addresses; wasmtime-py's spelling)."""
 
     minimum: int
     maximum: int | None = None
+    is_64: bool = False
 
 
 @dataclass(frozen=True, slots=True)
