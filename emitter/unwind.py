@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from .arch import X86_64, Arch
 from .errors import UnwindError
@@ -231,6 +232,22 @@ class UnwindProgram:
     arch: Arch = X86_64
     ops: list[UnwindOp] = field(default_factory=list)
     _evaluation: _Evaluation | None = field(default=None, repr=False, compare=False)
+
+    # -- pickling (the compile cache) -----------------------------------------------------------------------
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with the ops as plain tuples, turned back into ops only when ``ops`` is first read: a warm
+        start that finds the lowered object in the cache never reads them (a large module has some 100,000)."""
+        packed = tuple([(type(op), *[getattr(op, name) for name in type(op).__slots__]) for op in self.ops])
+        return _unpickled_program, (self.function, self.arch, packed, self._evaluation)
+
+    if not TYPE_CHECKING:  # (for the type checker, a misspelt attribute stays an error)
+        def __getattr__(self, name: str) -> object:
+            # Only reached for an attribute the instance lacks: ``ops`` of an unpickled program not read yet.
+            packed = self.__dict__.pop("_packed", None) if name == "ops" else None
+            if packed is None:
+                raise AttributeError(name)
+            self.ops = [cls(*values) for cls, *values in packed]
+            return self.ops
 
     # -- building -------------------------------------------------------------------------------------------
     def add(self, op: UnwindOp) -> UnwindProgram:
@@ -476,3 +493,10 @@ class UnwindProgram:
             if row.start <= code_offset < row.end:
                 return row
         raise self._error("no unwind row covers this offset", code_offset)
+
+
+def _unpickled_program(function: str, arch: Arch, packed: tuple[tuple[object, ...], ...],
+                       evaluation: _Evaluation | None) -> UnwindProgram:
+    program = UnwindProgram.__new__(UnwindProgram)
+    program.__dict__.update(function=function, arch=arch, _evaluation=evaluation, _packed=packed)
+    return program

@@ -169,3 +169,23 @@ def test_gdb_shows_listing_lines_of_a_cached_compile(module: Path, tmp_path: Pat
     frames = [re.findall(r"^#\d+ .*fact \(n=(\d+)\) at .*cached\.wat\.lst:(\d+)", out, re.MULTILINE) for out in outs]
     assert frames[0] == frames[1] and [n for n, _ in frames[1]] == ["1", "2", "3", "4"], outs[1]
     assert all("24\n" in out and "exited normally" in out for out in outs), outs[1]
+
+
+def test_entry_reads_back_equal_to_the_compile(module: Path, tmp_path: Path) -> None:
+    """The pickles' compact shapes (unwind ops as tuples until first read, relocations rebuilt by
+    ``tuple.__new__``, slotted dataclasses by their constructors) give back equal objects of the same types."""
+    import pickle
+
+    from emitter.obj.model import Relocation
+    from emitter.unwind import UnwindProgram
+
+    compiled = compile_wasm(module, listing_dir=tmp_path).compiled
+    again = pickle.loads(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
+    unread = again.functions[0].unwind
+    assert isinstance(unread, UnwindProgram) and "ops" not in vars(unread)
+    assert again == compiled
+    for mine, theirs in zip(compiled.functions, again.functions, strict=True):
+        assert theirs.unwind.ops == mine.unwind.ops and theirs.unwind.rows(len(theirs.code)) == mine.unwind.rows(
+            len(mine.code))
+        assert [type(r) for r in theirs.relocations] == [Relocation] * len(mine.relocations)
+        assert theirs.variables == mine.variables

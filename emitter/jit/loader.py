@@ -17,7 +17,6 @@ Steps, in order (``free`` undoes them in reverse, unregistering before any page 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import mmap
 from collections.abc import Mapping
@@ -80,10 +79,11 @@ def with_thunks(compiled: CompiledModule, host_imports: frozenset[str]) -> Compi
                 target = adapter_name(reloc.symbol) if reloc.symbol in host_imports else veneer_name(reloc.symbol)
                 reloc = reloc._replace(symbol=target)
             relocations.append(reloc)
-        # A shallow copy: ``dataclasses.replace`` would run the constructor (a tenth of a second per 5,000
-        # functions, most of a warm start's thunks).
-        redirected = copy.copy(function)
-        redirected.relocations = relocations
+        # A shallow copy with the new relocations: ``dataclasses.replace`` would run the constructor, and
+        # ``copy.copy`` the reduce protocol (a tenth of a second per 5,000 functions, most of a warm start's
+        # thunks). CompiledFunction is a plain dataclass: its fields are its ``__dict__``.
+        redirected = CompiledFunction.__new__(CompiledFunction)
+        redirected.__dict__.update(function.__dict__, relocations=relocations)
         functions.append(redirected)
     # A funcref of a Python import (its descriptor in ``<m>.funcs``) calls the adapter too, so a call through a
     # table checks for the host's exception as a direct call does.

@@ -65,6 +65,11 @@ class Relocation(NamedTuple):
     symbol: str
     addend: int = 0
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Unpickled by ``tuple.__new__`` itself, not by the Python-level ``__new__`` of a named tuple: a large
+        # lowered object in the compile cache has some 100,000 relocations.
+        return tuple.__new__, (Relocation, tuple(self))
+
 
 @by_fields
 @dataclass(slots=True)
