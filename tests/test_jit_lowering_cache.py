@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import emitter.jit.lowered
+import emitter.lower
 from emitter.jit import compile_wasm
 from emitter.jit.api import WasmModule
 from emitter.jit.cache import CompileCache
@@ -38,13 +38,13 @@ class _Lowerings:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = emitter.jit.lowered.lower_module
+        real = emitter.lower.lower_module
 
         def counted(*args: object, **kwargs: object) -> object:
             self.count += 1
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(emitter.jit.lowered, "lower_module", counted)
+        monkeypatch.setattr(emitter.lower, "lower_module", counted)
 
 
 def _fresh(wasm: WasmModule, host_imports: frozenset[str]) -> bytes:

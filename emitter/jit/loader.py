@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from ..compiled import CompiledFunction, CompiledModule
 from ..errors import JitdebugError, SymbolError
-from ..lower import lower_module
 from ..obj.elf import prepare_image_part, relocate
 from ..obj.model import ObjectFile, RelocKind, SectionKind
 from . import _native
@@ -160,6 +159,8 @@ class LoadedModule:
         if lowerings is not None:
             obj = lowerings.lower(self.compiled, host_imports, debug_info)
         else:
+            from ..lower import lower_module  # here: a warm start never lowers (``lowered.py``)
+
             obj = lower_module(self.compiled, debug_info=debug_info, debug_frame=debug_info)
         hooks = runtime_hooks()
         offsets, groups = _section_layout(obj, PAGE_SIZE)  # an upper bound: the real pad is below a page

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..compiled import CompiledModule
-from ..lower import lower_module
 from ..obj.model import ObjectFile, SectionKind
 from .cache import CompileCache
 from .thunks import HOST_ERROR_HOOK
@@ -91,7 +90,10 @@ class Lowerings:
             if isinstance(entry, _Entry):
                 obj = _moved(entry, thunked.source_dir)
         if obj is None:
-            obj = lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)
+            # Imported here: a warm start needs neither the lowering nor the DWARF encoders it imports.
+            from .. import lower
+
+            obj = lower.lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)
             if persistent is not None and self.cache is not None:
                 self.cache.store(persistent, _Entry(thunked.source_dir, _places(obj, thunked.source_dir), obj),
                                  "lowered")
