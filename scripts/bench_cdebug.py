@@ -6,6 +6,8 @@
 - 10b: the same module at the largest N with debug information against without (issue target +30%).
 - 10c: a real WASI program (wasi-libc linked; Debian's wasi-libc carries DWARF, so every such program takes the
   translation path) with debug information against without.
+- 10d: the same on a real code base: the vendored Lua 5.4.7 interpreter (``tests/data/lua/lua.wasm``, 1.4 MB,
+  -O0 with full DWARF), with the translation's own time and the object's size in the notes.
 
 Times are CPU seconds of this process (``time.process_time``), the best of the runs: the clang builds run
 once, before. Wasm builds use a PATH whose only wasm tool is ``wasm-ld`` (clang would run binaryen's
@@ -14,6 +16,7 @@ once, before. Wasm builds use a PATH whose only wasm tool is ``wasm-ld`` (clang 
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -22,7 +25,9 @@ from pathlib import Path
 from emitter.aot import load_module, render_listing
 from emitter.codegen.compiler import compile_module
 from emitter.lower import lower_module
+from emitter.obj.elf import write_relocatable
 from scripts.bench_common import Row, Side
+from tests.lua_wasm import PREBUILT as LUA_WASM
 from tests.wasm_clang import wasm_clang
 
 #: A WASI program of the size of a small real one: string handling, a table, printf.
@@ -105,4 +110,39 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
                    Side("without", [_cpu_seconds(work / "words.wasm", False, runs)]), target=1.30)
         real.notes.append("the translation reads the producer DWARF with pyelftools (a pure-Python reader): most "
                           "of the difference is spent there")
-        return [flat, cost, real]
+        return [flat, cost, real, _lua_row(runs)]
+
+
+def _lua_row(runs: int) -> Row:
+    from emitter.dwarf import translate
+
+    spent: list[float] = []
+    translate_sections = translate.translate_debug_sections
+
+    def timed(*args: object, **kwargs: object) -> object:
+        start = time.process_time()
+        try:
+            return translate_sections(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            spent.append(time.process_time() - start)
+
+    translate.translate_debug_sections = timed  # type: ignore[assignment]
+    jobs = os.environ.get("JITDEBUG_COMPILE_JOBS")
+    os.environ["JITDEBUG_COMPILE_JOBS"] = "1"  # code generation in this process, where its CPU time is counted
+    try:
+        with_debug = _cpu_seconds(LUA_WASM, True, runs)
+        without = _cpu_seconds(LUA_WASM, False, runs)
+    finally:
+        translate.translate_debug_sections = translate_sections
+        if jobs is None:
+            del os.environ["JITDEBUG_COMPILE_JOBS"]
+        else:
+            os.environ["JITDEBUG_COMPILE_JOBS"] = jobs
+    _, module = load_module(LUA_WASM)
+    compiled = compile_module(module, module_name="lua", listing=render_listing(module, "lua"))
+    sizes = {debug: len(write_relocatable(lower_module(compiled, debug_info=debug))) for debug in (True, False)}
+    row = Row("10d", "Lua 5.4.7 interpreter (1.4 MB, -O0 -g, wasi-libc): compile + object with debug information "
+              "vs without", Side("with", [with_debug]), Side("without", [without]), target=1.30)
+    row.notes.append(f"DWARF translation {min(spent):.2f} s of CPU; object {sizes[True] / 1e6:.1f} MB with debug "
+                     f"information, {sizes[False] / 1e6:.1f} MB without")
+    return row
