@@ -108,8 +108,8 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
         real = Row("10c", "A WASI program (wasi-libc's DWARF included): compile + object with debug information vs "
                    "without", Side("with", [_cpu_seconds(work / "words.wasm", True, runs)]),
                    Side("without", [_cpu_seconds(work / "words.wasm", False, runs)]), target=1.30)
-        real.notes.append("the translation reads the producer DWARF with pyelftools (a pure-Python reader): most "
-                          "of the difference is spent there")
+        real.notes.append("most of the difference is the translation of the producer DWARF (wasi-libc's units and "
+                          "the program's), a walk of the DIE tree in Python")
         return [flat, cost, real, _lua_row(runs)]
 
 
