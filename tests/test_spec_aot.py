@@ -1,7 +1,7 @@
 """The AOT path held to the spec: a sample of the suite's core files (integer and float arithmetic, conversions,
 memory addressing and bounds, traps), every module through ``jitdebug compile`` into an ELF object linked with a
 generated C host that runs the file's invoke commands; every one must give the spec's result or trap. A sample of
-the SIMD files too, v128 crossing the C ABI as ``__m128i``."""
+the SIMD files too, v128 crossing the C ABI as ``__m128i``, and of the multi-memory and memory64 files."""
 
 from __future__ import annotations
 
@@ -32,8 +32,19 @@ SAMPLE = ("i32.wast", "i64.wast", "f32.wast", "f64.wast", "f32_bitwise.wast", "f
 SIMD_SAMPLE = ("simd_i32x4_arith.wast", "simd_i8x16_sat_arith.wast", "simd_f32x4_arith.wast", "simd_f64x2.wast",
                "simd_conversions.wast", "simd_lane.wast", "simd_load.wast", "simd_bitwise.wast", "simd_splat.wast")
 
+MULTI_MEMORY = group("multi-memory")
+MEMORY64 = group("memory64")
+#: Files of several memories (addressing, bounds, size, grow, fill, copy and init on each, data segments, traps)
+#: and of 64-bit memories; the modules that import a memory are left out (an object links functions only).
+MULTI_MEMORY_SAMPLE = ("address1.wast", "memory_trap1.wast", "load2.wast", "memory_copy1.wast", "memory_fill0.wast",
+                       "memory_init0.wast", "memory_size2.wast", "data_drop0.wast", "traps0.wast")
+MEMORY64_SAMPLE = ("address64.wast", "memory_trap64.wast", "memory_grow64.wast", "memory64.wast",
+                   "endianness64.wast", "float_memory64.wast")
 
-@pytest.mark.parametrize(("name", "suite"), [(name, CORE) for name in SAMPLE] + [(name, SIMD) for name in SIMD_SAMPLE])
+
+@pytest.mark.parametrize(("name", "suite"), [(name, CORE) for name in SAMPLE] + [(name, SIMD) for name in SIMD_SAMPLE]
+                         + [(name, MULTI_MEMORY) for name in MULTI_MEMORY_SAMPLE]
+                         + [(name, MEMORY64) for name in MEMORY64_SAMPLE])
 def test_spec_file_through_aot(name: str, suite: Group, tmp_path: Path) -> None:
     entry = converted(next(p for p in suite.files() if p.name == name), suite.converter)
     script = commands(entry)

@@ -6,11 +6,12 @@ functions it defines and Linux system calls (no libc symbol: a Wasm function nam
 local symbol of the same object, which a call by name would bind to):
 
 ``<m>.memory_reserve`` (no arguments; called by ``<m>.instantiate`` before the data segments are copied)
-    ``mmap`` of the record's ``reserved`` bytes ``PROT_NONE``, ``MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE``
-    (no commit charge: a 4 GiB reservation costs nothing), then ``mprotect`` of the minimum read-write; the base
-    goes into the record and vmctx word 0, where it stays (it never moves). If the kernel refuses, the process
-    ends with ``jitdebug: error: cannot reserve the linear memory's address space`` on stderr and exit code 1.
-``<m>.memory_grow`` (``int32_t (struct jitdebug_memory *, uint32_t pages)``, what ``memory.grow`` calls)
+    for each memory: ``mmap`` of the record's ``reserved`` bytes ``PROT_NONE``, ``MAP_PRIVATE | MAP_ANONYMOUS |
+    MAP_NORESERVE`` (no commit charge: a 4 GiB reservation costs nothing), then ``mprotect`` of the minimum
+    read-write; the base goes into the record (memory 0's into vmctx word 0 too), where it stays (it never moves).
+    If the kernel refuses, the process ends with ``jitdebug: error: cannot reserve the linear memory's address
+    space`` on stderr and exit code 1.
+``<m>.memory_grow`` (``int64_t (struct jitdebug_memory *, uint64_t pages)``, what ``memory.grow`` calls)
     the JIT's ``jitdebug_memory_grow`` (``emitter/jit/_native.c``): up to the record's maximum, ``mprotect`` the
     new pages read-write (the kernel commits each on its first touch, zero), store the new size; returns the old
     size in pages, or -1 (past the maximum, or when the kernel refuses: the size is then unchanged).
@@ -51,38 +52,43 @@ def grow_symbol(state: StateSymbols) -> str:
     return state.memory_grow
 
 
-def memory_functions(state: StateSymbols) -> tuple[list[CompiledFunction], list[DataBlob]]:
-    """``<m>.memory_reserve`` and ``<m>.memory_grow`` for memory 0 (``<m>.memrec0``), and the failure message."""
+def memory_functions(state: StateSymbols, count: int = 1) -> tuple[list[CompiledFunction], list[DataBlob]]:
+    """``<m>.memory_reserve`` for the module's ``count`` memories (``<m>.memrec0`` ...; an object defines all of
+    its memories, none is imported) and ``<m>.memory_grow`` for any of them, and the failure message."""
     message = DataBlob(state.memory_reserve_failed, len(_RESERVE_FAILED), _RESERVE_FAILED, writable=False, align=1)
-    return [_reserve(state, message.name), _grow(state)], [message]
+    return [_reserve(state, message.name, count), _grow(state)], [message]
 
 
-def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
+def _reserve(state: StateSymbols, message: str, count: int) -> CompiledFunction:
+    """Each memory in turn, unrolled (a module has a handful): reserve, store the base, commit the minimum."""
     a, unwind = _prologue(state.memory_reserve)
-    record = state.indexed("memrec", 0)
-    fail, done = Label(), Label()
-    a.mov(8, RSI, RipRel(record, MEMORY_RECORD_RESERVED))
-    a.alu("xor", 4, RDI, RDI)
-    a.alu("xor", 4, RDX, RDX)  # PROT_NONE
-    a.mov_imm(4, R10, _MAP_PRIVATE_ANONYMOUS_NORESERVE)
-    a.mov_imm(8, R8, -1)
-    a.alu("xor", 4, R9, R9)
-    a.mov_imm(4, RAX, _SYS_MMAP)
-    a.syscall()
-    a.alu("cmp", 8, RAX, -4095, imm=True)
-    a.jcc("ae", fail)  # -errno
-    a.mov(8, RipRel(record, MEMORY_RECORD_BASE), RAX)
-    a.mov(8, RipRel(state.vmctx, VMCTX_MEMORY_BASE), RAX)
-    a.mov(8, RSI, RipRel(record, MEMORY_RECORD_SIZE))
-    a.test(8, RSI, RSI)
-    a.jcc("e", done)
-    a.mov(8, RDI, RAX)
-    a.mov_imm(4, RDX, _PROT_READ_WRITE)
-    a.mov_imm(4, RAX, _SYS_MPROTECT)
-    a.syscall()
-    a.test(8, RAX, RAX)
-    a.jcc("ne", fail)
-    a.bind(done)
+    fail = Label()
+    for index in range(count):
+        record = state.indexed("memrec", index)
+        done = Label()
+        a.mov(8, RSI, RipRel(record, MEMORY_RECORD_RESERVED))
+        a.alu("xor", 4, RDI, RDI)
+        a.alu("xor", 4, RDX, RDX)  # PROT_NONE
+        a.mov_imm(4, R10, _MAP_PRIVATE_ANONYMOUS_NORESERVE)
+        a.mov_imm(8, R8, -1)
+        a.alu("xor", 4, R9, R9)
+        a.mov_imm(4, RAX, _SYS_MMAP)
+        a.syscall()
+        a.alu("cmp", 8, RAX, -4095, imm=True)
+        a.jcc("ae", fail)  # -errno
+        a.mov(8, RipRel(record, MEMORY_RECORD_BASE), RAX)
+        if index == 0:
+            a.mov(8, RipRel(state.vmctx, VMCTX_MEMORY_BASE), RAX)
+        a.mov(8, RSI, RipRel(record, MEMORY_RECORD_SIZE))
+        a.test(8, RSI, RSI)
+        a.jcc("e", done)
+        a.mov(8, RDI, RAX)
+        a.mov_imm(4, RDX, _PROT_READ_WRITE)
+        a.mov_imm(4, RAX, _SYS_MPROTECT)
+        a.syscall()
+        a.test(8, RAX, RAX)
+        a.jcc("ne", fail)
+        a.bind(done)
     _epilogue(a, unwind)
     a.bind(fail)
     a.mov_imm(4, RDI, 2)
@@ -98,15 +104,18 @@ def _reserve(state: StateSymbols, message: str) -> CompiledFunction:
 
 
 def _grow(state: StateSymbols) -> CompiledFunction:
+    """A u64 page count (memory64's; a 32-bit memory's code passes a zero-extended u32), compared with the pages
+    left before the maximum so that no count overflows when converted to bytes."""
     a, unwind = _prologue(state.memory_grow)
     fail, done, leave = Label(), Label(), Label()
-    a.mov(4, RAX, RSI)  # the page count, zero-extended
-    a.shift("shl", 8, RAX, 16)
     a.mov(8, R8, Mem(RDI, MEMORY_RECORD_SIZE))
     a.mov(8, RDX, Mem(RDI, MEMORY_RECORD_MAXIMUM))
     a.alu("sub", 8, RDX, R8)
-    a.alu("cmp", 8, RAX, RDX)
+    a.shift("shr", 8, RDX, 16)  # pages left (size and maximum are whole pages)
+    a.alu("cmp", 8, RSI, RDX)
     a.jcc("a", fail)
+    a.mov(8, RAX, RSI)
+    a.shift("shl", 8, RAX, 16)
     a.test(8, RAX, RAX)
     a.jcc("e", done)
     a.mov(8, R9, RDI)  # the kernel keeps r8-r10 across a system call (it clobbers rax, rcx, r11)
@@ -127,7 +136,7 @@ def _grow(state: StateSymbols) -> CompiledFunction:
     a.shift("shr", 8, RAX, 16)
     a.jmp(leave)
     a.bind(fail)
-    a.mov_imm(4, RAX, -1)
+    a.mov_imm(8, RAX, -1)
     a.bind(leave)
     _epilogue(a, unwind)
     return _function(state.memory_grow, a, unwind)

@@ -44,9 +44,11 @@ from .function import FunctionBody, FunctionCompiler, FunctionContext
 from .memories import index64
 from .parallel import map_ranges
 from .runtime import (
+    MEMORY32_MAX_PAGES,
     MEMORY_CAP_PAGES,
     MEMORY_GROW_HOOK,
     MEMORY_HEADROOM_PAGES,
+    MEMORY_RECORD_BASE,
     MEMORY_RECORD_BYTES,
     STACK_BUDGET,
     TABLE_CAP_ENTRIES,
@@ -68,6 +70,8 @@ from .runtime import (
 from .simd import global_offsets, vector_functions
 from .targets import abi_for
 
+_MASK32 = 0xFFFFFFFF
+_MASK64 = 0xFFFFFFFFFFFFFFFF
 _VALUE_TYPES = {ValType.I32: ValueType.I32, ValType.I64: ValueType.I64, ValType.F32: ValueType.F32,
                 ValType.F64: ValueType.F64, ValType.V128: ValueType.V128}
 
@@ -126,12 +130,13 @@ class _ModuleCompiler:
                                        "function imports link to C symbols)", imp.offset)
         self.n_memories = len(module.imported("memory")) + len(module.memories)
         self.n_tables = len(module.imported("table")) + len(module.tables)
-        if self.n_memories > 1 and not linkable:
-            raise UnsupportedError("multiple memories are supported by the JIT only (`jitdebug run`), not in "
-                                   "compiled objects", module.section_offsets.get("memory"))
-        if any(index64(module)) and not linkable:
-            raise UnsupportedError("64-bit memories (memory64) are supported by the JIT only (`jitdebug run`), "
-                                   "not in compiled objects", module.section_offsets.get("memory"))
+        for index, limits in enumerate(() if linkable else module.memories):
+            # A 64-bit memory's base never moves, so what is reserved is all it may grow to (``aot_memory.py``,
+            # as in the JIT): 4 GiB of address space.
+            if limits.index64 and limits.minimum > MEMORY32_MAX_PAGES:
+                raise UnsupportedError(f"64-bit memory {index} of {limits.minimum} pages is over the "
+                                       f"{MEMORY32_MAX_PAGES}-page reservation of a compiled object",
+                                       module.section_offsets.get("memory"))
         self.n_imported = module.num_imported_functions
         self.symbols = self._function_symbols()
         self.signature_ids = self._signature_ids()
@@ -250,7 +255,7 @@ class _ModuleCompiler:
                                         [len(f.body) for f in functions]))
         out.functions.append(self._instantiate())
         if self.reserves_memory:
-            functions_, blobs = aot_memory.memory_functions(self.sym)
+            functions_, blobs = aot_memory.memory_functions(self.sym, len(self.module.memories))
             out.functions.extend(functions_)
             out.data.extend(blobs)
         out.data.extend(self._data_blobs())
@@ -410,15 +415,19 @@ class _ModuleCompiler:
         for index, segment in enumerate(() if needs_table_trap else () if self.linkable else self.module.data):
             if segment.memory is None or segment.offset_expr is None:
                 continue
-            start = self._const_value(segment.offset_expr, segment.offset) & 0xFFFFFFFF
-            if start + len(segment.data) > self.module.memories[0].minimum * WASM_PAGE:
+            limits = self.module.memories[segment.memory]
+            start = self._const_value(segment.offset_expr, segment.offset) & (_MASK64 if limits.index64 else _MASK32)
+            if start + len(segment.data) > limits.minimum * WASM_PAGE:
                 a.jmp(trap)
                 needs_trap = True
                 break
             if not segment.data:
                 continue
-            a.mov(8, RDI, RipRel(vmctx, VMCTX_MEMORY_BASE))
-            a.mov_imm(4, RCX, start)
+            if segment.memory == 0:
+                a.mov(8, RDI, RipRel(vmctx, VMCTX_MEMORY_BASE))
+            else:
+                a.mov(8, RDI, RipRel(self.sym.indexed("memrec", segment.memory), MEMORY_RECORD_BASE))
+            a.mov_imm(8 if start >= 1 << 31 else 4, RCX, start)
             a.alu("add", 8, RDI, RCX)
             a.lea(8, RSI, RipRel(self.sym.indexed("data", index)))
             a.mov_imm(4, RCX, len(segment.data))
@@ -485,25 +494,27 @@ class _ModuleCompiler:
             # The record: in the JIT an undefined symbol (the embedding's memory; it also writes the base into
             # word 0), in an object a static record over static storage.
             vmctx_relocs.append(absolute(VMCTX_MEMORY, sym.indexed("memrec", 0)))
+        for index, limits in enumerate(() if self.linkable else m.memories):
+            record_symbol = sym.indexed("memrec", index)
             if self.reserves_memory:
                 # Reserved and committed at instantiation (``aot_memory.py``): the base is 0 until then.
-                limits = m.memories[0]
                 maximum = memory_maximum_bytes(limits.maximum)
                 record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, maximum,
                                      memory_reservation(limits.maximum))
-                blobs.append(DataBlob(sym.indexed("memrec", 0), MEMORY_RECORD_BYTES, record, align=8))
-            elif not self.linkable:
-                limits = m.memories[0]
-                if limits.minimum > MEMORY_CAP_PAGES:
-                    raise UnsupportedError(f"memory of {limits.minimum} pages exceeds the static capacity cap of "
-                                           f"{MEMORY_CAP_PAGES} pages")
-                pages = limits.maximum if limits.maximum is not None else limits.minimum + MEMORY_HEADROOM_PAGES
-                pages = max(limits.minimum, min(pages, MEMORY_CAP_PAGES))
-                blobs.append(DataBlob(sym.memory, max(pages * WASM_PAGE, 16), align=4096))
-                vmctx_relocs.append(absolute(VMCTX_MEMORY_BASE, sym.memory))
-                record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, pages * WASM_PAGE, pages * WASM_PAGE)
-                blobs.append(DataBlob(sym.indexed("memrec", 0), MEMORY_RECORD_BYTES, record, align=8,
-                                      relocations=(absolute(0, sym.memory),)))
+                blobs.append(DataBlob(record_symbol, MEMORY_RECORD_BYTES, record, align=8))
+                continue
+            if limits.minimum > MEMORY_CAP_PAGES:
+                raise UnsupportedError(f"memory {index} of {limits.minimum} pages exceeds the static capacity cap "
+                                       f"of {MEMORY_CAP_PAGES} pages")
+            pages = limits.maximum if limits.maximum is not None else limits.minimum + MEMORY_HEADROOM_PAGES
+            pages = max(limits.minimum, min(pages, MEMORY_CAP_PAGES))
+            storage = sym.memory if index == 0 else sym.indexed("memory", index)
+            blobs.append(DataBlob(storage, max(pages * WASM_PAGE, 16), align=4096))
+            if index == 0:
+                vmctx_relocs.append(absolute(VMCTX_MEMORY_BASE, storage))
+            record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, pages * WASM_PAGE, pages * WASM_PAGE)
+            blobs.append(DataBlob(record_symbol, MEMORY_RECORD_BYTES, record, align=8,
+                                  relocations=(absolute(0, storage),)))
         if self.n_memories > 1:
             # Every memory's record, for the memories other than 0 (``memories.py``).
             blobs.append(DataBlob(sym.memories, 8 * self.n_memories, bytes(8 * self.n_memories), align=8,

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 from ..errors import UnsupportedError
 from ..wasm.module import Instr, Limits
-from ..x64.asm import R11, RAX, RBX, RCX, RDI, RDX, RSI, Mem, RipRel
+from ..x64.asm import R11, RAX, RBX, RCX, RDI, RDX, RSI, Label, Mem, RipRel
 from .bulk_memory import emit_overlapping_copy
 from .runtime import (
-    MEMORY_GROW_HOOK,
     MEMORY_RECORD_BASE,
+    MEMORY_RECORD_MAXIMUM,
     MEMORY_RECORD_SIZE,
     VMCTX_MEMORY,
     TrapCode,
@@ -148,20 +148,45 @@ def memory_size(c: FunctionCompiler, memory: int) -> bool:
 
 
 def memory_grow(c: FunctionCompiler, memory: int) -> bool:
-    """The runtime's hook grows any memory (``jitdebug_memory_grow`` takes a u64 page count and returns the old
-    size or -1 as an i64: a 32-bit memory passes a zero-extended u32 and keeps the low half)."""
-    if not c.ctx.grow_hook:
-        raise UnsupportedError("memory.grow of a memory other than a 32-bit memory 0 needs the JIT",
-                               c.current.offset if c.current is not None else None)
+    """What grows a reserved memory (the JIT's ``jitdebug_memory_grow``, an object's ``<m>.memory_grow``) takes a
+    u64 page count and returns the old size or -1 as an i64: a 32-bit memory passes a zero-extended u32 and keeps
+    the low half. Static storage (a Windows object) grows inline."""
     a = c.a
     wide = is64(c, memory)
     slot = c.slot(c.depth - 1)
+    if c.ctx.grow_symbol is None:
+        _grow_inline(c, memory, wide, slot)
+        return False
     a.mov(8, c.abi.int_args[0], record(c, memory))
     a.mov(_size(wide), c.abi.int_args[1], slot)
-    a.call_symbol(MEMORY_GROW_HOOK)
+    a.call_symbol(c.ctx.grow_symbol)
     c.call_end = a.offset
     a.mov(_size(wide), slot, RAX)
     return False
+
+
+def _grow_inline(c: FunctionCompiler, memory: int, wide: bool, slot: Mem) -> None:
+    """Static storage zero beyond the current size (never touched: accesses past the size trap): growing is
+    storing the new size, when the pages asked for are at most those left before the record's maximum."""
+    a = c.a
+    fail, done = Label(), Label()
+    a.mov(8, RDX, record(c, memory))
+    a.mov(_size(wide), RAX, slot)
+    a.mov(8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
+    a.mov(8, R11, Mem(RDX, MEMORY_RECORD_MAXIMUM))
+    a.alu("sub", 8, R11, RCX)
+    a.shift("shr", 8, R11, 16)
+    a.alu("cmp", 8, RAX, R11)
+    a.jcc("a", fail)
+    a.shift("shl", 8, RAX, 16)
+    a.alu("add", 8, RAX, RCX)
+    a.mov(8, Mem(RDX, MEMORY_RECORD_SIZE), RAX)
+    a.shift("shr", 8, RCX, 16)
+    a.mov(_size(wide), slot, RCX)
+    a.jmp(done)
+    a.bind(fail)
+    a.mov_store_imm(_size(wide), slot, -1)
+    a.bind(done)
 
 
 def memory_fill(c: FunctionCompiler, memory: int) -> bool:

@@ -27,7 +27,7 @@ Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached on
                          the most entries it may grow to. ``<m>.tabrec<N>``, as memories: a static blob over the
                          zero-filled ``<m>.table<N>`` (``.bss``: an object pays nothing for a large table) in an
                          object, an undefined symbol resolved by the embedding in the JIT.
-    ``<m>.memories``     with several memories (the JIT only), one pointer per memory (index space, imports first) to
+    ``<m>.memories``     with several memories, one pointer per memory (index space, imports first) to
                          its record: memories other than 0 are reached through it (``memories.py``).
     ``<m>.globals``      8 bytes per *defined* global, initialised (i32/f32 in the low 4 bytes); an imported global
                          is reached through ``<m>.global_imports``, one pointer per imported global to its cell

@@ -3,9 +3,9 @@
 Some proposals give meaning to encodings that Wasm 2.0 calls malformed or invalid (the limits flags of a 64-bit
 memory, the memory-index bit of a memarg, a second memory), and the official suite tests both readings: its Wasm
 2.0 files expect those modules refused, the proposals' files expect them accepted. So they are switched on by
-the caller, as wasmtime's ``Config`` does (``wasm_memory64``, ``wasm_multi_memory``); the default is Wasm 2.0
-plus the proposals that change no Wasm 2.0 reading (exceptions, tail calls, extended constants, SIMD), and the
-Wasm 3.0 rule for globals in constant expressions, which only accepts more.
+the caller, as wasmtime's ``Config`` does (``wasm_memory64``, ``wasm_multi_memory``). ``decode`` reads Wasm 2.0
+plus the proposals that change no Wasm 2.0 reading (exceptions, tail calls, extended constants, SIMD) unless told
+otherwise; ``DEFAULT``, what users' modules get, adds what wasmtime's default ``Config`` enables.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Features:
 
 
 WASM2 = Features()
-#: What the compiler accepts unless told otherwise: Wasm 2.0 with the readings of later versions that wasmtime
-#: applies by default and that refuse nothing Wasm 2.0 accepts.
-DEFAULT = Features(constant_globals=True)
+#: What the compiler accepts unless told otherwise (the CLI, the embedding API): Wasm 2.0 with the readings of
+#: later versions that wasmtime applies by default and that refuse nothing Wasm 2.0 accepts; wasmtime's default
+#: ``Config`` accepts 64-bit memories and several memories (both are Wasm 3.0), and so does the compiler.
+DEFAULT = Features(memory64=True, multi_memory=True, constant_globals=True)
