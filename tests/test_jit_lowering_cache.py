@@ -1,14 +1,17 @@
 """The cache of lowered objects (``emitter/jit/lowered.py``): a warm instantiation reads the lowered object
 instead of lowering, and what it reads is byte for byte a fresh lowering for this run's listing directory (the
 directory moved into the DWARF and the plugins' metadata), for the generated listing and for producer DWARF;
-Python imports (thunks) and another directory length are entries of their own; a damaged entry is a miss."""
+Python imports (thunks) and another directory length are entries of their own; a damaged entry is a miss.
+Without a cache nothing is kept: every instance lowers."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import emitter.jit.loader
 import emitter.lower
 from emitter.jit import compile_wasm
 from emitter.jit.api import WasmModule
@@ -16,6 +19,7 @@ from emitter.jit.cache import CompileCache
 from emitter.jit.loader import with_thunks
 from emitter.lower import lower_module
 from emitter.obj.elf import write_relocatable
+from emitter.obj.model import ObjectFile
 from tests.wasm_clang import wasm_clang
 
 WAT = """(module $lowered
@@ -34,27 +38,32 @@ int sum(int n) { int s = 0; for (int i = 0; i < n; ++i) s += twice(i); return s;
 
 
 class _Lowerings:
-    """Counts the lowerings that really ran."""
+    """Counts the lowerings that really ran, and keeps the object each instance was loaded from."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
+        self.loaded: list[ObjectFile] = []
         real = emitter.lower.lower_module
+        real_prepare = emitter.jit.loader.prepare_image_part
 
-        def counted(*args: object, **kwargs: object) -> object:
+        def counted(*args: Any, **kwargs: Any) -> ObjectFile:
             self.count += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+            return real(*args, **kwargs)
+
+        def prepare(obj: ObjectFile, *args: Any, **kwargs: Any) -> Any:
+            self.loaded.append(obj)
+            return real_prepare(obj, *args, **kwargs)
 
         monkeypatch.setattr(emitter.lower, "lower_module", counted)
+        monkeypatch.setattr(emitter.jit.loader, "prepare_image_part", prepare)
+
+    def last(self) -> bytes:
+        return write_relocatable(self.loaded[-1])
 
 
 def _fresh(wasm: WasmModule, host_imports: frozenset[str]) -> bytes:
     """The relocatable object a lowering of ``wasm`` as it is now (its listing directory) writes."""
     return write_relocatable(lower_module(with_thunks(wasm.compiled, host_imports)))
-
-
-def _used(wasm: WasmModule, host_imports: frozenset[str]) -> bytes:
-    (obj,) = [o for (hosts, _, _), o in wasm.lowerings._memory.items() if hosts == host_imports]
-    return write_relocatable(obj)
 
 
 def _dirs(tmp_path: Path, *names: str) -> list[Path]:
@@ -89,14 +98,13 @@ def test_warm_instance_reads_the_lowered_object_with_this_runs_directory(module:
         instance.exports["say"](8)
         assert [instance.exports["fact"](n) for n in range(21)] == cold_fact
     assert lowerings.count == 1 and logged == [7, 8]
-    hosts = frozenset({"log"})
-    used = _used(warm, hosts)
+    used = lowerings.last()
     assert str(two.resolve()).encode() in used and str(one.resolve()).encode() not in used
-    assert used == _fresh(warm, hosts)
-    # A second instance in the same process reuses the object in memory.
+    assert used == _fresh(warm, frozenset({"log"}))
+    # A second instance in the same process reads the entry again (no object kept in memory).
     with warm.instantiate({"log": logged.append}):
         pass
-    assert lowerings.count == 1
+    assert lowerings.count == 1 and lowerings.last() == used
 
 
 def test_producer_dwarf_is_moved_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,7 +123,7 @@ def test_producer_dwarf_is_moved_too(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with warm.instantiate() as instance:
         assert instance.exports["sum"](10) == 90
     assert lowerings.count == 1
-    assert _used(warm, frozenset()) == _fresh(warm, frozenset())
+    assert lowerings.last() == _fresh(warm, frozenset())
 
 
 def test_other_imports_and_directory_lengths_are_entries_of_their_own(module: Path, tmp_path: Path,
@@ -134,12 +142,12 @@ def test_other_imports_and_directory_lengths_are_entries_of_their_own(module: Pa
     with other.instantiate({"log": native}):
         pass
     assert lowerings.count == 2
-    assert _used(other, frozenset()) == _fresh(other, frozenset())
+    assert lowerings.last() == _fresh(other, frozenset())
     moved = compile_wasm(module, listing_dir=longer, cache=cache)
     with moved.instantiate({"log": print}) as instance:
         assert instance.exports["fact"](5) == 120
     assert lowerings.count == 3
-    assert _used(moved, frozenset({"log"})) == _fresh(moved, frozenset({"log"}))
+    assert lowerings.last() == _fresh(moved, frozenset({"log"}))
     assert len(list(cache.entries("lowered"))) == 3
 
 
@@ -157,5 +165,14 @@ def test_damaged_lowered_entry_is_lowered_again(damage: str, module: Path, tmp_p
     with again.instantiate({"log": print}) as instance:
         assert instance.exports["fact"](6) == 720
     assert lowerings.count == 2
-    assert _used(again, frozenset({"log"})) == _fresh(again, frozenset({"log"}))
+    assert lowerings.last() == _fresh(again, frozenset({"log"}))
     assert cache.load(entry.stem, "lowered") is not None
+
+
+def test_without_a_cache_every_instance_lowers(module: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lowerings = _Lowerings(monkeypatch)
+    wasm = compile_wasm(module)
+    for _ in range(2):
+        with wasm.instantiate({"log": print}) as instance:
+            assert instance.exports["fact"](4) == 24
+    assert lowerings.count == 2

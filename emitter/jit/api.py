@@ -413,7 +413,7 @@ class WasmModule:
     compiled: CompiledModule
     #: False: instances get no DWARF and are not registered with debuggers (see ``compile_wasm``).
     debug_info: bool = True
-    #: The lowered objects of its instances, reused by the next (and, through a compile cache, the next process's).
+    #: Where its instances' lowered objects are kept: the compile cache it came through, if any (``lowered.py``).
     lowerings: Lowerings = field(default_factory=Lowerings)
 
     def signature(self, function_index: int, what: str) -> Signature:

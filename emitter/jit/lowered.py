@@ -1,7 +1,10 @@
-"""The lowered objects of a compiled module, kept so that instantiating it again skips the lowering (CFI, DWARF,
-the plugins' metadata): in memory for the module's later instances, and in the compile cache (``cache.py``) for
-the next process, which is what makes a warm start (``jitdebug gdb -- jitdebug run big.wasm`` the second time)
-fast. Lowering is three quarters of a warm start without this.
+"""The lowered objects of a compiled module, kept in the compile cache (``cache.py``) so that instantiating it
+again skips the lowering (CFI, DWARF, the plugins' metadata): what makes a warm start (``jitdebug gdb --
+jitdebug run big.wasm`` the second time) fast. Lowering was three quarters of a warm start without this.
+
+Not kept in memory: an object holds several objects per function for the cyclic collector to walk at every full
+collection (``tests/test_jitgc_footprint.py``), for as long as the module lives; a later instance in the same
+process reads the entry again (a tenth of the lowering's time).
 
 An object depends on the compiled module, on which imports are Python functions (they get adapters: the
 thunks), on ``debug_info``, and on the directory of the listing the line table names (``source_dir``), which
@@ -17,7 +20,7 @@ addresses differ per process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..compiled import CompiledModule
 from ..obj.model import ObjectFile, SectionKind
@@ -67,23 +70,18 @@ def _moved(entry: _Entry, source_dir: str) -> ObjectFile | None:
     return entry.obj
 
 
-@dataclass
+@dataclass(frozen=True)
 class Lowerings:
-    """The lowered objects of one ``CompiledModule`` (see the module docstring). ``cache`` and ``key`` (the
-    compile cache and the compiled module's entry key) make them persistent; without them they live as long as
-    the module."""
+    """Where the lowered objects of one ``CompiledModule`` are kept (see the module docstring): ``cache`` and
+    ``key``, the compile cache and the compiled module's entry key; without them every instance lowers."""
 
     cache: CompileCache | None = None
     key: str | None = None
-    _memory: dict[tuple[frozenset[str], bool, str], ObjectFile] = field(default_factory=dict)
 
     def lower(self, thunked: CompiledModule, host_imports: frozenset[str], debug_info: bool) -> ObjectFile:
         """The object ``lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)`` returns, where
-        ``thunked`` is the module with the thunks for ``host_imports``. The caller must not change it."""
-        memo = (host_imports, debug_info, thunked.source_dir)
-        obj = self._memory.get(memo)
-        if obj is not None:
-            return obj
+        ``thunked`` is the module with the thunks for ``host_imports``."""
+        obj = None
         persistent = self._persistent_key(thunked, host_imports, debug_info)
         if persistent is not None and self.cache is not None:
             entry = self.cache.load(persistent, "lowered")
@@ -97,7 +95,6 @@ class Lowerings:
             if persistent is not None and self.cache is not None:
                 self.cache.store(persistent, _Entry(thunked.source_dir, _places(obj, thunked.source_dir), obj),
                                  "lowered")
-        self._memory[memo] = obj
         return obj
 
     def _persistent_key(self, thunked: CompiledModule, host_imports: frozenset[str], debug_info: bool) -> str | None:
