@@ -176,3 +176,24 @@ def test_without_a_cache_every_instance_lowers(module: Path, monkeypatch: pytest
         with wasm.instantiate({"log": print}) as instance:
             assert instance.exports["fact"](4) == 24
     assert lowerings.count == 2
+
+
+def test_a_producer_directory_equal_to_the_listings_is_never_moved(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C is compiled in the directory the first run's listing goes to, so the producer's DW_AT_comp_dir is
+    the same string: moving it would move the producer's directory too. The entry serves that directory only."""
+    one, two = _dirs(tmp_path, "aaa", "bbb")
+    (one / "sum.c").write_text(C)
+    wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all", "-o",
+                "sum.wasm", "sum.c"], cwd=one)
+    wasm = tmp_path / "sum.wasm"
+    (one / "sum.wasm").rename(wasm)
+    cache = CompileCache(tmp_path / "cache")
+    lowerings = _Lowerings(monkeypatch)
+    for directory, count in ((one, 1), (one, 1), (two, 2)):
+        module = compile_wasm(wasm, listing_dir=directory, cache=cache)
+        with module.instantiate() as instance:
+            assert instance.exports["sum"](4) == 12
+        assert lowerings.count == count
+        assert lowerings.last() == _fresh(module, frozenset())
+    assert str(one.resolve()).encode() in lowerings.last()  # the producer's directory, kept

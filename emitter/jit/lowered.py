@@ -12,7 +12,8 @@ differs from run to run when the listing goes to a new temporary directory. So a
 was lowered with and where its bytes occur in the debug sections; a later run whose directory has the same
 length (a temporary directory under the same parent always has) gets the entry with the new directory written
 over the old one, byte for byte what lowering with it gives (string tables keep their offsets; tested against a
-fresh lowering). A directory of another length is a miss: the module is lowered again.
+fresh lowering). A directory of another length is a miss: the module is lowered again; so is any other directory
+when the old one's bytes occur anywhere but as those whole strings (in the producer's DWARF, say).
 
 Everything after lowering (layout, relocation for the load address, the image part, registration) still runs:
 addresses differ per process.
@@ -33,23 +34,43 @@ class _Entry:
     """A lowered object, the ``source_dir`` it was lowered with and where that directory's bytes occur."""
 
     source_dir: str
-    #: (section name, offsets) of each occurrence of ``source_dir`` in the non-loaded sections.
-    places: tuple[tuple[str, tuple[int, ...]], ...]
+    #: (section name, offsets) of each occurrence of ``source_dir`` in the debug sections; None: not movable.
+    places: tuple[tuple[str, tuple[int, ...]], ...] | None
     obj: ObjectFile
 
 
-def _places(obj: ObjectFile, source_dir: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    needle = source_dir.encode()
+def _uleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _places(obj: ObjectFile, module: CompiledModule) -> tuple[tuple[str, tuple[int, ...]], ...] | None:
+    """Where the listing's directory is a whole string of the debug sections: NUL-terminated in a string table
+    (DWARF's ``.debug_str``/``.debug_line_str`` hold whole strings, never a tail shared with a longer one), or
+    with its ULEB128 length before it (the plugins' metadata). None when its bytes occur anywhere else, or in the
+    producer's DWARF (a compilation directory equal to the listing's would share its string): such an entry is
+    never moved to another directory, only read back for the same one."""
+    needle = module.source_dir.encode()
+    if module.wasm_dwarf is not None and any(needle in data for data in module.wasm_dwarf.sections.values()):
+        return None
+    length = _uleb(len(needle))
     found = []
     for name, section in obj.sections.items():
-        if section.kind is not SectionKind.DEBUG:
-            continue
         data = bytes(section.data)
         offsets = []
         at = data.find(needle)
         while at >= 0:
+            end = at + len(needle)
+            terminated = end < len(data) and data[end] == 0 and (at == 0 or data[at - 1] == 0)
+            if section.kind is not SectionKind.DEBUG or not (
+                    terminated or data[max(at - len(length), 0):at] == length):
+                return None
             offsets.append(at)
-            at = data.find(needle, at + len(needle))
+            at = data.find(needle, at + 1)
         if offsets:
             found.append((name, tuple(offsets)))
     return tuple(found)
@@ -61,7 +82,7 @@ def _moved(entry: _Entry, source_dir: str) -> ObjectFile | None:
     if source_dir == entry.source_dir:
         return entry.obj
     new = source_dir.encode()
-    if len(new) != len(entry.source_dir.encode()):
+    if entry.places is None or len(new) != len(entry.source_dir.encode()):
         return None
     for name, offsets in entry.places:
         data = entry.obj.sections[name].data
@@ -93,7 +114,7 @@ class Lowerings:
 
             obj = lower.lower_module(thunked, debug_info=debug_info, debug_frame=debug_info)
             if persistent is not None and self.cache is not None:
-                self.cache.store(persistent, _Entry(thunked.source_dir, _places(obj, thunked.source_dir), obj),
+                self.cache.store(persistent, _Entry(thunked.source_dir, _places(obj, thunked), obj),
                                  "lowered")
         return obj
 
