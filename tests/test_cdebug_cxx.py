@@ -2,7 +2,7 @@
 written through with ``set var``), templates by instantiation name; gdb and lldb print what they print for the
 same C++ built natively by clang++-19 (the same producer: g++ types ``this`` as ``const Point *const``).
 
-Not covered: C++ exceptions thrown through Wasm frames (they need a wasm32 libc++abi, which the machine lacks).
+C++ exceptions thrown through Wasm frames: `tests/test_cdebug_cxx_exceptions.py`.
 """
 
 from __future__ import annotations

@@ -127,18 +127,21 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
     address, file, line, column, is_stmt = 0, 1, 1, 0, True
     previous = -1
     # The compiler emits a function's body in Wasm order and its out-of-line paths (trap stubs, landing pads)
-    # after it: a piece whose Wasm address lies before one already seen is out of line. Its rows say where it
-    # comes from but are no statements, so no breakpoint lands there. The prologue ends once, at the body's
-    # first piece from the row the producer marks (the compiler's own entry code keeps that row's line only).
-    highest = -1
+    # after it, plus a few pieces inside the body for Wasm addresses ahead (a legacy ``try`` block's code for
+    # its end): the body is the longest run of pieces, in native order, whose Wasm addresses never decrease, and
+    # the others are out of line. An out-of-line piece whose producer row the body implements too (a trap stub)
+    # says where it comes from but is no statement, so no breakpoint lands there; one whose row only it
+    # implements keeps the row's statement flag, so every producer statement row is kept. The prologue ends
+    # once, at the body's first piece from the row the producer marks (the compiler's own entry code keeps that
+    # row's line only).
+    body = in_body([wasm for _begin, _end, wasm in mapped.pieces])
+    indices = [sequence.row_index(mapped.start if wasm is None else wasm) for _begin, _end, wasm in mapped.pieces]
+    body_rows = {index for index, in_line in zip(indices, body, strict=True) if in_line}
     prologue_done = False
-    for begin, _end, wasm in mapped.pieces:
-        index = sequence.row_index(mapped.start if wasm is None else wasm)
-        out_of_line = wasm is not None and wasm < highest
-        if wasm is not None:
-            highest = max(highest, wasm)
+    for (begin, _end, wasm), in_line, index in zip(mapped.pieces, body, indices, strict=True):
+        out_of_line = not in_line and index in body_rows
         row = sequence.rows[index]
-        ends_prologue = row.prologue_end and wasm is not None and not out_of_line and not prologue_done
+        ends_prologue = row.prologue_end and wasm is not None and in_line and not prologue_done
         statement = row.is_stmt and not out_of_line
         if index == previous and not ends_prologue and statement == is_stmt:
             continue
@@ -165,6 +168,32 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
     out.u8(0)
     out.uleb(1)
     out.u8(DW_LNE_end_sequence)
+
+
+def in_body(addresses: Sequence[int | None]) -> list[bool]:
+    """Which pieces form the body: a longest subsequence of the Wasm ``addresses`` (native order) that never
+    decreases, found in O(n log n) (patience sorting with back links); pieces of the compiler's own code
+    (``None``) count as body. Taking the longest run, not "below the highest address seen so far", keeps one
+    piece that implements a later address (ahead of its turn) from pushing the rest of the body out of line."""
+    tails: list[int] = []  # tails[k]: the smallest last address of a run of length k + 1 so far
+    ends: list[int] = []  # ends[k]: the index of that run's last piece
+    back = [-1] * len(addresses)
+    for index, address in enumerate(addresses):
+        if address is None:
+            continue
+        k = bisect.bisect_right(tails, address)
+        back[index] = ends[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(address)
+            ends.append(index)
+        else:
+            tails[k], ends[k] = address, index
+    body = [address is None for address in addresses]
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        body[index] = True
+        index = back[index]
+    return body
 
 
 def _row(out: ByteWriter, line_delta: int, address_delta: int) -> None:
