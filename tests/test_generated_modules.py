@@ -1,7 +1,8 @@
-"""The generated-input campaign as a bounded property test: 2,000 modules per run from ``wasm-tools smith`` (three
-profiles: reference types, exceptions, several results) and Binaryen's ``wasm-opt -ttf``, each compiled and run
-by the JIT and by wasmtime-py with the same imports and arguments (``tests/generated_campaign.py``). No module may
-end in a Python traceback of ours, and every compared call (result bits, trap message, host calls) must agree.
+"""The generated-input campaign as a bounded property test: 2,300 modules per run from ``wasm-tools smith`` (four
+profiles: reference types, exceptions, several results, several memories with 64-bit ones) and Binaryen's
+``wasm-opt -ttf``, each compiled and run by the JIT and by wasmtime-py with the same imports and arguments
+(``tests/generated_campaign.py``). No module may end in a Python traceback of ours, and every compared call
+(result bits, trap message, host calls) must agree.
 Seeds are fixed (reproducible: ``python -m tests.generated_campaign smith:exceptions SEED 1``); set
 ``JITDEBUG_CAMPAIGN_SEED`` to explore other ones. The corrupt-input test (``test_wasm_fuzz.py``) is separate.
 """
@@ -14,9 +15,9 @@ import pytest
 
 from tests.generated_campaign import campaign
 
-#: (generator, modules per batch, batches): 1,500 smith and 500 ttf modules, in batches that xdist spreads.
+#: (generator, modules per batch, batches): 1,800 smith and 500 ttf modules, in batches that xdist spreads.
 PLAN = [("smith:reference_types", 100, 5), ("smith:exceptions", 100, 5), ("smith:multi_value", 100, 5),
-        ("ttf", 100, 5)]
+        ("smith:memories", 100, 3), ("ttf", 100, 5)]
 BASE_SEED = int(os.environ.get("JITDEBUG_CAMPAIGN_SEED", "20261207"))
 BATCHES = [(generator, size, BASE_SEED + batch * size) for generator, size, batches in PLAN
            for batch in range(batches)]
