@@ -224,6 +224,7 @@ struct mem {
     uint64_t size;
     struct jitdebug_wasi *w;
     const char *func;
+    int unlimited_strings; /* wasmtime 50's path_unlink_file reads its path without the string-length limit */
 };
 
 static _Noreturn void wasi_trap(void) {
@@ -273,6 +274,7 @@ static struct mem enter(struct jitdebug_wasi_link *link, const char *func) {
     m.size = *link->memory_size;
     m.w = link->wasi != NULL ? link->wasi : jitdebug_wasi_default;
     m.func = func;
+    m.unlimited_strings = 0;
     if (m.w == NULL) {
         snprintf(trap_message, sizeof trap_message, "no WASI context for this instance");
         wasi_trap();
@@ -486,8 +488,17 @@ int32_t jitdebug_wasi_clock_time_get(struct jitdebug_wasi_link *link, int32_t id
     return 0;
 }
 
+#define RANDOM_LIMIT (64u << 20) /* wasmtime 50's largest random_get */
+
 int32_t jitdebug_wasi_random_get(struct jitdebug_wasi_link *link, int32_t buf, int32_t buf_len) {
     ENTER(random_get);
+    if ((uint32_t)buf_len > RANDOM_LIMIT) {
+        /* wasmtime refuses the request in its random source, a trap with two causes, before any bounds check. */
+        snprintf(trap_message, sizeof trap_message,
+                 "failed to call `get-random-bytes`\nrequested len %u exceeds limit %u", (uint32_t)buf_len,
+                 RANDOM_LIMIT);
+        wasi_trap();
+    }
     uint8_t *p = span(m, (uint32_t)buf, (uint32_t)buf_len, NULL);
     size_t done = 0, want = (uint32_t)buf_len;
     while (done < want) {
@@ -527,35 +538,41 @@ int32_t jitdebug_wasi_proc_raise(struct jitdebug_wasi_link *link, int32_t sig) {
 
 /* ---- fd: reading and writing ---------------------------------------------------------------------------- */
 
-#define MAX_IOVS 1024
+#define MAX_IOVS (1u << 24) /* iovec elements wasmtime 50 accepts, exclusive */
 
-/* Host iovecs for a guest iovec array (each field read and checked in turn, as wasmtime does). */
+/* The host iovec for a guest iovec array: like wasmtime 50, only the first non-empty buffer is read or written
+ * (a short transfer the guest's libc completes), and the array is read lazily, each field checked in turn up to
+ * that buffer, so an array running past the memory faults only if the guest's buffers do. */
 static int gather(const struct mem *m, uint32_t iovs, uint32_t count, struct iovec *out, int *used) {
-    int n = 0;
+    *used = 0;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t buf = load32(m, iovs + 8 * i);
         uint32_t len = load32(m, iovs + 8 * i + 4);
         uint8_t *p = span(m, buf, len, NULL);
         if (len == 0)
             continue;
-        if (n == MAX_IOVS)
-            break;
-        out[n].iov_base = p;
-        out[n].iov_len = len;
-        n++;
+        out[0].iov_base = p;
+        out[0].iov_len = len;
+        *used = 1;
+        break;
     }
-    *used = n;
     return 0;
 }
 
 static int32_t do_io(const struct mem *m, int32_t fd, int32_t iovs, int32_t iovs_len, int write, int positioned,
                      int64_t offset, int32_t result, const char *context) {
+    /* As wasmtime decodes the arguments: the first element's bounds and alignment (a trap), then the array's
+     * length (ENOMEM from 2^24 elements on), and only then the descriptor. */
+    if (iovs_len != 0)
+        (void)field(m, (uint32_t)iovs, 4, NULL);
+    if ((uint32_t)iovs_len >= MAX_IOVS)
+        return E_NOMEM;
     struct wasi_fd *f = lookup(m, fd);
     if (f == NULL || f->kind == FD_DIR || (write ? !f->writable : !f->readable))
         return E_BADF;
     if (positioned && f->kind == FD_STDIO)
         return E_BADF;
-    static __thread struct iovec vec[MAX_IOVS];
+    struct iovec vec[1];
     int n;
     gather(m, (uint32_t)iovs, (uint32_t)iovs_len, vec, &n);
     int host = host_fd(f, fd);
@@ -946,8 +963,12 @@ int32_t jitdebug_wasi_fd_readdir(struct jitdebug_wasi_link *link, int32_t fd, in
 
 /* ---- paths ---------------------------------------------------------------------------------------------- */
 
+#define MAX_GUEST_STRING (128u << 20) /* the longest guest string wasmtime 50 reads, inclusive */
+
 /* The guest path as a C string (a copy), or an errno. */
 static int guest_path(const struct mem *m, uint32_t ptr, uint32_t len, char **out) {
+    if (len > MAX_GUEST_STRING && !m->unlimited_strings)
+        return E_NOMEM; /* wasmtime's limit, checked before the bounds */
     const uint8_t *p = span(m, ptr, len, NULL);
     if (memchr(p, 0, len) != NULL)
         return E_ILSEQ;
@@ -1196,6 +1217,7 @@ static int op_unlink(int parent, const char *leaf, void *data) {
 int32_t jitdebug_wasi_path_unlink_file(struct jitdebug_wasi_link *link, int32_t fd, int32_t path,
                                        int32_t path_len) {
     ENTER(path_unlink_file);
+    m_.unlimited_strings = 1;
     return on_leaf(m, fd, path, path_len, op_unlink, NULL);
 }
 
@@ -1372,8 +1394,12 @@ static int op_symlink(int parent, const char *leaf, void *data) {
 int32_t jitdebug_wasi_path_symlink(struct jitdebug_wasi_link *link, int32_t old_path, int32_t old_path_len,
                                    int32_t fd, int32_t new_path, int32_t new_path_len) {
     ENTER(path_symlink);
+    struct wasi_fd *dir;
+    int error = dir_of(m, fd, &dir); /* wasmtime looks the directory up before it reads the target */
+    if (error)
+        return error;
     char *target;
-    int error = guest_path(m, (uint32_t)old_path, (uint32_t)old_path_len, &target);
+    error = guest_path(m, (uint32_t)old_path, (uint32_t)old_path_len, &target);
     if (error)
         return error;
     error = on_leaf(m, fd, new_path, new_path_len, op_symlink, target);
@@ -1386,7 +1412,7 @@ int32_t jitdebug_wasi_path_symlink(struct jitdebug_wasi_link *link, int32_t old_
 #define EVENT_CLOCK 0
 #define EVENT_FD_READ 1
 #define EVENT_FD_WRITE 2
-#define MAX_SUBSCRIPTIONS 4096
+#define MAX_SUBSCRIPTIONS (2u << 20) /* wasmtime 50 answers ENOMEM above, before reading any */
 
 /* An event, field by field: userdata, error, type, then fd_readwrite's nbytes and flags. */
 static void put_event(const struct mem *m, uint64_t at, uint64_t userdata, uint16_t error, uint8_t type,
@@ -1421,9 +1447,25 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
     if (count > MAX_SUBSCRIPTIONS)
         return E_NOMEM;
     uint64_t subs = (uint32_t)in, events = (uint32_t)out;
-    static __thread struct subscription list[MAX_SUBSCRIPTIONS];
-    static __thread struct pollfd polls[MAX_SUBSCRIPTIONS];
-    static __thread uint32_t poll_index[MAX_SUBSCRIPTIONS];
+    /* Per thread, grown to the largest call and kept: a trap leaves by a jump, which must not leak. */
+    static __thread struct subscription *list;
+    static __thread struct pollfd *polls;
+    static __thread uint32_t *poll_index;
+    static __thread uint32_t capacity;
+    if (count > capacity) {
+        struct subscription *new_list = realloc(list, count * sizeof *list);
+        if (new_list != NULL)
+            list = new_list;
+        struct pollfd *new_polls = realloc(polls, count * sizeof *polls);
+        if (new_polls != NULL)
+            polls = new_polls;
+        uint32_t *new_index = realloc(poll_index, count * sizeof *poll_index);
+        if (new_index != NULL)
+            poll_index = new_index;
+        if (new_list == NULL || new_polls == NULL || new_index == NULL)
+            return E_NOMEM;
+        capacity = count;
+    }
     for (uint32_t i = 0; i < count; i++) {
         uint64_t s = subs + 48 * i;
         struct subscription *sub = &list[i];
