@@ -35,8 +35,8 @@ from ..wasi.preview1 import check_imports as check_wasi_imports
 from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
-from ..x64.asm import RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import aot_memory, exceptions, host_access, runtime
+from ..x64.asm import RAX, RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
+from . import aot_globals, aot_memory, exceptions, host_access, runtime
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -125,9 +125,9 @@ class _ModuleCompiler:
         self.prefix = prefix
         self.line_of: Callable[[int], int] | None = listing.line_of if listing is not None else None
         for imp in module.imports:
-            if imp.kind not in ("func", "tag") and not linkable:
+            if imp.kind not in ("func", "tag", "global") and not linkable:
                 raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
-                                       "function imports link to C symbols)", imp.offset)
+                                       "function, tag and global imports link to C symbols)", imp.offset)
         self.n_memories = len(module.imported("memory")) + len(module.memories)
         self.n_tables = len(module.imported("table")) + len(module.tables)
         for index, limits in enumerate(() if linkable else module.memories):
@@ -152,6 +152,10 @@ class _ModuleCompiler:
             symbols = {e.name: self.export_symbol(e.name) for e in module.exports if e.kind in ("func", "tag")}
             host_access.check_distinct({"(memory accessor)": prefix + host_access.MEMORY_BASE,
                                         "(memory size accessor)": prefix + host_access.MEMORY_SIZE, **symbols})
+        if not linkable:
+            defined = {symbol: f"export {name!r}" for name, symbol in
+                       ((e.name, self.export_symbol(e.name)) for e in module.exports if e.kind in ("func", "tag"))}
+            aot_globals.check_imports(module, defined)
         self.table_capacities = [] if linkable else [self._table_capacity(t) for t in range(len(module.tables))]
         self.prologues: dict[tuple[tuple[int, ...], int], Prologue] = {}
         self.frame_slots: dict[int, FrameSlot] = {}
@@ -392,12 +396,30 @@ class _ModuleCompiler:
         a.bind(limit_set)
         if self.reserves_memory:
             a.call_symbol(aot_memory.reserve_symbol(self.sym))
+        offsets = global_offsets(self.module)[0]
+        for g, glob in enumerate(() if self.linkable else self.module.globals):
+            if aot_globals.reads_import(self.module, glob.init):
+                aot_globals.emit_const(a, self.module, self.sym, offsets, glob.init, 0)
+                a.mov(8, RipRel(self.sym.globals, offsets[g]), RAX)
         # A segment out of bounds traps when it is reached: the segments before it stay written (the spec's
         # instantiation since bulk memory), none after it is.
         table_trap = a.label()
-        needs_table_trap = False
+        needs_table_trap = False  # a segment is out of bounds whatever the imports: nothing after it is written
+        checks_table = False  # a segment's offset is checked when it instantiates
         for index, element in enumerate(() if self.linkable else self.module.elements):
             if element.mode != "active" or element.offset_expr is None:
+                continue
+            if aot_globals.reads_import(self.module, element.offset_expr):
+                aot_globals.emit_const(a, self.module, self.sym, offsets, element.offset_expr, element.offset)
+                aot_globals.emit_bounds_check(a, len(element.functions),
+                                              self.module.tables[element.table].limits.minimum, table_trap)
+                checks_table = True
+                if element.functions:
+                    a.lea(8, RDI, RipRel(self.sym.indexed("table", element.table)))
+                    a.lea(8, RDI, Mem(RDI, 0, RAX, 8))
+                    a.lea(8, RSI, RipRel(self.sym.indexed("elem", index)))
+                    a.mov_imm(4, RCX, 8 * len(element.functions))
+                    a.rep_movsb()
                 continue
             start = self._const_value(element.offset_expr, element.offset) & 0xFFFFFFFF
             if start + len(element.functions) > self.module.tables[element.table].limits.minimum:
@@ -416,6 +438,21 @@ class _ModuleCompiler:
             if segment.memory is None or segment.offset_expr is None:
                 continue
             limits = self.module.memories[segment.memory]
+            if aot_globals.reads_import(self.module, segment.offset_expr):
+                aot_globals.emit_const(a, self.module, self.sym, offsets, segment.offset_expr, segment.offset)
+                aot_globals.emit_bounds_check(a, len(segment.data), limits.minimum * WASM_PAGE, trap,
+                                              index64=limits.index64)
+                needs_trap = True
+                if segment.data:
+                    if segment.memory == 0:
+                        a.mov(8, RDI, RipRel(vmctx, VMCTX_MEMORY_BASE))
+                    else:
+                        a.mov(8, RDI, RipRel(self.sym.indexed("memrec", segment.memory), MEMORY_RECORD_BASE))
+                    a.alu("add", 8, RDI, RAX)
+                    a.lea(8, RSI, RipRel(self.sym.indexed("data", index)))
+                    a.mov_imm(4, RCX, len(segment.data))
+                    a.rep_movsb()
+                continue
             start = self._const_value(segment.offset_expr, segment.offset) & (_MASK64 if limits.index64 else _MASK32)
             if start + len(segment.data) > limits.minimum * WASM_PAGE:
                 a.jmp(trap)
@@ -446,7 +483,7 @@ class _ModuleCompiler:
         a.call_symbol(TRAP_HOOK)
         a.ud2()
         for used, label, code in ((needs_trap, trap, TrapCode.MEMORY_OUT_OF_BOUNDS),
-                                  (needs_table_trap, table_trap, TrapCode.TABLE_OUT_OF_BOUNDS)):
+                                  (needs_table_trap or checks_table, table_trap, TrapCode.TABLE_OUT_OF_BOUNDS)):
             if used:
                 a.bind(label)
                 a.mov_imm(4, self.abi.int_args[0], int(code))
@@ -532,9 +569,12 @@ class _ModuleCompiler:
         blobs.append(DataBlob(sym.vmctx, len(vmctx), bytes(vmctx), relocations=tuple(vmctx_relocs)))
         imported_globals = m.num_imported_globals
         if imported_globals:
+            # The JIT's embedding resolves ``<m>.gimport<K>`` to its cells; an object's host defines the field
+            # names (``aot_globals.py``).
+            targets = ([sym.indexed("gimport", k) for k in range(imported_globals)] if self.linkable
+                       else aot_globals.import_symbols(m))
             blobs.append(DataBlob(sym.global_imports, 8 * imported_globals, bytes(8 * imported_globals),
-                                  relocations=tuple(absolute(8 * k, sym.indexed("gimport", k))
-                                                    for k in range(imported_globals))))
+                                  relocations=tuple(absolute(8 * k, target) for k, target in enumerate(targets))))
         blobs.append(DataBlob(sym.fault_address, 8, align=8))
 
         funcs = bytearray(16 * len(self.symbols))
@@ -563,9 +603,9 @@ class _ModuleCompiler:
                 try:
                     value = self._const_value(glob.init, 0)
                 except UnsupportedError:
-                    if not self.linkable:
+                    if not self.linkable and not aot_globals.reads_import(m, glob.init):
                         raise
-                    continue  # reads an imported global: the embedding writes the value before any code runs
+                    continue  # reads an imported global: the embedding or ``<m>.instantiate`` writes it
                 if glob.type is ValType.V128:
                     data[offsets[g]:offsets[g] + 16] = value.to_bytes(16, "little")
                 else:

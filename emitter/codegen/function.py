@@ -895,7 +895,7 @@ def _h_local_set(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(8, RAX, _global(c, i))
+    c.a.mov(_global_size(c, i), RAX, _global(c, i))
     c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
@@ -903,10 +903,20 @@ def _h_global_get(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_global_set(c: FunctionCompiler, i: Instr) -> bool:
     c.depth -= 1
+    size = _global_size(c, i)
     cell = _global(c, i)
-    c.a.mov(8, RAX, c.slot(c.depth))
-    c.a.mov(8, cell, RAX)
+    c.a.mov(size, RAX, c.slot(c.depth))
+    c.a.mov(size, cell, RAX)
     return False
+
+
+def _global_size(c: FunctionCompiler, i: Instr) -> int:
+    """Bytes a global.get/set moves: 8, but an imported i32 or f32 global's 4 (an AOT host defines it as a
+    4-byte C object, ``aot_globals.py``; the JIT's 8-byte cells hold it in their low half)."""
+    index = _int(i.imm[0])
+    if index < c.ctx.imported_globals and c.ctx.module.global_type(index).type in (ValType.I32, ValType.F32):
+        return 4
+    return 8
 
 
 def _global(c: FunctionCompiler, i: Instr) -> RipRel | Mem:

@@ -5,7 +5,9 @@ with the object, and the host's printed results judged by the same rules as the 
 The host passes and reads numbers as bit patterns (``memcpy`` into ``float``/``double``, v128 as ``__m128i`` from
 two 64-bit halves), so f32 signalling NaNs cross the C ABI exactly. Its ``jitdebug_trap`` records the code and
 ``longjmp``s back to the next command (the module's state stays, as a trapped instance's does). Exports are
-declared with ``__asm__`` labels, which take any export name.
+declared with ``__asm__`` labels, which take any export name. It defines what a module imports from the spec's
+host module ``spectest`` as the C ABI says a host does: its globals as C objects (``const int32_t global_i32 =
+666;``, ``aot_globals.py``), its print functions as functions doing nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +63,33 @@ def _argument(spec: dict[str, Any]) -> str:
             return f"f64_of({value.bits}ull)"
 
 
+#: The spec's ``spectest`` globals (666 and 666.6, the values its reference interpreter gives) and functions.
+_SPECTEST_GLOBALS = {"global_i32": "const int32_t global_i32 = 666;",
+                     "global_i64": "const int64_t global_i64 = 666;",
+                     "global_f32": "const float global_f32 = 666.6f;",
+                     "global_f64": "const double global_f64 = 666.6;"}
+_SPECTEST_FUNCTIONS = {"print": "void", "print_i32": "int32_t a", "print_i64": "int64_t a", "print_f32": "float a",
+                       "print_f64": "double a", "print_i32_f32": "int32_t a, float b",
+                       "print_f64_f64": "double a, double b"}
+
+
+def host_imports(wasm: Path) -> str | None:
+    """C definitions of the module's imports, None when one is not ``spectest``'s global or function (the
+    module's commands cannot be run by a host alone)."""
+    _, module = load_module(wasm)
+    out = []
+    for entry in module.imports:
+        if entry.module != "spectest":
+            return None
+        if entry.kind == "global" and entry.name in _SPECTEST_GLOBALS:
+            out.append(_SPECTEST_GLOBALS[entry.name])
+        elif entry.kind == "func" and entry.name in _SPECTEST_FUNCTIONS:
+            out.append(f"void {entry.name}({_SPECTEST_FUNCTIONS[entry.name]}) {{}}")
+        else:
+            return None
+    return "\n".join(dict.fromkeys(out))
+
+
 def checks(commands: Sequence[dict[str, Any]], wasm: Path) -> list[Check]:
     """The commands a host for this module can run: invokes of this module's exports with numeric types."""
     _, module = load_module(wasm)
@@ -78,7 +107,7 @@ def checks(commands: Sequence[dict[str, Any]], wasm: Path) -> list[Check]:
     return out
 
 
-def host_source(items: Sequence[Check]) -> str:
+def host_source(items: Sequence[Check], imports: str = "") -> str:
     lines = ["#include <emmintrin.h>", "#include <setjmp.h>", "#include <stdint.h>", "#include <stdio.h>",
              "#include <string.h>",
              "static jmp_buf back;", "static volatile int32_t trap_code;",
@@ -90,7 +119,8 @@ def host_source(items: Sequence[Check]) -> str:
              "static __m128i v128_of(uint64_t low, uint64_t high) { return _mm_set_epi64x((long long)high, "
              "(long long)low); }",
              "static void show128(int index, __m128i v) { uint64_t h[2]; _mm_storeu_si128((__m128i *)h, v); "
-             'printf("%d v128 %llu %llu\\n", index, (unsigned long long)h[0], (unsigned long long)h[1]); }']
+             'printf("%d v128 %llu %llu\\n", index, (unsigned long long)h[0], (unsigned long long)h[1]); }',
+             imports]
     declared: dict[str, str] = {}
     for item in items:
         name = item.command["action"]["field"]
