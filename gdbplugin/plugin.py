@@ -6,7 +6,7 @@ from __future__ import annotations
 import gdb
 import gdb.unwinder
 
-from . import commands, frames
+from . import commands, frames, pointers
 from .adapter import GdbAdapter
 from .session import GdbSession
 
@@ -14,6 +14,7 @@ from .session import GdbSession
 def install() -> GdbSession:
     session = GdbSession(GdbAdapter())
     commands.register(session)
+    pointers.register(session)
     frames.WasmFrameFilter(session)
     gdb.unwinder.register_unwinder(None, frames.WasmUnwinder(session), replace=True)
 

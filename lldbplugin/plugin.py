@@ -8,7 +8,7 @@ import lldb
 
 import lldbplugin
 
-from . import commands
+from . import commands, pointers
 from . import frames as frames  # lldbplugin.frames.frame_name resolves in frame formats (lldb-dap)
 from .session import LldbSession, session_for
 
@@ -37,4 +37,5 @@ def install(debugger: lldb.SBDebugger, internal_dict: dict) -> LldbSession:
     if message is not None:
         debugger.GetOutputFile().Write((message + "\n").encode())
     commands.register(debugger)
+    pointers.register(debugger)
     return session_for(debugger)

@@ -68,7 +68,11 @@ _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "
                           "DW_FORM_data16"])
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
+#: The base type the stand-ins name: the offset.
+POINTER_OFFSET = "unsigned int"
 _DW_ATE_unsigned = 0x07
+_KEYWORDS = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union", "DW_TAG_enumeration_type": "enum",
+             "DW_TAG_class_type": "class"}
 
 #: How an attribute's value is written: its bytes when they are known already (most copied values), else a
 #: function writing them (references, addresses, section offsets: they add fixups or relocations).
@@ -256,6 +260,8 @@ class _Translator:
         #: (the qualifiers above the pointer, outermost first; the pointer's tag: pointer or reference; the
         #: pointee's producer offset or None for void)
         self.native_pointees: set[tuple[tuple[str, ...], str, int | None]] = set()
+        #: Whether a pointer stand-in of this unit refers to the made-up ``unsigned int`` of its offset.
+        self.wasm32_offset_used = False
         self.cu = cu
         self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
         line_offset = self.line.offset
@@ -349,16 +355,58 @@ class _Translator:
         return translator
 
     def _pointer_stand_in(self, die: Any) -> None:
+        """A pointer stored in linear memory: ``typedef unsigned int __wasm32_ptr<struct node *>``, 4 bytes, its
+        true value whatever reads it (compared, assigned, tested for null as the C offset it is), named after the
+        C pointer type it stands for so the plugins' printers can follow it (memory base + offset). A pointer
+        whose target has no C spelling (a function, whose Wasm pointer is a table index; an anonymous
+        aggregate) is the plain ``__wasm32_ptr``, which no printer follows."""
+        spelled = self._type_name(die)
+        name = f"{POINTER_STAND_IN}<{spelled}>" if spelled is not None and die.tag == "DW_TAG_pointer_type" \
+            else POINTER_STAND_IN
         strings = self.strings
-        self._write(die.offset, _TAG["DW_TAG_base_type"], False, [
-            (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, POINTER_STAND_IN)),
-            (_AT["DW_AT_encoding"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_ATE_unsigned)),
-            (_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(4)),
+        self._write(die.offset, _TAG["DW_TAG_typedef"], False, [
+            (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, name)),
+            self._reference(_AT["DW_AT_type"], ("wasm32 offset", self.unit_start)),
         ])
+        self.wasm32_offset_used = True
+
+    def _type_name(self, die: Any | None, depth: int = 0) -> str | None:
+        """The C spelling of the type ``die`` describes (None: void is "void"), or None for what has no short
+        spelling (functions, arrays, anonymous aggregates)."""
+        if die is None:
+            return "void"
+        if depth > 8 or die.tag == "DW_TAG_subroutine_type":
+            return None
+        inner = (self._referenced(die, "DW_AT_type") if "DW_AT_type" in die.attributes else None)
+        name = die.attributes.get("DW_AT_name")
+        text = _text(name.value) if name is not None and isinstance(name.value, bytes | str) else None
+        match die.tag:
+            case "DW_TAG_base_type" | "DW_TAG_typedef" | "DW_TAG_unspecified_type":
+                return text
+            case "DW_TAG_structure_type" | "DW_TAG_union_type" | "DW_TAG_enumeration_type" | "DW_TAG_class_type":
+                return f"{_KEYWORDS[die.tag]} {text}" if text else None
+            case "DW_TAG_const_type" | "DW_TAG_volatile_type":
+                qualifier = die.tag[7:].removesuffix("_type")
+                spelled = self._type_name(inner, depth + 1)
+                if spelled is None:
+                    return None
+                return f"{spelled} {qualifier}" if spelled.endswith("*") else f"{qualifier} {spelled}"
+            case tag if tag in _POINTER_TAGS:
+                spelled = self._type_name(inner, depth + 1)
+                mark = "*" if tag == "DW_TAG_pointer_type" else "&" if tag == "DW_TAG_reference_type" else "&&"
+                return None if spelled is None else f"{spelled}{mark}" if spelled.endswith("*") else f"{spelled} {mark}"
+        return None
 
     def _made_up_types(self) -> None:
         """Native 8-byte pointer (or C++ reference) types for the pointer-typed variables, children of the unit."""
         written: set[object] = set()
+        if self.wasm32_offset_used:
+            strings = self.strings
+            self._write(("wasm32 offset", self.unit_start), _TAG["DW_TAG_base_type"], False, [
+                (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, POINTER_OFFSET)),
+                (_AT["DW_AT_encoding"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_ATE_unsigned)),
+                (_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(4)),
+            ])
         for qualifiers, tag, pointee in sorted(self.native_pointees,
                                                key=lambda p: (p[0], p[1], -1 if p[2] is None else p[2])):
             key: object = ("native pointer", self.unit_start, (), tag, pointee)

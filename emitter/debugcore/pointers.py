@@ -1,0 +1,81 @@
+"""Wasm32 pointers stored in linear memory, as the debuggers' printers follow them.
+
+The DWARF translation describes a pointer held in linear memory (a struct member, an array element, a pointee
+that is itself a pointer) as ``typedef unsigned int __wasm32_ptr<struct node *>``: 4 bytes, its true value (so
+comparing, assigning and testing it for null work as on the C offset), named after the C pointer type it stands
+for. A printer turns the offset into that native pointer: the linear memory's native base + offset, a null
+pointer staying null. Whose memory: the instance whose linear memory holds the stand-in itself, else the one
+``wasm memory`` would choose (the innermost Wasm frame's).
+
+The native pointer type is rebuilt from the name: its base type looked up by name, then the qualifiers and
+pointer levels of the spelling; a pointer level *inside* it (``char **``: the ``char *`` it points to) is
+again 4 bytes in linear memory, so it is the stand-in of that spelling, ``__wasm32_ptr<char *>``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .adapter import InferiorReadError
+from .state import instance_for, memory_of
+
+if TYPE_CHECKING:
+    from .session import Session
+
+STAND_IN = "__wasm32_ptr"
+_QUALIFIERS = ("const", "volatile")
+
+
+def pointer_spelling(type_name: str | None) -> str | None:
+    """The C pointer type a stand-in's name stands for (``struct node *``), None for any other name."""
+    if type_name is None:
+        return None
+    match = re.fullmatch(rf"{STAND_IN}<(.+)>", type_name.strip())
+    return match.group(1) if match and match.group(1).rstrip().endswith(("*", "const", "volatile")) else None
+
+
+def stand_in_name(spelling: str) -> str:
+    return f"{STAND_IN}<{spelling}>"
+
+
+def spell(inner: str, layer: str) -> str:
+    """``inner`` with one more layer, spelled as the translation spells it."""
+    if layer == "*":
+        return f"{inner}*" if inner.endswith("*") else f"{inner} *"
+    return f"{inner} {layer}" if inner.endswith("*") else f"{layer} {inner}"
+
+
+def layers(spelling: str) -> tuple[str, list[str]]:
+    """The base type's name and the layers over it, innermost first: ``const char *`` -> ("char", ["const",
+    "*"]); ``struct node *const *`` -> ("struct node", ["*", "const", "*"])."""
+    tokens = re.findall(r"\*|[^\s*]+", spelling)
+    outer: list[str] = []
+    while tokens and tokens[-1] in ("*", *_QUALIFIERS):
+        outer.append(tokens.pop())
+    inner = [tokens.pop(0) for _ in range(len(tokens)) if tokens and tokens[0] in _QUALIFIERS]
+    return " ".join(tokens), [*inner, *reversed(outer)]
+
+
+def native_address(session: Session, offset: int, holder: int | None) -> int | None:
+    """The native address ``offset`` of a linear memory stands for (0 for null), ``holder`` being the native
+    address of the stand-in (None when it is no longer in memory); None when no memory is found."""
+    if offset == 0:
+        return 0
+    memories = []
+    for module in session.modules():
+        if module.meta.has_memory and module.vmctx is not None:
+            try:
+                memories.append(memory_of(session, module))
+            except (InferiorReadError, ValueError):
+                continue
+    if holder is not None:
+        for base, size in memories:
+            if base <= holder < base + size:
+                return base + offset
+    try:
+        module = instance_for(session, None, "print")
+        base, _size = memory_of(session, module)
+    except (InferiorReadError, ValueError):
+        return None
+    return base + offset
