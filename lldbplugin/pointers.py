@@ -115,6 +115,7 @@ class PointerChildren:
 
 
 def register(debugger: lldb.SBDebugger) -> None:
-    # -v: the summary replaces the offset (the stand-in's raw value) as a pointer's value.
-    debugger.HandleCommand(f'type summary add -v -x "{TYPE_PATTERN}" -F {__name__}.summary')
-    debugger.HandleCommand(f'type synthetic add -x "{TYPE_PATTERN}" -l {__name__}.PointerChildren')
+    # -v: the summary replaces the offset (the stand-in's raw value) as a pointer's value; -p -r: not for native
+    # pointers and references to a stand-in (a ``char **`` variable is the native address of one).
+    debugger.HandleCommand(f'type summary add -v -p -r -x "{TYPE_PATTERN}" -F {__name__}.summary')
+    debugger.HandleCommand(f'type synthetic add -p -r -x "{TYPE_PATTERN}" -l {__name__}.PointerChildren')

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from emitter.aot import compile_file
 from tests.test_cdebug_translate import SAMPLES
 from tests.tools import ROOT, run
@@ -21,8 +23,11 @@ def _line(marker: str) -> int:
     return next(number for number, text in enumerate(lines, 1) if f"/* @{marker} */" in text)
 
 
-def _builds(tmp_path: Path) -> tuple[Path, Path]:
-    """The Wasm build (clang-19 wasm32, translated, linked with the host) and the native gcc build."""
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The Wasm build (clang-19 wasm32, translated, linked with the host) and the native gcc build (once: the
+    debuggers only read them)."""
+    tmp_path = tmp_path_factory.mktemp("pointers")
     for name in ("pointers.c", "host.c"):
         (tmp_path / name).write_text((SAMPLES / name).read_text())
     wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-all",
@@ -50,8 +55,8 @@ def _gdb(program: Path, commands: list[str], plugin: bool, check: bool = True) -
     return [_normalise(line) for line in out.stdout.splitlines() if line.startswith(("$", "Value returned"))]
 
 
-def test_pointers_in_linear_memory_print_as_natively_in_gdb(tmp_path: Path) -> None:
-    wasm, native = _builds(tmp_path)
+def test_pointers_in_linear_memory_print_as_natively_in_gdb(builds: tuple[Path, Path]) -> None:
+    wasm, native = builds
     commands = [f"break pointers.c:{_line('walk')}", "run", "print *t", "print *head", "print t->nodes",
                 "print words", "print chain[2]", "print head->label", "print head->next == 0",
                 "print chain[2].next == 0",
@@ -75,9 +80,9 @@ def test_pointers_in_linear_memory_print_as_natively_in_gdb(tmp_path: Path) -> N
     assert "Value returned is $13 = 334" in text  # 3 + 30 + 300 summed before the stop, + the new cells[2]
 
 
-def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(tmp_path: Path) -> None:
+def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(builds: tuple[Path, Path]) -> None:
     """GDB's C evaluator cannot follow the 4-byte stand-in itself: ``$wasm_ptr(v)`` is the native pointer."""
-    wasm, native = _builds(tmp_path)
+    wasm, native = builds
     lines = _gdb(wasm, [f"break pointers.c:{_line('walk')}", "run", "print $wasm_ptr(head->next)->value",
                         "print *$wasm_ptr(t->nodes[1])", "print $wasm_ptr(t->cells)[3]",
                         "print *$wasm_ptr(t->names)", "print $wasm_ptr($wasm_ptr(head->next)->next)->value",
@@ -92,9 +97,9 @@ def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(tmp_path: Path)
     assert lines[6:] == ["$7 = 1"], lines  # and t->count, an int, is refused
 
 
-def test_a_pointer_in_linear_memory_is_its_offset_without_the_plugin(tmp_path: Path) -> None:
+def test_a_pointer_in_linear_memory_is_its_offset_without_the_plugin(builds: tuple[Path, Path]) -> None:
     """The stand-in's raw value is the 32-bit offset: true, if not followed, where no printer runs."""
-    wasm, _native = _builds(tmp_path)
+    wasm, _native = builds
     lines = _gdb(wasm, [f"break pointers.c:{_line('walk')}", "run", "print head->next", "print t->names"], False)
     assert len(lines) == 2 and all(re.fullmatch(r"\$\d = [1-9]\d*", line) for line in lines), lines
     typed = run(["gdb", "-nx", "-batch", "-ex", f"break pointers.c:{_line('walk')}", "-ex", "run", "-ex",
@@ -117,8 +122,8 @@ def _lldb(program: Path, commands: list[str], plugin: bool) -> list[str]:
     return [line for line in lines if not line.startswith(("Process ", "* thread"))]
 
 
-def test_pointers_in_linear_memory_are_followed_as_natively_in_lldb(tmp_path: Path) -> None:
-    wasm, native = _builds(tmp_path)
+def test_pointers_in_linear_memory_are_followed_as_natively_in_lldb(builds: tuple[Path, Path]) -> None:
+    wasm, native = builds
     commands = [f"breakpoint set -f pointers.c -l {_line('walk')}", "run", "frame variable *t",
                 "frame variable *head", "frame variable head->next->value", "frame variable t->nodes[1]->value",
                 "frame variable *head->next", "frame variable *t->names",

@@ -9,7 +9,8 @@ machine is rewritten:
 - the line table: regenerated per native function (``translate_line``);
 - ``DW_AT_frame_base``, ``DW_AT_location`` (expressions and ``.debug_loc`` lists): ``translate_expr``;
 - C pointers: a 32-bit linear-memory offset everywhere in memory (struct members, arrays, pointees), so each
-  ``DW_TAG_pointer_type`` becomes a 4-byte unsigned ``__wasm32_ptr``; a *variable* of pointer type is instead
+  ``DW_TAG_pointer_type`` becomes a 4-byte ``typedef unsigned int __wasm32_ptr<T *>`` named after the C type
+  (which the plugins' printers follow: ``emitter/debugcore/pointers.py``); a *variable* of pointer type is instead
   given a native pointer type and a location computing memory base + offset, so ``print *p``/``p->x`` work in
   both debuggers (the variable is then read-only in the debugger);
 - call-site DIEs are dropped (their return addresses have no meaning natively).
