@@ -59,6 +59,7 @@ def test_pointers_in_linear_memory_print_as_natively_in_gdb(builds: tuple[Path, 
     wasm, native = builds
     commands = [f"break pointers.c:{_line('walk')}", "run", "print *t", "print *head", "print t->nodes",
                 "print words", "print chain[2]", "print head->label", "print head->next == 0",
+                "print *names", "print names[1]",
                 "print chain[2].next == 0",
                 # Written through pointer variables into linear memory, and read by the program.
                 "set var head->value = 7", "print chain[0]", "set var *q = 1", "print cells",
@@ -73,11 +74,12 @@ def test_pointers_in_linear_memory_print_as_natively_in_gdb(builds: tuple[Path, 
     assert '$2 = {value = 3, next = ADDR, label = ADDR "first"}' in text
     assert '$4 = {ADDR "alpha", ADDR "beta", 0x0}' in text
     assert '$5 = {value = 300, next = 0x0, label = ADDR "beta"}' in text
-    assert "$7 = 0" in text and "$8 = 1" in text
-    assert "$9 = {value = 7, next = ADDR, label = ADDR \"first\"}" in text
-    assert "$10 = {10, 20, 1, 40, 50, 60}" in text
-    assert '$11 = {value = 30, next = 0x0, label = ADDR "second"}' in text and "$12 = 1" in text
-    assert "Value returned is $13 = 334" in text  # 3 + 30 + 300 summed before the stop, + the new cells[2]
+    assert '$8 = ADDR "alpha"' in text and '$9 = ADDR "beta"' in text
+    assert "$7 = 0" in text and "$10 = 1" in text
+    assert "$11 = {value = 7, next = ADDR, label = ADDR \"first\"}" in text
+    assert "$12 = {10, 20, 1, 40, 50, 60}" in text
+    assert '$13 = {value = 30, next = 0x0, label = ADDR "second"}' in text and "$14 = 1" in text
+    assert "Value returned is $15 = 335" in text  # 3 + 30 + 300 summed before the stop, + the new cells[2], + 1
 
 
 def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(builds: tuple[Path, Path]) -> None:
@@ -127,6 +129,7 @@ def test_pointers_in_linear_memory_are_followed_as_natively_in_lldb(builds: tupl
     commands = [f"breakpoint set -f pointers.c -l {_line('walk')}", "run", "frame variable *t",
                 "frame variable *head", "frame variable head->next->value", "frame variable t->nodes[1]->value",
                 "frame variable *head->next", "frame variable *t->names",
+                "frame variable *names", "frame variable names[1]",
                 "frame variable *chain[0].next->next",
                 "frame variable head->next->next->label", "frame variable *head->next->next",
                 "expression head->value = 7", "expression *q = 1", "frame variable chain[0] cells", "finish"]
@@ -135,7 +138,9 @@ def test_pointers_in_linear_memory_are_followed_as_natively_in_lldb(builds: tupl
     text = "\n".join(wasm_lines)
     assert "(int) head->next->value = 30" in text
     assert "label = ADDR \"second\"" in text and "next = NULL" in text
-    assert "(const char *) *t->names = ADDR \"alpha\"" in text and "(int) t->nodes[1]->value = 30" in text
+    assert "(const char *) *t->names = ADDR \"alpha\"" in text
+    assert "(const char *) *names = ADDR \"alpha\"" in text
+    assert "(const char *) names[1] = ADDR \"beta\"" in text and "(int) t->nodes[1]->value = 30" in text
     assert "(const char *) head->next->next->label = ADDR \"beta\"" in text
     assert "(int[6]) cells = ([0] = 10, [1] = 20, [2] = 1, [3] = 40, [4] = 50, [5] = 60)" in text
-    assert "Return value: (int) $2 = 334" in text
+    assert "Return value: (int) $2 = 335" in text

@@ -26,7 +26,8 @@ static int walk(struct table *t, struct node *head) {
     for (struct node *p = head; p; p = p->next)
         total += p->value;
     int *q = &t->cells[2];
-    return total + *q; /* @walk */
+    const char **names = t->names; /* a local pointing at pointers, as argv */
+    return total + *q + (names[1][0] == 'b'); /* @walk */
 }
 
 int32_t run(int32_t n) {
