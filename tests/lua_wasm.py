@@ -36,6 +36,24 @@ WASM_LIBS = ["-lm", "-lwasi-emulated-signal", "-lwasi-emulated-process-clocks"]
 NATIVE_FLAGS = ["-g", "-O0", *_CONFIG]
 
 
+#: The interpreter compiled as C++ (Lua's own option): errors and coroutine yields become C++ exceptions, thrown
+#: through the interpreter's Wasm frames with ``-fwasm-exceptions`` and the project's C++ exception runtime
+#: (``samples/cdebug/wasm_cxx_eh.cpp``). ``_Noreturn`` is C's; g++ needs it spelled the C++ way.
+EH_RUNTIME = ROOT / "samples" / "cdebug" / "wasm_cxx_eh.cpp"
+CXX_FLAGS = ["-x", "c++", "-D_Noreturn=[[noreturn]]", "-Wno-deprecated"]
+
+
+def build_wasm_cxx(output: Path) -> Path:
+    wasm_clang(["--target=wasm32-wasi", "-fwasm-exceptions", *CXX_FLAGS, *WASM_FLAGS, "-o", output, *SOURCES,
+                "-x", "none", EH_RUNTIME, *WASM_LIBS], cwd=LUA, cxx=True)
+    return output
+
+
+def build_native_cxx(output: Path) -> Path:
+    run(["g++", *CXX_FLAGS, *NATIVE_FLAGS, "-o", output, *SOURCES, "-x", "none", "-lm"], cwd=LUA)
+    return output
+
+
 def build_wasm(output: Path) -> Path:
     wasm_clang(["--target=wasm32-wasi", *WASM_FLAGS, "-o", output, *SOURCES, *WASM_LIBS], cwd=LUA)
     return output

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lua_wasm import LUA, PREBUILT, build_native, build_wasm
+from tests.lua_wasm import LUA, PREBUILT, build_native, build_native_cxx, build_wasm, build_wasm_cxx
 from tests.tools import ENV, ROOT
 from tests.wasi_support import jitdebug_command, oracle_command
 
@@ -51,6 +51,25 @@ def test_lua_runs_as_under_wasmtime(script: str) -> None:
     else:
         assert code == 1 and stdout == "before\n"
         assert stderr.startswith("lua: unrecoverable error (status 2): /error.lua:2: deep trouble\n")
+
+
+def test_lua_built_as_cxx_raises_errors_as_exceptions_through_wasm(tmp_path: Path) -> None:
+    """Lua's C++ build throws a C++ exception for every error and coroutine yield, through the interpreter's Wasm
+    frames (the VM, luaD_call, the C library functions) to its catch in luaD_rawrunprotected: pcall, xpcall,
+    errors from the C libraries, coroutines and an uncaught error print and exit as the g++ build does."""
+    wasm = build_wasm_cxx(tmp_path / "lua.wasm")
+    native = build_native_cxx(tmp_path / "lua")
+    outcomes = {}
+    for side, program, argv in (("wasm", wasm, [*jitdebug_command(), wasm, "--dir=.", "--", "exceptions.lua"]),
+                                ("native", native, [native, "exceptions.lua"])):
+        proc = subprocess.run([str(a) for a in argv], cwd=SCRIPTS, capture_output=True, text=True, timeout=300,
+                              env={**ENV, "PYTHONPATH": str(ROOT)})
+        # lua.c names itself by argv[0]: the module's path under jitdebug, the executable's natively.
+        outcomes[side] = (proc.returncode, proc.stdout, proc.stderr.replace(str(program), "lua"))
+    assert outcomes["wasm"] == outcomes["native"]
+    code, stdout, stderr = outcomes["wasm"]
+    assert code == 1 and stderr.startswith("lua: exceptions.lua:14: final\n")
+    assert "false\texceptions.lua:3: boom\n" in stdout and "true\tend!\n" in stdout and "1\t4\t9\n" in stdout
 
 
 @pytest.fixture(scope="module")

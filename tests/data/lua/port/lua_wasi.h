@@ -32,4 +32,12 @@ _Noreturn static inline void lua_wasi_fatal(struct lua_State *L, int status) {
 #define l_system(cmd) ((cmd) == NULL ? 0 : -1)
 #define tmpfile() ((FILE *)NULL)
 
+/* Built as C++ (with -fwasm-exceptions and a C++ exception runtime), Lua raises its errors as C++ exceptions:
+ * its own C++ defaults apply, and pcall and coroutines work. */
+#ifdef __cplusplus
+#undef luai_jmpbuf
+#undef LUAI_TRY
+#undef LUAI_THROW
+#endif
+
 #endif
