@@ -1433,8 +1433,8 @@ struct subscription {
     int host;         /* streams: the host fd to poll */
 };
 
-/* wasmtime 50's order of readiness, which programs observe: first what is ready at once (writes to files, clocks
- * already due, the CPU-time clocks' EBADF), and only those; else reads from files; else stdio is polled until the
+/* wasmtime 50's order of readiness, which programs observe: first what is ready at once (writes to files and to
+ * stdout/stderr, clocks already due, the CPU-time clocks' EBADF), and only those; else reads from files; else stdio is polled until the
  * earliest clock. A descriptor event reports nbytes 1, as wasmtime does; a bad or directory fd fails the call.
  * (wasmtime reads files on a thread of its own: a file read met with a write in one call is sometimes reported
  * with it there, when that thread is quick; here never.) */
@@ -1506,7 +1506,7 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
             put_event(m, events + 32 * nready++, sub->userdata, E_BADF, EVENT_CLOCK, 0, 0);
         else if (sub->kind == SUB_CLOCK && sub->relative == 0)
             put_event(m, events + 32 * nready++, sub->userdata, 0, EVENT_CLOCK, 0, 0);
-        else if (sub->kind == SUB_FILE && sub->tag == EVENT_FD_WRITE)
+        else if (sub->tag == EVENT_FD_WRITE) /* files, and stdout/stderr (wasmtime's are always ready) */
             put_event(m, events + 32 * nready++, sub->userdata, 0, EVENT_FD_WRITE, 1, 0);
     }
     /* Then reads from files. */
@@ -1550,8 +1550,9 @@ int32_t jitdebug_wasi_poll_oneoff(struct jitdebug_wasi_link *link, int32_t in, i
             if (!polls[k].revents)
                 continue;
             struct subscription *sub = &list[poll_index[k]];
-            put_event(m, events + 32 * nready++, sub->userdata, 0, sub->tag, 1,
-                      (polls[k].revents & POLLHUP) ? 1 : 0);
+            /* No FD_READWRITE_HANGUP: wasmtime 50 reports a stream at its end (a closed pipe) as readable
+             * with flags 0, like one with data waiting. */
+            put_event(m, events + 32 * nready++, sub->userdata, 0, sub->tag, 1, 0);
         }
         if (nready == 0 && timeout_ns >= 0)
             put_event(m, events + 32 * nready++, list[earliest].userdata, 0, EVENT_CLOCK, 0, 0);
