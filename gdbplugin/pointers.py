@@ -10,7 +10,7 @@ import re
 import gdb
 import gdb.printing
 
-from emitter.debugcore.pointers import layers, native_address, pointer_spelling, spell, stand_in_name
+from emitter.debugcore.pointers import layers, memory_offset, native_address, pointer_spelling, spell, stand_in_name
 from emitter.debugcore.session import Session
 
 
@@ -100,8 +100,26 @@ class WasmPointer(gdb.Function):
         return pointer
 
 
+class WasmOffset(gdb.Function):
+    """$wasm_offset(P): the linear-memory offset of the native pointer P, the value to store in a Wasm32 pointer
+in linear memory (set var s->next = $wasm_offset(&node)); storing P itself would store its low 4 bytes."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__("wasm_offset")
+        self.session = session
+
+    def invoke(self, value: gdb.Value) -> gdb.Value:
+        if value.type.strip_typedefs().code != gdb.TYPE_CODE_PTR:
+            raise gdb.GdbError(f"$wasm_offset: {value.type} is no native pointer")
+        offset = memory_offset(self.session, int(value))
+        if offset is None:
+            raise gdb.GdbError(f"$wasm_offset: {int(value):#x} is in no Wasm linear memory")
+        return gdb.Value(offset).cast(gdb.lookup_type("unsigned int"))
+
+
 def register(session: Session) -> None:
     def lookup(value: gdb.Value) -> PointerPrinter | None:
         return PointerPrinter(session, value) if _spelling(value.type) is not None else None
     gdb.pretty_printers.append(lookup)
     WasmPointer(session)
+    WasmOffset(session)

@@ -89,6 +89,9 @@ def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(builds: tuple[P
                         "print *$wasm_ptr(t->nodes[1])", "print $wasm_ptr(t->cells)[3]",
                         "print *$wasm_ptr(t->names)", "print $wasm_ptr($wasm_ptr(head->next)->next)->value",
                         "print $wasm_ptr(head)->value", "print $wasm_ptr(t->cells) == &cells[0]",
+                        # A native pointer stored into linear memory as its offset.
+                        "set var chain[1].next = $wasm_offset(&chain[0])", "print $wasm_ptr(chain[1].next)->value",
+                        "print chain[1].next == t->nodes[0]", "print $wasm_offset(head) == t->nodes[0]",
                         "print $wasm_ptr(t->count)"], True, check=False)
     natively = _gdb(native, [f"break pointers.c:{_line('walk')}", "run", "print head->next->value",
                              "print *t->nodes[1]", "print t->cells[3]", "print *t->names",
@@ -96,7 +99,7 @@ def test_gdb_follows_a_pointer_in_linear_memory_through_wasm_ptr(builds: tuple[P
     assert lines[:6] == natively, (lines, natively)
     assert lines[:3] == ["$1 = 30", '$2 = {value = 30, next = ADDR, label = ADDR "second"}', "$3 = 40"]
     assert lines[3:6] == ['$4 = ADDR "alpha"', "$5 = 300", "$6 = 3"]
-    assert lines[6:] == ["$7 = 1"], lines  # and t->count, an int, is refused
+    assert lines[6:] == ["$7 = 1", "$8 = 3", "$9 = 1", "$10 = 1"], lines  # and t->count, an int, is refused
 
 
 def test_a_pointer_in_linear_memory_is_its_offset_without_the_plugin(builds: tuple[Path, Path]) -> None:

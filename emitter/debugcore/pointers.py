@@ -57,6 +57,21 @@ def layers(spelling: str) -> tuple[str, list[str]]:
     return " ".join(tokens), [*inner, *reversed(outer)]
 
 
+def memory_offset(session: Session, address: int) -> int | None:
+    """The linear-memory offset of the native ``address`` (0 for null), None when no memory holds it."""
+    if address == 0:
+        return 0
+    for module in session.modules():
+        if module.meta.has_memory and module.vmctx is not None:
+            try:
+                base, size = memory_of(session, module)
+            except (InferiorReadError, ValueError):
+                continue
+            if base <= address < base + size:
+                return address - base
+    return None
+
+
 def native_address(session: Session, offset: int, holder: int | None) -> int | None:
     """The native address ``offset`` of a linear memory stands for (0 for null), ``holder`` being the native
     address of the stand-in (None when it is no longer in memory); None when no memory is found."""
