@@ -5,6 +5,8 @@ summary: ``0x00007f… "text"`` for strings, ``NULL`` for null, as LLDB shows a 
 
 from __future__ import annotations
 
+import re
+
 import lldb
 
 from emitter.debugcore.pointers import layers, native_address, pointer_spelling, spell, stand_in_name
@@ -74,6 +76,10 @@ def native_pointer(value: lldb.SBValue) -> lldb.SBValue | None:
 
 
 def summary(value: lldb.SBValue, _internal_dict: dict) -> str:
+    raw = value.GetNonSyntheticValue()
+    if re.search(r":\d+$", raw.GetTypeName() or ""):
+        # ``frame variable v[i]`` on a scalar is LLDB's bit extraction, not an element: the bit, as it is.
+        return str(raw.GetValueAsUnsigned())
     pointer = native_pointer(value)
     if pointer is None:
         return f"<wasm32 offset {value.GetNonSyntheticValue().GetValueAsUnsigned():#x}>"
