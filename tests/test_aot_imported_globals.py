@@ -191,3 +191,31 @@ def test_imported_globals_outside_the_c_abi_are_refused(tmp_path: Path, wat: str
     assert proc.stderr.startswith("jitdebug: error: ") and proc.stderr.count("\n") == 1
     assert words in proc.stderr
     assert not (tmp_path / "bad.o").exists()
+
+
+def test_jitdebug_run_binds_imported_globals_to_a_librarys_c_objects(tmp_path: Path) -> None:
+    """``jitdebug run --library`` is the dynamic-linking half of the same ABI: the global imports are the
+    library's C objects, read (and written by ``global.set``) at their C type's width."""
+    source = tmp_path / "glob.wat"
+    source.write_text(MODULE)
+    library = tmp_path / "libglob.c"
+    library.write_text("#include <stdint.h>\nconst int32_t base = 3;\nint64_t counter = 100;\n"
+                       "const double scale = 1.5;\nfloat level = 0.25f;\n")
+    run(["gcc", "-shared", "-fPIC", "-o", tmp_path / "libglob.so", library])
+    store = wasmtime.Store()
+    instance = wasmtime.Instance(store, wasmtime.Module(store.engine, MODULE), list(_imports(store, 3, 100, 1.5,
+                                                                                                  0.25)))
+    for name, args in (("z", []), ("peek", [4]), ("ind", [4]), ("bump", [])):
+        function = instance.exports(store)[name]
+        assert isinstance(function, wasmtime.Func)
+        proc = run([JITDEBUG, "run", source, "--library", tmp_path / "libglob.so", "-C", "cache=n", "--invoke",
+                    name, *map(str, args)])
+        assert proc.stdout == f"{function(store, *args)}\n", name
+
+
+def test_jitdebug_run_refuses_a_global_import_that_is_code(tmp_path: Path) -> None:
+    source = tmp_path / "code.wat"
+    source.write_text('(module (import "env" "puts" (global i32)) (func (export "f")))')
+    proc = run([JITDEBUG, "run", source, "-C", "cache=n", "--invoke", "f"], check=False)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("jitdebug: error: ") and "'puts'" in proc.stderr and "not a global" in proc.stderr

@@ -670,6 +670,22 @@ class Global:
         glob._kept = None
         return glob
 
+    @classmethod
+    def native(cls, global_type: GlobalType, address: int, owner: Any) -> Global:
+        """A C object of the global's C type (``jitdebug run --library``: the AOT C ABI's imported global), read
+        and written at that type's width: an ``int32_t`` or ``float`` has no upper half to touch."""
+        glob = cls.at(global_type, address, owner)
+        glob._width = 4 if global_type.type in (ValType.I32, ValType.F32) else 8
+        return glob
+
+    #: Bytes of the cell that reads and writes move (8: the JIT's cells; 4 for a native i32/f32 object).
+    _width = 8
+
+    def _word(self) -> int:
+        address = self.address
+        return ctypes.c_uint32.from_address(address).value if self._width == 4 else \
+            ctypes.c_uint64.from_address(address).value
+
     @property
     def address(self) -> int:
         """The address of its 8-byte cell (i32/f32 in the low 4 bytes)."""
@@ -680,8 +696,8 @@ class Global:
 
     @property
     def bits(self) -> int:
-        return int(from_word(ctypes.c_uint64.from_address(self.address).value, self.type.type, bits=True)) \
-            if self.type.type in _NUMERIC else int(ctypes.c_uint64.from_address(self.address).value)
+        return int(from_word(self._word(), self.type.type, bits=True)) \
+            if self.type.type in _NUMERIC else int(self._word())
 
     @bits.setter
     def bits(self, value: int) -> None:
@@ -689,7 +705,7 @@ class Global:
 
     @property
     def value(self) -> Any:
-        return from_word(ctypes.c_uint64.from_address(self.address).value, self.type.type)
+        return from_word(self._word(), self.type.type)
 
     @value.setter
     def value(self, value: Any) -> None:
@@ -704,7 +720,10 @@ class Global:
 
     def write_word(self, word: int) -> None:
         """Store a raw word whatever the mutability (instantiation: the initial value)."""
-        ctypes.c_uint64.from_address(self.address).value = word
+        if self._width == 4:
+            ctypes.c_uint32.from_address(self.address).value = word & 0xFFFFFFFF
+        else:
+            ctypes.c_uint64.from_address(self.address).value = word
 
     def __repr__(self) -> str:
         return f"Global({'mut ' if self.type.mutable else ''}{self.type.type.text} = {self.value!r})"

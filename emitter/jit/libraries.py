@@ -12,6 +12,10 @@ A tag import ``(import "M" "T" (tag ...))`` is bound the same way to the data sy
 can throw it: the JIT's native shim, which defines ``jitdebug_throw``, is made global before the libraries load,
 so a library leaves the runtime's symbols undefined and they bind to the shim, as they bind to the runtime object
 in an AOT host.
+
+A global import ``(import "M" "G" (global T))`` is bound to the data symbol ``G``, a C object of T's C type
+(``int32_t``, ``int64_t``, ``float``, ``double``; ``codegen/aot_globals.py``), as an AOT host defines it: the
+module reads it and, when mutable, writes it in place, at that type's width.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..codegen.aot_globals import C_GLOBAL_TYPES
 from ..errors import JitdebugError
 from ..wasi.preview1 import WASI_MODULE
-from ..wasm.module import Module
+from ..wasm.module import GlobalType, Module
 from . import _native
 from .api import Import, NativeFunction, NativeTag
+from .externals import Global
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +76,21 @@ def _address(handle: ctypes.CDLL, symbol: str) -> int | None:
 
 
 def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, Import]:
-    """The native function of every function import of ``module``, and the native descriptor of every tag import,
-    keyed by field name (``instantiate``'s key)."""
+    """The native function of every function import of ``module``, the native descriptor of every tag import and
+    the native C object of every global import, keyed by field name (``instantiate``'s key)."""
     searched = [*load_libraries(libraries), _Library("the process", ctypes.CDLL(None))]
     executable: list[tuple[int, int]] | None = None
     resolved: dict[str, Import] = {}
     for wasm_import in module.imports:
-        if wasm_import.kind not in ("func", "tag") or wasm_import.name in resolved or \
+        if wasm_import.kind not in ("func", "tag", "global") or wasm_import.name in resolved or \
                 wasm_import.module == WASI_MODULE:  # bound to the native WASI host functions instead
             continue
         symbol = wasm_import.name
-        what = "function" if wasm_import.kind == "func" else "tag"
+        what = {"func": "function", "tag": "tag", "global": "global"}[wasm_import.kind]
+        desc = wasm_import.desc
+        if wasm_import.kind == "global" and not (isinstance(desc, GlobalType) and desc.type in C_GLOBAL_TYPES):
+            raise JitdebugError(f"import {wasm_import.module}.{symbol}: a global of type "
+                                f"{desc.type.text if isinstance(desc, GlobalType) else desc} has no C ABI type")
         found = next(((library, address) for library in searched
                       if (address := _address(library.handle, symbol)) is not None), None)
         if found is None:
@@ -93,8 +103,12 @@ def resolve_imports(module: Module, libraries: Sequence[str]) -> dict[str, Impor
         if wasm_import.kind == "func" and not is_code:
             raise JitdebugError(f"import {wasm_import.module}.{symbol}: {symbol!r} in {library.name} is not a "
                                 "function (it is not in executable memory)")
-        if wasm_import.kind == "tag" and is_code:
+        if wasm_import.kind != "func" and is_code:
             raise JitdebugError(f"import {wasm_import.module}.{symbol}: {symbol!r} in {library.name} is not a "
-                                "tag descriptor (it is code, not data)")
-        resolved[symbol] = NativeFunction(address) if wasm_import.kind == "func" else NativeTag(address)
+                                f"{'tag descriptor' if wasm_import.kind == 'tag' else 'global'} (it is code, not "
+                                "data)")
+        if isinstance(desc, GlobalType):
+            resolved[symbol] = Global.native(desc, address, library.handle)
+        else:
+            resolved[symbol] = NativeFunction(address) if wasm_import.kind == "func" else NativeTag(address)
     return resolved
