@@ -13,7 +13,8 @@ machine is rewritten:
   (which the plugins' printers follow: ``emitter/debugcore/pointers.py``); a *variable* of pointer type is instead
   given a native pointer type and a location computing memory base + offset, so ``print *p``/``p->x`` work in
   both debuggers (the variable is then read-only in the debugger);
-- call-site DIEs are dropped (their return addresses have no meaning natively).
+- call-site DIEs are dropped (their return addresses have no meaning natively), and so are the functions the
+  linker discarded (``translate_discard``: no code, so nothing a debugger could use).
 
 DWARF 2-5 compile units are read (``producer_reader``, our own reader: the translation's time is mostly reading)
 and written as DWARF 4; a module whose DWARF cannot be read falls back to describing the generated listing.
@@ -36,6 +37,7 @@ from ..obj.model import Relocation, RelocKind
 from .info import PlacedFunction
 from .producer_reader import BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
 from .strings import StringSection
+from .translate_discard import discarded_dies
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
 from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program, function_rows
 from .translate_map import AddressMap
@@ -67,6 +69,9 @@ _OTHER_REF_FORMS = frozenset(["DW_FORM_ref_addr", "DW_FORM_ref_sig8", "DW_FORM_r
 _CONSTANT_FORMS = {"DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4, "DW_FORM_data8": 8}
 _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "DW_FORM_block4", "DW_FORM_exprloc",
                           "DW_FORM_data16"])
+#: Where ``wasm-ld`` moves the rows of a function it discarded (its tombstone ``0xffffffff``, and ``0xfffffffe``
+#: as in range lists): such a sequence overlaps no code.
+_LINE_TOMBSTONE = 0xFFFFFFFE
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
 #: The base type the stand-ins name: the offset.
@@ -211,6 +216,10 @@ class _Translator:
                         self.die_offsets[die.offset] = die
             except _PRODUCER_ERRORS as error:
                 raise _UnitFailed(cu, f"unreadable DIEs ({_reason(error)})") from None
+        discarded = discarded_dies(self.die_offsets.values(), self._has_code)
+        for discarded_offset in discarded:
+            self.die_offsets.pop(discarded_offset, None)  # call sites are not in it
+        self.skipped |= discarded
         for cu in self.units:
             try:
                 self._unit(cu)
@@ -237,6 +246,9 @@ class _Translator:
         if self.loc.offset:
             sections[".debug_loc"] = self.loc
         return sections
+
+    def _has_code(self, address: int) -> bool:
+        return self.map.function_at(address) is not None
 
     def _abbrev_section(self) -> ByteWriter:
         out = ByteWriter()
@@ -290,10 +302,15 @@ class _Translator:
         files = [FileEntry(_text(f.name), f.dir_index, f.mtime, f.length) for f in program.file_entry]
         sequences: list[ProducerSequence] = []
         rows: list[SourceRow] = []
+        discarded = False  # in a sequence the linker left at its tombstone (a discarded function's rows)
         for state in program.rows:
             if state.end_sequence:
-                sequences.append(ProducerSequence(rows, state.address))
+                if not discarded:
+                    sequences.append(ProducerSequence(rows, state.address))
                 rows = []
+                discarded = False
+            elif discarded or not rows and state.address >= _LINE_TOMBSTONE:
+                discarded = True
             else:
                 rows.append(SourceRow(state.address, state.file + self.file_shift, state.line, state.column,
                                       bool(state.is_stmt),
