@@ -63,6 +63,8 @@ from .bulk_memory import emit_overlapping_copy
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
 from .exceptions import LEGACY_CLAUSES, ExceptionRegions, compile_deferred_catch_blocks, defer_catch_blocks, drop_caught
 from .frame import emit_epilogue
+from .fusion import FIRST as FUSION_FIRST
+from .fusion import fuse
 from .runtime import (
     MEMORY_RECORD_MAXIMUM,
     MEMORY_RECORD_SIZE,
@@ -427,6 +429,11 @@ class FunctionCompiler:
                 first = lines.pop()[3]
             lines.append((start, line, offset, first))
             first = False
+            if op in FUSION_FIRST and not self.vector:
+                fused = fuse(self, body, index - 1, stop)
+                if fused:
+                    index += fused - 1
+                    continue
             if op in STRAIGHT_LINE:
                 key = (op, imm, self.depth, layout)
                 template = templates.get(key)
@@ -817,7 +824,9 @@ def _h_end(c: FunctionCompiler, i: Instr) -> bool:
     if frame.else_label is not None:
         c.a.bind(frame.else_label)
     c.a.bind(frame.end)
-    c.depth = frame.height + frame.results
+    # The results may have been stored only by branches (a catch's landing pad): the frame must hold them.
+    c.depth = frame.height
+    c.push(frame.results)
     if frame.kind == "func":
         c.emit_return()
     return False
