@@ -1,20 +1,30 @@
-"""Instruction fusion on the frame-slot operand stack: a constant folded into the instruction that consumes it
-(``i32.const 1; i32.add`` -> ``add dword [slot], 1``), and a comparison fused with the ``br_if`` or ``if`` that
-consumes its result (``i32.lt_s; br_if`` -> ``cmp; jl``), as baseline compilers (Liftoff, Winch) do.
+"""Instruction fusion on the frame-slot operand stack, as baseline compilers (Liftoff, Winch) do it: operands
+taken from where they already are, and results put where they go.
+
+A group is up to two operand pushes (``local.get``, ``i32.const``, ``i64.const``), the integer instruction that
+consumes them (arithmetic, shift, comparison, ``eqz``), and what consumes its result: a ``local.set`` or
+``local.tee``, or, for a comparison, any number of ``i32.eqz`` and a ``br_if`` or ``if``. Instead of storing
+each operand to its slot for the consumer to reload, the consumer reads a local or a slot directly and takes a
+constant as an immediate; a comparison feeding a branch sets the flags for a ``jcc`` and is never made 0/1::
+
+    local.get $i; i32.const 1; i32.add; local.set $i   ->  mov eax,[i]; add eax,1; mov [i],rax
+    local.get $i; local.get $n; i32.lt_s; br_if 0      ->  mov eax,[i]; cmp eax,[n]; jl L
+    (x on the stack) i32.const 4; i32.shl               ->  shl dword [x's slot],4
 
 Why a look-ahead here rather than in the handlers: a handler sees one instruction, and the frame-slot invariant
 of ``function.py`` (every operand in its slot between instructions) makes it store its result for the next one
-to reload. Looking one or two instructions ahead drops that store and reload where the consumer can take the
-value as an immediate or from the flags.
+to reload. Looking a few instructions ahead removes those stores and reloads without giving up the invariant
+between groups.
 
-What keeps the debugging promise exact. A fused group gets the line-table row of its first instruction only:
-the others get no row, so no native address implements them (``dwarf/translate_map.py`` maps a Wasm range to
-the rows inside it). The fused code writes no frame slot before its last native instruction and never writes a
-local. At every native address inside it the frame therefore holds exactly the Wasm state before the group's
-first instruction, which is what its row says (the operand-stack and local locations of producer DWARF stay
-right); once its last instruction has run, the state is the one after the group. Nothing here pushes or pops:
-the unwind information is unchanged. Branches that need to move values (``needs_moves``) are left unfused, as
-the moves write slots.
+What keeps the debugging promise exact. A group gets the line-table row of its first instruction only: the
+others get no row, so no native address implements them (``dwarf/translate_map.py`` maps a Wasm range to the
+rows inside it). Before its last native instruction the group writes nothing a debugger can see in the Wasm
+state before its first instruction: no local, no operand slot below that operand depth (slots above it are not
+part of that state). Its one visible write, if any, is its last instruction. At every native address inside it
+the frame therefore holds exactly the state its row names (locals and producer DWARF's operand-stack
+locations read right, ``set var`` of a local before the group reaches the group), and after it the state after
+the group. Nothing here pushes or pops, so the unwind information is unchanged. Branches that must move values
+(``needs_moves``) are left unfused, as the moves write slots.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..wasm.module import Instr
-from ..x64.asm import RAX, Label, Mem
+from ..x64.asm import RAX, RCX, Label, Mem, Operand
 
 if TYPE_CHECKING:
     from .function import FunctionCompiler
@@ -34,82 +44,175 @@ _INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b
 #: Operations with a read-modify-write memory form taking a sign-extended immediate.
 _ALU = frozenset(["add", "sub", "and", "or", "xor"])
 _SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
+_BINARY = frozenset([*_ALU, "mul", *_SHIFTS, *_CMP])
 _BRANCHES = frozenset(["br_if", "if"])
+_LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
+_CONSUMERS = frozenset([f"{t}.{name}" for t in ("i32", "i64") for name in [*_BINARY, "eqz"]])
 
-#: Instructions that may start a fused group (``FunctionCompiler.run`` asks ``fuse`` about these only).
-FIRST = frozenset(["i32.const", "i64.const", "i32.eqz", "i64.eqz"]
-                  + [f"{t}.{name}" for t in ("i32", "i64") for name in _CMP])
+#: Instructions that may start a group (``FunctionCompiler.run`` asks ``fuse`` about these only).
+FIRST = _LEAVES | frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_CMP, "eqz"])
+
+#: An operand: ("slot", operand index) | ("local", local index) | ("const", signed value).
+Source = tuple[str, int]
 
 
 def fuse(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
-    """Compile the group starting at ``body[index]`` (one of ``FIRST``) fused, if it is one, and return the number
-    of instructions it took (0: not a group, nothing emitted). The caller has given ``body[index]`` its row."""
-    if index + 1 >= stop:
+    """Compile the group starting at ``body[index]`` (one of ``FIRST``) if there is one and return the number of
+    instructions it took (0: no group, nothing emitted). The caller has given ``body[index]`` its row."""
+    k = index
+    leaves: list[Instr] = []
+    while k < stop and body[k].op in _LEAVES and len(leaves) < 2:
+        leaves.append(body[k])
+        k += 1
+    if k >= stop or body[k].op not in _CONSUMERS:
         return 0
-    op = body[index].op
-    size = 4 if op[1] == "3" else 8
-    following = body[index + 1]
-    if op.endswith("const"):
-        value = _signed(c.int_immediate(body[index].imm[0]), size)
-        if not -(1 << 31) <= value < 1 << 31:
+    consumer = body[k]
+    kind, name = consumer.op.split(".")
+    size = 4 if kind == "i32" else 8
+    arity = 1 if name == "eqz" else 2
+    if len(leaves) > arity:
+        return 0  # the first leaf is not the consumer's: it runs alone, the group starts after it
+    depth = c.depth
+    taken = depth - (arity - len(leaves))  # operand index of the consumer's first operand
+    sources = [("slot", taken + j) for j in range(arity - len(leaves))]
+    sources += [_source(c, leaf, size) for leaf in leaves]
+    users = _flag_users(body, k + 1, stop) if name == "eqz" or name in _CMP else 0
+    if users:
+        branch = body[k + users]
+        if not _branchable(c, branch, taken):
             return 0
-        kind, _, name = following.op.partition(".")
-        if kind != op[:3]:
-            return 0
-        if name in _ALU or name in _SHIFTS:
-            _fold(c, following.op, name, size, value)
-            return 2
-        if name not in _CMP:
-            return 0
-        # ``x; const k; cmp``: the comparison's lhs is in the slot below where the constant would be.
-        lhs = c.slot(c.depth - 1)
-        taken = _flag_users(body, index + 2, stop)
-        if taken and _branchable(c, body[index + 1 + taken], c.depth - 1):
-            c.a.alu("cmp", size, lhs, value, imm=True)
-            c.depth -= 1
-            _branch(c, body[index + 1 + taken], _condition(_CMP[name], taken - 1))
-            return 2 + taken
-        c.emit_cached(("fold cmp", name, size, value, c.depth, c.operands_base),
-                      lambda: _set(c, lhs, size, value, _CMP[name]))
-        return 2
-    taken = _flag_users(body, index + 1, stop)
-    if not taken:
-        return 0
-    name = op[4:]
+        if name == "eqz":
+            if sources[0][0] == "const":
+                return 0
+            c.emit_cached(("fuse test", size, _key(c, sources)), lambda: _test(c, size, sources[0]))
+            cc = "e"
+        else:
+            c.emit_cached(("fuse cmp", size, _key(c, sources)), lambda: _compare(c, size, sources))
+            cc = _CMP[name]
+        c.depth = taken
+        _branch(c, branch, _INVERSE[cc] if (users - 1) & 1 else cc)
+        return k + users + 1 - index
     if name == "eqz":
-        after = c.depth - 1
-        if not _branchable(c, body[index + taken], after):
-            return 0
-        c.a.alu("cmp", size, c.slot(after), 0, imm=True)
-        cc = "e"
-    else:
-        after = c.depth - 2
-        if not _branchable(c, body[index + taken], after):
-            return 0
-        c.emit_cached(("cmp flags", size, after, c.operands_base), lambda: _compare_slots(c, size, after))
-        cc = _CMP[name]
-    c.depth = after
-    _branch(c, body[index + taken], _condition(cc, taken - 1))
-    return 1 + taken
+        return 0
+    sink = body[k + 1] if k + 1 < stop and body[k + 1].op in ("local.set", "local.tee") else None
+    if sink is not None and sink.op == "local.tee" and taken < depth:
+        sink = None  # slot and local both visible: the tee runs alone, after the group
+    if not leaves and sink is None:
+        return 0  # nothing to fold: the plain handler's code is this code
+    target = c.int_immediate(sink.imm[0]) if sink is not None else -1
+    key = ("fuse", consumer.op, sink.op if sink else "", _key(c, sources),
+           c.local_offsets[target] if sink is not None else 0, taken, c.operands_base)
+    c.emit_cached(key, lambda: _compute(c, name, size, sources, taken, sink, target))
+    c.depth = taken if sink is not None and sink.op == "local.set" else taken + 1
+    if c.depth > c.max_depth:
+        c.max_depth = c.depth
+    return k + (2 if sink is not None else 1) - index
 
 
-def _signed(value: int, size: int) -> int:
+def _source(c: FunctionCompiler, leaf: Instr, size: int) -> Source:
+    value = c.int_immediate(leaf.imm[0])
+    if leaf.op == "local.get":
+        return ("local", value)
     bits = 8 * size
     value &= (1 << bits) - 1
-    return value - (1 << bits) if value >> (bits - 1) else value
+    return ("const", value - (1 << bits) if value >> (bits - 1) else value)
+
+
+def _key(c: FunctionCompiler, sources: list[Source]) -> tuple[object, ...]:
+    """What the operands' code depends on: their frame offsets and the constants."""
+    return tuple((kind, c.local_offsets[v] if kind == "local" else c.slot(v).disp if kind == "slot" else v)
+                 for kind, v in sources)
+
+
+def _mem(c: FunctionCompiler, source: Source) -> Mem:
+    return c.local(source[1]) if source[0] == "local" else c.slot(source[1])
+
+
+def _operand(c: FunctionCompiler, source: Source, size: int) -> tuple[Operand | int, bool]:
+    """``source`` as a second operand: memory, or an immediate (the flag says so) when it fits a sign-extended
+    imm32; a wider constant goes through rcx."""
+    if source[0] != "const":
+        return _mem(c, source), False
+    value = source[1]
+    if size == 4 or -(1 << 31) <= value < 1 << 31:
+        return value, True
+    c.a.mov_imm(8, RCX, value)
+    return RCX, False
+
+
+def _load(c: FunctionCompiler, source: Source, size: int) -> None:
+    if source[0] == "const":
+        c.a.mov_imm(size, RAX, source[1])
+    else:
+        c.a.mov(size, RAX, _mem(c, source))
+
+
+def _test(c: FunctionCompiler, size: int, source: Source) -> None:
+    c.a.alu("cmp", size, _mem(c, source), 0, imm=True)
+
+
+def _compare(c: FunctionCompiler, size: int, sources: list[Source]) -> None:
+    """Set the flags from ``lhs cmp rhs``; writes nothing but rax/rcx."""
+    lhs, rhs = sources
+    if lhs[0] != "const" and rhs[0] == "const" and (size == 4 or -(1 << 31) <= rhs[1] < 1 << 31):
+        c.a.alu("cmp", size, _mem(c, lhs), rhs[1], imm=True)
+        return
+    _load(c, lhs, size)
+    src, imm = _operand(c, rhs, size)
+    c.a.alu("cmp", size, RAX, src, imm=imm)
+
+
+def _compute(c: FunctionCompiler, name: str, size: int, sources: list[Source], taken: int, sink: Instr | None,
+             target: int) -> None:
+    a = c.a
+    lhs, rhs = sources
+    result = c.slot(taken)
+    if sink is None and lhs == ("slot", taken) and rhs[0] == "const" and (name in _ALU or name in _SHIFTS):
+        if size == 4 or -(1 << 31) <= rhs[1] < 1 << 31 or name in _SHIFTS:
+            # One read-modify-write of the operand's slot: the group's only write, and its last instruction.
+            if name in _ALU:
+                a.alu(name, size, result, rhs[1], imm=True)
+            else:
+                a.shift(_SHIFTS[name], size, result, rhs[1] & (8 * size - 1))
+            return
+    if name in _CMP:
+        _compare(c, size, sources)
+        a.setcc(_CMP[name], RAX)
+        a.movzx(4, RAX, 1, RAX)
+    else:
+        _load(c, lhs, size)
+        if name in _SHIFTS:
+            if rhs[0] == "const":
+                a.shift(_SHIFTS[name], size, RAX, rhs[1] & (8 * size - 1))
+            else:
+                a.mov(4, RCX, _mem(c, rhs))
+                a.shift(_SHIFTS[name], size, RAX)
+        elif name == "mul":
+            if rhs[0] == "const":
+                a.mov_imm(size, RCX, rhs[1])
+                a.imul(size, RAX, RCX)
+            else:
+                a.imul(size, RAX, _mem(c, rhs))
+        else:
+            src, imm = _operand(c, rhs, size)
+            a.alu(name, size, RAX, src, imm=imm)
+    # rax holds the whole result (a 32-bit operation clears the upper half): one 8-byte store, last unless
+    # a tee's local follows it (then the slot, above the operands the group started with, is not yet visible).
+    if sink is None:
+        a.mov(8, result, RAX)
+        return
+    if sink.op == "local.tee":
+        a.mov(8, result, RAX)
+    a.mov(8, c.local(target), RAX)
 
 
 def _flag_users(body: list[Instr], index: int, stop: int) -> int:
     """How many instructions from ``index`` take an i32 condition from the flags: any number of ``i32.eqz``
-    (each inverts it) ending with a ``br_if`` or ``if``; 0 when the sequence does not end with one."""
+    (each inverts it) ending with a ``br_if`` or ``if``; 0 when the run does not end with one."""
     k = index
     while k < stop and body[k].op == "i32.eqz":
         k += 1
     return k - index + 1 if k < stop and body[k].op in _BRANCHES else 0
-
-
-def _condition(cc: str, inversions: int) -> str:
-    return _INVERSE[cc] if inversions & 1 else cc
 
 
 def _branchable(c: FunctionCompiler, instr: Instr, depth: int) -> bool:
@@ -135,30 +238,3 @@ def _branch(c: FunctionCompiler, instr: Instr, cc: str) -> None:
     a.jcc(_INVERSE[cc], else_label)
     end = Label()
     c.push_control("if", c.depth - params, params, results, end, end, else_label)
-
-
-def _fold(c: FunctionCompiler, op: str, name: str, size: int, value: int) -> None:
-    """``x; const value; op`` as one read-modify-write of x's slot (the constant's slot is never written)."""
-    lhs = c.slot(c.depth - 1)
-
-    def emit() -> None:
-        if name in _ALU:
-            c.a.alu(name, size, lhs, value, imm=True)
-        else:
-            c.a.shift(_SHIFTS[name], size, lhs, value & (8 * size - 1))
-
-    c.emit_cached(("fold", op, value, c.depth, c.operands_base), emit)
-
-
-def _set(c: FunctionCompiler, lhs: Mem, size: int, value: int, cc: str) -> None:
-    """``x; const value; cmp`` with its 0/1 result stored over x's slot by the last instruction."""
-    a = c.a
-    a.alu("cmp", size, lhs, value, imm=True)
-    a.setcc(cc, RAX)
-    a.movzx(4, RAX, 1, RAX)
-    a.mov(4, lhs, RAX)
-
-
-def _compare_slots(c: FunctionCompiler, size: int, depth: int) -> None:
-    c.a.mov(size, RAX, c.slot(depth))
-    c.a.alu("cmp", size, RAX, c.slot(depth + 1))
