@@ -251,7 +251,7 @@ def test_rows_spell_immediates_as_the_renderer_does() -> None:
     expected = [reference.instr(func.index, ins) for func in module.functions for ins in func.body]
     assert [text for _, _, text, _ in _rows(listing)] == expected
     assert "call 2" in expected and "i32.load offset=1180591620717411303424 align=1180591620717411303424" in expected
-    assert "block (type 0)" in expected and "i64.store32 offset=16 align=1" in expected
+    assert "block (type 0) (param i32) (result i32 i32)" in expected and "i64.store32 offset=16 align=1" in expected
 
 
 def test_rows_keep_offsets_wider_than_the_column_and_reject_malformed_bodies() -> None:

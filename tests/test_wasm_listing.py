@@ -49,7 +49,7 @@ def test_listing_reads_like_wat(tmp_path: Path) -> None:
     assert '(import "env" "log" (func $log (;0;) (param i32)))' in text
     assert re.search(r"0x[0-9a-f]+: {9}local\.get \$x\n.*: {9}br_table 0 1 2\n.*: {7}end\n", text)
     assert re.search(r": {7}i32\.const 10\n.*: {7}return\n", text)
-    assert re.search(r": block \(type 0\)\n.*: {3}i32\.add\n", text)
+    assert re.search(r": block \(type 0\) \(param i32 i32\) \(result i32 i32\)\n.*: {3}i32\.add\n", text)
     assert "call $swap" in text and "local.tee $i" in text and "i64.const -9223372036854775808" in text
 
 

@@ -11,7 +11,7 @@
  * - FUNC: the op and the callee as the renderer spells it, `$name` from the name section, else its index;
  * - MEMARG: the op, ` offset=N` unless 0, ` align=N` unless the natural alignment (the flags' bits from
  *   ALIGN_SHIFT, as log2);
- * - BLOCK: the op and its block type (a `BlockType`): ` (type N)`, or the spelling of its `result` (a dict from
+ * - BLOCK: the op and its block type (a `BlockType`): the spelling of its `result` (a dict from
  *   Python: value type or None -> text);
  * - LOCAL in a function with local names: the renderer's `instr(func_index, ins)`, every time;
  * - anything else (and the above when an immediate is not a small int): `instr` the first time the
@@ -517,35 +517,29 @@ write_decimal(char *p, long long value)
 typedef enum { SPELL_TEXT, SPELL_INTEGERS, SPELL_FUNC, SPELL_MEMARG, SPELL_BLOCK } Spelling;
 
 /* The spelling of a block type after its op, as SPELL_BLOCK writes it: 1 with `*suffix` set to the result's
- * spelling (NULL for ` (type N)`, N in `*type_index`), 0 for one spelled by the renderer, -1 on error. */
+ * spelling, 0 for one spelled by the renderer (a type index: ` (type N)` and its signature, from the module's
+ * types), -1 on error. */
 static int
-block_suffix(RowsObject *self, PyObject *block_type, PyObject **suffix, long long *type_index)
+block_suffix(RowsObject *self, PyObject *block_type, PyObject **suffix)
 {
     PyObject *index = PyObject_GetAttr(block_type, str_type_index);
     if (index == NULL) {
         PyErr_Clear(); /* not a BlockType: the renderer knows */
         return 0;
     }
-    int found = 0;
-    if (index != Py_None) {
-        int overflow;
-        *type_index = PyLong_Check(index) ? PyLong_AsLongLongAndOverflow(index, &overflow) : -1;
-        if (*type_index == -1 && PyErr_Occurred())
-            found = -1;
-        else
-            found = PyLong_Check(index) && !overflow;
-        *suffix = NULL;
-    } else {
-        PyObject *result = PyObject_GetAttr(block_type, str_result);
-        if (result == NULL) {
-            PyErr_Clear();
-        } else {
-            *suffix = PyDict_GetItemWithError(self->results, result);
-            Py_DECREF(result);
-            found = *suffix != NULL ? PyUnicode_Check(*suffix) : PyErr_Occurred() ? -1 : 0;
-        }
-    }
+    int typed = index != Py_None;
     Py_DECREF(index);
+    if (typed)
+        return 0;
+    int found = 0;
+    PyObject *result = PyObject_GetAttr(block_type, str_result);
+    if (result == NULL) {
+        PyErr_Clear();
+    } else {
+        *suffix = PyDict_GetItemWithError(self->results, result);
+        Py_DECREF(result);
+        found = *suffix != NULL ? PyUnicode_Check(*suffix) : PyErr_Occurred() ? -1 : 0;
+    }
     return found;
 }
 
@@ -593,10 +587,10 @@ write_rows(RowsObject *self, PyObject *func_index, PyObject *body_arg, int named
         Py_ssize_t name_len = 0;
         if (count == 1 && (slot->flags & BLOCK)) {
             PyObject *suffix;
-            int found = block_suffix(self, PyTuple_GET_ITEM(imm, 0), &suffix, &integers[0]);
+            int found = block_suffix(self, PyTuple_GET_ITEM(imm, 0), &suffix);
             if (found < 0)
                 goto fail;
-            if (found && suffix != NULL) {
+            if (found) {
                 name = PyUnicode_AsUTF8AndSize(suffix, &name_len);
                 if (name == NULL)
                     goto fail;
@@ -707,14 +701,8 @@ write_rows(RowsObject *self, PyObject *func_index, PyObject *body_arg, int named
             }
             break;
         case SPELL_BLOCK:
-            if (name != NULL) {
-                memcpy(p, name, (size_t)name_len);
-                p += name_len;
-            } else {
-                memcpy(p, " (type ", 7);
-                p = write_decimal(p + 7, integers[0]);
-                *p++ = ')';
-            }
+            memcpy(p, name, (size_t)name_len);
+            p += name_len;
             break;
         }
         *p++ = '\n';

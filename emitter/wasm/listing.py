@@ -21,7 +21,8 @@ _LOCAL_OPS = frozenset(name for name, info in BY_NAME.items() if info.immediate 
 #: Immediate kinds ``_Renderer.instr`` spells specially; the others are integers, written as the op and its
 #: integers in decimal (its ``case _``), which the rows writer does itself.
 _SPELLED_IMMEDIATES = frozenset({"none", "local", "func", "block", "memarg", "f32", "f64", "br_table", "call_indirect",
-                                 "select_types", "reftype", "try_table", "v128", "memarg_lane"})
+                                 "select_types", "reftype", "try_table", "v128", "memarg_lane", "memory",
+                                 "memory_init", "memory_copy", "table_init", "table_copy"})
 #: How each op nests and how the rows writer gets its text (``_listing`` documents the flags).
 _OP_FLAGS = {
     name: ((_listing.CLOSES if name in _CLOSERS or name in _MIDDLES else 0)
@@ -95,7 +96,7 @@ def _block_type(bt: BlockType) -> str:
     return f" (result {bt.result.text})" if bt.result is not None else ""
 
 
-#: The block type's spelling by its result, for the rows writer (whose ``(type N)`` is ``_block_type``'s too).
+#: The block type's spelling by its result, for the rows writer (a type index is the renderer's).
 _BLOCK_RESULTS = {result: _block_type(BlockType(result=result)) for result in [None, *ValType]}
 
 
@@ -127,6 +128,13 @@ class _Renderer:
         self.signatures = _Made(lambda type_index: self.signature(None, module.types[type_index]))
         #: The locals line of an unnamed function by its locals (a tuple).
         self.unnamed_locals = _Made(lambda locals_: " ".join(f"(local {t.text})" for t in locals_))
+
+    def block_type(self, bt: BlockType) -> str:
+        """`` (result i32)``, or for a type index ``(type 7)`` followed by its signature, as wasm-tools prints it
+        (`` (type 7) (param i32) (result i32 i32)``)."""
+        if bt.type_index is None:
+            return _block_type(bt)
+        return f" (type {bt.type_index}){self.signatures[bt.type_index]}"
 
     def func_ref(self, index: int) -> str:
         name = self.module.function_names.get(index)
@@ -182,7 +190,17 @@ class _Renderer:
             case "func":
                 return f"{op} {self.func_ref(imm[0])}"
             case "block":
-                return op + _block_type(imm[0])
+                return op + self.block_type(imm[0])
+            case "memory":  # memory.size, memory.grow, memory.fill: memory 0 is not spelled
+                return op if imm[0] == 0 else f"{op} {imm[0]}"
+            case "memory_init":  # the memory (when not 0) before the data segment, as the text format orders them
+                data, memory = imm
+                return f"{op} {data}" if memory == 0 else f"{op} {memory} {data}"
+            case "memory_copy" | "table_copy":  # destination, source; not spelled when both are 0
+                return op if imm == (0, 0) else f"{op} {imm[0]} {imm[1]}"
+            case "table_init":  # the table (when not 0) before the element segment
+                elem, table = imm
+                return f"{op} {elem}" if table == 0 else f"{op} {table} {elem}"
             case "memarg":
                 align, offset, *memory = imm
                 return _memarg_text(op, align, offset, memory)
@@ -210,7 +228,7 @@ class _Renderer:
             case "try_table":
                 bt, catches = imm
                 clauses = "".join(f" ({c.kind}{'' if c.tag is None else f' {c.tag}'} {c.label})" for c in catches)
-                return op + _block_type(bt) + clauses
+                return op + self.block_type(bt) + clauses
             case _:
                 return " ".join([op, *map(str, imm)])
 
