@@ -9,7 +9,7 @@ import struct
 import pytest
 import wasmtime
 
-from emitter.errors import JitdebugError, TrapError
+from emitter.errors import JitdebugError, TrapError, UnsupportedError
 from emitter.jit import Func, FuncType, Global, GlobalType, Linker, Table, TableType, ValType, compile_wasm
 from emitter.wasm.load import wat_to_wasm
 
@@ -153,4 +153,23 @@ def test_host_funcref_called_through_a_table_and_a_host_table() -> None:
     with pytest.raises(ValueError, match="negative"):
         instance.exports["call"](-1)
     assert instance.exports["gate"]() == host and calls == [21, -1]
+    instance.free()
+
+
+def test_a_null_exnref_crosses_the_api_as_none_and_a_caught_exception_is_refused() -> None:
+    """The one exception reference Python can hold is the null one (an exception reaches Python as the error it
+    raises); a caught exception's reference is refused with a clear error, never shown as a number."""
+    instance = Linker().instantiate(compile_wasm(wat_to_wasm("""(module
+      (tag $t)
+      (func (export "null") (result exnref) (ref.null exn))
+      (func (export "is_null") (param exnref) (result i32) (ref.is_null (local.get 0)))
+      (func (export "caught") (result exnref)
+        (block $h (result exnref) (try_table (catch_all_ref $h) (throw $t)) (unreachable))))"""),
+        debug_info=False))
+    assert instance.exports["null"]() is None
+    assert instance.exports["is_null"](None) == 1
+    with pytest.raises(TypeError, match="must be None for exnref"):
+        instance.exports["is_null"](0)
+    with pytest.raises(UnsupportedError, match="a non-null exnref cannot cross the embedding API"):
+        instance.exports["caught"]()
     instance.free()

@@ -142,9 +142,12 @@ class NativeFunction:
 
 @dataclass(frozen=True, slots=True)
 class NativeTag:
-    """A tag import whose ``struct jitdebug_tag`` descriptor native code defines at ``address``."""
+    """A tag import whose ``struct jitdebug_tag`` descriptor native code defines at ``address``. ``params``, when
+    known (another instance's tag), are its Wasm parameter types: an import must declare exactly those, not
+    only as many (the descriptor holds just the count)."""
 
     address: int
+    params: tuple[object, ...] | None = None
 
 
 class Tag:
@@ -476,11 +479,20 @@ class WasmModule:
             ctypes.string_at(tag.address, _TAG_DESCRIPTOR.size))[0]
         if count != len(params):
             raise LinkError(f"import {module}.{name} is {wanted}; the given tag has {count}")
+        declared = tuple(self.module.types[self.module.tags[tag_index]].params)
+        if isinstance(tag, NativeTag) and tag.params is not None and tag.params != declared:
+            raise LinkError(f"incompatible import type for `{module}::{name}`\n\nCaused by:\n    tag types "
+                            f"incompatible: expected a tag of ({_tag_types(declared)}), found one of "
+                            f"({_tag_types(tag.params)})\n")
         if isinstance(tag, Tag) and list(tag.params) != params:
             types = ", ".join(t.value if t is not None else "ref" for t in params)
             raise LinkError(f"import {module}.{name} is a tag of ({types}); the given tag has "
                             f"({', '.join(t.value for t in tag.params)})")
         return tag
+
+
+def _tag_types(params: Sequence[object]) -> str:
+    return ", ".join(str(getattr(t, "value", t)) for t in params)
 
 
 def _key_text(key: object) -> str:

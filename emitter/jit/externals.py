@@ -212,6 +212,12 @@ def to_word(value: Any, value_type: ValType, *, bits: bool = False, what: str = 
             return value.descriptor
         case ValType.EXTERNREF:
             return 0 if value is None else _extern_handle(value)
+        case ValType.EXNREF:
+            # Python holds no exception reference of its own to give (an exception reaches it as the error it
+            # raises), so the one exnref it can pass is the null one.
+            if value is not None:
+                raise TypeError(f"{what} must be None for exnref, not {type(value).__name__}")
+            return 0
         case ValType.V128:
             return v128_bits(value)
     raise UnsupportedError(f"{what} of type {value_type.text} cannot cross the embedding API")
@@ -235,6 +241,10 @@ def from_word(word: int, value_type: ValType, *, bits: bool = False) -> Any:
             return None if word == 0 else Func.from_descriptor(word)
         case ValType.EXTERNREF:
             return None if word == 0 else _EXTERN_OBJECTS[word]
+        case ValType.EXNREF:
+            if word == 0:
+                return None
+            raise UnsupportedError("a non-null exnref cannot cross the embedding API (it has no Python value)")
         case ValType.V128:
             return word.to_bytes(16, "little")
     raise UnsupportedError(f"a value of type {value_type.text} cannot cross the embedding API")

@@ -177,7 +177,9 @@ class Engine:
                     address = live.instance.loaded.address(export.name)
                 except JitdebugError:
                     continue  # a re-exported imported tag has no descriptor of its own here
-                self._linker.define(name, export.name, NativeTag(address))
+                wasm_module = live.compiled.wasm.module
+                params = tuple(wasm_module.types[wasm_module.tags[export.index]].params)
+                self._linker.define(name, export.name, NativeTag(address, params))
 
     # -- actions ------------------------------------------------------------------------------------------------
     def invoke(self, live: Live, name: str, args: Sequence[Value]) -> list[Value]:
@@ -230,6 +232,8 @@ class Engine:
             return Value("funcref", None if result is None else result.descriptor)
         if value_type is ValType.EXTERNREF:
             return Value("externref", result)
+        if value_type is ValType.EXNREF and result is None:
+            return Value("exnref", None)
         raise EngineError("api", f"a result of type {value_type.text}")
 
     @staticmethod
