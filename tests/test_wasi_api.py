@@ -16,7 +16,7 @@ import pytest
 from emitter.jit import compile_wasm
 from emitter.wasi.config import WasiConfig, WasiExit
 from tests.tools import ENV, ROOT
-from tests.wasi_support import CORPUS, build_wasi, jitdebug_command
+from tests.wasi_support import CORPUS, build_aot, build_wasi, jitdebug_command, oracle_command, run_program
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,36 @@ def test_reactor_runs_initialize_before_the_invoked_export(tmp_path: Path) -> No
     result = exports["add"](store, 2)  # type: ignore[operator]
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == (tmp_path / "theirs.txt").read_text() + f"{result}\n" == "add(2)\n42\n"
+
+
+DUPLICATE_IMPORTS = """(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $first (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $second (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "one\\ntwo\\n")
+  (table 1 funcref)
+  (elem (i32.const 0) $second)
+  (type $write (func (param i32 i32 i32 i32) (result i32)))
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 4))
+    (drop (call $first (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (i32.store (i32.const 0) (i32.const 20))
+    (drop (call_indirect (type $write) (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8) (i32.const 0)))
+    (call $exit (i32.const 3))))"""
+
+
+def test_a_preview1_function_imported_twice_is_one_function_as_in_wasmtime(tmp_path: Path) -> None:
+    """Legal Wasm imports a field twice (each import gets a symbol of its own); both reach the host function,
+    called directly or through a table, under the JIT and in an AOT executable, as under wasmtime-py."""
+    import wasmtime
+
+    module = tmp_path / "twice.wasm"
+    module.write_bytes(wasmtime.wat2wasm(DUPLICATE_IMPORTS))
+    expected = run_program(oracle_command(), module, cwd=tmp_path, dirs=[], env=[], args=[])
+    assert (expected.stdout, expected.returncode) == ("one\ntwo\n", 3), expected.stderr
+    jit = run_program(jitdebug_command(), module, cwd=tmp_path, dirs=[], env=[], args=[])
+    aot = run_program([], module, cwd=tmp_path, dirs=[], env=[], args=[],
+                      executable=build_aot(module, tmp_path / "twice"))
+    for ours in (jit, aot):
+        assert (ours.stdout, ours.stderr, ours.returncode) == (expected.stdout, expected.stderr, expected.returncode)

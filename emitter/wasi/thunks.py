@@ -86,10 +86,19 @@ def _thunk(name: str, link: str) -> CompiledFunction:
                             lines=LineTable([LineEntry(0, 0, is_statement=False)]), frame_base="rbp", align=16)
 
 
-def _redirect(relocations: Sequence[Relocation], names: frozenset[str]) -> list[Relocation] | None:
-    if not any(r.symbol in names for r in relocations):
+def _redirect(relocations: Sequence[Relocation], thunks: dict[str, str]) -> list[Relocation] | None:
+    if not any(r.symbol in thunks for r in relocations):
         return None
-    return [r._replace(symbol=thunk_name(r.symbol)) if r.symbol in names else r for r in relocations]
+    return [r._replace(symbol=thunks[r.symbol]) if r.symbol in thunks else r for r in relocations]
+
+
+def _thunks_by_symbol(compiled: CompiledModule, module: Module) -> dict[str, str]:
+    """Each preview-1 import's symbol -> the thunk of its field: an import's symbol is its field name unless the
+    module imports that field twice (legal Wasm), when the compiler names each ``F[importN]``; both go to ``F.wasi``."""
+    symbols = compiled.import_symbols or [i.name for i in module.imports if i.kind == "func"]
+    functions = [i for i in module.imports if i.kind == "func"]
+    return {symbol: thunk_name(imp.name) for symbol, imp in zip(symbols, functions, strict=True)
+            if imp.module == WASI_MODULE}
 
 
 def link_wasi(compiled: CompiledModule, module: Module, *, target: str) -> CompiledModule:
@@ -99,14 +108,14 @@ def link_wasi(compiled: CompiledModule, module: Module, *, target: str) -> Compi
         return compiled
     if target != "x86_64-linux":
         raise UnsupportedError(f"{WASI_MODULE} imports are supported on x86_64-linux only")
-    imported = frozenset(names)
+    thunks = _thunks_by_symbol(compiled, module)
     functions: list[CompiledFunction] = []
     for function in compiled.functions:
-        relocations = _redirect(function.relocations, imported)
+        relocations = _redirect(function.relocations, thunks)
         functions.append(function if relocations is None else dataclasses.replace(function, relocations=relocations))
     data: list[DataBlob] = []
     for blob in compiled.data:
-        relocations = _redirect(blob.relocations, imported)
+        relocations = _redirect(blob.relocations, thunks)
         data.append(blob if relocations is None else dataclasses.replace(blob, relocations=tuple(relocations)))
     state = StateSymbols(compiled.name)
     link = link_symbol(compiled.name)
