@@ -252,6 +252,7 @@ class _ModuleCompiler:
         ctx.memory64 = index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
+        ctx.fusion = ".debug_info" not in self.module.custom_sections
         functions = self.module.functions
         # Each function compiles on its own (the caches it shares only memoise), so ranges of them can go to
         # other cores: ``parallel.py``. The weights balance the ranges by instruction count.

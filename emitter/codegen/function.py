@@ -240,6 +240,11 @@ class FunctionContext:
     vector_functions: frozenset[int] = frozenset()
     #: Per memory (index space), whether it is a 64-bit memory (``memories.py``).
     memory64: tuple[bool, ...] = ()
+    #: Whether instruction groups may be fused (``fusion.py``). Not in a module with the producer's DWARF: its
+    #: line rows, inlined-call and variable ranges start at Wasm instructions a fused group gives no native
+    #: address of its own, so breakpoints and inlined frames would move (the translation maps Wasm ranges to
+    #: native rows).
+    fusion: bool = True
 
 
 @dataclass
@@ -392,6 +397,7 @@ class FunctionCompiler:
         templates = self.ctx.templates
         layout: tuple[object, ...] = (self.locals_base, self.operands_base)
         vector_operands: set[int] = set()
+        fusion = self.ctx.fusion and not self.vector
         if self.vector:
             # The dispatch hook of v128 values: type-generic instructions get their v128 forms, untyped
             # ``drop``/``select`` of a v128 (as the validator found them) are told apart by their immediates.
@@ -429,7 +435,7 @@ class FunctionCompiler:
                 first = lines.pop()[3]
             lines.append((start, line, offset, first))
             first = False
-            if op in FUSION_FIRST and not self.vector:
+            if op in FUSION_FIRST and fusion:
                 fused = fuse(self, body, index - 1, stop)
                 if fused:
                     index += fused - 1
