@@ -24,8 +24,9 @@ The Windows target keeps static storage (``compiler.py``): an object there would
 from __future__ import annotations
 
 from ..compiled import CompiledFunction, DataBlob, LineEntry, LineTable
-from ..unwind import UnwindProgram
+from ..unwind import UnwindOp, UnwindProgram
 from ..x64.asm import R8, R9, R10, RAX, RBP, RDI, RDX, RSI, RSP, Assembler, Label, Mem, RipRel
+from .frame import emit_epilogue
 from .runtime import (
     MEMORY_RECORD_BASE,
     MEMORY_RECORD_MAXIMUM,
@@ -154,13 +155,10 @@ def _prologue(name: str) -> tuple[Assembler, UnwindProgram]:
 
 
 def _epilogue(a: Assembler, unwind: UnwindProgram) -> None:
-    unwind.epilogue_begin(a.offset)
-    a.mov(8, RSP, RBP)
-    unwind.reset_sp_from_fp(a.offset)
-    a.pop(RBP)
-    unwind.pop(a.offset, "rbp")
-    a.ret()
-    unwind.epilogue_end(a.offset)
+    records: list[UnwindOp] = []
+    emit_epilogue(a, [], records)
+    for record in records:
+        unwind.add(record)
 
 
 def _function(name: str, a: Assembler, unwind: UnwindProgram) -> CompiledFunction:
