@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..compiled import CompiledModule
+from ..encoding import uleb128
 from ..obj.model import ObjectFile, SectionKind
 from .cache import CompileCache
 from .thunks import HOST_ERROR_HOOK
@@ -39,15 +40,6 @@ class _Entry:
     obj: ObjectFile
 
 
-def _uleb(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
 def _places(obj: ObjectFile, module: CompiledModule) -> tuple[tuple[str, tuple[int, ...]], ...] | None:
     """Where the listing's directory is a whole string of the debug sections: NUL-terminated in a string table
     (DWARF's ``.debug_str``/``.debug_line_str`` hold whole strings, never a tail shared with a longer one), or
@@ -57,7 +49,7 @@ def _places(obj: ObjectFile, module: CompiledModule) -> tuple[tuple[str, tuple[i
     needle = module.source_dir.encode()
     if module.wasm_dwarf is not None and any(needle in data for data in module.wasm_dwarf.sections.values()):
         return None
-    length = _uleb(len(needle))
+    length = uleb128(len(needle))
     found = []
     for name, section in obj.sections.items():
         data = bytes(section.data)
