@@ -10,7 +10,16 @@ import re
 import gdb
 import gdb.printing
 
-from emitter.debugcore.pointers import layers, memory_offset, native_address, pointer_spelling, spell, stand_in_name
+from emitter.debugcore.pointers import (
+    FUNCTION_STAND_IN,
+    layers,
+    memory_offset,
+    native_address,
+    pointer_spelling,
+    spell,
+    stand_in_name,
+    table_function,
+)
 from emitter.debugcore.session import Session
 
 
@@ -83,6 +92,53 @@ class PointerPrinter:
         return pointer.format_string(symbols=False)
 
 
+def _is_function_pointer(kind: gdb.Type) -> bool:
+    """Whether ``kind`` is the function-pointer stand-in (through typedefs of it: ``binop``)."""
+    for _ in range(16):
+        if kind.name == FUNCTION_STAND_IN:
+            return True
+        if kind.code != gdb.TYPE_CODE_TYPEDEF:
+            return False
+        kind = kind.target()
+    return False
+
+
+def function_target(session: Session, value: gdb.Value) -> gdb.Value | None:
+    """The native function pointer a C function pointer (a table index) names, typed as a pointer to that
+    function (``int (*)(int, int)``), or None (null, or no function of the instance at that index)."""
+    holder = int(value.address) if value.address is not None else None
+    function = table_function(session, int(value), holder)
+    if function is None:
+        return None
+    block = gdb.block_for_pc(function.address)
+    while block is not None and block.function is None:
+        block = block.superblock
+    if block is None or block.function is None:
+        return None
+    return gdb.Value(function.address).cast(block.function.type.pointer())
+
+
+class FunctionPointerPrinter:
+    """A C function pointer as GDB prints one natively (``0x… <add>``, ``0x0`` for null); an index no function
+    of the instance answers to shows as the index it is."""
+
+    def __init__(self, session: Session, value: gdb.Value) -> None:
+        self.session = session
+        self.value = value
+
+    def to_string(self) -> str:
+        index = int(self.value)
+        if index == 0:
+            return "0x0"
+        try:
+            pointer = function_target(self.session, self.value)
+        except gdb.error:
+            pointer = None
+        if pointer is None:
+            return f"<wasm32 table index {index}>"
+        return pointer.format_string(symbols=True)
+
+
 class WasmPointer(gdb.Function):
     """$wasm_ptr(V): the native pointer a Wasm32 pointer V stored in linear memory stands for
 (memory base + offset), so that *$wasm_ptr(V), $wasm_ptr(V)->field and $wasm_ptr(V)[i] follow it."""
@@ -94,7 +150,8 @@ class WasmPointer(gdb.Function):
     def invoke(self, value: gdb.Value) -> gdb.Value:
         if value.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
             return value  # already native (a pointer variable)
-        pointer = target(self.session, value)
+        pointer = function_target(self.session, value) if _is_function_pointer(value.type) \
+            else target(self.session, value)
         if pointer is None:
             raise gdb.GdbError(f"$wasm_ptr: {value.type} is no Wasm32 pointer in linear memory")
         return pointer
@@ -118,7 +175,9 @@ in linear memory (set var s->next = $wasm_offset(&node)); storing P itself would
 
 
 def register(session: Session) -> None:
-    def lookup(value: gdb.Value) -> PointerPrinter | None:
+    def lookup(value: gdb.Value) -> PointerPrinter | FunctionPointerPrinter | None:
+        if _is_function_pointer(value.type):
+            return FunctionPointerPrinter(session, value)
         return PointerPrinter(session, value) if _spelling(value.type) is not None else None
     gdb.pretty_printers.append(lookup)
     WasmPointer(session)

@@ -9,13 +9,23 @@ import re
 
 import lldb
 
-from emitter.debugcore.pointers import layers, native_address, pointer_spelling, spell, stand_in_name
+from emitter.debugcore.pointers import (
+    FUNCTION_STAND_IN,
+    layers,
+    native_address,
+    pointer_spelling,
+    spell,
+    stand_in_name,
+    table_function,
+)
 
 from .session import session_for
 
 #: The stand-in's type names, for ``type summary add -x`` and ``type synthetic add -x``.
 TYPE_PATTERN = "^__wasm32_ptr<.+>$"
 DEREFERENCE = "$$dereference$$"
+#: The function-pointer stand-in's name (a table index), for ``type summary add -x``.
+FUNCTION_TYPE_PATTERN = f"^{FUNCTION_STAND_IN}$"
 
 
 def _spelling(kind: lldb.SBType) -> str | None:
@@ -120,8 +130,42 @@ class PointerChildren:
         return self.pointer.Dereference()
 
 
+def function_pointer(value: lldb.SBValue) -> lldb.SBValue | None:
+    """The native function pointer a C function pointer (a table index) names, typed as a pointer to that
+    function, or None (null, or no function of the instance at that index)."""
+    raw = value.GetNonSyntheticValue()
+    holder = raw.GetLoadAddress()
+    target = raw.GetTarget()
+    session = session_for(target.GetDebugger())
+    session.refresh()
+    function = table_function(session, raw.GetValueAsUnsigned(),
+                              None if holder == lldb.LLDB_INVALID_ADDRESS else holder)
+    if function is None:
+        return None
+    symbol = target.ResolveLoadAddress(function.address).GetFunction()
+    if not symbol.IsValid():
+        return None
+    data = lldb.SBData.CreateDataFromUInt64Array(target.GetByteOrder(), target.GetAddressByteSize(),
+                                                 [function.address])
+    return target.CreateValueFromData(raw.GetName() or "function", data, symbol.GetType().GetPointerType())
+
+
+def function_summary(value: lldb.SBValue, _internal_dict: dict) -> str:
+    """As LLDB shows a function pointer natively: ``0x… (prog`add at fnptr.c:13)``, ``0x0000000000000000`` for
+    null; an index no function of the instance answers to shows as the index it is."""
+    index = value.GetNonSyntheticValue().GetValueAsUnsigned()
+    if index == 0:
+        return f"{0:#0{2 + 2 * value.GetTarget().GetAddressByteSize()}x}"
+    pointer = function_pointer(value)
+    if pointer is None:
+        return f"<wasm32 table index {index}>"
+    text = pointer.GetSummary()
+    return f"{pointer.GetValue()} {text}" if text else str(pointer.GetValue())
+
+
 def register(debugger: lldb.SBDebugger) -> None:
     # -v: the summary replaces the offset (the stand-in's raw value) as a pointer's value; -p -r: not for native
     # pointers and references to a stand-in (a ``char **`` variable is the native address of one).
     debugger.HandleCommand(f'type summary add -v -p -r -x "{TYPE_PATTERN}" -F {__name__}.summary')
     debugger.HandleCommand(f'type synthetic add -p -r -x "{TYPE_PATTERN}" -l {__name__}.PointerChildren')
+    debugger.HandleCommand(f'type summary add -v -p -r -x "{FUNCTION_TYPE_PATTERN}" -F {__name__}.function_summary')

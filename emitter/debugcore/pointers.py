@@ -10,6 +10,11 @@ pointer staying null. Whose memory: the instance whose linear memory holds the s
 The native pointer type is rebuilt from the name: its base type looked up by name, then the qualifiers and
 pointer levels of the spelling; a pointer level *inside* it (``char **``: the ``char *`` it points to) is
 again 4 bytes in linear memory, so it is the stand-in of that spelling, ``__wasm32_ptr<char *>``.
+
+A C function pointer is no offset: its Wasm value is an index into the function table (``__indirect_function_table``,
+table 0), so the translation names its stand-in ``__wasm32_funcptr`` and the printers resolve the index through the
+instance's table (vmctx -> table record -> 8-byte funcref -> function descriptor -> code) to the native function,
+accepted only when it is the entry of one of that instance's compiled functions (else the raw index is shown).
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..codegen.runtime import TABLE_RECORD_BASE, TABLE_RECORD_SIZE, VMCTX_TABLES
 from .adapter import InferiorReadError
+from .modules import LoadedFunction, LoadedModule
 from .state import instance_for, memory_of
 
 if TYPE_CHECKING:
     from .session import Session
 
 STAND_IN = "__wasm32_ptr"
+FUNCTION_STAND_IN = "__wasm32_funcptr"
 _QUALIFIERS = ("const", "volatile")
 
 
@@ -94,3 +102,49 @@ def native_address(session: Session, offset: int, holder: int | None) -> int | N
     except (InferiorReadError, ValueError):
         return None
     return base + offset
+
+
+def _holder_module(session: Session, holder: int | None) -> LoadedModule | None:
+    """The instance whose linear memory holds ``holder``, else the one ``wasm memory`` would choose."""
+    if holder is not None:
+        for module in session.modules():
+            if module.meta.has_memory and module.vmctx is not None:
+                try:
+                    base, size = memory_of(session, module)
+                except (InferiorReadError, ValueError):
+                    continue
+                if base <= holder < base + size:
+                    return module
+    try:
+        return instance_for(session, None, "print")
+    except (InferiorReadError, ValueError):
+        return None
+
+
+def table_function(session: Session, index: int, holder: int | None) -> LoadedFunction | None:
+    """The compiled function a C function pointer (``index`` into table 0) names, ``holder`` being the native
+    address of the stand-in (None when not in memory); None for null (0, never a function in C), an index past the
+    table's size, a null entry, or an entry that is no function of the instance (then nothing is claimed)."""
+    module = _holder_module(session, holder)
+    if index <= 0 or module is None or module.vmctx is None:
+        return None
+    read = session.adapter.read_memory
+    try:
+        record = int.from_bytes(read(module.vmctx + VMCTX_TABLES, 8), "little")
+        if not record:
+            return None
+        words = read(record + TABLE_RECORD_BASE, 16)
+        base = int.from_bytes(words[TABLE_RECORD_BASE:TABLE_RECORD_BASE + 8], "little")
+        size = int.from_bytes(words[TABLE_RECORD_SIZE:TABLE_RECORD_SIZE + 8], "little")
+        if not base or index >= size:
+            return None
+        descriptor = int.from_bytes(read(base + 8 * index, 8), "little")
+        if not descriptor:
+            return None
+        code = int.from_bytes(read(descriptor, 8), "little")
+    except InferiorReadError:
+        return None
+    location = session.locate(code)
+    if location is None or location.function.address != code:
+        return None
+    return location.function

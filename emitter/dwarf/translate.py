@@ -74,6 +74,9 @@ _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "
 _LINE_TOMBSTONE = 0xFFFFFFFE
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
+#: The 4-byte stand-in for C function pointers: an index into the function table (``__indirect_function_table``,
+#: table 0), which the plugins' printers resolve to the function it names.
+FUNCTION_POINTER_STAND_IN = "__wasm32_funcptr"
 #: The base type the stand-ins name: the offset.
 POINTER_OFFSET = "unsigned int"
 _DW_ATE_unsigned = 0x07
@@ -375,18 +378,33 @@ class _Translator:
     def _pointer_stand_in(self, die: Any) -> None:
         """A pointer stored in linear memory: ``typedef unsigned int __wasm32_ptr<struct node *>``, 4 bytes, its
         true value whatever reads it (compared, assigned, tested for null as the C offset it is), named after the
-        C pointer type it stands for so the plugins' printers can follow it (memory base + offset). A pointer
-        whose target has no C spelling (a function, whose Wasm pointer is a table index; an anonymous
+        C pointer type it stands for so the plugins' printers can follow it (memory base + offset). A function
+        pointer (its Wasm value a table index) is ``__wasm32_funcptr``, which the printers resolve through the
+        instance's table to the function it names; a pointer whose target has no C spelling (an anonymous
         aggregate) is the plain ``__wasm32_ptr``, which no printer follows."""
         spelled = self._type_name(die)
-        name = f"{POINTER_STAND_IN}<{spelled}>" if spelled is not None and die.tag == "DW_TAG_pointer_type" \
-            else POINTER_STAND_IN
+        if self._points_to_function(die):
+            name = FUNCTION_POINTER_STAND_IN
+        elif spelled is not None and die.tag == "DW_TAG_pointer_type":
+            name = f"{POINTER_STAND_IN}<{spelled}>"
+        else:
+            name = POINTER_STAND_IN
         strings = self.strings
         self._write(die.offset, _TAG["DW_TAG_typedef"], False, [
             (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, name)),
             self._reference(_AT["DW_AT_type"], ("wasm32 offset", self.unit_start)),
         ])
         self.wasm32_offset_used = True
+
+    def _points_to_function(self, die: Any) -> bool:
+        """Whether the pointer type ``die`` points to a function (through typedefs and qualifiers): its Wasm value
+        is an index into the function table, not an offset in linear memory."""
+        current = self._referenced(die, "DW_AT_type") if "DW_AT_type" in die.attributes else None
+        for _ in range(16):
+            if current is None or current.tag not in _TRANSPARENT_TAGS or "DW_AT_type" not in current.attributes:
+                break
+            current = self._referenced(current, "DW_AT_type")
+        return current is not None and current.tag == "DW_TAG_subroutine_type"
 
     def _type_name(self, die: Any | None, depth: int = 0) -> str | None:
         """The C spelling of the type ``die`` describes (None: void is "void"), or None for what has no short
@@ -487,6 +505,8 @@ class _Translator:
             if current is None:
                 return None
             if current.tag in _POINTER_TAGS:
+                if self._points_to_function(current):
+                    return None  # a table index: the stand-in, as in memory (no memory base to add)
                 pointee = current.attributes.get("DW_AT_type")
                 target = self._target(current, pointee) if pointee is not None else None
                 return tuple(qualifiers), current.tag, target if target in self.die_offsets else None
