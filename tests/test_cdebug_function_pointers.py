@@ -6,6 +6,7 @@ the plugin the index itself (its true value), never the memory base plus the ind
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,22 @@ def test_lldb_shows_the_function_a_function_pointer_names(builds: tuple[Path, Pa
     assert names == [["add"], [], ["mul"], ["add"], ["mul"]], wasm_lines
     assert "(binop) none = 0x0000000000000000" in wasm_lines
     assert "(binop) c->op = ADDR (prog`mul at function_pointers.c:14)" in wasm_lines
+
+
+def test_function_pointers_show_their_function_under_the_jit(builds: tuple[Path, Path]) -> None:
+    """The JIT's tables are the embedding's (``emitter/jit/externals.py``): resolved the same way."""
+    wasm = builds[0].parent.parent / "prog.wasm"
+    jitdebug = [sys.executable, "-m", "emitter.cli", "run", "--invoke", "run", str(wasm), "3"]
+    commands = ["set breakpoint pending on", f"break {SOURCE}:{_line()}", "run", "print op", "print *c",
+                "print $wasm_ptr(c->op)(4, 5)"]
+    gdb = run(["gdb", "-nx", "-batch", "-ex", f"source {GDB_PLUGIN}", *[a for c in commands for a in ("-ex", c)],
+               "--args", *jitdebug], cwd=ROOT, timeout=120).stdout
+    lines = [re.sub(r"0x[0-9a-f]{4,}", "ADDR", line) for line in gdb.splitlines() if line.startswith("$")]
+    assert lines == ["$1 = ADDR <add>", "$2 = {base = 1, op = ADDR <mul>, ops = {ADDR <add>, ADDR <mul>}}",
+                     "$3 = 20"], gdb
+    lldb = run(["lldb-19", "--no-lldbinit", "-b", "-o", f"command script import {LLDB_PLUGIN}", "-o",
+                f"breakpoint set -f {SOURCE} -l {_line()}", "-o", "run", "-o", "frame variable op c->ops[1]", "--",
+                *jitdebug], cwd=ROOT, timeout=120).stdout
+    assert re.search(r"\) op = 0x[0-9a-f]{16} \(JIT\(0x[0-9a-f]+\)`add at function_pointers.c:13\)", lldb), lldb
+    assert re.search(r"\) c->ops\[1\] = 0x[0-9a-f]{16} \(JIT\(0x[0-9a-f]+\)`mul at function_pointers.c:14\)",
+                     lldb), lldb

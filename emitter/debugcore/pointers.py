@@ -14,7 +14,7 @@ again 4 bytes in linear memory, so it is the stand-in of that spelling, ``__wasm
 A C function pointer is no offset: its Wasm value is an index into the function table (``__indirect_function_table``,
 table 0), so the translation names its stand-in ``__wasm32_funcptr`` and the printers resolve the index through the
 instance's table (vmctx -> table record -> 8-byte funcref -> function descriptor -> code) to the native function,
-accepted only when it is the entry of one of that instance's compiled functions (else the raw index is shown).
+accepted only when it is the entry of a compiled Wasm function (else the raw index is shown).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _holder_module(session: Session, holder: int | None) -> LoadedModule | None:
 def table_function(session: Session, index: int, holder: int | None) -> LoadedFunction | None:
     """The compiled function a C function pointer (``index`` into table 0) names, ``holder`` being the native
     address of the stand-in (None when not in memory); None for null (0, never a function in C), an index past the
-    table's size, a null entry, or an entry that is no function of the instance (then nothing is claimed)."""
+    table's size, a null entry, or an entry that is no compiled Wasm function's entry (then nothing is claimed)."""
     module = _holder_module(session, holder)
     if index <= 0 or module is None or module.vmctx is None:
         return None
