@@ -1,7 +1,8 @@
 """C function pointers: in Wasm a function pointer is an index into the function table, not an address; with the
 plugin gdb and lldb show the function it names (its native address and name), as for the same C program built
 natively by gcc, whether the pointer is a local, a struct member or an array element in linear memory; without
-the plugin the index itself (its true value), never the memory base plus the index."""
+the plugin a variable is still the native function pointer (its DWARF location reads the table), one in memory
+is its table index (its true value), never the memory base plus the index."""
 
 from __future__ import annotations
 
@@ -57,28 +58,35 @@ def _gdb(program: Path, commands: list[str], plugin: bool) -> list[str]:
 def test_gdb_prints_the_function_a_function_pointer_names(builds: tuple[Path, Path]) -> None:
     wasm, native = builds
     wasm_lines, native_lines = _gdb(wasm, GDB_COMMANDS, True), _gdb(native, GDB_COMMANDS, False)
-    # A top-level pointer natively has its type in front, ``(int (*)(int, int)) 0x… <add>``: a printer cannot
-    # add it (GDB prints the stand-in's value without it); the rest is as native.
+    # Natively every top-level pointer has its type in front, ``(binop) 0x… <mul>``: a variable's here too, but
+    # spelled without the typedef (``(int (*)(int, int)) 0x0``), and a member's printer cannot add it.
+    untyped = [re.sub(r"= \([^=]*?\) (?=ADDR|0x0)", "= ", line) for line in wasm_lines]
     natively = [re.sub(r"= \([^=]*?\) (?=ADDR|0x0)", "= ", line) for line in native_lines]
-    assert wasm_lines == natively, "\n".join(["--- wasm", *wasm_lines, "--- native", *native_lines])
-    assert wasm_lines[:5] == ["$1 = ADDR <add>", "$2 = 0x0",
+    assert untyped == natively, "\n".join(["--- wasm", *wasm_lines, "--- native", *native_lines])
+    assert wasm_lines[:5] == ["$1 = (int (*)(int, int)) ADDR <add>", "$2 = (int (*)(int, int)) 0x0",
                               "$3 = {base = 1, op = ADDR <mul>, ops = {ADDR <add>, ADDR <mul>}}",
                               "$4 = ADDR <mul>", "$5 = ADDR <mul>"], wasm_lines
     assert "op = ADDR <add>" in wasm_lines and "none = 0x0" in wasm_lines
 
 
-def test_gdb_calls_through_a_function_pointer_with_wasm_ptr(builds: tuple[Path, Path]) -> None:
+def test_function_pointer_variables_are_native_without_the_plugin(builds: tuple[Path, Path]) -> None:
+    """A variable's location computes the function's code address through the table (DWARF alone): printed,
+    typed and called as natively; a function pointer in linear memory is its table index, its true value."""
     wasm, _native = builds
-    lines = _gdb(wasm, ["print $wasm_ptr(op)", "print $wasm_ptr(op)(2, 3)", "print $wasm_ptr(c->ops[1])(4, 5)"],
+    lines = _gdb(wasm, ["print op", "print none", "print op(2, 3)", "ptype op", "print c->ops", "print c->op"],
+                 False)
+    assert lines == ["$1 = (int (*)(int, int)) ADDR <add>", "$2 = (int (*)(int, int)) 0x0", "$3 = 5",
+                     "type = int (*)(int, int)", "$4 = {1, 2}", "$5 = 2"], lines  # add, mul: entries 1 and 2
+    lldb = _lldb(wasm, ["frame variable op none", "expression op(2, 3)"], False)
+    assert lldb == ["(int (*)(int, int)) op = ADDR (prog`add at function_pointers.c:13)",
+                    "(int (*)(int, int)) none = 0x0000000000000000", "(int) $0 = 5"], lldb
+
+
+def test_gdb_calls_through_a_function_pointer_in_memory_with_wasm_ptr(builds: tuple[Path, Path]) -> None:
+    wasm, _native = builds
+    lines = _gdb(wasm, ["print $wasm_ptr(c->op)", "print $wasm_ptr(c->op)(2, 3)", "print $wasm_ptr(c->ops[0])(4, 5)"],
                  True)
-    assert lines == ["$1 = (int (*)(int, int)) ADDR <add>", "$2 = 5", "$3 = 20"], lines
-
-
-def test_a_function_pointer_is_its_table_index_without_the_plugin(builds: tuple[Path, Path]) -> None:
-    """No memory base added to a table index: the raw value is the index, true if not resolved."""
-    wasm, _native = builds
-    lines = _gdb(wasm, ["print op", "print c->ops", "print none"], False)
-    assert lines == ["$1 = 1", "$2 = {1, 2}", "$3 = 0"], lines  # add and mul: table entries 1 and 2
+    assert lines == ["$1 = (int (*)(int, int)) ADDR <mul>", "$2 = 6", "$3 = 9"], lines
 
 
 def _lldb(program: Path, commands: list[str], plugin: bool) -> list[str]:
@@ -97,7 +105,7 @@ def test_lldb_shows_the_function_a_function_pointer_names(builds: tuple[Path, Pa
     names = [re.findall(r"prog`(\w+)", line) for line in wasm_lines]
     assert names == [re.findall(r"prog`(\w+)", line) for line in native_lines], (wasm_lines, native_lines)
     assert names == [["add"], [], ["mul"], ["add"], ["mul"]], wasm_lines
-    assert "(binop) none = 0x0000000000000000" in wasm_lines
+    assert "(int (*)(int, int)) none = 0x0000000000000000" in wasm_lines  # natively ``(binop)``
     assert "(binop) c->op = ADDR (prog`mul at function_pointers.c:14)" in wasm_lines
 
 
@@ -106,12 +114,12 @@ def test_function_pointers_show_their_function_under_the_jit(builds: tuple[Path,
     wasm = builds[0].parent.parent / "prog.wasm"
     jitdebug = [sys.executable, "-m", "emitter.cli", "run", "--invoke", "run", str(wasm), "3"]
     commands = ["set breakpoint pending on", f"break {SOURCE}:{_line()}", "run", "print op", "print *c",
-                "print $wasm_ptr(c->op)(4, 5)"]
+                "print $wasm_ptr(c->op)(4, 5)", "print op(2, 3)"]
     gdb = run(["gdb", "-nx", "-batch", "-ex", f"source {GDB_PLUGIN}", *[a for c in commands for a in ("-ex", c)],
                "--args", *jitdebug], cwd=ROOT, timeout=120).stdout
     lines = [re.sub(r"0x[0-9a-f]{4,}", "ADDR", line) for line in gdb.splitlines() if line.startswith("$")]
-    assert lines == ["$1 = ADDR <add>", "$2 = {base = 1, op = ADDR <mul>, ops = {ADDR <add>, ADDR <mul>}}",
-                     "$3 = 20"], gdb
+    assert lines == ["$1 = (int (*)(int, int)) ADDR <add>",
+                     "$2 = {base = 1, op = ADDR <mul>, ops = {ADDR <add>, ADDR <mul>}}", "$3 = 20", "$4 = 5"], gdb
     lldb = run(["lldb-19", "--no-lldbinit", "-b", "-o", f"command script import {LLDB_PLUGIN}", "-o",
                 f"breakpoint set -f {SOURCE} -l {_line()}", "-o", "run", "-o", "frame variable op c->ops[1]", "--",
                 *jitdebug], cwd=ROOT, timeout=120).stdout

@@ -12,7 +12,9 @@ machine is rewritten:
   ``DW_TAG_pointer_type`` becomes a 4-byte ``typedef unsigned int __wasm32_ptr<T *>`` named after the C type
   (which the plugins' printers follow: ``emitter/debugcore/pointers.py``); a *variable* of pointer type is instead
   given a native pointer type and a location computing memory base + offset, so ``print *p``/``p->x`` work in
-  both debuggers (the variable is then read-only in the debugger);
+  both debuggers (the variable is then read-only in the debugger); a function pointer is a table index instead:
+  in memory the stand-in ``__wasm32_funcptr``, and a variable's location reads the function's code address
+  through table 0 (``ExpressionTranslator.pointer_value(function=True)``);
 - call-site DIEs are dropped (their return addresses have no meaning natively), and so are the functions the
   linker discarded (``translate_discard``: no code, so nothing a debugger could use).
 
@@ -505,8 +507,6 @@ class _Translator:
             if current is None:
                 return None
             if current.tag in _POINTER_TAGS:
-                if self._points_to_function(current):
-                    return None  # a table index: the stand-in, as in memory (no memory base to add)
                 pointee = current.attributes.get("DW_AT_type")
                 target = self._target(current, pointee) if pointee is not None else None
                 return tuple(qualifiers), current.tag, target if target in self.die_offsets else None
@@ -515,6 +515,19 @@ class _Translator:
             if current.tag != "DW_TAG_typedef":
                 qualifiers.append(current.tag)
         return None
+
+    def _variable_points_to_function(self, die: Any) -> bool:
+        """Whether the pointer-typed variable ``die`` holds a function pointer (a table index)."""
+        current = die
+        if "DW_AT_type" not in current.attributes and "DW_AT_abstract_origin" in current.attributes:
+            current = self._referenced(current, "DW_AT_abstract_origin")
+        for _ in range(16):
+            if current is None or "DW_AT_type" not in current.attributes:
+                return False
+            current = self._referenced(current, "DW_AT_type")
+            if current is not None and current.tag in _POINTER_TAGS:
+                return self._points_to_function(current)
+        return False
 
     def _target(self, die: Any, attribute: Any) -> int | None:
         """The producer .debug_info offset a reference names: unit-relative forms are relative to ``die``'s unit
@@ -606,7 +619,9 @@ class _Translator:
     def _location(self, attribute: Any, frame: ExpressionTranslator | None, pointer: bool,
                   die: Any) -> list[Attribute]:
         translator = frame if frame is not None else self.globals
-        translate = translator.pointer_value if pointer else translator.location
+        function = pointer and self._variable_points_to_function(die)
+        translate = functools.partial(translator.pointer_value, function=function) if pointer \
+            else translator.location
         if attribute.form in _BLOCK_FORMS:
             return self._expression("DW_AT_location", translate, attribute)
         if attribute.form not in ("DW_FORM_sec_offset", "DW_FORM_data4", "DW_FORM_loclistx"):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..codegen.runtime import TABLE_RECORD_BASE, VMCTX_TABLES
 from ..encoding import ByteWriter, SymbolAddress, uleb128
 
 DW_OP_addr = 0x03
@@ -29,6 +30,9 @@ DW_OP_constu = 0x10
 DW_OP_consts = 0x11
 DW_OP_dup = 0x12
 DW_OP_plus = 0x22
+DW_OP_plus_uconst = 0x23
+DW_OP_shl = 0x24
+DW_OP_lit3 = 0x33
 DW_OP_bra = 0x28
 DW_OP_skip = 0x2F
 DW_OP_breg6 = 0x76
@@ -282,9 +286,30 @@ class ExpressionTranslator:
         out.u8(DW_OP_deref)
         return out
 
-    def pointer_value(self, expression: bytes) -> ByteWriter:
+    def _to_function(self, out: ByteWriter) -> None:
+        """Table index on the stack -> the code address of the function its entry names: ``[[[[vmctx +
+        VMCTX_TABLES] + TABLE_RECORD_BASE] + 8 * index]]`` (the table record's 8-byte funcrefs, each a pointer
+        to a descriptor whose first word is the code pointer; ``emitter/codegen/runtime.py``). A null entry
+        makes the debugger report unreadable memory at 0, never a made-up address."""
+        out.u8(DW_OP_lit3)
+        out.u8(DW_OP_shl)
+        out.u8(DW_OP_addr)
+        out.address(SymbolAddress(self.vmctx), 8)
+        out.u8(DW_OP_plus_uconst)
+        out.bytes(uleb128(VMCTX_TABLES))
+        out.u8(DW_OP_deref)  # table 0's record
+        if TABLE_RECORD_BASE:
+            out.u8(DW_OP_plus_uconst)
+            out.bytes(uleb128(TABLE_RECORD_BASE))
+        out.u8(DW_OP_deref)  # the entries' base
+        out.u8(DW_OP_plus)
+        out.u8(DW_OP_deref)  # the funcref: a descriptor
+        out.u8(DW_OP_deref)  # its code pointer
+
+    def pointer_value(self, expression: bytes, *, function: bool = False) -> ByteWriter:
         """The native value of a pointer variable located by ``expression``: memory base + the 32-bit offset,
-        or 0 for a null pointer."""
+        or 0 for a null pointer. A ``function`` pointer's value is an index into table 0 instead: its native
+        value is the code address of the function that table entry names (``_to_function``), null kept null."""
         ops = _decode(expression)
         if any(op.code in (DW_OP_piece, DW_OP_bit_piece) for op in ops):
             raise Untranslatable("pointer in pieces")
@@ -298,7 +323,10 @@ class ExpressionTranslator:
         else:
             raise Untranslatable(f"pointer with a {kind} location")
         add = ByteWriter()
-        self._to_native(add)
+        if function:
+            self._to_function(add)
+        else:
+            self._to_native(add)
         out.u8(DW_OP_dup)
         out.u8(DW_OP_bra)
         out.s(3, 2)  # over the skip: non-zero offsets are rebased
