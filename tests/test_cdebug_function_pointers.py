@@ -73,10 +73,11 @@ def test_function_pointer_variables_are_native_without_the_plugin(builds: tuple[
     """A variable's location computes the function's code address through the table (DWARF alone): printed,
     typed and called as natively; a function pointer in linear memory is its table index, its true value."""
     wasm, _native = builds
-    lines = _gdb(wasm, ["print op", "print none", "print op(2, 3)", "ptype op", "print c->ops", "print c->op"],
-                 False)
+    lines = _gdb(wasm, ["print op", "print none", "print op(2, 3)", "ptype op", "print c->ops", "print c->op",
+                        "print current", "print current(3, 4)"], False)
     assert lines == ["$1 = (int (*)(int, int)) ADDR <add>", "$2 = (int (*)(int, int)) 0x0", "$3 = 5",
-                     "type = int (*)(int, int)", "$4 = {1, 2}", "$5 = 2"], lines  # add, mul: entries 1 and 2
+                     "type = int (*)(int, int)", "$4 = {1, 2}", "$5 = 2",  # add, mul: table entries 1 and 2
+                     "$6 = (int (*)(int, int)) ADDR <mul>", "$7 = 12"], lines  # a global in linear memory
     lldb = _lldb(wasm, ["frame variable op none", "expression op(2, 3)"], False)
     assert lldb == ["(int (*)(int, int)) op = ADDR (prog`add at function_pointers.c:13)",
                     "(int (*)(int, int)) none = 0x0000000000000000", "(int) $0 = 5"], lldb
