@@ -1,5 +1,5 @@
 /* C function pointers: a local, a global, a struct member and an array element in linear memory; in Wasm each is an
- * into the function table, natively an address. ``run`` is the export the host calls. */
+ * index into the function table, natively an address. ``run`` is the export the host calls. */
 #include <stdint.h>
 
 typedef int (*binop)(int, int);
