@@ -576,7 +576,7 @@ class _ModuleCompiler:
                        else aot_globals.import_symbols(m))
             blobs.append(DataBlob(sym.global_imports, 8 * imported_globals, bytes(8 * imported_globals),
                                   relocations=tuple(absolute(8 * k, target) for k, target in enumerate(targets))))
-        blobs.append(DataBlob(sym.fault_address, 8, align=8))
+        blobs.append(DataBlob(sym.fault_address, 16, align=8))
 
         funcs = bytearray(16 * len(self.symbols))
         func_relocs = []

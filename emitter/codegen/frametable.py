@@ -8,8 +8,8 @@ relocation in a PIE). Little endian, records 8-byte aligned (zero padding betwee
 
     record    u32 magic "JDFT"  u32 version (1)  u32 record size  u32 function count
               rel32 module name (C string; empty when the module has no name)
-              rel32 <m>.fault_address  rel32 <m>.vmctx (its second word points at memory 0's record, whose second word
-              is the memory size)  u32 0
+              rel32 <m>.fault_address (the faulting address, then a pointer to the record of the memory it missed,
+              whose second word is the memory size)  rel32 <m>.vmctx  u32 0
               function*
     function  rel32 code start  u32 code size  u32 Wasm function index  rel32 display name (C string)
               u32 map count  rel32 map: (u32 code offset, u32 Wasm module offset) pairs, sorted by code offset

@@ -590,8 +590,10 @@ class FunctionCompiler:
 
     def emit_trap_stub(self, code: TrapCode) -> None:
         if code is TrapCode.MEMORY_FAULT:
-            # rax holds the access's effective address (``address``): keep it for the trap's report.
+            # rax holds the access's effective address and rdx the memory's record (``address``): keep both for
+            # the trap's report (the address, and the size of the memory it missed).
             self.a.mov(8, RipRel(self.sym.fault_address), RAX)
+            self.a.mov(8, RipRel(self.sym.fault_address, 8), RDX)
         self.emit_trap_call(code)
 
     def emit_trap_call(self, code: TrapCode) -> None:
@@ -729,17 +731,18 @@ class FunctionCompiler:
         a.mov(8, R11, Mem(R11, 0))
 
     # -- memory -------------------------------------------------------------------------------------------------
-    def wasmtime_maximum(self) -> int:
-        """The largest the memory can be for wasmtime: the reservation, or the declared maximum below it."""
-        memories = self.module.memories
-        maximum = memories[0].maximum if memories else None
+    def wasmtime_maximum(self, memory: int = 0) -> int:
+        """The largest a 32-bit memory can be for wasmtime: the reservation, or the declared maximum below it."""
+        limits = memories.memory_limits(self.module)
+        maximum = limits[memory].maximum if memory < len(limits) else None
         return WASMTIME_RESERVATION if maximum is None else min(WASMTIME_RESERVATION, maximum * WASM_PAGE)
 
     def address(self, slot: Mem, offset: int, size: int, memory: int = 0) -> Mem:
-        """Bounds-checked effective address of a ``size``-byte access: rax = zero-extended address + offset
-        (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory size. Memories
-        other than a 32-bit memory 0: ``memories.address``."""
-        if memories.general(self, memory):
+        """Bounds-checked effective address of a ``size``-byte access to a 32-bit memory: rax = zero-extended
+        address + offset (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory
+        size. The base is rbx for memory 0, rcx (loaded from the record) for another. 64-bit memories:
+        ``memories.address``. A ``MEMORY_FAULT`` trap leaves rax and rdx (the memory's record) for its report."""
+        if memories.is64(self, memory):
             return memories.address(self, slot, offset, size, memory)
         a = self.a
         a.mov(4, RAX, slot)
@@ -751,19 +754,20 @@ class FunctionCompiler:
                 a.alu("add", 8, RAX, RCX)
         a.lea(8, RCX, Mem(RAX, size))
         # Which report an out-of-bounds access gets is wasmtime's (see WASMTIME_GUARD): with the memory fault
-        # line when wasmtime's access would have faulted, without when its own bounds check caught it.
+        # line when wasmtime's access would have faulted, without when its own bounds check caught it. Every
+        # 32-bit memory has the same reservation and guard in wasmtime, whichever its index.
         reach = offset + size
         code = TrapCode.MEMORY_FAULT
-        if reach > self.wasmtime_maximum():
+        if reach > self.wasmtime_maximum(memory):
             code = TrapCode.MEMORY_OUT_OF_BOUNDS
         elif 0xFFFFFFFF + reach > WASMTIME_RESERVATION + WASMTIME_GUARD:
             a.mov_imm(8, RDX, WASMTIME_RESERVATION)
             a.alu("cmp", 8, RCX, RDX)
             a.jcc("a", self.trap(TrapCode.MEMORY_OUT_OF_BOUNDS))
-        a.mov(8, RDX, self.memory_record(0))
+        a.mov(8, RDX, self.memory_record(memory))
         a.alu("cmp", 8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
         a.jcc("a", self.trap(code))
-        return Mem(RBX, 0, RAX, 1)
+        return Mem(memories.base(self, memory, RDX, RCX), 0, RAX, 1)
 
     def memory_record(self, memory: int) -> RipRel:
         """The word holding the address of memory ``memory``'s record (``runtime.py``): load it into a register,

@@ -7,15 +7,16 @@ also in ``<m>.memories``, one word per memory (index space, imports first), whic
 are reached: the record's address, then its base and current size from the record. A memory's base never moves,
 so only the size is read at each access (it changes when the memory grows, possibly through another instance).
 
-``function.py`` keeps its own code for memory 0 when it is 32-bit (the common case, with wasmtime's trap reports
-and its guard-region reasoning); this module compiles every other case, and a 32-bit memory 0 too when an
+``function.py`` keeps its own code for loads and stores on 32-bit memories (with wasmtime's trap reports and its
+guard-region reasoning); this module compiles those on 64-bit memories and every other instruction on any memory
+but a 32-bit memory 0, and a 32-bit memory 0 too when an
 instruction pairs it with another (``memory.copy`` between two memories).
 
 Bounds checks: an access of ``size`` bytes at address ``a`` with static offset ``o`` is in bounds when
 ``a + o + size <= current size``. For a 32-bit memory ``a + o + size`` is below 2^33 and 64-bit arithmetic is
 exact. For a 64-bit memory each addition is checked for carry (``a + o`` can pass 2^64): an address that wraps is
-out of bounds, never a small address. The bulk instructions check ``start + length`` the same way. Traps are
-``MEMORY_OUT_OF_BOUNDS`` (wasmtime's "out of bounds memory access").
+out of bounds, never a small address. The bulk instructions check ``start + length`` the same way and trap with
+``MEMORY_OUT_OF_BOUNDS`` (wasmtime's "out of bounds memory access", no fault line, as wasmtime on any memory).
 """
 
 from __future__ import annotations
@@ -86,30 +87,45 @@ def base(c: FunctionCompiler, memory: int, record_register: int, register: int) 
     return register
 
 
+#: wasmtime 50's guard region after a memory (32 MiB, as for 32-bit memories: ``function.py``).
+WASMTIME_GUARD = 32 << 20
+
+
 def address(c: FunctionCompiler, slot: Mem, offset: int, size: int, memory: int) -> Mem:
-    """The bounds-checked operand of a ``size``-byte access at the address in ``slot`` plus ``offset``, on any
-    memory: rax holds the address (+ the offset when it does not fit a displacement), the base register is rbx
-    (memory 0) or rcx; clobbers rcx and rdx."""
+    """The bounds-checked operand of a ``size``-byte access to 64-bit memory ``memory`` at the address in ``slot``
+    plus ``offset``: rax holds the address (+ the offset when it does not fit a displacement, or when the access
+    may report a fault), the base register is rbx (memory 0) or rcx; clobbers rcx and rdx.
+
+    Which trap report is wasmtime's (measured with wasmtime-py, tests/test_trap_messages_memories.py): Cranelift
+    checks ``address > size`` alone when offset + size fits its 32 MiB guard (more than one byte), and lets an
+    access that starts in bounds and ends past them fault in the guard ("memory fault at wasm address ..."); any
+    other out-of-bounds access is caught by an exact check (a plain "out of bounds memory access")."""
     a = c.a
-    wide = is64(c, memory)
     out = c.trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
     reach = offset + size
     if reach >= 1 << 64:  # no address reaches past 2^64 - 1: always out of bounds (the access is dead code)
         a.jmp(out)
         return Mem(RBX, 0, RAX, 1)
-    a.mov(8 if wide else 4, RAX, slot)
+    a.mov(8, RAX, slot)
+    if 1 < reach <= WASMTIME_GUARD:
+        # rax <= size < 2^64 - reach after the first check: rax + reach cannot carry.
+        a.mov(8, RDX, record(c, memory))
+        a.alu("cmp", 8, RAX, Mem(RDX, MEMORY_RECORD_SIZE))
+        a.jcc("a", out)
+        if offset:
+            a.lea(8, RAX, Mem(RAX, offset))
+        a.lea(8, RCX, Mem(RAX, size))
+        a.alu("cmp", 8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
+        a.jcc("a", c.trap(TrapCode.MEMORY_FAULT))
+        return Mem(base(c, memory, RDX, RCX), 0, RAX, 1)
     # rcx = address + offset + size (a carry: past 2^64, out of bounds), compared with the current size.
-    if not wide and reach < 1 << 31:
-        a.lea(8, RCX, Mem(RAX, reach))
+    if reach < 1 << 31:
+        a.mov(8, RCX, RAX)
+        a.alu("add", 8, RCX, reach, imm=True)
     else:
-        if reach < 1 << 31:
-            a.mov(8, RCX, RAX)
-            a.alu("add", 8, RCX, reach, imm=True)
-        else:
-            a.mov_imm(8, RCX, reach)
-            a.alu("add", 8, RCX, RAX)
-        if wide:
-            a.jcc("b", out)
+        a.mov_imm(8, RCX, reach)
+        a.alu("add", 8, RCX, RAX)
+    a.jcc("b", out)
     a.mov(8, RDX, record(c, memory))
     a.alu("cmp", 8, RCX, Mem(RDX, MEMORY_RECORD_SIZE))
     a.jcc("a", out)

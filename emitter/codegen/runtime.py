@@ -37,7 +37,8 @@ Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached on
                          the first structurally equal type; in the JIT canonical process-wide ids
                          (``emitter/jit/types.py``), so ``call_indirect`` checks funcrefs from any module.
     ``<m>.data<N>``      read-only bytes of data segment N; ``<m>.data_lengths`` its live length (0 once dropped).
-    ``<m>.fault_address`` the effective address of the last load or store that trapped (``MEMORY_FAULT``).
+    ``<m>.fault_address`` the effective address of the last load or store that trapped (``MEMORY_FAULT``), then
+                         the address of the record of the memory it missed (two words).
     ``<m>.elem<N>``      funcrefs of element segment N; ``<m>.elem_lengths`` its live length.
 
 Instantiation

@@ -331,7 +331,7 @@ class Instance:
         raise_trap(code, return_addresses, self)
 
     def memory_fault_cause(self) -> str:
-        return memory_fault_cause(self.loaded, self.memories[0] if self.memories else None)
+        return memory_fault_cause(self.loaded)
 
     def free(self) -> None:
         if self._live:

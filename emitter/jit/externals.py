@@ -739,8 +739,11 @@ class Global:
         return f"Global({'mut ' if self.type.mutable else ''}{self.type.type.text} = {self.value!r})"
 
 
-def memory_fault_cause(loaded: LoadedModule, memory: Memory | None) -> str:
-    """wasmtime's first cause of an out-of-bounds load or store, from the module's fault word."""
+def memory_fault_cause(loaded: LoadedModule) -> str:
+    """wasmtime's first cause of an out-of-bounds load or store, from the module's fault words: the effective
+    address, then the record of the memory it missed (any memory), whose size is the one the report names."""
     state = StateSymbols(loaded.compiled.name)
-    address = int.from_bytes(loaded.read(loaded.address(state.fault_address), 8), "little")
-    return memory_fault(address, memory.data_len if memory is not None else 0)
+    words = loaded.read(loaded.address(state.fault_address), 16)
+    address, record = int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
+    size = ctypes.c_uint64.from_address(record + MEMORY_RECORD_SIZE).value if record else 0
+    return memory_fault(address, size)

@@ -405,9 +405,11 @@ size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
     }
     append(&t, "\nCaused by:\n");
     if (code == TRAP_MEMORY_FAULT && innermost != NULL) {
-        uint64_t address = *(const uint64_t *)rel32(&innermost->fault_address);
-        /* vmctx word 1 points at memory 0's record, whose second word is the current size. */
-        const uint64_t *memory = (const uint64_t *)((const uint64_t *)rel32(&innermost->vmctx))[1];
+        /* The fault words: the effective address, then the record of the memory it missed, whose second word
+           is the current size. */
+        const uint64_t *fault = (const uint64_t *)rel32(&innermost->fault_address);
+        uint64_t address = fault[0];
+        const uint64_t *memory = (const uint64_t *)fault[1];
         uint64_t memory_size = memory != NULL ? memory[1] : 0;
         append(&t, "    0: memory fault at wasm address %#llx in linear memory of size %#llx\n",
                (unsigned long long)(address > memory_size ? address : memory_size),

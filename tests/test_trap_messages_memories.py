@@ -1,0 +1,125 @@
+"""Out-of-bounds trap reports on every kind of memory are wasmtime's: a 32-bit memory other than 0 gets the same
+``memory fault at wasm address … in linear memory of size …`` line as memory 0 (naming its own size), a 64-bit
+memory gets it exactly when wasmtime's guard pages would have caught the access (Cranelift checks only the start
+address when offset + size fits its guard), and the bulk instructions (fill, copy between memories, init) report
+a plain out-of-bounds access. Each memory has a different size so that a report naming the wrong memory's size
+fails. The whole trap text (backtrace and causes) is compared with wasmtime-py's, through the Python API and
+through ``jitdebug run``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import wasmtime
+
+from emitter.errors import TrapError
+from emitter.jit import compile_wasm
+from tests.tools import ROOT
+
+JITDEBUG = ROOT / ".venv" / "bin" / "jitdebug"
+
+#: memory 0: 1 page, memory 1: 2 pages, memory 2: 64-bit, 3 pages.
+MEMORIES = "(memory $m0 1) (memory $m1 2) (memory $m64 i64 3)"
+OFFSETS32 = [0, 1, 0x10000, 0x1FFFF, (32 << 20) - 1, 0xFFFFFFF0]
+OFFSETS64 = [0, 1, 4, 0x1000, 0x2FFFF, (32 << 20) - 8, (32 << 20) - 1, 32 << 20, 0x100000000]
+ACCESSES = [("load8", "i32.load8_u {m} offset={o} drop"), ("load32", "i32.load {m} offset={o} drop"),
+            ("load64", "i64.load {m} offset={o} drop"), ("store8", "i32.const 1 i32.store8 {m} offset={o}"),
+            ("store64", "i64.const 1 i64.store {m} offset={o}")]
+BULK = {
+    "fill0": "(param i32) local.get 0 i32.const 7 i32.const 16 memory.fill $m0",
+    "fill1": "(param i32) local.get 0 i32.const 7 i32.const 16 memory.fill $m1",
+    "fill64": "(param i64) local.get 0 i32.const 7 i64.const 16 memory.fill $m64",
+    "copy_1_from_0": "(param i32) local.get 0 i32.const 0 i32.const 16 memory.copy $m1 $m0",
+    "copy_0_from_1": "(param i32) i32.const 0 local.get 0 i32.const 16 memory.copy $m0 $m1",
+    "copy_64_from_1": "(param i32) i64.const 0 local.get 0 i32.const 16 memory.copy $m64 $m1",
+    "init1": "(param i32) local.get 0 i32.const 0 i32.const 4 memory.init $m1 $d",
+    "init64": "(param i64) local.get 0 i32.const 0 i32.const 4 memory.init $m64 $d",
+}
+ADDRESSES = [0, 0xFFFC, 0xFFFF, 0x10000, 0x1FFFC, 0x20000, 0x2FFF8, 0x2FFFC, 0x2FFFF, 0x30000, 0x30001,
+             0x7FFFFFFF, 0xFFFFFFF0, 0xFFFFFFFF]
+WIDE_ADDRESSES = [*ADDRESSES, 0x100000000, 0xFFFFFFFFFFFFFFF0]
+
+
+def module_text() -> str:
+    functions = [f'(func (export "{name}_{memory}_{o:x}") (param i32) local.get 0 {body.format(m=memory, o=o)})'
+                 for memory in ("$m0", "$m1") for name, body in ACCESSES for o in OFFSETS32]
+    functions += [f'(func (export "{name}_$m64_{o:x}") (param i64) local.get 0 {body.format(m="$m64", o=o)})'
+                  for name, body in ACCESSES for o in OFFSETS64]
+    functions += [f'(func (export "{name}") {body})' for name, body in BULK.items()]
+    return f'(module $memories {MEMORIES} (data $d "abcd")\n  ' + "\n  ".join(functions) + ")\n"
+
+
+def calls() -> list[tuple[str, int]]:
+    text = module_text()
+    names = [line.split('"')[1] for line in text.splitlines() if "(export" in line]
+    return [(name, address) for name in names
+            for address in (WIDE_ADDRESSES if "(param i64)" in text.split(f'"{name}"')[1].split("\n")[0]
+                            else ADDRESSES)]
+
+
+def wasmtime_outcomes(text: str, grid: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True
+    config.wasm_memory64 = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    instance = wasmtime.Instance(store, wasmtime.Module(engine, text), [])
+    outcomes = {}
+    for name, address in grid:
+        function = instance.exports(store)[name]
+        assert isinstance(function, wasmtime.Func)
+        try:
+            function(store, address)
+            outcomes[name, address] = "ok"
+        except wasmtime.Trap as trap:
+            outcomes[name, address] = str(trap)
+    return outcomes
+
+
+def test_trap_reports_on_every_memory_match_wasmtime(tmp_path: Path) -> None:
+    text = module_text()
+    grid = calls()
+    expected = wasmtime_outcomes(text, grid)
+    source = tmp_path / "memories.wat"
+    source.write_text(text)
+    got = {}
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
+        for name, address in grid:
+            try:
+                instance.exports[name](address)
+                got[name, address] = "ok"
+            except TrapError as trap:
+                got[name, address] = str(trap)
+    for memory, size in (("$m1", 0x20000), ("$m64", 0x30000)):
+        faults = [outcome for (name, _), outcome in expected.items() if f"_{memory}_" in name
+                  and "memory fault" in outcome]
+        assert len(faults) > 10 and all(f"in linear memory of size {size:#x}" in f for f in faults), memory
+    assert sum("memory fault" not in o and "out of bounds" in o for o in expected.values()) > 100
+    differing = {key: (expected[key], got[key]) for key in expected if expected[key] != got[key]}
+    assert differing == {}, f"{len(differing)} of {len(expected)} calls differ, e.g. {next(iter(differing.items()))}"
+
+
+def test_jitdebug_run_reports_a_fault_in_a_64_bit_memory_as_wasmtime(tmp_path: Path) -> None:
+    text = f'(module $memories {MEMORIES} (func (export "_start") i64.const 0x2ffff i64.load $m64 offset=2 drop))'
+    source = tmp_path / "fault.wat"
+    source.write_text(text)
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True
+    config.wasm_memory64 = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    instance = wasmtime.Instance(store, wasmtime.Module(engine, text), [])
+    start = instance.exports(store)["_start"]
+    assert isinstance(start, wasmtime.Func)
+    try:
+        start(store)
+        raise AssertionError("wasmtime did not trap")
+    except wasmtime.Trap as trap:
+        expected = str(trap)
+    assert "memory fault at wasm address 0x30001 in linear memory of size 0x30000" in expected
+    run = subprocess.run([JITDEBUG, "run", source, "-C", "cache=n"], capture_output=True, text=True,
+                         env={**os.environ, "LC_ALL": "C"}, timeout=120)
+    assert run.returncode != 0
+    assert expected.strip() in run.stderr, run.stderr
