@@ -15,7 +15,14 @@ from __future__ import annotations
 import re
 
 from .codegen.aot_globals import C_GLOBAL_TYPES
-from .codegen.host_access import COMMAND_ENTRY, MEMORY_BASE, MEMORY_SIZE, export_symbol
+from .codegen.host_access import (
+    COMMAND_ENTRY,
+    MEMORY_BASE,
+    MEMORY_SIZE,
+    export_symbol,
+    memory_base_name,
+    memory_size_name,
+)
 from .codegen.runtime import TRAP_HOOK, TrapCode
 from .errors import UnsupportedError
 from .wasm.module import FuncType, GlobalType, Module, ValType
@@ -177,6 +184,7 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         "   changes. Both instantiate the module first, as the exports do. */",
         f"uint8_t *{export_prefix}{MEMORY_BASE}(void);",
         f"uint64_t {export_prefix}{MEMORY_SIZE}(void);",
+        *_memory_accessors(module, export_prefix),
         "",
         "/* Imports: the host defines these (a global as a C object of its type, const when immutable). */",
         *imports,
@@ -191,3 +199,15 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
         "",
     ]
     return "\n".join(lines)
+
+
+def _memory_accessors(module: Module, export_prefix: str) -> list[str]:
+    """One base/size pair per memory (index space): memory N's accessors, memory 0's being the two above."""
+    count = len(module.imported("memory")) + len(module.memories)
+    if not count:
+        return []
+    lines = ["/* The same for each memory by index (memory 0's pair is the two above). */"]
+    for index in range(count):
+        lines += [f"uint8_t *{export_prefix}{memory_base_name(index)}(void);",
+                  f"uint64_t {export_prefix}{memory_size_name(index)}(void);"]
+    return lines

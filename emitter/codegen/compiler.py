@@ -101,7 +101,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
         compiled = compiler.run()
     if c_host:
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
-                                                               bool(module.memories)))
+                                                               compiler.n_memories))
     compiled.wasm_dwarf = producer_dwarf(module, module_name)
     compiled.wasm_name = module.module_name
     if default_trap_hook:
@@ -150,8 +150,9 @@ class _ModuleCompiler:
             self.exports.setdefault(export.index, []).append(self.export_symbol(export.name))
         if c_host:
             symbols = {e.name: self.export_symbol(e.name) for e in module.exports if e.kind in ("func", "tag")}
-            host_access.check_distinct({"(memory accessor)": prefix + host_access.MEMORY_BASE,
-                                        "(memory size accessor)": prefix + host_access.MEMORY_SIZE, **symbols})
+            accessors = {f"(memory accessor {name})": prefix + name
+                         for name in host_access.accessor_names(self.n_memories)}
+            host_access.check_distinct({**accessors, **symbols})
         if not linkable:
             defined = {symbol: f"export {name!r}" for name, symbol in
                        ((e.name, self.export_symbol(e.name)) for e in module.exports if e.kind in ("func", "tag"))}
@@ -188,7 +189,7 @@ class _ModuleCompiler:
         taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY}
         taken.update(self.export_symbol(e.name) for e in self.module.exports if e.kind in ("func", "tag"))
         if self.c_host:
-            taken.update(self.prefix + name for name in (host_access.MEMORY_BASE, host_access.MEMORY_SIZE))
+            taken.update(self.prefix + name for name in host_access.accessor_names(self.n_memories))
         own_exports: dict[int, set[str]] = {}
         for export in self.module.exports:
             if export.kind == "func":
