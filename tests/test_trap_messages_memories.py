@@ -3,8 +3,8 @@
 memory gets it exactly when wasmtime's guard pages would have caught the access (Cranelift checks only the start
 address when offset + size fits its guard), and the bulk instructions (fill, copy between memories, init) report
 a plain out-of-bounds access. Each memory has a different size so that a report naming the wrong memory's size
-fails. The whole trap text (backtrace and causes) is compared with wasmtime-py's, through the Python API and
-through ``jitdebug run``."""
+fails. The whole trap text (backtrace and causes) is compared with wasmtime-py's, through the Python API,
+through ``jitdebug run`` and through an AOT object's C runtime report."""
 
 from __future__ import annotations
 
@@ -123,3 +123,43 @@ def test_jitdebug_run_reports_a_fault_in_a_64_bit_memory_as_wasmtime(tmp_path: P
                          env={**os.environ, "LC_ALL": "C"}, timeout=120)
     assert run.returncode != 0
     assert expected.strip() in run.stderr, run.stderr
+
+
+#: (export, Wasm parameter type, addresses) for the AOT program: each memory's load and store around its end.
+AOT_CALLS = [("load_m0", "i32", "i32.load $m0 offset=1 drop", [0xFFFC, 0xFFFF, 0x10000, 0x10001]),
+             ("load_m1", "i32", "i32.load $m1 offset=1 drop", [0x1FFFC, 0x1FFFF, 0x20000, 0xFFFFFFF0]),
+             ("store_m1", "i32", "i32.const 1 i32.store16 $m1", [0x1FFFF, 0x20000]),
+             ("load_m64", "i64", "i64.load $m64 offset=4 drop", [0x2FFF4, 0x2FFFF, 0x30000, 0x30001]),
+             ("store_m64", "i64", "i32.const 1 i32.store $m64", [0x2FFFD, 0x30000, 0x30001]),
+             ("fill_m64", "i64", "i32.const 0 i64.const 4 memory.fill $m64", [0x2FFFD])]
+AOT_SEPARATOR = "-- end of report --"
+
+
+def test_aot_trap_reports_on_every_memory_match_wasmtime(tmp_path: Path) -> None:
+    """The C runtime's report (``jitdebug_trap_report``) reads the faulting memory's size too."""
+    from emitter.cli import main
+    from tests.tools import run
+
+    runtime = ROOT / "emitter" / "runtime"
+    functions = [f'(func (export "{name}") (param {t}) local.get 0 {body})' for name, t, body, _ in AOT_CALLS]
+    text = f"(module $memories {MEMORIES}\n  " + "\n  ".join(functions) + ")\n"
+    grid = [(name, address) for name, _, _, addresses in AOT_CALLS for address in addresses]
+    expected = wasmtime_outcomes(text, grid)
+    assert sum("memory fault" in outcome for outcome in expected.values()) >= 8
+    source = tmp_path / "memories.wat"
+    source.write_text(text)
+    obj, header = tmp_path / "memories.o", tmp_path / "memories.h"
+    assert main(["compile", str(source), "-o", str(obj), "--header", str(header), "--export-prefix", "wasm_"]) == 0
+    calls = "\n".join(f'    if (!setjmp(back)) {{ wasm_{name}({address:#x}ULL); printf("ok{AOT_SEPARATOR}"); }}'
+                      for name, address in grid)
+    host = tmp_path / "host.c"
+    host.write_text('#include <setjmp.h>\n#include <stdio.h>\n#include "memories.h"\n#include "jitdebug_eh.h"\n'
+                    "static jmp_buf back;\n"
+                    "void jitdebug_trap(int32_t code) {\n    char report[16384];\n"
+                    "    jitdebug_trap_report(code, report, sizeof report);\n"
+                    f'    printf("%s{AOT_SEPARATOR}", report);\n    longjmp(back, 1);\n}}\n'
+                    f"int main(void) {{\n{calls}\n    return 0;\n}}\n")
+    exe = tmp_path / "host"
+    run(["gcc", "-O1", "-I", runtime, "-I", tmp_path, "-o", exe, host, obj, runtime / "jitdebug_eh.c"])
+    reports = run([exe]).stdout.split(AOT_SEPARATOR)[:-1]
+    assert dict(zip(grid, reports, strict=True)) == expected
