@@ -25,7 +25,8 @@ MEMORIES = "(memory $m0 1) (memory $m1 2) (memory $m64 i64 3)"
 OFFSETS32 = [0, 1, 0x10000, 0x1FFFF, (32 << 20) - 1, 0xFFFFFFF0]
 OFFSETS64 = [0, 1, 4, 0x1000, 0x2FFFF, (32 << 20) - 8, (32 << 20) - 1, 32 << 20, 0x100000000]
 ACCESSES = [("load8", "i32.load8_u {m} offset={o} drop"), ("load32", "i32.load {m} offset={o} drop"),
-            ("load64", "i64.load {m} offset={o} drop"), ("store8", "i32.const 1 i32.store8 {m} offset={o}"),
+            ("load64", "i64.load {m} offset={o} drop"), ("load128", "v128.load {m} offset={o} drop"),
+            ("store8", "i32.const 1 i32.store8 {m} offset={o}"),
             ("store64", "i64.const 1 i64.store {m} offset={o}")]
 BULK = {
     "fill0": "(param i32) local.get 0 i32.const 7 i32.const 16 memory.fill $m0",
