@@ -164,3 +164,46 @@ def test_aot_trap_reports_on_every_memory_match_wasmtime(tmp_path: Path) -> None
     run(["gcc", "-O1", "-I", runtime, "-I", tmp_path, "-o", exe, host, obj, runtime / "jitdebug_eh.c"])
     reports = run([exe]).stdout.split(AOT_SEPARATOR)[:-1]
     assert dict(zip(grid, reports, strict=True)) == expected
+
+
+def test_an_imported_memory_reports_as_wasmtime_by_its_declared_maximum() -> None:
+    """wasmtime compiles against the import's declared limits: an offset + size past the declared maximum (2
+    pages) is refused with the plain line, one within it faults with the line; memory 0 is the import, and the
+    defined memory 1 (4 pages at most) has its own maximum."""
+    from emitter.jit import Linker, Memory, MemoryType
+    from emitter.wasm.load import wat_to_wasm
+
+    offsets = [0, 0x10000, 0x1FFFC, 0x1FFFD, 0x20000]
+    functions = [f'(func (export "load_{memory}_{o:x}") (param i32) local.get 0 i32.load {memory} offset={o} drop)'
+                 for memory in (0, 1) for o in offsets]
+    text = ('(module $imported (import "env" "mem" (memory 1 2)) (memory 1 4)\n  ' + "\n  ".join(functions)
+            + ")\n")
+    grid = [(f"load_{memory}_{o:x}", address) for memory in (0, 1) for o in offsets for address in (0, 0x8000)]
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    host_memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 2)))
+    instance = wasmtime.Instance(store, wasmtime.Module(engine, text), [host_memory])
+    expected = {}
+    for name, address in grid:
+        function = instance.exports(store)[name]
+        assert isinstance(function, wasmtime.Func)
+        try:
+            function(store, address)
+            expected[name, address] = "ok"
+        except wasmtime.Trap as trap:
+            expected[name, address] = str(trap)
+    assert {"memory fault" in outcome for outcome in expected.values()} == {True, False}
+    linker = Linker()
+    linker.define("env", "mem", Memory(MemoryType(1, 2)))
+    ours = linker.instantiate(compile_wasm(wat_to_wasm(text), debug_info=False))
+    got = {}
+    for name, address in grid:
+        try:
+            ours.exports[name](address)
+            got[name, address] = "ok"
+        except TrapError as trap:
+            got[name, address] = str(trap)
+    ours.free()
+    assert got == expected
