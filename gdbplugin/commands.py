@@ -62,7 +62,8 @@ def register(session: GdbSession) -> None:
                   session.watches.command),
         "globals": ("The Wasm globals of every module (or of MODULE) with their values: wasm globals [MODULE]",
                     lambda a: state.format_globals(session, a or None)),
-        "memory": ("Linear memory by Wasm address, 16 bytes a line: wasm memory [MODULE+]ADDR [LEN]",
+        "memory": ("Linear memory by Wasm address, 16 bytes a line: wasm memory [-m N] [MODULE+]ADDR [LEN] "
+                   "(memory N, default 0)",
                    lambda a: state.format_memory(session, a)),
         "step": ("Step to the next Wasm instruction, into calls; a throw is followed to its landing pad.",
                  lambda _: stepping.run(session, session.adapter, "step")),

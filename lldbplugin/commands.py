@@ -113,7 +113,8 @@ class Globals(WasmCommand):
 
 class Memory(WasmCommand):
     name = "memory"
-    help = "Linear memory by Wasm address, 16 bytes a line: wasm memory [MODULE+]ADDR [LEN]"
+    help = ("Linear memory by Wasm address, 16 bytes a line: wasm memory [-m N] [MODULE+]ADDR [LEN] "
+            "(memory N, default 0)")
 
     def run(self, session: LldbSession, argument: str) -> str:
         return state.format_memory(session, argument)

@@ -71,6 +71,9 @@ class LoadedModule:
     #: predates them or the symbol is not found.
     vmctx: int | None = None
     globals_address: int | None = None
+    #: With several memories: the address of ``<m>.memories`` (one pointer per memory, index space, to its
+    #: record: base, then size in bytes) and how many memories it lists; None with one memory or none.
+    memories: tuple[int, int] | None = None
 
     @property
     def start(self) -> int:
@@ -158,6 +161,9 @@ def _place(metas: list[ModuleMetadata], functions: dict[str, list[int]], data: d
     instances of a module, or simply equal names); linkers and our JIT image writer keep module order among the
     definitions of a name, so the n-th record naming a symbol gets its n-th definition."""
     has_cfi = any(elf.section(n) for n in CFI_SECTIONS)
+    # How many memories each ``<m>.memories`` lists: its symbol's size, a word per memory.
+    memory_counts = {s.name: s.size // 8 for s in elf.symbols()
+                     if s.name.endswith(".memories") and s.section_index != 0}
     used_functions: dict[str, int] = defaultdict(int)
     used_data: dict[str, int] = defaultdict(int)
     modules = []
@@ -169,7 +175,8 @@ def _place(metas: list[ModuleMetadata], functions: dict[str, list[int]], data: d
                 placed.append(LoadedFunction.place(meta, f, candidates[used_functions[f.symbol]] + bias))
             used_functions[f.symbol] += 1
         own: dict[str, int] = {}
-        state = [s for s in (meta.vmctx_symbol, meta.globals_symbol) if s is not None]
+        memories_symbol = f"{meta.state_prefix}.memories" if meta.state_prefix and meta.has_memory else None
+        state = [s for s in (meta.vmctx_symbol, meta.globals_symbol, memories_symbol) if s is not None]
         for name in _tag_names(meta) + state:
             candidates = data.get(name, [])
             if used_data[name] < len(candidates):
@@ -177,8 +184,11 @@ def _place(metas: list[ModuleMetadata], functions: dict[str, list[int]], data: d
                 used_data[name] += 1
         vmctx = own.get(meta.vmctx_symbol) if meta.vmctx_symbol else None
         globals_address = own.get(meta.globals_symbol) if meta.globals_symbol else None
+        memories_address = own.get(memories_symbol) if memories_symbol else None
+        memories = ((memories_address, memory_counts.get(memories_symbol, 0))
+                    if memories_symbol and memories_address is not None else None)
         modules.append(LoadedModule(meta, origin, tuple(placed), has_cfi, _tags(meta, own.get, adapter), vmctx,
-                                    globals_address))
+                                    globals_address, memories))
     return modules
 
 

@@ -1,6 +1,6 @@
 """An instance's state as the user sees it: ``wasm globals`` (every defined global by name, type and value) and
-``wasm memory ADDR [LEN]`` (linear memory by Wasm address), read through the instance's vmctx and globals blob
-(found by the plugin metadata), in a live process or a core file alike.
+``wasm memory [-m N] ADDR [LEN]`` (linear memory ``N``, default 0, by Wasm address), read through the instance's
+vmctx, ``<m>.memories`` and globals blob (found by the plugin metadata), in a live process or a core file alike.
 
 Which instance: ``MODULE`` when given (``wasm memory watchme+0x40``), else the module of the innermost Wasm frame
 on the stack, else the only module with a memory; ``wasm watch`` chooses the same way.
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 MAX_DUMP = 4096
+MEMORY_USAGE = "wasm memory [-m N] [MODULE+]ADDR [LEN]"
 
 
 def instance_for(session: Session, name: str | None, command: str) -> LoadedModule:
@@ -47,11 +48,26 @@ def instance_for(session: Session, name: str | None, command: str) -> LoadedModu
     raise ValueError(f"{command}: several Wasm modules have a memory; name one: MODULE+ADDR")
 
 
-def memory_of(session: Session, module: LoadedModule) -> tuple[int, int]:
-    """The native base and the size in bytes of the instance's linear memory: vmctx word 0, and the second word of
-    the memory's record, which vmctx word 1 points to (shared by every instance importing the memory)."""
+def memory_count(module: LoadedModule) -> int:
+    """How many memories the instance has (as far as its state symbols tell)."""
+    if module.memories is not None:
+        return module.memories[1]
+    return 1 if module.meta.has_memory else 0
+
+
+def memory_of(session: Session, module: LoadedModule, index: int = 0) -> tuple[int, int]:
+    """The native base and the size in bytes of the instance's linear memory ``index``. Memory 0: vmctx word 0,
+    and the second word of the memory's record, which vmctx word 1 points to (shared by every instance importing
+    the memory). Another memory: its record, whose address is word ``index`` of ``<m>.memories``: base, size."""
     if module.vmctx is None:
         raise ValueError(f"the state of {module.meta.display_name} is not found")
+    if index:
+        count = memory_count(module)
+        if module.memories is None or not 0 <= index < count:
+            raise ValueError(f"{module.meta.display_name} has no memory {index} (it has {count})")
+        record = int.from_bytes(session.adapter.read_memory(module.memories[0] + 8 * index, 8), "little")
+        words = session.adapter.read_memory(record, 16)
+        return int.from_bytes(words[:8], "little"), int.from_bytes(words[8:], "little")
     words = session.adapter.read_memory(module.vmctx, 16)
     record = int.from_bytes(words[8:], "little")
     size = int.from_bytes(session.adapter.read_memory(record + 8, 8), "little") if record else 0
@@ -107,10 +123,20 @@ def format_globals(session: Session, name: str | None = None) -> str:
 
 
 def format_memory(session: Session, argument: str) -> str:
-    """``wasm memory [MODULE+]ADDR [LEN]``: 16 bytes a line, with the Wasm address of each line."""
+    """``wasm memory [-m N] [MODULE+]ADDR [LEN]``: 16 bytes a line, with the Wasm address of each line, of memory
+    ``N`` (default 0); a first line names the memory when ``-m`` is given or the module has several."""
     words = argument.split()
+    index: int | None = None
+    if words[:1] == ["-m"]:
+        try:
+            index = int(words[1], 0) if len(words) > 1 else -1
+        except ValueError:
+            index = -1
+        if index < 0:
+            raise ValueError(f"usage: {MEMORY_USAGE} (N: a memory index)")
+        words = words[2:]
     if not 1 <= len(words) <= 2:
-        raise ValueError("usage: wasm memory [MODULE+]ADDR [LEN]")
+        raise ValueError(f"usage: {MEMORY_USAGE}")
     target = words[0]
     names = {m.meta.display_name for m in session.modules()}
     found = re.fullmatch(r"(.+)\+(0x[0-9a-fA-F]+|\d+)", target)
@@ -121,16 +147,20 @@ def format_memory(session: Session, argument: str) -> str:
         address = int(target, 0)
         length = int(words[1], 0) if len(words) == 2 else 64
     except ValueError:
-        raise ValueError("usage: wasm memory [MODULE+]ADDR [LEN] (numbers)") from None
+        raise ValueError(f"usage: {MEMORY_USAGE} (numbers)") from None
     if not 1 <= length <= MAX_DUMP:
         raise ValueError(f"wasm memory: length {length} is not between 1 and {MAX_DUMP}")
     module = instance_for(session, module_name, "wasm memory")
-    base, size = memory_of(session, module)
+    try:
+        base, size = memory_of(session, module, index or 0)
+    except ValueError as error:
+        raise ValueError(f"wasm memory: {error}") from None
+    which = f"memory {index or 0}" if index is not None or memory_count(module) > 1 else "memory"
     if not 0 <= address <= address + length <= size:
         raise ValueError(f"wasm memory: {module.meta.display_name}+{address:#x} ({length} bytes) is outside its "
-                         f"memory of {size:#x} bytes")
+                         f"{which} of {size:#x} bytes")
     data = session.adapter.read_memory(base + address, length)
-    lines = []
+    lines = [] if which == "memory" else [f"{module.meta.display_name} {which} ({size:#x} bytes):"]
     for at in range(0, length, 16):
         chunk = data[at: at + 16]
         lines.append(f"{module.meta.display_name}+{address + at:#010x}:  " + " ".join(f"{b:02x}" for b in chunk))
