@@ -5,6 +5,7 @@ address of its two memories; wasmtime-py, running the same export, says what eac
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import wasmtime
@@ -49,6 +50,20 @@ def _wasmtime_bytes() -> dict[int, tuple[bytes, bytes, int]]:
     return out
 
 
+def _wasmtime_trap_offset() -> int:
+    """The module offset of the trapping ``unreachable``, from wasmtime's backtrace."""
+    store = wasmtime.Store()
+    go = wasmtime.Instance(store, wasmtime.Module(store.engine, MODULE), []).exports(store)["go"]
+    assert isinstance(go, wasmtime.Func)
+    try:
+        go(store)
+    except wasmtime.Trap as trap:
+        found = re.search(r"^ +0: +(0x[0-9a-f]+) - twomem!", str(trap), re.M)
+        assert found, str(trap)
+        return int(found[1], 16)
+    raise AssertionError("go did not trap under wasmtime")
+
+
 def _program(tmp_path: Path) -> Path:
     (tmp_path / "twomem.wat").write_text(MODULE)
     run([JITDEBUG, "compile", tmp_path / "twomem.wat", "-o", tmp_path / "twomem.o", "--header",
@@ -87,3 +102,19 @@ def test_gdb_memory_view_shows_the_memory_asked_for(tmp_path: Path) -> None:
 def test_lldb_memory_view_shows_the_memory_asked_for(tmp_path: Path) -> None:
     program = _program(tmp_path)
     _check(in_lldb(["run", *COMMANDS], [program]))
+
+
+def test_gdb_memory_view_of_a_jit_instance_reads_memory_1(tmp_path: Path) -> None:
+    """The JIT's instance: stopped at the ``unreachable`` (a breakpoint, since a JIT trap exits the process)."""
+    wat = tmp_path / "twomem.wat"
+    wat.write_text(MODULE)
+    trap = _wasmtime_trap_offset()
+    out = in_gdb([f"wasm break twomem+{trap:#x}", "run", "wasm memory -m 1 64 12", "wasm memory -m 1 128 4",
+                  "wasm memory 128 4", "wasm memory -m 2 0 4"],
+                 [sys.executable, "-m", "emitter.cli", "run", "--invoke", "go", wat])
+    expected = _wasmtime_bytes()
+    assert f"twomem memory 1 ({expected[1][2]:#x} bytes):" in out, out
+    assert re.search(rf"^twomem\+0x00000040:  {_dump(expected[1][0])}$", out, re.M), out
+    assert re.search(rf"^twomem\+0x00000080:  {_dump(expected[1][1])}$", out, re.M), out
+    assert re.search(rf"^twomem\+0x00000080:  {_dump(expected[0][1])}$", out, re.M), out
+    assert "twomem has no memory 2 (it has 2)" in out, out
