@@ -26,6 +26,7 @@ from ..compiled import (
     ValueType,
     Variable,
 )
+from ..dwarf.fusion_barriers import fusion_barriers
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
@@ -253,7 +254,11 @@ class _ModuleCompiler:
         ctx.memory64 = index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
-        ctx.fusion = ".debug_info" not in self.module.custom_sections
+        if ".debug_info" in self.module.custom_sections:
+            dwarf = producer_dwarf(self.module, self.name)
+            barriers = fusion_barriers(dwarf) if dwarf is not None else None
+            ctx.fusion = barriers is not None
+            ctx.fusion_barriers = barriers or frozenset()
         functions = self.module.functions
         # Each function compiles on its own (the caches it shares only memoise), so ranges of them can go to
         # other cores: ``parallel.py``. The weights balance the ranges by instruction count.

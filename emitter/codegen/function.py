@@ -240,11 +240,12 @@ class FunctionContext:
     vector_functions: frozenset[int] = frozenset()
     #: Per memory (index space), whether it is a 64-bit memory (``memories.py``).
     memory64: tuple[bool, ...] = ()
-    #: Whether instruction groups may be fused (``fusion.py``). Not in a module with the producer's DWARF: its
-    #: line rows, inlined-call and variable ranges start at Wasm instructions a fused group gives no native
-    #: address of its own, so breakpoints and inlined frames would move (the translation maps Wasm ranges to
-    #: native rows).
+    #: Whether instruction groups may be fused (``fusion.py``): not when the producer's DWARF cannot be read.
     fusion: bool = True
+    #: Module offsets no fused group may contain after its first instruction (``dwarf/fusion_barriers.py``):
+    #: where the producer's line rows, inlined-call, block and variable ranges start or end. A fused group
+    #: gives its later instructions no native address of their own, so such a row or range would move.
+    fusion_barriers: frozenset[int] = frozenset()
 
 
 @dataclass

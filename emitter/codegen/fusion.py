@@ -23,7 +23,11 @@ state before its first instruction: no local, no operand slot below that operand
 part of that state). Its one visible write, if any, is its last instruction. At every native address inside it
 the frame therefore holds exactly the state its row names (locals and producer DWARF's operand-stack
 locations read right, ``set var`` of a local before the group reaches the group), and after it the state after
-the group. Nothing here pushes or pops, so the unwind information is unchanged. Branches that must move values
+the group. In a module with the producer's DWARF a group also never contains, after its first instruction, an
+instruction where a producer line row or address range (inlined call, lexical block, location list entry)
+starts or ends (``dwarf/fusion_barriers.py``): those keep their native addresses, so C breakpoints, inlined
+frames and variable locations are where they are unfused. Nothing here pushes or pops, so the unwind
+information is unchanged. Branches that must move values
 (``needs_moves``) are left unfused, as the moves write slots.
 """
 
@@ -58,7 +62,13 @@ Source = tuple[str, int]
 
 def fuse(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     """Compile the group starting at ``body[index]`` (one of ``FIRST``) if there is one and return the number of
-    instructions it took (0: no group, nothing emitted). The caller has given ``body[index]`` its row."""
+    instructions it took (0: no group, nothing emitted). The caller has given ``body[index]`` its row.
+
+    No group reaches a barrier (``FunctionContext.fusion_barriers``) after its first instruction: the look-ahead
+    stops before it, so the barrier's instruction gets its own row and native address."""
+    barriers = c.ctx.fusion_barriers
+    if barriers:
+        stop = _barrier_stop(body, index, stop, barriers)
     k = index
     leaves: list[Instr] = []
     while k < stop and body[k].op in _LEAVES and len(leaves) < 2:
@@ -107,6 +117,20 @@ def fuse(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     if c.depth > c.max_depth:
         c.max_depth = c.depth
     return k + (2 if sink is not None else 1) - index
+
+
+#: The longest look-ahead searched for a barrier: two leaves, a comparison, a run of ``i32.eqz`` and a branch.
+#: A longer run of ``i32.eqz`` is then not fused with its branch (it still fuses without it).
+_LOOKAHEAD = 16
+
+
+def _barrier_stop(body: list[Instr], index: int, stop: int, barriers: frozenset[int]) -> int:
+    """``stop``, or the index of the first instruction after ``body[index]`` at a barrier if that is before it."""
+    limit = min(stop, index + _LOOKAHEAD)
+    for k in range(index + 1, limit):
+        if body[k].offset in barriers:
+            return k
+    return limit
 
 
 def _source(c: FunctionCompiler, leaf: Instr, size: int) -> Source:
