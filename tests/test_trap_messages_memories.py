@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import wasmtime
@@ -67,16 +68,28 @@ def wasmtime_outcomes(text: str, grid: list[tuple[str, int]]) -> dict[tuple[str,
     engine = wasmtime.Engine(config)
     store = wasmtime.Store(engine)
     instance = wasmtime.Instance(store, wasmtime.Module(engine, text), [])
-    outcomes = {}
-    for name, address in grid:
+    return outcomes(wasmtime_call(instance, store), wasmtime.Trap, grid)
+
+
+def wasmtime_call(instance: wasmtime.Instance, store: wasmtime.Store) -> Callable[[str, int], object]:
+    def call(name: str, address: int) -> object:
         function = instance.exports(store)[name]
         assert isinstance(function, wasmtime.Func)
+        return function(store, address)
+    return call
+
+
+def outcomes(call: Callable[[str, int], object], trap: type[Exception],
+             grid: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Each call's outcome: "ok", or the whole text of the trap it raised."""
+    result = {}
+    for name, address in grid:
         try:
-            function(store, address)
-            outcomes[name, address] = "ok"
-        except wasmtime.Trap as trap:
-            outcomes[name, address] = str(trap)
-    return outcomes
+            call(name, address)
+            result[name, address] = "ok"
+        except trap as error:
+            result[name, address] = str(error)
+    return result
 
 
 def test_trap_reports_on_every_memory_match_wasmtime(tmp_path: Path) -> None:
@@ -85,14 +98,8 @@ def test_trap_reports_on_every_memory_match_wasmtime(tmp_path: Path) -> None:
     expected = wasmtime_outcomes(text, grid)
     source = tmp_path / "memories.wat"
     source.write_text(text)
-    got = {}
     with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
-        for name, address in grid:
-            try:
-                instance.exports[name](address)
-                got[name, address] = "ok"
-            except TrapError as trap:
-                got[name, address] = str(trap)
+        got = outcomes(lambda name, address: instance.exports[name](address), TrapError, grid)
     for memory, size in (("$m1", 0x20000), ("$m64", 0x30000)):
         faults = [outcome for (name, _), outcome in expected.items() if f"_{memory}_" in name
                   and "memory fault" in outcome]
@@ -185,25 +192,11 @@ def test_an_imported_memory_reports_as_wasmtime_by_its_declared_maximum() -> Non
     store = wasmtime.Store(engine)
     host_memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 2)))
     instance = wasmtime.Instance(store, wasmtime.Module(engine, text), [host_memory])
-    expected = {}
-    for name, address in grid:
-        function = instance.exports(store)[name]
-        assert isinstance(function, wasmtime.Func)
-        try:
-            function(store, address)
-            expected[name, address] = "ok"
-        except wasmtime.Trap as trap:
-            expected[name, address] = str(trap)
+    expected = outcomes(wasmtime_call(instance, store), wasmtime.Trap, grid)
     assert {"memory fault" in outcome for outcome in expected.values()} == {True, False}
     linker = Linker()
     linker.define("env", "mem", Memory(MemoryType(1, 2)))
     ours = linker.instantiate(compile_wasm(wat_to_wasm(text), debug_info=False))
-    got = {}
-    for name, address in grid:
-        try:
-            ours.exports[name](address)
-            got[name, address] = "ok"
-        except TrapError as trap:
-            got[name, address] = str(trap)
+    got = outcomes(lambda name, address: ours.exports[name](address), TrapError, grid)
     ours.free()
     assert got == expected

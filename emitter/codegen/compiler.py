@@ -103,7 +103,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     if c_host:
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
                                                                compiler.n_memories))
-    compiled.wasm_dwarf = producer_dwarf(module, module_name)
+    compiled.wasm_dwarf = compiler.wasm_dwarf
     compiled.wasm_name = module.module_name
     if default_trap_hook:
         hook, messages = runtime.default_trap_hook(abi)
@@ -125,6 +125,8 @@ class _ModuleCompiler:
         self.sym = StateSymbols(module_name)
         self.prefix = prefix
         self.line_of: Callable[[int], int] | None = listing.line_of if listing is not None else None
+        #: The producer's DWARF (None without): read once, for the fusion barriers and the translation later.
+        self.wasm_dwarf = producer_dwarf(module, module_name)
         for imp in module.imports:
             if imp.kind not in ("func", "tag", "global") and not linkable:
                 raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
@@ -254,9 +256,8 @@ class _ModuleCompiler:
         ctx.memory64 = index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
-        if ".debug_info" in self.module.custom_sections:
-            dwarf = producer_dwarf(self.module, self.name)
-            barriers = fusion_barriers(dwarf) if dwarf is not None else None
+        if self.wasm_dwarf is not None:
+            barriers = fusion_barriers(self.wasm_dwarf)
             ctx.fusion = barriers is not None
             ctx.fusion_barriers = barriers or frozenset()
         functions = self.module.functions

@@ -20,6 +20,7 @@ accepted only when it is the entry of a compiled Wasm function (else the raw ind
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..codegen.runtime import TABLE_RECORD_BASE, TABLE_RECORD_SIZE, VMCTX_TABLES
@@ -65,19 +66,32 @@ def layers(spelling: str) -> tuple[str, list[str]]:
     return " ".join(tokens), [*inner, *reversed(outer)]
 
 
-def memory_offset(session: Session, address: int) -> int | None:
-    """The linear-memory offset of the native ``address`` (0 for null), None when no memory holds it."""
-    if address == 0:
-        return 0
+def _memories(session: Session) -> Iterator[tuple[LoadedModule, int, int]]:
+    """Each instance whose linear memory 0 can be read: the instance, that memory's native base and size."""
     for module in session.modules():
         if module.meta.has_memory and module.vmctx is not None:
             try:
                 base, size = memory_of(session, module)
             except (InferiorReadError, ValueError):
                 continue
+            yield module, base, size
+
+
+def _containing(session: Session, address: int | None) -> tuple[LoadedModule, int] | None:
+    """The instance whose linear memory holds the native ``address``, and that memory's base."""
+    if address is not None:
+        for module, base, size in _memories(session):
             if base <= address < base + size:
-                return address - base
+                return module, base
     return None
+
+
+def memory_offset(session: Session, address: int) -> int | None:
+    """The linear-memory offset of the native ``address`` (0 for null), None when no memory holds it."""
+    if address == 0:
+        return 0
+    found = _containing(session, address)
+    return None if found is None else address - found[1]
 
 
 def native_address(session: Session, offset: int, holder: int | None) -> int | None:
@@ -85,20 +99,11 @@ def native_address(session: Session, offset: int, holder: int | None) -> int | N
     address of the stand-in (None when it is no longer in memory); None when no memory is found."""
     if offset == 0:
         return 0
-    memories = []
-    for module in session.modules():
-        if module.meta.has_memory and module.vmctx is not None:
-            try:
-                memories.append(memory_of(session, module))
-            except (InferiorReadError, ValueError):
-                continue
-    if holder is not None:
-        for base, size in memories:
-            if base <= holder < base + size:
-                return base + offset
+    found = _containing(session, holder)
+    if found is not None:
+        return found[1] + offset
     try:
-        module = instance_for(session, None, "print")
-        base, _size = memory_of(session, module)
+        base, _size = memory_of(session, instance_for(session, None, "print"))
     except (InferiorReadError, ValueError):
         return None
     return base + offset
@@ -106,15 +111,9 @@ def native_address(session: Session, offset: int, holder: int | None) -> int | N
 
 def _holder_module(session: Session, holder: int | None) -> LoadedModule | None:
     """The instance whose linear memory holds ``holder``, else the one ``wasm memory`` would choose."""
-    if holder is not None:
-        for module in session.modules():
-            if module.meta.has_memory and module.vmctx is not None:
-                try:
-                    base, size = memory_of(session, module)
-                except (InferiorReadError, ValueError):
-                    continue
-                if base <= holder < base + size:
-                    return module
+    found = _containing(session, holder)
+    if found is not None:
+        return found[0]
     try:
         return instance_for(session, None, "print")
     except (InferiorReadError, ValueError):

@@ -15,17 +15,14 @@ the caller does not fuse at all (the translation will say what is wrong with the
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 from ..compiled import WasmDwarf
-from .producer_reader import BaseAddress, ProducerDwarf, ProducerDwarfError
+from .producer_reader import READ_ERRORS, BaseAddress, ProducerDwarf
 
 _LIST_FORMS = frozenset(["DW_FORM_sec_offset", "DW_FORM_data4", "DW_FORM_loclistx", "DW_FORM_rnglistx"])
 _ADDRESS_FORMS = frozenset(["DW_FORM_addr", "DW_FORM_addrx", "DW_FORM_addrx1", "DW_FORM_addrx2",
                             "DW_FORM_addrx3", "DW_FORM_addrx4"])
-_ERRORS = (ProducerDwarfError, KeyError, ValueError, IndexError, AttributeError, TypeError, struct.error,
-           OverflowError, RecursionError, NotImplementedError, AssertionError)
 
 
 def fusion_barriers(dwarf: WasmDwarf) -> frozenset[int] | None:
@@ -36,7 +33,7 @@ def fusion_barriers(dwarf: WasmDwarf) -> frozenset[int] | None:
         code_relative: set[int] = set()
         for unit in info.iter_CUs():
             _unit(info, unit, code_relative)
-    except _ERRORS:
+    except READ_ERRORS:
         return None
     base = dwarf.code_section_offset
     return frozenset(address + base for address in code_relative)

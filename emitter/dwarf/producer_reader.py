@@ -27,6 +27,13 @@ class ProducerDwarfError(ValueError):
     """Producer DWARF this reader cannot decode: what and where."""
 
 
+#: What reading malformed producer DWARF can raise (pyelftools under this reader included): the boundary at which
+#: bad input becomes a dropped unit or an unread module, never an exception for the caller.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    ProducerDwarfError, KeyError, ValueError, IndexError, AttributeError, TypeError, struct.error, OverflowError,
+    RecursionError, NotImplementedError, AssertionError)
+
+
 _TAG_NAMES = {code: name for name, code in ENUM_DW_TAG.items() if not name.startswith("_")}
 _AT_NAMES = {code: name for name, code in ENUM_DW_AT.items() if not name.startswith("_")}
 _FORM_NAMES = {code: name for name, code in ENUM_DW_FORM.items() if not name.startswith("_")}

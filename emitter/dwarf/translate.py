@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import struct
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -37,7 +36,7 @@ from ..compiled import CompiledModule, FrameSlot, WasmDwarf
 from ..encoding import ByteWriter, SymbolAddress, sleb128, uleb128
 from ..obj.model import Relocation, RelocKind
 from .info import PlacedFunction
-from .producer_reader import BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
+from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, Unit
 from .strings import StringSection
 from .translate_discard import discarded_dies
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
@@ -97,9 +96,7 @@ class ProducerDwarfWarning(UserWarning):
 
 #: What malformed producer DWARF can raise from the reader or from the translation of a unit: the boundary at
 #: which bad input becomes a dropped unit and a warning, never an exception for the caller.
-_PRODUCER_ERRORS: tuple[type[BaseException], ...] = (
-    ProducerDwarfError, KeyError, ValueError, IndexError, AttributeError, TypeError, struct.error, OverflowError,
-    RecursionError, NotImplementedError, AssertionError, Untranslatable)
+_PRODUCER_ERRORS: tuple[type[BaseException], ...] = (*READ_ERRORS, Untranslatable)
 
 
 def translate_debug_sections(module: CompiledModule,
