@@ -57,7 +57,7 @@ def register(session: GdbSession) -> None:
                   "(pending until the module is loaded).", session.add_breakpoint),
         "catch": ("Stop when a Wasm exception is thrown, or at the landing pad that catches it: "
                   "wasm catch throw | catch", session.add_catchpoint),
-        "watch": ("Hardware watchpoint on linear memory: wasm watch [-l] ADDR|MODULE+ADDR|EXPR [LEN] "
+        "watch": ("Hardware watchpoint on linear memory: wasm watch [-l] [-m N] ADDR|MODULE+ADDR|EXPR [LEN] "
                   "[read|write|access]; wasm watch lists them, wasm watch delete N deletes one.",
                   session.watches.command),
         "globals": ("The Wasm globals of every module (or of MODULE) with their values: wasm globals [MODULE]",

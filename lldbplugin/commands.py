@@ -96,8 +96,8 @@ class Catch(WasmCommand):
 
 class Watch(WasmCommand):
     name = "watch"
-    help = ("Hardware watchpoint on linear memory: wasm watch [-l] ADDR|MODULE+ADDR|EXPR [LEN] [read|write|access]; "
-            "wasm watch lists them, wasm watch delete N deletes one.")
+    help = ("Hardware watchpoint on linear memory: wasm watch [-l] [-m N] ADDR|MODULE+ADDR|EXPR [LEN] "
+            "[read|write|access]; wasm watch lists them, wasm watch delete N deletes one.")
 
     def run(self, session: LldbSession, argument: str) -> str:
         return session.watch(argument)

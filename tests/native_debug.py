@@ -44,10 +44,10 @@ def in_lldb(commands: list[str], program: list[str | Path], *, core: Path | None
     return out.stdout + out.stderr
 
 
-def wasm_instructions(wat: Path, tmp: Path) -> list[tuple[int, str]]:
-    """(module offset, instruction text) of every instruction, by wabt."""
+def wasm_instructions(wat: Path, tmp: Path, features: list[str] | None = None) -> list[tuple[int, str]]:
+    """(module offset, instruction text) of every instruction, by wabt (``features``: its ``--enable-…`` flags)."""
     wasm = tmp / (wat.stem + ".wasm")
-    run(["wat2wasm", "--debug-names", "-o", wasm, wat])
+    run(["wat2wasm", "--debug-names", *(features or []), "-o", wasm, wat])
     text = run(["wasm-objdump", "-d", wasm]).stdout
     return [(int(m[1], 16), m[2].strip()) for m in re.finditer(r"^ ([0-9a-f]+):.*\| (.*)$", text, re.MULTILINE)]
 

@@ -55,6 +55,17 @@ def memory_count(module: LoadedModule) -> int:
     return 1 if module.meta.has_memory else 0
 
 
+def base_word_of(session: Session, module: LoadedModule, index: int = 0) -> int:
+    """The address of the word holding memory ``index``'s native base: vmctx word 0 for memory 0 (what the code and
+    the DWARF of C variables read), else word 0 of the memory's record (the exporter's, for an imported memory).
+    ``memory_of`` has checked the index."""
+    if module.vmctx is None:
+        raise ValueError(f"the state of {module.meta.display_name} is not found")
+    if not index or module.memories is None:
+        return module.vmctx
+    return int.from_bytes(session.adapter.read_memory(module.memories[0] + 8 * index, 8), "little")
+
+
 def memory_of(session: Session, module: LoadedModule, index: int = 0) -> tuple[int, int]:
     """The native base and the size in bytes of the instance's linear memory ``index``. Memory 0: vmctx word 0,
     and the second word of the memory's record, which vmctx word 1 points to (shared by every instance importing

@@ -1,19 +1,21 @@
 """``wasm watch``: hardware watchpoints on linear memory, named by Wasm address.
 
-A Wasm address means nothing to the debugger: it is an offset into one instance's linear memory, whose native
-base is word 0 of that instance's vmctx (``<prefix>.vmctx``, found through the plugin metadata) and whose size
-in bytes is word 1. ``wasm watch`` turns ``ADDR``, ``MODULE+ADDR`` or an expression the debugger evaluates to a
-Wasm address (or to a native pointer into the memory, as a translated C pointer variable is) into a native
-range, checks it against the memory's current size, and asks the debugger for a
-*hardware* watchpoint there. x86-64 has four debug registers (DR0-DR3), each covering an aligned 1, 2, 4 or 8
-bytes; a range that needs more than are free is refused with the count, never turned into a software
-watchpoint (a software watchpoint single-steps the program: minutes for a real one).
+A Wasm address means nothing to the debugger: it is an offset into one of an instance's linear memories. Memory
+0's native base is word 0 of that instance's vmctx (``<prefix>.vmctx``, found through the plugin metadata); with
+``-m N`` memory N's is word 0 of its record (``<prefix>.memories`` word N points to it: the record is the
+exporter's for an imported memory), its size word 1 (``state.memory_of``). Either word is the memory's *base
+word*, what a watchpoint follows. ``wasm watch`` turns ``ADDR``, ``MODULE+ADDR`` or an expression the debugger
+evaluates to a Wasm address (or to a native pointer into the memory, as a translated C pointer variable is) into
+a native range, checks it against the memory's current size, and asks the debugger for a *hardware* watchpoint
+there. x86-64 has four debug registers (DR0-DR3), each covering an aligned 1, 2, 4 or 8 bytes; a range that
+needs more than are free is refused with the count, never turned into a software watchpoint (a software
+watchpoint single-steps the program: minutes for a real one).
 
-The memory may move (a JIT may point the base elsewhere and keeps the vmctx truthful): without ``-l`` a
-watchpoint follows its instance's base, and the base word takes a debug register of its own (one per instance).
-GDB watches it within the watchpoint's own expression for write watchpoints (the expression goes through the
-vmctx word, which GDB re-evaluates and re-arms the moment it changes); LLDB gets a watchpoint on the word whose
-callback moves the instance's watchpoints and lets the program go on. Otherwise (GDB's read and access
+The memory may move (a JIT may point the base elsewhere and keeps the vmctx and the record truthful): without
+``-l`` a watchpoint follows its memory's base, and the base word takes a debug register of its own (one per
+memory watched). GDB watches it within the watchpoint's own expression for write watchpoints (the expression
+goes through the base word, which GDB re-evaluates and re-arms the moment it changes); LLDB gets a watchpoint on
+the word whose callback moves that memory's watchpoints and lets the program go on. Otherwise (GDB's read and access
 watchpoints) the base is re-read at every stop and JIT (un)registration. ``-l`` watches the native location
 computed now, as GDB's ``watch -l``.
 
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 from .adapter import DebuggerAdapter, InferiorReadError
 from .format import format_location, wasm_frames
 from .modules import LoadedModule
-from .state import instance_for, memory_of
+from .state import base_word_of, instance_for, memory_of
 
 if TYPE_CHECKING:
     from .session import Session
@@ -42,7 +44,7 @@ KINDS = ("write", "read", "access")
 HARDWARE_SLOTS = 4
 DEFAULT_LENGTH = 4
 MAX_LENGTH = 8 * HARDWARE_SLOTS
-USAGE = ("usage: wasm watch [-l] ADDR|MODULE+ADDR|EXPR|(EXPR) [LEN] [read|write|access] | wasm watch | "
+USAGE = ("usage: wasm watch [-l] [-m N] ADDR|MODULE+ADDR|EXPR|(EXPR) [LEN] [read|write|access] | wasm watch | "
          "wasm watch delete N")
 
 
@@ -107,6 +109,8 @@ class WatchSpec:
     expression: str | None
     length: int
     kind: str
+    #: ``-m N``: the memory index; None without ``-m`` (memory 0, reported as before multiple memories).
+    memory: int | None = None
 
 
 def _closing_parenthesis(text: str) -> int:
@@ -119,11 +123,24 @@ def _closing_parenthesis(text: str) -> int:
 
 
 def parse_watch(argument: str, module_names: set[str]) -> WatchSpec:
-    """``[-l] TARGET [LEN] [KIND]``: TARGET is one word, or an expression in parentheses (which may hold spaces)."""
+    """``[-l] [-m N] TARGET [LEN] [KIND]``: TARGET is one word, or an expression in parentheses (which may hold
+    spaces); ``-m N`` the memory index (checked against the instance when the watchpoint is made)."""
     rest = argument.strip()
-    fixed = rest.split(maxsplit=1)[0] in ("-l", "-location") if rest else False
-    if fixed:
-        rest = rest.split(maxsplit=1)[1] if len(rest.split(maxsplit=1)) > 1 else ""
+    fixed = False
+    memory: int | None = None
+    while rest.split(maxsplit=1)[:1] in (["-l"], ["-location"], ["-m"]):
+        option, _, rest = rest.partition(" ")
+        rest = rest.strip()
+        if option == "-m":
+            index, _, rest = rest.partition(" ")
+            rest = rest.strip()
+            if not re.fullmatch(r"0x[0-9a-fA-F]+|\d+", index):
+                raise ValueError(f"wasm watch: -m takes a memory index, not {index!r}" if index else USAGE)
+            memory = int(index, 0)
+        else:
+            fixed = True
+        if not rest:
+            raise ValueError(USAGE)
     if rest.startswith("("):
         end = _closing_parenthesis(rest)
         target, words = rest[: end + 1], rest[end + 1 :].split()
@@ -147,8 +164,8 @@ def parse_watch(argument: str, module_names: set[str]) -> WatchSpec:
     if found and found[1] in module_names:
         module, target = found[1], found[2]
     if re.fullmatch(r"0x[0-9a-fA-F]+|\d+", target):
-        return WatchSpec(argument, fixed, module, int(target, 0), None, length, kind)
-    return WatchSpec(argument, fixed, module, None, target, length, kind)
+        return WatchSpec(argument, fixed, module, int(target, 0), None, length, kind, memory)
+    return WatchSpec(argument, fixed, module, None, target, length, kind, memory)
 
 
 @dataclass
@@ -162,12 +179,24 @@ class Watchpoint:
     debugger_number: int
     base: int
     slots: int
+    #: The word holding the memory's native base (vmctx word 0 for memory 0, the record's word 0 for another).
+    base_word: int
     #: The value when last reported (the "Old value" of the next report).
     value: bytes = field(default=b"")
 
     @property
+    def memory(self) -> int:
+        return self.spec.memory or 0
+
+    @property
     def where(self) -> str:
-        return f"{self.module.meta.display_name}+{self.wasm_address:#x}"
+        """``MODULE+ADDR``, and ``in memory N`` when ``-m`` chose the memory (without it, memory 0 as always)."""
+        where = f"{self.module.meta.display_name}+{self.wasm_address:#x}"
+        return where if self.spec.memory is None else f"{where} in memory {self.spec.memory}"
+
+    @property
+    def memory_name(self) -> str:
+        return "memory" if self.spec.memory is None else f"memory {self.spec.memory}"
 
 
 def format_value(data: bytes) -> str:
@@ -185,7 +214,7 @@ class Watchpoints:
         self._next = 1
         #: The last stop was one of our watchpoints with nothing to report (see ``stop_report``).
         self.spurious = False
-        #: vmctx address -> the debugger's watchpoint on its base word (``watch_base_word``).
+        #: Base word address -> the debugger's watchpoint on it (``watch_base_word``).
         self._base_watches: dict[int, int] = {}
 
     # -- the command ------------------------------------------------------------------------------------------
@@ -202,20 +231,21 @@ class Watchpoints:
     def add(self, spec: WatchSpec) -> str:
         module = self._module(spec.module)
         address = spec.address if spec.address is not None else self._evaluate(spec.expression or "")
-        base, size = self._memory(module)
+        base, size, base_word = self._memory(module, spec.memory or 0)
         if spec.address is None and base > 0xFFFF_FFFF and base <= address < base + size:
             # A native pointer into the memory (a C pointer variable: the translated DWARF makes pointers native);
             # Wasm addresses are 32-bit and the memory is mapped above 4 GiB, so the two cannot be confused.
             address -= base
         if not 0 <= address <= address + spec.length <= size:
+            which = "memory" if spec.memory is None else f"memory {spec.memory}"
             raise ValueError(f"wasm watch: {module.meta.display_name}+{address:#x} ({spec.length} bytes) is outside "
-                             f"its memory of {size:#x} bytes")
+                             f"its {which} of {size:#x} bytes")
         native = base + address
         follows = self.adapter.follows_base_word and not spec.fixed and spec.kind == "write"
         slots = slots_for(native, spec.length)
         used = self.slots_in_use()
         base_watch = not spec.fixed and not self.adapter.follows_base_word
-        if (follows or base_watch) and module.vmctx not in self._followed_bases():
+        if (follows or base_watch) and base_word not in self._followed_bases():
             slots += 1  # the base word itself (shared by the instance's other watchpoints)
         if used + slots > HARDWARE_SLOTS:
             raise ValueError(f"wasm watch: no hardware watchpoint slot left: this one needs {slots}, "
@@ -223,23 +253,23 @@ class Watchpoints:
                              "(wasm watch delete N frees them)")
         try:
             number = self.adapter.set_watchpoint(native, spec.length, spec.kind,
-                                                 module.vmctx if follows else None)
+                                                 base_word if follows else None)
         except WatchpointError as error:
             raise ValueError(f"wasm watch: {error}") from None
         watch = Watchpoint(self._next, spec, module, address, native, number, base, slots_for(native, spec.length),
-                           self._read(native, spec.length))
-        if base_watch and module.vmctx is not None and module.vmctx not in self._base_watches:
-            base_number = self.adapter.watch_base_word(module.vmctx, self._moved)
+                           base_word, self._read(native, spec.length))
+        if base_watch and base_word not in self._base_watches:
+            base_number = self.adapter.watch_base_word(base_word, self._moved)
             if base_number is not None:
-                self._base_watches[module.vmctx] = base_number
+                self._base_watches[base_word] = base_number
         self._next += 1
         self.items.append(watch)
         return (f"Wasm watchpoint {watch.number}: {watch.where} ({spec.length} bytes, {spec.kind}) at native "
                 f"{native:#x}, value {format_value(watch.value)}")
 
-    def _followed_bases(self) -> set[int | None]:
+    def _followed_bases(self) -> set[int]:
         """The base words watched for our watchpoints: by GDB in their expressions, or by our own watchpoint."""
-        return {w.module.vmctx for w in self.items if self._follows(w)} | set(self._base_watches)
+        return {w.base_word for w in self.items if self._follows(w)} | set(self._base_watches)
 
     def _moved(self) -> None:
         """The program wrote a memory-base word: re-arm at once (the thread has not run on yet), silently, as GDB
@@ -259,9 +289,9 @@ class Watchpoints:
             raise ValueError(f"wasm watch: no Wasm watchpoint {number}")
         self.adapter.delete_watchpoint(watch.debugger_number)
         self.items.remove(watch)
-        vmctx = watch.module.vmctx
-        if vmctx in self._base_watches and not any(w.module.vmctx == vmctx and not w.spec.fixed for w in self.items):
-            self.adapter.delete_watchpoint(self._base_watches.pop(vmctx))
+        word = watch.base_word
+        if word in self._base_watches and not any(w.base_word == word and not w.spec.fixed for w in self.items):
+            self.adapter.delete_watchpoint(self._base_watches.pop(word))
         return f"Deleted Wasm watchpoint {number}."
 
     def listing(self) -> str:
@@ -280,10 +310,10 @@ class Watchpoints:
         """At a stop or a JIT event: move the watchpoints whose memory moved (those GDB does not follow itself)."""
         messages = []
         for watch in self.items:
-            if watch.spec.fixed or self._follows(watch) or watch.module.vmctx is None:
+            if watch.spec.fixed or self._follows(watch):
                 continue
             try:
-                base = int.from_bytes(self.adapter.read_memory(watch.module.vmctx, 8), "little")
+                base = int.from_bytes(self.adapter.read_memory(watch.base_word, 8), "little")
             except InferiorReadError:
                 continue
             if base == watch.base:
@@ -292,8 +322,8 @@ class Watchpoints:
             watch.base, watch.native = base, base + watch.wasm_address
             watch.debugger_number = self.adapter.set_watchpoint(watch.native, watch.spec.length, watch.spec.kind,
                                                                 None)
-            messages.append(f"Wasm watchpoint {watch.number}: the memory of {watch.module.meta.display_name} moved;"
-                            f" re-armed at native {watch.native:#x}")
+            messages.append(f"Wasm watchpoint {watch.number}: the {watch.memory_name} of "
+                            f"{watch.module.meta.display_name} moved; re-armed at native {watch.native:#x}")
         return messages
 
     def stop_report(self) -> str | None:
@@ -313,8 +343,8 @@ class Watchpoints:
             if not any(w.native < watch.native + watch.spec.length and watch.native < w.native + w.spec.length
                        for w in hit):
                 continue
-            if self._follows(watch) and watch.module.vmctx is not None:
-                base = int.from_bytes(self.adapter.read_memory(watch.module.vmctx, 8), "little")
+            if self._follows(watch):
+                base = int.from_bytes(self.adapter.read_memory(watch.base_word, 8), "little")
                 watch.base, watch.native = base, base + watch.wasm_address
             new = self._read(watch.native, watch.spec.length)
             changed = new != watch.value
@@ -352,11 +382,16 @@ class Watchpoints:
     def _module(self, name: str | None) -> LoadedModule:
         return instance_for(self.session, name, "wasm watch")
 
-    def _memory(self, module: LoadedModule) -> tuple[int, int]:
+    def _memory(self, module: LoadedModule, index: int) -> tuple[int, int, int]:
+        """Memory ``index``'s native base, size in bytes and base word."""
         try:
-            return memory_of(self.session, module)
+            base, size = memory_of(self.session, module, index)
+            return base, size, base_word_of(self.session, module, index)
         except ValueError as error:
             raise ValueError(f"wasm watch: {error}") from None
+        except InferiorReadError as error:
+            raise ValueError(f"wasm watch: the memories of {module.meta.display_name} are unreadable: {error}") \
+                from None
 
     def _evaluate(self, expression: str) -> int:
         try:
