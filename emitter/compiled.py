@@ -361,6 +361,9 @@ class CompiledModule:
     #: instance's memory (watchpoints) and globals (post-mortem).
     state_prefix: str = ""
     has_memory: bool = False
+    #: How many memories the module has (index space, imports first): the Wasm-level DWARF describes each
+    #: (``emitter/dwarf/memories.py``).
+    memory_count: int = 0
     globals: list[GlobalInfo] = field(default_factory=list)
     #: The symbol each function import is called through, in import order (the field name, unless two imports
     #: or an export would share it: see ``compile_module(linkable=True)``).

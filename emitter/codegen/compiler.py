@@ -276,6 +276,7 @@ class _ModuleCompiler:
         out.data.extend(frame_table(self.module, self.sym, out.functions))
         out.state_prefix = self.sym.prefix
         out.has_memory = bool(self.module.memories) or bool(self.module.imported("memory"))
+        out.memory_count = self.n_memories
         out.globals = self._global_infos()
         out.import_symbols = self.symbols[:self.n_imported]
         return out

@@ -28,6 +28,7 @@ DW_AT_high_pc = 0x12
 DW_AT_language = 0x13
 DW_AT_comp_dir = 0x1B
 DW_AT_count = 0x37
+DW_AT_upper_bound = 0x2F
 DW_AT_data_member_location = 0x38
 DW_AT_producer = 0x25
 DW_AT_prototyped = 0x27
@@ -62,6 +63,7 @@ DW_ATE_address = 0x01
 DW_ATE_float = 0x04
 DW_ATE_signed = 0x05
 DW_ATE_unsigned = 0x07
+DW_ATE_unsigned_char = 0x08
 
 # -- languages (7.12) -----------------------------------------------------------------------------------------
 DW_LANG_C99 = 0x0C
@@ -74,6 +76,9 @@ DW_OP_regx = 0x90
 DW_OP_fbreg = 0x91
 DW_OP_bregx = 0x92
 DW_OP_call_frame_cfa = 0x9C
+DW_OP_addr = 0x03
+DW_OP_deref = 0x06
+DW_OP_plus_uconst = 0x23
 
 # -- location lists (7.7.3) -----------------------------------------------------------------------------------
 DW_LLE_end_of_list = 0x00

@@ -46,6 +46,7 @@ from .constants import (
     DW_ATE_address,
     DW_ATE_float,
     DW_ATE_signed,
+    DW_ATE_unsigned,
     DW_CHILDREN_no,
     DW_CHILDREN_yes,
     DW_FORM_addr,
@@ -77,6 +78,17 @@ from .constants import (
     DW_UT_compile,
 )
 from .line import LineSequence, build_debug_line
+from .memories import ABBREVIATIONS as MEMORY_ABBREVIATIONS
+from .memories import (
+    BYTE_TYPE,
+    SIZE_TYPE,
+    base_expression,
+    memory_name,
+    size_location,
+    size_name,
+    write_expression,
+    write_memory_types,
+)
 from .strings import StringSection
 
 DWARF_VERSION = 5
@@ -186,6 +198,7 @@ _ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
     (_ABBREV_UNION, DW_TAG_union_type, DW_CHILDREN_yes, [(DW_AT_name, DW_FORM_strp), (DW_AT_byte_size, DW_FORM_data1)]),
     (_ABBREV_MEMBER, DW_TAG_member, DW_CHILDREN_no,
      [(DW_AT_name, DW_FORM_strp), (DW_AT_type, DW_FORM_ref4), (DW_AT_data_member_location, DW_FORM_data1)]),
+    *MEMORY_ABBREVIATIONS,
 ]
 
 
@@ -315,6 +328,8 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
             info.u8(BASE_TYPE_ENCODINGS[value_type])
             info.u8(value_type.size)
     type_offsets[ValueType.V128] = _write_v128_type(info, strings, type_offsets)
+    if module.memory_count and module.state_prefix:
+        _write_memories(info, strings, module)
 
     expressions: dict[Location, bytes] = {}
     # A whole-function variable's DIE around its name reference: the same few (name, slot) pairs recur in every
@@ -380,6 +395,31 @@ def build_debug_sections(module: CompiledModule, placed: Sequence[PlacedFunction
     if loclists.used:
         sections[".debug_loclists"] = loclists.finish()
     return sections
+
+
+def _write_memories(info: ByteWriter, strings: StringSection, module: CompiledModule) -> None:
+    """``memory0``, ``memory1``, …: a byte array per memory at its current base (``memories.py``)."""
+    types = []
+    for name, byte_size in ((BYTE_TYPE, 1), (SIZE_TYPE, 8)):
+        types.append(info.offset)
+        info.uleb(_ABBREV_BASE_TYPE)
+        strings.reference(info, name)
+        info.u8(DW_ATE_unsigned)
+        info.u8(byte_size)
+    size = module.arch.pointer_size
+    sizes = []
+    for index in range(module.memory_count):
+        sizes.append(info.offset)
+        info.uleb(_ABBREV_VARIABLE)
+        strings.reference(info, size_name(index))
+        info.u32(types[1])
+        write_expression(info, size_location(module.state_prefix, index), size)
+    arrays = write_memory_types(info, module.memory_count, types[0], sizes)
+    for index, array in enumerate(arrays):
+        info.uleb(_ABBREV_VARIABLE)
+        strings.reference(info, memory_name(index))
+        info.u32(array)
+        write_expression(info, base_expression(module.state_prefix, index), size)
 
 
 def _write_subprograms(info: ByteWriter, string_section: str,

@@ -1,0 +1,150 @@
+"""The Wasm-level DWARF names every memory: ``memoryN`` is a byte array at memory N's current base and
+``memoryN_size`` its size in bytes (``emitter/dwarf/memories.py``), so gdb 13 and lldb-19 *without the plugins*
+show any memory's bytes by Wasm address, in a JIT image and in an AOT object, after ``memory.grow`` too.
+
+The module has three memories (0 and 1 32-bit, 2 64-bit) with data segments; ``go`` grows memory 1 by a page,
+writes into the new page and calls ``stop``, where the debuggers stop. Oracle: wasmtime-py running ``go`` (its
+memories after the call, which is what the stop sees: ``stop`` writes nothing). The object's DWARF passes
+``llvm-dwarfdump-19 --verify``."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from emitter.aot import compile_file
+from tests.native_debug import jitdebug_env
+from tests.tools import run
+
+MODULE = r"""(module $threemem
+  (memory $a (export "a") 1)
+  (memory $b (export "b") 2 4)
+  (memory $c (export "c") i64 1 2)
+  (data (memory $a) (i32.const 16) "first memory")
+  (data (memory $b) (i32.const 16) "second one!!")
+  (data (memory $c) (i64.const 0xfff0) "third, wide!")
+  (func $go (export "go") (param $v i32)
+    (drop (memory.grow $b (i32.const 1)))
+    (i32.store $b (i32.const 0x20010) (local.get $v))
+    (i32.store $a (i32.const 0x20) (i32.const -1))
+    (call $stop))
+  (func $stop
+    nop))
+"""
+
+VALUE = 0x5A0109
+#: (memory index, export, Wasm address, bytes shown).
+VIEWS = [(0, "a", 16, 12), (0, "a", 0x20, 4), (1, "b", 16, 12), (1, "b", 0x20010, 4), (2, "c", 0xFFF0, 12)]
+
+
+def _wasmtime() -> tuple[dict[tuple[int, int], bytes], list[int]]:
+    """Each view's bytes and each memory's size after ``go(VALUE)``, by wasmtime."""
+    store = wasmtime.Store()
+    exports = wasmtime.Instance(store, wasmtime.Module(store.engine, MODULE), []).exports(store)
+    go = exports["go"]
+    assert isinstance(go, wasmtime.Func)
+    go(store, VALUE)
+    views = {}
+    for index, name, address, length in VIEWS:
+        memory = exports[name]
+        assert isinstance(memory, wasmtime.Memory)
+        views[index, address] = bytes(memory.read(store, address, address + length))
+    sizes = []
+    for name in ("a", "b", "c"):
+        memory = exports[name]
+        assert isinstance(memory, wasmtime.Memory)
+        sizes.append(memory.data_len(store))
+    return views, sizes
+
+
+def _wat(tmp_path: Path) -> Path:
+    wat = tmp_path / "threemem.wat"
+    wat.write_text(MODULE)
+    return wat
+
+
+def _aot_program(tmp_path: Path) -> list[str]:
+    obj = tmp_path / "threemem.o"
+    compile_file(_wat(tmp_path), obj)
+    verify = run(["llvm-dwarfdump-19", "--verify", obj])
+    assert "No errors." in verify.stdout, verify.stdout
+    dump = run(["llvm-dwarfdump-19", "--debug-info", obj]).stdout
+    for index in range(3):
+        assert f'DW_AT_name\t("memory{index}")' in dump and f'DW_AT_name\t("memory{index}_size")' in dump, dump
+    host = tmp_path / "host.c"
+    host.write_text("#include <stdint.h>\nvoid go(int32_t);\n"
+                    f"int main(void) {{ go({VALUE}); return 0; }}\n")
+    program = tmp_path / "prog"
+    run(["gcc", "-g", "-o", program, host, obj])
+    return [str(program)]
+
+
+def _jit_program(tmp_path: Path) -> list[str]:
+    return [sys.executable, "-m", "emitter.cli", "run", str(_wat(tmp_path)), "--invoke", "go", str(VALUE)]
+
+
+def _gdb(program: list[str]) -> dict[str, str]:
+    """Each command's output, by command: plain gdb, no plugin."""
+    commands = [f"x/{length}xb &memory{index}[{address}]" for index, _, address, length in VIEWS]
+    commands += [f"p memory{index}_size" for index in range(3)] + [f"p sizeof(memory{index})" for index in range(3)]
+    commands += ["p/x memory1[16]", "p memory2[0xfff0]@12", "ptype memory2"]
+    argv = ["gdb", "-nx", "-batch", "-ex", "set breakpoint pending on", "-ex", "break stop", "-ex", "run"]
+    for number, command in enumerate(commands):
+        argv += ["-ex", f"echo @@{number}\\n", "-ex", command]
+    out = run([*argv, "-ex", "echo @@end\\n", "--args", *program], env=jitdebug_env(), timeout=120, check=False)
+    parts = re.split(r"^@@(\w+)\n", out.stdout, flags=re.M)
+    assert "@@end" in out.stdout, out.stdout + out.stderr
+    return {commands[int(parts[i])]: parts[i + 1] for i in range(1, len(parts) - 2, 2)}
+
+
+def _lldb(program: list[str]) -> dict[str, str]:
+    """Each command's output, by command: plain lldb-19, no plugin."""
+    commands = [f"memory read -s1 -fx -c{length} &memory{index}[{address}]" for index, _, address, length in VIEWS]
+    commands += [f"frame variable memory{index}_size" for index in range(3)]
+    commands += ["frame variable -f x memory1[16]", "frame variable -f x memory1[131088]",
+                 "expression -f x -- memory2[0xfff0]"]
+    argv = ["lldb-19", "-b", "-o", "breakpoint set -n stop", "-o", "run"]
+    for command in commands:
+        argv += ["-o", command]
+    out = run([*argv, "-k", "quit 1", "--", *program], env=jitdebug_env(), timeout=120, check=False)
+    parts = re.split(r"^\(lldb\) (.*)\n", out.stdout, flags=re.M)
+    outputs = {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    assert all(command in outputs for command in commands), out.stdout + out.stderr
+    return outputs
+
+
+def _dumped(text: str) -> bytes:
+    """The bytes of an ``x/Nxb`` or ``memory read -fx`` dump."""
+    return bytes(int(b, 16) for line in text.splitlines()
+                 for b in re.findall(r"0x([0-9a-f]{2})\b", line.partition(":")[2]))
+
+
+@pytest.mark.parametrize("kind", ["jit", "aot"])
+def test_gdb_shows_every_memory_from_the_dwarf(tmp_path: Path, kind: str) -> None:
+    views, sizes = _wasmtime()
+    out = _gdb(_jit_program(tmp_path) if kind == "jit" else _aot_program(tmp_path))
+    for index, _, address, length in VIEWS:
+        assert _dumped(out[f"x/{length}xb &memory{index}[{address}]"]) == views[index, address], out
+    for index, size in enumerate(sizes):
+        assert out[f"p memory{index}_size"].strip().endswith(f"= {size}"), out
+        assert out[f"p sizeof(memory{index})"].strip().endswith(f"= {size}"), out  # the bounds follow growth
+    assert out["p/x memory1[16]"].strip().endswith(f"= {views[1, 16][0]:#x}"), out
+    assert out["p memory2[0xfff0]@12"].strip().endswith(f'= "{views[2, 0xFFF0].decode()}"'), out
+    assert out["ptype memory2"].strip() == f"type = u8 [{sizes[2]}]", out
+
+
+@pytest.mark.parametrize("kind", ["jit", "aot"])
+def test_lldb_shows_every_memory_from_the_dwarf(tmp_path: Path, kind: str) -> None:
+    views, sizes = _wasmtime()
+    out = _lldb(_jit_program(tmp_path) if kind == "jit" else _aot_program(tmp_path))
+    for index, _, address, length in VIEWS:
+        assert _dumped(out[f"memory read -s1 -fx -c{length} &memory{index}[{address}]"]) == views[index, address], out
+    for index, size in enumerate(sizes):
+        assert out[f"frame variable memory{index}_size"].strip().endswith(f"memory{index}_size = {size}"), out
+    assert out["frame variable -f x memory1[16]"].strip().endswith(f"= 0x{views[1, 16][0]:02x}"), out
+    assert out["frame variable -f x memory1[131088]"].strip().endswith(f"= 0x{views[1, 0x20010][0]:02x}"), out
+    assert out["expression -f x -- memory2[0xfff0]"].strip().endswith(f"= 0x{views[2, 0xFFF0][0]:02x}"), out
