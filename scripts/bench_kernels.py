@@ -9,16 +9,24 @@ small C host against the same C built natively with gcc -O2, each a process timi
 Each kernel's iteration count is scaled at build time (one ``#define`` rewritten: ``KERNELS``) so that a run
 takes tens of milliseconds in Winch; ``--quick`` scales them down much further (a smoke test).
 
-    python -m scripts.bench_kernels [--quick] [--runs N] [--cpu]     prints one JSON object
+    python -m scripts.bench_kernels [--quick] [--runs N] [--cpu] [--only K,...] [--against TREE]
+
+prints one JSON object. ``--against TREE`` adds the side ``before``: the JIT of another checkout of the project
+(its native parts built), in a child process of its own that compiles each kernel and times it on request, so
+that the two code generators alternate with Winch and Cranelift run by run in the same run; the summary (ratios
+to Winch per kernel, geometric means) goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
 import re
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -150,24 +158,70 @@ def _time_process(executable: Path) -> float:
     return float(_check([str(executable)]).strip())
 
 
-def measure(names: list[str], runs: int, divisor: int, directory: Path) -> dict[str, dict[str, list[float]]]:
+class _OtherTree:
+    """The JIT of another checkout in a child process (``--serve``): one JSON request a line, one answer a line."""
+
+    def __init__(self, root: Path) -> None:
+        cpu = ["--cpu"] if _CLOCK[0] is time.thread_time else []
+        # This file run by path with the other tree first on the path: its code generator, this serving loop.
+        self.process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve", *cpu],
+                                        cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, request: dict[str, str]) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the other tree's worker died (exit {self.process.wait()})")
+        return float(json.loads(line))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def _serve() -> None:
+    """The other tree's side of ``--against``: compile a module, time its kernel."""
+    from emitter.jit.api import compile_wasm
+
+    module = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "compile" in request:
+            module = compile_wasm(Path(request["compile"]))
+            print(json.dumps(0.0), flush=True)
+        else:
+            print(json.dumps(_time_ours(module)), flush=True)
+
+
+def measure(names: list[str], runs: int, divisor: int, directory: Path,
+            against: Path | None = None) -> dict[str, dict[str, list[float]]]:
     from emitter.jit.api import compile_wasm
 
     winch, cranelift = _engine("winch"), _engine("cranelift")
+    other = _OtherTree(against) if against is not None else None
     results: dict[str, dict[str, list[float]]] = {}
     for name in names:
         wasm, aot, native = build(name, directory, divisor)
         ours = compile_wasm(wasm, listing_dir=directory)
+        if other is not None:
+            other.ask({"compile": str(wasm)})
         theirs = {"winch": wasmtime.Module.from_file(winch, str(wasm)),
                   "cranelift": wasmtime.Module.from_file(cranelift, str(wasm))}
-        samples: dict[str, list[float]] = {k: [] for k in ("ours", "winch", "cranelift", "aot", "native")}
+        order = ["ours", *(["before"] if other is not None else []), "winch", "cranelift", "aot", "native"]
+        samples: dict[str, list[float]] = {k: [] for k in order}
         for run in range(runs):
             # Which side goes first alternates, so that neither gets the machine's quieter moments.
-            order = ["ours", "winch", "cranelift", "aot", "native"]
             for side in order if run % 2 == 0 else order[::-1]:
                 match side:
                     case "ours":
                         seconds = _time_ours(ours)
+                    case "before":
+                        assert other is not None
+                        seconds = other.ask({"run": name})
                     case "winch" | "cranelift":
                         seconds = _time_wasmtime(winch if side == "winch" else cranelift, theirs[side])
                     case "aot":
@@ -176,7 +230,28 @@ def measure(names: list[str], runs: int, divisor: int, directory: Path) -> dict[
                         seconds = _time_process(native)
                 samples[side].append(seconds)
         results[name] = samples
+    if other is not None:
+        other.close()
     return results
+
+
+def summary(results: dict[str, dict[str, list[float]]]) -> str:
+    """Per kernel, the medians' ratios to Winch of ours (and of the other tree's, when measured); then the
+    geometric means of those ratios."""
+    sides = [side for side in ("before", "ours") if all(side in samples for samples in results.values())]
+    lines = ["| kernel | " + " | ".join(f"{side} / Winch" for side in sides) + " |",
+             "|---|" + "---|" * len(sides)]
+    ratios: dict[str, list[float]] = {side: [] for side in sides}
+    for name, samples in results.items():
+        winch = statistics.median(samples["winch"])
+        row = []
+        for side in sides:
+            ratios[side].append(statistics.median(samples[side]) / winch)
+            row.append(f"{ratios[side][-1]:.2f}x")
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
+    means = [f"**{math.exp(statistics.fmean(map(math.log, ratios[side]))):.2f}x**" for side in sides]
+    lines.append("| geometric mean | " + " | ".join(means) + " |")
+    return "\n".join(lines)
 
 
 def geometric_means(results: dict[str, dict[str, list[float]]], side: str) -> list[float]:
@@ -192,13 +267,25 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cpu", action="store_true", help="time ours, Winch and Cranelift in thread CPU time")
+    parser.add_argument("--only", help="comma-separated kernels (default: all)")
+    parser.add_argument("--against", type=Path, help="another checkout whose JIT runs as the side 'before'")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cpu:
         _CLOCK[0] = time.thread_time
-    names = list(QUICK_KERNELS if args.quick else KERNELS)
+    if args.serve:
+        _serve()
+        return
+    names = args.only.split(",") if args.only else list(QUICK_KERNELS if args.quick else KERNELS)
+    unknown = [name for name in names if name not in KERNELS]
+    if unknown:
+        parser.error(f"unknown kernels: {', '.join(unknown)}")
     directory = ROOT / "build" / "bench" / "kernels"
     directory.mkdir(parents=True, exist_ok=True)
-    answer({"results": measure(names, args.runs, QUICK_DIVISOR if args.quick else 1, directory)})
+    results = measure(names, args.runs, QUICK_DIVISOR if args.quick else 1, directory, args.against)
+    if args.against is not None:
+        print(summary(results), file=sys.stderr)
+    answer({"results": results})
 
 
 if __name__ == "__main__":

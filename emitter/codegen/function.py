@@ -709,7 +709,7 @@ class FunctionCompiler:
             elif t in _FLOAT:
                 a.movss_store(_SIZE[t], self.slot(base), 0)
             else:
-                a.mov(_SIZE[t], self.slot(base), RAX)
+                a.mov(8, self.slot(base), RAX)  # whole (see ``_signed32``); an i32's upper half is not read
         self.push(units(results))
         self.load_memory_base()
 
@@ -954,7 +954,7 @@ def _h_const(c: FunctionCompiler, i: Instr) -> bool:
     value = _int(i.imm[0])
     dst = c.slot(c.depth)
     if i.op in ("i32.const", "f32.const"):
-        c.a.mov_store_imm(4, dst, value & 0xFFFFFFFF)
+        c.a.mov_store_imm(8, dst, _signed32(value))
     else:
         value &= 0xFFFFFFFFFFFFFFFF
         signed = value - (1 << 64) if value >> 63 else value
@@ -965,6 +965,14 @@ def _h_const(c: FunctionCompiler, i: Instr) -> bool:
             c.a.mov(8, dst, RAX)
     c.push()
     return False
+
+
+def _signed32(value: int) -> int:
+    """An i32 constant as the sign-extended imm32 of an 8-byte store: slots and locals are always written whole
+    (a 4-byte store followed by the 8-byte load of the next ``local.get``/``local.set`` would stall the load:
+    no store-to-load forwarding from a narrower store); i32 readers read the low half only."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >> 31 else value
 
 
 def _int(value: object) -> int:
@@ -983,22 +991,22 @@ def _int_binary(c: FunctionCompiler, i: Instr) -> bool:
     if name in _ALU:
         a.mov(size, RAX, lhs)
         a.alu(_ALU[name], size, RAX, rhs)
-        a.mov(size, lhs, RAX)
+        a.mov(8, lhs, RAX)
     elif name == "mul":
         a.mov(size, RAX, lhs)
         a.imul(size, RAX, rhs)
-        a.mov(size, lhs, RAX)
+        a.mov(8, lhs, RAX)
     elif name in _SHIFTS:
         a.mov(size, RAX, lhs)
         a.mov(4, RCX, rhs)
         a.shift(_SHIFTS[name], size, RAX)
-        a.mov(size, lhs, RAX)
+        a.mov(8, lhs, RAX)
     elif name in _CMP:
         a.mov(size, RAX, lhs)
         a.alu("cmp", size, RAX, rhs)
         a.setcc(_CMP[name], RAX)
         a.movzx(4, RAX, 1, RAX)
-        a.mov(4, lhs, RAX)
+        a.mov(8, lhs, RAX)
     else:
         _divide(c, name, size, lhs, rhs)
     return False
@@ -1033,7 +1041,7 @@ def _divide(c: FunctionCompiler, name: str, size: int, lhs: Mem, rhs: Mem) -> No
             a.cqo()
         a.unary("idiv", size, RCX)
         a.bind(done)
-    a.mov(size, lhs, result)
+    a.mov(8, lhs, result)
 
 
 def _int_unary(c: FunctionCompiler, i: Instr) -> bool:
@@ -1046,24 +1054,24 @@ def _int_unary(c: FunctionCompiler, i: Instr) -> bool:
             a.alu("cmp", size, slot, 0, imm=True)
             a.setcc("e", RAX)
             a.movzx(4, RAX, 1, RAX)
-            a.mov(4, slot, RAX)
+            a.mov(8, slot, RAX)
         case "clz":
             a.bsr(size, RAX, slot)
             a.mov_imm(4, RCX, 2 * size * 8 - 1)
             a.cmov("e", size, RAX, RCX)
             a.alu("xor", size, RAX, size * 8 - 1, imm=True)
-            a.mov(size, slot, RAX)
+            a.mov(8, slot, RAX)
         case "ctz":
             a.bsf(size, RAX, slot)
             a.mov_imm(4, RCX, size * 8)
             a.cmov("e", size, RAX, RCX)
-            a.mov(size, slot, RAX)
+            a.mov(8, slot, RAX)
         case "popcnt":
             a.popcnt(size, RAX, slot)
-            a.mov(size, slot, RAX)
+            a.mov(8, slot, RAX)
         case "extend8_s" | "extend16_s":
             a.movsx(size, RAX, 1 if name == "extend8_s" else 2, slot)
-            a.mov(size, slot, RAX)
+            a.mov(8, slot, RAX)
         case "extend32_s":
             a.movsx(8, RAX, 4, slot)
             a.mov(8, slot, RAX)
@@ -1302,7 +1310,7 @@ def _load(c: FunctionCompiler, i: Instr) -> bool:
         a.movzx(4, RAX, size, addr)
     else:
         a.mov(size, RAX, addr)
-    a.mov(8 if tsize == 8 else 4, slot, RAX)
+    a.mov(8, slot, RAX)
     return False
 
 
@@ -1324,7 +1332,7 @@ def _h_memory_size(c: FunctionCompiler, i: Instr) -> bool:
     c.a.mov(8, RCX, c.memory_record(0))
     c.a.mov(8, RAX, Mem(RCX, MEMORY_RECORD_SIZE))
     c.a.shift("shr", 8, RAX, 16)
-    c.a.mov(4, c.slot(c.depth), RAX)
+    c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
 
@@ -1459,7 +1467,7 @@ def _h_ref_is_null(c: FunctionCompiler, i: Instr) -> bool:
     c.a.alu("cmp", 8, slot, 0, imm=True)
     c.a.setcc("e", RAX)
     c.a.movzx(4, RAX, 1, RAX)
-    c.a.mov(4, slot, RAX)
+    c.a.mov(8, slot, RAX)
     return False
 
 
@@ -1491,7 +1499,7 @@ def _h_table_set(c: FunctionCompiler, i: Instr) -> bool:
 
 def _h_table_size(c: FunctionCompiler, i: Instr) -> bool:
     c.a.mov(4, RAX, c.table_record(_int(i.imm[0]), RCX))
-    c.a.mov(4, c.slot(c.depth), RAX)
+    c.a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
 

@@ -191,8 +191,8 @@ def _compute(c: FunctionCompiler, name: str, size: int, sources: list[Source], t
     a = c.a
     lhs, rhs = sources
     result = c.slot(taken)
-    if sink is None and lhs == ("slot", taken) and rhs[0] == "const" and (name in _ALU or name in _SHIFTS):
-        if size == 4 or -(1 << 31) <= rhs[1] < 1 << 31 or name in _SHIFTS:
+    if sink is None and size == 8 and lhs == ("slot", taken) and rhs[0] == "const" and (name in _ALU or name in _SHIFTS):
+        if -(1 << 31) <= rhs[1] < 1 << 31 or name in _SHIFTS:
             # One read-modify-write of the operand's slot: the group's only write, and its last instruction.
             if name in _ALU:
                 a.alu(name, size, result, rhs[1], imm=True)

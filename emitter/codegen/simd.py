@@ -790,7 +790,7 @@ def _h_extract(c: FunctionCompiler, i: Instr) -> bool:
     else:
         a.mov(size, RAX, at)
     c.depth -= 2
-    a.mov(8 if size == 8 else 4, c.slot(c.depth), RAX)
+    a.mov(8, c.slot(c.depth), RAX)
     c.push()
     return False
 
