@@ -9,7 +9,7 @@ constant as an immediate; a comparison feeding a branch sets the flags for a ``j
 
     local.get $i; i32.const 1; i32.add; local.set $i   ->  mov eax,[i]; add eax,1; mov [i],rax
     local.get $i; local.get $n; i32.lt_s; br_if 0      ->  mov eax,[i]; cmp eax,[n]; jl L
-    (x on the stack) i32.const 4; i32.shl               ->  shl dword [x's slot],4
+    (x on the stack) i64.const 4; i64.shl               ->  shl qword [x's slot],4
 
 Why a look-ahead here rather than in the handlers: a handler sees one instruction, and the frame-slot invariant
 of ``function.py`` (every operand in its slot between instructions) makes it store its result for the next one
@@ -191,9 +191,11 @@ def _compute(c: FunctionCompiler, name: str, size: int, sources: list[Source], t
     a = c.a
     lhs, rhs = sources
     result = c.slot(taken)
-    if sink is None and size == 8 and lhs == ("slot", taken) and rhs[0] == "const" and (name in _ALU or name in _SHIFTS):
+    rmw = name in _ALU or name in _SHIFTS
+    if sink is None and size == 8 and lhs == ("slot", taken) and rhs[0] == "const" and rmw:
         if -(1 << 31) <= rhs[1] < 1 << 31 or name in _SHIFTS:
-            # One read-modify-write of the operand's slot: the group's only write, and its last instruction.
+            # One read-modify-write of the operand's slot: the group's only write, and its last instruction (an
+            # i64's: an i32's 4-byte write would stall the next 8-byte read of the slot, see ``_signed32``).
             if name in _ALU:
                 a.alu(name, size, result, rhs[1], imm=True)
             else:
