@@ -172,3 +172,72 @@ def test_watchpoint_on_memory_1_follows_it_when_it_moves(tmp_path: Path) -> None
         assert len(natives) == 2 and natives[0] != natives[1], transcript  # armed first at the old memory
         assert "\n1234\n" in transcript
     assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
+
+
+IMPORTER = r"""(module $importer
+  (import "host" "m0" (memory 1 1))
+  (import "host" "m1" (memory 1 4))
+  (memory $own i64 1 1)
+  (func $write_all (export "write_all") (param $v i32) (result i32)
+    (i32.store 0 (i32.const 64) (i32.const 111))
+    (drop (memory.grow 1 (i32.const 1)))
+    (i32.store 1 (i32.const 64) (local.get $v))
+    (i32.store 1 (i32.const 0x10040) (i32.mul (local.get $v) (i32.const 2)))
+    (i64.store 2 (i64.const 64) (i64.const 5))
+    (i32.load 1 (i32.const 0x10040))))
+"""
+
+#: The embedder: memories 0 and 1 are the host's, imported; memory 2 is the module's own (64-bit).
+EMBEDDER = """\
+import sys
+from emitter.jit import Linker, Memory, MemoryType, compile_wasm
+linker = Linker()
+linker.define("host", "m0", Memory(MemoryType(1, 1)))
+linker.define("host", "m1", Memory(MemoryType(1, 4)))
+instance = linker.instantiate(compile_wasm(sys.argv[1], listing_dir=sys.argv[2]))
+print("result", instance.exports["write_all"](%d))
+"""
+
+
+def _imported_words(value: int) -> tuple[int, int]:
+    """Imported memory 1's words at 0x40 and 0x10040 after ``write_all(value)``, by wasmtime."""
+    store = wasmtime.Store()
+    linker = wasmtime.Linker(store.engine)
+    linker.define(store, "host", "m0", wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 1))))
+    m1 = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 4)))
+    linker.define(store, "host", "m1", m1)
+    write_all = linker.instantiate(store, wasmtime.Module(store.engine, IMPORTER)).exports(store)["write_all"]
+    assert isinstance(write_all, wasmtime.Func)
+    write_all(store, value)
+    return (int.from_bytes(m1.read(store, 0x40, 0x44), "little"),
+            int.from_bytes(m1.read(store, 0x10040, 0x10044), "little"))
+
+
+def test_watchpoint_on_an_imported_memory_1(tmp_path: Path) -> None:
+    """Memory 1 imported from the embedder (its record is the host's): watched before and after it grows."""
+    wat = tmp_path / "importer.wat"
+    wat.write_text(IMPORTER)
+    script = tmp_path / "embedder.py"
+    script.write_text(EMBEDDER % VALUE)
+    low, grown = _imported_words(VALUE)
+    stores = [o for o, text in wasm_instructions(wat, tmp_path, ["--enable-multi-memory", "--enable-memory64"])
+              if text.split()[0] == "i32.store"]
+    program: list[str | Path] = [script, wat, tmp_path]
+    commands = ["wasm watch -m 1 64", "wasm watch -m 1 0x10040", "continue", "wasm watch -m 1 0x10040", "continue",
+                "wasm watch delete 1", "wasm watch delete 2", "continue"]
+    gdb = in_gdb(["set breakpoint pending on", "wasm break write_all", "run", *commands], program)
+    lldb = in_lldb(["wasm break write_all", "run", *commands], program)
+    for transcript in (gdb, lldb):
+        # Set at the function's entry, before memory.grow: the second page is not there yet.
+        assert "wasm watch: importer+0x10040 (4 bytes) is outside its memory 1 of 0x10000 bytes" in transcript, \
+            transcript
+        assert (f"Wasm watchpoint 1: importer+0x40 in memory 1 (4 bytes, write)\nOld value = 0 (0x0)\n"
+                f"New value = {_dec(low)}\nAccessed by importer!write_all, wasm offset {stores[1]:#x}\n"
+                in transcript), transcript
+        assert re.search(r"^Wasm watchpoint 2: importer\+0x10040 in memory 1 \(4 bytes, write\) at native 0x",
+                         transcript, re.M), transcript
+        assert (f"Wasm watchpoint 2: importer+0x10040 in memory 1 (4 bytes, write)\nOld value = 0 (0x0)\n"
+                f"New value = {_dec(grown)}\nAccessed by importer!write_all, wasm offset {stores[2]:#x}\n"
+                in transcript), transcript
+        assert f"result {grown}\n" in transcript, transcript
+    assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
