@@ -59,7 +59,7 @@ def register(session: GdbSession) -> None:
                   "wasm catch throw | catch", session.add_catchpoint),
         "watch": ("Hardware watchpoint on linear memory: wasm watch [-l] [-m N] ADDR|MODULE+ADDR|EXPR [LEN] "
                   "[read|write|access]; wasm watch lists them, wasm watch delete N deletes one.",
-                  session.watches.command),
+                  session.watch),
         "globals": ("The Wasm globals of every module (or of MODULE) with their values: wasm globals [MODULE]",
                     lambda a: state.format_globals(session, a or None)),
         "memory": ("Linear memory by Wasm address, 16 bytes a line: wasm memory [-m N] [MODULE+]ADDR [LEN] "

@@ -22,7 +22,7 @@ class JitRegistrationBreakpoint(gdb.Breakpoint):
     def stop(self) -> bool:
         messages = self.session.jit_event()
         if isinstance(self.session, GdbSession):
-            messages += self.session.watches.rearm()
+            messages += self.session.watches.forget_unloaded() + self.session.watches.rearm()
         for message in messages:
             gdb.write(message + "\n")
         return False
@@ -46,3 +46,8 @@ class GdbSession(Session):
     def add_breakpoint(self, text: str) -> str:
         self.ensure_jit_hook()
         return super().add_breakpoint(text)
+
+    def watch(self, argument: str) -> str:
+        """``wasm watch``; the JIT hook then deletes the watchpoints of an instance that is freed."""
+        self.ensure_jit_hook()
+        return self.watches.command(argument)

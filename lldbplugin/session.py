@@ -61,6 +61,8 @@ class LldbSession(Session):
         """``wasm watch``: watchpoint stops are reported by the stop hook too."""
         message = self.watches.command(argument)
         self.ensure_stop_hook()
+        # The JIT hook deletes the watchpoints of an instance that is freed.
+        self.ensure_jit_hook()
         return message
 
     def ensure_stop_hook(self) -> None:
@@ -89,7 +91,7 @@ def on_jit_registration(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocatio
     let the program go on (False: do not stop)."""
     debugger = frame.GetThread().GetProcess().GetTarget().GetDebugger()
     session = session_for(debugger)
-    messages = session.jit_event() + session.watches.rearm()
+    messages = session.jit_event() + session.watches.forget_unloaded() + session.watches.rearm()
     if messages:
         debugger.GetOutputFile().Write(("\n".join(messages) + "\n").encode())
     return False

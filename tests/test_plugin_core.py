@@ -178,6 +178,17 @@ def test_corrupted_jit_lists_warn_and_end(tmp_path: Path) -> None:
     assert "absurd image size" in adapter.warnings[1]
 
 
+def test_an_image_being_unregistered_is_not_listed(tmp_path: Path) -> None:
+    """In ``__jit_debug_register_code`` for an unregistration the entry is still linked (the JIT unlinks it after
+    the call): the walk leaves it out, so a JIT event sees the module gone (its watchpoints are deleted then)."""
+    adapter, _program, _image = _jit_adapter(tmp_path)
+    assert len(read_entries(adapter)) == 1
+    adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 2, ENTRIES, ENTRIES))  # JIT_UNREGISTER_FN, still first
+    assert read_entries(adapter) == [] and adapter.warnings == []
+    adapter.write(DESCRIPTOR, struct.pack("<IIQQ", 1, 1, ENTRIES, ENTRIES))  # JIT_REGISTER_FN
+    assert len(read_entries(adapter)) == 1
+
+
 def test_breakpoints_resolve_pend_and_follow_registration(tmp_path: Path) -> None:
     adapter, program, _ = _jit_adapter(tmp_path)
     symbols = _symbols(tmp_path)

@@ -157,9 +157,10 @@ def test_watchpoints_on_memories_1_and_64_bit_2(tmp_path: Path, kind: str) -> No
 def test_watchpoint_on_memory_1_follows_it_when_it_moves(tmp_path: Path) -> None:
     """An embedder moves memory 1 between two stores to the watched address (``samples/nativedebug/mover.py
     --memory 1``, which writes memory 0's address 64 first): the watchpoint follows memory 1's base word (its
-    record's first) and stops at both stores, the second in the new memory, in both debuggers."""
+    record's first) and stops at both stores, the second in the new memory, in both debuggers; it is deleted
+    when the instance is freed."""
     program: list[str | Path] = [SAMPLES / "mover.py", "--memory", "1"]
-    commands = ["wasm watch -m 1 64", "continue", "continue", "wasm watch", "wasm watch delete 1", "continue"]
+    commands = ["wasm watch -m 1 64", "continue", "continue", "wasm watch", "continue"]
     gdb = in_gdb(["set breakpoint pending on", "wasm break run", "run", *commands], program)
     lldb = in_lldb(["wasm break run", "run", *commands], program)
     for transcript in (gdb, lldb):
@@ -171,6 +172,10 @@ def test_watchpoint_on_memory_1_follows_it_when_it_moves(tmp_path: Path) -> None
                              r"1 +mover\+0x40 in memory 1 +)(0x[0-9a-f]+)", transcript, re.MULTILINE)
         assert len(natives) == 2 and natives[0] != natives[1], transcript  # armed first at the old memory
         assert "\n1234\n" in transcript
+        # The instance is freed before the process ends: its watchpoint goes with it (its memory's pages and
+        # record are the host's to reuse: a watchpoint left there would report the host's writes).
+        assert "Wasm watchpoint 1 deleted: the instance of mover is no longer loaded" in transcript, transcript
+        assert len(re.findall(r"^Old value", transcript, re.M)) == 2, transcript
     assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
 
 

@@ -18,6 +18,9 @@ DESCRIPTOR_SYMBOL = "__jit_debug_descriptor"
 REGISTER_SYMBOL = "__jit_debug_register_code"
 _DESCRIPTOR = struct.Struct("<IIQQ")
 _ENTRY = struct.Struct("<QQQQ")
+#: ``action_flag`` while ``__jit_debug_register_code`` runs for an image being unregistered (``relevant_entry``,
+#: still linked: the JIT unlinks it after the call, as the protocol has it).
+JIT_UNREGISTER_FN = 2
 MAX_ENTRIES = 100_000
 MAX_IMAGE_SIZE = 256 << 20
 TIME_BUDGET = 0.5
@@ -51,7 +54,9 @@ def read_descriptor(adapter: DebuggerAdapter) -> JitDescriptor | None:
 
 
 def read_entries(adapter: DebuggerAdapter) -> list[JitEntry]:
-    """The registered images in list order; stops with a warning at the first sign of corruption."""
+    """The registered images in list order, without the one being unregistered (the JIT is in
+    ``__jit_debug_register_code`` for it: it is gone once the call returns); stops with a warning at the first
+    sign of corruption."""
     descriptor = read_descriptor(adapter)
     if descriptor is None:
         return []
@@ -77,7 +82,9 @@ def read_entries(adapter: DebuggerAdapter) -> list[JitEntry]:
             adapter.warning(f"JIT code entry at {address:#x} is unreadable; list cut there")
             break
         next_address, _prev, symfile_addr, symfile_size = _ENTRY.unpack(raw)
-        if 0 < symfile_size <= MAX_IMAGE_SIZE:
+        if descriptor.action_flag == JIT_UNREGISTER_FN and address == descriptor.relevant_entry:
+            pass
+        elif 0 < symfile_size <= MAX_IMAGE_SIZE:
             entries.append(JitEntry(address, symfile_addr, symfile_size))
         else:
             absurd.append(address)

@@ -306,6 +306,21 @@ class Watchpoints:
         return "\n".join("  ".join(c.ljust(n) for c, n in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     # -- stops ------------------------------------------------------------------------------------------------
+    def forget_unloaded(self) -> list[str]:
+        """At a JIT event: delete the watchpoints of instances no longer loaded. Their memory is gone (a freed
+        memory's record or pages may be reused by the host: a watchpoint left there would report its writes as
+        Wasm ones). An instance is its module's name and vmctx address, what stays the same across index
+        rebuilds."""
+        if not self.items:
+            return []
+        live = {(m.meta.display_name, m.vmctx) for m in self.session.modules()}
+        messages = []
+        for watch in [w for w in self.items if (w.module.meta.display_name, w.module.vmctx) not in live]:
+            self.delete(watch.number)
+            messages.append(f"Wasm watchpoint {watch.number} deleted: the instance of "
+                            f"{watch.module.meta.display_name} is no longer loaded")
+        return messages
+
     def rearm(self) -> list[str]:
         """At a stop or a JIT event: move the watchpoints whose memory moved (those GDB does not follow itself)."""
         messages = []
