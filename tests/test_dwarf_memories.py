@@ -107,6 +107,11 @@ def _lldb(program: list[str]) -> dict[str, str]:
     commands += [f"frame variable memory{index}_size" for index in range(3)]
     commands += ["frame variable -f x memory1[16]", "frame variable -f x memory1[131088]",
                  "expression -f x -- memory2[0xfff0]"]
+    return _lldb_outputs(commands, program)
+
+
+def _lldb_outputs(commands: list[str], program: list[str]) -> dict[str, str]:
+    """lldb-19 stopped at ``stop``: each command's output, by command."""
     argv = ["lldb-19", "-b", "-o", "breakpoint set -n stop", "-o", "run"]
     for command in commands:
         argv += ["-o", command]
@@ -148,3 +153,71 @@ def test_lldb_shows_every_memory_from_the_dwarf(tmp_path: Path, kind: str) -> No
     assert out["frame variable -f x memory1[16]"].strip().endswith(f"= 0x{views[1, 16][0]:02x}"), out
     assert out["frame variable -f x memory1[131088]"].strip().endswith(f"= 0x{views[1, 0x20010][0]:02x}"), out
     assert out["expression -f x -- memory2[0xfff0]"].strip().endswith(f"= 0x{views[2, 0xFFF0][0]:02x}"), out
+
+
+IMPORTER = r"""(module $importer
+  (import "host" "m0" (memory 1 1))
+  (import "host" "m1" (memory 1 4))
+  (memory $own (export "own") i64 1 1)
+  (data (memory 2) (i64.const 0x40) "its own")
+  (func $go (export "go") (param $v i32)
+    (drop (memory.grow 1 (i32.const 1)))
+    (i32.store 1 (i32.const 0x10040) (local.get $v))
+    (i32.store 0 (i32.const 0x40) (i32.const 0x11223344))
+    (call $stop))
+  (func $stop
+    nop))
+"""
+
+#: Memories 0 and 1 are the embedder's, imported (their records are the host's); memory 2 the module's own.
+EMBEDDER = """\
+import sys
+from emitter.jit import Linker, Memory, MemoryType, compile_wasm
+linker = Linker()
+linker.define("host", "m0", Memory(MemoryType(1, 1)))
+linker.define("host", "m1", Memory(MemoryType(1, 4)))
+linker.instantiate(compile_wasm(sys.argv[1], listing_dir=sys.argv[2])).exports["go"](%d)
+"""
+
+
+def _importer_wasmtime() -> tuple[bytes, bytes, bytes, int]:
+    """Memory 0 at 0x40, memory 1 at 0x10040, memory 2 at 0x40 and memory 1's size after ``go``, by wasmtime."""
+    store = wasmtime.Store()
+    linker = wasmtime.Linker(store.engine)
+    m0 = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 1)))
+    m1 = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, 4)))
+    linker.define(store, "host", "m0", m0)
+    linker.define(store, "host", "m1", m1)
+    instance = linker.instantiate(store, wasmtime.Module(store.engine, IMPORTER))
+    go = instance.exports(store)["go"]
+    assert isinstance(go, wasmtime.Func)
+    go(store, VALUE)
+    own = instance.exports(store)["own"]
+    assert isinstance(own, wasmtime.Memory)
+    return (bytes(m0.read(store, 0x40, 0x44)), bytes(m1.read(store, 0x10040, 0x10044)),
+            bytes(own.read(store, 0x40, 0x47)), m1.data_len(store))
+
+
+def test_imported_memories_in_the_dwarf(tmp_path: Path) -> None:
+    """Memories imported from the embedder (JIT): ``memory0``/``memory1`` read the host's records."""
+    wat = tmp_path / "importer.wat"
+    wat.write_text(IMPORTER)
+    script = tmp_path / "embedder.py"
+    script.write_text(EMBEDDER % VALUE)
+    first, grown, own, size = _importer_wasmtime()
+    program = [sys.executable, str(script), str(wat), str(tmp_path)]
+    argv = ["gdb", "-nx", "-batch", "-ex", "set breakpoint pending on", "-ex", "break stop", "-ex", "run"]
+    for number, command in enumerate(["x/4xb &memory0[0x40]", "x/4xb &memory1[0x10040]", "x/7xb &memory2[0x40]",
+                                      "p memory1_size"]):
+        argv += ["-ex", f"echo @@{number}\\n", "-ex", command]
+    gdb = run([*argv, "--args", *program], env=jitdebug_env(), timeout=120, check=False).stdout
+    parts = re.split(r"^@@\d\n", gdb, flags=re.M)
+    assert len(parts) == 5, gdb
+    assert [_dumped(parts[1]), _dumped(parts[2]), _dumped(parts[3])] == [first, grown, own], gdb
+    assert parts[4].strip().endswith(f"= {size}"), gdb
+    lldb = _lldb_outputs(["memory read -s1 -fx -c4 &memory0[0x40]", "memory read -s1 -fx -c4 &memory1[0x10040]",
+                          "memory read -s1 -fx -c7 &memory2[0x40]", "frame variable memory1_size"], program)
+    assert [_dumped(lldb["memory read -s1 -fx -c4 &memory0[0x40]"]),
+            _dumped(lldb["memory read -s1 -fx -c4 &memory1[0x10040]"]),
+            _dumped(lldb["memory read -s1 -fx -c7 &memory2[0x40]"])] == [first, grown, own], lldb
+    assert lldb["frame variable memory1_size"].strip().endswith(f"memory1_size = {size}"), lldb
