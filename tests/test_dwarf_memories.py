@@ -221,3 +221,49 @@ def test_imported_memories_in_the_dwarf(tmp_path: Path) -> None:
             _dumped(lldb["memory read -s1 -fx -c4 &memory1[0x10040]"]),
             _dumped(lldb["memory read -s1 -fx -c7 &memory2[0x40]"])] == [first, grown, own], lldb
     assert lldb["frame variable memory1_size"].strip().endswith(f"memory1_size = {size}"), lldb
+
+
+def test_memories_in_a_core_file(tmp_path: Path) -> None:
+    """Post-mortem: a core file written at a trap (``jitdebug run -D coredump=FILE``) after ``go``'s writes;
+    plain gdb and lldb read ``memoryN`` from it (the vmctx, ``<m>.memories`` and records are in the core)."""
+    trapping = MODULE.replace("(call $stop))", "unreachable)")
+    assert trapping != MODULE
+    wat = tmp_path / "threemem.wat"
+    wat.write_text(trapping)
+    store = wasmtime.Store()
+    exports = wasmtime.Instance(store, wasmtime.Module(store.engine, trapping), []).exports(store)
+    go, grown = exports["go"], exports["b"]
+    assert isinstance(go, wasmtime.Func) and isinstance(grown, wasmtime.Memory)
+    try:
+        go(store, VALUE)
+    except wasmtime.Trap:
+        pass
+    else:
+        raise AssertionError("go did not trap under wasmtime")
+    expected = {}
+    for index, name, address, length in VIEWS:
+        memory = exports[name]
+        assert isinstance(memory, wasmtime.Memory)
+        expected[index, address] = bytes(memory.read(store, address, address + length))
+    core = tmp_path / "go.core"
+    program = [sys.executable, "-m", "emitter.cli", "run", str(wat), "--invoke", "go", str(VALUE)]
+    result = run([*program[:4], "-D", f"coredump={core}", *program[4:]], env=jitdebug_env(), check=False)
+    assert result.returncode == 1 and core.exists(), result.stderr
+    commands = [f"x/{length}xb &memory{index}[{address}]" for index, _, address, length in VIEWS]
+    argv = ["gdb", "-nx", "-batch", "-c", str(core)]
+    for number, command in enumerate([*commands, "p memory1_size"]):
+        argv += ["-ex", f"echo @@{number}\\n", "-ex", command]
+    gdb = run([*argv, sys.executable], timeout=120, check=False).stdout
+    parts = re.split(r"^@@\d+\n", gdb, flags=re.M)
+    assert len(parts) == len(commands) + 2, gdb
+    assert [_dumped(part) for part in parts[1:-1]] == [expected[i, a] for i, _, a, _ in VIEWS], gdb
+    assert parts[-1].strip().endswith(f"= {grown.data_len(store)}"), gdb
+    reads = [f"memory read -s1 -fx -c{length} &memory{index}[{address}]" for index, _, address, length in VIEWS]
+    argv = ["lldb-19", "-b", "-c", str(core), sys.executable]
+    for command in [*reads, "target variable memory1_size"]:
+        argv += ["-o", command]
+    lldb = run([*argv, "-k", "quit 1"], timeout=120, check=False).stdout
+    lldb_parts = re.split(r"^\(lldb\) (.*)\n", lldb, flags=re.M)
+    outputs = {lldb_parts[i]: lldb_parts[i + 1] for i in range(1, len(lldb_parts) - 1, 2)}
+    assert [_dumped(outputs.get(read, "")) for read in reads] == [expected[i, a] for i, _, a, _ in VIEWS], lldb
+    assert outputs["target variable memory1_size"].strip().endswith(f"= {grown.data_len(store)}"), lldb
