@@ -37,7 +37,7 @@ from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RAX, RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import aot_globals, aot_memory, exceptions, host_access, runtime
+from . import aot_globals, aot_memory, exceptions, host_access, runtime, tables
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -254,6 +254,7 @@ class _ModuleCompiler:
                               grow_symbol=self._grow_symbol())
         ctx.global_offsets = global_offsets(self.module)[0]
         ctx.memory64 = index64(self.module)
+        ctx.table64 = tables.index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
         if self.wasm_dwarf is not None:

@@ -56,7 +56,7 @@ from ..x64.asm import (
     RipRel,
     Snippet,
 )
-from . import memories
+from . import memories, tables
 from .abi import Abi
 from .branch_table import compile_br_table, emit_jump_tables
 from .bulk_memory import emit_overlapping_copy
@@ -69,12 +69,9 @@ from .runtime import (
     MEMORY_RECORD_MAXIMUM,
     MEMORY_RECORD_SIZE,
     TABLE_RECORD_BASE,
-    TABLE_RECORD_CAPACITY,
-    TABLE_RECORD_SIZE,
     TRAP_HOOK,
     VMCTX_INSTANTIATED,
     VMCTX_MEMORY_BASE,
-    VMCTX_TABLES,
     WASM_PAGE,
     StateSymbols,
     TrapCode,
@@ -88,6 +85,7 @@ from .simd import (
     units,
     vector_handlers,
 )
+from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
 
 _FLOAT = (ValType.F32, ValType.F64)
@@ -240,6 +238,8 @@ class FunctionContext:
     vector_functions: frozenset[int] = frozenset()
     #: Per memory (index space), whether it is a 64-bit memory (``memories.py``).
     memory64: tuple[bool, ...] = ()
+    #: Per table (index space), whether it is a 64-bit table (``tables.py``).
+    table64: tuple[bool, ...] = ()
     #: Whether instruction groups may be fused (``fusion.py``): not when the producer's DWARF cannot be read.
     fusion: bool = True
     #: Module offsets no fused group may contain after its first instruction (``dwarf/fusion_barriers.py``):
@@ -718,9 +718,7 @@ class FunctionCompiler:
         bounds, a null entry or a signature other than ``type_index``'s."""
         a = self.a
         self.depth -= 1
-        a.mov(4, RAX, self.slot(self.depth))
-        a.alu("cmp", 8, RAX, self.table_record(table, RCX))
-        a.jcc("ae", self.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
+        tables.indirect_index(self, table, self.slot(self.depth))
         a.mov(8, RCX, Mem(RCX, TABLE_RECORD_BASE))
         a.mov(8, R11, Mem(RCX, 0, RAX, 8))
         a.test(8, R11, R11)
@@ -774,11 +772,6 @@ class FunctionCompiler:
         """The word holding the address of memory ``memory``'s record (``runtime.py``): load it into a register,
         then the size is at ``MEMORY_RECORD_SIZE`` from it (``memories.record``)."""
         return memories.record(self, memory)
-
-    def table_record(self, table: int, register: int) -> Mem:
-        """Load table ``table``'s record address into ``register``; returns its size word."""
-        self.a.mov(8, register, RipRel(self.sym.vmctx, VMCTX_TABLES + 8 * table))
-        return Mem(register, TABLE_RECORD_SIZE)
 
     def check_range(self, start: int, length: int, limit: RipRel | Mem, code: TrapCode) -> None:
         """Trap unless register ``start`` + register ``length`` (both zero-extended u32) <= the u64 at ``limit``
@@ -1471,136 +1464,6 @@ def _h_ref_is_null(c: FunctionCompiler, i: Instr) -> bool:
     return False
 
 
-def _table_entry(c: FunctionCompiler, table: int, index_slot: Mem) -> Mem:
-    """Bounds-checked address of a table entry (rax = index, rcx = table base)."""
-    a = c.a
-    a.mov(4, RAX, index_slot)
-    a.alu("cmp", 8, RAX, c.table_record(table, RCX))
-    a.jcc("ae", c.trap(TrapCode.TABLE_OUT_OF_BOUNDS))
-    a.mov(8, RCX, Mem(RCX, TABLE_RECORD_BASE))
-    return Mem(RCX, 0, RAX, 8)
-
-
-def _h_table_get(c: FunctionCompiler, i: Instr) -> bool:
-    slot = c.slot(c.depth - 1)
-    entry = _table_entry(c, _int(i.imm[0]), slot)
-    c.a.mov(8, RDX, entry)
-    c.a.mov(8, slot, RDX)
-    return False
-
-
-def _h_table_set(c: FunctionCompiler, i: Instr) -> bool:
-    c.depth -= 2
-    entry = _table_entry(c, _int(i.imm[0]), c.slot(c.depth))
-    c.a.mov(8, RDX, c.slot(c.depth + 1))
-    c.a.mov(8, entry, RDX)
-    return False
-
-
-def _h_table_size(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov(4, RAX, c.table_record(_int(i.imm[0]), RCX))
-    c.a.mov(8, c.slot(c.depth), RAX)
-    c.push()
-    return False
-
-
-def _h_elem_drop(c: FunctionCompiler, i: Instr) -> bool:
-    c.a.mov_store_imm(8, RipRel(c.sym.elem_lengths, 8 * _int(i.imm[0])), 0)
-    return False
-
-
-def _h_table_init(c: FunctionCompiler, i: Instr) -> bool:
-    a = c.a
-    segment, table = _int(i.imm[0]), _int(i.imm[1])
-    c.depth -= 3
-    a.mov(4, RDI, c.slot(c.depth))
-    a.mov(4, RSI, c.slot(c.depth + 1))
-    a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, c.table_record(table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
-    c.check_range(RSI, RCX, RipRel(c.sym.elem_lengths, 8 * segment), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
-    a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
-    a.lea(8, RAX, RipRel(c.sym.indexed("elem", segment)))
-    a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
-    a.shift("shl", 8, RCX, 3)
-    a.rep_movsb()
-    return False
-
-
-def _h_table_copy(c: FunctionCompiler, i: Instr) -> bool:
-    a = c.a
-    dst_table, src_table = _int(i.imm[0]), _int(i.imm[1])
-    c.depth -= 3
-    a.mov(4, RDI, c.slot(c.depth))
-    a.mov(4, RSI, c.slot(c.depth + 1))
-    a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, c.table_record(dst_table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
-    a.lea(8, RDI, Mem(RAX, 0, RDI, 8))
-    c.check_range(RSI, RCX, c.table_record(src_table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.mov(8, RAX, Mem(RAX, TABLE_RECORD_BASE))
-    a.lea(8, RSI, Mem(RAX, 0, RSI, 8))
-    a.shift("shl", 8, RCX, 3)
-    emit_overlapping_copy(a)
-    return False
-
-
-def _h_table_fill(c: FunctionCompiler, i: Instr) -> bool:
-    a = c.a
-    table = _int(i.imm[0])
-    c.depth -= 3
-    a.mov(4, RDI, c.slot(c.depth))
-    a.mov(4, RCX, c.slot(c.depth + 2))
-    c.check_range(RDI, RCX, c.table_record(table, RAX), TrapCode.TABLE_OUT_OF_BOUNDS)
-    a.mov(8, RDX, Mem(RAX, TABLE_RECORD_BASE))
-    a.mov(8, RAX, c.slot(c.depth + 1))
-    a.lea(8, RDI, Mem(RDX, 0, RDI, 8))
-    loop, done = Label(), Label()
-    a.bind(loop)
-    a.test(4, RCX, RCX)
-    a.jcc("e", done)
-    a.mov(8, Mem(RDI, 0), RAX)
-    a.alu("add", 8, RDI, 8, imm=True)
-    a.alu("sub", 4, RCX, 1, imm=True)
-    a.jmp(loop)
-    a.bind(done)
-    return False
-
-
-def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
-    """Grow within the record's capacity (the entries beyond the size are storage already there), filling the
-    new entries with the given reference."""
-    a = c.a
-    table = _int(i.imm[0])
-    c.depth -= 1
-    init, delta = c.slot(c.depth - 1), c.slot(c.depth)
-    fail, done, loop, filled = Label(), Label(), Label(), Label()
-    size = c.table_record(table, R11)
-    a.mov(4, RCX, delta)
-    a.mov(8, RDX, size)
-    a.lea(8, RAX, Mem(RDX, 0, RCX, 1))
-    a.alu("cmp", 8, RAX, Mem(R11, TABLE_RECORD_CAPACITY))
-    a.jcc("a", fail)
-    a.mov(8, size, RAX)
-    a.mov(8, R11, Mem(R11, TABLE_RECORD_BASE))
-    a.lea(8, R11, Mem(R11, 0, RDX, 8))
-    a.mov(8, RAX, init)
-    a.bind(loop)
-    a.test(4, RCX, RCX)
-    a.jcc("e", filled)
-    a.mov(8, Mem(R11, 0), RAX)
-    a.alu("add", 8, R11, 8, imm=True)
-    a.alu("sub", 4, RCX, 1, imm=True)
-    a.jmp(loop)
-    a.bind(filled)
-    a.mov(4, init, RDX)
-    a.jmp(done)
-    a.bind(fail)
-    a.mov_store_imm(4, init, -1)
-    a.bind(done)
-    return False
-
-
 Handler = Callable[[FunctionCompiler, Instr], bool]
 
 
@@ -1613,10 +1476,7 @@ def _build_handlers() -> dict[str, Handler]:
         "global.get": _h_global_get, "global.set": _h_global_set, "memory.size": _h_memory_size,
         "memory.grow": _h_memory_grow, "memory.fill": _h_memory_fill, "memory.copy": _h_memory_copy,
         "memory.init": _h_memory_init, "data.drop": _h_data_drop, "ref.null": _h_ref_null,
-        "ref.func": _h_ref_func, "ref.is_null": _h_ref_is_null, "table.get": _h_table_get,
-        "table.set": _h_table_set, "table.size": _h_table_size, "table.grow": _h_table_grow,
-        "table.fill": _h_table_fill, "table.init": _h_table_init, "table.copy": _h_table_copy,
-        "elem.drop": _h_elem_drop,
+        "ref.func": _h_ref_func, "ref.is_null": _h_ref_is_null,
     }
     for op in ("i32.const", "i64.const", "f32.const", "f64.const"):
         h[op] = _h_const
@@ -1656,6 +1516,7 @@ def _build_handlers() -> dict[str, Handler]:
     h["f64.reinterpret_i64"] = _convert_float
     h.update(EXCEPTION_HANDLERS)
     h.update(TAIL_CALL_HANDLERS)
+    h.update(TABLE_HANDLERS)
     h.update(SIMD_HANDLERS)
     return h
 

@@ -388,6 +388,10 @@ def check_import(module: str, name: str, kind: str, expected: object, value: obj
                                 f"limits {limits_text(actual.minimum, actual.maximum)}")
     if isinstance(value, Table) and isinstance(expected, TableType):
         actual_table = value.type
+        if actual_table.is_64 != expected.is_64:
+            raise _incompatible(module, name, "table types incompatible: expected "
+                                f"{'64' if expected.is_64 else '32'}-bit table, found "
+                                f"{'64' if actual_table.is_64 else '32'}-bit table")
         if actual_table.element is not expected.element:
             raise _incompatible(module, name, f"table types incompatible: expected table of type "
                                 f"`{expected.element.text}`, found table of type `{actual_table.element.text}`")
@@ -560,7 +564,9 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
             limits = desc
             expected: object = MemoryType(limits.minimum, limits.maximum, limits.index64)  # type: ignore[attr-defined]
         elif kind == "table":
-            expected = TableType(desc.elem_type, desc.limits.minimum, desc.limits.maximum)  # type: ignore[attr-defined]
+            table_limits = desc.limits  # type: ignore[attr-defined]
+            expected = TableType(desc.elem_type, table_limits.minimum, table_limits.maximum,  # type: ignore[attr-defined]
+                                 table_limits.index64)
         else:
             expected = desc
         check_import(wasm_import.module, wasm_import.name, kind, expected, value)
@@ -579,7 +585,9 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
         symbols[sym.indexed("memrec", len(memories))] = memory.record
         memories.append(memory)
     for table_def in module.tables:
-        table = Table(TableType(table_def.elem_type, table_def.limits.minimum, table_def.limits.maximum))
+        table_limits = table_def.limits
+        table = Table(TableType(table_def.elem_type, table_limits.minimum, table_limits.maximum,
+                                table_limits.index64))
         symbols[sym.indexed("tabrec", len(tables))] = table.record
         tables.append(table)
     names: dict[int, str | None] = {f.index: module.function_names.get(f.index) for f in module.functions}
@@ -681,8 +689,8 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
     for element in module.elements:
         if element.mode != "active" or element.offset_expr is None:
             continue
-        offset = _evaluate(element.offset_expr, globals_, funcref) & 0xFFFFFFFF
         table = tables[element.table]
+        offset = _evaluate(element.offset_expr, globals_, funcref) & (_MASK64 if table.declared.is_64 else 0xFFFFFFFF)
         if offset + len(element.functions) > table.size():
             raise instantiation_trap(TrapCode.TABLE_OUT_OF_BOUNDS)
         entries = [0 if f is None else funcref(f) for f in element.functions]

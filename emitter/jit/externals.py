@@ -615,7 +615,7 @@ class Table:
 
     @property
     def type(self) -> TableType:
-        return TableType(self.declared.element, self.size(), self.declared.maximum)
+        return TableType(self.declared.element, self.size(), self.declared.maximum, self.declared.is_64)
 
     def _entry(self, index: int) -> ctypes.c_uint64:
         if not 0 <= index < self.size():

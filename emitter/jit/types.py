@@ -62,9 +62,12 @@ class MemoryType:
 
 @dataclass(frozen=True, slots=True)
 class TableType:
+    """Limits in entries; ``is_64`` a 64-bit table (memory64's table64: i64 indices), spelt as ``MemoryType``'s."""
+
     element: ValType
     minimum: int
     maximum: int | None = None
+    is_64: bool = False
 
 
 def func_type_text(func_type: FuncType) -> str:

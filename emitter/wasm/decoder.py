@@ -212,8 +212,9 @@ class _Reader:
         flags = self.byte()
         if flags in (2, 3):
             self.fail(f"malformed limits flags {flags:#04x}: shared memories (threads) are not supported", at)
-        if flags in (4, 5) and max_value is not None and self.features.memory64:
-            return self.limits64(flags, at)
+        if flags in (4, 5) and self.features.memory64:
+            # A 64-bit memory, or (``max_value`` None) a 64-bit table: memory64's table64 uses the same flags.
+            return self.limits64(flags, at) if max_value is not None else self.table_limits64(flags)
         if 4 <= flags <= 15:
             self.fail(f"malformed limits flags {flags:#04x}: memory64 and custom page sizes are not supported", at)
         if flags > 1:
@@ -230,6 +231,12 @@ class _Reader:
         maximum = self.u64() if flags & 1 else None
         if minimum > MAX_PAGES_64 or (maximum is not None and maximum > MAX_PAGES_64):
             raise ValidationError(f"memory size must be at most {MAX_PAGES_64} pages (2^64 bytes)", at)
+        return Limits(minimum, maximum, index64=True)
+
+    def table_limits64(self, flags: int) -> Limits:
+        """A 64-bit table's limits (table64): u64 sizes, i64 indices."""
+        minimum = self.u64()
+        maximum = self.u64() if flags & 1 else None
         return Limits(minimum, maximum, index64=True)
 
     def table_type(self) -> Table:

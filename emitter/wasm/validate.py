@@ -49,8 +49,10 @@ class _Context:
         self.module = module
         self.types = module.types
         self.func_types = module.func_types
-        self.tables = [module.table_type(i).elem_type for i in range(len(module.imported("table")) +
-                                                                        len(module.tables))]
+        tables = [module.table_type(i) for i in range(len(module.imported("table")) + len(module.tables))]
+        self.tables = [t.elem_type for t in tables]
+        #: Each table's index type (imports first): i64 for a 64-bit table (memory64's table64).
+        self.table_index_types = [ValType.I64 if t.limits.index64 else ValType.I32 for t in tables]
         memories = [*(i.desc for i in module.imported("memory")), *module.memories]
         #: Each memory's address type (imports first): i64 for a 64-bit memory (memory64).
         self.address_types = [ValType.I64 if isinstance(m, Limits) and m.index64 else ValType.I32 for m in memories]
@@ -143,6 +145,10 @@ class _BodyValidator:
             raise self.fail(f"unknown table {index}: table index out of bounds")
         return self.ctx.tables[index]
 
+    def table_index(self, index: int) -> ValType:
+        """The index type of a table (already checked to exist): i32, or i64 for a 64-bit table."""
+        return self.ctx.table_index_types[index]
+
     def memory(self, index: int) -> ValType:
         """Memory ``index``'s address type (unknown memories fail)."""
         if index >= self.ctx.num_memories:
@@ -234,7 +240,7 @@ class _BodyValidator:
                 if self.table(table_index) is not ValType.FUNCREF:
                     raise self.fail("type mismatch: call_indirect table must have type funcref")
                 ft = self.type_at(type_index)
-                self.pop(ValType.I32)
+                self.pop(self.ctx.table_index_types[table_index])
                 self.pop_types(ft.params)
                 self.vals.extend(ft.results)
             case "return_call" | "return_call_indirect":
@@ -259,7 +265,7 @@ class _BodyValidator:
             if self.table(table_index) is not ValType.FUNCREF:
                 raise self.fail("type mismatch: return_call_indirect table must have type funcref")
             ft = self.type_at(type_index)
-            self.pop(ValType.I32)
+            self.pop(self.ctx.table_index_types[table_index])
         if tuple(ft.results) != tuple(self.ctrls[0].end_types):
             raise self.fail(f"type mismatch: {op} callee results differ from the function's results")
         self.pop_types(ft.params)
@@ -430,33 +436,38 @@ class _BodyValidator:
                 self.vals.append(ValType.FUNCREF)
             case "table.get":
                 t = self.table(imm[0])
-                self.pop(i32)
+                self.pop(self.table_index(imm[0]))
                 self.vals.append(t)
             case "table.set":
                 t = self.table(imm[0])
                 self.pop(t)
-                self.pop(i32)
+                self.pop(self.table_index(imm[0]))
             case "table.size":
                 self.table(imm[0])
-                self.vals.append(i32)
+                self.vals.append(self.table_index(imm[0]))
             case "table.grow":
                 t = self.table(imm[0])
-                self.pop(i32)
+                index = self.table_index(imm[0])
+                self.pop(index)
                 self.pop(t)
-                self.vals.append(i32)
+                self.vals.append(index)
             case "table.fill":
                 t = self.table(imm[0])
-                self.pop(i32)
+                index = self.table_index(imm[0])
+                self.pop(index)
                 self.pop(t)
-                self.pop(i32)
+                self.pop(index)
             case "table.copy":
                 if self.table(imm[0]) is not self.table(imm[1]):
                     raise self.fail("type mismatch: table.copy between tables of different types")
-                self.pop_types((i32, i32, i32))
+                destination, source = self.table_index(imm[0]), self.table_index(imm[1])
+                # As for memory.copy: the length is i64 only between two 64-bit tables.
+                length = i32 if i32 in (destination, source) else ValType.I64
+                self.pop_types((destination, source, length))
             case "table.init":
                 if self.elem(imm[0]) is not self.table(imm[1]):
                     raise self.fail("type mismatch: table.init segment and table types differ")
-                self.pop_types((i32, i32, i32))
+                self.pop_types((self.table_index(imm[1]), i32, i32))
             case "elem.drop":
                 self.elem(imm[0])
             case "memory.init":
@@ -479,6 +490,11 @@ class _BodyValidator:
 def _memory_pages(memory: Limits) -> int:
     """The most pages a memory may have: 4 GiB for 32-bit memories, 2^64 bytes for 64-bit ones."""
     return 1 << 48 if memory.index64 else 65536
+
+
+def _table_entries(limits: Limits) -> int:
+    """The most entries a table type may declare: u32 sizes, or any u64 for a 64-bit table (table64)."""
+    return (1 << 64) - 1 if limits.index64 else MAX_TABLE_ELEMS
 
 
 def _check_limits(limits: Limits, maximum: int, what: str, offset: int) -> None:
@@ -514,14 +530,14 @@ def validate(module: Module, features: Features = DEFAULT) -> None:
             case "tag" if isinstance(imp.desc, int):
                 check_tag_type(imp.desc, imp.offset)
             case "table" if isinstance(imp.desc, Table):
-                _check_limits(imp.desc.limits, MAX_TABLE_ELEMS, "table", imp.offset)
+                _check_limits(imp.desc.limits, _table_entries(imp.desc.limits), "table", imp.offset)
             case "memory" if isinstance(imp.desc, Limits):
                 _check_limits(imp.desc, _memory_pages(imp.desc), "memory", imp.offset)
     num_imported_funcs = module.num_imported_functions
     for i, f in enumerate(module.functions):
         check_type(module.func_types[num_imported_funcs + i], f.body_offset)
     for table in module.tables:
-        _check_limits(table.limits, MAX_TABLE_ELEMS, "table", module.section_offsets.get("table", 0))
+        _check_limits(table.limits, _table_entries(table.limits), "table", module.section_offsets.get("table", 0))
     for memory in module.memories:
         _check_limits(memory, _memory_pages(memory), "memory", module.section_offsets.get("memory", 0))
     if ctx.num_memories > 1 and not features.multi_memory:
@@ -571,7 +587,7 @@ def validate(module: Module, features: Features = DEFAULT) -> None:
                 raise ValidationError(f"unknown table {seg.table}: element segment table out of bounds", seg.offset)
             if ctx.tables[seg.table] is not seg.elem_type:
                 raise ValidationError("type mismatch: element segment type differs from the table's", seg.offset)
-            _const_expr(ctx, seg.offset_expr, ValType.I32, segment_globals)
+            _const_expr(ctx, seg.offset_expr, ctx.table_index_types[seg.table], segment_globals)
     for data in module.data:
         if data.memory is not None and data.offset_expr is not None:
             if data.memory >= ctx.num_memories:

@@ -118,7 +118,8 @@ def _internal(error: BaseException) -> EngineError:
 
 def _spectest(linker: Linker) -> None:
     """The spec's host module: functions that print in the reference interpreter (here they do nothing), the
-    globals 666 / 666.6, a table of 10 to 20 funcrefs and a memory of 1 to 2 pages."""
+    globals 666 / 666.6, a table of 10 to 20 funcrefs (and its 64-bit twin ``table64``, Wasm 3.0's) and a memory
+    of 1 to 2 pages."""
     def ignore(*_: Any) -> None:
         return None
 
@@ -132,6 +133,7 @@ def _spectest(linker: Linker) -> None:
     linker.define("spectest", "global_f32", Global(GlobalType(f32, False), 0x4426A666, bits=True))
     linker.define("spectest", "global_f64", Global(GlobalType(f64, False), 0x4084D4CCCCCCCCCD, bits=True))
     linker.define("spectest", "table", Table(TableType(ValType.FUNCREF, 10, 20)))
+    linker.define("spectest", "table64", Table(TableType(ValType.FUNCREF, 10, 20, is_64=True)))
     linker.define("spectest", "memory", Memory(MemoryType(1, 2)))
 
 

@@ -1,0 +1,127 @@
+"""64-bit tables (memory64's table64) in generated code: every table instruction with i64 indices, sizes and
+lengths, ``call_indirect``/``return_call_indirect`` through a 64-bit table, an element segment at an i64 offset,
+and ``table.copy`` between a 32- and a 64-bit table (its length at the narrower type). Indices at and past 2^32
+and near 2^64 must trap as out of bounds, never wrap to an entry: the same calls through the AOT object (linked
+with the corpus's C host), the JIT and wasmtime give the same transcript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import wasmtime
+
+from emitter.errors import TrapError
+from emitter.jit import compile_wasm
+from samples.corpus.harness import _from_python, _to_python, format_value, load_program, render_host, run_oracle
+from tests.tools import ROOT, run
+
+JITDEBUG = ROOT / ".venv" / "bin" / "jitdebug"
+
+PROGRAM = """(module
+  (type $unop (func (param i32) (result i32)))
+  (table $t64 i64 4 8 funcref)
+  (table $t32 3 funcref)
+  (func $neg (type $unop) (i32.sub (i32.const 0) (local.get 0)))
+  (func $dbl (type $unop) (i32.add (local.get 0) (local.get 0)))
+  (func $inc (type $unop) (i32.add (local.get 0) (i32.const 1)))
+  (elem (table $t64) (i64.const 1) func $neg $dbl)
+  (elem (table $t32) (i32.const 0) func $inc)
+  (elem $passive func $inc $dbl $neg)
+  (func (export "call64") (param i64 i32) (result i32)
+    (call_indirect $t64 (type $unop) (local.get 1) (local.get 0)))
+  (func (export "tail64") (param i64 i32) (result i32)
+    (return_call_indirect $t64 (type $unop) (local.get 1) (local.get 0)))
+  (func (export "call32") (param i32 i32) (result i32)
+    (call_indirect $t32 (type $unop) (local.get 1) (local.get 0)))
+  (func (export "size64") (result i64) (table.size $t64))
+  (func (export "grow64") (param i64) (result i64) (table.grow $t64 (ref.func $inc) (local.get 0)))
+  (func (export "isnull64") (param i64) (result i32) (ref.is_null (table.get $t64 (local.get 0))))
+  (func (export "set64") (param i64 i64) (table.set $t64 (local.get 0) (table.get $t64 (local.get 1))))
+  (func (export "fill64") (param i64 i64) (table.fill $t64 (local.get 0) (ref.null func) (local.get 1)))
+  (func (export "copy64_32") (param i64 i32 i32) (table.copy $t64 $t32 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy32_64") (param i32 i64 i32) (table.copy $t32 $t64 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy64") (param i64 i64 i64) (table.copy $t64 $t64 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init64") (param i64 i32 i32) (table.init $t64 $passive (local.get 0) (local.get 1) (local.get 2)))
+  (func $cf (export "callfn") (param i32) (result i32) (local.get 0))
+  (elem declare func $cf)
+)
+;; (assert_return (invoke "call64" (i64.const 1) (i32.const 5)) (i32.const -5))
+;; (assert_return (invoke "call64" (i64.const 2) (i32.const 5)) (i32.const 10))
+;; (assert_trap (invoke "call64" (i64.const 0) (i32.const 5)) "uninitialized element")
+;; (assert_trap (invoke "call64" (i64.const 4) (i32.const 5)) "undefined element")
+;; (assert_trap (invoke "call64" (i64.const 4294967297) (i32.const 5)) "undefined element")
+;; (assert_trap (invoke "call64" (i64.const -1) (i32.const 5)) "undefined element")
+;; (assert_return (invoke "tail64" (i64.const 2) (i32.const 7)) (i32.const 14))
+;; (assert_trap (invoke "tail64" (i64.const 4294967298) (i32.const 7)) "undefined element")
+;; (assert_return (invoke "size64") (i64.const 4))
+;; (assert_return (invoke "grow64" (i64.const -1)) (i64.const -1))
+;; (assert_return (invoke "grow64" (i64.const 4294967296)) (i64.const -1))
+;; (assert_return (invoke "grow64" (i64.const 5)) (i64.const -1))
+;; (assert_return (invoke "grow64" (i64.const 2)) (i64.const 4))
+;; (assert_return (invoke "size64") (i64.const 6))
+;; (assert_return (invoke "call64" (i64.const 5) (i32.const 5)) (i32.const 6))
+;; (assert_return (invoke "isnull64" (i64.const 0)) (i32.const 1))
+;; (assert_return (invoke "isnull64" (i64.const 5)) (i32.const 0))
+;; (assert_trap (invoke "isnull64" (i64.const 4294967296)) "out of bounds table access")
+;; (assert_return (invoke "set64" (i64.const 0) (i64.const 2)))
+;; (assert_return (invoke "call64" (i64.const 0) (i32.const 3)) (i32.const 6))
+;; (assert_trap (invoke "set64" (i64.const 6) (i64.const 2)) "out of bounds table access")
+;; (assert_trap (invoke "fill64" (i64.const -1) (i64.const 2)) "out of bounds table access")
+;; (assert_trap (invoke "fill64" (i64.const 1) (i64.const -1)) "out of bounds table access")
+;; (assert_trap (invoke "fill64" (i64.const 5) (i64.const 2)) "out of bounds table access")
+;; (assert_return (invoke "fill64" (i64.const 5) (i64.const 1)))
+;; (assert_return (invoke "isnull64" (i64.const 5)) (i32.const 1))
+;; (assert_return (invoke "copy64_32" (i64.const 3) (i32.const 0) (i32.const 1)))
+;; (assert_return (invoke "call64" (i64.const 3) (i32.const 3)) (i32.const 4))
+;; (assert_trap (invoke "copy64_32" (i64.const -1) (i32.const 0) (i32.const 1)) "out of bounds table access")
+;; (assert_trap (invoke "copy64_32" (i64.const 4294967296) (i32.const 0) (i32.const 0)) "out of bounds table access")
+;; (assert_return (invoke "copy32_64" (i32.const 1) (i64.const 1) (i32.const 2)))
+;; (assert_return (invoke "call32" (i32.const 2) (i32.const 3)) (i32.const 6))
+;; (assert_trap (invoke "copy32_64" (i32.const 0) (i64.const -2) (i32.const 1)) "out of bounds table access")
+;; (assert_trap (invoke "copy64" (i64.const 0) (i64.const 1) (i64.const -1)) "out of bounds table access")
+;; (assert_trap (invoke "copy64" (i64.const -4) (i64.const 1) (i64.const 5)) "out of bounds table access")
+;; (assert_return (invoke "copy64" (i64.const 4) (i64.const 0) (i64.const 2)))
+;; (assert_return (invoke "call64" (i64.const 5) (i32.const 3)) (i32.const -3))
+;; (assert_return (invoke "init64" (i64.const 0) (i32.const 0) (i32.const 3)))
+;; (assert_return (invoke "call64" (i64.const 0) (i32.const 3)) (i32.const 4))
+;; (assert_return (invoke "call64" (i64.const 2) (i32.const 3)) (i32.const -3))
+;; (assert_trap (invoke "init64" (i64.const -1) (i32.const 0) (i32.const 2)) "out of bounds table access")
+;; (assert_trap (invoke "init64" (i64.const 4294967296) (i32.const 0) (i32.const 0)) "out of bounds table access")
+;; (assert_trap (invoke "init64" (i64.const 5) (i32.const 0) (i32.const 2)) "out of bounds table access")
+"""
+
+
+def _jit_transcript(source: Path, tmp_path: Path) -> list[str]:
+    program = load_program(source)
+    got = []
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
+        for index, call in enumerate(program.calls):
+            export = instance.exports[call.export]
+            try:
+                result = export(*[_to_python(a) for a in call.args])
+            except TrapError as trap:
+                got.append(f"{index} {call.export} trap: {trap.trap_message.removeprefix('wasm trap: ')}")
+                continue
+            results = export.type.results
+            shown = format_value(results[0].text, _from_python(results[0].text, result)) if results else ""
+            got.append(f"{index} {call.export} -> {shown}".rstrip())
+    return got
+
+
+def test_table64_instructions_match_wasmtime_through_aot_and_jit(tmp_path: Path) -> None:
+    source = tmp_path / "table64.wat"
+    source.write_text(PROGRAM)
+    program = load_program(source)
+    wasm = bytes(wasmtime.wat2wasm(PROGRAM))
+    expected, failures = run_oracle(program, wasm)
+    assert not failures, "\n".join(failures)
+
+    obj, header = tmp_path / "m.o", tmp_path / "m.h"
+    run([JITDEBUG, "compile", source, "-o", obj, "--header", header, "--export-prefix", "wasm_"])
+    host = tmp_path / "host.c"
+    host.write_text(render_host(program, wasm, header.name, export_prefix="wasm_"))
+    exe = tmp_path / "host"
+    run(["gcc", "-std=c11", "-Wall", "-Werror", "-O1", "-o", exe, host, obj, "-lm"], cwd=tmp_path)
+    assert run([exe], cwd=tmp_path).stdout.splitlines() == expected
+
+    assert _jit_transcript(source, tmp_path) == expected
