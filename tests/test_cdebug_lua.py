@@ -16,13 +16,12 @@ vendored prebuilt in ``tests/data/lua/``; sources, licence and build command bes
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cdebug_transcripts import gdb_transcript, jit_debugger, lldb_transcript, run_interleaved
 from tests.lua_wasm import LUA, PREBUILT, build_native, build_native_cxx, build_wasm, build_wasm_cxx
 from tests.tools import ENV, ROOT
 from tests.wasi_support import jitdebug_command, oracle_command
@@ -85,66 +84,15 @@ LLDB = ["breakpoint set -n str_upper", "breakpoint set -f lstrlib.c -l 145", "ru
         "continue", "frame variable l i s", "p *s", "p s[4]", "p p[4]", "finish"]
 
 
-def _normalise(line: str) -> str:
-    # lldb's function pointer: (lua`f at x.c:1:2) natively, (JIT(0x...)`f at x.c:1) in the JIT image (lldb's name
-    # for an in-memory object; its entry row has no column). The function named must be the same.
-    line = re.sub(r"\((?:\w+|JIT\(0x[0-9a-f]+\))`(\w+) at [\w.]+:\d+(?::\d+)?\)", r"<\1>", line)
-    line = re.sub(r"0x[0-9a-f]+( <[^>]*>)?", "ADDR", line)
-    line = line.replace("lua.wasm!", "").replace("__main_argc_argv", "main")
-    line = re.sub(r" \[wasm ADDR\]", "", line)
-    return re.sub(r"(\.c:\d+):\d+", r"\1", line)
-
-
-def _gdb_transcript(out: str) -> list[str]:
-    """From the first stop on: the stops, frames up to ``main`` (the Wasm build's go on into wasi-libc's start and
-    the host), values, ``finish``."""
-    lines = out[out.index("\nBreakpoint 1, "):].splitlines()[1:]
-    kept: list[str] = []
-    in_main = False
-    for line in lines:
-        if line.startswith("#"):
-            if in_main:
-                continue
-            in_main = " main (" in _normalise(line)
-        elif line.startswith("["):  # libthread_db's messages
-            continue
-        kept.append(_normalise(line))
-    return kept
-
-
-def _lldb_transcript(out: str) -> list[str]:
-    kept: list[str] = []
-    in_main = False
-    for line in out[out.index("stop reason = breakpoint 1.1"):].splitlines():
-        frame = re.match(r"\s*\*? *frame #(\d+): 0x[0-9a-f]+ [^`]+`(.*)", line)
-        if frame:
-            if frame[1] == "0":
-                in_main = False
-            if not in_main:
-                kept.append(_normalise(frame[2]))
-                in_main = frame[2].startswith(("main(", "__main_argc_argv("))
-        elif line.startswith(("(", "Return value:", "-> ")) and not line.startswith("(lldb)"):
-            kept.append(_normalise(line))
-    return kept
-
-
-def _run(argv: list[str | Path], cwd: Path) -> str:
-    """stdout and stderr as the terminal shows them, interleaved."""
-    proc = subprocess.run([str(a) for a in argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300, env={**ENV, "PYTHONPATH": str(ROOT)})
-    return proc.stdout
-
-
 def _jit(debugger: str, options: list[str]) -> list[str | Path]:
-    return [sys.executable, "-m", "emitter.cli", debugger, *options, "--", "jitdebug", "run", "--dir=scripts::/",
-            "lua.wasm", "--", "/upper.lua"]
+    return jit_debugger(debugger, options, ["--dir=scripts::/", "lua.wasm", "--", "/upper.lua"])
 
 
 def test_lua_in_gdb_as_natively(native_lua: Path) -> None:
     options = [part for command in GDB for part in ("-ex", command)]
-    ours = _gdb_transcript(_run(_jit("gdb", ["-batch", *options]), LUA))
-    theirs = _gdb_transcript(_run(["gdb", "-nx", "-batch", *options[2:], "--args", native_lua, "upper.lua"],
-                                  SCRIPTS))
+    ours = gdb_transcript(run_interleaved(_jit("gdb", ["-batch", *options]), LUA))
+    native = ["gdb", "-nx", "-batch", *options[2:], "--args", native_lua, "upper.lua"]
+    theirs = gdb_transcript(run_interleaved(native, SCRIPTS))
     assert ours == theirs
     assert "#21 ADDR in main (argc=2, argv=ADDR) at src/lua.c:682" in ours
     assert "$3 = ADDR \"hello\"" in ours and "$6 = 79 'O'" in ours
@@ -154,10 +102,10 @@ def test_lua_in_gdb_as_natively(native_lua: Path) -> None:
 def test_lua_in_lldb_as_natively(native_lua: Path, tmp_path: Path) -> None:
     script = tmp_path / "commands.lldb"
     script.write_text("".join(command + "\n" for command in LLDB))
-    ours = _lldb_transcript(_run(_jit("lldb", ["-b", "-o", f"command source -e false {script}", "-k", "quit 0"]),
-                                 LUA))
-    theirs = _lldb_transcript(_run(["lldb-19", "--no-lldbinit", "-b", "-s", script, "--", native_lua, "upper.lua"],
-                                   SCRIPTS))
+    jit = _jit("lldb", ["-b", "-o", f"command source -e false {script}", "-k", "quit 0"])
+    ours = lldb_transcript(run_interleaved(jit, LUA))
+    native = ["lldb-19", "--no-lldbinit", "-b", "-s", script, "--", native_lua, "upper.lua"]
+    theirs = lldb_transcript(run_interleaved(native, SCRIPTS))
     assert ours == theirs
     assert "precallC(L=ADDR, func=ADDR, nresults=1, f=<str_upper>) at ldo.c:529" in ours
     assert "(const char *) s = ADDR \"hello\"" in ours and "Return value: (int) $0 = 1" in ours
