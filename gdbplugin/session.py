@@ -22,7 +22,7 @@ class JitRegistrationBreakpoint(gdb.Breakpoint):
     def stop(self) -> bool:
         messages = self.session.jit_event()
         if isinstance(self.session, GdbSession):
-            messages += self.session.watches.forget_unloaded() + self.session.watches.rearm()
+            messages += self.session.watches.follow_registrations() + self.session.watches.rearm()
         for message in messages:
             gdb.write(message + "\n")
         return False

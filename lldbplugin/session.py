@@ -91,7 +91,7 @@ def on_jit_registration(frame: lldb.SBFrame, _location: lldb.SBBreakpointLocatio
     let the program go on (False: do not stop)."""
     debugger = frame.GetThread().GetProcess().GetTarget().GetDebugger()
     session = session_for(debugger)
-    messages = session.jit_event() + session.watches.forget_unloaded() + session.watches.rearm()
+    messages = session.jit_event() + session.watches.follow_registrations() + session.watches.rearm()
     if messages:
         debugger.GetOutputFile().Write(("\n".join(messages) + "\n").encode())
     return False

@@ -157,10 +157,10 @@ def test_watchpoints_on_memories_1_and_64_bit_2(tmp_path: Path, kind: str) -> No
 def test_watchpoint_on_memory_1_follows_it_when_it_moves(tmp_path: Path) -> None:
     """An embedder moves memory 1 between two stores to the watched address (``samples/nativedebug/mover.py
     --memory 1``, which writes memory 0's address 64 first): the watchpoint follows memory 1's base word (its
-    record's first) and stops at both stores, the second in the new memory, in both debuggers; it is deleted
+    record's first) and stops at both stores, the second in the new memory, in both debuggers; it is disarmed
     when the instance is freed."""
     program: list[str | Path] = [SAMPLES / "mover.py", "--memory", "1"]
-    commands = ["wasm watch -m 1 64", "continue", "continue", "wasm watch", "continue"]
+    commands = ["wasm watch -m 1 64", "continue", "continue", "wasm watch", "continue", "wasm watch"]
     gdb = in_gdb(["set breakpoint pending on", "wasm break run", "run", *commands], program)
     lldb = in_lldb(["wasm break run", "run", *commands], program)
     for transcript in (gdb, lldb):
@@ -172,10 +172,11 @@ def test_watchpoint_on_memory_1_follows_it_when_it_moves(tmp_path: Path) -> None
                              r"1 +mover\+0x40 in memory 1 +)(0x[0-9a-f]+)", transcript, re.MULTILINE)
         assert len(natives) == 2 and natives[0] != natives[1], transcript  # armed first at the old memory
         assert "\n1234\n" in transcript
-        # The instance is freed before the process ends: its watchpoint goes with it (its memory's pages and
+        # The instance is freed before the process ends: its watchpoint is disarmed (its memory's pages and
         # record are the host's to reuse: a watchpoint left there would report the host's writes).
-        assert "Wasm watchpoint 1 deleted: the instance of mover is no longer loaded" in transcript, transcript
         assert len(re.findall(r"^Old value", transcript, re.M)) == 2, transcript
+        assert re.search(r"^1 +mover\+0x40 in memory 1 +- +4 +write +\(instance not loaded\)$", transcript, re.M), \
+            transcript
     assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
 
 
@@ -246,3 +247,88 @@ def test_watchpoint_on_an_imported_memory_1(tmp_path: Path) -> None:
                 in transcript), transcript
         assert f"result {grown}\n" in transcript, transcript
     assert _reports(gdb) == _reports(lldb), f"--- gdb\n{gdb}\n--- lldb\n{lldb}"
+
+
+BATCHED = r"""(module $kept
+  (memory 1)
+  (memory $data (export "data") 1 2)
+  (func $write (export "write") (param $v i32)
+    (i32.store $data (i32.const 64) (i32.mul (local.get $v) (i32.const 5))))
+  (func $read (export "read") (result i32)
+    (i32.load $data (i32.const 64))))
+"""
+OTHER = '(module $freed (memory 1) (func (export "f") (result i32) (i32.const 1)))'
+
+#: Both modules are registered in one batch image at the first call (instantiated lazily, no code runs before);
+#: freeing ``freed`` unregisters that image and the JIT registers ``kept`` again before its next call.
+#: ``raise(0)`` is a host function to stop at between; ``kept`` is freed before the end.
+BATCH_EMBEDDER = """\
+import ctypes, sys
+from emitter.jit import compile_wasm
+stop = getattr(ctypes.CDLL(None), "raise")
+kept = compile_wasm(sys.argv[1], listing_dir=sys.argv[3]).instantiate({})
+freed = compile_wasm(sys.argv[2], listing_dir=sys.argv[3]).instantiate({})
+kept.exports["write"](1)
+freed.free()
+stop(0)
+kept.exports["write"](2)
+print("read", kept.exports["read"]())
+kept.free()
+"""
+
+
+def test_watchpoint_survives_the_re_registration_of_its_instance(tmp_path: Path) -> None:
+    """A watchpoint on memory 1 of ``kept``: disarmed while the JIT has its image unregistered (a batch-mate
+    freed), armed again when it is registered anew, and it stops at the next write; values by wasmtime."""
+    (tmp_path / "kept.wat").write_text(BATCHED)
+    (tmp_path / "freed.wat").write_text(OTHER)
+    (tmp_path / "embedder.py").write_text(BATCH_EMBEDDER)
+    store = wasmtime.Store()
+    exports = wasmtime.Instance(store, wasmtime.Module(store.engine, BATCHED), []).exports(store)
+    write, data = exports["write"], exports["data"]
+    assert isinstance(write, wasmtime.Func) and isinstance(data, wasmtime.Memory)
+    values = [0]
+    for v in (1, 2):
+        write(store, v)
+        values.append(int.from_bytes(data.read(store, 64, 68), "little"))
+    program: list[str | Path] = [tmp_path / "embedder.py", tmp_path / "kept.wat", tmp_path / "freed.wat", tmp_path]
+    commands = ["wasm watch -m 1 64", "continue", "continue", "wasm watch", "continue", "continue", "wasm watch",
+                "continue", "wasm watch"]
+    gdb = in_gdb(["set breakpoint pending on", "wasm break kept!write", "run", "delete", "break raise", *commands],
+                 program)
+    lldb = in_lldb(["wasm break kept!write", "run", "breakpoint delete -f", "breakpoint set -n raise", *commands],
+                   program)
+    for transcript in (gdb, lldb):
+        first = (f"Wasm watchpoint 1: kept+0x40 in memory 1 (4 bytes, write)\nOld value = {_dec(values[0])}\n"
+                 f"New value = {_dec(values[1])}\nAccessed by kept!")
+        second = (f"Wasm watchpoint 1: kept+0x40 in memory 1 (4 bytes, write)\nOld value = {_dec(values[1])}\n"
+                  f"New value = {_dec(values[2])}\nAccessed by kept!")
+        assert first in transcript and second in transcript, transcript
+        between = transcript[transcript.index(first):transcript.index(second)]
+        assert re.search(r"^1 +kept\+0x40 in memory 1 +- +4 +write +\(instance not loaded\)$", between, re.M), \
+            transcript
+        assert re.search(rf"^1 +kept\+0x40 in memory 1 +0x[0-9a-f]+ +4 +write +{re.escape(_dec(values[2]))}$",
+                         transcript[transcript.index(second):], re.M), transcript
+        assert f"read {values[2]}\n" in transcript, transcript
+        # Freed at the end: disarmed, no report of the host's writes to the freed record.
+        assert len(re.findall(r"^Old value", transcript, re.M)) == 2, transcript
+        assert re.search(r"^1 +kept\+0x40 in memory 1 +- +4 +write +\(instance not loaded\)$",
+                         transcript[transcript.index(f"read {values[2]}"):], re.M), transcript
+
+
+def test_watchpoint_disarmed_when_its_memory_is_gone(tmp_path: Path) -> None:
+    """The record of a watched memory 1 is overwritten with what is no memory's base while its module is still
+    registered (``mover.py --memory 1 --reuse-record``: as a host allocator reusing a freed record): the
+    watchpoint is disarmed, and the host's write is not reported as a Wasm access."""
+    program: list[str | Path] = [SAMPLES / "mover.py", "--memory", "1", "--reuse-record"]
+    commands = ["wasm watch -m 1 64", "continue", "continue", "continue", "continue", "wasm watch"]
+    gdb = in_gdb(["set breakpoint pending on", "wasm break run", "run", *commands], program)
+    lldb = in_lldb(["wasm break run", "run", *commands], program)
+    for transcript in (gdb, lldb):
+        assert len(re.findall(r"^Old value", transcript, re.M)) == 2, transcript
+        assert "\n1234\n" in transcript, transcript
+        assert re.search(r"^1 +mover\+0x40 in memory 1 +- +4 +write +\(memory gone\)$", transcript, re.M), transcript
+        # GDB says it at the write (its expression follows the word), LLDB at the next event (its callback on the
+        # word lets the program run on).
+        assert transcript.count("Wasm watchpoint 1: the memory 1 of mover is gone (its base word holds no memory); "
+                                "disarmed\n") == 1, transcript

@@ -183,6 +183,9 @@ class Watchpoint:
     base_word: int
     #: The value when last reported (the "Old value" of the next report).
     value: bytes = field(default=b"")
+    #: Why it is disarmed (no debug register held), None while armed: its instance is not in the JIT list
+    #: (``follow_registrations``), or its base word holds no memory any more (``_gone``).
+    suspended: str | None = None
 
     @property
     def memory(self) -> int:
@@ -197,6 +200,18 @@ class Watchpoint:
     @property
     def memory_name(self) -> str:
         return "memory" if self.spec.memory is None else f"memory {self.spec.memory}"
+
+
+#: ``Watchpoint.suspended`` reasons.
+NOT_LOADED = "instance not loaded"
+MEMORY_GONE = "memory gone"
+#: Linear memories are mapped (or static storage aligned) by pages: a base word holding anything else is not a
+#: memory's any more (a freed record reused by the host's allocator).
+PAGE = 4096
+
+
+def _gone(base: int) -> bool:
+    return base == 0 or base % PAGE != 0
 
 
 def format_value(data: bytes) -> str:
@@ -214,6 +229,8 @@ class Watchpoints:
         self._next = 1
         #: The last stop was one of our watchpoints with nothing to report (see ``stop_report``).
         self.spurious = False
+        #: What the base-word callback had to say (``_moved``), for the next stop.
+        self._pending: list[str] = []
         #: Base word address -> the debugger's watchpoint on it (``watch_base_word``).
         self._base_watches: dict[int, int] = {}
 
@@ -269,16 +286,18 @@ class Watchpoints:
 
     def _followed_bases(self) -> set[int]:
         """The base words watched for our watchpoints: by GDB in their expressions, or by our own watchpoint."""
-        return {w.base_word for w in self.items if self._follows(w)} | set(self._base_watches)
+        return {w.base_word for w in self.items if self._follows(w) and not w.suspended} | set(self._base_watches)
 
     def _moved(self) -> None:
         """The program wrote a memory-base word: re-arm at once (the thread has not run on yet), silently, as GDB
-        re-arms its expression watchpoints (``wasm watch`` shows the new native address)."""
-        self.rearm()
+        re-arms its expression watchpoints (``wasm watch`` shows the new native address); a memory gone is said at
+        the next stop."""
+        said = self.rearm(quiet=True)  # what was pending, and what this one has to say
+        self._pending = said
 
     def slots_in_use(self) -> int:
         """Debug registers our watchpoints take: their ranges, and each base word GDB watches for them."""
-        return sum(w.slots for w in self.items) + len(self._followed_bases())
+        return sum(w.slots for w in self.items if not w.suspended) + len(self._followed_bases())
 
     def _follows(self, watch: Watchpoint) -> bool:
         return self.adapter.follows_base_word and not watch.spec.fixed and watch.spec.kind == "write"
@@ -287,45 +306,96 @@ class Watchpoints:
         watch = next((w for w in self.items if w.number == number), None)
         if watch is None:
             raise ValueError(f"wasm watch: no Wasm watchpoint {number}")
-        self.adapter.delete_watchpoint(watch.debugger_number)
         self.items.remove(watch)
+        if not watch.suspended:
+            self._disarm(watch)
         word = watch.base_word
         if word in self._base_watches and not any(w.base_word == word and not w.spec.fixed for w in self.items):
             self.adapter.delete_watchpoint(self._base_watches.pop(word))
         return f"Deleted Wasm watchpoint {number}."
+
+    def _disarm(self, watch: Watchpoint) -> None:
+        """Delete the debugger's watchpoint. The base word's own watchpoint (LLDB) stays while a watchpoint of
+        the memory exists, suspended or not: LLDB cannot add its callback again from a JIT-event callback, and
+        the callback does nothing for a suspended watchpoint."""
+        self.adapter.delete_watchpoint(watch.debugger_number)
 
     def listing(self) -> str:
         if not self.items:
             return "No Wasm watchpoints."
         rows = [("Num", "Where", "Native", "Length", "Kind", "Value")]
         for w in self.items:
-            rows.append((str(w.number), w.where, f"{w.native:#x}", str(w.spec.length),
-                         w.spec.kind + (" (-l)" if w.spec.fixed else ""), format_value(self._read(w.native,
-                                                                                                  w.spec.length))))
+            value = f"({w.suspended})" if w.suspended else format_value(self._read(w.native, w.spec.length))
+            rows.append((str(w.number), w.where, "-" if w.suspended else f"{w.native:#x}", str(w.spec.length),
+                         w.spec.kind + (" (-l)" if w.spec.fixed else ""), value))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         return "\n".join("  ".join(c.ljust(n) for c, n in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     # -- stops ------------------------------------------------------------------------------------------------
-    def forget_unloaded(self) -> list[str]:
-        """At a JIT event: delete the watchpoints of instances no longer loaded. Their memory is gone (a freed
-        memory's record or pages may be reused by the host: a watchpoint left there would report its writes as
-        Wasm ones). An instance is its module's name and vmctx address, what stays the same across index
-        rebuilds."""
+    def follow_registrations(self) -> list[str]:
+        """At a JIT event: disarm the watchpoints of instances no longer in the JIT list, arm them again when
+        their instance is back. A freed instance's memory goes back to the host (its pages, a memory record
+        the host allocated), whose own writes there an armed watchpoint would report as Wasm ones; and the JIT
+        unregisters a batch image whole when one of its modules is freed, re-registering the others before any
+        of their code runs, so a watchpoint of those is armed again before Wasm code could write. An instance
+        is its module's name and vmctx address (the same across index rebuilds and re-registrations)."""
         if not self.items:
             return []
         live = {(m.meta.display_name, m.vmctx) for m in self.session.modules()}
         messages = []
-        for watch in [w for w in self.items if (w.module.meta.display_name, w.module.vmctx) not in live]:
-            self.delete(watch.number)
-            messages.append(f"Wasm watchpoint {watch.number} deleted: the instance of "
-                            f"{watch.module.meta.display_name} is no longer loaded")
+        for watch in self.items:
+            present = (watch.module.meta.display_name, watch.module.vmctx) in live
+            if present and watch.suspended:
+                messages += self._arm_again(watch)
+            elif not present and not watch.suspended:
+                self._disarm(watch)
+                watch.suspended = NOT_LOADED
         return messages
 
-    def rearm(self) -> list[str]:
-        """At a stop or a JIT event: move the watchpoints whose memory moved (those GDB does not follow itself)."""
-        messages = []
+    def _arm_again(self, watch: Watchpoint) -> list[str]:
+        """Arm a suspended watchpoint at its memory's current base (silently, as GDB re-arms its own)."""
+        if watch.suspended != NOT_LOADED:
+            return []
+        try:
+            base = int.from_bytes(self.adapter.read_memory(watch.base_word, 8), "little")
+        except InferiorReadError:
+            return []
+        if _gone(base):
+            return []
+        watch.base, watch.native = base, base + watch.wasm_address
+        follows = self._follows(watch)
+        base_watch = not watch.spec.fixed and not self.adapter.follows_base_word
+        slots = watch.slots + (1 if (follows or base_watch) and watch.base_word not in self._followed_bases() else 0)
+        if self.slots_in_use() + slots > HARDWARE_SLOTS:
+            return [f"Wasm watchpoint {watch.number}: {watch.where} is loaded again, but no hardware watchpoint slot "
+                    "is left for it"]
+        try:
+            watch.debugger_number = self.adapter.set_watchpoint(watch.native, watch.spec.length, watch.spec.kind,
+                                                                watch.base_word if follows else None)
+        except WatchpointError as error:
+            return [f"Wasm watchpoint {watch.number}: {watch.where} is loaded again, but {error}"]
+        watch.suspended = None
+        watch.value = self._read(watch.native, watch.spec.length)
+        if base_watch and watch.base_word not in self._base_watches:
+            number = self.adapter.watch_base_word(watch.base_word, self._moved)
+            if number is not None:
+                self._base_watches[watch.base_word] = number
+        return []
+
+    def _memory_gone(self, watch: Watchpoint) -> str:
+        """Disarm a watchpoint whose base word no longer holds a memory (its instance was freed without the JIT
+        unregistering it first, as at interpreter exit)."""
+        self._disarm(watch)
+        watch.suspended = MEMORY_GONE
+        return (f"Wasm watchpoint {watch.number}: the {watch.memory_name} of {watch.module.meta.display_name} is "
+                "gone (its base word holds no memory); disarmed")
+
+    def rearm(self, *, quiet: bool = False) -> list[str]:
+        """At a stop or a JIT event: move the watchpoints whose memory moved (those GDB does not follow itself);
+        ``quiet``: without saying so (a memory gone is said all the same)."""
+        messages, self._pending = self._pending, []
         for watch in self.items:
-            if watch.spec.fixed or self._follows(watch):
+            if watch.spec.fixed or self._follows(watch) or watch.suspended:
                 continue
             try:
                 base = int.from_bytes(self.adapter.read_memory(watch.base_word, 8), "little")
@@ -333,12 +403,16 @@ class Watchpoints:
                 continue
             if base == watch.base:
                 continue
+            if _gone(base):
+                messages.append(self._memory_gone(watch))
+                continue
             self.adapter.delete_watchpoint(watch.debugger_number)
             watch.base, watch.native = base, base + watch.wasm_address
             watch.debugger_number = self.adapter.set_watchpoint(watch.native, watch.spec.length, watch.spec.kind,
                                                                 None)
-            messages.append(f"Wasm watchpoint {watch.number}: the {watch.memory_name} of "
-                            f"{watch.module.meta.display_name} moved; re-armed at native {watch.native:#x}")
+            if not quiet:
+                messages.append(f"Wasm watchpoint {watch.number}: the {watch.memory_name} of "
+                                f"{watch.module.meta.display_name} moved; re-armed at native {watch.native:#x}")
         return messages
 
     def stop_report(self) -> str | None:
@@ -349,17 +423,21 @@ class Watchpoints:
         changed value was a write), an access watchpoint any access. ``spurious`` says the stop was ours and
         nothing is to be reported (LLDB then resumes)."""
         hits = set(self.adapter.hit_watchpoints())
-        hit = [w for w in self.items if w.debugger_number in hits]
+        hit = [w for w in self.items if w.debugger_number in hits and not w.suspended]
         self.spurious = False
         if not hit:
             return None
-        reports = []
+        reports: list[str] = []
+        gone: list[str] = []
         for watch in self.items:
-            if not any(w.native < watch.native + watch.spec.length and watch.native < w.native + w.spec.length
-                       for w in hit):
+            if watch.suspended or not any(w.native < watch.native + watch.spec.length
+                                          and watch.native < w.native + w.spec.length for w in hit):
                 continue
             if self._follows(watch):
                 base = int.from_bytes(self.adapter.read_memory(watch.base_word, 8), "little")
+                if _gone(base):
+                    gone.append(self._memory_gone(watch))
+                    continue
                 watch.base, watch.native = base, base + watch.wasm_address
             new = self._read(watch.native, watch.spec.length)
             changed = new != watch.value
@@ -374,9 +452,11 @@ class Watchpoints:
             watch.value = new
             reports.append("\n".join(lines))
         if not reports:
+            if gone:
+                return "\n".join(gone)
             self.spurious = True
             return None
-        return "\n".join(reports) + "\n" + self._accessor()
+        return "\n".join(gone + reports) + "\n" + self._accessor()
 
     def _accessor(self) -> str:
         """The Wasm instruction that made the access: the one ending just before pc, or, when running backwards

@@ -7,7 +7,9 @@ follow the memory.
 Without arguments the memory moved is memory 0 of a one-memory module: its base words are the instance's
 memory-base word (vmctx word 0) and the memory's record (which vmctx word 1 points to). With ``--memory 1`` the
 module has two memories and the stores go to memory 1, whose base word is its record's first (``<m>.memories``
-word 1 points to the record): ``wasm watch -m 1`` must follow that one.
+word 1 points to the record): ``wasm watch -m 1`` must follow that one. ``--reuse-record`` then, after ``run``,
+overwrites that record's base word with what is no memory's base, as a host allocator reusing a freed record
+would while the module is still registered (then puts it back, so the instance is freed normally).
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def _moved(record: int, base_word: int, mappings: list[mmap.mmap]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    memory = 1 if argv == ["--memory", "1"] else 0
+    memory = 1 if argv[:2] == ["--memory", "1"] else 0
+    reuse = memory == 1 and argv[2:] == ["--reuse-record"]
     with tempfile.TemporaryDirectory() as directory:
         source = Path(directory) / "mover.wat"
         source.write_text(WAT_MEMORY_1 if memory else WAT)
@@ -82,7 +85,12 @@ def main(argv: list[str]) -> int:
 
         with module.instantiate({"move": move}) as instance:
             running.append(instance)
-            print(instance.exports["run"]())
+            print(instance.exports["run"](), flush=True)
+            if reuse:
+                memories = instance.loaded.address(StateSymbols(module.compiled.name).memories)
+                base = ctypes.c_uint64.from_address(ctypes.c_uint64.from_address(memories + 8).value)
+                kept, base.value = base.value, 0x7F00_1234_5678
+                base.value = kept
     return 0
 
 
