@@ -19,6 +19,11 @@ the word whose callback moves that memory's watchpoints and lets the program go 
 watchpoints) the base is re-read at every stop and JIT (un)registration. ``-l`` watches the native location
 computed now, as GDB's ``watch -l``.
 
+A watchpoint lives as long as its instance is registered: at each JIT event (``follow_registrations``) one
+whose instance left the JIT list is disarmed (its memory may be freed and its pages or record reused by the
+host), and armed again if the instance comes back (the JIT re-registers a batch image's other modules when one
+is freed, before their code runs). A base word holding no page-aligned base disarms it too (``_gone``).
+
 The stop report is the same in both debuggers: the watchpoint, the old and new value, and the Wasm instruction
 that accessed it. x86 reports a data breakpoint *after* the instruction, so the accessing instruction is the one
 whose last byte is at pc - 1, and its map entry gives the Wasm instruction (exact: the map covers every byte).
