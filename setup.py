@@ -19,6 +19,10 @@ setup(
         # Pure functions over packed line tables and decoded bodies: debug information at a tenth of the
         # compile time needs these loops out of the interpreter.
         Extension("emitter._rows", sources=["emitter/_rows.c"], extra_compile_args=["-O2", "-g"]),
+        # The producer-DWARF translation's loops over line rows and native pieces (bounds-checked: its input is
+        # the producer's bytes).
+        Extension("emitter.dwarf._translate", sources=["emitter/dwarf/_translate.c", "emitter/dwarf/_translate_dies.c"],
+                  extra_compile_args=["-O2", "-g", "-Wall", "-Wextra"]),
         Extension("emitter.wasm._listing", sources=["emitter/wasm/_listing.c"], extra_compile_args=["-O2", "-g"]),
     ],
 )

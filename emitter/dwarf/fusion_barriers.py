@@ -42,7 +42,7 @@ def fusion_barriers(dwarf: WasmDwarf) -> frozenset[int] | None:
 def _unit(info: ProducerDwarf, unit: Any, out: set[int]) -> None:
     program = info.line_program_for_CU(unit)
     if program is not None:
-        out.update(row.address for row in program.rows)
+        out.update(program.addresses)
     top = unit.get_top_DIE()
     cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
     for die in unit.iter_DIEs():

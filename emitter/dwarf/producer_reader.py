@@ -3,14 +3,16 @@ compile units, their DIEs, line programs, location and range lists, DWARF 2 to 5
 
 Why our own: the translation reads every DIE and line row of a module once, front to back, and a general
 reader built on a parser combinator (pyelftools) spent about 60% of the translation's time doing it (a
-2.8 MB module: 100,000 DIEs, 11 of 18 s under a profiler). Here an abbreviation is compiled once into a plan: its
-fixed-size attributes are read by one ``struct`` call per run of them, the others (LEB128, strings, blocks)
-one by one; a unit's DIEs are decoded in one pass into a tree.
+2.8 MB module: 100,000 DIEs, 11 of 18 s under a profiler). Here a unit's DIEs are decoded in one pass into a
+tree, and the per-DIE and per-row loops run in C (``_translate.decode_dies``, ``_translate.line_rows``: in
+Python they were still a sixth of the translation and most of the fusion barriers' time), every read
+bounds-checked; abbreviations, headers, lists and DWARF 5's indexed values stay in Python.
 
 The model follows the DWARF names (``tag``, ``attributes`` by ``DW_AT_*`` name, each with its ``form``, its
 ``raw_value`` as encoded and its ``value`` with strings, indexed addresses and list indices resolved), so the
-translation reads as the standard does. Malformed input raises ``ProducerDwarfError`` (or the ``IndexError``/
-``struct.error`` of a read past the end), which the translation turns into a dropped unit and a warning.
+translation reads as the standard does. Malformed input raises ``ProducerDwarfError`` (or a ``ValueError`` from
+the C loops, or the ``IndexError``/``struct.error`` of a read past the end in Python), which the translation
+turns into a dropped unit and a warning.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
+
+from . import _translate
 
 
 class ProducerDwarfError(ValueError):
@@ -54,9 +58,11 @@ _STRX_FORMS = frozenset(["DW_FORM_strx", "DW_FORM_strx1", "DW_FORM_strx2", "DW_F
                          "DW_FORM_GNU_str_index"])
 _ADDRX_FORMS = frozenset(["DW_FORM_addrx", "DW_FORM_addrx1", "DW_FORM_addrx2", "DW_FORM_addrx3",
                           "DW_FORM_addrx4", "DW_FORM_GNU_addr_index"])
-_REF_RELATIVE = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
 _UNIT_TYPES = {1: "DW_UT_compile", 2: "DW_UT_type", 3: "DW_UT_partial", 4: "DW_UT_skeleton",
                5: "DW_UT_split_compile", 6: "DW_UT_split_type"}
+#: Flags of a packed line row (``LineProgram.packed_rows``), and its width in int64s.
+ROW_IS_STMT, ROW_PROLOGUE_END, ROW_END_SEQUENCE = 1, 2, 4
+_ROW_FIELDS = 5
 #: The largest wasm32 address: a ``.debug_loc``/``.debug_ranges`` entry starting with it selects a base address.
 _MAX_ADDRESS = 0xFFFFFFFF
 
@@ -95,36 +101,11 @@ def _cstr(data: bytes, at: int) -> tuple[bytes, int]:
     return data[at:end], end + 1
 
 
-class Attribute:
-    """One attribute of a DIE: its form, the value as encoded and as meant (strings as bytes)."""
-
-    __slots__ = ("form", "raw_value", "value")
-
-    def __init__(self, form: str, raw_value: Any, value: Any) -> None:
-        self.form = form
-        self.raw_value = raw_value
-        self.value = value
-
-
-class Die:
-    """A debugging information entry: ``tag`` and ``attributes`` by DWARF name (a number when unnamed)."""
-
-    __slots__ = ("offset", "tag", "attributes", "cu", "parent", "children")
-
-    def __init__(self, offset: int, tag: str | int, attributes: dict[str | int, Attribute], cu: Unit,
-                 parent: Die | None) -> None:
-        self.offset = offset
-        self.tag = tag
-        self.attributes = attributes
-        self.cu = cu
-        self.parent = parent
-        self.children: list[Die] = []
-
-    def get_parent(self) -> Die | None:
-        return self.parent
-
-    def iter_children(self) -> Iterator[Die]:
-        return iter(self.children)
+#: One attribute of a DIE (``form``, ``raw_value`` as encoded, ``value`` as meant: strings as bytes), and a
+#: debugging information entry (``offset``, ``tag``, ``attributes`` by DWARF name (a number when unnamed),
+#: ``cu``, ``parent``, ``children``; ``get_parent()``, ``iter_children()``): made in C by the decoder.
+Attribute = _translate.Attribute
+Die = _translate.Die
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +134,22 @@ class LineProgram:
     version: int
     include_directory: tuple[bytes, ...]
     file_entry: tuple[FileName, ...]
-    rows: tuple[LineRow, ...]
+    #: The matrix as ``_translate.line_rows`` packs it: five int64 per row (address, file, line, column, flags:
+    #: ``ROW_IS_STMT``, ``ROW_PROLOGUE_END``, ``ROW_END_SEQUENCE``), read by the translation's C loops as is.
+    packed_rows: bytes
+
+    @property
+    def rows(self) -> tuple[LineRow, ...]:
+        """The matrix as objects (made on each access: the translation reads ``packed_rows``)."""
+        values = memoryview(self.packed_rows).cast("q")
+        return tuple(LineRow(values[k], values[k + 1], values[k + 2], values[k + 3],
+                             bool(values[k + 4] & ROW_IS_STMT), bool(values[k + 4] & ROW_PROLOGUE_END),
+                             bool(values[k + 4] & ROW_END_SEQUENCE)) for k in range(0, len(values), _ROW_FIELDS))
+
+    @property
+    def addresses(self) -> memoryview:
+        """The rows' addresses (end-of-sequence rows included), an int64 view."""
+        return memoryview(self.packed_rows).cast("q")[0::_ROW_FIELDS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,54 +170,9 @@ class BaseAddress:
     address: int
 
 
-#: What a raw value means, by form: itself, or a string, a unit-relative reference, a flag, an index resolved
-#: once the unit's top DIE is read, a line string, presence.
-_PLAIN, _STRING, _RELATIVE, _FLAG, _INDEXED, _LINE_STRING, _PRESENT = range(7)
-
-
-def _kind(form: str) -> int:
-    if form == "DW_FORM_strp":
-        return _STRING
-    if form in _REF_RELATIVE:
-        return _RELATIVE
-    if form == "DW_FORM_flag":
-        return _FLAG
-    if form in _STRX_FORMS or form in _ADDRX_FORMS or form in ("DW_FORM_loclistx", "DW_FORM_rnglistx"):
-        return _INDEXED
-    if form == "DW_FORM_line_strp":
-        return _LINE_STRING
-    if form == "DW_FORM_flag_present":
-        return _PRESENT
-    return _PLAIN
-
-
-#: An attribute of an abbreviation: (name, form, what its value means, the implicit constant or None).
-_Spec = tuple[str | int, str, int, Any]
-#: One step of an abbreviation's plan: a run of fixed-size attributes read by one ``struct``, or one attribute
-#: read on its own.
-_Step = tuple[struct.Struct | None, tuple[_Spec, ...]]
-
-
-class _Abbreviation:
-    __slots__ = ("tag", "has_children", "steps")
-
-    def __init__(self, tag: str | int, has_children: bool, specs: list[tuple[str | int, str, Any]]) -> None:
-        self.tag = tag
-        self.has_children = has_children
-        steps: list[_Step] = []
-        run: list[_Spec] = []
-        for name, form, implicit in specs:
-            spec = (name, form, _kind(form), implicit)
-            if form in _FIXED_FORMS:
-                run.append(spec)
-                continue
-            if run:
-                steps.append((struct.Struct("<" + "".join(_FIXED_FORMS[s[1]] for s in run)), tuple(run)))
-                run = []
-            steps.append((None, (spec,)))
-        if run:
-            steps.append((struct.Struct("<" + "".join(_FIXED_FORMS[s[1]] for s in run)), tuple(run)))
-        self.steps = tuple(steps)
+#: An abbreviation as the C decoder reads it: tag, has_children, and per attribute (name, form name, form code,
+#: implicit constant or None).
+_Abbreviation = tuple[str | int, bool, tuple[tuple[str | int, str, int, Any], ...]]
 
 
 class Unit:
@@ -305,73 +256,15 @@ class Unit:
     # -- DIEs ---------------------------------------------------------------------------------------------------
     def _decode(self, top_only: bool) -> list[Die]:
         dwarf = self.dwarf
-        data = dwarf.info
-        abbreviations = dwarf.abbreviations(self.abbrev_offset)
-        end = self.cu_offset + self.size
-        at = self.first_die
-        dies: list[Die] = []
-        parents: list[Die | None] = [None]
-        deferred: list[Attribute] = []  # indexed values, resolved once the top DIE is read
-        cu_offset = self.cu_offset
-        while at < end:
-            die_offset = at
-            code = data[at]
-            if code < 0x80:
-                at += 1
-            else:
-                code, at = uleb(data, at)
-            if code == 0:
-                if len(parents) > 1:
-                    parents.pop()
-                continue
-            abbreviation = abbreviations.get(code)
-            if abbreviation is None:
-                raise ProducerDwarfError(f"DIE at {die_offset:#x}: no abbreviation {code}")
-            attributes: dict[str | int, Attribute] = {}
-            die = Die(die_offset, abbreviation.tag, attributes, self, parents[-1])
-            for fixed, specs in abbreviation.steps:
-                if fixed is not None:
-                    values = fixed.unpack_from(data, at)
-                    at += fixed.size
-                    for (name, form, kind, _), raw in zip(specs, values, strict=True):
-                        if kind == _PLAIN:
-                            attributes[name] = Attribute(form, raw, raw)
-                        else:
-                            attributes[name] = self._meaning(form, kind, raw, deferred)
-                    continue
-                name, form, kind, implicit = specs[0]
-                if form == "DW_FORM_indirect":
-                    real, at = uleb(data, at)
-                    form = _FORM_NAMES.get(real, "")
-                    if form == "DW_FORM_indirect" or form not in _FIXED_FORMS and not _variable_form(form):
-                        raise ProducerDwarfError(f"DIE at {die_offset:#x}: indirect form {real:#x}")
-                    kind = _kind(form)
-                    letter = _FIXED_FORMS.get(form)
-                    if letter is not None:
-                        raw = struct.unpack_from("<" + letter, data, at)[0]
-                        at += struct.calcsize("<" + letter)
-                        attributes[name] = self._meaning(form, kind, raw, deferred)
-                        continue
-                raw, at = _variable(data, at, form, implicit, die_offset)
-                attributes[name] = Attribute(form, raw, raw) if kind == _PLAIN else self._meaning(form, kind, raw,
-                                                                                                  deferred)
-            dies.append(die)
-            parent = parents[-1]
-            if parent is not None:
-                parent.children.append(die)
-            if top_only:
-                break
-            if abbreviation.has_children:
-                parents.append(die)
-        if at > end:
-            raise ProducerDwarfError(f"unit at {cu_offset:#x}: its last DIE runs past the unit's end")
-        if not dies:
-            raise ProducerDwarfError(f"unit at {cu_offset:#x} has no DIE")
+        dies, deferred = _translate.decode_dies(
+            self, dwarf.info, self.first_die, self.cu_offset + self.size, dwarf.abbreviations(self.abbrev_offset),
+            top_only, self.cu_offset, dwarf.sections.get(".debug_str"), dwarf.string_cache,
+            dwarf.sections.get(".debug_line_str"), _FORM_NAMES, ProducerDwarfError)
         if top_only:
             self._top = dies[0]
         else:
             self._dies = dies
-        for attribute in deferred:
+        for attribute in deferred:  # indexed values: through the top DIE's bases, read by now
             form = attribute.form
             index = int(attribute.raw_value)
             if form in _STRX_FORMS:
@@ -383,30 +276,6 @@ class Unit:
             else:
                 attribute.value = self._list_offset(".debug_rnglists", "DW_AT_rnglists_base", index)
         return dies
-
-
-    def _meaning(self, form: str, kind: int, raw: Any, deferred: list[Attribute]) -> Attribute:
-        """An attribute whose value is not its raw value (``kind`` not ``_PLAIN``)."""
-        if kind == _STRING:
-            return Attribute(form, raw, self.dwarf.string(raw))
-        if kind == _RELATIVE:
-            return Attribute(form, raw, raw + self.cu_offset)
-        if kind == _FLAG:
-            return Attribute(form, raw, raw != 0)
-        if kind == _LINE_STRING:
-            return Attribute(form, raw, self.dwarf.line_string(raw))
-        if kind == _PRESENT:
-            return Attribute(form, raw, True)
-        attribute = Attribute(form, raw, raw)
-        if kind == _INDEXED:
-            deferred.append(attribute)
-        return attribute
-
-
-def _variable_form(form: str) -> bool:
-    return (form in _ULEB_FORMS or form in _BLOCK_LENGTH
-            or form in ("DW_FORM_sdata", "DW_FORM_string", "DW_FORM_block", "DW_FORM_exprloc", "DW_FORM_flag_present",
-                        "DW_FORM_implicit_const", "DW_FORM_data16", "DW_FORM_strx3", "DW_FORM_addrx3"))
 
 
 def _variable(data: bytes, at: int, form: str, implicit: Any, die_offset: int) -> tuple[Any, int]:
@@ -451,7 +320,8 @@ class ProducerDwarf:
         self.sections = {name: bytes(data) for name, data in sections.items() if name.startswith(".debug_")}
         self.info = self.sections.get(".debug_info", b"")
         self._abbreviation_tables: dict[int, dict[int, _Abbreviation]] = {}
-        self._strings: dict[int, bytes] = {}
+        #: ``.debug_str`` strings by offset, read once (the C decoder fills it too).
+        self.string_cache: dict[int, bytes] = {}
         self._units: list[Unit] | None = None
         self._by_offset: dict[int, Die] | None = None
 
@@ -488,13 +358,13 @@ class ProducerDwarf:
         return self._units
 
     def string(self, offset: int) -> bytes:
-        text = self._strings.get(offset)
+        text = self.string_cache.get(offset)
         if text is None:
             section = self.sections.get(".debug_str")
             if section is None or offset >= len(section):
                 raise ProducerDwarfError(f"string at {offset:#x}: outside .debug_str")
             text = _cstr(section, offset)[0]
-            self._strings[offset] = text
+            self.string_cache[offset] = text
         return text
 
     def line_string(self, offset: int) -> bytes:
@@ -521,7 +391,7 @@ class ProducerDwarf:
             tag_code, at = uleb(data, at)
             has_children = data[at] != 0
             at += 1
-            specs: list[tuple[str | int, str, Any]] = []
+            specs: list[tuple[str | int, str, int, Any]] = []
             while True:
                 name_code, at = uleb(data, at)
                 form_code, at = uleb(data, at)
@@ -533,8 +403,8 @@ class ProducerDwarf:
                 form = _FORM_NAMES.get(form_code)
                 if form is None:
                     raise ProducerDwarfError(f"abbreviation {code}: unknown form {form_code:#x}")
-                specs.append((_AT_NAMES.get(name_code, name_code), form, implicit))
-            table[code] = _Abbreviation(_TAG_NAMES.get(tag_code, tag_code), has_children, specs)
+                specs.append((_AT_NAMES.get(name_code, name_code), form, form_code, implicit))
+            table[code] = (_TAG_NAMES.get(tag_code, tag_code), has_children, tuple(specs))
 
     # -- line programs ------------------------------------------------------------------------------------------
     def line_program_for_CU(self, unit: Unit) -> LineProgram | None:  # noqa: N802
@@ -642,16 +512,13 @@ def _v5_list(data: bytes, at: int, unit: Unit, location: bool) -> list[ListEntry
         out.append(ListEntry(begin, end, absolute, expression))
 
 
-# Line program opcodes (DWARF 5 section 6.2.5).
-_DW_LNS_copy, _DW_LNS_advance_pc, _DW_LNS_advance_line, _DW_LNS_set_file, _DW_LNS_set_column = 1, 2, 3, 4, 5
-_DW_LNS_negate_stmt, _DW_LNS_set_basic_block, _DW_LNS_const_add_pc, _DW_LNS_fixed_advance_pc = 6, 7, 8, 9
-_DW_LNS_set_prologue_end = 10
-_DW_LNE_end_sequence, _DW_LNE_set_address = 1, 2
+# Line header entry formats (DWARF 5 section 6.2.4.1); the opcodes are run in C (``_translate.line_rows``).
 _DW_LNCT_path, _DW_LNCT_directory_index, _DW_LNCT_timestamp, _DW_LNCT_size = 1, 2, 3, 4
 
 
 def read_line_program(data: bytes, offset: int, unit: Unit, dwarf: ProducerDwarf) -> LineProgram:
-    """The line program at ``offset`` in ``.debug_line``: its directories, files and rows."""
+    """The line program at ``offset`` in ``.debug_line``: its directories, files and rows (the state machine of
+    DWARF 5 section 6.2.2, run in C over the opcodes: a large module's programs have millions)."""
     length, version = struct.unpack_from("<IH", data, offset)
     if length >= 0xFFFFFFF0:
         raise ProducerDwarfError(f"line program at {offset:#x}: 64-bit DWARF is not read")
@@ -699,8 +566,8 @@ def read_line_program(data: bytes, offset: int, unit: Unit, dwarf: ProducerDwarf
             size, at = uleb(data, at)
             files.append(FileName(name, directory, mtime, size))
     return LineProgram(version, tuple(directories), tuple(files),
-                       tuple(_line_rows(data, program, end, minimum_length, default_is_stmt, line_base, line_range,
-                                        opcode_base, lengths)))
+                       _translate.line_rows(data, program, end, minimum_length, default_is_stmt, line_base, line_range,
+                                            opcode_base, lengths))
 
 
 def _v5_entries(data: bytes, at: int, unit: Unit, dwarf: ProducerDwarf) -> tuple[list[dict[int, Any]], int]:
@@ -740,60 +607,3 @@ def _line_header_value(data: bytes, at: int, form: str, unit: Unit, dwarf: Produ
     if letter is not None:
         return struct.unpack_from("<" + letter, data, at)[0], at + struct.calcsize(letter)
     return _variable(data, at, form, None, at)
-
-
-def _line_rows(data: bytes, at: int, end: int, minimum_length: int, default_is_stmt: bool, line_base: int,
-               line_range: int, opcode_base: int, lengths: bytes) -> list[LineRow]:
-    """The state machine of DWARF 5 section 6.2.2 run over the opcodes in [at, end)."""
-    rows: list[LineRow] = []
-    append = rows.append
-    address, file, line, column, is_stmt, prologue_end = 0, 1, 1, 0, default_is_stmt, False
-    while at < end:
-        opcode = data[at]
-        at += 1
-        if opcode >= opcode_base:
-            adjusted = opcode - opcode_base
-            address += (adjusted // line_range) * minimum_length
-            line += line_base + adjusted % line_range
-            append(LineRow(address, file, line, column, is_stmt, prologue_end, False))
-            prologue_end = False
-        elif opcode == 0:
-            size, at = uleb(data, at)
-            after = at + size
-            if size == 0:
-                continue
-            sub = data[at]
-            if sub == _DW_LNE_end_sequence:
-                append(LineRow(address, file, line, column, is_stmt, prologue_end, True))
-                address, file, line, column, is_stmt, prologue_end = 0, 1, 1, 0, default_is_stmt, False
-            elif sub == _DW_LNE_set_address:
-                address = int.from_bytes(data[at + 1:after], "little")
-            at = after
-        elif opcode == _DW_LNS_copy:
-            append(LineRow(address, file, line, column, is_stmt, prologue_end, False))
-            prologue_end = False
-        elif opcode == _DW_LNS_advance_pc:
-            step, at = uleb(data, at)
-            address += step * minimum_length
-        elif opcode == _DW_LNS_advance_line:
-            step, at = sleb(data, at)
-            line += step
-        elif opcode == _DW_LNS_set_file:
-            file, at = uleb(data, at)
-        elif opcode == _DW_LNS_set_column:
-            column, at = uleb(data, at)
-        elif opcode == _DW_LNS_negate_stmt:
-            is_stmt = not is_stmt
-        elif opcode == _DW_LNS_set_basic_block:
-            pass
-        elif opcode == _DW_LNS_const_add_pc:
-            address += ((255 - opcode_base) // line_range) * minimum_length
-        elif opcode == _DW_LNS_fixed_advance_pc:
-            address += struct.unpack_from("<H", data, at)[0]
-            at += 2
-        elif opcode == _DW_LNS_set_prologue_end:
-            prologue_end = True
-        else:  # set_epilogue_begin, set_isa, and opcodes this reader does not know: skip their operands
-            for _ in range(lengths[opcode - 1]):
-                _, at = uleb(data, at)
-    return rows

@@ -40,7 +40,7 @@ from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, Unit
 from .strings import StringSection
 from .translate_discard import discarded_dies
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
-from .translate_line import FileEntry, ProducerSequence, SourceRow, build_line_program, function_rows
+from .translate_line import FileEntry, line_program
 from .translate_map import AddressMap
 
 _AT = ENUM_DW_AT
@@ -70,9 +70,6 @@ _OTHER_REF_FORMS = frozenset(["DW_FORM_ref_addr", "DW_FORM_ref_sig8", "DW_FORM_r
 _CONSTANT_FORMS = {"DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4, "DW_FORM_data8": 8}
 _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "DW_FORM_block4", "DW_FORM_exprloc",
                           "DW_FORM_data16"])
-#: Where ``wasm-ld`` moves the rows of a function it discarded (its tombstone ``0xffffffff``, and ``0xfffffffe``
-#: as in range lists): such a sequence overlaps no code.
-_LINE_TOMBSTONE = 0xFFFFFFFE
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
 #: The 4-byte stand-in for C function pointers: an index into the function table (``__indirect_function_table``,
@@ -302,24 +299,7 @@ class _Translator:
             # DW_AT_decl_file and DW_AT_call_file, and the rows), directory indices stay.
             directories = directories[1:]
         files = [FileEntry(_text(f.name), f.dir_index, f.mtime, f.length) for f in program.file_entry]
-        sequences: list[ProducerSequence] = []
-        rows: list[SourceRow] = []
-        discarded = False  # in a sequence the linker left at its tombstone (a discarded function's rows)
-        for state in program.rows:
-            if state.end_sequence:
-                if not discarded:
-                    sequences.append(ProducerSequence(rows, state.address))
-                rows = []
-                discarded = False
-            elif discarded or not rows and state.address >= _LINE_TOMBSTONE:
-                discarded = True
-            else:
-                rows.append(SourceRow(state.address, state.file + self.file_shift, state.line, state.column,
-                                      bool(state.is_stmt),
-                                      bool(state.prologue_end)))
-        functions = function_rows(sequences, self.map.functions)
-        line = build_line_program(directories, files, functions, self.text)
-        embed(self.line, line)
+        embed(self.line, line_program(directories, files, program.packed_rows, self.file_shift, self.map))
 
     # -- DIEs ---------------------------------------------------------------------------------------------------
     def _die(self, die: Any, frame: ExpressionTranslator | None, made_up: Callable[[], None] | None = None) -> None:

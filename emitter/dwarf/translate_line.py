@@ -1,6 +1,10 @@
 """The native line table of one translated compile unit (DWARF 4, like clang's wasm32 tables): the producer's
 file table unchanged (so ``DW_AT_decl_file`` indices stay valid), and for every native function of the unit one
-sequence whose rows give each native piece the C file, line and column of the Wasm instruction it implements."""
+sequence whose rows give each native piece the C file, line and column of the Wasm instruction it implements.
+
+``line_program`` runs the per-row loops in C (``_translate.line_sequences``); the Python functions below
+(``producer_sequences``, ``function_rows``, ``build_line_program``) say what each step means and are the model
+the C loops are checked against, on real modules and on random rows (``tests/test_cdebug_native_loops.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..encoding import ByteWriter, SymbolAddress
+from ..obj.model import Relocation, RelocKind
+from . import _translate
 from .constants import (
     DW_LNE_end_sequence,
     DW_LNE_set_address,
@@ -21,7 +27,12 @@ from .constants import (
     DW_LNS_set_prologue_end,
 )
 from .line import CONST_ADD_PC, LINE_BASE, LINE_RANGE, OPCODE_BASE, STANDARD_OPCODE_LENGTHS
-from .translate_map import MappedFunction
+from .producer_reader import LineRow
+from .translate_map import AddressMap, MappedFunction
+
+#: Where ``wasm-ld`` moves the rows of a function it discarded (its tombstone ``0xffffffff``, and ``0xfffffffe``
+#: as in range lists): such a sequence overlaps no code.
+LINE_TOMBSTONE = 0xFFFFFFFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,27 @@ class ProducerSequence:
         return max(bisect.bisect_right(self.addresses, address) - 1, 0)
 
 
+def producer_sequences(rows: Sequence[LineRow], file_shift: int) -> list[ProducerSequence]:
+    """The producer's sequences from its line rows, files moved by ``file_shift``; a sequence starting at the
+    linker's tombstone or above is a discarded function's and left out. The model of what
+    ``_translate.line_sequences`` does first."""
+    sequences: list[ProducerSequence] = []
+    kept: list[SourceRow] = []
+    discarded = False
+    for state in rows:
+        if state.end_sequence:
+            if not discarded:
+                sequences.append(ProducerSequence(kept, state.address))
+            kept = []
+            discarded = False
+        elif discarded or not kept and state.address >= LINE_TOMBSTONE:
+            discarded = True
+        else:
+            kept.append(SourceRow(state.address, state.file + file_shift, state.line, state.column,
+                                  state.is_stmt, state.prologue_end))
+    return sequences
+
+
 def function_rows(sequences: Sequence[ProducerSequence],
                   functions: Sequence[MappedFunction]) -> list[tuple[MappedFunction, ProducerSequence]]:
     """Each native function with the producer rows inside its Wasm extent, in native order.
@@ -87,11 +119,38 @@ def function_rows(sequences: Sequence[ProducerSequence],
     return out
 
 
+def line_program(directories: Sequence[str], files: Sequence[FileEntry], rows: bytes, file_shift: int,
+                 address_map: AddressMap) -> ByteWriter:
+    """The unit's native line program from its producer rows (``LineProgram.packed_rows``): what
+    ``function_rows`` and ``build_line_program`` compute from the rows as objects, in C
+    (``_translate.line_sequences``: a large module has millions of rows and pieces). Producer sequences at the
+    linker's tombstone (a discarded function's rows) are left out; files move by ``file_shift``."""
+    out = _header(directories, files)
+    body, addresses = _translate.line_sequences(rows, file_shift, LINE_TOMBSTONE, address_map.packed_functions,
+                                                address_map.packed_pieces, LINE_BASE, LINE_RANGE, OPCODE_BASE)
+    base = out.offset
+    out.bytes(body)
+    text = address_map.text
+    out.relocations.extend(Relocation(base + at, RelocKind.ABSOLUTE, 8, text, native_start)
+                           for at, native_start in addresses)
+    out.patch(0, out.offset - 4, 4)
+    return out
+
+
 def build_line_program(directories: Sequence[str], files: Sequence[FileEntry],
                        functions: Sequence[tuple[MappedFunction, ProducerSequence]], text: str) -> ByteWriter:
+    """The line program ``line_program`` writes, from the rows as objects: the model the C loops are checked
+    against (``tests/test_cdebug_native_loops.py``)."""
+    out = _header(directories, files)
+    for mapped, sequence in functions:
+        _sequence(out, mapped, sequence, text)
+    out.patch(0, out.offset - 4, 4)
+    return out
+
+
+def _header(directories: Sequence[str], files: Sequence[FileEntry]) -> ByteWriter:
     out = ByteWriter()
     out.u32(0)
-    start = out.offset
     out.u16(4)
     header_length_at = out.offset
     out.u32(0)
@@ -113,9 +172,6 @@ def build_line_program(directories: Sequence[str], files: Sequence[FileEntry],
         out.uleb(entry.length)
     out.u8(0)
     out.patch(header_length_at, out.offset - header_start, 4)
-    for mapped, sequence in functions:
-        _sequence(out, mapped, sequence, text)
-    out.patch(0, out.offset - start, 4)
     return out
 
 

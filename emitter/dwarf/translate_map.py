@@ -2,58 +2,94 @@
 
 Each compiled function's line entries say which Wasm instruction every native byte implements, so a Wasm
 address range maps to the (possibly several) native ranges whose instructions come from it.
+
+The pieces of every function are made once, in C (``_translate.function_pieces``), packed, and the line-table
+translation and the range mapping read them as they are (``_translate.line_sequences``, ``range_map``); the
+Python tuples (``MappedFunction.pieces``, ``segments``) are made only when asked for, by the models these C
+loops are checked against.
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ..compiled import NO_WASM_OFFSET, CompiledFunction, LineTable, WasmDwarf, WasmFunctionExtent
+from ..compiled import CompiledFunction, LineTable, WasmDwarf, WasmFunctionExtent
+from . import _translate
 from .info import PlacedFunction
 
+#: The Wasm address of a piece of compiler-made code in the packed pieces (a Python None in ``pieces``).
+NO_WASM = -(1 << 63)
 
-@dataclass(frozen=True, slots=True)
+
 class MappedFunction:
-    function: CompiledFunction
-    #: Offset of the function in the text section.
-    native_start: int
-    #: The Wasm extent, code-section relative: [start, end).
-    start: int
-    end: int
-    extent: WasmFunctionExtent
-    #: Native pieces [begin, end) (function-relative) and the code-relative Wasm address each implements
-    #: (None: compiler-made code, attributed to the function's start).
-    pieces: tuple[tuple[int, int, int | None], ...]
-    #: The pieces cut where the Wasm address they implement (None counting as ``start``) decreases, in native
-    #: order: ``segments`` holds each run's first piece index and its addresses, non-decreasing, so the pieces
-    #: of a run implementing a Wasm range are one slice of it (found by bisection) and natively contiguous.
-    #: The body is emitted in Wasm order and out-of-line code after it in Wasm order too: a function has a
-    #: handful of runs, whatever its size.
-    segments: tuple[tuple[int, tuple[int, ...]], ...]
+    __slots__ = ("function", "native_start", "start", "end", "extent", "_packed", "_first", "_count",
+                 "_pieces", "_segments")
+
+    def __init__(self, function: CompiledFunction, native_start: int, start: int, end: int,
+                 extent: WasmFunctionExtent, packed: memoryview, first: int, count: int) -> None:
+        self.function = function
+        #: Offset of the function in the text section.
+        self.native_start = native_start
+        #: The Wasm extent, code-section relative: [start, end).
+        self.start = start
+        self.end = end
+        self.extent = extent
+        self._packed = packed
+        self._first = first
+        self._count = count
+        self._pieces: tuple[tuple[int, int, int | None], ...] | None = None
+        self._segments: tuple[tuple[int, tuple[int, ...]], ...] | None = None
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int, int | None], ...]:
+        """Native pieces [begin, end) (function-relative) and the code-relative Wasm address each implements
+        (None: compiler-made code, attributed to the function's start)."""
+        if self._pieces is None:
+            values = self._packed[3 * self._first:3 * (self._first + self._count)]
+            self._pieces = tuple((values[k], values[k + 1], None if values[k + 2] == NO_WASM else values[k + 2])
+                                 for k in range(0, len(values), 3))
+        return self._pieces
+
+    @property
+    def segments(self) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """The pieces cut where the Wasm address they implement (None counting as ``start``) decreases, in native
+        order: each run's first piece index and its addresses, non-decreasing, so the pieces of a run
+        implementing a Wasm range are one slice of it (found by bisection) and natively contiguous. The body is
+        emitted in Wasm order and out-of-line code after it in Wasm order too: a function has a handful of runs,
+        whatever its size."""
+        if self._segments is None:
+            self._segments = _segments(self.start, self.pieces)
+        return self._segments
+
 
 class AddressMap:
     def __init__(self, placed: Sequence[PlacedFunction], dwarf: WasmDwarf) -> None:
         self.text = placed[0].start.symbol if placed else ".text"
         base = dwarf.code_section_offset
-        mapped = []
+        kept = []
         for item in placed:
             function = item.function
             extent = dwarf.functions.get(function.wasm_index) if function.wasm_index is not None else None
-            if extent is None:
-                continue
-            table = LineTable.of(function.lines)
-            codes = list(table.code_offsets) + [len(function.code)]
-            pieces = [(begin, end, None if wasm == NO_WASM_OFFSET else wasm - base)
-                      for begin, end, wasm in zip(codes, codes[1:], table.wasm_offsets, strict=False)
-                      if end > begin]
-            start = extent.start - base
-            mapped.append(MappedFunction(function, item.start.addend, start, extent.end - base, extent,
-                                         tuple(pieces), _segments(start, pieces)))
+            if extent is not None:
+                kept.append((item, extent))
+        packed, firsts = _translate.function_pieces([LineTable.of(item.function.lines).packed for item, _ in kept],
+                                                    [len(item.function.code) for item, _ in kept], base)
+        pieces = memoryview(packed).cast("q")
+        first = memoryview(firsts).cast("q")
+        mapped = [MappedFunction(item.function, item.start.addend, extent.start - base, extent.end - base, extent,
+                                 pieces, first[k], first[k + 1] - first[k])
+                  for k, (item, extent) in enumerate(kept)]
         mapped.sort(key=lambda m: m.start)
         self.functions = mapped
         self._starts = [m.start for m in mapped]
+        #: Per function in ``functions`` order: start, end, native start, code size, first piece, piece count
+        #: (int64), with ``pieces`` the packed pieces: what ``_translate.line_sequences`` reads.
+        self.packed_functions = array("q", [value for m in mapped for value in (
+            m.start, m.end, m.native_start, len(m.function.code), m._first, m._count)]).tobytes()
+        self.packed_pieces = packed
+        self._range_map = _translate.range_map(self.packed_functions, packed)
 
     def function_at(self, address: int) -> MappedFunction | None:
         k = bisect.bisect_right(self._starts, address) - 1
@@ -64,37 +100,11 @@ class AddressMap:
     def ranges(self, low: int, high: int) -> list[tuple[int, int]]:
         """Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged.
 
-        Per function, two bisections per run of non-decreasing Wasm addresses: the work does not grow with
-        the size of the range or the function (a location list entry over most of a 100,000-piece function
-        costs what one over a single instruction does)."""
-        out: list[tuple[int, int]] = []
-        k = max(bisect.bisect_right(self._starts, low) - 1, 0)
-        functions = self.functions
-        for index in range(k, len(functions)):
-            mapped = functions[index]
-            if mapped.start >= high:
-                break
-            if mapped.end <= low:
-                continue
-            base = mapped.native_start
-            if low <= mapped.start and mapped.end <= high:
-                out.append((base, base + len(mapped.function.code)))
-                continue
-            pieces = mapped.pieces
-            for first, keys in mapped.segments:
-                at = bisect.bisect_left(keys, low)
-                stop = bisect.bisect_left(keys, high, at)
-                if at < stop:
-                    out.append((base + pieces[first + at][0], base + pieces[first + stop - 1][1]))
-        if len(out) > 1:
-            out.sort()
-        merged: list[tuple[int, int]] = []
-        for begin, end in out:
-            if merged and begin <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((begin, end))
-        return merged
+        Per function, two bisections per run of natively adjacent pieces whose Wasm addresses do not decrease
+        (``MappedFunction.segments``; in C, ``_translate.range_map``): the work does not grow with the size of
+        the range or the function (a location list entry over most of a 100,000-piece function costs what one
+        over a single instruction does)."""
+        return self._range_map.ranges(low, high)
 
 
 def _segments(start: int, pieces: Sequence[tuple[int, int, int | None]]) -> tuple[tuple[int, tuple[int, ...]], ...]:

@@ -1,0 +1,1224 @@
+/* emitter.dwarf._translate: the per-row loops of the producer-DWARF translation, in C.
+ *
+ * Translating a module's producer DWARF visits every producer line row and every native piece of every function
+ * (one per Wasm instruction: hundreds of thousands in a large module); in Python those loops were a third of the
+ * translation's time. Here they run over packed int64 arrays, all bounds-checked: the producer's bytes are
+ * untrusted input, and what cannot be read raises ValueError (the translation's boundary turns it into a dropped
+ * unit and one warning naming it), never a read outside a buffer.
+ *
+ * - line_rows: the line program's state machine (DWARF 5 section 6.2.2) over the producer's opcodes, giving its
+ *   matrix as packed rows (producer_reader.py).
+ * - function_pieces: each compiled function's native pieces and the Wasm address each implements, from its
+ *   LineTable (translate_map.py).
+ * - line_sequences: the native line program's sequences for one unit, from its producer rows and the unit's
+ *   functions' pieces (translate_line.py, whose Python functions say what each step means).
+ * - decode_dies (_translate_dies.c): a unit's DIEs as the reader's Die and Attribute objects.
+ * - range_map: Wasm address ranges (DW_AT_low_pc/high_pc, range and location lists) -> native ranges
+ *   (translate_map.AddressMap.ranges).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "_translate_dies.h"
+
+/* Producer line rows: address, file, line, column, flags. */
+enum { LROW_FIELDS = 5, LROW_SIZE = LROW_FIELDS * 8 };
+#define ROW_IS_STMT 1
+#define ROW_PROLOGUE_END 2
+#define ROW_END_SEQUENCE 4
+
+/* compiled.py's LineTable rows: code_offset, line, column, wasm_offset, flags. */
+enum { TABLE_FIELDS = 5, TABLE_SIZE = TABLE_FIELDS * 8 };
+#define NO_WASM_OFFSET (-1)
+
+/* Native pieces: begin, end, Wasm address (code-section relative) or NO_WASM. */
+enum { PIECE_FIELDS = 3, PIECE_SIZE = PIECE_FIELDS * 8 };
+#define NO_WASM INT64_MIN
+
+/* Functions of the address map: start, end, native start, code size, first piece, piece count. */
+enum { FUNCTION_FIELDS = 6, FUNCTION_SIZE = FUNCTION_FIELDS * 8 };
+
+#define DW_LNS_copy 1
+#define DW_LNS_advance_pc 2
+#define DW_LNS_advance_line 3
+#define DW_LNS_set_file 4
+#define DW_LNS_set_column 5
+#define DW_LNS_negate_stmt 6
+#define DW_LNS_set_basic_block 7
+#define DW_LNS_const_add_pc 8
+#define DW_LNS_fixed_advance_pc 9
+#define DW_LNS_set_prologue_end 10
+#define DW_LNE_end_sequence 1
+#define DW_LNE_set_address 2
+
+static int64_t get(const char *base, Py_ssize_t index) {
+    int64_t value; /* memcpy: a buffer need not be 8-byte aligned */
+    memcpy(&value, base + index * 8, sizeof value);
+    return value;
+}
+
+/* -- growable output ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    char *data;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Buffer;
+
+static int reserve(Buffer *out, Py_ssize_t extra) {
+    if (out->length + extra <= out->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = out->capacity ? out->capacity : 256;
+    while (capacity < out->length + extra) {
+        if (capacity > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        capacity *= 2;
+    }
+    char *data = PyMem_Realloc(out->data, (size_t)capacity);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    out->data = data;
+    out->capacity = capacity;
+    return 0;
+}
+
+enum { LEB_MAX = 10 };
+
+/* Callers reserve first. */
+static void put_byte(Buffer *out, unsigned value) { out->data[out->length++] = (char)value; }
+
+static void put_uleb(Buffer *out, uint64_t value) {
+    do {
+        unsigned byte = value & 0x7F;
+        value >>= 7;
+        put_byte(out, value ? byte | 0x80 : byte);
+    } while (value);
+}
+
+static void put_sleb(Buffer *out, int64_t value) {
+    for (;;) {
+        unsigned byte = (unsigned)(value & 0x7F);
+        value >>= 7; /* arithmetic shift: gcc and clang on every target this builds for */
+        int done = (value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40));
+        put_byte(out, done ? byte : byte | 0x80);
+        if (done) {
+            return;
+        }
+    }
+}
+
+static int put_int64(Buffer *out, int64_t value) {
+    if (reserve(out, 8) < 0) {
+        return -1;
+    }
+    memcpy(out->data + out->length, &value, 8);
+    out->length += 8;
+    return 0;
+}
+
+static PyObject *buffer_bytes(Buffer *out) {
+    PyObject *result = PyBytes_FromStringAndSize(out->data ? out->data : "", out->length);
+    PyMem_Free(out->data);
+    out->data = NULL;
+    return result;
+}
+
+static int check_arguments(const char *name, Py_ssize_t nargs, Py_ssize_t expected) {
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, expected, nargs);
+        return 0;
+    }
+    return 1;
+}
+
+static int as_int64(PyObject *value, int64_t *out) {
+    long long result = PyLong_AsLongLong(value);
+    if (result == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *out = result;
+    return 0;
+}
+
+/* -- reading producer bytes ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    const unsigned char *data;
+    Py_ssize_t length;
+} Input;
+
+static int truncated(Py_ssize_t at) {
+    PyErr_Format(PyExc_ValueError, "line program read past the end of .debug_line at %#zx", at);
+    return -1;
+}
+
+static int read_uleb(const Input *in, Py_ssize_t *at, uint64_t *value) {
+    uint64_t result = 0;
+    int shift = 0;
+    for (;;) {
+        if (*at < 0 || *at >= in->length) {
+            return truncated(*at);
+        }
+        unsigned byte = in->data[(*at)++];
+        uint64_t bits = byte & 0x7F;
+        if (shift >= 64 ? bits != 0 : shift > 57 && (bits >> (64 - shift)) != 0) {
+            PyErr_Format(PyExc_ValueError, "a LEB128 wider than 64 bits in .debug_line at %#zx", *at - 1);
+            return -1;
+        }
+        if (shift < 64) {
+            result |= bits << shift;
+        }
+        shift += 7;
+        if (byte < 0x80) {
+            *value = result;
+            return 0;
+        }
+    }
+}
+
+static int read_sleb(const Input *in, Py_ssize_t *at, int64_t *value) {
+    uint64_t result = 0;
+    int shift = 0;
+    for (;;) {
+        if (*at < 0 || *at >= in->length) {
+            return truncated(*at);
+        }
+        unsigned byte = in->data[(*at)++];
+        if (shift >= 63) {
+            /* Only a sign extension fits now: 0x00 or 0x7F (bit 63 must already agree, checked below). */
+            unsigned expected = (result >> 63) ? 0x7F : 0x00;
+            if (shift > 63 ? (byte & 0x7F) != expected : (byte & 0x7F) != 0 && (byte & 0x7F) != 0x7F) {
+                PyErr_Format(PyExc_ValueError, "a LEB128 wider than 64 bits in .debug_line at %#zx", *at - 1);
+                return -1;
+            }
+            if (shift == 63) {
+                result |= (uint64_t)(byte & 1) << 63;
+            }
+        } else {
+            result |= (uint64_t)(byte & 0x7F) << shift;
+        }
+        shift += 7;
+        if (byte < 0x80) {
+            if (shift < 64 && (byte & 0x40)) {
+                result |= ~(uint64_t)0 << shift;
+            }
+            memcpy(value, &result, sizeof *value);
+            return 0;
+        }
+    }
+}
+
+static int overflow(const char *what) {
+    PyErr_Format(PyExc_ValueError, "line program %s out of range", what);
+    return -1;
+}
+
+static int add_checked(int64_t *target, int64_t step, const char *what) {
+    if (__builtin_add_overflow(*target, step, target)) {
+        return overflow(what);
+    }
+    return 0;
+}
+
+static int mul_add(int64_t *target, uint64_t step, int64_t scale, const char *what) {
+    int64_t product;
+    if (step > INT64_MAX || __builtin_mul_overflow((int64_t)step, scale, &product)) {
+        return overflow(what);
+    }
+    return add_checked(target, product, what);
+}
+
+typedef struct {
+    int64_t address, file, line, column;
+    int is_stmt, prologue_end;
+} LineState;
+
+static int emit_row(Buffer *out, const LineState *state, int end_sequence) {
+    if (reserve(out, LROW_SIZE) < 0) {
+        return -1;
+    }
+    int64_t flags = (state->is_stmt ? ROW_IS_STMT : 0) | (state->prologue_end ? ROW_PROLOGUE_END : 0) |
+                    (end_sequence ? ROW_END_SEQUENCE : 0);
+    int64_t values[LROW_FIELDS] = {state->address, state->file, state->line, state->column, flags};
+    memcpy(out->data + out->length, values, sizeof values);
+    out->length += LROW_SIZE;
+    return 0;
+}
+
+PyDoc_STRVAR(line_rows_doc,
+"line_rows(data, at, end, minimum_length, default_is_stmt, line_base, line_range, opcode_base, lengths, /)\n--\n\n"
+"The matrix of the line program whose opcodes are ``data[at:end]`` (the header's parameters given), as packed\n"
+"rows of five native int64: address, file, line, column, flags (1 is_stmt, 2 prologue_end, 4 end_sequence: the\n"
+"address past a sequence). ``lengths``: the operand counts of the standard opcodes 1 .. opcode_base - 1, from the\n"
+"header, for the opcodes not read here. An operand past the end of ``data``, a LEB128 or an address beyond 64\n"
+"bits, or a register leaving int64 raise ValueError.");
+
+static PyObject *line_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("line_rows", nargs, 9)) {
+        return NULL;
+    }
+    int64_t at64, end64, minimum_length, line_base, line_range, opcode_base;
+    if (as_int64(args[1], &at64) < 0 || as_int64(args[2], &end64) < 0 || as_int64(args[3], &minimum_length) < 0 ||
+        as_int64(args[5], &line_base) < 0 || as_int64(args[6], &line_range) < 0 ||
+        as_int64(args[7], &opcode_base) < 0) {
+        return NULL;
+    }
+    int default_is_stmt = PyObject_IsTrue(args[4]);
+    if (default_is_stmt < 0) {
+        return NULL;
+    }
+    if (line_range <= 0 || opcode_base < 0 || opcode_base > 255 || minimum_length < 0 || minimum_length > 255 ||
+        line_base < -128 || line_base > 127) {
+        PyErr_SetString(PyExc_ValueError, "line program header parameters out of range");
+        return NULL;
+    }
+    Py_buffer view, lengths_view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[8], &lengths_view, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    Input in = {view.buf, view.len};
+    const unsigned char *lengths = lengths_view.buf;
+    Py_ssize_t lengths_count = lengths_view.len;
+    Buffer out = {NULL, 0, 0};
+    Py_ssize_t at = (Py_ssize_t)at64;
+    Py_ssize_t end = end64 > (int64_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX : (Py_ssize_t)end64;
+    LineState state = {0, 1, 1, 0, default_is_stmt, 0};
+    if (at64 < 0) {
+        truncated(at);
+        goto error;
+    }
+    while (at < end) {
+        if (at >= in.length) {
+            truncated(at);
+            goto error;
+        }
+        int64_t opcode = in.data[at++];
+        if (opcode >= opcode_base) {
+            int64_t adjusted = opcode - opcode_base;
+            if (mul_add(&state.address, (uint64_t)(adjusted / line_range), minimum_length, "address") < 0 ||
+                add_checked(&state.line, line_base + adjusted % line_range, "line") < 0 ||
+                emit_row(&out, &state, 0) < 0) {
+                goto error;
+            }
+            state.prologue_end = 0;
+        } else if (opcode == 0) {
+            uint64_t size;
+            if (read_uleb(&in, &at, &size) < 0) {
+                goto error;
+            }
+            if (size == 0) {
+                continue;
+            }
+            if (size > (uint64_t)(PY_SSIZE_T_MAX - at)) {
+                truncated(at);
+                goto error;
+            }
+            Py_ssize_t after = at + (Py_ssize_t)size;
+            if (at >= in.length) {
+                truncated(at);
+                goto error;
+            }
+            unsigned sub = in.data[at];
+            if (sub == DW_LNE_end_sequence) {
+                if (emit_row(&out, &state, 1) < 0) {
+                    goto error;
+                }
+                state = (LineState){0, 1, 1, 0, default_is_stmt, 0};
+            } else if (sub == DW_LNE_set_address) {
+                /* The operand's bytes, little-endian, as many as the opcode's length says (cut at the end of
+                 * the section); more than 8 significant bytes do not fit an address. */
+                Py_ssize_t stop = after < in.length ? after : in.length;
+                uint64_t address = 0;
+                for (Py_ssize_t i = at + 1; i < stop; i++) {
+                    Py_ssize_t k = i - at - 1;
+                    if (k >= 8) {
+                        if (in.data[i] != 0) {
+                            PyErr_Format(PyExc_ValueError, "DW_LNE_set_address wider than 64 bits at %#zx", at);
+                            goto error;
+                        }
+                        continue;
+                    }
+                    address |= (uint64_t)in.data[i] << (8 * k);
+                }
+                if (address > INT64_MAX) {
+                    overflow("address");
+                    goto error;
+                }
+                state.address = (int64_t)address;
+            }
+            at = after;
+        } else if (opcode == DW_LNS_copy) {
+            if (emit_row(&out, &state, 0) < 0) {
+                goto error;
+            }
+            state.prologue_end = 0;
+        } else if (opcode == DW_LNS_advance_pc) {
+            uint64_t step;
+            if (read_uleb(&in, &at, &step) < 0 || mul_add(&state.address, step, minimum_length, "address") < 0) {
+                goto error;
+            }
+        } else if (opcode == DW_LNS_advance_line) {
+            int64_t step;
+            if (read_sleb(&in, &at, &step) < 0 || add_checked(&state.line, step, "line") < 0) {
+                goto error;
+            }
+        } else if (opcode == DW_LNS_set_file || opcode == DW_LNS_set_column) {
+            uint64_t value;
+            if (read_uleb(&in, &at, &value) < 0) {
+                goto error;
+            }
+            if (value > INT64_MAX) {
+                overflow(opcode == DW_LNS_set_file ? "file" : "column");
+                goto error;
+            }
+            *(opcode == DW_LNS_set_file ? &state.file : &state.column) = (int64_t)value;
+        } else if (opcode == DW_LNS_negate_stmt) {
+            state.is_stmt = !state.is_stmt;
+        } else if (opcode == DW_LNS_set_basic_block) {
+        } else if (opcode == DW_LNS_const_add_pc) {
+            if (mul_add(&state.address, (uint64_t)((255 - opcode_base) / line_range), minimum_length, "address") < 0) {
+                goto error;
+            }
+        } else if (opcode == DW_LNS_fixed_advance_pc) {
+            if (at + 2 > in.length) {
+                truncated(at);
+                goto error;
+            }
+            int64_t step = in.data[at] | in.data[at + 1] << 8;
+            at += 2;
+            if (add_checked(&state.address, step, "address") < 0) {
+                goto error;
+            }
+        } else if (opcode == DW_LNS_set_prologue_end) {
+            state.prologue_end = 1;
+        } else { /* set_epilogue_begin, set_isa, and opcodes not known here: skip their operands */
+            if (opcode - 1 >= lengths_count) {
+                PyErr_Format(PyExc_ValueError, "line program opcode %lld has no operand count", (long long)opcode);
+                goto error;
+            }
+            for (unsigned i = 0; i < lengths[opcode - 1]; i++) {
+                uint64_t ignored;
+                if (read_uleb(&in, &at, &ignored) < 0) {
+                    goto error;
+                }
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    PyBuffer_Release(&lengths_view);
+    return buffer_bytes(&out);
+error:
+    PyBuffer_Release(&view);
+    PyBuffer_Release(&lengths_view);
+    PyMem_Free(out.data);
+    return NULL;
+}
+
+/* -- native pieces --------------------------------------------------------------------------------------------- */
+
+PyDoc_STRVAR(function_pieces_doc,
+"function_pieces(tables, sizes, base, /)\n--\n\n"
+"The native pieces of each function, from its packed LineTable rows (``tables``) and code size (``sizes``): one\n"
+"piece [code offset, next row's code offset or the size) per row that covers a byte, with the row's Wasm offset\n"
+"less ``base`` (the code section's offset), or INT64_MIN for compiler-made code; as packed int64 triples, all\n"
+"functions one after the other, and the index of each function's first piece then the piece count (packed int64).");
+
+static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("function_pieces", nargs, 3)) {
+        return NULL;
+    }
+    int64_t base;
+    if (as_int64(args[2], &base) < 0) {
+        return NULL;
+    }
+    PyObject *tables = PySequence_Fast(args[0], "tables must be a sequence of bytes");
+    if (tables == NULL) {
+        return NULL;
+    }
+    PyObject *sizes = PySequence_Fast(args[1], "sizes must be a sequence of ints");
+    if (sizes == NULL) {
+        Py_DECREF(tables);
+        return NULL;
+    }
+    Buffer pieces = {NULL, 0, 0}, firsts = {NULL, 0, 0};
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(tables);
+    if (PySequence_Fast_GET_SIZE(sizes) != count) {
+        PyErr_SetString(PyExc_ValueError, "function_pieces: as many sizes as tables");
+        goto error;
+    }
+    int64_t piece_count = 0;
+    for (Py_ssize_t f = 0; f < count; f++) {
+        int64_t size;
+        if (as_int64(PySequence_Fast_GET_ITEM(sizes, f), &size) < 0 || put_int64(&firsts, piece_count) < 0) {
+            goto error;
+        }
+        Py_buffer view;
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(tables, f), &view, PyBUF_SIMPLE) < 0) {
+            goto error;
+        }
+        if (view.len % TABLE_SIZE != 0) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_ValueError, "packed line table rows: not a multiple of 40 bytes");
+            goto error;
+        }
+        Py_ssize_t rows = view.len / TABLE_SIZE;
+        const char *data = view.buf;
+        if (reserve(&pieces, rows * PIECE_SIZE) < 0) {
+            PyBuffer_Release(&view);
+            goto error;
+        }
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            int64_t begin = get(data, r * TABLE_FIELDS);
+            int64_t end = r + 1 < rows ? get(data, (r + 1) * TABLE_FIELDS) : size;
+            if (end <= begin) {
+                continue;
+            }
+            int64_t wasm = get(data, r * TABLE_FIELDS + 3);
+            int64_t values[PIECE_FIELDS] = {begin, end, wasm == NO_WASM_OFFSET ? NO_WASM : wasm - base};
+            memcpy(pieces.data + pieces.length, values, sizeof values);
+            pieces.length += PIECE_SIZE;
+            piece_count++;
+        }
+        PyBuffer_Release(&view);
+    }
+    if (put_int64(&firsts, piece_count) < 0) {
+        goto error;
+    }
+    Py_DECREF(tables);
+    Py_DECREF(sizes);
+    PyObject *packed = buffer_bytes(&pieces);
+    PyObject *indexes = buffer_bytes(&firsts);
+    if (packed == NULL || indexes == NULL) {
+        Py_XDECREF(packed);
+        Py_XDECREF(indexes);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", packed, indexes);
+error:
+    Py_DECREF(tables);
+    Py_DECREF(sizes);
+    PyMem_Free(pieces.data);
+    PyMem_Free(firsts.data);
+    return NULL;
+}
+
+/* -- the translated line program --------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t first, count; /* rows of the producer row array */
+    int64_t end;             /* the address past the sequence */
+} Sequence;
+
+/* bisect.bisect_left / bisect_right over ``count`` values of column 0 of the producer rows from ``first``, as
+ * Python's do (the same probes, so the same answer even on rows out of order). */
+static Py_ssize_t bisect_left_rows(const char *rows, Py_ssize_t first, Py_ssize_t count, int64_t value,
+                                   Py_ssize_t lo) {
+    Py_ssize_t hi = count;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (get(rows, (first + mid) * LROW_FIELDS) < value) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static Py_ssize_t bisect_right_rows(const char *rows, Py_ssize_t first, Py_ssize_t count, int64_t value) {
+    Py_ssize_t lo = 0, hi = count;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (value < get(rows, (first + mid) * LROW_FIELDS)) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
+typedef struct {
+    Py_ssize_t function; /* index into the functions */
+    Py_ssize_t order;    /* when it was first chosen: the tie-break of the sort by native start */
+    Py_ssize_t count, first; /* the chosen sequence's rows inside the function's extent: absolute row index */
+    int64_t native_start;
+} Choice;
+
+static int compare_choices(const void *a, const void *b) {
+    const Choice *x = a, *y = b;
+    if (x->native_start != y->native_start) {
+        return x->native_start < y->native_start ? -1 : 1;
+    }
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* translate_line.in_body: the longest non-decreasing subsequence of the pieces' Wasm addresses (compiler-made
+ * pieces count as body), by patience sorting with back links. */
+static int in_body(const char *pieces, Py_ssize_t count, unsigned char *body) {
+    int64_t *tails = PyMem_New(int64_t, count ? count : 1);
+    Py_ssize_t *ends = PyMem_New(Py_ssize_t, count ? count : 1);
+    Py_ssize_t *back = PyMem_New(Py_ssize_t, count ? count : 1);
+    if (tails == NULL || ends == NULL || back == NULL) {
+        PyMem_Free(tails);
+        PyMem_Free(ends);
+        PyMem_Free(back);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t length = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t address = get(pieces, i * PIECE_FIELDS + 2);
+        body[i] = address == NO_WASM;
+        back[i] = -1;
+        if (address == NO_WASM) {
+            continue;
+        }
+        Py_ssize_t lo = 0, hi = length;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (address < tails[mid]) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        back[i] = lo ? ends[lo - 1] : -1;
+        tails[lo] = address;
+        ends[lo] = i;
+        if (lo == length) {
+            length++;
+        }
+    }
+    for (Py_ssize_t i = length ? ends[length - 1] : -1; i >= 0; i = back[i]) {
+        body[i] = 1;
+    }
+    PyMem_Free(tails);
+    PyMem_Free(ends);
+    PyMem_Free(back);
+    return 0;
+}
+
+typedef struct {
+    int line_base, line_range, opcode_base, const_add_pc;
+} Header;
+
+static int bad_value(const char *what) {
+    PyErr_Format(PyExc_ValueError, "translated line program: %s out of range", what);
+    return -1;
+}
+
+/* translate_line._row: one row's line and address advance, in the fewest bytes. */
+static int put_row(Buffer *out, const Header *header, int64_t line_delta, int64_t address_delta) {
+    if (address_delta < 0 || address_delta > INT64_MAX / 256) {
+        return bad_value("address advance");
+    }
+    if (reserve(out, 2 * LEB_MAX + 4) < 0) {
+        return -1;
+    }
+    if (line_delta < header->line_base || line_delta >= header->line_base + header->line_range) {
+        put_byte(out, DW_LNS_advance_line);
+        put_sleb(out, line_delta);
+        line_delta = 0;
+    }
+    int64_t base = line_delta - header->line_base + header->opcode_base;
+    if (base + header->line_range * address_delta <= 255) {
+        put_byte(out, (unsigned)(base + header->line_range * address_delta));
+    } else if (base + header->line_range * (address_delta - header->const_add_pc) <= 255) {
+        put_byte(out, DW_LNS_const_add_pc);
+        put_byte(out, (unsigned)(base + header->line_range * (address_delta - header->const_add_pc)));
+    } else {
+        put_byte(out, DW_LNS_advance_pc);
+        put_uleb(out, (uint64_t)address_delta);
+        put_byte(out, (unsigned)base);
+    }
+    return 0;
+}
+
+/* translate_line._sequence: one native function's sequence (after its DW_LNE_set_address, which the caller
+ * relocates at the returned offset). */
+static int put_sequence(Buffer *out, const Header *header, const char *rows, const Choice *choice,
+                        const char *functions, const char *pieces, Py_ssize_t piece_total, PyObject *addresses) {
+    const char *function = functions + choice->function * FUNCTION_SIZE;
+    int64_t start = get(function, 0), size = get(function, 3), first_piece = get(function, 4),
+            piece_count = get(function, 5);
+    if (first_piece < 0 || piece_count < 0 || first_piece > piece_total || piece_count > piece_total - first_piece) {
+        PyErr_SetString(PyExc_ValueError, "function pieces out of range");
+        return -1;
+    }
+    const char *own = pieces + first_piece * PIECE_SIZE;
+    if (reserve(out, 12) < 0) {
+        return -1;
+    }
+    put_byte(out, 0);
+    put_byte(out, 9);
+    put_byte(out, DW_LNE_set_address);
+    PyObject *at = PyLong_FromSsize_t(out->length);
+    if (at == NULL || PyList_Append(addresses, at) < 0) {
+        Py_XDECREF(at);
+        return -1;
+    }
+    Py_DECREF(at);
+    memset(out->data + out->length, 0, 8);
+    out->length += 8;
+    unsigned char *body = PyMem_Malloc(piece_count ? (size_t)piece_count : 1);
+    Py_ssize_t *indices = PyMem_New(Py_ssize_t, piece_count ? piece_count : 1);
+    unsigned char *body_rows = PyMem_Calloc(choice->count ? (size_t)choice->count : 1, 1);
+    int result = -1;
+    if (body == NULL || indices == NULL || body_rows == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (in_body(own, piece_count, body) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < piece_count; i++) {
+        int64_t wasm = get(own, i * PIECE_FIELDS + 2);
+        Py_ssize_t index = bisect_right_rows(rows, choice->first, choice->count, wasm == NO_WASM ? start : wasm) - 1;
+        indices[i] = index < 0 ? 0 : index;
+        if (body[i]) {
+            body_rows[indices[i]] = 1;
+        }
+    }
+    int64_t address = 0, file = 1, line = 1, column = 0;
+    int is_stmt = 1, prologue_done = 0;
+    Py_ssize_t previous = -1;
+    for (Py_ssize_t i = 0; i < piece_count; i++) {
+        Py_ssize_t index = indices[i];
+        const char *row = rows + (choice->first + index) * LROW_SIZE;
+        int64_t row_file = get(row, 1), row_line = get(row, 2), row_column = get(row, 3), flags = get(row, 4);
+        int64_t begin = get(own, i * PIECE_FIELDS);
+        int in_line = body[i];
+        int out_of_line = !in_line && body_rows[index];
+        int ends_prologue = (flags & ROW_PROLOGUE_END) && get(own, i * PIECE_FIELDS + 2) != NO_WASM && in_line &&
+                            !prologue_done;
+        int statement = (flags & ROW_IS_STMT) && !out_of_line;
+        if (index == previous && !ends_prologue && statement == is_stmt) {
+            continue;
+        }
+        if (reserve(out, 2 * LEB_MAX + 4) < 0) {
+            goto done;
+        }
+        if (row_file != file) {
+            if (row_file < 0) {
+                bad_value("file");
+                goto done;
+            }
+            put_byte(out, DW_LNS_set_file);
+            put_uleb(out, (uint64_t)row_file);
+            file = row_file;
+        }
+        if (row_column != column) {
+            if (row_column < 0) {
+                bad_value("column");
+                goto done;
+            }
+            put_byte(out, DW_LNS_set_column);
+            put_uleb(out, (uint64_t)row_column);
+            column = row_column;
+        }
+        if (statement != is_stmt) {
+            put_byte(out, DW_LNS_negate_stmt);
+            is_stmt = statement;
+        }
+        if (ends_prologue) {
+            put_byte(out, DW_LNS_set_prologue_end);
+            prologue_done = 1;
+        }
+        int64_t line_delta;
+        if (__builtin_sub_overflow(row_line, line, &line_delta)) {
+            bad_value("line");
+            goto done;
+        }
+        if (put_row(out, header, line_delta, begin - address) < 0) {
+            goto done;
+        }
+        address = begin, line = row_line, previous = index;
+    }
+    if (reserve(out, LEB_MAX + 4) < 0) {
+        goto done;
+    }
+    if (size > address) {
+        put_byte(out, DW_LNS_advance_pc);
+        put_uleb(out, (uint64_t)(size - address));
+    }
+    put_byte(out, 0);
+    put_byte(out, 1);
+    put_byte(out, DW_LNE_end_sequence);
+    result = 0;
+done:
+    PyMem_Free(body);
+    PyMem_Free(indices);
+    PyMem_Free(body_rows);
+    return result;
+}
+
+PyDoc_STRVAR(line_sequences_doc,
+"line_sequences(rows, file_shift, tombstone, functions, pieces, line_base, line_range, opcode_base, /)\n--\n\n"
+"The sequences of a translated unit's line program: from the unit's producer rows (``line_rows``' packed rows),\n"
+"the producer sequences (a sequence whose first row is at ``tombstone`` or above is a discarded function's and\n"
+"skipped; files moved by ``file_shift``), each native function (``functions``: packed int64 sextuples start, end,\n"
+"native start, code size, first piece, piece count, sorted by start; ``pieces``: ``function_pieces``' triples)\n"
+"with the rows of the producer sequence overlapping its extent the most, in native order, one sequence each\n"
+"(translate_line.function_rows and _sequence). Returns the bytes and, per sequence, the offset of its 8-byte\n"
+"DW_LNE_set_address operand (left zero) and the native start it is to hold.");
+
+static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("line_sequences", nargs, 8)) {
+        return NULL;
+    }
+    int64_t file_shift, tombstone, line_base, line_range, opcode_base;
+    if (as_int64(args[1], &file_shift) < 0 || as_int64(args[2], &tombstone) < 0 ||
+        as_int64(args[5], &line_base) < 0 || as_int64(args[6], &line_range) < 0 ||
+        as_int64(args[7], &opcode_base) < 0) {
+        return NULL;
+    }
+    if (line_range < 1 || line_range > 255 || opcode_base < 1 || opcode_base > 255 || line_base > 0 ||
+        line_base < -128 || line_base + line_range <= 0) {
+        PyErr_SetString(PyExc_ValueError, "line program header parameters out of range");
+        return NULL;
+    }
+    Header header = {(int)line_base, (int)line_range, (int)opcode_base, (int)((255 - opcode_base) / line_range)};
+    Py_buffer row_view, function_view, piece_view;
+    if (PyObject_GetBuffer(args[0], &row_view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[3], &function_view, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&row_view);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[4], &piece_view, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&row_view);
+        PyBuffer_Release(&function_view);
+        return NULL;
+    }
+    PyObject *result = NULL, *addresses = NULL;
+    Sequence *sequences = NULL;
+    Choice *choices = NULL;
+    char *rows = NULL;
+    Buffer out = {NULL, 0, 0};
+    if (row_view.len % LROW_SIZE || function_view.len % FUNCTION_SIZE || piece_view.len % PIECE_SIZE) {
+        PyErr_SetString(PyExc_ValueError, "line_sequences: packed arrays of a wrong size");
+        goto done;
+    }
+    Py_ssize_t row_count = row_view.len / LROW_SIZE, function_count = function_view.len / FUNCTION_SIZE;
+    const char *functions = function_view.buf;
+    /* The producer rows kept, each sequence's contiguous, files shifted. */
+    rows = PyMem_Malloc(row_view.len ? (size_t)row_view.len : 1);
+    sequences = PyMem_New(Sequence, row_count ? row_count : 1);
+    choices = PyMem_New(Choice, function_count ? function_count : 1);
+    addresses = PyList_New(0);
+    if (rows == NULL || sequences == NULL || choices == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (addresses == NULL) {
+        goto done;
+    }
+    Py_ssize_t kept = 0, sequence_count = 0, sequence_first = 0;
+    int discarded = 0;
+    for (Py_ssize_t r = 0; r < row_count; r++) {
+        const char *row = (const char *)row_view.buf + r * LROW_SIZE;
+        int64_t address = get(row, 0), flags = get(row, 4);
+        if (flags & ROW_END_SEQUENCE) {
+            if (!discarded && kept > sequence_first) {
+                sequences[sequence_count++] = (Sequence){sequence_first, kept - sequence_first, address};
+            }
+            sequence_first = kept; /* a discarded sequence kept no row */
+            discarded = 0;
+        } else if (discarded || (kept == sequence_first && address >= tombstone)) {
+            discarded = 1;
+        } else {
+            memcpy(rows + kept * LROW_SIZE, row, LROW_SIZE);
+            int64_t file = get(row, 1), shifted;
+            if (__builtin_add_overflow(file, file_shift, &shifted)) {
+                bad_value("file");
+                goto done;
+            }
+            memcpy(rows + kept * LROW_SIZE + 8, &shifted, 8);
+            kept++;
+        }
+    }
+    /* Rows of a sequence still open at the end of the program belong to no sequence. */
+    /* translate_line.function_rows: per function, the sequence with the most rows inside its extent (the first
+     * such on a tie). */
+    Py_ssize_t *chosen = PyMem_New(Py_ssize_t, function_count ? function_count : 1);
+    if (chosen == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t f = 0; f < function_count; f++) {
+        chosen[f] = -1;
+    }
+    Py_ssize_t choice_count = 0;
+    for (Py_ssize_t s = 0; s < sequence_count; s++) {
+        const Sequence *sequence = &sequences[s];
+        int64_t sequence_start = get(rows, sequence->first * LROW_FIELDS);
+        Py_ssize_t lo = 0, hi = function_count; /* bisect_right over the starts */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (sequence_start < get(functions, mid * FUNCTION_FIELDS)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        for (Py_ssize_t k = lo > 0 ? lo - 1 : 0;
+             k < function_count && get(functions, k * FUNCTION_FIELDS) < sequence->end; k++) {
+            int64_t start = get(functions, k * FUNCTION_FIELDS), end = get(functions, k * FUNCTION_FIELDS + 1);
+            if (end <= sequence_start) {
+                continue;
+            }
+            Py_ssize_t first = bisect_left_rows(rows, sequence->first, sequence->count, start, 0);
+            Py_ssize_t last = bisect_left_rows(rows, sequence->first, sequence->count, end, 0);
+            if (last <= first) {
+                continue;
+            }
+            if (chosen[k] < 0) {
+                chosen[k] = choice_count;
+                choices[choice_count] = (Choice){k, choice_count, last - first, sequence->first + first,
+                                                 get(functions, k * FUNCTION_FIELDS + 2)};
+                choice_count++;
+            } else if (last - first > choices[chosen[k]].count) {
+                choices[chosen[k]].count = last - first;
+                choices[chosen[k]].first = sequence->first + first;
+            }
+        }
+    }
+    PyMem_Free(chosen);
+    qsort(choices, (size_t)choice_count, sizeof *choices, compare_choices);
+    for (Py_ssize_t c = 0; c < choice_count; c++) {
+        PyObject *start_object = PyLong_FromLongLong(choices[c].native_start);
+        if (start_object == NULL) {
+            goto done;
+        }
+        Py_ssize_t before = PyList_GET_SIZE(addresses);
+        int failed = put_sequence(&out, &header, rows, &choices[c], functions, piece_view.buf,
+                                  piece_view.len / PIECE_SIZE, addresses);
+        if (!failed && PyList_GET_SIZE(addresses) == before + 1) {
+            PyObject *pair = PyTuple_Pack(2, PyList_GET_ITEM(addresses, before), start_object);
+            failed = pair == NULL || PyList_SetItem(addresses, before, pair) < 0;
+        }
+        Py_DECREF(start_object);
+        if (failed) {
+            goto done;
+        }
+    }
+    PyObject *data = buffer_bytes(&out);
+    if (data != NULL) {
+        result = PyTuple_Pack(2, data, addresses);
+        Py_DECREF(data);
+    }
+done:
+    PyMem_Free(out.data);
+    PyMem_Free(rows);
+    PyMem_Free(sequences);
+    PyMem_Free(choices);
+    Py_XDECREF(addresses);
+    PyBuffer_Release(&row_view);
+    PyBuffer_Release(&function_view);
+    PyBuffer_Release(&piece_view);
+    return result;
+}
+
+/* -- Wasm ranges -> native ranges --------------------------------------------------------------------------------- */
+
+/* translate_map.AddressMap.ranges over packed functions and pieces: per function, the runs of natively adjacent
+ * pieces whose Wasm addresses (compiler-made code counting as the function's start) do not decrease, so the
+ * pieces of a run implementing a Wasm range are one slice of it, found by two bisections. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t function_count;
+    int64_t *functions;      /* FUNCTION_FIELDS per function, sorted by start */
+    int64_t *pieces;         /* PIECE_FIELDS per piece */
+    int64_t *keys;           /* per piece: its Wasm address, or its function's start */
+    Py_ssize_t *runs;        /* per run: first piece, piece count */
+    Py_ssize_t *function_runs; /* per function: index of its first run; then the run count */
+} RangeMap;
+
+static void range_map_dealloc(RangeMap *self) {
+    PyMem_Free(self->functions);
+    PyMem_Free(self->pieces);
+    PyMem_Free(self->keys);
+    PyMem_Free(self->runs);
+    PyMem_Free(self->function_runs);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int64_t clamp(PyObject *value, int *failed) {
+    int overflow = 0;
+    long long result = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (result == -1 && PyErr_Occurred()) {
+        *failed = 1;
+        return 0;
+    }
+    /* Beyond int64 compares like the extreme: every start, end and key is inside it. */
+    return overflow > 0 ? INT64_MAX : overflow < 0 ? INT64_MIN : result;
+}
+
+typedef struct {
+    int64_t begin, end;
+} Range;
+
+static int compare_ranges(const void *a, const void *b) {
+    const Range *x = a, *y = b;
+    if (x->begin != y->begin) {
+        return x->begin < y->begin ? -1 : 1;
+    }
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+static Py_ssize_t bisect_keys(const int64_t *keys, Py_ssize_t lo, Py_ssize_t hi, int64_t value) {
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < value) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+PyDoc_STRVAR(range_map_ranges_doc,
+"ranges(low, high, /)\n--\n\n"
+"Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged (as tuples).");
+
+static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!check_arguments("ranges", nargs, 2)) {
+        return NULL;
+    }
+    int failed = 0;
+    int64_t low = clamp(args[0], &failed), high = clamp(args[1], &failed);
+    if (failed) {
+        return NULL;
+    }
+    const int64_t *functions = self->functions;
+    Py_ssize_t lo = 0, hi = self->function_count; /* bisect_right over the starts */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (low < functions[mid * FUNCTION_FIELDS]) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Range small[16];
+    Range *out = small;
+    Py_ssize_t count = 0, capacity = 16;
+    for (Py_ssize_t k = lo > 0 ? lo - 1 : 0; k < self->function_count; k++) {
+        const int64_t *function = functions + k * FUNCTION_FIELDS;
+        int64_t start = function[0], end = function[1], base = function[2];
+        if (start >= high) {
+            break;
+        }
+        if (end <= low) {
+            continue;
+        }
+        Py_ssize_t first_run = self->function_runs[k], last_run = self->function_runs[k + 1];
+        Py_ssize_t needed = low <= start && end <= high ? 1 : last_run - first_run;
+        if (count + needed > capacity) {
+            Py_ssize_t grown = 2 * (count + needed);
+            Range *bigger = PyMem_New(Range, grown);
+            if (bigger == NULL) {
+                if (out != small) {
+                    PyMem_Free(out);
+                }
+                return PyErr_NoMemory();
+            }
+            memcpy(bigger, out, (size_t)count * sizeof *out);
+            if (out != small) {
+                PyMem_Free(out);
+            }
+            out = bigger;
+            capacity = grown;
+        }
+        if (low <= start && end <= high) {
+            out[count++] = (Range){base, base + function[3]};
+            continue;
+        }
+        for (Py_ssize_t r = first_run; r < last_run; r++) {
+            Py_ssize_t first = self->runs[2 * r], stop_index = first + self->runs[2 * r + 1];
+            Py_ssize_t at = bisect_keys(self->keys, first, stop_index, low);
+            Py_ssize_t stop = bisect_keys(self->keys, at, stop_index, high);
+            if (at < stop) {
+                out[count++] = (Range){base + self->pieces[at * PIECE_FIELDS],
+                                       base + self->pieces[(stop - 1) * PIECE_FIELDS + 1]};
+            }
+        }
+    }
+    if (count > 1) {
+        qsort(out, (size_t)count, sizeof *out, compare_ranges);
+    }
+    Py_ssize_t merged = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (merged && out[i].begin <= out[merged - 1].end) {
+            if (out[i].end > out[merged - 1].end) {
+                out[merged - 1].end = out[i].end;
+            }
+        } else {
+            out[merged++] = out[i];
+        }
+    }
+    PyObject *result = PyList_New(merged);
+    for (Py_ssize_t i = 0; result != NULL && i < merged; i++) {
+        PyObject *pair = Py_BuildValue("(LL)", (long long)out[i].begin, (long long)out[i].end);
+        if (pair == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, pair);
+    }
+    if (out != small) {
+        PyMem_Free(out);
+    }
+    return result;
+}
+
+static PyMethodDef range_map_methods[] = {
+    {"ranges", (PyCFunction)(void (*)(void))range_map_ranges, METH_FASTCALL, range_map_ranges_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject RangeMapType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "emitter.dwarf._translate.RangeMap",
+    .tp_basicsize = sizeof(RangeMap),
+    .tp_dealloc = (destructor)range_map_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Wasm address ranges -> native ranges, over an address map's packed functions and pieces.",
+    .tp_methods = range_map_methods,
+};
+
+static int64_t *copy_int64s(PyObject *object, Py_ssize_t fields, Py_ssize_t *count) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(object, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (view.len % (fields * 8)) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "range_map: packed arrays of a wrong size");
+        return NULL;
+    }
+    int64_t *copy = PyMem_Malloc(view.len ? (size_t)view.len : 1);
+    if (copy == NULL) {
+        PyBuffer_Release(&view);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(copy, view.buf, (size_t)view.len);
+    *count = view.len / (fields * 8);
+    PyBuffer_Release(&view);
+    return copy;
+}
+
+PyDoc_STRVAR(range_map_doc,
+"range_map(functions, pieces, /)\n--\n\n"
+"A RangeMap over packed functions (start, end, native start, code size, first piece, piece count; sorted by\n"
+"start) and pieces (``function_pieces``'): ``ranges(low, high)`` is ``AddressMap.ranges``. Pieces outside the\n"
+"array raise ValueError.");
+
+static PyObject *range_map(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("range_map", nargs, 2)) {
+        return NULL;
+    }
+    RangeMap *self = PyObject_New(RangeMap, &RangeMapType);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->functions = self->pieces = self->keys = NULL;
+    self->runs = self->function_runs = NULL;
+    Py_ssize_t piece_count = 0;
+    self->functions = copy_int64s(args[0], FUNCTION_FIELDS, &self->function_count);
+    if (self->functions == NULL || (self->pieces = copy_int64s(args[1], PIECE_FIELDS, &piece_count)) == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    self->keys = PyMem_New(int64_t, piece_count ? piece_count : 1);
+    self->runs = PyMem_New(Py_ssize_t, 2 * (piece_count ? piece_count : 1));
+    self->function_runs = PyMem_New(Py_ssize_t, self->function_count + 1);
+    if (self->keys == NULL || self->runs == NULL || self->function_runs == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t run_count = 0;
+    for (Py_ssize_t k = 0; k < self->function_count; k++) {
+        const int64_t *function = self->functions + k * FUNCTION_FIELDS;
+        int64_t first = function[4], count = function[5];
+        self->function_runs[k] = run_count;
+        if (first < 0 || count < 0 || first > piece_count || count > piece_count - first) {
+            Py_DECREF(self);
+            PyErr_SetString(PyExc_ValueError, "range_map: function pieces out of range");
+            return NULL;
+        }
+        int64_t previous_end = 0;
+        for (Py_ssize_t i = (Py_ssize_t)first; i < first + count; i++) {
+            int64_t wasm = self->pieces[i * PIECE_FIELDS + 2];
+            int64_t key = wasm == NO_WASM ? function[0] : wasm;
+            self->keys[i] = key;
+            if (i == first || key < self->keys[i - 1] || self->pieces[i * PIECE_FIELDS] != previous_end) {
+                self->runs[2 * run_count] = i;
+                self->runs[2 * run_count + 1] = 0;
+                run_count++;
+            }
+            self->runs[2 * run_count - 1]++;
+            previous_end = self->pieces[i * PIECE_FIELDS + 1];
+        }
+    }
+    self->function_runs[self->function_count] = run_count;
+    return (PyObject *)self;
+}
+
+static PyMethodDef methods[] = {
+    {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
+    {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
+    {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
+    {"range_map", (PyCFunction)(void (*)(void))range_map, METH_FASTCALL, range_map_doc},
+    {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_types(PyObject *module) {
+    PyTypeObject *types[] = {&RangeMapType, &TranslateAttributeType, &TranslateDieType};
+    const char *names[] = {"RangeMap", "Attribute", "Die"};
+    for (int i = 0; i < 3; i++) {
+        if (PyType_Ready(types[i]) < 0 || PyModule_AddObjectRef(module, names[i], (PyObject *)types[i]) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, (void *)add_types},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "emitter.dwarf._translate",
+    .m_doc = "The per-DIE and per-row loops of the producer-DWARF translation (DIEs decoded, line programs read and "
+             "written, native pieces and ranges), in C.",
+    .m_size = 0,
+    .m_methods = methods,
+    .m_slots = slots,
+};
+
+PyMODINIT_FUNC PyInit__translate(void) { return PyModuleDef_Init(&module_definition); }

@@ -1,0 +1,68 @@
+"""Types of the producer-DWARF translation's C loops (``_translate.c``; its docstrings say what each returns)."""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+def line_rows(
+    data: bytes,
+    at: int,
+    end: int,
+    minimum_length: int,
+    default_is_stmt: bool,
+    line_base: int,
+    line_range: int,
+    opcode_base: int,
+    lengths: bytes,
+    /,
+) -> bytes: ...
+def function_pieces(tables: Sequence[bytes], sizes: Sequence[int], base: int, /) -> tuple[bytes, bytes]: ...
+def line_sequences(
+    rows: bytes,
+    file_shift: int,
+    tombstone: int,
+    functions: bytes,
+    pieces: bytes,
+    line_base: int,
+    line_range: int,
+    opcode_base: int,
+    /,
+) -> tuple[bytes, list[tuple[int, int]]]: ...
+
+class RangeMap:
+    def ranges(self, low: int, high: int, /) -> list[tuple[int, int]]: ...
+
+def range_map(functions: bytes, pieces: bytes, /) -> RangeMap: ...
+
+class Attribute:
+    form: str
+    raw_value: Any
+    value: Any
+    def __init__(self, form: str, raw_value: Any, value: Any) -> None: ...
+
+class Die:
+    offset: int
+    tag: str | int
+    attributes: dict[str | int, Attribute]
+    cu: Any
+    parent: Die | None
+    children: list[Die]
+    def __init__(self, offset: int, tag: str | int, attributes: dict[str | int, Attribute], cu: Any,
+                 parent: Die | None) -> None: ...
+    def get_parent(self) -> Die | None: ...
+    def iter_children(self) -> Iterator[Die]: ...
+
+def decode_dies(
+    unit: Any,
+    data: bytes,
+    first: int,
+    end: int,
+    abbreviations: dict[int, tuple[str | int, bool, tuple[tuple[str | int, str, int, Any], ...]]],
+    top_only: bool,
+    cu_offset: int,
+    strings: bytes | None,
+    string_cache: dict[int, bytes],
+    line_strings: bytes | None,
+    form_names: dict[int, str],
+    error: type[Exception],
+    /,
+) -> tuple[list[Die], list[Attribute]]: ...

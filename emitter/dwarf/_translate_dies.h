@@ -1,0 +1,12 @@
+/* The DIE decoder of emitter.dwarf._translate (_translate_dies.c): its types and its function. */
+#ifndef JITDEBUG_TRANSLATE_DIES_H
+#define JITDEBUG_TRANSLATE_DIES_H
+
+#include <Python.h>
+
+extern PyTypeObject TranslateAttributeType;
+extern PyTypeObject TranslateDieType;
+extern const char translate_decode_dies_doc[];
+PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+#endif
