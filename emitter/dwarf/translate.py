@@ -81,10 +81,35 @@ _DW_ATE_unsigned = 0x07
 _KEYWORDS = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union", "DW_TAG_enumeration_type": "enum",
              "DW_TAG_class_type": "class"}
 
-#: How an attribute's value is written: its bytes when they are known already (most copied values), else a
-#: function writing them (references, addresses, section offsets: they add fixups or relocations).
-Writer = Callable[[ByteWriter], None] | bytes
+class _Reference:
+    """An attribute's value that names a DIE (a producer offset or a made-up DIE's key): written as a 4-byte
+    placeholder and a fixup, relative to ``unit_start`` (``ref4``) or, when None, section-relative (``ref_addr``)."""
+
+    __slots__ = ("target", "unit_start", "unit")
+
+    def __init__(self, target: object, unit_start: int | None, unit: Unit) -> None:
+        self.target = target
+        self.unit_start = unit_start
+        self.unit = unit
+
+
+class _String:
+    """An attribute's value that is a string: a ``DW_FORM_strp`` into the pooled ``.debug_str``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+#: How an attribute's value is written: its bytes when they are known already (most copied values), a reference
+#: or a string (the two commonest others, written by ``_write`` itself), else a function writing them
+#: (addresses, section offsets: they add relocations).
+Writer = Callable[[ByteWriter], None] | bytes | _Reference | _String
 Attribute = tuple[int, int, Writer]
+_FORM_STRP = _FORM["DW_FORM_strp"]
+_FORM_REF4 = _FORM["DW_FORM_ref4"]
+_FORM_REF_ADDR = _FORM["DW_FORM_ref_addr"]
 
 class ProducerDwarfWarning(UserWarning):
     """Producer DWARF the translation could not use, in part or whole: the message names the unit and why.
@@ -201,6 +226,8 @@ class _Translator:
         self.skipped: set[int] = set()
         #: References to no DIE that were dropped, per producer unit offset (one warning each).
         self.bad_references: dict[int, int] = {}
+        #: ``_type_pointee`` by the producer offset of a variable's type.
+        self.type_pointees: dict[int | None, tuple[tuple[str, ...], str, int | None] | None] = {}
 
     # -- driver -------------------------------------------------------------------------------------------------
     def run(self) -> dict[str, ByteWriter] | None:
@@ -326,11 +353,18 @@ class _Translator:
         shape = (tag, has_children, tuple([(at, form) for at, form, _ in attributes]))
         code = self.abbrevs.setdefault(shape, len(self.abbrevs) + 1)
         info = self.info
-        self.offsets[key] = len(info.data)
-        info.data += uleb128(code)
+        data = info.data
+        self.offsets[key] = len(data)
+        data += uleb128(code)
         for _, _, write in attributes:
-            if write.__class__ is bytes:
-                info.data += write  # type: ignore[operator]
+            kind = write.__class__
+            if kind is bytes:
+                data += write  # type: ignore[arg-type]
+            elif kind is _Reference:
+                self.fixups.append((len(data), write.target, write.unit_start, write.unit))  # type: ignore[union-attr]
+                data += b"\0\0\0\0"
+            elif kind is _String:
+                self.strings.reference(info, write.text)  # type: ignore[union-attr]
             else:
                 write(info)  # type: ignore[operator]
 
@@ -368,9 +402,8 @@ class _Translator:
             name = f"{POINTER_STAND_IN}<{spelled}>"
         else:
             name = POINTER_STAND_IN
-        strings = self.strings
         self._write(die.offset, _TAG["DW_TAG_typedef"], False, [
-            (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, name)),
+            (_AT["DW_AT_name"], _FORM_STRP, _String(name)),
             self._reference(_AT["DW_AT_type"], ("wasm32 offset", self.unit_start)),
         ])
         self.wasm32_offset_used = True
@@ -416,9 +449,8 @@ class _Translator:
         """Native 8-byte pointer (or C++ reference) types for the pointer-typed variables, children of the unit."""
         written: set[object] = set()
         if self.wasm32_offset_used:
-            strings = self.strings
             self._write(("wasm32 offset", self.unit_start), _TAG["DW_TAG_base_type"], False, [
-                (_AT["DW_AT_name"], _FORM["DW_FORM_strp"], lambda out: strings.reference(out, POINTER_OFFSET)),
+                (_AT["DW_AT_name"], _FORM_STRP, _String(POINTER_OFFSET)),
                 (_AT["DW_AT_encoding"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_ATE_unsigned)),
                 (_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(4)),
             ])
@@ -476,17 +508,29 @@ class _Translator:
             current = self._referenced(current, "DW_AT_abstract_origin")
         if die.get_parent() is not None and die.get_parent().tag == "DW_TAG_subroutine_type":
             return None
+        if current is None or "DW_AT_type" not in current.attributes:
+            return None
+        target = self._target(current, current.attributes["DW_AT_type"])
+        if target not in self.type_pointees:
+            self.type_pointees[target] = self._type_pointee(target)
+        return self.type_pointees[target]
+
+    def _type_pointee(self, target: int | None) -> tuple[tuple[str, ...], str, int | None] | None:
+        """``_pointer_pointee`` of a variable whose ``DW_AT_type`` names ``target`` (the same for every variable
+        of that type: once per type)."""
+        current = self.die_offsets.get(target) if target is not None else None
         qualifiers: list[str] = []
-        for _ in range(16):
-            if current is None or "DW_AT_type" not in current.attributes:
-                return None
-            current = self._referenced(current, "DW_AT_type")
+        for hop in range(16):
+            if hop:
+                if current is None or "DW_AT_type" not in current.attributes:
+                    return None
+                current = self._referenced(current, "DW_AT_type")
             if current is None:
                 return None
             if current.tag in _POINTER_TAGS:
                 pointee = current.attributes.get("DW_AT_type")
-                target = self._target(current, pointee) if pointee is not None else None
-                return tuple(qualifiers), current.tag, target if target in self.die_offsets else None
+                found = self._target(current, pointee) if pointee is not None else None
+                return tuple(qualifiers), current.tag, found if found in self.die_offsets else None
             if current.tag not in _TRANSPARENT_TAGS:
                 return None
             if current.tag != "DW_TAG_typedef":
@@ -528,8 +572,7 @@ class _Translator:
         form = attribute.form
         value = attribute.value
         if form in _STRING_FORMS:
-            text = _text(value)
-            return [(code, _FORM["DW_FORM_strp"], lambda out: self.strings.reference(out, text))]
+            return [(code, _FORM_STRP, _String(_text(value)))]
         if form in _REF_FORMS or form in _OTHER_REF_FORMS:
             target = self._target(die, attribute)
             if target is None or target in self.skipped:
@@ -564,16 +607,8 @@ class _Translator:
         within the unit, ``ref_addr`` (relocated) to a DIE of another unit."""
         unit = self.cu
         if isinstance(target, int) and not unit.cu_offset <= target < unit.cu_offset + unit.size:
-            def write_address(out: ByteWriter) -> None:
-                self.fixups.append((out.offset, target, None, unit))
-                out.u32(0)
-            return (code, _FORM["DW_FORM_ref_addr"], write_address)
-        unit_start = self.unit_start
-
-        def write(out: ByteWriter) -> None:
-            self.fixups.append((out.offset, target, unit_start, unit))
-            out.u32(0)
-        return (code, _FORM["DW_FORM_ref4"], write)
+            return (code, _FORM_REF_ADDR, _Reference(target, None, unit))
+        return (code, _FORM_REF4, _Reference(target, self.unit_start, unit))
 
     def _in_dropped_unit(self, target: int) -> bool:
         """Whether ``target`` lies in no translated unit (one dropped, or outside them all)."""

@@ -18,8 +18,10 @@ location of a pointer-typed variable into the native pointer value (memory base 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..codegen.runtime import TABLE_RECORD_BASE, VMCTX_TABLES
 from ..encoding import ByteWriter, SymbolAddress, uleb128
@@ -78,14 +80,16 @@ class FrameContext:
     globals: tuple[tuple[int, int] | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Op:
+class _Op(NamedTuple):
     code: int
     args: tuple[int, ...]
     raw: bytes
 
 
-def _decode(expression: bytes) -> list[_Op]:
+@functools.lru_cache(maxsize=8192)
+def _decode(expression: bytes) -> tuple[_Op, ...]:
+    """The operations of ``expression``, decoded once per distinct expression (a module's variables share a few
+    thousand: ``DW_OP_fbreg k``, a Wasm local and ``DW_OP_stack_value``); callers never change the result."""
     ops: list[_Op] = []
     at = 0
     while at < len(expression):
@@ -116,7 +120,7 @@ def _decode(expression: bytes) -> list[_Op]:
         if at > len(expression):
             raise Untranslatable(f"truncated operation {code:#x}")
         ops.append(_Op(code, tuple(args), expression[start:at]))
-    return ops
+    return tuple(ops)
 
 
 def _uleb(data: bytes, at: int) -> tuple[int, int]:
@@ -152,12 +156,15 @@ class ExpressionTranslator:
         self.vmctx = vmctx_symbol
         self.globals = globals_symbol
         self.global_layout = frame.globals if frame is not None else global_layout
-        #: DWARF 5: the address at an index of the unit's ``.debug_addr`` table (``DW_OP_addrx``/``constx``).
-        self.indexed_address: Callable[[int], int] | None = None
+        #: Translations made, by (expression, what it locates: 0 a variable, 1 a pointer's value, 2 a function
+        #: pointer's): a function's variables and their location-list entries repeat a few expressions (a Wasm
+        #: local, ``DW_OP_fbreg k``). Callers only read what they get.
+        self._translated: dict[tuple[bytes, int], ByteWriter] = {}
+        self._indexed_address: Callable[[int], int] | None = None
         #: The producer's frame base, as native ops pushing its (linear) value; None when it has none.
         self.wasm_frame_base: ByteWriter | None = None
         if wasm_frame_base is not None:
-            ops = _decode(wasm_frame_base)
+            ops = list(_decode(wasm_frame_base))
             if ops and ops[-1].code == DW_OP_stack_value:
                 ops = ops[:-1]
             if len(ops) != 1 or ops[0].code != DW_OP_WASM_location:
@@ -165,6 +172,17 @@ class ExpressionTranslator:
             value = ByteWriter()
             self._values(value, ops)
             self.wasm_frame_base = value
+
+    @property
+    def indexed_address(self) -> Callable[[int], int] | None:
+        """DWARF 5: the address at an index of the unit's ``.debug_addr`` table (``DW_OP_addrx``/``constx``)."""
+        return self._indexed_address
+
+    @indexed_address.setter
+    def indexed_address(self, lookup: Callable[[int], int] | None) -> None:
+        if lookup is not self._indexed_address:
+            self._translated.clear()  # another unit's table: what was translated through the old one is not
+        self._indexed_address = lookup
 
     # -- pieces of output ---------------------------------------------------------------------------------------
     def memory_base(self, out: ByteWriter) -> None:
@@ -203,7 +221,7 @@ class ExpressionTranslator:
         out.sleb(offset)
         return size
 
-    def _values(self, out: ByteWriter, ops: list[_Op]) -> None:
+    def _values(self, out: ByteWriter, ops: Sequence[_Op]) -> None:
         """Ops computing values on the DWARF stack; addresses pushed stay linear."""
         for op in ops:
             match op.code:
@@ -240,7 +258,7 @@ class ExpressionTranslator:
                 case code:
                     raise Untranslatable(f"operation {code:#x}")
 
-    def _piece(self, out: ByteWriter, ops: list[_Op]) -> str:
+    def _piece(self, out: ByteWriter, ops: Sequence[_Op]) -> str:
         """One simple location; returns its kind: "empty", "value", "memory" (translated to a native address)
         or "implicit"."""
         if not ops:
@@ -264,6 +282,12 @@ class ExpressionTranslator:
     # -- entry points -------------------------------------------------------------------------------------------
     def location(self, expression: bytes) -> ByteWriter:
         """A variable's location (possibly in pieces)."""
+        out = self._translated.get((expression, 0))
+        if out is None:
+            out = self._translated[(expression, 0)] = self._location(expression)
+        return out
+
+    def _location(self, expression: bytes) -> ByteWriter:
         out = ByteWriter()
         piece: list[_Op] = []
         for op in _decode(expression):
@@ -310,6 +334,13 @@ class ExpressionTranslator:
         """The native value of a pointer variable located by ``expression``: memory base + the 32-bit offset,
         or 0 for a null pointer. A ``function`` pointer's value is an index into table 0 instead: its native
         value is the code address of the function that table entry names (``_to_function``), null kept null."""
+        key = (expression, 2 if function else 1)
+        out = self._translated.get(key)
+        if out is None:
+            out = self._translated[key] = self._pointer_value(expression, function)
+        return out
+
+    def _pointer_value(self, expression: bytes, function: bool) -> ByteWriter:
         ops = _decode(expression)
         if any(op.code in (DW_OP_piece, DW_OP_bit_piece) for op in ops):
             raise Untranslatable("pointer in pieces")
@@ -339,9 +370,10 @@ class ExpressionTranslator:
 
 def embed(out: ByteWriter, part: ByteWriter) -> None:
     """Append ``part`` (bytes and relocations) to ``out``."""
-    base = out.offset
-    out.bytes(bytes(part.data))
-    out.relocations.extend(reloc._replace(offset=base + reloc.offset) for reloc in part.relocations)
+    base = len(out.data)
+    out.data += part.data
+    if part.relocations:
+        out.relocations.extend(reloc._replace(offset=base + reloc.offset) for reloc in part.relocations)
 
 
 def encoded_length(part: ByteWriter) -> bytes:
