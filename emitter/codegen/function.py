@@ -87,6 +87,8 @@ from .simd import (
 )
 from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
+from .trees import FIRST as TREE_FIRST
+from .trees import fuse_tree
 
 _FLOAT = (ValType.F32, ValType.F64)
 #: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.
@@ -231,6 +233,8 @@ class FunctionContext:
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
     #: Other position-independent sequences already encoded in this module (``FunctionCompiler.emit_cached``).
     snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
+    #: Per tree group encoded in ``snippets`` (``trees.py``): its branch condition code and the depth after it.
+    tree_groups: dict[tuple[object, ...], tuple[str | None, int]] = field(default_factory=dict)
     #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
     global_offsets: list[int] = field(default_factory=list)
     #: Whether the module has v128 values at all, and the functions where they occur (``simd.vector_functions``).
@@ -436,8 +440,9 @@ class FunctionCompiler:
                 first = lines.pop()[3]
             lines.append((start, line, offset, first))
             first = False
-            if op in FUSION_FIRST and fusion:
-                fused = fuse(self, body, index - 1, stop)
+            if fusion and (op in TREE_FIRST or op in FUSION_FIRST):
+                fused = (op in TREE_FIRST and fuse_tree(self, body, index - 1, stop)) or (
+                    op in FUSION_FIRST and fuse(self, body, index - 1, stop))
                 if fused:
                     index += fused - 1
                     continue
@@ -736,7 +741,7 @@ class FunctionCompiler:
         maximum = limits[memory].maximum if memory < len(limits) else None
         return WASMTIME_RESERVATION if maximum is None else min(WASMTIME_RESERVATION, maximum * WASM_PAGE)
 
-    def address(self, slot: Mem, offset: int, size: int, memory: int = 0) -> Mem:
+    def address(self, slot: Mem | int, offset: int, size: int, memory: int = 0) -> Mem:
         """Bounds-checked effective address of a ``size``-byte access to a 32-bit memory: rax = zero-extended
         address + offset (33-bit arithmetic in 64-bit registers); traps unless rax + size <= the current memory
         size. The base is rbx for memory 0, rcx (loaded from the record) for another. 64-bit memories:

@@ -91,7 +91,7 @@ def base(c: FunctionCompiler, memory: int, record_register: int, register: int) 
 WASMTIME_GUARD = 32 << 20
 
 
-def address(c: FunctionCompiler, slot: Mem, offset: int, size: int, memory: int) -> Mem:
+def address(c: FunctionCompiler, slot: Mem | int, offset: int, size: int, memory: int) -> Mem:
     """The bounds-checked operand of a ``size``-byte access to 64-bit memory ``memory`` at the address in ``slot``
     plus ``offset``: rax holds the address (+ the offset when it does not fit a displacement, or when the access
     may report a fault), the base register is rbx (memory 0) or rcx; clobbers rcx and rdx.

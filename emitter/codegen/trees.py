@@ -1,0 +1,567 @@
+"""Expression-tree groups: a register-cached operand stack inside one fusion group.
+
+``fusion.py`` fuses up to two operand pushes, one integer operation and its sink. This module generalises that
+group to a tree of pure integer operations (``local.get``, constants, arithmetic, logic, shifts and rotations,
+``mul``, comparisons, ``eqz``, sign and zero extension, ``wrap``) of at most ``_LIMIT`` instructions, ending in
+a sink: a ``local.set``/``local.tee``, a ``br_if``/``if``, or the operand slot of the tree's result. Within the
+group the operand stack is symbolic: a pushed local or constant is not copied anywhere (its reader takes it
+from the local's slot or as an immediate), and an operation's result lives in a scratch register (r8-r11, and
+rsi/rdi where the calling convention lets a function clobber them: no generated code keeps a value in those
+across instructions; rax, rcx and rdx stay the bounds check's, the shifts' and the copies' temporaries). A group
+that needs more registers than there are ends before the instruction that would need one more.
+
+The debugging contract is ``fusion.py``'s, unchanged: the group has the row of its first instruction only;
+before its last native instruction it writes nothing a debugger can see in the Wasm state before its first
+instruction (no local, no operand slot below the depth it started at); its one visible write, if any, is its
+last native instruction; no group crosses a producer-DWARF fusion barrier; nothing pushes or pops. Operands
+pushed inside the group that remain on the stack after it (at or above the starting depth, so not part of the
+state before it) are written to their slots before the visible write. A group whose end would need two visible
+writes (a ``local.tee`` of a value that replaced an operand below the starting depth, say) ends before the
+instruction that needs the second one.
+
+Memory. A load may be a group's first instruction only (``i32.load offset=12; local.set $x`` is one group, the
+loaded value going straight into the local; ``i32.load; i32.const 1; i32.add; ...`` one tree), and a store is
+no group's sink: ``wasm watch`` names the Wasm instruction of an access by the row of the native instruction
+that made it, and inside a group that row is the group's first instruction's, not the access's. So the address
+of a load comes from its operand slot (the previous group left it there, and the 8-byte store of every slot
+write makes that reload a store-to-load forward), and its bounds check is ``FunctionCompiler.address``'s: its
+trap is today's, at the load's Wasm offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..wasm.module import Instr
+from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Label, Mem, Operand
+from . import memories
+
+if TYPE_CHECKING:
+    from .function import FunctionCompiler
+
+_CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
+        "ge_s": "ge", "ge_u": "ae"}
+_INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b": "ae", "ae": "b", "a": "be",
+            "be": "a"}
+_ALU = frozenset(["add", "sub", "and", "or", "xor"])
+_COMMUTATIVE = frozenset(["add", "and", "or", "xor", "mul"])
+_SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
+_BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_ALU, "mul", *_SHIFTS, *_CMP])
+_UNARY = frozenset(["i32.eqz", "i64.eqz", "i64.extend_i32_u", "i64.extend_i32_s", "i32.wrap_i64",
+                    "i32.extend8_s", "i32.extend16_s", "i64.extend8_s", "i64.extend16_s", "i64.extend32_s"])
+_LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
+#: Integer loads -> (access size, sign extension, result size).
+_LOADS = {"i32.load": (4, False, 4), "i64.load": (8, False, 8), "i32.load8_s": (1, True, 4),
+          "i32.load8_u": (1, False, 4), "i32.load16_s": (2, True, 4), "i32.load16_u": (2, False, 4),
+          "i64.load8_s": (1, True, 8), "i64.load8_u": (1, False, 8), "i64.load16_s": (2, True, 8),
+          "i64.load16_u": (2, False, 8), "i64.load32_s": (4, True, 8), "i64.load32_u": (4, False, 8)}
+_BRANCHES = frozenset(["br_if", "if"])
+_FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_CMP, "eqz"])
+
+#: Instructions that may start a tree group.
+FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
+
+#: The most instructions one group takes (and the look-ahead searched for a barrier).
+_LIMIT = 24
+
+#: A stack entry: ("slot", operand index) | ("local", local index) | ("const", value) | ("reg", register).
+Entry = tuple[str, int]
+
+
+@dataclass
+class _Walk:
+    """The symbolic operand stack from the group's starting depth ``start``: ``stack`` holds the entries at
+    operand indices ``low``, ``low + 1``, ...; operands below ``low`` are in their slots, untouched."""
+
+    start: int
+    pool: tuple[int, ...]
+    low: int = 0
+    stack: list[Entry] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.low = self.start
+        self.free = list(self.pool)
+
+    def pop(self) -> Entry:
+        if self.stack:
+            entry = self.stack.pop()
+            return entry
+        self.low -= 1
+        return ("slot", self.low)
+
+    def release(self, entry: Entry) -> None:
+        if entry[0] == "reg":
+            self.free.append(entry[1])
+
+    @property
+    def depth(self) -> int:
+        return self.low + len(self.stack)
+
+    def visible(self) -> int:
+        """How many entries left on the stack replace an operand that was there before the group."""
+        return max(0, min(self.start - self.low, len(self.stack)))
+
+
+def _signed(value: int, size: int) -> int:
+    bits = 8 * size
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+_POOLS: dict[frozenset[int], tuple[int, ...]] = {}
+
+
+def _pool(c: FunctionCompiler) -> tuple[int, ...]:
+    saved = c.abi.callee_saved
+    pool = _POOLS.get(saved)
+    if pool is None:
+        pool = _POOLS[saved] = (R8, R9, R10, R11, *(r for r in (RSI, RDI) if r not in saved))
+    return pool
+
+
+def _barrier_stop(body: list[Instr], index: int, stop: int, barriers: frozenset[int]) -> int:
+    limit = min(stop, index + _LIMIT + 1)
+    for k in range(index + 1, limit):
+        if body[k].offset in barriers:
+            return k
+    return limit
+
+
+def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
+    """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
+    took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
+    row."""
+    barriers = c.ctx.fusion_barriers
+    stop = _barrier_stop(body, index, stop, barriers) if barriers else min(stop, index + _LIMIT + 1)
+    plan = _plan(c, body, index, stop)
+    if plan is None:
+        return 0
+    count, sink, condition = plan
+    group = body[index:index + count]
+    if any(i.op in _LOADS for i in group):
+        cc, depth = _emit(c, body, index, count, sink, condition)  # trap stubs: not position-independent
+    else:
+        # The code is a function of the instructions, the sink's kind (a branch's jcc is emitted apart), the
+        # depth and the frame layout (no vector locals here: every local is one word): encoded once per module.
+        key = ("tree", tuple((i.op, i.imm) for i in group), None if sink is None else sink.op,
+               None if sink is None or sink.op in _BRANCHES else sink.imm, condition - index, c.depth,
+               c.locals_base, c.operands_base)
+        done = c.ctx.tree_groups.get(key)
+        if done is None:
+            a = c.a
+            start, first_relocation = len(a.code), len(a.relocations)
+            done = _emit(c, body, index, count, sink, condition)
+            c.ctx.snippets[key] = a.snippet(start, first_relocation)
+            c.ctx.tree_groups[key] = done
+        else:
+            c.a.replay(c.ctx.snippets[key])
+        cc, depth = done
+    c.depth = depth
+    if depth > c.max_depth:
+        c.max_depth = depth
+    if sink is not None and sink.op in _BRANCHES:
+        assert cc is not None
+        _branch(c, sink, cc)
+    return count + (1 if sink is not None else 0)
+
+
+def _branch(c: FunctionCompiler, sink: Instr, cc: str) -> None:
+    """The branch sink's jcc, the flags set (true meaning ``cc``), ``c.depth`` with the condition popped."""
+    a = c.a
+    if sink.op == "br_if":
+        a.jcc(cc, c.control[-1 - c.int_immediate(sink.imm[0])].target)
+        return
+    params, results = c.block_arity(sink.imm[0])
+    else_label = Label()
+    a.jcc(_INVERSE[cc], else_label)
+    end = Label()
+    c.push_control("if", c.depth - params, params, results, end, end, else_label)
+
+
+def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
+    """Simulate one pure instruction or load; False when the group cannot take it (then ``w`` is spoilt)."""
+    op = instr.op
+    if op == "local.get":
+        w.stack.append(("local", c.int_immediate(instr.imm[0])))
+        return True
+    if op in ("i32.const", "i64.const"):
+        w.stack.append(("const", c.int_immediate(instr.imm[0])))
+        return True
+    if op in _BINARY:
+        rhs, lhs = w.pop(), w.pop()
+        return _result(w, lhs, rhs, op.split(".")[1] in _COMMUTATIVE)
+    if op in _UNARY or op in _LOADS:
+        return _result(w, w.pop(), None, False)
+    return False
+
+
+def _result(w: _Walk, lhs: Entry, rhs: Entry | None, commutative: bool) -> bool:
+    """Push an operation's result register: the first operand's if it is one (the second's for a commutative
+    operation), else a free one."""
+    if lhs[0] == "reg":
+        if rhs is not None:
+            w.release(rhs)
+        w.stack.append(lhs)
+        return True
+    if rhs is not None and rhs[0] == "reg" and commutative:
+        w.stack.append(rhs)
+        return True
+    if not w.free:
+        return False
+    # A fresh register, taken before the second operand's is given back: the first operand is loaded into it
+    # while the second is still to be read.
+    w.stack.append(("reg", w.free.pop()))
+    if rhs is not None:
+        w.release(rhs)
+    return True
+
+
+def _plan(c: FunctionCompiler, body: list[Instr], index: int,
+          stop: int) -> tuple[int, Instr | None, int] | None:
+    """(pure instructions taken, the sink or None, index of the instruction whose value the branch sink tests or
+    -1), or None when no group of two instructions or more keeps the contract."""
+    w = _Walk(c.depth, _pool(c))
+    best: tuple[int, Instr | None, int] | None = None
+    k = index
+    while k < stop:
+        instr = body[k]
+        op = instr.op
+        if op in _LOADS and k > index:
+            break  # a memory access starts its group (see the module's docstring)
+        if op in FIRST:
+            snapshot = (w.low, list(w.stack), list(w.free))
+            if not _step(c, w, instr):
+                w.low, w.stack, w.free = snapshot
+                break
+            k += 1
+            if w.visible() <= 1 and k - index >= 2:
+                best = (k - index, None, -1)
+            continue
+        if k == index:
+            return None
+        sink = _sink(c, w, body, index, k)
+        if sink is not None:
+            best = (k - index, instr, sink)
+        break
+    return best
+
+
+def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int) -> int | None:
+    """Whether ``body[k]`` can end the group whose pure part is ``body[index:k]`` (simulated in ``w``): None if
+    not, else the index of the instruction producing a branch's condition (-1 for other sinks)."""
+    instr = body[k]
+    op = instr.op
+    if op == "local.set":
+        w.pop()
+        return -1 if w.visible() == 0 else None
+    if op == "local.tee":
+        return -1 if w.stack and w.low + len(w.stack) - 1 >= w.start and w.visible() == 0 else None
+    if op in _BRANCHES:
+        condition = w.pop()
+        if condition[0] == "const" or w.visible() != 0:
+            return None
+        if op == "br_if":
+            saved = c.depth
+            c.depth = w.depth
+            try:
+                if c.needs_moves(c.int_immediate(instr.imm[0])):
+                    return None
+            finally:
+                c.depth = saved
+        # What sets the flags for the jcc: the comparison before the run of i32.eqz in front of the branch (each
+        # eqz inverts the condition), or the run's first eqz (a test of its operand); -1: the value is tested.
+        m = k - 1
+        while m > index and body[m].op == "i32.eqz":
+            m -= 1
+        if body[m].op in _FLAGS:
+            return m
+        return m + 1 if m + 1 < k else -1
+    return None
+
+
+# -- emission -----------------------------------------------------------------------------------------------------
+class _Emitter:
+    def __init__(self, c: FunctionCompiler, w: _Walk, first: Instr) -> None:
+        self.c = c
+        self.a = c.a
+        self.w = w
+        self.first = first
+
+    def checked(self, instr: Instr, entry: Entry, size: int) -> Mem:
+        """The bounds-checked operand of ``instr``'s access at ``entry``'s address; its trap stubs report
+        ``instr``'s Wasm offset (as wasmtime does) and carry the group's row (the same while a load is always
+        its group's first instruction)."""
+        c = self.c
+        current, stubs = c.current, len(c.stubs)
+        c.current = instr
+        try:
+            addr = self.address(entry, c.int_immediate(instr.imm[1]), size, memories.memarg_memory(instr))
+        finally:
+            c.current = current
+        line = c.line(self.first.offset)
+        for stub in c.stubs[stubs:]:
+            stub.line = line
+        return addr
+
+    def mem(self, entry: Entry) -> Mem:
+        return self.c.local(entry[1]) if entry[0] == "local" else self.c.slot(entry[1])
+
+    def operand(self, entry: Entry, size: int) -> tuple[Operand | int, bool]:
+        """``entry`` as a second operand (register, memory, or immediate when it fits; a wide constant in rcx)."""
+        kind, value = entry
+        if kind == "reg":
+            return value, False
+        if kind != "const":
+            return self.mem(entry), False
+        value = _signed(value, size)
+        if -(1 << 31) <= value < 1 << 31:
+            return value, True
+        self.a.mov_imm(8, RCX, value)
+        return RCX, False
+
+    def load(self, size: int, dst: int, entry: Entry) -> None:
+        kind, value = entry
+        if kind == "reg":
+            if value != dst or size == 4:
+                self.a.mov(size, dst, value)
+        elif kind == "const":
+            self.a.mov_imm(size, dst, _signed(value, size))
+        else:
+            self.a.mov(size, dst, self.mem(entry))
+
+    def store_slot(self, j: int, entry: Entry) -> None:
+        """An entry to operand slot ``j``, whole (8 bytes)."""
+        a = self.a
+        kind, value = entry
+        slot = self.c.slot(j)
+        if kind == "reg":
+            a.mov(8, slot, value)
+        elif kind == "const":
+            value = _signed(value, 8)
+            if -(1 << 31) <= value < 1 << 31:
+                a.mov_store_imm(8, slot, value)
+            else:
+                a.mov_imm(8, RAX, value)
+                a.mov(8, slot, RAX)
+        elif kind == "local" or value != j:
+            a.mov(8, RAX, self.mem(entry))
+            a.mov(8, slot, RAX)
+
+    def materialise(self, keep_top_visible: bool = False) -> None:
+        """Write the stack's entries to their slots: those at or above the starting depth first (not part of the
+        state before the group), then the one below it, if any (the group's visible write: its last)."""
+        w = self.w
+        entries = list(enumerate(w.stack, w.low))
+        for j, entry in entries:
+            if j >= w.start:
+                self.store_slot(j, entry)
+        for j, entry in entries:
+            if j < w.start:
+                self.store_slot(j, entry)
+
+    def compare(self, size: int, lhs: Entry, rhs: Entry) -> None:
+        a = self.a
+        if lhs[0] == "reg":
+            src, imm = self.operand(rhs, size)
+            a.alu("cmp", size, lhs[1], src, imm=imm)
+            return
+        if lhs[0] != "const":
+            if rhs[0] == "reg":
+                a.alu("cmp", size, self.mem(lhs), rhs[1])
+                return
+            if rhs[0] == "const" and -(1 << 31) <= _signed(rhs[1], size) < 1 << 31:
+                a.alu("cmp", size, self.mem(lhs), _signed(rhs[1], size), imm=True)
+                return
+        self.load(size, RAX, lhs)
+        src, imm = self.operand(rhs, size)
+        a.alu("cmp", size, RAX, src, imm=imm)
+
+    def test(self, size: int, entry: Entry) -> None:
+        if entry[0] == "reg":
+            self.a.test(size, entry[1], entry[1])
+        else:
+            self.a.alu("cmp", size, self.mem(entry), 0, imm=True)
+
+    def binary(self, op: str, flags_only: bool) -> str | None:
+        """Emit one binary operation on the two top entries; returns the condition code a comparison leaves in
+        the flags when ``flags_only`` (then nothing is pushed)."""
+        a = self.a
+        w = self.w
+        kind, name = op.split(".")
+        size = 4 if kind == "i32" else 8
+        rhs, lhs = w.pop(), w.pop()
+        if name in _CMP:
+            self.compare(size, lhs, rhs)
+            if flags_only:
+                w.release(lhs)
+                w.release(rhs)
+                return _CMP[name]
+            dst = self.destination(lhs, rhs, False)
+            a.setcc(_CMP[name], dst)
+            a.movzx(4, dst, 1, dst)
+            return None
+        commutative = name in _COMMUTATIVE
+        if lhs[0] != "reg" and rhs[0] == "reg" and commutative:
+            lhs, rhs = rhs, lhs
+        dst = self.destination(lhs, rhs, commutative)
+        if lhs[0] != "reg":
+            self.load(size, dst, lhs)
+        if name in _SHIFTS:
+            if rhs[0] == "const":
+                a.shift(_SHIFTS[name], size, dst, rhs[1] & (8 * size - 1))
+            else:
+                self.load(4, RCX, rhs)
+                a.shift(_SHIFTS[name], size, dst)
+        elif name == "mul":
+            if rhs[0] == "const":
+                self.load(size, RCX, rhs)
+                a.imul(size, dst, RCX)
+            else:
+                a.imul(size, dst, self.operand(rhs, size)[0])
+        else:
+            src, imm = self.operand(rhs, size)
+            a.alu(name, size, dst, src, imm=imm)
+        return None
+
+    def destination(self, lhs: Entry, rhs: Entry | None, commutative: bool) -> int:
+        """The register the result goes to (as ``_result`` chose it in the plan) and push it."""
+        w = self.w
+        if lhs[0] == "reg":
+            if rhs is not None:
+                w.release(rhs)
+            w.stack.append(lhs)
+            return lhs[1]
+        if rhs is not None and rhs[0] == "reg" and commutative:
+            w.stack.append(rhs)
+            return rhs[1]
+        register = w.free.pop()
+        w.stack.append(("reg", register))
+        if rhs is not None:
+            w.release(rhs)
+        return register
+
+    def unary(self, instr: Instr, flags_only: bool) -> str | None:
+        a = self.a
+        op = instr.op
+        x = self.w.pop()
+        if op in ("i32.eqz", "i64.eqz"):
+            size = 4 if op.startswith("i32") else 8
+            if x[0] == "const":
+                self.load(size, RAX, x)
+                x_test: Entry = ("reg", RAX)
+            else:
+                x_test = x
+            self.test(size, x_test)
+            if flags_only:
+                self.w.release(x)
+                return "e"
+            dst = self.destination(x, None, False)
+            a.setcc("e", dst)
+            a.movzx(4, dst, 1, dst)
+            return None
+        if op == "i32.wrap_i64":
+            self.w.stack.append(x)
+            return None
+        dst = self.destination(x, None, False)
+        source: Operand = x[1] if x[0] == "reg" else self.mem(x) if x[0] != "const" else 0
+        if x[0] == "const":
+            value = _signed(x[1], 4 if op.startswith("i64.extend_i32") else 8)
+            if op == "i64.extend_i32_u":
+                value &= 0xFFFFFFFF
+            elif op in ("i32.extend8_s", "i64.extend8_s"):
+                value = _signed(value, 1)
+            elif op in ("i32.extend16_s", "i64.extend16_s"):
+                value = _signed(value, 2)
+            elif op == "i64.extend32_s":
+                value = _signed(value, 4)
+            a.mov_imm(8, dst, value)
+            return None
+        match op:
+            case "i64.extend_i32_u":
+                a.mov(4, dst, source)
+            case "i64.extend_i32_s" | "i64.extend32_s":
+                a.movsx(8, dst, 4, source)
+            case "i32.extend8_s" | "i64.extend8_s":
+                a.movsx(4 if op.startswith("i32") else 8, dst, 1, source)
+            case _:
+                a.movsx(4 if op.startswith("i32") else 8, dst, 2, source)
+        return None
+
+    def address(self, entry: Entry, offset: int, size: int, memory: int) -> Mem:
+        """``FunctionCompiler.address`` on the entry's value (rax, rcx and rdx are the check's)."""
+        if entry[0] == "const":
+            self.a.mov_imm(8 if memories.is64(self.c, memory) else 4, RAX, _signed(entry[1], 8))
+            return self.c.address(RAX, offset, size, memory)
+        return self.c.address(entry[1] if entry[0] == "reg" else self.mem(entry), offset, size, memory)
+
+    def loaded(self, instr: Instr) -> None:
+        width, signed, rsize = _LOADS[instr.op]
+        x = self.w.pop()
+        addr = self.checked(instr, x, width)
+        dst = self.destination(x, None, False)
+        if signed:
+            self.a.movsx(rsize, dst, width, addr)
+        elif width < 4:
+            self.a.movzx(4, dst, width, addr)
+        else:
+            self.a.mov(width, dst, addr)
+
+
+def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None,
+          condition: int) -> tuple[str | None, int]:
+    """Emit the group but a branch sink's jcc; returns the condition code of the flags for that jcc (None for
+    other sinks) and the operand depth after the group."""
+    w = _Walk(c.depth, _pool(c))
+    e = _Emitter(c, w, body[index])
+    cc = None
+    k = index
+    end = index + count
+    while k < end:
+        instr = body[k]
+        op = instr.op
+        flags_only = k == condition
+        if op == "local.get":
+            w.stack.append(("local", c.int_immediate(instr.imm[0])))
+        elif op in ("i32.const", "i64.const"):
+            w.stack.append(("const", c.int_immediate(instr.imm[0])))
+        elif op in _BINARY:
+            cc = e.binary(op, flags_only)
+        elif op in _LOADS:
+            e.loaded(instr)
+        else:
+            cc = e.unary(instr, flags_only)
+        k += 1
+        if flags_only:
+            break
+    a = c.a
+    if sink is None:
+        e.materialise()
+    elif sink.op in ("local.set", "local.tee"):
+        target = c.int_immediate(sink.imm[0])
+        value = w.stack[-1] if sink.op == "local.tee" else w.pop()
+        e.materialise()
+        local = c.local(target)
+        if value[0] == "reg":
+            a.mov(8, local, value[1])
+        elif value[0] == "const" and -(1 << 31) <= _signed(value[1], 8) < 1 << 31:
+            a.mov_store_imm(8, local, _signed(value[1], 8))
+        else:
+            e.load(8, RAX, value)
+            a.mov(8, local, RAX)
+    else:
+        if cc is None:
+            # The condition is a value the group made or read (not a comparison's flags): test it.
+            test = w.pop()
+            w.release(test)
+            e.materialise()
+            e.test(4, test)
+            cc = "ne"
+        else:
+            e.materialise()  # plain moves: the flags survive
+            if (end - 1 - condition) & 1:  # the eqz after the flags' producer, each inverting the condition
+                cc = _INVERSE[cc]
+        return cc, w.depth
+    return None, w.depth
+

@@ -1,0 +1,265 @@
+"""Expression-tree groups (``emitter/codegen/trees.py``): trees of integer operations with their values in scratch
+registers, loads starting a group (the loaded value straight into a local or a tree), on 32- and 64-bit memories
+and memories other than 0, and stores of tree values. They compute what wasmtime computes (results and the whole
+text of every trap), and every group keeps the debugging contract at each of its native instructions: the
+instruction that writes a local or an operand slot below the depth the group started at is its last one and the
+only one; nothing writes linear memory, pushes, pops or calls; the instructions after its first have no line row
+and no memory access (``wasm watch`` names an access's instruction by its row). The contract check is shown to
+fail on code that writes a visible location early."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import wasmtime
+
+import emitter.codegen.function as function
+import emitter.codegen.trees as trees
+from emitter.aot import render_listing
+from emitter.codegen.compiler import compile_module
+from emitter.compiled import LineTable
+from emitter.errors import TrapError
+from emitter.jit import compile_wasm
+from emitter.wasm.load import load_bytes
+from tests.wasm_clang import wasm_clang
+
+SHOOTOUT = Path(__file__).resolve().parent.parent / "samples" / "kernels" / "shootout"
+
+_I32 = [0, 1, -1, 7, 31, 32, 0x7FFFFFFF, -0x80000000, 0x12345678]
+_I64 = [0, 1, -1, 63, 64, 0x7FFFFFFF, 0x80000000, -0x8000000000000000, 0x123456789ABCDEF0]
+#: Addresses around the ends of memory 0 (1 page), memory 1 (2 pages) and the 64-bit memory 2 (3 pages).
+_ADDRESSES = [0, 4, 0xFFF8, 0xFFFC, 0xFFFD, 0x10000, 0x1FFFC, 0x20000, 0x2FFF8, 0x30000, 0xFFFFFFF0]
+
+
+def _tree(t: str, depth: int, leaf: int = 0) -> str:
+    """A balanced tree of ``2 ** depth`` leaves over the operations a group takes: more live values than
+    scratch registers at depth 4."""
+    if depth == 0:
+        return f"(local.get {leaf % 2})" if leaf % 3 else f"({t}.const {leaf * 0x1234567 - 99})"
+    ops = ["add", "xor", "sub", "mul", "rotl", "or", "shr_u", "and", "shl", "shr_s", "rotr"]
+    op = ops[(depth * 5 + leaf) % len(ops)]
+    return f"({t}.{op} {_tree(t, depth - 1, 2 * leaf)} {_tree(t, depth - 1, 2 * leaf + 1)})"
+
+
+def _functions() -> list[tuple[str, str, list[tuple[int, ...]]]]:
+    out: list[tuple[str, str, list[tuple[int, ...]]]] = []
+    pairs32 = list(itertools.product(_I32, repeat=2))
+    pairs64 = list(itertools.product(_I64, repeat=2))
+    for t, pairs in (("i32", pairs32), ("i64", pairs64)):
+        for depth in (2, 3, 4):
+            out.append((f"tree{depth}_{t}", f"(param {t} {t}) (result {t}) {_tree(t, depth)}", pairs))
+        out.append((f"tee_{t}", f"(param {t} {t}) (result {t}) (local {t}) "
+                    f"(local.set 0 ({t}.add (local.get 1) (local.tee 2 ({t}.xor (local.get 0) (local.get 1))))) "
+                    f"({t}.sub ({t}.mul (local.get 0) (local.get 2)) ({t}.rotl (local.get 1) (i32.const 0) "
+                    f"{'' if t == 'i32' else 'i64.extend_i32_u'}))", pairs))
+        for cmp in ("lt_s", "ge_u", "eq", "ne"):
+            out.append((f"brif_{t}_{cmp}", f"(param {t} {t}) (result i32) (block $b (br_if $b (i32.eqz (i32.eqz "
+                        f"({t}.{cmp} ({t}.add (local.get 0) (local.get 1)) ({t}.shl (local.get 1) ({t}.const 3))))))"
+                        f" (return (i32.const 7))) (i32.const 9)", pairs))
+            out.append((f"if_{t}_{cmp}", f"(param {t} {t}) (result {t}) (if (result {t}) ({t}.{cmp} ({t}.and "
+                        f"(local.get 0) ({t}.const 0xff)) (local.get 1)) (then ({t}.add (local.get 0) ({t}.const 1)))"
+                        f" (else ({t}.sub (local.get 1) (local.get 0))))", pairs))
+        out.append((f"if_value_{t}", f"(param {t} {t}) (result i32) (if (result i32) ({t}.eqz ({t}.and "
+                    f"(local.get 0) (local.get 1))) (then (i32.const 1)) (else (i32.const 2)))", pairs))
+    out.append(("extends", "(param i32 i32) (result i64) (i64.add (i64.extend_i32_u (i32.add (local.get 0) "
+                "(local.get 1))) (i64.add (i64.extend_i32_s (local.get 0)) (i64.extend8_s (i64.extend_i32_u "
+                "(local.get 1)))))", pairs32))
+    out.append(("wraps", "(param i64 i64) (result i32) (i32.add (i32.wrap_i64 (i64.mul (local.get 0) (local.get 1)))"
+                " (i32.extend16_s (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 17)))))", pairs64))
+    out.append(("wide_const", "(param i64 i64) (result i64) (i64.xor (i64.and (local.get 0) "
+                "(i64.const 0x7ffff0000000000f)) (i64.mul (local.get 1) (i64.const -0x123456789)))", pairs64))
+    out.append(("cmp_value", "(param i32 i32) (result i32) (i32.add (i32.lt_u (local.get 0) (local.get 1)) "
+                "(i32.mul (i32.eqz (local.get 1)) (i32.const 10)))", pairs32))
+    # A group that ends with a value replacing the operand below it and pushes above it: the former is the
+    # visible write, after the others (a call's result is the operand: calls are not in groups).
+    for t, pairs in (("i32", pairs32), ("i64", pairs64)):
+        out.append((f"around_call_{t}", f"(param {t} {t}) (result {t}) (call $two_{t} ({t}.add (call $id_{t} "
+                    f"(local.get 0)) ({t}.const 3)) ({t}.mul (local.get 1) (local.get 0)))", pairs))
+    # Loads and stores: the address read from the local, or a tree; the value a tree; every memory kind.
+    addresses = [(a, v) for a in _ADDRESSES for v in (0, -1, 0x1234567)]
+    for m, addr_t in (("$m0", "i32"), ("$m1", "i32"), ("$m64", "i64")):
+        get = "(local.get 0)"
+        plus = f"({addr_t}.add (local.get 0) ({addr_t}.const 8))"
+        out.append((f"load_{m}", f"(param {addr_t} i32) (result i32) (local i32) (local.set 2 (i32.load {m} "
+                    f"offset=4 {get})) (i32.add (local.get 2) (i32.load8_s {m} {plus}))", addresses))
+        out.append((f"load64_{m}", f"(param {addr_t} i32) (result i64) (i64.add (i64.load {m} {get}) "
+                    f"(i64.load32_s {m} offset=2 {plus}))", addresses))
+        out.append((f"store_{m}", f"(param {addr_t} i32) (result i32) (i32.store {m} offset=1 {get} (i32.add "
+                    f"(local.get 1) (i32.const 5))) (i32.store8 {m} {plus} (local.get 1)) (i64.store {m} offset=16"
+                    f" {get} (i64.const 0x1122334455667788)) (i32.store16 {m} offset=3 {get} (i32.const -2)) "
+                    f"(i32.add (i32.load {m} offset=1 {get}) (i32.load16_u {m} offset=16 {get}))", addresses))
+    return out
+
+
+def _module_text() -> str:
+    body = "\n".join(f'(func (export "{name}") {text})' for name, text, _ in _functions())
+    body += "".join(f"(func $id_{t} (param {t}) (result {t}) local.get 0)(func $two_{t} (param {t} {t}) "
+                    f"(result {t}) ({t}.sub (local.get 0) (local.get 1)))" for t in ("i32", "i64"))
+    return f"(module (memory $m0 1) (memory $m1 2) (memory $m64 i64 3)\n{body})"
+
+
+def _outcome(call: Any, trap: type[Exception], args: tuple[int, ...]) -> str:
+    try:
+        value = call(*args)
+    except trap as error:
+        return f"trap {error}"
+    return f"ok {int(value) & ((1 << 64) - 1):#x}"
+
+
+def test_tree_groups_compute_what_wasmtime_computes(tmp_path: Path) -> None:
+    text = _module_text()
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True
+    config.wasm_memory64 = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    theirs = wasmtime.Instance(store, wasmtime.Module(engine, text), []).exports(store)
+    source = tmp_path / "trees.wat"
+    source.write_text(text)
+    differing = []
+    checked = traps = 0
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
+        for name, _, arguments in _functions():
+            func = theirs[name]
+            assert isinstance(func, wasmtime.Func)
+            for args in arguments:
+                want = _outcome(lambda *a, f=func: f(store, *a), wasmtime.Trap, args)
+                got = _outcome(instance.exports[name], TrapError, args)
+                checked += 1
+                traps += want.startswith("trap")
+                if got != want:
+                    differing.append(f"{name}{args}: ours {got!r}, wasmtime {want!r}")
+    assert not differing, f"{len(differing)} of {checked} differ:\n" + "\n".join(differing[:10])
+    assert checked > 1500 and traps > 100
+
+
+# -- the contract at every native instruction -------------------------------------------------------------------
+@dataclass
+class Group:
+    code: bytes
+    start_depth: int
+    locals: list[int]  # each local's distance below rbp
+    operands_base: int
+    offsets: list[int]  # the Wasm offsets of the group's instructions
+    function: int
+    decoded: list[str] | None = None
+
+
+def _record(monkeypatch: pytest.MonkeyPatch, emit_early: bool = False) -> list[Group]:
+    """Record every tree group the compiler emits (its code alone, the depth it started at, the frame layout);
+    ``emit_early``: a deliberately broken emitter writing the visible operand first (the check must see it)."""
+    groups: list[Group] = []
+    original = trees.fuse_tree
+
+    def recording(c: Any, body: list[Any], index: int, stop: int) -> int:
+        start, depth = len(c.a.code), c.depth
+        taken = original(c, body, index, stop)
+        if taken:
+            inside = [i.op for i in body[index + 1:index + taken] if ".load" in i.op or ".store" in i.op]
+            assert not inside, f"a memory access inside a group at {body[index].offset:#x}: {inside}"
+            groups.append(Group(bytes(c.a.code[start:]), depth, c.local_offsets[:len(c.local_types)], c.operands_base,
+                                [i.offset for i in body[index:index + taken]], c.index))
+        return taken
+
+    monkeypatch.setattr(function, "fuse_tree", recording)
+    if emit_early:
+        def materialise(self: Any) -> None:
+            w = self.w
+            for j, entry in sorted(enumerate(w.stack, w.low), key=lambda je: je[0] >= w.start):
+                self.store_slot(j, entry)
+        monkeypatch.setattr(trees._Emitter, "materialise", materialise)
+    return groups
+
+
+_WRITES = re.compile(r"^(mov|add|sub|and|or|xor|shl|shr|sar|rol|ror|set\w+|inc|dec|neg|not)\s")
+
+
+def violations(groups: list[Group]) -> list[str]:
+    """Every breach of the contract in the recorded groups, decoding each group's code with GNU objdump."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "groups.bin"
+        path.write_bytes(b"".join(g.code for g in groups))
+        listing = subprocess.run(["objdump", "-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel", str(path)],
+                                 capture_output=True, text=True, check=True).stdout
+    decoded: list[tuple[int, str]] = []
+    for line in listing.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[0].strip().endswith(":"):
+            decoded.append((int(parts[0].strip()[:-1], 16), " ".join(parts[-1].split())))
+    out = []
+    at = 0
+    for g in groups:
+        mine = [text for address, text in decoded if at <= address < at + len(g.code)]
+        at += len(g.code)
+        locals_ = {f"[rbp-{d:#x}]" for d in g.locals}
+        visible_slots = {f"[rbp-{g.operands_base + 8 * (j + 1):#x}]" for j in range(g.start_depth)}
+        visible = []
+        for k, text in enumerate(mine):
+            mnemonic = text.split()[0]
+            if mnemonic in ("push", "pop", "call", "ret", "leave", "enter") or "rsp" in text:
+                out.append(f"function {g.function} group at {g.offsets[0]:#x}: {text!r} moves the stack pointer")
+            if not _WRITES.match(text) or mnemonic.startswith("cmp"):
+                continue
+            destination = text.split(None, 1)[1].split(",")[0]
+            if "PTR" not in destination:
+                continue  # a register
+            where = destination.split("PTR", 1)[1].strip()
+            if where in locals_ or where in visible_slots or not where.startswith("[rbp-"):
+                visible.append((k, text))
+        g.decoded = mine
+        if mine and mine[-1].startswith("j") and visible:  # a branch sink: its jcc is the last instruction
+            out.append(f"function {g.function} group at {g.offsets[0]:#x}: a visible write before its branch: "
+                       f"{visible}")
+        elif len(visible) > 1 or (visible and visible[0][0] != len(mine) - 1):
+            out.append(f"function {g.function} group at {g.offsets[0]:#x}: visible writes {visible} in {mine}")
+    return out
+
+
+def _rowless(compiled: Any, listing: Any, groups: list[Group]) -> list[str]:
+    """Rows on the listing lines of a group's instructions after its first (a trap stub's row included: it
+    reports the access's Wasm offset but has the group's line)."""
+    rows = {line for f in compiled.functions if f.wasm_index is not None
+            for line in LineTable.of(f.lines).line_numbers}
+    return [f"group at {g.offsets[0]:#x}: {o:#x} has a row" for g in groups for o in g.offsets[1:]
+            if listing.line_of(o) in rows]
+
+
+def _kernel(name: str, tmp_path: Path) -> bytes:
+    wasm = tmp_path / f"{name}.wasm"
+    wasm_clang(["--target=wasm32-wasi", "-O2", "-DNDEBUG", f"-I{SHOOTOUT}", "-nostartfiles", "-Wl,--no-entry",
+                "-Wl,--export=__main_void", "-o", wasm, SHOOTOUT / f"{name}.c"])
+    return wasm.read_bytes()
+
+
+def test_every_group_writes_what_a_debugger_sees_with_its_last_instruction(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    groups = _record(monkeypatch)
+    modules = [load_bytes(wasmtime.wat2wasm(_module_text()))]
+    modules += [load_bytes(_kernel(name, tmp_path)) for name in ("xchacha20", "gimli", "base64")]
+    rowless = []
+    for module in modules:
+        before = len(groups)
+        listing = render_listing(module, "trees")
+        compiled = compile_module(module, module_name="trees", listing=listing)
+        rowless += _rowless(compiled, listing, groups[before:])
+    assert len(groups) > 2000, len(groups)
+    assert violations(groups) == []
+    assert rowless == []
+    # What the groups are: trees in several scratch registers, loads with their address from the slot.
+    texts = [" ".join(g.decoded or []) for g in groups]
+    assert sum(len(set(re.findall(r"\br(?:8|9|10|11)d?\b|\b[er][sd]i\b", t))) >= 3 for t in texts) > 50
+    assert sum(bool(re.search(r"mov eax,DWORD PTR \[rbp-0x[0-9a-f]+\].*\[rbx\+rax\*1\]", t)) for t in texts) > 100
+
+
+def test_the_contract_check_sees_an_early_visible_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    groups = _record(monkeypatch, emit_early=True)
+    compile_module(load_bytes(wasmtime.wat2wasm(_module_text())), module_name="trees")
+    found = violations(groups)
+    assert len(found) >= 2 and all("visible writes" in f for f in found), found
