@@ -84,3 +84,27 @@ def test_c_module_fuses_but_keeps_every_producer_address(tmp_path: Path, monkeyp
     assert len(kept) > 20
     assert kept <= _offsets(fused), sorted(kept - _offsets(fused))
     assert _code_size(fused) < _code_size(unfused)
+
+
+def test_tree_groups_stop_before_every_barrier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expression-tree groups (``codegen/trees.py``) with a barrier at every third instruction of the trees'
+    test module: no group holds a barrier after its first instruction, every barrier with a native address
+    unfused has one, groups of several instructions still form between barriers, and the code computes what it did."""
+    from tests.test_codegen_fusion_trees import _module_text, _record
+
+    module = load_bytes(wat_to_wasm(_module_text()))
+    module.custom_sections[".debug_info"] = b""
+    offsets = [instr.offset for f in module.functions for instr in f.body]
+    barriers = frozenset(offsets[::3])
+    groups = _record(monkeypatch)
+    barred = _with_barriers(monkeypatch, module, barriers)
+    inside = [(g.offsets[0], o) for g in groups for o in g.offsets[1:] if o in barriers]
+    assert inside == []
+    kept = barriers & _offsets(_with_barriers(monkeypatch, module, None))  # those with a native address unfused
+    assert len(kept) > 100 and kept <= _offsets(barred), sorted(kept - _offsets(barred))
+    assert sum(len(g.offsets) >= 3 for g in groups) > 20
+    free = _with_barriers(monkeypatch, module, frozenset())
+    assert _code_size(free) < _code_size(barred)
+    for compiled in (barred, free):
+        for args in ((3, 5), (-1, 7), (0x7FFFFFFF, -0x80000000)):
+            assert load(compiled, module).call("tree3_i32", *args) == load(free, module).call("tree3_i32", *args)

@@ -29,6 +29,9 @@ starts or ends (``dwarf/fusion_barriers.py``): those keep their native addresses
 frames and variable locations are where they are unfused. Nothing here pushes or pops, so the unwind
 information is unchanged. Branches that must move values
 (``needs_moves``) are left unfused, as the moves write slots.
+
+``trees.py`` generalises these groups to trees of pure integer operations with their values in scratch
+registers, under this same contract; ``FunctionCompiler.run`` asks it first and this module when it declines.
 """
 
 from __future__ import annotations
