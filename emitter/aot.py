@@ -26,6 +26,7 @@ from .errors import JitdebugError, WasmError
 from .header import render_header
 from .lower import write_object
 from .wasi.aot import with_command_entries
+from .wasm.features import DEFAULT, Features
 from .wasm.listing import render_listing
 from .wasm.load import load_module
 from .wasm.module import Module
@@ -78,7 +79,7 @@ def _object_writer(target: str, dll: bool, output: Path) -> ObjectWriter:
 
 
 def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dll: bool = False,
-                 header: Path | None = None, export_prefix: str = "") -> AotOutputs:
+                 header: Path | None = None, export_prefix: str = "", features: Features = DEFAULT) -> AotOutputs:
     """Compile ``source`` (.wasm or .wat) to the object ``output``, its listing and, if asked, a C header.
 
     Raises ``JitdebugError`` (``WasmError`` located by module offset for bad input) and writes nothing then.
@@ -88,7 +89,7 @@ def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dl
     destinations = [output, listing_file] + ([header] if header is not None else [])
     _check_distinct(source, destinations)
     try:
-        _, module = load_module(source)
+        _, module = load_module(source, features)
         name = module_name_of(module, source)
         listing = render_listing(module, name)
         compiled = compile_module(module, module_name=name, listing=listing, export_prefix=export_prefix,
@@ -179,5 +180,5 @@ def _umask() -> int:
 def compile_command(args: argparse.Namespace) -> int:
     """``jitdebug compile``: the CLI handler."""
     compile_file(args.input, args.output, target=args.target, dll=args.dll, header=args.header,
-                 export_prefix=args.export_prefix)
+                 export_prefix=args.export_prefix, features=args.features or DEFAULT)
     return 0

@@ -41,6 +41,31 @@ def _compile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--header", type=Path, metavar="OUT.h",
                         help="also write a C header declaring the exports, the imports and the trap hook")
     parser.add_argument("--export-prefix", default="", metavar="P", help="prefix of every exported symbol")
+    _wasm_switches(parser)
+
+
+class _WasmSwitches(argparse.Action):
+    """``-W KEY[=y|n][,...]`` (wasmtime's spelling): folded into ``namespace.features`` as they come, so a bad one
+    is a usage error; ``-W help`` prints the switches and exits, as wasmtime's does."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from .wasm.features import DEFAULT, SwitchError, switches_help, with_switches
+
+        if values == "help":
+            sys.stdout.write(switches_help())
+            parser.exit(0)
+        try:
+            namespace.features = with_switches(getattr(namespace, "features", None) or DEFAULT, str(values))
+        except SwitchError as error:
+            parser.error(str(error))
+
+
+def _wasm_switches(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-W", "--wasm", dest="features", action=_WasmSwitches, default=None, metavar="KEY[=y|n]",
+                        help="switch a proposal on or off, as wasmtime's CLI spells them: memory64, multi-memory, "
+                             "tail-call, simd, exceptions, extended-const (all on by default; comma lists; -W help "
+                             "lists them); a module using one that is off is refused")
 
 
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +77,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-C", "--codegen", action="append", default=[], metavar="KEY[=VAL]",
                         help="code generation option, as wasmtime's CLI spells them: cache=y|n (the compile cache, "
                              "on by default; JITDEBUG_CACHE=0 turns it off too)")
+    _wasm_switches(parser)
     parser.add_argument("-D", dest="debug_options", action="append", default=[], metavar="coredump=FILE",
                         help="debug option, wasmtime's spelling: coredump=FILE writes an ELF core file of the process "
                              "at a trap, an uncaught exception or a fatal signal (for gdb -c / lldb -c)")
@@ -145,7 +171,7 @@ def run_handler(namespace: argparse.Namespace) -> int:
     cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
                        cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env,
-                       argv0=namespace.argv0)
+                       argv0=namespace.argv0, features=namespace.features)
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ from ..compiled import ValueType
 from ..errors import JitdebugError, TrapError
 from ..wasi.config import WasiConfig, WasiExit
 from ..wasi.preview1 import imports_wasi
+from ..wasm.features import DEFAULT, Features
 from .api import Import, Signature, compile_wasm
 from .cache import CompileCache
 from .coredump import set_core_dump, take_written
@@ -85,29 +86,31 @@ LISTING_DIR_ENVIRONMENT = "JITDEBUG_LISTING_DIR"
 
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
                 cache: bool = False, core_dump: str | None = None, dirs: Sequence[str] = (),
-                env: Sequence[str] = (), argv0: str | None = None) -> int:
+                env: Sequence[str] = (), argv0: str | None = None, features: Features | None = None) -> int:
     """Run the module at ``path`` with its imports from ``libraries`` and the process (and WASI, seeing the
     preopened ``dirs`` and the variables ``env``); returns the process exit code (0, the WASI program's exit
     status, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
     (``cache.py``). ``core_dump``: write a core file there at a trap (see ``coredump.py``); the listing then
-    stays in ``CORE.listing/``, which the core's line tables name."""
+    stays in ``CORE.listing/``, which the core's line tables name. ``features``: the proposals accepted
+    (``-W``; default ``DEFAULT``)."""
+    features = DEFAULT if features is None else features
     try:
         if core_dump is not None:
             set_core_dump(core_dump)
             listing = Path(core_dump + ".listing")
             listing.mkdir(exist_ok=True)
             return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None,
-                        dirs, env, argv0)
+                        dirs, env, argv0, features)
         fixed = os.environ.get(LISTING_DIR_ENVIRONMENT)
         if fixed:
             # A known place (an editor sets breakpoints in the listing before the program runs).
             os.makedirs(fixed, exist_ok=True)
             return _run(path, invoke, args, libraries, os.path.abspath(fixed), CompileCache() if cache else None,
-                        dirs, env, argv0)
+                        dirs, env, argv0, features)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
             return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None, dirs, env,
-                        argv0)
+                        argv0, features)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
@@ -152,8 +155,9 @@ def wasi_config(path: str, invoke: str | None, args: Sequence[str], dirs: Sequen
 
 
 def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str,
-         cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str], argv0: str | None) -> int:
-    module = compile_wasm(path, listing_dir=listing_dir, cache=cache)
+         cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str], argv0: str | None,
+         features: Features) -> int:
+    module = compile_wasm(path, listing_dir=listing_dir, cache=cache, features=features)
     wasi = wasi_config(path, invoke, args, dirs, env, argv0) if imports_wasi(module.module) else None
     imports: dict[str | tuple[str, str], Import] = {}
     imports.update(resolve_imports(module.module, libraries))

@@ -210,13 +210,17 @@ class _Reader:
         # A byte, not a LEB128: ``0x81 0x00`` is malformed, not 1. Flags of proposals we do not compile (shared
         # memories, memory64, custom page sizes) are malformed in Wasm 2.0, and the message says which proposal.
         flags = self.byte()
-        if flags in (2, 3):
+        if flags in (2, 3, 6, 7):
             self.fail(f"malformed limits flags {flags:#04x}: shared memories (threads) are not supported", at)
         if flags in (4, 5) and self.features.memory64:
             # A 64-bit memory, or (``max_value`` None) a 64-bit table: memory64's table64 uses the same flags.
             return self.limits64(flags, at) if max_value is not None else self.table_limits64(flags)
-        if 4 <= flags <= 15:
-            self.fail(f"malformed limits flags {flags:#04x}: memory64 and custom page sizes are not supported", at)
+        if flags in (4, 5):
+            # wasmtime's words, with memory64 off (``-W memory64=n``) and in the Wasm 2.0 reading.
+            kind = "tables" if max_value is None else "memories"
+            self.fail(f"malformed limits flags {flags:#04x}: memory64 must be enabled for 64-bit {kind}", at)
+        if 8 <= flags <= 15:
+            self.fail(f"malformed limits flags {flags:#04x}: custom page sizes are not supported", at)
         if flags > 1:
             self.fail(f"malformed limits flags {flags:#04x}", at)
         minimum = self.u32()

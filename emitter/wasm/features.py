@@ -10,7 +10,7 @@ otherwise; ``DEFAULT``, what users' modules get, adds what wasmtime's default ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,16 @@ class Features:
     #: validates by default); Wasm 2.0 allows imported globals only. Users' modules get it (``DEFAULT``); the
     #: Wasm 2.0 suite's files are validated without it.
     constant_globals: bool = False
+    #: Proposals that change no Wasm 2.0 reading, on unless switched off (``jitdebug run -W simd=n``, as wasmtime's
+    #: ``-W``): a module using one that is off is refused, naming it (``emitter/wasm/proposals.py``).
+    #: Fixed-width SIMD: v128 values and the 0xFD instructions.
+    simd: bool = True
+    #: ``return_call``, ``return_call_indirect``.
+    tail_call: bool = True
+    #: Exception handling: tags, ``throw``/``throw_ref``/``try_table``, exnref, and the legacy ``try`` form.
+    exceptions: bool = True
+    #: Extended constant expressions: ``i32/i64.add/sub/mul`` in constant expressions.
+    extended_const: bool = True
 
 
 WASM2 = Features()
@@ -30,3 +40,51 @@ WASM2 = Features()
 #: later versions that wasmtime applies by default and that refuse nothing Wasm 2.0 accepts; wasmtime's default
 #: ``Config`` accepts 64-bit memories and several memories (both are Wasm 3.0), and so does the compiler.
 DEFAULT = Features(memory64=True, multi_memory=True, constant_globals=True)
+
+
+#: wasmtime's ``-W`` keys for the proposals the compiler has, and the ``Features`` field each sets. wasmtime 50
+#: enables all of them by default, and so does ``DEFAULT``.
+SWITCHES: dict[str, str] = {
+    "memory64": "memory64", "multi-memory": "multi_memory", "tail-call": "tail_call", "simd": "simd",
+    "exceptions": "exceptions", "extended-const": "extended_const",
+}
+_SWITCH_HELP = {
+    "memory64": "64-bit memories and tables (i64 addresses and indices)",
+    "multi-memory": "several memories in a module",
+    "tail-call": "return_call and return_call_indirect",
+    "simd": "fixed-width SIMD (v128)",
+    "exceptions": "exception handling (tags, throw, try_table, exnref; the legacy try form too)",
+    "extended-const": "add, sub and mul in constant expressions",
+}
+_YES = ("", "y", "yes", "true")
+_NO = ("n", "no", "false")
+
+
+class SwitchError(ValueError):
+    """A ``-W`` option that names no switch or gives a value that is not a yes or a no."""
+
+
+def with_switches(features: Features, options: str) -> Features:
+    """``features`` with one ``-W`` argument applied: ``KEY[=y|n]`` items separated by commas, as wasmtime's CLI
+    reads them (``memory64,simd=n``; a bare key, ``y``, ``yes`` or ``true`` is yes, ``n``, ``no`` or ``false``
+    no)."""
+    changes: dict[str, bool] = {}
+    for item in options.split(","):
+        key, _, value = item.partition("=")
+        field = SWITCHES.get(key)
+        if field is None:
+            raise SwitchError(f"unknown -W option {key!r} (known: {', '.join(SWITCHES)})")
+        if value not in _YES + _NO:
+            raise SwitchError(f"-W {item}: unknown boolean flag {value!r}, only y, yes, true, n, no, false or "
+                              "nothing accepted")
+        changes[field] = value in _YES
+    return replace(features, **changes)
+
+
+def switches_help() -> str:
+    """What ``-W help`` prints: every switch with its default."""
+    lines = ["Available wasm options:", ""]
+    for key, field in SWITCHES.items():
+        default = "y" if getattr(DEFAULT, field) else "n"
+        lines.append(f"  -W {key}[=y|n] -- {_SWITCH_HELP[key]} (default: {default})")
+    return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emitter.errors import ValidationError
+from emitter.wasm import proposals
 from emitter.wasm.features import DEFAULT, Features
 from emitter.wasm.module import BlockType, Catch, FuncType, Instr, Limits, Module, Table, ValType
 from emitter.wasm.opcodes import BY_NAME
@@ -511,6 +512,8 @@ def _const_expr(ctx: _Context, expr: tuple[Instr, ...], expected: ValType, const
 def validate(module: Module, features: Features = DEFAULT) -> None:
     """Raise ``ValidationError`` (with the offending module offset) unless the module is valid with the proposals
     ``features`` switches on (``emitter/wasm/features.py``)."""
+    if not (features.simd and features.tail_call and features.exceptions and features.extended_const):
+        proposals.check(module, features)
     ctx = _Context(module)
     types = module.types
 
@@ -542,7 +545,7 @@ def validate(module: Module, features: Features = DEFAULT) -> None:
         _check_limits(memory, _memory_pages(memory), "memory", module.section_offsets.get("memory", 0))
     if ctx.num_memories > 1 and not features.multi_memory:
         # Invalid in Wasm 2.0 (the spec's "multiple memories"); the multi-memory proposal is not compiled.
-        raise ValidationError("multiple memories: the multi-memory proposal is not supported",
+        raise ValidationError("multiple memories: multi-memory support is not enabled",
                               module.section_offsets.get("memory", module.section_offsets.get("import", 0)))
     num_imported_tags = len(module.imported("tag"))
     for tag_type in module.tags[num_imported_tags:]:
