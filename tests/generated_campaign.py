@@ -1,6 +1,6 @@
-"""Generated modules compared with wasmtime: ``wasm-tools smith`` (profiles with reference types, exceptions and
-several results) and Binaryen's ``wasm-opt -ttf`` (random bytes made into a module that logs through imports and
-exports a hash of its memory).
+"""Generated modules compared with wasmtime: ``wasm-tools smith`` (profiles with reference types, exceptions,
+several results, several memories, and 64-bit tables) and Binaryen's ``wasm-opt -ttf`` (random bytes made into
+a module that logs through imports and exports a hash of its memory).
 
 For each module, both engines instantiate it with the same recording host functions and call every export whose
 type the JIT's Python API can call, with the same arguments, in the same order: each call's result (floats by
@@ -45,10 +45,14 @@ _SMITH_COMMON = ["--ensure-termination", "--export-everything", "true", "--canon
 SMITH_PROFILES = {
     "reference_types": ["--reference-types-enabled", "true", "--exceptions-enabled", "false"],
     # Several memories, 64-bit ones among them (memory indices on every memory instruction, i64 addresses); no
-    # tables, since smith's memory64 switch makes 64-bit tables too (table64, not compiled).
+    # tables (the tables64 profile has them).
     "memories": ["--reference-types-enabled", "true", "--exceptions-enabled", "false", "--memory64-enabled", "true",
                  "--min-memories", "2", "--max-memories", "4", "--max-memory64-bytes", "1048576",
                  "--max-tables", "0"],
+    # Tables, 64-bit ones among them (smith's memory64 switch makes 64-bit tables too: table64's i64 indices on
+    # every table instruction and call_indirect, i64 element offsets), beside 32-bit and 64-bit memories.
+    "tables64": ["--reference-types-enabled", "true", "--exceptions-enabled", "false", "--memory64-enabled", "true",
+                 "--max-memories", "2", "--max-memory64-bytes", "1048576", "--min-tables", "1", "--max-tables", "4"],
     "exceptions": ["--reference-types-enabled", "true", "--exceptions-enabled", "true"],
     "multi_value": ["--multi-value-enabled", "true", "--reference-types-enabled", "true",
                     "--exceptions-enabled", "true"],

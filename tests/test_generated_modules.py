@@ -1,5 +1,6 @@
-"""The generated-input campaign as a bounded property test: 2,300 modules per run from ``wasm-tools smith`` (four
-profiles: reference types, exceptions, several results, several memories with 64-bit ones) and Binaryen's
+"""The generated-input campaign as a bounded property test: 2,500 modules per run from ``wasm-tools smith`` (five
+profiles: reference types, exceptions, several results, several memories with 64-bit ones, tables with 64-bit
+ones) and Binaryen's
 ``wasm-opt -ttf``, each compiled and run by the JIT and by wasmtime-py with the same imports and arguments
 (``tests/generated_campaign.py``). No module may end in a Python traceback of ours, and every compared call
 (result bits, trap message, host calls) must agree.
@@ -15,9 +16,9 @@ import pytest
 
 from tests.generated_campaign import campaign
 
-#: (generator, modules per batch, batches): 1,800 smith and 500 ttf modules, in batches that xdist spreads.
+#: (generator, modules per batch, batches): 2,000 smith and 500 ttf modules, in batches that xdist spreads.
 PLAN = [("smith:reference_types", 100, 5), ("smith:exceptions", 100, 5), ("smith:multi_value", 100, 5),
-        ("smith:memories", 100, 3), ("ttf", 100, 5)]
+        ("smith:memories", 100, 3), ("smith:tables64", 100, 2), ("ttf", 100, 5)]
 BASE_SEED = int(os.environ.get("JITDEBUG_CAMPAIGN_SEED", "20261207"))
 BATCHES = [(generator, size, BASE_SEED + batch * size) for generator, size, batches in PLAN
            for batch in range(batches)]
