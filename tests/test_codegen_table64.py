@@ -2,7 +2,8 @@
 lengths, ``call_indirect``/``return_call_indirect`` through a 64-bit table, an element segment at an i64 offset,
 and ``table.copy`` between a 32- and a 64-bit table (its length at the narrower type). Indices at and past 2^32
 and near 2^64 must trap as out of bounds, never wrap to an entry: the same calls through the AOT object (linked
-with the corpus's C host), the JIT and wasmtime give the same transcript."""
+with the corpus's C host; an ELF object natively, a COFF object under Wine), the JIT and wasmtime give the same
+transcript."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from emitter.errors import TrapError
 from emitter.jit import compile_wasm
 from samples.corpus.harness import _from_python, _to_python, format_value, load_program, render_host, run_oracle
 from tests.tools import ROOT, run
+from tests.windows_support import MINGW, wine_process
 
 JITDEBUG = ROOT / ".venv" / "bin" / "jitdebug"
 
@@ -125,3 +127,23 @@ def test_table64_instructions_match_wasmtime_through_aot_and_jit(tmp_path: Path)
     assert run([exe], cwd=tmp_path).stdout.splitlines() == expected
 
     assert _jit_transcript(source, tmp_path) == expected
+
+
+def test_table64_instructions_in_a_windows_object_match_wasmtime(tmp_path: Path) -> None:
+    """The Win64 convention passes the i64 indices in other registers and on the stack: the same transcript."""
+    source = tmp_path / "table64.wat"
+    source.write_text(PROGRAM)
+    program = load_program(source)
+    wasm = bytes(wasmtime.wat2wasm(PROGRAM))
+    expected, failures = run_oracle(program, wasm)
+    assert not failures, "\n".join(failures)
+    obj, header = tmp_path / "m.obj", tmp_path / "m.h"
+    run([JITDEBUG, "compile", source, "-o", obj, "--target", "x86_64-windows", "--header", header,
+         "--export-prefix", "wasm_"])
+    host = tmp_path / "host.c"
+    host.write_text(render_host(program, wasm, header.name, export_prefix="wasm_"))
+    exe = tmp_path / "host.exe"
+    run([f"{MINGW}-gcc", "-std=c11", "-Wall", "-Werror", "-O1", "-o", exe, host, obj], cwd=tmp_path)
+    proc = wine_process(exe, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.replace("\r\n", "\n").splitlines() == expected
