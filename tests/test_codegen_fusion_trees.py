@@ -75,6 +75,10 @@ def _functions() -> list[tuple[str, str, list[tuple[int, ...]]]]:
                 " (i32.extend16_s (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 17)))))", pairs64))
     out.append(("wide_const", "(param i64 i64) (result i64) (i64.xor (i64.and (local.get 0) "
                 "(i64.const 0x7ffff0000000000f)) (i64.mul (local.get 1) (i64.const -0x123456789)))", pairs64))
+    out.append(("wrap_branch", "(param i64 i64) (result i32) (block $b (br_if $b (i32.wrap_i64 (i64.const "
+                "0x100000000))) (return (i32.const 1))) (block $c (br_if $c (i32.wrap_i64 (i64.and (local.get 0) "
+                "(local.get 1)))) (return (i32.const 2))) (if (result i32) (i32.wrap_i64 (i64.const 0x100000001)) "
+                "(then (i32.const 3)) (else (i32.const 4)))", pairs64))
     out.append(("cmp_value", "(param i32 i32) (result i32) (i32.add (i32.lt_u (local.get 0) (local.get 1)) "
                 "(i32.mul (i32.eqz (local.get 1)) (i32.const 10)))", pairs32))
     # A group that ends with a value replacing the operand below it and pushes above it: the former is the

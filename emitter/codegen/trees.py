@@ -192,6 +192,9 @@ def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
     if op in _BINARY:
         rhs, lhs = w.pop(), w.pop()
         return _result(w, lhs, rhs, op.split(".")[1] in _COMMUTATIVE)
+    if op == "i32.wrap_i64":
+        w.stack.append(w.pop())  # the low half of the same value: no code (as ``_Emitter.unary``)
+        return True
     if op in _UNARY or op in _LOADS:
         return _result(w, w.pop(), None, False)
     return False
