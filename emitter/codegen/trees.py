@@ -62,6 +62,9 @@ _FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_CMP, "eq
 #: Instructions that may start a tree group.
 FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
 
+#: What may follow a group's first instruction in it.
+_CONTINUE = (FIRST - frozenset(_LOADS)) | _BRANCHES | frozenset(["local.set", "local.tee"])
+
 #: The most instructions one group takes (and the look-ahead searched for a barrier).
 _LIMIT = 24
 
@@ -133,6 +136,8 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
     took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
     row."""
+    if index + 1 >= stop or body[index + 1].op not in _CONTINUE:
+        return 0  # the common no-group case, decided without a plan
     barriers = c.ctx.fusion_barriers
     stop = _barrier_stop(body, index, stop, barriers) if barriers else min(stop, index + _LIMIT + 1)
     plan = _plan(c, body, index, stop)
