@@ -1186,11 +1186,165 @@ static PyObject *range_map(PyObject *module, PyObject *const *args, Py_ssize_t n
     return (PyObject *)self;
 }
 
+/* -- writing a DIE ------------------------------------------------------------------------------------------------ */
+
+enum { CONTEXT_DATA, CONTEXT_INFO, CONTEXT_RELOCATIONS, CONTEXT_ABBREVIATIONS, CONTEXT_OFFSETS, CONTEXT_FIXUPS,
+       CONTEXT_STRING_OFFSETS, CONTEXT_STRINGS, CONTEXT_RELOCATION, CONTEXT_KIND, CONTEXT_SECTION, CONTEXT_SIZE };
+
+static int append_bytes(PyObject *data, const char *bytes, Py_ssize_t count) {
+    Py_ssize_t length = PyByteArray_GET_SIZE(data);
+    if (PyByteArray_Resize(data, length + count) < 0) {
+        return -1;
+    }
+    memcpy(PyByteArray_AS_STRING(data) + length, bytes, (size_t)count);
+    return 0;
+}
+
+static int append_zeros(PyObject *data, Py_ssize_t count) {
+    static const char zeros[8] = {0};
+    return append_bytes(data, zeros, count);
+}
+
+PyDoc_STRVAR(write_die_doc,
+"write_die(context, key, tag, has_children, attributes, /)\n--\n\n"
+"translate._Translator._write: one DIE into ``.debug_info``. ``context``: (data, info, relocations,\n"
+"abbreviations, offsets, fixups, string offsets, strings, Relocation, SECTION_OFFSET, string section name) of\n"
+"the translator; ``attributes``: (attribute code, form code, value) with the value bytes (written as they are),\n"
+"a str (a DW_FORM_strp into the pooled strings: a relocation), a tuple (target, unit start or None, unit): a\n"
+"reference (4 zero bytes and a fixup), or a function called with ``info``. The DIE's abbreviation code is its\n"
+"shape's, made on first use; ``offsets[key]`` is where it starts.");
+
+static PyObject *write_die(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("write_die", nargs, 5)) {
+        return NULL;
+    }
+    PyObject *context = args[0], *key = args[1], *tag = args[2], *has_children = args[3], *attributes = args[4];
+    if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != CONTEXT_SIZE || !PyList_Check(attributes) ||
+        !PyByteArray_Check(PyTuple_GET_ITEM(context, CONTEXT_DATA))) {
+        PyErr_SetString(PyExc_TypeError, "write_die: a translator context and a list of attributes");
+        return NULL;
+    }
+    PyObject *data = PyTuple_GET_ITEM(context, CONTEXT_DATA);
+    Py_ssize_t count = PyList_GET_SIZE(attributes);
+    PyObject *pairs = PyTuple_New(count);
+    if (pairs == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *attribute = PyList_GET_ITEM(attributes, i);
+        if (!PyTuple_Check(attribute) || PyTuple_GET_SIZE(attribute) != 3) {
+            Py_DECREF(pairs);
+            PyErr_SetString(PyExc_TypeError, "write_die: an attribute is (code, form, value)");
+            return NULL;
+        }
+        PyObject *pair = PyTuple_Pack(2, PyTuple_GET_ITEM(attribute, 0), PyTuple_GET_ITEM(attribute, 1));
+        if (pair == NULL) {
+            Py_DECREF(pairs);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(pairs, i, pair);
+    }
+    PyObject *shape = PyTuple_Pack(3, tag, has_children, pairs);
+    Py_DECREF(pairs);
+    if (shape == NULL) {
+        return NULL;
+    }
+    PyObject *abbreviations = PyTuple_GET_ITEM(context, CONTEXT_ABBREVIATIONS);
+    PyObject *next = PyLong_FromSsize_t(PyDict_GET_SIZE(abbreviations) + 1);
+    PyObject *code = next != NULL ? PyDict_SetDefault(abbreviations, shape, next) : NULL; /* borrowed */
+    Py_DECREF(shape);
+    Py_XDECREF(next);
+    if (code == NULL) {
+        return NULL;
+    }
+    uint64_t code_value = PyLong_AsUnsignedLongLong(code);
+    PyObject *start = PyLong_FromSsize_t(PyByteArray_GET_SIZE(data));
+    if (start == NULL || PyDict_SetItem(PyTuple_GET_ITEM(context, CONTEXT_OFFSETS), key, start) < 0) {
+        Py_XDECREF(start);
+        return NULL;
+    }
+    Py_DECREF(start);
+    if (code_value == (uint64_t)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    char leb[LEB_MAX];
+    Buffer encoded = {leb, 0, LEB_MAX};
+    put_uleb(&encoded, code_value);
+    if (append_bytes(data, leb, encoded.length) < 0) {
+        return NULL;
+    }
+    PyObject *relocation_class = PyTuple_GET_ITEM(context, CONTEXT_RELOCATION);
+    if (!PyType_Check(relocation_class) || !PyType_IsSubtype((PyTypeObject *)relocation_class, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "write_die: Relocation must be a named tuple");
+        return NULL;
+    }
+    PyTypeObject *relocation_type = (PyTypeObject *)relocation_class;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyTuple_GET_ITEM(PyList_GET_ITEM(attributes, i), 2);
+        if (PyBytes_CheckExact(value)) {
+            if (append_bytes(data, PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value)) < 0) {
+                return NULL;
+            }
+        } else if (PyUnicode_CheckExact(value)) {
+            PyObject *offset = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, CONTEXT_STRING_OFFSETS), value);
+            if (offset != NULL) {
+                Py_INCREF(offset);
+            } else if (PyErr_Occurred() ||
+                       (offset = PyObject_CallMethod(PyTuple_GET_ITEM(context, CONTEXT_STRINGS), "offset", "O",
+                                                     value)) == NULL) {
+                return NULL;
+            }
+            PyObject *position = PyLong_FromSsize_t(PyByteArray_GET_SIZE(data));
+            PyObject *size = PyLong_FromLong(4);
+            PyObject *relocation = position && size ? relocation_type->tp_alloc(relocation_type, 5) : NULL;
+            if (relocation == NULL) {
+                Py_XDECREF(position);
+                Py_XDECREF(size);
+                Py_DECREF(offset);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(relocation, 0, position);
+            PyTuple_SET_ITEM(relocation, 1, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_KIND)));
+            PyTuple_SET_ITEM(relocation, 2, size);
+            PyTuple_SET_ITEM(relocation, 3, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_SECTION)));
+            PyTuple_SET_ITEM(relocation, 4, offset);
+            int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_RELOCATIONS), relocation);
+            Py_DECREF(relocation);
+            if (failed || append_zeros(data, 4) < 0) {
+                return NULL;
+            }
+        } else if (PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 3) {
+            PyObject *position = PyLong_FromSsize_t(PyByteArray_GET_SIZE(data));
+            PyObject *fixup = position != NULL ? PyTuple_Pack(4, position, PyTuple_GET_ITEM(value, 0),
+                                                              PyTuple_GET_ITEM(value, 1), PyTuple_GET_ITEM(value, 2))
+                                               : NULL;
+            Py_XDECREF(position);
+            if (fixup == NULL) {
+                return NULL;
+            }
+            int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_FIXUPS), fixup);
+            Py_DECREF(fixup);
+            if (failed || append_zeros(data, 4) < 0) {
+                return NULL;
+            }
+        } else {
+            PyObject *result = PyObject_CallOneArg(value, PyTuple_GET_ITEM(context, CONTEXT_INFO));
+            if (result == NULL) {
+                return NULL;
+            }
+            Py_DECREF(result);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
     {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
     {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
     {"range_map", (PyCFunction)(void (*)(void))range_map, METH_FASTCALL, range_map_doc},
+    {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -66,3 +66,7 @@ def decode_dies(
     error: type[Exception],
     /,
 ) -> tuple[list[Die], list[Attribute]]: ...
+
+def write_die(
+    context: tuple[Any, ...], key: object, tag: int, has_children: bool, attributes: list[tuple[int, int, Any]], /
+) -> None: ...

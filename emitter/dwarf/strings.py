@@ -13,19 +13,20 @@ class StringSection:
     def __init__(self, name: str) -> None:
         self.name = name
         self.writer = ByteWriter()
-        self._offsets: dict[str, int] = {}
+        #: The offset of every string written (read by the translation's DIE writer, ``_translate.write_die``).
+        self.offsets: dict[str, int] = {}
 
     def offset(self, text: str) -> int:
-        offset = self._offsets.get(text)
+        offset = self.offsets.get(text)
         if offset is None:
             offset = self.writer.offset
             self.writer.cstr(text)
-            self._offsets[text] = offset
+            self.offsets[text] = offset
         return offset
 
     def reference(self, out: ByteWriter, text: str) -> None:
         """Write a 4-byte ``DW_FORM_strp``/``DW_FORM_line_strp`` reference to ``text`` into ``out``."""
-        offset = self._offsets.get(text)
+        offset = self.offsets.get(text)
         if offset is None:
             offset = self.offset(text)
         out.relocations.append(Relocation(len(out.data), RelocKind.SECTION_OFFSET, 4, self.name, offset))

@@ -35,6 +35,7 @@ from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
 from ..compiled import CompiledModule, FrameSlot, WasmDwarf
 from ..encoding import ByteWriter, SymbolAddress, sleb128, uleb128
 from ..obj.model import Relocation, RelocKind
+from . import _translate
 from .info import PlacedFunction
 from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, Unit
 from .strings import StringSection
@@ -81,31 +82,13 @@ _DW_ATE_unsigned = 0x07
 _KEYWORDS = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union", "DW_TAG_enumeration_type": "enum",
              "DW_TAG_class_type": "class"}
 
-class _Reference:
-    """An attribute's value that names a DIE (a producer offset or a made-up DIE's key): written as a 4-byte
-    placeholder and a fixup, relative to ``unit_start`` (``ref4``) or, when None, section-relative (``ref_addr``)."""
-
-    __slots__ = ("target", "unit_start", "unit")
-
-    def __init__(self, target: object, unit_start: int | None, unit: Unit) -> None:
-        self.target = target
-        self.unit_start = unit_start
-        self.unit = unit
-
-
-class _String:
-    """An attribute's value that is a string: a ``DW_FORM_strp`` into the pooled ``.debug_str``."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-#: How an attribute's value is written: its bytes when they are known already (most copied values), a reference
-#: or a string (the two commonest others, written by ``_write`` itself), else a function writing them
-#: (addresses, section offsets: they add relocations).
-Writer = Callable[[ByteWriter], None] | bytes | _Reference | _String
+#: A reference to a DIE (a producer offset or a made-up DIE's key), relative to the output unit starting at the
+#: second item (``ref4``) or, when None, section-relative (``ref_addr``), from the producer unit last.
+_Reference = tuple[object, int | None, Unit]
+#: How an attribute's value is written (by ``_translate.write_die``): its bytes when they are known already (most
+#: copied values), a ``str`` (a ``DW_FORM_strp`` into the pooled ``.debug_str``), a reference (a 4-byte
+#: placeholder and a fixup), else a function writing them (addresses, section offsets: they add relocations).
+Writer = Callable[[ByteWriter], None] | bytes | str | _Reference
 Attribute = tuple[int, int, Writer]
 _FORM_STRP = _FORM["DW_FORM_strp"]
 _FORM_REF4 = _FORM["DW_FORM_ref4"]
@@ -226,6 +209,10 @@ class _Translator:
         self.skipped: set[int] = set()
         #: References to no DIE that were dropped, per producer unit offset (one warning each).
         self.bad_references: dict[int, int] = {}
+        #: What ``_translate.write_die`` writes DIEs into and with.
+        self.write_context = (self.info.data, self.info, self.info.relocations, self.abbrevs, self.offsets,
+                              self.fixups, self.strings.offsets, self.strings, Relocation, RelocKind.SECTION_OFFSET,
+                              self.strings.name)
         #: ``_type_pointee`` by the producer offset of a variable's type.
         self.type_pointees: dict[int | None, tuple[tuple[str, ...], str, int | None] | None] = {}
 
@@ -350,23 +337,7 @@ class _Translator:
             self.info.u8(0)
 
     def _write(self, key: object, tag: int, has_children: bool, attributes: list[Attribute]) -> None:
-        shape = (tag, has_children, tuple([(at, form) for at, form, _ in attributes]))
-        code = self.abbrevs.setdefault(shape, len(self.abbrevs) + 1)
-        info = self.info
-        data = info.data
-        self.offsets[key] = len(data)
-        data += uleb128(code)
-        for _, _, write in attributes:
-            kind = write.__class__
-            if kind is bytes:
-                data += write  # type: ignore[arg-type]
-            elif kind is _Reference:
-                self.fixups.append((len(data), write.target, write.unit_start, write.unit))  # type: ignore[union-attr]
-                data += b"\0\0\0\0"
-            elif kind is _String:
-                self.strings.reference(info, write.text)  # type: ignore[union-attr]
-            else:
-                write(info)  # type: ignore[operator]
+        _translate.write_die(self.write_context, key, tag, has_children, attributes)
 
     def _frame_context(self, die: Any) -> ExpressionTranslator | None:
         """The translator for the expressions of the function ``die`` describes (None: no native code)."""
@@ -403,7 +374,7 @@ class _Translator:
         else:
             name = POINTER_STAND_IN
         self._write(die.offset, _TAG["DW_TAG_typedef"], False, [
-            (_AT["DW_AT_name"], _FORM_STRP, _String(name)),
+            (_AT["DW_AT_name"], _FORM_STRP, name),
             self._reference(_AT["DW_AT_type"], ("wasm32 offset", self.unit_start)),
         ])
         self.wasm32_offset_used = True
@@ -450,7 +421,7 @@ class _Translator:
         written: set[object] = set()
         if self.wasm32_offset_used:
             self._write(("wasm32 offset", self.unit_start), _TAG["DW_TAG_base_type"], False, [
-                (_AT["DW_AT_name"], _FORM_STRP, _String(POINTER_OFFSET)),
+                (_AT["DW_AT_name"], _FORM_STRP, POINTER_OFFSET),
                 (_AT["DW_AT_encoding"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_ATE_unsigned)),
                 (_AT["DW_AT_byte_size"], _FORM["DW_FORM_data1"], lambda out: out.u8(4)),
             ])
@@ -572,7 +543,7 @@ class _Translator:
         form = attribute.form
         value = attribute.value
         if form in _STRING_FORMS:
-            return [(code, _FORM_STRP, _String(_text(value)))]
+            return [(code, _FORM_STRP, _text(value))]
         if form in _REF_FORMS or form in _OTHER_REF_FORMS:
             target = self._target(die, attribute)
             if target is None or target in self.skipped:
@@ -607,8 +578,8 @@ class _Translator:
         within the unit, ``ref_addr`` (relocated) to a DIE of another unit."""
         unit = self.cu
         if isinstance(target, int) and not unit.cu_offset <= target < unit.cu_offset + unit.size:
-            return (code, _FORM_REF_ADDR, _Reference(target, None, unit))
-        return (code, _FORM_REF4, _Reference(target, self.unit_start, unit))
+            return (code, _FORM_REF_ADDR, (target, None, unit))
+        return (code, _FORM_REF4, (target, self.unit_start, unit))
 
     def _in_dropped_unit(self, target: int) -> bool:
         """Whether ``target`` lies in no translated unit (one dropped, or outside them all)."""
