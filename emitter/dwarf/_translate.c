@@ -1339,11 +1339,265 @@ static PyObject *write_die(PyObject *module, PyObject *const *args, Py_ssize_t n
     Py_RETURN_NONE;
 }
 
+/* -- copying a DIE's attributes --------------------------------------------------------------------------------------- */
+
+/* What translate._Translator._copy does with a form (the kinds the translation passes in ``form_kinds``). */
+enum { C_NONE, C_STRING, C_REF_RELATIVE, C_REF_ADDR, C_REF_OTHER, C_DATA1, C_DATA2, C_DATA4, C_DATA8, C_SDATA,
+       C_UDATA, C_FLAG, C_FLAG_PRESENT, C_BLOCK, C_EXPRLOC };
+enum { U_AT_CODES, U_FORM_KINDS, U_DIE_OFFSETS, U_SKIPPED, U_UNIT, U_CU_OFFSET, U_CU_END, U_UNIT_START, U_FILE_SHIFT,
+       U_MISSING, U_SHIFTED_NAMES, U_SIZE };
+
+static int append_attribute(PyObject *out, PyObject *code, long form, PyObject *value) {
+    /* Steals value. */
+    if (value == NULL) {
+        return -1;
+    }
+    PyObject *form_object = PyLong_FromLong(form);
+    PyObject *attribute = form_object != NULL ? PyTuple_Pack(3, code, form_object, value) : NULL;
+    Py_XDECREF(form_object);
+    Py_DECREF(value);
+    if (attribute == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(out, attribute);
+    Py_DECREF(attribute);
+    return failed;
+}
+
+static PyObject *uleb_bytes(uint64_t value, const char *prefix, Py_ssize_t prefix_length) {
+    char leb[LEB_MAX];
+    Buffer encoded = {leb, 0, LEB_MAX};
+    put_uleb(&encoded, value);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, encoded.length + prefix_length);
+    if (result != NULL) {
+        memcpy(PyBytes_AS_STRING(result), leb, (size_t)encoded.length);
+        if (prefix_length) {
+            memcpy(PyBytes_AS_STRING(result) + encoded.length, prefix, (size_t)prefix_length);
+        }
+    }
+    return result;
+}
+
+/* One attribute copied (translate._Translator._copy). */
+static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute, PyObject *out) {
+    PyObject *code = name;
+    if (PyUnicode_Check(name)) {
+        code = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, U_AT_CODES), name);
+        if (code == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, name);
+            }
+            return -1;
+        }
+    }
+    PyObject *form = PyObject_GetAttrString(attribute, "form");
+    if (form == NULL) {
+        return -1;
+    }
+    PyObject *kind_object = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, U_FORM_KINDS), form);
+    Py_DECREF(form);
+    if (kind_object == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    long kind = kind_object != NULL ? PyLong_AsLong(kind_object) : C_NONE; /* C_NONE: only a file index is kept */
+    PyObject *value = PyObject_GetAttrString(attribute, "value");
+    if (value == NULL) {
+        return -1;
+    }
+    int result = 0;
+    if (kind == C_STRING) {
+        PyObject *text = PyBytes_Check(value)
+                             ? PyUnicode_DecodeUTF8(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), "replace")
+                         : PyUnicode_Check(value) ? Py_NewRef(value)
+                                                  : PyErr_Format(PyExc_TypeError, "a string attribute of no text");
+        result = append_attribute(out, code, 0x0e, text); /* DW_FORM_strp */
+        Py_DECREF(value);
+        return result;
+    }
+    if (kind == C_REF_RELATIVE || kind == C_REF_ADDR || kind == C_REF_OTHER) {
+        Py_DECREF(value);
+        if (kind == C_REF_OTHER) {
+            return 0; /* another file's or a type unit's DIE: not translated */
+        }
+        PyObject *raw = PyObject_GetAttrString(attribute, "raw_value");
+        if (raw == NULL) {
+            return -1;
+        }
+        PyObject *target = kind == C_REF_ADDR ? PyNumber_Index(raw)
+                                              : PyNumber_Add(raw, PyTuple_GET_ITEM(context, U_CU_OFFSET));
+        Py_DECREF(raw);
+        if (target == NULL) {
+            return -1;
+        }
+        int skipped = PySet_Contains(PyTuple_GET_ITEM(context, U_SKIPPED), target);
+        int known = skipped ? 0 : PyDict_Contains(PyTuple_GET_ITEM(context, U_DIE_OFFSETS), target);
+        if (skipped < 0 || known < 0) {
+            result = -1;
+        } else if (!skipped && !known) {
+            PyObject *ignored = PyObject_CallOneArg(PyTuple_GET_ITEM(context, U_MISSING), target);
+            result = ignored == NULL ? -1 : 0;
+            Py_XDECREF(ignored);
+        } else if (known) {
+            /* ``ref4`` inside the unit, ``ref_addr`` (section-relative, relocated) outside it. */
+            int inside = PyObject_RichCompareBool(PyTuple_GET_ITEM(context, U_CU_OFFSET), target, Py_LE);
+            if (inside > 0) {
+                inside = PyObject_RichCompareBool(target, PyTuple_GET_ITEM(context, U_CU_END), Py_LT);
+            }
+            if (inside < 0) {
+                result = -1;
+            } else {
+                PyObject *reference = PyTuple_Pack(3, target, inside ? PyTuple_GET_ITEM(context, U_UNIT_START)
+                                                                     : Py_None, PyTuple_GET_ITEM(context, U_UNIT));
+                result = append_attribute(out, code, inside ? 0x13 : 0x10, reference);
+            }
+        }
+        Py_DECREF(target);
+        return result;
+    }
+    long long shift = PyLong_AsLongLong(PyTuple_GET_ITEM(context, U_FILE_SHIFT));
+    if (shift && PyLong_Check(value)) {
+        int shifted = PySet_Contains(PyTuple_GET_ITEM(context, U_SHIFTED_NAMES), name);
+        if (shifted) {
+            unsigned long long file = PyLong_AsUnsignedLongLong(value);
+            Py_DECREF(value);
+            if (shifted < 0 || (file == (unsigned long long)-1 && PyErr_Occurred())) {
+                return -1;
+            }
+            if (file > UINT64_MAX - (unsigned long long)shift) {
+                PyErr_SetString(PyExc_OverflowError, "a file index beyond 64 bits");
+                return -1;
+            }
+            return append_attribute(out, code, 0x0f, uleb_bytes(file + (unsigned long long)shift, NULL, 0));
+        }
+    }
+    if (kind >= C_DATA1 && kind <= C_DATA8) {
+        Py_DECREF(value);
+        static const int sizes[] = {1, 2, 4, 8};
+        static const long forms[] = {0x0b, 0x05, 0x06, 0x07};
+        int size = sizes[kind - C_DATA1];
+        PyObject *raw = PyObject_GetAttrString(attribute, "raw_value");
+        if (raw == NULL) {
+            return -1;
+        }
+        PyObject *index = PyNumber_Index(raw);
+        Py_DECREF(raw);
+        if (index == NULL) {
+            return -1;
+        }
+        unsigned long long bits = PyLong_AsUnsignedLongLongMask(index); /* raw & (2**64 - 1) */
+        Py_DECREF(index);
+        if (bits == (unsigned long long)-1 && PyErr_Occurred()) {
+            return -1;
+        }
+        char encoded[8];
+        for (int i = 0; i < size; i++) {
+            encoded[i] = (char)(bits >> (8 * i));
+        }
+        return append_attribute(out, code, forms[kind - C_DATA1], PyBytes_FromStringAndSize(encoded, size));
+    }
+    if (kind == C_SDATA || kind == C_UDATA) {
+        PyObject *index = PyNumber_Index(value);
+        Py_DECREF(value);
+        if (index == NULL) {
+            return -1;
+        }
+        PyObject *encoded = NULL;
+        if (kind == C_SDATA) {
+            long long number = PyLong_AsLongLong(index);
+            if (!(number == -1 && PyErr_Occurred())) {
+                char leb[LEB_MAX];
+                Buffer buffer = {leb, 0, LEB_MAX};
+                put_sleb(&buffer, number);
+                encoded = PyBytes_FromStringAndSize(leb, buffer.length);
+            }
+        } else {
+            unsigned long long number = PyLong_AsUnsignedLongLong(index);
+            if (!(number == (unsigned long long)-1 && PyErr_Occurred())) {
+                encoded = uleb_bytes(number, NULL, 0);
+            }
+        }
+        Py_DECREF(index);
+        return append_attribute(out, code, kind == C_SDATA ? 0x0d : 0x0f, encoded);
+    }
+    if (kind == C_FLAG || kind == C_FLAG_PRESENT) {
+        int truth = kind == C_FLAG ? PyObject_IsTrue(value) : 0;
+        Py_DECREF(value);
+        if (truth < 0) {
+            return -1;
+        }
+        return append_attribute(out, code, kind == C_FLAG ? 0x0c : 0x19,
+                                PyBytes_FromStringAndSize(truth ? "\1" : "\0", kind == C_FLAG ? 1 : 0));
+    }
+    if (kind == C_BLOCK || kind == C_EXPRLOC) {
+        PyObject *data = PyBytes_FromObject(value);
+        Py_DECREF(value);
+        if (data == NULL) {
+            return -1;
+        }
+        PyObject *encoded = uleb_bytes((uint64_t)PyBytes_GET_SIZE(data), PyBytes_AS_STRING(data),
+                                       PyBytes_GET_SIZE(data));
+        Py_DECREF(data);
+        return append_attribute(out, code, kind == C_EXPRLOC ? 0x18 : 0x09, encoded);
+    }
+    Py_DECREF(value);
+    return 0;
+}
+
+PyDoc_STRVAR(copy_attributes_doc,
+"copy_attributes(context, attributes, out, skipped_names, special_names, special, /)\n--\n\n"
+"translate._Translator._attributes' loop over a DIE's ``attributes`` (a dict by name): each copied as\n"
+"``_copy`` copies it, appended to ``out`` as (attribute code, form code, value), in order; a name in\n"
+"``skipped_names`` is left out, one in ``special_names`` is ``special(name, attribute)``'s list of attributes.\n"
+"``context``: the unit's (attribute codes, form kinds, DIE offsets, skipped offsets, unit, its .debug_info\n"
+"offset and end, output unit start, file shift, missing(target) for a reference to no DIE written, the names\n"
+"whose file index shifts).");
+
+static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("copy_attributes", nargs, 6)) {
+        return NULL;
+    }
+    PyObject *context = args[0], *attributes = args[1], *out = args[2], *skipped = args[3], *special = args[4];
+    if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != U_SIZE || !PyDict_Check(attributes) ||
+        !PyList_Check(out)) {
+        PyErr_SetString(PyExc_TypeError, "copy_attributes: a unit context, a dict of attributes, a list");
+        return NULL;
+    }
+    Py_ssize_t position = 0;
+    PyObject *name, *attribute;
+    while (PyDict_Next(attributes, &position, &name, &attribute)) {
+        Py_INCREF(name);
+        Py_INCREF(attribute);
+        int is_skipped = PySet_Contains(skipped, name);
+        int is_special = is_skipped ? 0 : PySet_Contains(special, name);
+        int failed = is_skipped < 0 || is_special < 0;
+        if (!failed && is_special) {
+            PyObject *made = PyObject_CallFunctionObjArgs(args[5], name, attribute, NULL);
+            failed = made == NULL;
+            if (!failed) {
+                PyObject *extended = PySequence_InPlaceConcat(out, made);
+                failed = extended == NULL;
+                Py_XDECREF(extended);
+                Py_DECREF(made);
+            }
+        } else if (!failed && !is_skipped) {
+            failed = copy_attribute(context, name, attribute, out) < 0;
+        }
+        Py_DECREF(name);
+        Py_DECREF(attribute);
+        if (failed) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
     {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
     {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
     {"range_map", (PyCFunction)(void (*)(void))range_map, METH_FASTCALL, range_map_doc},
+    {"copy_attributes", (PyCFunction)(void (*)(void))copy_attributes, METH_FASTCALL, copy_attributes_doc},
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {NULL, NULL, 0, NULL},

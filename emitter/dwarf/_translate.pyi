@@ -1,6 +1,6 @@
 """Types of the producer-DWARF translation's C loops (``_translate.c``; its docstrings say what each returns)."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 def line_rows(
@@ -69,4 +69,14 @@ def decode_dies(
 
 def write_die(
     context: tuple[Any, ...], key: object, tag: int, has_children: bool, attributes: list[tuple[int, int, Any]], /
+) -> None: ...
+
+def copy_attributes(
+    context: tuple[Any, ...],
+    attributes: dict[str | int, Attribute],
+    out: list[Any],
+    skipped_names: frozenset[str],
+    special_names: frozenset[str],
+    special: Callable[[str, Attribute], list[Any]],
+    /,
 ) -> None: ...

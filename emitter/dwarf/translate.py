@@ -33,7 +33,7 @@ from typing import Any
 from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
 
 from ..compiled import CompiledModule, FrameSlot, WasmDwarf
-from ..encoding import ByteWriter, SymbolAddress, sleb128, uleb128
+from ..encoding import ByteWriter, SymbolAddress
 from ..obj.model import Relocation, RelocKind
 from . import _translate
 from .info import PlacedFunction
@@ -58,9 +58,12 @@ _DROPPED_ATTRIBUTES = frozenset(["DW_AT_GNU_all_call_sites", "DW_AT_call_all_cal
                                  "DW_AT_loclists_base"])
 _PC_ATTRIBUTES = frozenset(["DW_AT_low_pc", "DW_AT_high_pc", "DW_AT_ranges", "DW_AT_entry_pc"])
 _VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
-#: Attributes not simply copied: dropped, rewritten through the address map, or translated.
-_SPECIAL_ATTRIBUTES = _DROPPED_ATTRIBUTES | _PC_ATTRIBUTES | frozenset(
-    ["DW_AT_stmt_list", "DW_AT_frame_base", "DW_AT_location", "DW_AT_type"])
+#: Attributes not copied: dropped, or rewritten through the address map.
+_NOT_COPIED = _DROPPED_ATTRIBUTES | _PC_ATTRIBUTES
+#: The attributes ``_special`` writes, by (the DIE has a frame, it is a variable, of pointer type); the others copied.
+_SPECIAL_BY_NEED = {(frame, variable, pointer): frozenset(
+    ["DW_AT_stmt_list"] + ["DW_AT_frame_base"] * frame + ["DW_AT_location"] * variable + ["DW_AT_type"] * pointer)
+    for frame in (False, True) for variable in (False, True) for pointer in (False, True)}
 _STRING_FORMS = frozenset(["DW_FORM_string", "DW_FORM_strp", "DW_FORM_line_strp", "DW_FORM_strx", "DW_FORM_strx1",
                            "DW_FORM_strx2", "DW_FORM_strx3", "DW_FORM_strx4", "DW_FORM_GNU_strp_alt"])
 _REF_FORMS = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
@@ -68,9 +71,19 @@ _REF_FORMS = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM
 #: not (the attribute is dropped).
 _OTHER_REF_FORMS = frozenset(["DW_FORM_ref_addr", "DW_FORM_ref_sig8", "DW_FORM_ref_sup4", "DW_FORM_ref_sup8",
                               "DW_FORM_GNU_ref_alt"])
-_CONSTANT_FORMS = {"DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4, "DW_FORM_data8": 8}
 _BLOCK_FORMS = frozenset(["DW_FORM_block", "DW_FORM_block1", "DW_FORM_block2", "DW_FORM_block4", "DW_FORM_exprloc",
                           "DW_FORM_data16"])
+#: How ``_translate.copy_attributes`` copies an attribute of each form (``_translate.c``'s ``C_*``): a string as a
+#: pooled ``strp``; a reference within this ``.debug_info`` (unit-relative, then ``ref_addr``) re-resolved, one to
+#: another file or a type unit dropped; constants, flags and blocks re-encoded as they are (``sdata`` for an
+#: implicit constant); a form not listed is not copied (a file index aside: ``DW_AT_decl_file`` and
+#: ``DW_AT_call_file`` of DWARF 5 move by one, whatever their form).
+_FORM_KINDS = {**{form: 1 for form in _STRING_FORMS}, **{form: 2 for form in _REF_FORMS}, "DW_FORM_ref_addr": 3,
+               **{form: 4 for form in _OTHER_REF_FORMS - {"DW_FORM_ref_addr"}}, "DW_FORM_data1": 5,
+               "DW_FORM_data2": 6, "DW_FORM_data4": 7, "DW_FORM_data8": 8, "DW_FORM_sdata": 9,
+               "DW_FORM_implicit_const": 9, "DW_FORM_udata": 10, "DW_FORM_flag": 11, "DW_FORM_flag_present": 12,
+               **{form: 13 for form in _BLOCK_FORMS - {"DW_FORM_exprloc"}}, "DW_FORM_exprloc": 14}
+_SHIFTED_FILES = frozenset(["DW_AT_decl_file", "DW_AT_call_file"])
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
 #: The 4-byte stand-in for C function pointers: an index into the function table (``__indirect_function_table``,
@@ -299,6 +312,9 @@ class _Translator:
         out.section_offset(".debug_abbrev", 0)
         out.u8(8)
         self.line_offset = line_offset
+        self.copy_context = (_AT, _FORM_KINDS, self.die_offsets, self.skipped, cu, cu.cu_offset,
+                             cu.cu_offset + cu.size, self.unit_start, self.file_shift, self._missing_reference,
+                             _SHIFTED_FILES)
         self._die(top, None, made_up=self._made_up_types)
         out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
 
@@ -446,30 +462,40 @@ class _Translator:
     # -- attributes ---------------------------------------------------------------------------------------------
     def _attributes(self, die: Any, frame: ExpressionTranslator | None) -> list[Attribute]:
         out: list[Attribute] = []
-        pointer = self._pointer_pointee(die) if die.tag in _VARIABLE_TAGS else None
+        variable = die.tag in _VARIABLE_TAGS
+        pointer = self._pointer_pointee(die) if variable else None
         if die.tag == "DW_TAG_compile_unit":
             out += self._unit_pcs(die)
         elif "DW_AT_low_pc" in die.attributes or "DW_AT_ranges" in die.attributes:
             out += self._pcs(die)
-        for name, attribute in die.attributes.items():
-            if name not in _SPECIAL_ATTRIBUTES:  # most attributes: copied (one set lookup, not five compares)
-                out += self._copy(name, attribute, die)
-            elif name in _DROPPED_ATTRIBUTES or name in _PC_ATTRIBUTES:
-                continue
-            elif name == "DW_AT_stmt_list":
-                out.append((_AT[name], _FORM["DW_FORM_sec_offset"],
-                            functools.partial(_line_offset, offset=self.line_offset)))
-            elif name == "DW_AT_frame_base" and frame is not None:
-                out += self._expression(name, functools.partial(_frame_base, frame), attribute)
-            elif name == "DW_AT_location" and die.tag in _VARIABLE_TAGS:
-                out += self._location(attribute, frame, pointer is not None, die)
-            elif name == "DW_AT_type" and pointer is not None and "DW_AT_type" in die.attributes:
-                self.native_pointees.add(pointer)
-                qualifiers, tag, pointee = pointer
-                out.append(self._reference(_AT[name], ("native pointer", self.unit_start, qualifiers, tag, pointee)))
-            else:
-                out += self._copy(name, attribute, die)
+        # Most attributes are copied as they are (``_translate.copy_attributes``); the pc attributes are written
+        # above, the others in ``_SPECIAL_BY_NEED`` by ``_special`` when this DIE needs it (a frame base with a
+        # frame, a variable's location, a pointer variable's type), else copied too.
+        self.current = (die, frame, pointer)
+        _translate.copy_attributes(self.copy_context, die.attributes, out, _NOT_COPIED,
+                                   _SPECIAL_BY_NEED[(frame is not None, variable, pointer is not None)],
+                                   self._special)
         return out
+
+    def _special(self, name: str, attribute: Any) -> list[Attribute]:
+        die, frame, pointer = self.current
+        if name == "DW_AT_stmt_list":
+            return [(_AT[name], _FORM["DW_FORM_sec_offset"], functools.partial(_line_offset, offset=self.line_offset))]
+        if name == "DW_AT_frame_base" and frame is not None:
+            return self._expression(name, functools.partial(_frame_base, frame), attribute)
+        if name == "DW_AT_location":
+            return self._location(attribute, frame, pointer is not None, die)
+        if pointer is None:  # never: DW_AT_type is special only for a pointer-typed variable
+            return []
+        self.native_pointees.add(pointer)
+        qualifiers, tag, pointee = pointer
+        return [self._reference(_AT[name], ("native pointer", self.unit_start, qualifiers, tag, pointee))]
+
+    def _missing_reference(self, target: int) -> None:
+        """A reference to no DIE written: dropped, and counted for the unit's warning unless its target lies in
+        a dropped unit (or in no unit)."""
+        if not self._in_dropped_unit(target):
+            self.bad_references[self.cu.cu_offset] = self.bad_references.get(self.cu.cu_offset, 0) + 1
 
     def _pointer_pointee(self, die: Any) -> tuple[tuple[str, ...], str, int | None] | None:
         """When ``die``'s type is a pointer or C++ reference: the cv-qualifiers above it (a typedef's name is not
@@ -537,41 +563,6 @@ class _Translator:
         if target is None or target not in self.die_offsets:
             return None
         return self.die_offsets[target]
-
-    def _copy(self, name: str | int, attribute: Any, die: Any) -> list[Attribute]:
-        code = _AT[name] if isinstance(name, str) else name
-        form = attribute.form
-        value = attribute.value
-        if form in _STRING_FORMS:
-            return [(code, _FORM_STRP, _text(value))]
-        if form in _REF_FORMS or form in _OTHER_REF_FORMS:
-            target = self._target(die, attribute)
-            if target is None or target in self.skipped:
-                return []
-            if target not in self.die_offsets:
-                if not self._in_dropped_unit(target):
-                    self.bad_references[self.cu.cu_offset] = self.bad_references.get(self.cu.cu_offset, 0) + 1
-                return []
-            return [self._reference(code, target)]
-        if self.file_shift and name in ("DW_AT_decl_file", "DW_AT_call_file") and isinstance(value, int):
-            return [(code, _FORM["DW_FORM_udata"], uleb128(value + self.file_shift))]
-        size = _CONSTANT_FORMS.get(form)
-        if size is not None:
-            raw = int(attribute.raw_value) & ((1 << (8 * size)) - 1)
-            return [(code, _FORM[form], raw.to_bytes(size, "little"))]
-        if form in ("DW_FORM_sdata", "DW_FORM_implicit_const"):
-            return [(code, _FORM["DW_FORM_sdata"], sleb128(int(value)))]
-        if form == "DW_FORM_udata":
-            return [(code, _FORM["DW_FORM_udata"], uleb128(int(value)))]
-        if form == "DW_FORM_flag":
-            return [(code, _FORM["DW_FORM_flag"], b"\1" if value else b"\0")]
-        if form == "DW_FORM_flag_present":
-            return [(code, _FORM["DW_FORM_flag_present"], b"")]
-        if form in _BLOCK_FORMS:
-            data = bytes(value)
-            block_form = "DW_FORM_exprloc" if form == "DW_FORM_exprloc" else "DW_FORM_block"
-            return [(code, _FORM[block_form], uleb128(len(data)) + data)]
-        return []
 
     def _reference(self, code: int, target: object) -> Attribute:
         """A reference to the DIE written for ``target`` (a producer offset or a made-up DIE's key): ``ref4``
