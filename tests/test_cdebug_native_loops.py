@@ -429,3 +429,24 @@ def test_decoded_dies_form_a_tree_the_collector_sees(lua: tuple[Any, list[Placed
         parent = die.get_parent()
         assert parent is not None and any(child is die for child in parent.iter_children())
         assert gc.is_tracked(die) and parent in gc.get_referents(die) and die.cu is unit
+
+
+def test_released_dies_are_freed_without_the_collector(lua: tuple[Any, list[PlacedFunction]]) -> None:
+    """``Unit.release`` breaks a decoded tree's cycles (parent, children, unit): once the DIEs are dropped, none is
+    left for the collector, and the unit decodes the same tree anew when asked again."""
+    import gc
+
+    compiled, _ = lua
+    unit = list(ProducerDwarf(compiled.wasm_dwarf.sections).iter_CUs())[3]
+    before = [(die.offset, die.tag, len(die.children)) for die in unit.iter_DIEs()]
+    first = next(iter(unit.iter_DIEs()))
+    gc.collect()
+    gc.disable()
+    try:
+        unit.release()
+        assert first.children == () and first.cu is None and first.get_parent() is None
+        del first
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert [(die.offset, die.tag, len(die.children)) for die in unit.iter_DIEs()] == before

@@ -1600,6 +1600,7 @@ static PyMethodDef methods[] = {
     {"copy_attributes", (PyCFunction)(void (*)(void))copy_attributes, METH_FASTCALL, copy_attributes_doc},
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
+    {"release_dies", translate_release_dies, METH_O, translate_release_dies_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -503,6 +503,35 @@ static Attribute *read_attribute(const Decoder *decoder, Py_ssize_t *at, long fo
     return attribute;
 }
 
+const char translate_release_dies_doc[] =
+"release_dies(dies, /)\n--\n\n"
+"Break the links of the DIEs in ``dies`` (parent, children, unit: a tree full of cycles) once nothing reads them\n"
+"any more, so reference counting frees them at once instead of the cyclic collector after a scan of them all.";
+
+PyObject *translate_release_dies(PyObject *module, PyObject *dies) {
+    (void)module;
+    if (!PyList_Check(dies)) {
+        PyErr_SetString(PyExc_TypeError, "release_dies takes a list of DIEs");
+        return NULL;
+    }
+    PyObject *empty = PyTuple_New(0);
+    if (empty == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(dies); i++) {
+        PyObject *item = PyList_GET_ITEM(dies, i);
+        if (Py_TYPE(item) != &TranslateDieType) {
+            continue;
+        }
+        Die *die = (Die *)item;
+        Py_XSETREF(die->parent, Py_NewRef(Py_None));
+        Py_XSETREF(die->cu, Py_NewRef(Py_None));
+        Py_XSETREF(die->children, Py_NewRef(empty));
+    }
+    Py_DECREF(empty);
+    Py_RETURN_NONE;
+}
+
 const char translate_decode_dies_doc[] =
 "decode_dies(unit, data, first, end, abbreviations, top_only, cu_offset, strings, string_cache, line_strings,\n"
 "            form_names, error, /)\n--\n\n"

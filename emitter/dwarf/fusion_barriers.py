@@ -28,13 +28,18 @@ _ADDRESS_FORMS = frozenset(["DW_FORM_addr", "DW_FORM_addrx", "DW_FORM_addrx1", "
 def fusion_barriers(dwarf: WasmDwarf) -> frozenset[int] | None:
     """Module offsets (as ``Instr.offset``) of every producer line row's address and every address range's
     start and end in the producer's ``.debug_info``; None when the DWARF cannot be read."""
+    units = []
     try:
         info = ProducerDwarf(dwarf.sections)
         code_relative: set[int] = set()
         for unit in info.iter_CUs():
+            units.append(unit)
             _unit(info, unit, code_relative)
     except READ_ERRORS:
         return None
+    finally:
+        for unit in units:
+            unit.release()  # the DIE trees are cycles: freed now, not by the collector
     base = dwarf.code_section_offset
     return frozenset(address + base for address in code_relative)
 

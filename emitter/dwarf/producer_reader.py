@@ -224,6 +224,16 @@ class Unit:
             self._dies = self._decode(top_only=False)
         return iter(self._dies)
 
+    def release(self) -> None:
+        """Forget the decoded DIEs, breaking their links (``_translate.release_dies``: a DIE tree is all cycles),
+        so they are freed now rather than by the cyclic collector after a scan of them all; DIEs handed out
+        before are empty of links after this, and the unit decodes anew if asked again."""
+        for dies in (self._dies, [self._top] if self._top is not None else None):
+            if dies is not None:
+                _translate.release_dies(dies)
+        self._dies = None
+        self._top = None
+
     def get_DIE_from_refaddr(self, offset: int) -> Die | None:  # noqa: N802
         return self.dwarf.die_at(offset)
 

@@ -128,6 +128,7 @@ def translate_debug_sections(module: CompiledModule,
     dwarf = module.wasm_dwarf
     if dwarf is None:
         return None
+    units: list[Unit] = []
     try:
         info = ProducerDwarf(dwarf.sections)
         units = _units(info)
@@ -143,6 +144,9 @@ def translate_debug_sections(module: CompiledModule,
     except _PRODUCER_ERRORS as error:  # outside any one unit (the sections' own headers, say)
         _warn(f"producer DWARF unusable ({_reason(error)}); the code is described by its listing")
         return None
+    finally:
+        for cu in units:
+            cu.release()
 
 
 def _warn(message: str) -> None:
@@ -226,11 +230,23 @@ class _Translator:
         self.write_context = (self.info.data, self.info, self.info.relocations, self.abbrevs, self.offsets,
                               self.fixups, self.strings.offsets, self.strings, Relocation, RelocKind.SECTION_OFFSET,
                               self.strings.name)
+        #: What ``_translate.copy_attributes`` copies a unit's attributes with (``_unit`` sets it), and the DIE
+        #: whose attributes it is copying, with its frame and pointer type (for ``_special``).
+        self.copy_context: tuple[Any, ...] = ()
+        self.current: tuple[Any, ExpressionTranslator | None, tuple[tuple[str, ...], str, int | None] | None] = (
+            None, None, None)
         #: ``_type_pointee`` by the producer offset of a variable's type.
         self.type_pointees: dict[int | None, tuple[tuple[str, ...], str, int | None] | None] = {}
 
     # -- driver -------------------------------------------------------------------------------------------------
     def run(self) -> dict[str, ByteWriter] | None:
+        try:
+            return self._run()
+        finally:
+            self.copy_context = ()  # it holds a method of this translator: no cycle left to the collector
+            self.current = (None, None, None)
+
+    def _run(self) -> dict[str, ByteWriter] | None:
         if not self.units:
             return None
         for cu in self.units:
