@@ -8,6 +8,8 @@
   translation path) with debug information against without.
 - 10d: the same on a real code base: the vendored Lua 5.4.7 interpreter (``tests/data/lua/lua.wasm``, 1.4 MB,
   -O0 with full DWARF), with the translation's own time and the object's size in the notes.
+- 10e: the same on a multi-megabyte one: SQLite 3.52.0's amalgamation with the project's test program
+  (``tests/data/sqlite/``, built now by clang-19 at -O0 -g: 3.7 MB of Wasm).
 
 Times are CPU seconds of this process (``time.process_time``), the best of the runs: the clang builds run
 once, before. Wasm builds use a PATH whose only wasm tool is ``wasm-ld`` (clang would run binaryen's
@@ -28,6 +30,7 @@ from emitter.lower import lower_module
 from emitter.obj.elf import write_relocatable
 from scripts.bench_common import Row, Side
 from tests.lua_wasm import PREBUILT as LUA_WASM
+from tests.sqlite_wasm import build_wasm as build_sqlite_wasm
 from tests.wasm_clang import wasm_clang
 
 #: A WASI program of the size of a small real one: string handling, a table, printf.
@@ -110,10 +113,12 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
                    Side("without", [_cpu_seconds(work / "words.wasm", False, runs)]), target=1.30)
         real.notes.append("most of the difference is the translation of the producer DWARF (wasi-libc's units and "
                           "the program's), a walk of the DIE tree in Python")
-        return [flat, cost, real, _lua_row(runs)]
+        return [flat, cost, real, _lua_row(runs), _sqlite_row(runs)]
 
 
-def _lua_row(runs: int) -> Row:
+def _code_base_costs(wasm: Path, runs: int) -> tuple[float, float, float, int, int]:
+    """A real code base's compile + object, CPU seconds with debug information and without (best of ``runs``),
+    the DWARF translation's own CPU seconds (best), and the object's size each way."""
     from emitter.dwarf import translate
 
     spent: list[float] = []
@@ -129,20 +134,43 @@ def _lua_row(runs: int) -> Row:
     translate.translate_debug_sections = timed  # type: ignore[assignment]
     jobs = os.environ.get("JITDEBUG_COMPILE_JOBS")
     os.environ["JITDEBUG_COMPILE_JOBS"] = "1"  # code generation in this process, where its CPU time is counted
+    _, module = load_module(wasm)
+    best = {True: float("inf"), False: float("inf")}
+    sizes = {True: 0, False: 0}
     try:
-        with_debug = _cpu_seconds(LUA_WASM, True, runs)
-        without = _cpu_seconds(LUA_WASM, False, runs)
+        for _ in range(max(runs, 1)):
+            for debug in (True, False):
+                start = time.process_time()
+                compiled = compile_module(module, module_name="m", listing=render_listing(module, "m"))
+                lowered = lower_module(compiled, debug_info=debug)
+                best[debug] = min(best[debug], time.process_time() - start)
+                sizes[debug] = len(write_relocatable(lowered))  # not timed
     finally:
         translate.translate_debug_sections = translate_sections
         if jobs is None:
             del os.environ["JITDEBUG_COMPILE_JOBS"]
         else:
             os.environ["JITDEBUG_COMPILE_JOBS"] = jobs
-    _, module = load_module(LUA_WASM)
-    compiled = compile_module(module, module_name="lua", listing=render_listing(module, "lua"))
-    sizes = {debug: len(write_relocatable(lower_module(compiled, debug_info=debug))) for debug in (True, False)}
-    row = Row("10d", "Lua 5.4.7 interpreter (1.4 MB, -O0 -g, wasi-libc): compile + object with debug information "
-              "vs without", Side("with", [with_debug]), Side("without", [without]), target=1.30)
-    row.notes.append(f"DWARF translation {min(spent):.2f} s of CPU; object {sizes[True] / 1e6:.1f} MB with debug "
-                     f"information, {sizes[False] / 1e6:.1f} MB without")
+    return best[True], best[False], min(spent), sizes[True], sizes[False]
+
+
+def _code_base_row(key: str, title: str, wasm: Path, runs: int) -> Row:
+    with_debug, without, translation, size_with, size_without = _code_base_costs(wasm, runs)
+    row = Row(key, f"{title}: compile + object with debug information vs without", Side("with", [with_debug]),
+              Side("without", [without]), target=1.30)
+    row.notes.append(f"DWARF translation {translation:.2f} s of CPU; object {size_with / 1e6:.1f} MB with debug "
+                     f"information, {size_without / 1e6:.1f} MB without")
     return row
+
+
+def _lua_row(runs: int) -> Row:
+    return _code_base_row("10d", "Lua 5.4.7 interpreter (1.4 MB, -O0 -g, wasi-libc)", LUA_WASM, runs)
+
+
+def _sqlite_row(runs: int) -> Row:
+    """SQLite's amalgamation with the project's test program, built now (clang-19, -O0 -g: 4 s)."""
+    with tempfile.TemporaryDirectory(prefix="jitdebug-bench-sqlite-") as name:
+        wasm = build_sqlite_wasm(Path(name) / "catalog.wasm", "-O0")
+        size = wasm.stat().st_size
+        return _code_base_row("10e", f"SQLite 3.52.0 amalgamation + test program ({size / 1e6:.1f} MB, -O0 -g, "
+                              "wasi-libc)", wasm, runs)
