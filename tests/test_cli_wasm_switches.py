@@ -12,6 +12,7 @@ import pytest
 import wasmtime
 
 from emitter.cli import main
+from tests.tools import run
 
 #: A module using each proposal (its ``f`` returns a number), the ``-W`` key, and wasmtime-py's ``Config``
 #: attribute that switches it off (None: wasmtime-py 50 has none for extended constants; wasmparser's words are
@@ -115,3 +116,16 @@ def test_switch_help_lists_every_switch_with_its_default(capsys: pytest.CaptureF
     assert done.value.code == 0
     for key in ("memory64", "multi-memory", "tail-call", "simd", "exceptions", "extended-const"):
         assert re.search(rf"^  -W {key}\[=y\|n\] -- .*\(default: y\)$", out, re.MULTILINE), out
+
+
+def test_exceptions_off_refuses_the_legacy_try_form_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The legacy ``try``/``catch`` (wabt encodes it; wasmtime's text parser no longer does) is exception
+    handling too: refused with the same words as ``try_table``, run when on."""
+    source, binary = tmp_path / "legacy.wat", tmp_path / "legacy.wasm"
+    source.write_text('(module (tag $t) (func (export "f") (result i32)'
+                      ' (try (result i32) (do (throw $t)) (catch $t (i32.const 4)))))')
+    run(["wat2wasm", "--enable-all", source, "-o", binary])
+    _, reason = _wasmtime(CASES["exceptions"][0], "wasm_exceptions")
+    code, out, err = _jitdebug(capsys, "run", "-W", "exceptions=n", str(binary), "--invoke", "f")
+    assert code == 2 and out == "" and reason in err and err.count("\n") == 1, err
+    assert _jitdebug(capsys, "run", "-W", "exceptions", str(binary), "--invoke", "f") == (0, "4\n", "")
