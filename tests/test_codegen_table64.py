@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import wasmtime
 
 from emitter.errors import TrapError
-from emitter.jit import compile_wasm
+from emitter.jit import LinkError, Table, TableType, ValType, compile_wasm
 from samples.corpus.harness import _from_python, _to_python, format_value, load_program, render_host, run_oracle
 from tests.tools import ROOT, run
 from tests.windows_support import MINGW, wine_process
@@ -147,3 +148,25 @@ def test_table64_instructions_in_a_windows_object_match_wasmtime(tmp_path: Path)
     proc = wine_process(exe, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.replace("\r\n", "\n").splitlines() == expected
+
+
+def test_a_table_import_links_only_to_a_table_of_its_index_type(tmp_path: Path) -> None:
+    """A 32-bit table import refuses a 64-bit table and the other way round, with wasmtime's message; the same
+    index type links, and the importer's i64 ``table.size`` sees the exporter's table."""
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    exporter = wasmtime.Instance(store, wasmtime.Module(
+        engine, '(module (table (export "t64") i64 2 funcref) (table (export "t32") 2 funcref))'), [])
+    for wat_type, ours, theirs in (("i64 1 funcref", Table(TableType(ValType.FUNCREF, 2)), "t32"),
+                                   ("1 funcref", Table(TableType(ValType.FUNCREF, 2, is_64=True)), "t64")):
+        importer = f'(module (import "m" "t" (table {wat_type})) (func (export "size") (result i64) (i64.const 0)))'
+        with pytest.raises(wasmtime.WasmtimeError) as refused:
+            wasmtime.Instance(store, wasmtime.Module(engine, importer), [exporter.exports(store)[theirs]])
+        with pytest.raises(LinkError) as ours_refused:
+            compile_wasm(bytes(wasmtime.wat2wasm(importer)),
+                         listing_dir=tmp_path).instantiate({("m", "t"): ours})
+        assert str(ours_refused.value).replace("m::t", "") == str(refused.value).replace("m::t", "")
+    grown = Table(TableType(ValType.FUNCREF, 5, is_64=True))
+    importer = '(module (import "m" "t" (table i64 1 funcref)) (func (export "size") (result i64) (table.size 0)))'
+    with compile_wasm(bytes(wasmtime.wat2wasm(importer)), listing_dir=tmp_path).instantiate({("m", "t"): grown}) as i:
+        assert i.exports["size"]() == 5
