@@ -47,7 +47,12 @@ class WasmFrameFilter:
         if location is None:
             return decorator
         offset = location.wasm_offset or 0
-        return WasmFrameDecorator(decorator, f"{location.function.qualified_name} [wasm {offset:#x}]")
+        name = location.function.qualified_name
+        if frame.type() == gdb.INLINE_FRAME and frame.name():
+            # A C function inlined into the Wasm function: its frame shares the Wasm function's native code, so
+            # it is named by the inlined function gdb read from the DWARF (as natively), not by the code's symbol.
+            name = f"{location.function.module.display_name}!{frame.name()}"
+        return WasmFrameDecorator(decorator, f"{name} [wasm {offset:#x}]")
 
 
 class WasmUnwinder(Unwinder):

@@ -2,7 +2,8 @@
 project's test program on it (``catalog.c``, an in-memory book catalogue): the exact commands that build it for
 wasm32-wasi with full DWARF (-O0 and -O1) and natively with gcc, the oracle its debugging is compared with.
 
-The builds are made at test time (clang-19 takes about 4 s at -O0 and 26 s at -O1, gcc 6 s), once per test
+The builds are made at test time (clang-19 takes about 4 s at -O0 and 26 s at -O1, gcc 6 s; clang-19's native
+-O1 build, the -O1 oracle, 35 s), once per test
 session: the first test process to need a build makes it in a directory every pytest-xdist worker of the session
 shares, under a lock, and the others use it. ``python -m tests.sqlite_wasm DIR`` writes the three builds into DIR.
 """
@@ -55,6 +56,13 @@ def build_native(output: Path) -> Path:
     return output
 
 
+def build_native_clang(output: Path, opt: str) -> Path:
+    """clang-19 for x86-64 at ``opt`` with DWARF: at -O1 the oracle with the same optimiser as the Wasm build
+    (gcc's -O1 inlines and keeps other things)."""
+    run(["clang-19", "-g", opt, *CONFIG, "-o", output, *SOURCES], cwd=SQLITE)
+    return output
+
+
 def _shared_build(directory: Path, name: str, build: object) -> Path:
     """``directory/name``, built by ``build(path)`` unless another process of this session already did (the
     lock serialises the builders; the file appears whole, renamed into place)."""
@@ -91,6 +99,10 @@ def wasm_build(factory: pytest.TempPathFactory, opt: str) -> Path:
 
 def native_build(factory: pytest.TempPathFactory) -> Path:
     return _shared_build(session_builds(factory), "catalog", build_native)
+
+
+def native_clang_build(factory: pytest.TempPathFactory, opt: str) -> Path:
+    return _shared_build(session_builds(factory), f"catalog-clang{opt}", lambda path: build_native_clang(path, opt))
 
 
 if __name__ == "__main__":
