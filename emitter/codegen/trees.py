@@ -46,6 +46,7 @@ _INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b
             "be": "a"}
 _ALU = frozenset(["add", "sub", "and", "or", "xor"])
 _COMMUTATIVE = frozenset(["add", "and", "or", "xor", "mul"])
+_COMMUTATIVE_OPS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in _COMMUTATIVE)
 _SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
 _BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_ALU, "mul", *_SHIFTS, *_CMP])
 _UNARY = frozenset(["i32.eqz", "i64.eqz", "i64.extend_i32_u", "i64.extend_i32_s", "i32.wrap_i64",
@@ -196,7 +197,7 @@ def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
         return True
     if op in _BINARY:
         rhs, lhs = w.pop(), w.pop()
-        return _result(w, lhs, rhs, op.split(".")[1] in _COMMUTATIVE)
+        return _result(w, lhs, rhs, op in _COMMUTATIVE_OPS)
     if op == "i32.wrap_i64":
         w.stack.append(w.pop())  # the low half of the same value: no code (as ``_Emitter.unary``)
         return True
@@ -239,10 +240,8 @@ def _plan(c: FunctionCompiler, body: list[Instr], index: int,
         if op in _LOADS and k > index:
             break  # a memory access starts its group (see the module's docstring)
         if op in FIRST:
-            snapshot = (w.low, list(w.stack), list(w.free))
             if not _step(c, w, instr):
-                w.low, w.stack, w.free = snapshot
-                break
+                break  # ``w`` is spoilt, but only ``best`` is used from here
             k += 1
             if w.visible() <= 1 and k - index >= 2:
                 best = (k - index, None, -1)
