@@ -365,6 +365,9 @@ class CompiledModule:
     #: (``emitter/dwarf/memories.py``).
     memory_count: int = 0
     globals: list[GlobalInfo] = field(default_factory=list)
+    #: Every export's name but a memory's (which names a memory too): names the DWARF's memory variables must not
+    #: take (``emitter/dwarf/memories.py``).
+    export_names: tuple[str, ...] = ()
     #: The symbol each function import is called through, in import order (the field name, unless two imports
     #: or an export would share it: see ``compile_module(linkable=True)``).
     import_symbols: list[str] = field(default_factory=list)

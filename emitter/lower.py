@@ -198,13 +198,17 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
 
 def _translated_debug_sections(module: CompiledModule,
                                placed: Sequence[PlacedFunction]) -> dict[str, ByteWriter] | None:
-    """The translation of the producer's DWARF, if the module has any: the translator is loaded only for such
-    modules."""
+    """The translation of the producer's DWARF, if the module has any, with the memories' unit after the
+    translated ones (``dwarf/memory_unit.py``): the translator is loaded only for such modules."""
     if module.wasm_dwarf is None:
         return None
+    from .dwarf.memory_unit import append_memory_unit
     from .dwarf.translate import translate_debug_sections
 
-    return translate_debug_sections(module, placed)
+    sections = translate_debug_sections(module, placed)
+    if sections is not None:
+        append_memory_unit(sections, module)
+    return sections
 
 
 def _add_encoded(obj: ObjectFile, name: str, kind: SectionKind, data: bytearray, relocations: list[Relocation],

@@ -25,6 +25,7 @@ from .compiled import CompiledFunction, CompiledModule, DataBlob
 from .dwarf.cfi import FrameDescription, build_debug_frame
 from .dwarf.info import PlacedFunction, build_debug_sections
 from .dwarf.lsda import build_lsda
+from .dwarf.memory_unit import append_memory_unit
 from .dwarf.translate import translate_debug_sections
 from .encoding import ByteWriter, SymbolAddress
 from .errors import EmitError, FormatLimitError, SymbolError
@@ -165,7 +166,11 @@ def _add_dwarf(obj: ObjectFile, module: CompiledModule, placed: list[PlacedUnwin
     """The same DWARF builders as the ELF lowering, with addresses relative to ``.text``: the C/C++ source when the
     Wasm module carried producer DWARF, else the generated listing."""
     functions = [PlacedFunction(item.function, SymbolAddress(TEXT, item.text_offset)) for item in placed]
-    sections = translate_debug_sections(module, functions) or build_debug_sections(module, functions)
+    sections = translate_debug_sections(module, functions)
+    if sections is not None:
+        append_memory_unit(sections, module)
+    else:
+        sections = build_debug_sections(module, functions)
     for name, writer in sections.items():
         _add_encoded(obj, name, writer, SectionKind.DEBUG, align=1)
     fdes = [FrameDescription(f.start, len(f.function.code), f.function.unwind) for f in functions]

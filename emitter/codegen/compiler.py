@@ -278,6 +278,7 @@ class _ModuleCompiler:
         out.state_prefix = self.sym.prefix
         out.has_memory = bool(self.module.memories) or bool(self.module.imported("memory"))
         out.memory_count = self.n_memories
+        out.export_names = tuple(export.name for export in self.module.exports if export.kind != "memory")
         out.globals = self._global_infos()
         out.import_symbols = self.symbols[:self.n_imported]
         return out

@@ -46,6 +46,7 @@ DW_AT_GNU_vector = 0x2107
 # -- forms (7.5.6) --------------------------------------------------------------------------------------------
 DW_FORM_addr = 0x01
 DW_FORM_data2 = 0x05
+DW_FORM_string = 0x08
 DW_FORM_data4 = 0x06
 DW_FORM_data8 = 0x07
 DW_FORM_data1 = 0x0B

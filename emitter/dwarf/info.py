@@ -83,7 +83,9 @@ from .memories import (
     BYTE_TYPE,
     SIZE_TYPE,
     base_expression,
+    described_memories,
     memory_name,
+    module_names,
     size_location,
     size_name,
     write_expression,
@@ -408,14 +410,15 @@ def _write_memories(info: ByteWriter, strings: StringSection, module: CompiledMo
         info.u8(byte_size)
     size = module.arch.pointer_size
     sizes = []
-    for index in range(module.memory_count):
+    indices = described_memories(module.memory_count, module_names(module))
+    for index in indices:
         sizes.append(info.offset)
         info.uleb(_ABBREV_VARIABLE)
         strings.reference(info, size_name(index))
         info.u32(types[1])
         write_expression(info, size_location(module.state_prefix, index), size)
-    arrays = write_memory_types(info, module.memory_count, types[0], sizes)
-    for index, array in enumerate(arrays):
+    arrays = write_memory_types(info, len(indices), types[0], sizes)
+    for index, array in zip(indices, arrays, strict=True):
         info.uleb(_ABBREV_VARIABLE)
         strings.reference(info, memory_name(index))
         info.u32(array)

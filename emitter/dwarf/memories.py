@@ -15,10 +15,20 @@ length for the count. See the README ("DWARF names each memory").
 Why ``memoryN`` and not the export name: it is the same for every module (export names are any UTF-8 text,
 often absent, and may repeat a function's name), it is what ``wasm memory -m N`` and ``wasm watch -m N`` call
 the memory, and it is a C identifier both debuggers' expression parsers accept.
+
+A name the module already gives to something else wins: memory N's two variables are left out when
+``memoryN`` or ``memoryN_size`` is a function's name (its symbol, name-section name or export alias), a
+global's, an export's (but a memory's export, which names a memory as ``memoryN`` does), a data symbol's, or
+(modules with the producer's DWARF, ``memory_unit.py``) a name in the producer's DWARF. The program's own
+symbol is then what both debuggers show, never shadowed; the pair goes together (the array's bound is the size
+variable). ``wasm memory -m N`` still shows such a memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from ..compiled import CompiledModule
 from ..encoding import ByteWriter, SymbolAddress, uleb128
 from .constants import (
     DW_AT_count,
@@ -51,6 +61,24 @@ _VMCTX_MEMORY = 8
 
 def memory_name(index: int) -> str:
     return f"memory{index}"
+
+
+def module_names(module: CompiledModule) -> set[str]:
+    """Every name the module gives a function, global, export or data symbol (what a debugger could already
+    know by that name)."""
+    names = set(module.export_names) | {g.name for g in module.globals} | set(module.import_symbols)
+    names.update(blob.name for blob in module.data)
+    for function in module.functions:
+        names.add(function.name)
+        names.update(function.exports)
+        if function.display_name is not None:
+            names.add(function.display_name)
+    return names
+
+
+def described_memories(count: int, taken: Collection[str]) -> list[int]:
+    """The indices of the memories whose variables are written: those neither of whose names is ``taken``."""
+    return [index for index in range(count) if memory_name(index) not in taken and size_name(index) not in taken]
 
 
 #: A DWARF expression: opcodes as bytes, and the symbols whose address ``DW_OP_addr`` pushes.

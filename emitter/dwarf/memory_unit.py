@@ -1,0 +1,151 @@
+"""The linear memories in a module with the producer's DWARF: a compile unit of our own, ``<wasm memories>``,
+appended after the translated C/C++ units, with the same ``memoryN`` / ``memoryN_size`` variables as the
+Wasm-level DWARF (``memories.py``): so ``p memory0[0x400]``, ``x/16xb &memory0[p]`` (gdb) and
+``target variable memory0_size``, ``memory read &memory0[0x400]`` (lldb) show the memory by Wasm address in a
+C program too, where a C pointer's value is such an address.
+
+A unit of its own rather than DIEs inside a translated unit: the translation (``translate*.py``) stays as it is,
+the C units' own DIEs, names and scopes are untouched, and the unit has no code (no line table, no ranges), so
+backtraces, lines, locals and breakpoints are those of the C program. It is DWARF 4 like the translated units,
+with an abbreviation table of its own appended to ``.debug_abbrev`` and inline strings (``DW_FORM_string``), so
+it adds nothing to the translated sections but bytes at their ends. Its base types are spelled as C spells them
+(``unsigned char``, ``unsigned long long``, both the same size and encoding as the program's own): a C program
+often has a ``u8`` or ``u64`` typedef of its own, which a Wasm-level name would compete with.
+
+A name the producer's DWARF already uses (a C variable, function, type or member called ``memory0``, say) is
+not given to a memory: ``memories.described_memories`` leaves that memory out, so the program's own symbol is
+what the debuggers show. The names are found in the producer's string sections and inline strings, a superset of
+its DIEs' names (conservative: a file named ``memory0`` also counts).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..compiled import CompiledModule
+from ..encoding import ByteWriter
+from .constants import (
+    DW_LANG_C99,
+    DW_AT_byte_size,
+    DW_AT_encoding,
+    DW_AT_external,
+    DW_AT_language,
+    DW_AT_location,
+    DW_AT_name,
+    DW_AT_producer,
+    DW_AT_type,
+    DW_ATE_unsigned,
+    DW_ATE_unsigned_char,
+    DW_CHILDREN_no,
+    DW_CHILDREN_yes,
+    DW_FORM_data1,
+    DW_FORM_data2,
+    DW_FORM_exprloc,
+    DW_FORM_flag_present,
+    DW_FORM_ref4,
+    DW_FORM_string,
+    DW_TAG_base_type,
+    DW_TAG_compile_unit,
+    DW_TAG_variable,
+)
+from .memories import ABBREVIATIONS as ARRAY_ABBREVIATIONS
+from .memories import (
+    base_expression,
+    described_memories,
+    memory_name,
+    module_names,
+    size_location,
+    size_name,
+    write_expression,
+    write_memory_types,
+)
+
+#: The unit's name, as gdb's ``info variables`` heads the variables (GCC names its LTO units ``<artificial>``).
+UNIT_NAME = "<wasm memories>"
+BYTE_TYPE = "unsigned char"
+SIZE_TYPE = "unsigned long long"
+
+_ABBREV_UNIT = 1
+_ABBREV_BASE_TYPE = 2
+_ABBREV_VARIABLE = 3
+_ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
+    (_ABBREV_UNIT, DW_TAG_compile_unit, DW_CHILDREN_yes,
+     [(DW_AT_name, DW_FORM_string), (DW_AT_producer, DW_FORM_string), (DW_AT_language, DW_FORM_data2)]),
+    (_ABBREV_BASE_TYPE, DW_TAG_base_type, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_string), (DW_AT_encoding, DW_FORM_data1), (DW_AT_byte_size, DW_FORM_data1)]),
+    (_ABBREV_VARIABLE, DW_TAG_variable, DW_CHILDREN_no,
+     [(DW_AT_name, DW_FORM_string), (DW_AT_type, DW_FORM_ref4), (DW_AT_external, DW_FORM_flag_present),
+      (DW_AT_location, DW_FORM_exprloc)]),
+    *ARRAY_ABBREVIATIONS,
+]
+#: A memory variable's name as a string of the producer's DWARF: a whole ``.debug_str`` entry, or anywhere in
+#: ``.debug_info`` (an inline ``DW_FORM_string``, whose start no byte marks).
+_POOLED_NAME = re.compile(rb"(?:(?<=\0)|^)(memory\d+(?:_size)?)\0")
+_INLINE_NAME = re.compile(rb"(memory\d+(?:_size)?)\0")
+
+
+def producer_names(module: CompiledModule) -> set[str]:
+    """The ``memoryN``/``memoryN_size`` names the producer's DWARF mentions."""
+    sections = module.wasm_dwarf.sections if module.wasm_dwarf is not None else {}
+    names = {m.group(1).decode() for m in _POOLED_NAME.finditer(sections.get(".debug_str", b""))}
+    names.update(m.group(1).decode() for m in _INLINE_NAME.finditer(sections.get(".debug_info", b"")))
+    return names
+
+
+def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) -> None:
+    """Append the memories' unit to the translated ``sections`` (``.debug_info`` and ``.debug_abbrev``), when
+    the module has memories whose names are free."""
+    if not module.memory_count or not module.state_prefix:
+        return
+    indices = described_memories(module.memory_count, module_names(module) | producer_names(module))
+    if not indices:
+        return
+    abbrev = sections[".debug_abbrev"]
+    table = abbrev.offset
+    for code, tag, children, attributes in _ABBREVIATIONS:
+        abbrev.uleb(code)
+        abbrev.uleb(tag)
+        abbrev.u8(children)
+        for attribute, form in attributes:
+            abbrev.uleb(attribute)
+            abbrev.uleb(form)
+        abbrev.u8(0)
+        abbrev.u8(0)
+    abbrev.u8(0)
+
+    info = sections[".debug_info"]
+    address_size = module.arch.pointer_size
+    start = info.offset
+    info.u32(0)  # unit_length, patched below
+    info.u16(4)
+    info.section_offset(".debug_abbrev", table)
+    info.u8(address_size)
+    info.uleb(_ABBREV_UNIT)
+    info.cstr(UNIT_NAME)
+    info.cstr(module.producer)
+    info.u16(DW_LANG_C99)
+    types = []
+    for name, encoding, byte_size in ((BYTE_TYPE, DW_ATE_unsigned_char, 1), (SIZE_TYPE, DW_ATE_unsigned, 8)):
+        types.append(info.offset - start)
+        info.uleb(_ABBREV_BASE_TYPE)
+        info.cstr(name)
+        info.u8(encoding)
+        info.u8(byte_size)
+    sizes = []
+    for index in indices:
+        sizes.append(info.offset - start)
+        _variable(info, size_name(index), types[1])
+        write_expression(info, size_location(module.state_prefix, index), address_size)
+    # ``write_memory_types`` takes unit-relative offsets and returns section positions: the unit starts there.
+    arrays = [offset - start for offset in write_memory_types(info, len(indices), types[0], sizes)]
+    for index, array in zip(indices, arrays, strict=True):
+        _variable(info, memory_name(index), array)
+        write_expression(info, base_expression(module.state_prefix, index), address_size)
+    info.u8(0)  # end of the unit's children
+    info.patch(start, info.offset - start - 4, 4)
+
+
+def _variable(info: ByteWriter, name: str, type_offset: int) -> None:
+    info.uleb(_ABBREV_VARIABLE)
+    info.cstr(name)
+    info.u32(type_offset)
