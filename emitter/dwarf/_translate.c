@@ -1601,6 +1601,8 @@ static PyMethodDef methods[] = {
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {"release_dies", translate_release_dies, METH_O, translate_release_dies_doc},
+    {"read_abbreviations", (PyCFunction)(void (*)(void))translate_read_abbreviations, METH_FASTCALL,
+     translate_read_abbreviations_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -81,3 +81,12 @@ def copy_attributes(
     /,
 ) -> None: ...
 def release_dies(dies: list[Die], /) -> None: ...
+def read_abbreviations(
+    data: bytes,
+    at: int,
+    tag_names: dict[int, str],
+    attribute_names: dict[int, str],
+    form_names: dict[int, str],
+    error: type[Exception],
+    /,
+) -> dict[int, tuple[str | int, bool, tuple[tuple[str | int, str, int, Any], ...]]]: ...

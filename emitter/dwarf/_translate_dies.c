@@ -273,10 +273,13 @@ typedef struct {
     PyObject *form_names;   /* dict: form code -> name */
     long long cu_offset;
     PyObject *cu_offset_object;
+    const char *item; /* what is read, and where, for messages: "DIE", ".debug_info" */
+    const char *section;
 } Decoder;
 
 static int past_end(const Decoder *decoder, Py_ssize_t die_offset) {
-    PyErr_Format(decoder->error, "DIE at %#zx: a read past the end of .debug_info", die_offset);
+    PyErr_Format(decoder->error, "%s at %#zx: a read past the end of %s", decoder->item, die_offset,
+                 decoder->section);
     return -1;
 }
 
@@ -289,7 +292,7 @@ static int read_uleb(const Decoder *decoder, Py_ssize_t *at, uint64_t *value, Py
         unsigned byte = decoder->data[(*at)++];
         uint64_t bits = byte & 0x7F;
         if (shift >= 64 ? bits != 0 : shift > 57 && (bits >> (64 - shift)) != 0) {
-            PyErr_Format(decoder->error, "DIE at %#zx: a LEB128 wider than 64 bits", die_offset);
+            PyErr_Format(decoder->error, "%s at %#zx: a LEB128 wider than 64 bits", decoder->item, die_offset);
             return -1;
         }
         if (shift < 64) {
@@ -314,7 +317,7 @@ static int read_sleb(const Decoder *decoder, Py_ssize_t *at, int64_t *value, Py_
         if (shift >= 63) {
             unsigned sign = shift == 63 ? (bits & 1 ? 0x7F : 0) : (result >> 63 ? 0x7F : 0);
             if (bits != sign) {
-                PyErr_Format(decoder->error, "DIE at %#zx: a LEB128 wider than 64 bits", die_offset);
+                PyErr_Format(decoder->error, "%s at %#zx: a LEB128 wider than 64 bits", decoder->item, die_offset);
                 return -1;
             }
             if (shift == 63) {
@@ -503,6 +506,134 @@ static Attribute *read_attribute(const Decoder *decoder, Py_ssize_t *at, long fo
     return attribute;
 }
 
+const char translate_read_abbreviations_doc[] =
+"read_abbreviations(data, at, tag_names, attribute_names, form_names, error, /)\n--\n\n"
+"The abbreviation table at ``at`` of ``.debug_abbrev`` (``data``) as ``decode_dies`` reads it: code -> (tag,\n"
+"has_children, ((attribute name, form name, form code, implicit constant or None), ...)), names by code from the\n"
+"three dicts (a number for an unnamed tag or attribute); an unknown form, or a read past the end, raises\n"
+"``error``.";
+
+PyObject *translate_read_abbreviations(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 6) {
+        PyErr_Format(PyExc_TypeError, "read_abbreviations takes 6 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *tag_names = args[2], *attribute_names = args[3], *form_names = args[4];
+    if (!PyDict_Check(tag_names) || !PyDict_Check(attribute_names) || !PyDict_Check(form_names)) {
+        PyErr_SetString(PyExc_TypeError, "read_abbreviations: names by code in dicts");
+        return NULL;
+    }
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
+    if (at == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    Decoder decoder = {view.buf, view.len, args[5], NULL, NULL, NULL, NULL, 0, NULL, "abbreviation",
+                       ".debug_abbrev"};
+    PyObject *table = PyDict_New(), *specs = NULL, *result = NULL;
+    if (table == NULL) {
+        goto done;
+    }
+    if (at < 0) {
+        PyErr_Format(decoder.error, "abbreviations at %zd: outside .debug_abbrev", at);
+        goto done;
+    }
+    for (;;) {
+        uint64_t code, tag_code;
+        if (read_uleb(&decoder, &at, &code, at) < 0) {
+            goto done;
+        }
+        if (code == 0) {
+            result = Py_NewRef(table);
+            goto done;
+        }
+        if (read_uleb(&decoder, &at, &tag_code, at) < 0) {
+            goto done;
+        }
+        if (at >= decoder.length) {
+            past_end(&decoder, at);
+            goto done;
+        }
+        int has_children = decoder.data[at++] != 0;
+        specs = PyList_New(0);
+        if (specs == NULL) {
+            goto done;
+        }
+        for (;;) {
+            uint64_t name_code, form_code;
+            if (read_uleb(&decoder, &at, &name_code, at) < 0 || read_uleb(&decoder, &at, &form_code, at) < 0) {
+                goto done;
+            }
+            if (name_code == 0 && form_code == 0) {
+                break;
+            }
+            PyObject *implicit = Py_NewRef(Py_None);
+            if (form_code == F_implicit_const) {
+                int64_t value;
+                Py_DECREF(implicit);
+                if (read_sleb(&decoder, &at, &value, at) < 0 || (implicit = PyLong_FromLongLong(value)) == NULL) {
+                    goto done;
+                }
+            }
+            PyObject *form_key = PyLong_FromUnsignedLongLong(form_code);
+            PyObject *form = form_key != NULL ? PyDict_GetItemWithError(form_names, form_key) : NULL;
+            Py_XDECREF(form_key);
+            if (form == NULL) {
+                Py_DECREF(implicit);
+                if (!PyErr_Occurred()) {
+                    PyErr_Format(decoder.error, "abbreviation %llu: unknown form %#llx", (unsigned long long)code,
+                                 (unsigned long long)form_code);
+                }
+                goto done;
+            }
+            PyObject *name_key = PyLong_FromUnsignedLongLong(name_code);
+            PyObject *name = name_key != NULL ? PyDict_GetItemWithError(attribute_names, name_key) : NULL;
+            if (name == NULL && !PyErr_Occurred()) {
+                name = name_key; /* unnamed: its number */
+            }
+            PyObject *code_object = PyLong_FromUnsignedLongLong(form_code);
+            PyObject *spec = name != NULL && code_object != NULL ? PyTuple_Pack(4, name, form, code_object, implicit)
+                                                                  : NULL;
+            Py_XDECREF(name_key);
+            Py_XDECREF(code_object);
+            Py_DECREF(implicit);
+            if (spec == NULL || PyList_Append(specs, spec) < 0) {
+                Py_XDECREF(spec);
+                goto done;
+            }
+            Py_DECREF(spec);
+        }
+        PyObject *tag_key = PyLong_FromUnsignedLongLong(tag_code);
+        PyObject *tag = tag_key != NULL ? PyDict_GetItemWithError(tag_names, tag_key) : NULL;
+        if (tag == NULL && !PyErr_Occurred()) {
+            tag = tag_key;
+        }
+        PyObject *spec_tuple = PyList_AsTuple(specs);
+        Py_CLEAR(specs);
+        PyObject *entry = tag != NULL && spec_tuple != NULL
+                              ? PyTuple_Pack(3, tag, has_children ? Py_True : Py_False, spec_tuple)
+                              : NULL;
+        Py_XDECREF(tag_key);
+        Py_XDECREF(spec_tuple);
+        PyObject *key = entry != NULL ? PyLong_FromUnsignedLongLong(code) : NULL;
+        int failed = key == NULL || PyDict_SetItem(table, key, entry) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(entry);
+        if (failed) {
+            goto done;
+        }
+    }
+done:
+    Py_XDECREF(specs);
+    Py_XDECREF(table);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 const char translate_release_dies_doc[] =
 "release_dies(dies, /)\n--\n\n"
 "Break the links of the DIEs in ``dies`` (parent, children, unit: a tree full of cycles) once nothing reads them\n"
@@ -549,7 +680,7 @@ PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssiz
         return NULL;
     }
     PyObject *unit = args[0], *abbreviations = args[4];
-    Decoder decoder = {NULL, 0, args[11], args[7], args[8], args[9], args[10], 0, args[6]};
+    Decoder decoder = {NULL, 0, args[11], args[7], args[8], args[9], args[10], 0, args[6], "DIE", ".debug_info"};
     Py_ssize_t at = PyLong_AsSsize_t(args[2]), end = PyLong_AsSsize_t(args[3]);
     int top_only = PyObject_IsTrue(args[5]);
     decoder.cu_offset = PyLong_AsLongLong(args[6]);

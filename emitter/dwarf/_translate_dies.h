@@ -8,6 +8,8 @@ extern PyTypeObject TranslateAttributeType;
 extern PyTypeObject TranslateDieType;
 extern const char translate_decode_dies_doc[];
 PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+extern const char translate_read_abbreviations_doc[];
+PyObject *translate_read_abbreviations(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 extern const char translate_release_dies_doc[];
 PyObject *translate_release_dies(PyObject *module, PyObject *dies);
 

@@ -393,28 +393,7 @@ class ProducerDwarf:
         data = self.sections.get(".debug_abbrev")
         if data is None:
             raise ProducerDwarfError("no .debug_abbrev")
-        table: dict[int, _Abbreviation] = {}
-        while True:
-            code, at = uleb(data, at)
-            if code == 0:
-                return table
-            tag_code, at = uleb(data, at)
-            has_children = data[at] != 0
-            at += 1
-            specs: list[tuple[str | int, str, int, Any]] = []
-            while True:
-                name_code, at = uleb(data, at)
-                form_code, at = uleb(data, at)
-                if name_code == 0 and form_code == 0:
-                    break
-                implicit = None
-                if form_code == ENUM_DW_FORM["DW_FORM_implicit_const"]:
-                    implicit, at = sleb(data, at)
-                form = _FORM_NAMES.get(form_code)
-                if form is None:
-                    raise ProducerDwarfError(f"abbreviation {code}: unknown form {form_code:#x}")
-                specs.append((_AT_NAMES.get(name_code, name_code), form, form_code, implicit))
-            table[code] = (_TAG_NAMES.get(tag_code, tag_code), has_children, tuple(specs))
+        return _translate.read_abbreviations(data, at, _TAG_NAMES, _AT_NAMES, _FORM_NAMES, ProducerDwarfError)
 
     # -- line programs ------------------------------------------------------------------------------------------
     def line_program_for_CU(self, unit: Unit) -> LineProgram | None:  # noqa: N802

@@ -84,6 +84,8 @@ _FORM_KINDS = {**{form: 1 for form in _STRING_FORMS}, **{form: 2 for form in _RE
                "DW_FORM_implicit_const": 9, "DW_FORM_udata": 10, "DW_FORM_flag": 11, "DW_FORM_flag_present": 12,
                **{form: 13 for form in _BLOCK_FORMS - {"DW_FORM_exprloc"}}, "DW_FORM_exprloc": 14}
 _SHIFTED_FILES = frozenset(["DW_AT_decl_file", "DW_AT_call_file"])
+#: The placeholders of a [begin, end) pair of relocated 8-byte addresses (range and location lists).
+_ZERO_PAIR = bytes(16)
 #: The 4-byte stand-in for pointers stored in linear memory.
 POINTER_STAND_IN = "__wasm32_ptr"
 #: The 4-byte stand-in for C function pointers: an index into the function table (``__indirect_function_table``,
@@ -619,7 +621,9 @@ class _Translator:
         if ".debug_loc" not in self.dwarf.sections and ".debug_loclists" not in self.dwarf.sections:
             return []
         entries = self.dwarf_info.location_list(int(attribute.value), die.cu)
-        offset = self.loc.offset
+        loc, text = self.loc, self.text
+        relocations = loc.relocations
+        offset = loc.offset
         base = self.cu_base
         written = 0
         for entry in entries:
@@ -633,10 +637,12 @@ class _Translator:
             except Untranslatable:
                 continue
             for native_begin, native_end in self.map.ranges(begin, end):
-                self.loc.address(SymbolAddress(self.text, native_begin), 8)
-                self.loc.address(SymbolAddress(self.text, native_end), 8)
-                self.loc.u16(len(expression.data))
-                embed(self.loc, expression)
+                at = len(loc.data)  # two relocated addresses, as ByteWriter.address writes them
+                relocations.append(Relocation(at, RelocKind.ABSOLUTE, 8, text, native_begin))
+                relocations.append(Relocation(at + 8, RelocKind.ABSOLUTE, 8, text, native_end))
+                loc.data += _ZERO_PAIR
+                loc.u16(len(expression.data))
+                embed(loc, expression)
                 written += 1
         if not written:
             return []
@@ -692,10 +698,13 @@ class _Translator:
         return out
 
     def _range_list(self, ranges: list[tuple[int, int]]) -> Attribute:
-        offset = self.ranges.offset
+        out, text = self.ranges, self.text
+        offset = out.offset
         for start, end in ranges:
-            self.ranges.address(SymbolAddress(self.text, start), 8)
-            self.ranges.address(SymbolAddress(self.text, end), 8)
+            at = len(out.data)
+            out.relocations.append(Relocation(at, RelocKind.ABSOLUTE, 8, text, start))
+            out.relocations.append(Relocation(at + 8, RelocKind.ABSOLUTE, 8, text, end))
+            out.data += _ZERO_PAIR
         self.ranges.u64(0)
         self.ranges.u64(0)
         return (_AT["DW_AT_ranges"], _FORM["DW_FORM_sec_offset"],
