@@ -93,6 +93,33 @@ PROGRAM = """(module
 ;; (assert_trap (invoke "init64" (i64.const 5) (i32.const 0) (i32.const 2)) "out of bounds table access")
 """
 
+#: Table initialisers (Wasm 3.0's function references: every entry starts as the expression's value), on a 32-
+#: and a 64-bit table, overwritten in part by an element segment; growth fills with its own value.
+INITIALISERS = """(module
+  (type $ft (func (result i32)))
+  (func $f (result i32) (i32.const 5))
+  (func $g (result i32) (i32.const 6))
+  (elem declare func $g)
+  (table $t 3 funcref (ref.func $f))
+  (table $u i64 2 5 funcref (ref.func $g))
+  (table $n 2 externref (ref.null extern))
+  (elem (table $t) (i32.const 1) func $g)
+  (func (export "t") (param i32) (result i32) (call_indirect $t (type $ft) (local.get 0)))
+  (func (export "u") (param i64) (result i32) (call_indirect $u (type $ft) (local.get 0)))
+  (func (export "grow") (result i64) (table.grow $u (ref.null func) (i64.const 1)))
+  (func (export "n") (param i32) (result i32) (ref.is_null (table.get $n (local.get 0))))
+)
+;; (assert_return (invoke "t" (i32.const 0)) (i32.const 5))
+;; (assert_return (invoke "t" (i32.const 1)) (i32.const 6))
+;; (assert_return (invoke "t" (i32.const 2)) (i32.const 5))
+;; (assert_trap (invoke "t" (i32.const 3)) "undefined element")
+;; (assert_return (invoke "u" (i64.const 0)) (i32.const 6))
+;; (assert_return (invoke "u" (i64.const 1)) (i32.const 6))
+;; (assert_return (invoke "grow") (i64.const 2))
+;; (assert_trap (invoke "u" (i64.const 2)) "uninitialized element")
+;; (assert_return (invoke "n" (i32.const 1)) (i32.const 1))
+"""
+
 
 def _jit_transcript(source: Path, tmp_path: Path) -> list[str]:
     program = load_program(source)
@@ -111,11 +138,12 @@ def _jit_transcript(source: Path, tmp_path: Path) -> list[str]:
     return got
 
 
-def test_table64_instructions_match_wasmtime_through_aot_and_jit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [PROGRAM, INITIALISERS], ids=["instructions", "initialisers"])
+def test_table64_instructions_match_wasmtime_through_aot_and_jit(text: str, tmp_path: Path) -> None:
     source = tmp_path / "table64.wat"
-    source.write_text(PROGRAM)
+    source.write_text(text)
     program = load_program(source)
-    wasm = bytes(wasmtime.wat2wasm(PROGRAM))
+    wasm = bytes(wasmtime.wat2wasm(text))
     expected, failures = run_oracle(program, wasm)
     assert not failures, "\n".join(failures)
 
@@ -130,12 +158,13 @@ def test_table64_instructions_match_wasmtime_through_aot_and_jit(tmp_path: Path)
     assert _jit_transcript(source, tmp_path) == expected
 
 
-def test_table64_instructions_in_a_windows_object_match_wasmtime(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [PROGRAM, INITIALISERS], ids=["instructions", "initialisers"])
+def test_table64_instructions_in_a_windows_object_match_wasmtime(text: str, tmp_path: Path) -> None:
     """The Win64 convention passes the i64 indices in other registers and on the stack: the same transcript."""
     source = tmp_path / "table64.wat"
-    source.write_text(PROGRAM)
+    source.write_text(text)
     program = load_program(source)
-    wasm = bytes(wasmtime.wat2wasm(PROGRAM))
+    wasm = bytes(wasmtime.wat2wasm(text))
     expected, failures = run_oracle(program, wasm)
     assert not failures, "\n".join(failures)
     obj, header = tmp_path / "m.obj", tmp_path / "m.h"

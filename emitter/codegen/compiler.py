@@ -165,6 +165,26 @@ class _ModuleCompiler:
         self.frame_slots: dict[int, FrameSlot] = {}
         self.variables: dict[tuple[str, ValType, int, bool], Variable] = {}
 
+    def _fill_table(self, a: Assembler, table: int, init: tuple[Instr, ...], entries: int,
+                    offsets: list[int]) -> None:
+        """Instantiation code writing a table initialiser's value into the table's first ``entries`` entries (its
+        storage is zero-filled: a null initialiser needs none)."""
+        head = init[0]
+        if head.op == "ref.null" or not entries:
+            return
+        if head.op == "ref.func" and isinstance(head.imm[0], int):
+            a.lea(8, RAX, RipRel(self.sym.funcs, 16 * head.imm[0]))
+        else:
+            aot_globals.emit_const(a, self.module, self.sym, offsets, init, head.offset)
+        a.lea(8, RDI, RipRel(self.sym.indexed("table", table)))
+        a.mov_imm(8, RCX, entries)
+        loop = a.label()
+        a.bind(loop)
+        a.mov(8, Mem(RDI, 0), RAX)
+        a.alu("add", 8, RDI, 8, imm=True)
+        a.alu("sub", 8, RCX, 1, imm=True)
+        a.jcc("ne", loop)
+
     def _table_capacity(self, index: int) -> int:
         """Entries of static storage for table ``index``: room to grow, within the cap (``.bss`` costs the object
         nothing, but the process maps it all)."""
@@ -412,6 +432,9 @@ class _ModuleCompiler:
             if aot_globals.reads_import(self.module, glob.init):
                 aot_globals.emit_const(a, self.module, self.sym, offsets, glob.init, 0)
                 a.mov(8, RipRel(self.sym.globals, offsets[g]), RAX)
+        for t, table in enumerate(() if self.linkable else self.module.tables):
+            if table.init is not None:
+                self._fill_table(a, t, table.init, table.limits.minimum, offsets)
         # A segment out of bounds traps when it is reached: the segments before it stay written (the spec's
         # instantiation since bulk memory), none after it is.
         table_trap = a.label()

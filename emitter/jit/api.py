@@ -661,6 +661,12 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
                 own.write_word(_evaluate(glob.init, globals_, funcref))
             globals_.append(own)
     instance.globals = [g for g in globals_ if g is not None]
+    first_defined = len(module.imported("table"))
+    for number, table_def in enumerate(module.tables):
+        if table_def.init is not None:
+            # A table initialiser: every entry starts as its value (the globals it may read are written).
+            table = tables[first_defined + number]
+            table.write_words(0, [_evaluate(table_def.init, globals_, funcref)] * table.size())
     exports: dict[str, Any] = {}
     for export in module.exports:
         match export.kind:

@@ -243,6 +243,18 @@ class _Reader:
         maximum = self.u64() if flags & 1 else None
         return Limits(minimum, maximum, index64=True)
 
+    def table_entry(self) -> Table:
+        """A table section entry: a table type, or (function references) ``0x40 0x00``, a table type and the
+        constant expression every entry starts as."""
+        at = self.pos
+        if not (self.features.table_initializers and at < self.end and self.data[at] == 0x40):
+            return self.table_type()
+        self.pos += 1
+        if self.byte() != 0:
+            self.fail("malformed table: expected 0x00 after 0x40", at)
+        table = self.table_type()
+        return Table(table.elem_type, table.limits, self.const_expr())
+
     def table_type(self) -> Table:
         elem_type = self.reftype()
         return Table(elem_type, self.limits(None))
@@ -490,7 +502,7 @@ def decode(data: bytes, features: Features = WASM2) -> Module:
                 function_types = [s.u32() for _ in range(s.count())]
                 module.func_types.extend(function_types)
             case 4:
-                module.tables.extend(s.table_type() for _ in range(s.count(3)))
+                module.tables.extend(s.table_entry() for _ in range(s.count(3)))
             case 5:
                 module.memories.extend(s.limits(MAX_PAGES) for _ in range(s.count(2)))
             case 13:

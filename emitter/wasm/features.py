@@ -23,6 +23,9 @@ class Features:
     #: validates by default); Wasm 2.0 allows imported globals only. Users' modules get it (``DEFAULT``); the
     #: Wasm 2.0 suite's files are validated without it.
     constant_globals: bool = False
+    #: A table section entry with an initialiser expression (``0x40 0x00 tabletype expr``, Wasm 3.0's function
+    #: references, which wasmtime reads by default): malformed in Wasm 2.0.
+    table_initializers: bool = False
     #: Proposals that change no Wasm 2.0 reading, on unless switched off (``jitdebug run -W simd=n``, as wasmtime's
     #: ``-W``): a module using one that is off is refused, naming it (``emitter/wasm/proposals.py``).
     #: Fixed-width SIMD: v128 values and the 0xFD instructions.
@@ -39,7 +42,7 @@ WASM2 = Features()
 #: What the compiler accepts unless told otherwise (the CLI, the embedding API): Wasm 2.0 with the readings of
 #: later versions that wasmtime applies by default and that refuse nothing Wasm 2.0 accepts; wasmtime's default
 #: ``Config`` accepts 64-bit memories and several memories (both are Wasm 3.0), and so does the compiler.
-DEFAULT = Features(memory64=True, multi_memory=True, constant_globals=True)
+DEFAULT = Features(memory64=True, multi_memory=True, constant_globals=True, table_initializers=True)
 
 
 #: wasmtime's ``-W`` keys for the proposals the compiler has, and the ``Features`` field each sets. wasmtime 50

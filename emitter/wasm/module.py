@@ -113,6 +113,9 @@ class Global:
 class Table:
     elem_type: ValType
     limits: Limits
+    #: The initial value of every entry (a table initialiser, Wasm 3.0's function references: ``(table 3
+    #: funcref (ref.func $f))``); None: null.
+    init: tuple[Instr, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

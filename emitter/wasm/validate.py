@@ -70,8 +70,8 @@ def _declared_refs(module: Module) -> frozenset[int]:
     refs = {e.index for e in module.exports if e.kind == "func"}
     for seg in module.elements:
         refs.update(f for f in seg.functions if f is not None)
-    for g in module.globals:
-        refs.update(i.imm[0] for i in g.init if i.op == "ref.func" and isinstance(i.imm[0], int))
+    for init in [*(g.init for g in module.globals), *(t.init for t in module.tables if t.init is not None)]:
+        refs.update(i.imm[0] for i in init if i.op == "ref.func" and isinstance(i.imm[0], int))
     return frozenset(refs)
 
 
@@ -558,6 +558,9 @@ def validate(module: Module, features: Features = DEFAULT) -> None:
         _const_expr(ctx, g.init, g.type, num_imported_globals + position if relaxed else num_imported_globals)
     all_globals = len(ctx.globals)
     segment_globals = all_globals if relaxed else num_imported_globals
+    for table in module.tables:
+        if table.init is not None:
+            _const_expr(ctx, table.init, table.elem_type, segment_globals)
     names: set[str] = set()
     limits = {"func": len(module.func_types), "table": len(ctx.tables), "memory": ctx.num_memories,
               "global": all_globals, "tag": len(module.tags)}

@@ -67,7 +67,7 @@ GROUPS: tuple[Group, ...] = (
     #: ``call_indirect`` and imports. They hold GC and typed-function-reference modules too (``(ref $t)``,
     #: ``struct``, ``call_ref``), which the compiler refuses: the ratchet holds those files below 100%.
     Group("table64", "proposals/wasm-3.0", "*.wast", enabled=True, what="table64 (the Wasm 3.0 suite's table files)",
-          features=Features(memory64=True, multi_memory=True),
+          features=Features(memory64=True, multi_memory=True, table_initializers=True),
           names=tuple(f"{name}.wast" for name in (
               "call_indirect", "imports", "table", "table_copy", "table_copy_mixed", "table_fill", "table_get",
               "table_grow", "table_init", "table_set", "table_size"))),
