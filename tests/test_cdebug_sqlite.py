@@ -12,6 +12,8 @@ and -O1 -g (4.3 MB), and natively by gcc (``tests/sqlite_wasm.py``; sources, lic
   ``finish`` with the returned value. Whole transcripts are compared (``tests/cdebug_transcripts.py`` says what is
   taken out: addresses, columns, the frames below ``main``); the one known difference, lldb's type of a pointer to
   a pointer in linear memory, is normalised.
+- At -O1, against clang-19's native -O1 build: the same stops and frames (inlined C functions as frames of their
+  own, named as natively) and the same values where both builds describe the variable.
 - The module loads with its debug information in seconds: compile and instantiate, CPU time asserted.
 """
 
@@ -142,6 +144,33 @@ def test_sqlite_optimised_in_gdb_as_natively(tmp_path_factory: pytest.TempPathFa
     assert "#2  ADDR in sqlite3Step at src/sqlite3.c:93599" in map(_frame_place, ours)
     assert "#3  sqlite3_step at src/sqlite3.c:28124" in map(_frame_place, ours)
     assert any(line.startswith("$1 = {rSum = 0, rErr = 0, iSum = 0, cnt = 1") for line in ours)
+
+
+LLDB_O1 = ["breakpoint set -n sumStep", f"breakpoint set -f sqlite3.c -l {SUM_LINE}", "run", "bt", "continue",
+           "frame variable", "p *p", "p x"]
+
+
+def _lldb_place(line: str) -> str:
+    """An lldb frame reduced to its function and place, a variable that neither build can show to
+    ``<unavailable>`` (lldb words it by why: no location here, an entry value natively), for the reasons of
+    ``_frame_place``."""
+    line = re.sub(r"^(\S+(?: \[inlined\] \S+)?)\(.*\) at (\S+)$", r"\1 at \2", line)
+    return re.sub(r" = <(?:variable not available|could not evaluate DW_OP_entry_value[^>]*)>$", " = <unavailable>",
+                  _pointer_to_pointer(line))
+
+
+def test_sqlite_optimised_in_lldb_as_natively(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    wasm = wasm_build(tmp_path_factory, "-O1")
+    script = tmp_path / "commands.lldb"
+    script.write_text("".join(command + "\n" for command in LLDB_O1))
+    jit = jit_debugger("lldb", ["-b", "-o", f"command source -e false {script}", "-k", "quit 0"], [wasm])
+    ours = lldb_transcript(run_interleaved(jit, SQLITE, 600, shared_compile_cache(tmp_path_factory)))
+    native = ["lldb-19", "--no-lldbinit", "-b", "-s", script, "--", native_clang_build(tmp_path_factory, "-O1")]
+    theirs = lldb_transcript(run_interleaved(native, SQLITE))
+    assert [_lldb_place(line) for line in ours] == [_lldb_place(line) for line in theirs]
+    assert "sqlite3_step [inlined] sqlite3Step at sqlite3.c:93599" in map(_lldb_place, ours)
+    assert "sumStep [inlined] sqlite3_aggregate_context at sqlite3.c:93888" in map(_lldb_place, ours)
+    assert "(i64) 183" in ours
 
 
 def _load_seconds(wasm: Path, listing_dir: Path, debug_info: bool) -> tuple[float, float]:
