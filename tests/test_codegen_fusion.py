@@ -5,6 +5,7 @@ comparison's 0/1 never materialised, the constant never stored), as GNU objdump 
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -146,3 +147,47 @@ def test_loop_compiles_to_baseline_compiler_code() -> None:
     module, compiled = compile_wat(wat)
     assert load(compiled, module).call("count", 10) == ("ok", 10)
     assert load(compiled, module).call("count", 5000) == ("ok", 1000)
+
+
+_FLOATS = """(module (memory 1)
+  (func $g (param f32 f64) (result f32) (f32.add (local.get 0) (f32.demote_f64 (local.get 1))))
+  (func (export "floats") (param $a f32) (param $b f64) (param $n i32) (result f64) (local $x f32) (local $y f64)
+    (local.set $x (f32.mul (f32.abs (local.get $a)) (f32.neg (f32.sqrt (local.get $a)))))
+    (local.set $y (f64.add (f64.promote_f32 (local.get $x)) (f64.floor (local.get $b))))
+    (local.set $x (f32.min (local.get $x) (f32.copysign (f32.const 2.5) (local.get $a))))
+    (local.set $x (f32.convert_i32_u (i32.add (local.get $n) (i32.trunc_sat_f32_s (local.get $x)))))
+    (local.set $x (call $g (local.get $x) (local.get $y)))
+    (f32.store (i32.const 8) (local.get $x))
+    (local.set $x (f32.add (f32.load (i32.const 8)) (f32.const 1)))
+    (i32.store (i32.const 0) (f32.lt (local.get $x) (f32.const 3)))
+    (f64.add (f64.promote_f32 (local.get $x)) (f64.convert_i32_s (i32.load (i32.const 0))))))"""
+
+
+def test_frame_slots_are_written_whole() -> None:
+    """Every write to a local or an operand slot is 8 bytes: an i32 or f32 written with a 4-byte store and read by
+    the next instruction's 8-byte copy (``local.get``/``local.set``) cannot be store-forwarded and stalls the
+    load (``function._signed32``). Checked on integer trees, calls, loads and the float instructions."""
+    from tests.test_codegen_fusion_trees import _module_text
+
+    narrow = []
+    for wat in (_module_text(), _FLOATS):
+        module, compiled = compile_wat(wat)
+        for f in compiled.functions:
+            if f.wasm_index is None:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "code.bin"
+                path.write_bytes(bytes(f.code))
+                listing = subprocess.run(["objdump", "-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel",
+                                          str(path)], capture_output=True, text=True, check=True).stdout
+            for line in listing.splitlines():
+                text = " ".join(line.split("\t")[-1].split())
+                if re.match(r"^(mov|movss|and|or|xor|add|sub|shl|shr|sar|rol|ror)\w* (BYTE|WORD|DWORD) PTR "
+                            r"\[rbp-", text):
+                    narrow.append(f"{f.name}: {text}")
+    assert narrow == []
+    module, compiled = compile_wat(_FLOATS)
+    store = wasmtime.Store()
+    func = wasmtime.Instance(store, wasmtime.Module(store.engine, _FLOATS), []).exports(store)["floats"]
+    for args in ((1.5, -2.25, 3), (-0.0, 7.5, -1), (100.0, 0.5, 1 << 30)):
+        assert load(compiled, module).call("floats", *args) == ("ok", func(store, *args))  # type: ignore[operator]

@@ -525,7 +525,7 @@ class FunctionCompiler:
             elif loc.kind == "gpr":
                 a.mov(8, self.local(i), loc.register)
             elif loc.kind == "xmm":
-                a.movss_store(_SIZE[t], self.local(i), loc.register)
+                a.movss_store(8, self.local(i), loc.register)  # whole: see ``_signed32``
             else:
                 a.mov(8, RAX, Mem(RBP, self.incoming_base + loc.stack_offset))
                 a.mov(8, self.local(i), RAX)
@@ -712,7 +712,7 @@ class FunctionCompiler:
             if t is ValType.V128:
                 a.movdqu_store(self.slot(base + 1), 0)
             elif t in _FLOAT:
-                a.movss_store(_SIZE[t], self.slot(base), 0)
+                a.movss_store(8, self.slot(base), 0)
             else:
                 a.mov(8, self.slot(base), RAX)  # whole (see ``_signed32``); an i32's upper half is not read
         self.push(units(results))
@@ -1113,7 +1113,7 @@ def _float_binary(c: FunctionCompiler, i: Instr) -> bool:
     if name in _FBIN:
         a.movss_load(size, 0, lhs)
         a.sse(_FBIN[name] + _sfx(size), 0, rhs)
-        a.movss_store(size, lhs, 0)
+        a.movss_store(8, lhs, 0)  # an f32 with the xmm register's next 4 bytes: slots are written whole
     elif name in ("min", "max"):
         sfx = _sfx(size)
         a.movss_load(size, 0, lhs)
@@ -1133,7 +1133,7 @@ def _float_binary(c: FunctionCompiler, i: Instr) -> bool:
         a.bind(ordinary)
         a.sse(name + sfx, 0, 1)
         a.bind(done)
-        a.movss_store(size, lhs, 0)
+        a.movss_store(8, lhs, 0)
     elif name == "copysign":
         if size == 4:
             a.mov(4, RAX, lhs)
@@ -1148,7 +1148,7 @@ def _float_binary(c: FunctionCompiler, i: Instr) -> bool:
             a.shift("shr", 8, RCX, 63)
             a.shift("shl", 8, RCX, 63)
             a.alu("or", 8, RAX, RCX)
-        a.mov(size, lhs, RAX)
+        a.mov(8, lhs, RAX)
     else:
         # Comparisons: unordered operands make eq/lt/gt/le/ge false and ne true.
         a.movss_load(size, 0, lhs)
@@ -1167,7 +1167,7 @@ def _float_binary(c: FunctionCompiler, i: Instr) -> bool:
                 a.sse(ucomi, 1, 0)
                 a.setcc("a" if name == "lt" else "ae", RAX)
         a.movzx(4, RAX, 1, RAX)
-        a.mov(4, lhs, RAX)
+        a.mov(8, lhs, RAX)
     return False
 
 
@@ -1179,20 +1179,24 @@ def _float_unary(c: FunctionCompiler, i: Instr) -> bool:
     match name:
         case "abs":
             if size == 4:
-                a.alu("and", 4, slot, 0x7FFFFFFF, imm=True)
+                a.mov(4, RAX, slot)
+                a.alu("and", 4, RAX, 0x7FFFFFFF, imm=True)
+                a.mov(8, slot, RAX)
             else:
                 a.bt("btr", 8, slot, 63)
         case "neg":
             if size == 4:
-                a.alu("xor", 4, slot, -0x80000000, imm=True)
+                a.mov(4, RAX, slot)
+                a.alu("xor", 4, RAX, -0x80000000, imm=True)
+                a.mov(8, slot, RAX)
             else:
                 a.bt("btc", 8, slot, 63)
         case "sqrt":
             a.sse("sqrt" + _sfx(size), 0, slot)
-            a.movss_store(size, slot, 0)
+            a.movss_store(8, slot, 0)
         case _:
             a.round(size, 0, slot, _ROUND[name])
-            a.movss_store(size, slot, 0)
+            a.movss_store(8, slot, 0)
     return False
 
 
@@ -1231,7 +1235,7 @@ def _convert_float(c: FunctionCompiler, i: Instr) -> bool:
             a.bind(done)
         case _:
             return False  # reinterpret: same bits
-    a.movss_store(fsize, slot, 0)
+    a.movss_store(8, slot, 0)
     return False
 
 
@@ -1289,7 +1293,7 @@ def _truncate(c: FunctionCompiler, i: Instr) -> bool:
     else:
         a.cvttf2si(8 if not signed else isize, RAX, fsize, 0)
     a.bind(done)
-    a.mov(isize, slot, RAX)
+    a.mov(8, slot, RAX)  # whole (an i32 result: its upper half is not read)
     return False
 
 
