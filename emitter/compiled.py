@@ -368,6 +368,9 @@ class CompiledModule:
     #: Every export's name but a memory's (which names a memory too): names the DWARF's memory variables must not
     #: take (``emitter/dwarf/memories.py``).
     export_names: tuple[str, ...] = ()
+    #: The ``--export-prefix`` of the module's C-ABI symbols: the producer-DWARF memory unit spells its variables
+    #: with it (``Pmemory0``), so two modules linked into one program never share a name (``memory_unit.py``).
+    export_prefix: str = ""
     #: The symbol each function import is called through, in import order (the field name, unless two imports
     #: or an export would share it: see ``compile_module(linkable=True)``).
     import_symbols: list[str] = field(default_factory=list)

@@ -208,3 +208,170 @@ def test_a_c_name_keeps_its_meaning(tmp_path: Path, wasi_runtime: Path) -> None:
         lldb = _lldb(["target variable memory0_size", "target variable memory0"], [str(a) for a in argv])
         assert lldb["target variable memory0_size"].strip() == "(int) memory0_size = 42", (argv, lldb)
         assert "error: can't find global variable 'memory0'" in lldb["errors"], (argv, lldb)
+
+
+#: Two modules of one process, the same layout (so the same Wasm addresses), different bytes there: each fills a
+#: static block and passes it and a static string to ``stop_<name>``, where the debuggers stop.
+TWO = r"""static unsigned char block[64];
+static char text[32] = "{text}";
+
+__attribute__((noinline)) void stop_{name}(unsigned heap, unsigned words) {{
+    block[63] = (unsigned char)(heap + words);
+}}
+
+__attribute__((export_name("run"))) unsigned run(void) {{
+    for (int i = 0; i < 16; i++)
+        block[i] = (unsigned char)(i * {mul} + {add});
+    stop_{name}((unsigned)(unsigned long)block, (unsigned)(unsigned long)text);
+    return (unsigned)(unsigned long)block;
+}}
+
+__attribute__((export_name("text_at"))) unsigned text_at(void) {{ return (unsigned)(unsigned long)text; }}
+"""
+_TWO = {"a": ("hello from a", 17, 1), "b": ("module b says", 5, 3)}
+#: What both debuggers show at a stop: 16 bytes at ``heap`` and 14 at ``words``, read through the memory variable
+#: by the debugger's own expression evaluator (``p`` in gdb, ``expression`` in lldb), or that it has no such name.
+_GDB_SHOW = '''
+import gdb
+
+def show(name):
+    frame = gdb.selected_frame()
+    heap, words = (int(frame.read_var(arg)) for arg in ("heap", "words"))
+    try:
+        memory = gdb.parse_and_eval(name)
+        data = bytes(int(memory[at]) for at in [*range(heap, heap + 16), *range(words, words + 14)])
+    except gdb.error as error:
+        print("@@", frame.name(), "error:", error)
+        return
+    print("@@", frame.name(), data.hex())
+'''
+_LLDB_SHOW = '''
+def show(frame, name):
+    heap, words = (frame.FindVariable(arg).GetValueAsUnsigned() for arg in ("heap", "words"))
+    data = []
+    for at, count in ((heap, 16), (words, 14)):
+        value = frame.EvaluateExpression(f"*(unsigned char (*)[{count}])&{name}[{at}]")
+        if not value.GetError().Success():
+            print("@@", frame.GetFunctionName(), "error:", value.GetError().GetCString().strip())
+            return
+        data += [value.GetChildAtIndex(i).GetValueAsUnsigned() for i in range(count)]
+    print("@@", frame.GetFunctionName(), bytes(data).hex())
+'''
+#: The JIT process: ``a`` alone, then ``b`` loaded beside it, then ``a`` freed (a stop in each state).
+_JIT_TWO = """import sys
+from emitter.jit import compile_wasm
+
+a = compile_wasm(sys.argv[1]).instantiate({})
+a.exports["run"]()
+b = compile_wasm(sys.argv[2]).instantiate({})
+a.exports["run"]()
+b.exports["run"]()
+a.free()
+b.exports["run"]()
+"""
+_AOT_HOST = """#include <stdio.h>
+unsigned a_run(void);
+unsigned b_run(void);
+int main(void) {
+    unsigned a = a_run();
+    printf("%u %u\\n", a, b_run());
+    return 0;
+}
+"""
+
+
+def _two_modules(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Each module and, by wasmtime-py, the bytes ``show`` prints in its ``stop`` (after its ``run``)."""
+    modules = {}
+    for name, (text, mul, add) in _TWO.items():
+        c = tmp_path / f"{name}.c"
+        c.write_text(TWO.format(name=name, text=text, mul=mul, add=add))
+        wasm = tmp_path / f"{name}.wasm"
+        wasm_clang(["--target=wasm32", "-g", "-O0", "-nostdlib", "-Wl,--no-entry", "-o", wasm, c], cwd=tmp_path)
+        store = wasmtime.Store()
+        instance = wasmtime.Instance(store, wasmtime.Module.from_file(store.engine, str(wasm)), [])
+        exports = instance.exports(store)
+        run_, text_at, memory = exports["run"], exports["text_at"], exports["memory"]
+        assert isinstance(run_, wasmtime.Func) and isinstance(text_at, wasmtime.Func)
+        assert isinstance(memory, wasmtime.Memory)
+        heap, words = run_(store), text_at(store)
+        data = memory.read(store, heap, heap + 16) + memory.read(store, words, words + 14)
+        modules[name] = (wasm, bytes(data).hex())
+    assert modules["a"][1] != modules["b"][1]
+    return modules
+
+
+def _shown(program: list[str], tmp_path: Path, shows: list[str]) -> tuple[list[str], list[str]]:
+    """``show(NAME)`` at each stop in ``stop_a``/``stop_b`` (``shows``: the name at the n-th stop), in plain gdb
+    and plain lldb: the ``@@`` lines of each."""
+    (tmp_path / "show_gdb.py").write_text(_GDB_SHOW)
+    (tmp_path / "show_lldb.py").write_text(_LLDB_SHOW)
+    argv = ["gdb", "-nx", "-batch", "-ex", f"source {tmp_path / 'show_gdb.py'}", "-ex", "set breakpoint pending on",
+            "-ex", "break stop_a", "-ex", "break stop_b", "-ex", "run"]
+    for number, name in enumerate(shows):
+        argv += ["-ex", f"python show({name!r})", *(["-ex", "continue"] if number + 1 < len(shows) else [])]
+    gdb = run([*argv, "--args", *program], env=jitdebug_env(), timeout=180, check=False)
+    lines = [f"script sys.path.insert(0, {str(tmp_path)!r}); import show_lldb", "breakpoint set -n stop_a",
+             "breakpoint set -n stop_b", "run"]
+    for number, name in enumerate(shows):
+        lines += [f"script show_lldb.show(lldb.frame, {name!r})", *(["continue"] if number + 1 < len(shows) else [])]
+    script = tmp_path / "two.lldb"
+    script.write_text("".join(line + "\n" for line in lines))
+    lldb = run(["lldb-19", "-b", "-o", "script import sys", "-o", f"command source -e false {script}", "-k", "quit 1",
+                "--", *program], env=jitdebug_env(), timeout=180, check=False)
+    return ([line for line in gdb.stdout.splitlines() if line.startswith("@@ ")],
+            [line for line in lldb.stdout.splitlines() if line.startswith("@@ ")])
+
+
+def test_two_aot_modules_each_frame_reads_its_own_memory(tmp_path: Path) -> None:
+    """Two C modules linked into one executable with distinct ``--export-prefix``es: each memory unit spells its
+    variables with its prefix (``a_memory0``, ``b_memory0``), so in each module's frame its own name reads its
+    own bytes, and the unprefixed ``memory0`` names nothing."""
+    modules = _two_modules(tmp_path)
+    for name, (wasm, _) in modules.items():
+        compile_file(wasm, wasm.with_suffix(".o"), export_prefix=f"{name}_")
+    host = tmp_path / "host.c"
+    host.write_text(_AOT_HOST)
+    exe = tmp_path / "two"
+    run(["gcc", "-g", "-o", exe, host, tmp_path / "a.o", tmp_path / "b.o"])
+    gdb, lldb = _shown([str(exe)], tmp_path, ["a_memory0", "b_memory0"])
+    expected = [f"@@ stop_a {modules['a'][1]}", f"@@ stop_b {modules['b'][1]}"]
+    assert gdb == expected, gdb
+    assert lldb == expected, lldb
+    gdb, lldb = _shown([str(exe)], tmp_path, ["memory0", "memory0"])
+    assert [line.split()[:3] for line in gdb] == [["@@", "stop_a", "error:"], ["@@", "stop_b", "error:"]], gdb
+    assert [line.split()[:3] for line in lldb] == [["@@", "stop_a", "error:"], ["@@", "stop_b", "error:"]], lldb
+
+
+def test_two_jit_modules_never_read_each_others_memory(tmp_path: Path) -> None:
+    """Two C modules in one JIT process: ``memory0`` is a module's own while it is the only module loaded; while
+    another is loaded too it names nothing (gdb and lldb look such a global up in every object file in load order,
+    so it would be the other module's: the registrar leaves the units out), and it is back, the remaining
+    module's, once the other is freed."""
+    modules = _two_modules(tmp_path)
+    (tmp_path / "two.py").write_text(_JIT_TWO)
+    program = [sys.executable, str(tmp_path / "two.py"), str(modules["a"][0]), str(modules["b"][0])]
+    gdb, lldb = _shown(program, tmp_path, ["memory0"] * 4)
+    for shown in (gdb, lldb):
+        assert len(shown) == 4, (gdb, lldb)
+        assert shown[0] == f"@@ stop_a {modules['a'][1]}", shown
+        assert shown[1].split()[:3] == ["@@", "stop_a", "error:"], shown
+        assert shown[2].split()[:3] == ["@@", "stop_b", "error:"], shown
+        assert shown[3] == f"@@ stop_b {modules['b'][1]}", shown
+
+
+def test_the_name_rule_applies_to_the_prefixed_names(tmp_path: Path, wasi_runtime: Path) -> None:
+    """With ``--export-prefix p_`` the variables are ``p_memory0``/``p_memory0_size``, and the C program's own
+    ``p_memory0_size`` keeps them out (gdb shows the C variable); without a prefix that C name takes nothing."""
+    wasm = _build(tmp_path, "clash", CLASH.replace("memory0_size", "p_memory0_size"))
+    dumps = {}
+    for prefix in ("p_", ""):
+        obj = tmp_path / f"clash{prefix}.o"
+        compile_file(wasm, obj, export_prefix=prefix)
+        dumps[prefix] = run(["llvm-dwarfdump-19", "--debug-info", obj]).stdout
+    assert "<wasm memories>" not in dumps["p_"] and '"p_memory0"' not in dumps["p_"], dumps["p_"]
+    assert re.search(r'DW_AT_name\s+\("memory0"\)', dumps[""]), dumps[""]
+    exe = tmp_path / "clash"
+    run(["gcc", "-g", "-o", exe, tmp_path / "clashp_.o", wasi_runtime])
+    assert _gdb_errors(["p p_memory0_size", "p p_memory0"], [str(exe)]) == [
+        "$1 = 42\n", 'No symbol "p_memory0" in current context.\n']

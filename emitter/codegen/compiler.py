@@ -104,6 +104,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
                                                                compiler.n_memories))
     compiled.wasm_dwarf = compiler.wasm_dwarf
+    compiled.export_prefix = export_prefix
     compiled.wasm_name = module.module_name
     if default_trap_hook:
         hook, messages = runtime.default_trap_hook(abi)

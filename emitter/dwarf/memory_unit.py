@@ -12,8 +12,13 @@ it adds nothing to the translated sections but bytes at their ends. Its base typ
 (``unsigned char``, ``unsigned long long``, both the same size and encoding as the program's own): a C program
 often has a ``u8`` or ``u64`` typedef of its own, which a Wasm-level name would compete with.
 
+The variables are spelled with the object's ``--export-prefix`` (``Pmemory0``; no prefix: ``memory0``): in a C
+frame gdb and lldb look such a global up in every object file and unit in load order, so two modules linked into
+one program (which need distinct prefixes anyway) must not share the name. The JIT registers no two such units
+in one process at a time (``emitter/jit/registrar.py``).
+
 A name the producer's DWARF already uses (a C variable, function, type or member called ``memory0``, say) is
-not given to a memory: ``memories.described_memories`` leaves that memory out, so the program's own symbol is
+not given to a memory: ``described`` leaves that memory out, so the program's own symbol is
 what the debuggers show. The names are found in the producer's string sections and inline strings, a superset of
 its DIEs' names (conservative: a file named ``memory0`` also counts).
 """
@@ -51,7 +56,6 @@ from .constants import (
 from .memories import ABBREVIATIONS as ARRAY_ABBREVIATIONS
 from .memories import (
     base_expression,
-    described_memories,
     memory_name,
     module_names,
     size_location,
@@ -78,26 +82,44 @@ _ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
       (DW_AT_location, DW_FORM_exprloc)]),
     *ARRAY_ABBREVIATIONS,
 ]
-#: A memory variable's name as a string of the producer's DWARF: a whole ``.debug_str`` entry, or anywhere in
-#: ``.debug_info`` (an inline ``DW_FORM_string``, whose start no byte marks).
-_POOLED_NAME = re.compile(rb"(?:(?<=\0)|^)(memory\d+(?:_size)?)\0")
-_INLINE_NAME = re.compile(rb"(memory\d+(?:_size)?)\0")
-
-
 def producer_names(module: CompiledModule) -> set[str]:
-    """The ``memoryN``/``memoryN_size`` names the producer's DWARF mentions."""
+    """The ``PmemoryN``/``PmemoryN_size`` names (``P`` the export prefix) the producer's DWARF mentions: a whole
+    ``.debug_str`` entry, or anywhere in ``.debug_info`` (an inline ``DW_FORM_string``, whose start no byte
+    marks)."""
     sections = module.wasm_dwarf.sections if module.wasm_dwarf is not None else {}
-    names = {m.group(1).decode() for m in _POOLED_NAME.finditer(sections.get(".debug_str", b""))}
-    names.update(m.group(1).decode() for m in _INLINE_NAME.finditer(sections.get(".debug_info", b"")))
+    name = re.escape(module.export_prefix.encode()) + rb"memory\d+(?:_size)?"
+    pooled = re.compile(rb"(?:(?<=\0)|^)(" + name + rb")\0")
+    inline = re.compile(rb"(" + name + rb")\0")
+    names = {m.group(1).decode() for m in pooled.finditer(sections.get(".debug_str", b""))}
+    names.update(m.group(1).decode() for m in inline.finditer(sections.get(".debug_info", b"")))
     return names
+
+
+def taken_names(module: CompiledModule) -> set[str]:
+    """The names the unit's variables must not take: the module's own (``memories.module_names``), its exports'
+    C symbols (``P`` + name) and the producer's DWARF's."""
+    names = module_names(module)
+    prefix = module.export_prefix
+    return names | {prefix + name for name in names} | producer_names(module)
+
+
+def variable_names(module: CompiledModule, index: int) -> tuple[str, str]:
+    """Memory ``index``'s array and size variables: ``memoryN``/``memoryN_size`` after the export prefix."""
+    return module.export_prefix + memory_name(index), module.export_prefix + size_name(index)
+
+
+def described(module: CompiledModule) -> list[int]:
+    """The memories the unit describes: those neither of whose (prefixed) names is taken."""
+    if not module.memory_count or not module.state_prefix or module.wasm_dwarf is None:
+        return []
+    taken = taken_names(module)
+    return [index for index in range(module.memory_count) if not taken.intersection(variable_names(module, index))]
 
 
 def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) -> None:
     """Append the memories' unit to the translated ``sections`` (``.debug_info`` and ``.debug_abbrev``), when
     the module has memories whose names are free."""
-    if not module.memory_count or not module.state_prefix:
-        return
-    indices = described_memories(module.memory_count, module_names(module) | producer_names(module))
+    indices = described(module)
     if not indices:
         return
     abbrev = sections[".debug_abbrev"]
@@ -134,12 +156,12 @@ def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) 
     sizes = []
     for index in indices:
         sizes.append(info.offset - start)
-        _variable(info, size_name(index), types[1])
+        _variable(info, variable_names(module, index)[1], types[1])
         write_expression(info, size_location(module.state_prefix, index), address_size)
     # ``write_memory_types`` takes unit-relative offsets and returns section positions: the unit starts there.
     arrays = [offset - start for offset in write_memory_types(info, len(indices), types[0], sizes)]
     for index, array in zip(indices, arrays, strict=True):
-        _variable(info, memory_name(index), array)
+        _variable(info, variable_names(module, index)[0], array)
         write_expression(info, base_expression(module.state_prefix, index), address_size)
     info.u8(0)  # end of the unit's children
     info.patch(start, info.offset - start - 4, 4)

@@ -29,6 +29,7 @@ from ..obj.model import ObjectFile, RelocKind, SectionKind
 from . import _native
 from .lowered import Lowerings
 from .memory import PAGE_SIZE, Region, page_round
+from .memory_units import has_memory_unit
 from .perf import PerfWriter
 from .registrar import REGISTRAR, Registration
 from .thunks import HOST_ERROR_HOOK, adapter_name, host_adapter, veneer, veneer_name
@@ -207,7 +208,11 @@ class LoadedModule:
                 self._frames = (self.eh_frame[0], self.eh_frame[1] + _TERMINATOR)
                 _native.register_frames(*self._frames)
             if part is not None:
-                self._registration = REGISTRAR.add(part)
+                # Whether the DWARF names the memories, in a memory unit of its own (``dwarf/memory_unit.py``):
+                # the registrar keeps a memory unit only while no other module names its memories.
+                unit = self.compiled.wasm_dwarf is not None and has_memory_unit(part)
+                memories = self.compiled.memory_count > 0 and self.compiled.wasm_dwarf is None
+                self._registration = REGISTRAR.add(part, memories=memories, unit=unit)
             if perf is not None:
                 perf.code_loaded(self)
         except BaseException:

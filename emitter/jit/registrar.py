@@ -10,6 +10,14 @@ Invariant: **no Wasm code runs while a module is pending.** Every way into compi
 through ``emitter.jit.api``; a host that hands code addresses to native code calls ``flush_debug_info``), so a
 breakpoint set on a function of a module that has not run yet still resolves before its first instruction.
 
+A module with the producer's DWARF carries global ``memoryN`` variables in a unit of their own
+(``emitter/dwarf/memory_unit.py``), no C unit's scope. In a C frame, gdb 13 and lldb-19 look such a global up in
+every object file in load order, not the frame's first (checked: two such modules in separate images, B's frame
+reads A's ``memory0``; a Wasm-level module's ``memory0`` is found the same way in lldb). So the unit is registered
+only while its module is the only loaded module whose DWARF names its memories; while there are several, its image
+is registered without it (``memory_units.without_memory_unit``: no ``memory0`` is then a missing symbol, never
+another module's memory) and such a module always gets an image of its own, so that changing it rewrites no other.
+
 Freeing a pending module just drops it. Freeing a registered one unregisters its whole image (before the caller
 unmaps the code: a debugger must never describe unmapped code) and makes the image's other modules pending
 again; they are written into a new image at the next flush, so freeing many modules in a row costs one
@@ -24,6 +32,7 @@ import threading
 
 from ..obj.elf import ImagePart, write_merged_image
 from . import _native
+from .memory_units import without_memory_unit
 
 #: At most this many modules per image: freeing one of them costs rewriting (and the debugger re-reading) the
 #: others' image. Measured with 20-function modules: loading 1,000 under gdb costs the same with 64 or 256 per
@@ -37,10 +46,15 @@ MAX_BYTES = 2 << 20
 class Registration:
     """One module's place in the registrar: pending, or described by a registered image."""
 
-    __slots__ = ("part", "_image", "_share")
+    __slots__ = ("part", "memories", "unit", "_image", "_share", "_with_unit")
 
-    def __init__(self, part: ImagePart) -> None:
+    def __init__(self, part: ImagePart, memories: bool = False, unit: bool = False) -> None:
         self.part = part
+        #: The module's DWARF names its memories (``memoryN``), and with ``unit`` in a memory unit of its own.
+        self.memories = memories or unit
+        self.unit = unit
+        #: While registered: whether its image carries the memory unit.
+        self._with_unit = False
         self._image: _Image | None = None
         self._share = 0
 
@@ -71,12 +85,19 @@ class Registrar:
         #: One item per call into Wasm code in progress (any thread): appending and popping are atomic, so
         #: entering costs no lock.
         self._calls: list[None] = []
+        #: Loaded modules whose DWARF names their memories, and those of them with a memory unit.
+        self._memories = 0
+        self._units: dict[Registration, None] = {}
 
-    def add(self, part: ImagePart) -> Registration:
-        """A newly loaded module, pending until the next flush."""
-        registration = Registration(part)
+    def add(self, part: ImagePart, *, memories: bool = False, unit: bool = False) -> Registration:
+        """A newly loaded module, pending until the next flush. ``memories``: its DWARF names its memories;
+        ``unit``: in a memory unit (see the module's docstring)."""
+        registration = Registration(part, memories, unit)
         with self._lock:
             self._pending[registration] = None
+            self._memories += registration.memories
+            if unit:
+                self._units[registration] = None
         return registration
 
     @property
@@ -93,20 +114,19 @@ class Registrar:
     def remove(self, registration: Registration) -> None:
         """The module is being freed: it is no longer described once this returns (call before unmapping)."""
         with self._lock:
+            self._memories -= registration.memories
+            self._units.pop(registration, None)
             if registration in self._pending:
                 del self._pending[registration]
+            elif registration._image is not None:
+                self._unregister(registration._image, registration)
+            # The last other module naming its memories is gone: a unit left out comes back.
+            if self._memories == 1:
+                for unit in self._units:
+                    if unit._image is not None and not unit._with_unit:
+                        self._unregister(unit._image, None)
+            if not self._pending:
                 return
-            image = registration._image
-            if image is None:
-                return
-            _native.gdb_unregister(image.entry)
-            registration._image = None
-            registration._share = 0
-            for other in image.members:
-                if other is not registration:
-                    other._image = None
-                    other._share = 0
-                    self._pending[other] = None
             # Checked after the others are pending again; ``enter`` counts before it checks: whichever comes
             # second sees the other, so no call runs code of a module left pending.
             if self._calls:
@@ -125,16 +145,38 @@ class Registrar:
         """The call counted by ``enter`` returned."""
         self._calls.pop()
 
+    def _unregister(self, image: _Image, freed: Registration | None) -> None:
+        """Unregister ``image``; its members but ``freed`` are pending again."""
+        _native.gdb_unregister(image.entry)
+        for member in image.members:
+            member._image = None
+            member._share = 0
+            if member is not freed:
+                self._pending[member] = None
+
     def _flush(self) -> None:
+        shared = self._memories > 1
+        if shared:  # a unit registered while it was the only one: registered again without it
+            for unit in self._units:
+                if unit._image is not None and unit._with_unit:
+                    self._unregister(unit._image, None)
         while self._pending:
             batch: list[Registration] = []
             size = 0
             for registration in self._pending:
-                if batch and (len(batch) == MAX_MODULES or size + registration.part.size > MAX_BYTES):
+                if batch and (len(batch) == MAX_MODULES or size + registration.part.size > MAX_BYTES
+                              or registration.unit):
                     break
                 batch.append(registration)
                 size += registration.part.size
-            image = write_merged_image([registration.part for registration in batch])
+                if registration.unit:
+                    break
+            parts = [registration.part for registration in batch]
+            if batch[0].unit:
+                batch[0]._with_unit = not shared
+                if shared:
+                    parts = [without_memory_unit(parts[0])]
+            image = write_merged_image(parts)
             entry = _native.gdb_register(image)
             registered = _Image(entry, batch)
             for registration in batch:
