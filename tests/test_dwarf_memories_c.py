@@ -257,8 +257,13 @@ def show(frame, name):
         data += [value.GetChildAtIndex(i).GetValueAsUnsigned() for i in range(count)]
     print("@@", frame.GetFunctionName(), bytes(data).hex())
 '''
-#: The JIT process: ``a`` alone, then ``b`` loaded beside it, then ``a`` freed (a stop in each state).
+#: The JIT process: ``a`` alone, then ``b`` loaded beside it, then ``a`` freed, then both loaded again before
+#: either runs (registered together at the first call), then ``b`` beside a Wasm-level module with a memory
+#: (whose DWARF names it ``memory0`` too, a file static) loaded after it, alone again, and loaded after such a
+#: module: a stop in each state.
 _JIT_TWO = """import sys
+from pathlib import Path
+
 from emitter.jit import compile_wasm
 
 a = compile_wasm(sys.argv[1]).instantiate({})
@@ -267,6 +272,23 @@ b = compile_wasm(sys.argv[2]).instantiate({})
 a.exports["run"]()
 b.exports["run"]()
 a.free()
+b.exports["run"]()
+b.free()
+a, b = (compile_wasm(path).instantiate({}) for path in sys.argv[1:3])
+b.exports["run"]()
+a.exports["run"]()
+a.free()
+wat = Path(sys.argv[3])
+wat.write_text('(module (memory (export "m") 1) (func (export "f")))')
+w = compile_wasm(wat).instantiate({})
+w.exports["f"]()
+b.exports["run"]()
+w.free()
+b.exports["run"]()
+w = compile_wasm(wat).instantiate({})
+w.exports["f"]()
+b.free()
+b = compile_wasm(sys.argv[2]).instantiate({})
 b.exports["run"]()
 """
 _AOT_HOST = """#include <stdio.h>
@@ -347,17 +369,20 @@ def test_two_jit_modules_never_read_each_others_memory(tmp_path: Path) -> None:
     """Two C modules in one JIT process: ``memory0`` is a module's own while it is the only module loaded; while
     another is loaded too it names nothing (gdb and lldb look such a global up in every object file in load order,
     so it would be the other module's: the registrar leaves the units out), and it is back, the remaining
-    module's, once the other is freed."""
+    module's, once the other is freed. Beside a Wasm-level module with a ``memory0`` of its own (a file static,
+    which lldb would take in load order) it is the C module's, whichever was loaded first."""
     modules = _two_modules(tmp_path)
     (tmp_path / "two.py").write_text(_JIT_TWO)
-    program = [sys.executable, str(tmp_path / "two.py"), str(modules["a"][0]), str(modules["b"][0])]
-    gdb, lldb = _shown(program, tmp_path, ["memory0"] * 4)
+    program = [sys.executable, str(tmp_path / "two.py"), str(modules["a"][0]), str(modules["b"][0]),
+               str(tmp_path / "plain.wat")]
+    gdb, lldb = _shown(program, tmp_path, ["memory0"] * 9)
     for shown in (gdb, lldb):
-        assert len(shown) == 4, (gdb, lldb)
+        assert len(shown) == 9, (gdb, lldb)
         assert shown[0] == f"@@ stop_a {modules['a'][1]}", shown
-        assert shown[1].split()[:3] == ["@@", "stop_a", "error:"], shown
-        assert shown[2].split()[:3] == ["@@", "stop_b", "error:"], shown
-        assert shown[3] == f"@@ stop_b {modules['b'][1]}", shown
+        for index in (3, 6, 7, 8):
+            assert shown[index] == f"@@ stop_b {modules['b'][1]}", shown
+        for index, function in ((1, "stop_a"), (2, "stop_b"), (4, "stop_b"), (5, "stop_a")):
+            assert shown[index].split()[:3] == ["@@", function, "error:"], shown
 
 
 def test_the_name_rule_applies_to_the_prefixed_names(tmp_path: Path, wasi_runtime: Path) -> None:

@@ -209,7 +209,8 @@ class LoadedModule:
                 _native.register_frames(*self._frames)
             if part is not None:
                 # Whether the DWARF names the memories, in a memory unit of its own (``dwarf/memory_unit.py``):
-                # the registrar keeps a memory unit only while no other module names its memories.
+                # the registrar keeps a memory unit only while no other module has one, and registers it before
+                # the Wasm-level modules naming their memories (``registrar.py``).
                 unit = self.compiled.wasm_dwarf is not None and has_memory_unit(part)
                 memories = self.compiled.memory_count > 0 and self.compiled.wasm_dwarf is None
                 self._registration = REGISTRAR.add(part, memories=memories, unit=unit)

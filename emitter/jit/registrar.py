@@ -13,10 +13,15 @@ breakpoint set on a function of a module that has not run yet still resolves bef
 A module with the producer's DWARF carries global ``memoryN`` variables in a unit of their own
 (``emitter/dwarf/memory_unit.py``), no C unit's scope. In a C frame, gdb 13 and lldb-19 look such a global up in
 every object file in load order, not the frame's first (checked: two such modules in separate images, B's frame
-reads A's ``memory0``; a Wasm-level module's ``memory0`` is found the same way in lldb). So the unit is registered
-only while its module is the only loaded module whose DWARF names its memories; while there are several, its image
-is registered without it (``memory_units.without_memory_unit``: no ``memory0`` is then a missing symbol, never
-another module's memory) and such a module always gets an image of its own, so that changing it rewrites no other.
+reads A's ``memory0``), and lldb-19 takes a Wasm-level module's file-static ``memory0`` the same way (gdb takes a
+global first). So:
+
+- such a module always gets an image of its own, so that changing it rewrites no other;
+- its unit is registered only while it is the only loaded module with one; while there are several, their images
+  are registered without (``memory_units.without_memory_unit``: ``memory0`` is then a missing name, never another
+  module's memory), and the one left when the others are freed gets its unit back;
+- a unit is registered before every image of a Wasm-level module that names a memory (those are registered again
+  after it), so lldb finds the unit's ``memory0`` first; in those modules' own frames their own unit's comes first.
 
 Freeing a pending module just drops it. Freeing a registered one unregisters its whole image (before the caller
 unmaps the code: a debugger must never describe unmapped code) and makes the image's other modules pending
@@ -50,8 +55,8 @@ class Registration:
 
     def __init__(self, part: ImagePart, memories: bool = False, unit: bool = False) -> None:
         self.part = part
-        #: The module's DWARF names its memories (``memoryN``), and with ``unit`` in a memory unit of its own.
-        self.memories = memories or unit
+        #: The module's Wasm-level DWARF names its memories (``memoryN``); ``unit``: it has a memory unit.
+        self.memories = memories and not unit
         self.unit = unit
         #: While registered: whether its image carries the memory unit.
         self._with_unit = False
@@ -85,19 +90,20 @@ class Registrar:
         #: One item per call into Wasm code in progress (any thread): appending and popping are atomic, so
         #: entering costs no lock.
         self._calls: list[None] = []
-        #: Loaded modules whose DWARF names their memories, and those of them with a memory unit.
-        self._memories = 0
+        #: Loaded modules with a memory unit, and the Wasm-level ones whose DWARF names a memory.
         self._units: dict[Registration, None] = {}
+        self._named: dict[Registration, None] = {}
 
     def add(self, part: ImagePart, *, memories: bool = False, unit: bool = False) -> Registration:
-        """A newly loaded module, pending until the next flush. ``memories``: its DWARF names its memories;
-        ``unit``: in a memory unit (see the module's docstring)."""
+        """A newly loaded module, pending until the next flush. ``memories``: its Wasm-level DWARF names its
+        memories; ``unit``: it has a memory unit (see the module's docstring)."""
         registration = Registration(part, memories, unit)
         with self._lock:
             self._pending[registration] = None
-            self._memories += registration.memories
-            if unit:
+            if registration.unit:
                 self._units[registration] = None
+            elif registration.memories:
+                self._named[registration] = None
         return registration
 
     @property
@@ -114,14 +120,14 @@ class Registrar:
     def remove(self, registration: Registration) -> None:
         """The module is being freed: it is no longer described once this returns (call before unmapping)."""
         with self._lock:
-            self._memories -= registration.memories
             self._units.pop(registration, None)
+            self._named.pop(registration, None)
             if registration in self._pending:
                 del self._pending[registration]
             elif registration._image is not None:
                 self._unregister(registration._image, registration)
-            # The last other module naming its memories is gone: a unit left out comes back.
-            if self._memories == 1:
+            # The last other module with a unit is gone: its unit comes back.
+            if len(self._units) == 1:
                 for unit in self._units:
                     if unit._image is not None and not unit._with_unit:
                         self._unregister(unit._image, None)
@@ -155,11 +161,18 @@ class Registrar:
                 self._pending[member] = None
 
     def _flush(self) -> None:
-        shared = self._memories > 1
+        shared = len(self._units) > 1
         if shared:  # a unit registered while it was the only one: registered again without it
             for unit in self._units:
                 if unit._image is not None and unit._with_unit:
                     self._unregister(unit._image, None)
+        elif any(unit in self._pending for unit in self._units):
+            # The unit goes first: the Wasm-level images naming a memory, registered or pending, come after it.
+            for named in self._named:
+                if named._image is not None:
+                    self._unregister(named._image, None)
+            order = sorted(self._pending, key=lambda registration: not registration.unit)
+            self._pending = dict.fromkeys(order)
         while self._pending:
             batch: list[Registration] = []
             size = 0
