@@ -39,8 +39,8 @@ def test_a_compiled_module_keeps_few_tracked_objects_per_function(tmp_path: Path
     before = _tracked()
     module = compile_wasm(source, listing_dir=tmp_path)
     compiled = _tracked() - before
-    # Each function has a dozen instructions and line entries, and a few relocations: none of them may be an
-    # object of its own (the instructions are dropped, the line entries packed).
+    # Each function has a dozen instructions, about ten line entries (a fused group shares one) and a few
+    # relocations: none of them may be an object of its own (the instructions are dropped, the entries packed).
     assert compiled < 45 * FUNCTIONS, f"{compiled} tracked objects for {FUNCTIONS} functions"
     with module.instantiate() as instance:
         assert instance.exports[f"f{FUNCTIONS - 1}"](5) == 14
@@ -48,7 +48,7 @@ def test_a_compiled_module_keeps_few_tracked_objects_per_function(tmp_path: Path
         assert isinstance(function.lines, LineTable)
         entries = list(function.lines)
         assert all(isinstance(e, LineEntry) for e in entries) and entries == function.lines[:]
-        assert entries[-1] == function.lines[-1] and len(entries) == len(function.lines) > 10
+        assert entries[-1] == function.lines[-1] and len(entries) == len(function.lines) > 5
         assert sum(e.wasm_offset is not None for e in entries) == len(entries) - 1
 
 
