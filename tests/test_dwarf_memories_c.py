@@ -259,8 +259,8 @@ def show(frame, name):
 '''
 #: The JIT process: ``a`` alone, then ``b`` loaded beside it, then ``a`` freed, then both loaded again before
 #: either runs (registered together at the first call), then ``b`` beside a Wasm-level module with a memory
-#: (whose DWARF names it ``memory0`` too, a file static) loaded after it, alone again, and loaded after such a
-#: module: a stop in each state.
+#: (whose DWARF names it ``memory0`` too, a file static) loaded after it, alone again; then ``a`` loaded after
+#: such a module, then ``b`` too: a stop in each state.
 _JIT_TWO = """import sys
 from pathlib import Path
 
@@ -285,9 +285,11 @@ w.exports["f"]()
 b.exports["run"]()
 w.free()
 b.exports["run"]()
+b.free()
 w = compile_wasm(wat).instantiate({})
 w.exports["f"]()
-b.free()
+a = compile_wasm(sys.argv[1]).instantiate({})
+a.exports["run"]()
 b = compile_wasm(sys.argv[2]).instantiate({})
 b.exports["run"]()
 """
@@ -367,21 +369,23 @@ def test_two_aot_modules_each_frame_reads_its_own_memory(tmp_path: Path) -> None
 
 def test_two_jit_modules_never_read_each_others_memory(tmp_path: Path) -> None:
     """Two C modules in one JIT process: ``memory0`` is a module's own while it is the only module loaded; while
-    another is loaded too it names nothing (gdb and lldb look such a global up in every object file in load order,
-    so it would be the other module's: the registrar leaves the units out), and it is back, the remaining
-    module's, once the other is freed. Beside a Wasm-level module with a ``memory0`` of its own (a file static,
-    which lldb would take in load order) it is the C module's, whichever was loaded first."""
+    another is loaded too it is optimized out (gdb and lldb look such a global up in every object file in load
+    order, so it would be the other module's: the registrar registers the units optimized out), and it is back,
+    the remaining module's, once the other is freed. Beside a Wasm-level module with a ``memory0`` of its own (a
+    file static, which lldb would take in load order) it is the C module's, whichever was loaded first, or
+    optimized out with two C modules (not the Wasm-level module's)."""
     modules = _two_modules(tmp_path)
     (tmp_path / "two.py").write_text(_JIT_TWO)
     program = [sys.executable, str(tmp_path / "two.py"), str(modules["a"][0]), str(modules["b"][0]),
                str(tmp_path / "plain.wat")]
-    gdb, lldb = _shown(program, tmp_path, ["memory0"] * 9)
+    gdb, lldb = _shown(program, tmp_path, ["memory0"] * 10)
     for shown in (gdb, lldb):
-        assert len(shown) == 9, (gdb, lldb)
+        assert len(shown) == 10, (gdb, lldb)
         assert shown[0] == f"@@ stop_a {modules['a'][1]}", shown
-        for index in (3, 6, 7, 8):
+        assert shown[8] == f"@@ stop_a {modules['a'][1]}", shown
+        for index in (3, 6, 7):
             assert shown[index] == f"@@ stop_b {modules['b'][1]}", shown
-        for index, function in ((1, "stop_a"), (2, "stop_b"), (4, "stop_b"), (5, "stop_a")):
+        for index, function in ((1, "stop_a"), (2, "stop_b"), (4, "stop_b"), (5, "stop_a"), (9, "stop_b")):
             assert shown[index].split()[:3] == ["@@", function, "error:"], shown
 
 

@@ -26,6 +26,7 @@ its DIEs' names (conservative: a file named ``memory0`` also counts).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..compiled import CompiledModule
 from ..encoding import ByteWriter
@@ -136,11 +137,29 @@ def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) 
     abbrev.u8(0)
 
     info = sections[".debug_info"]
+    _write_unit(info, module, indices, lambda: info.section_offset(".debug_abbrev", table), located=True)
+
+
+def optimized_out_unit(module: CompiledModule) -> bytes:
+    """The module's unit (empty without one) with every variable optimized out (an empty location): what a JIT
+    image carries instead while another module's unit is loaded too (``emitter/jit/registrar.py``). The names
+    stay, so that both debuggers find this module's optimized-out global before any other module's ``memory0``.
+    Its abbreviation offset is 0, for the caller to set to the unit's own."""
+    indices = described(module)
+    if not indices:
+        return b""
+    info = ByteWriter()
+    _write_unit(info, module, indices, lambda: info.u32(0), located=False)
+    return bytes(info.data)
+
+
+def _write_unit(info: ByteWriter, module: CompiledModule, indices: list[int], abbrev_offset: Callable[[], None],
+                *, located: bool) -> None:
     address_size = module.arch.pointer_size
     start = info.offset
     info.u32(0)  # unit_length, patched below
     info.u16(4)
-    info.section_offset(".debug_abbrev", table)
+    abbrev_offset()
     info.u8(address_size)
     info.uleb(_ABBREV_UNIT)
     info.cstr(UNIT_NAME)
@@ -157,12 +176,18 @@ def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) 
     for index in indices:
         sizes.append(info.offset - start)
         _variable(info, variable_names(module, index)[1], types[1])
-        write_expression(info, size_location(module.state_prefix, index), address_size)
+        if located:
+            write_expression(info, size_location(module.state_prefix, index), address_size)
+        else:
+            info.uleb(0)  # an empty location: optimized out
     # ``write_memory_types`` takes unit-relative offsets and returns section positions: the unit starts there.
     arrays = [offset - start for offset in write_memory_types(info, len(indices), types[0], sizes)]
     for index, array in zip(indices, arrays, strict=True):
         _variable(info, variable_names(module, index)[0], array)
-        write_expression(info, base_expression(module.state_prefix, index), address_size)
+        if located:
+            write_expression(info, base_expression(module.state_prefix, index), address_size)
+        else:
+            info.uleb(0)
     info.u8(0)  # end of the unit's children
     info.patch(start, info.offset - start - 4, 4)
 

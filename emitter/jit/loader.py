@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..compiled import CompiledFunction, CompiledModule
+from ..dwarf.memory_unit import optimized_out_unit
 from ..errors import JitdebugError, SymbolError
 from ..obj.elf import prepare_image_part, relocate
 from ..obj.model import ObjectFile, RelocKind, SectionKind
@@ -212,8 +213,9 @@ class LoadedModule:
                 # the registrar keeps a memory unit only while no other module has one, and registers it before
                 # the Wasm-level modules naming their memories (``registrar.py``).
                 unit = self.compiled.wasm_dwarf is not None and has_memory_unit(part)
+                shadow = optimized_out_unit(self.compiled) if unit else b""
                 memories = self.compiled.memory_count > 0 and self.compiled.wasm_dwarf is None
-                self._registration = REGISTRAR.add(part, memories=memories, unit=unit)
+                self._registration = REGISTRAR.add(part, memories=memories, shadow=shadow)
             if perf is not None:
                 perf.code_loaded(self)
         except BaseException:

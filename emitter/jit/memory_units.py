@@ -1,10 +1,10 @@
 """A JIT image part's memory unit (``emitter/dwarf/memory_unit.py``): whether the part has one, and the part
-without it, which the registrar registers while another loaded module's DWARF names its memories too (see
-``registrar.py``: the debuggers would otherwise read the other module's ``memory0``).
+with the unit's variables optimized out, which the registrar registers while another loaded module has a unit too
+(see ``registrar.py``: the debuggers would otherwise read the other module's ``memory0``).
 
 The unit is the last unit of the part's ``.debug_info`` (it is appended after the translated ones) and nothing
-refers to it, so leaving it out is cutting ``.debug_info`` where it begins; its abbreviations, at the end of
-``.debug_abbrev``, stay, unused."""
+refers to it, so replacing it is replacing ``.debug_info`` from where it begins: the optimized-out unit
+(``memory_unit.optimized_out_unit``) uses the same abbreviations, at the same offset, and has no relocation."""
 
 from __future__ import annotations
 
@@ -36,14 +36,18 @@ def has_memory_unit(part: ImagePart) -> bool:
     return _unit_start(part) is not None
 
 
-def without_memory_unit(part: ImagePart) -> ImagePart:
-    """``part`` with its ``.debug_info`` cut where the memory unit begins (``part`` itself without one)."""
+def with_unit_optimized_out(part: ImagePart, unit: bytes) -> ImagePart:
+    """``part`` with its memory unit replaced by ``unit``, the same unit optimized out (``part`` itself without
+    a unit)."""
     start = _unit_start(part)
-    if start is None:
+    if start is None or not unit:
         return part
-    unloaded = tuple(dataclasses.replace(section, data=section.data[:start]) if section.name == _INFO else section
+    data = next(section.data for section in part.unloaded if section.name == _INFO)
+    # The unit's abbreviation offset (already moved to the part's own ``.debug_abbrev``): the same field.
+    replaced = data[:start] + unit[:6] + data[start + 6:start + 10] + unit[10:]
+    unloaded = tuple(dataclasses.replace(section, data=replaced) if section.name == _INFO else section
                      for section in part.unloaded)
-    fields = tuple((name, into, tuple(p for p in places4 if p < start), tuple(p for p in places8 if p < start))
+    fields = tuple((name, into, tuple(p for p in places4 if p < start + 10), tuple(p for p in places8 if p < start))
                    if name == _INFO else (name, into, places4, places8)
                    for name, into, places4, places8 in part.offset_fields)
     removed = sum(len(section.data) for section in part.unloaded) - sum(len(section.data) for section in unloaded)

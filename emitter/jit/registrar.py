@@ -18,8 +18,9 @@ global first). So:
 
 - such a module always gets an image of its own, so that changing it rewrites no other;
 - its unit is registered only while it is the only loaded module with one; while there are several, their images
-  are registered without (``memory_units.without_memory_unit``: ``memory0`` is then a missing name, never another
-  module's memory), and the one left when the others are freed gets its unit back;
+  carry it with every variable optimized out (``memory_units.with_unit_optimized_out``: ``memory0`` is then
+  ``<optimized out>``, never another module's memory, and still found before any Wasm-level module's), and the
+  one left when the others are freed gets its unit back;
 - a unit is registered before every image of a Wasm-level module that names a memory (those are registered again
   after it), so lldb finds the unit's ``memory0`` first; in those modules' own frames their own unit's comes first.
 
@@ -37,7 +38,7 @@ import threading
 
 from ..obj.elf import ImagePart, write_merged_image
 from . import _native
-from .memory_units import without_memory_unit
+from .memory_units import with_unit_optimized_out
 
 #: At most this many modules per image: freeing one of them costs rewriting (and the debugger re-reading) the
 #: others' image. Measured with 20-function modules: loading 1,000 under gdb costs the same with 64 or 256 per
@@ -51,13 +52,15 @@ MAX_BYTES = 2 << 20
 class Registration:
     """One module's place in the registrar: pending, or described by a registered image."""
 
-    __slots__ = ("part", "memories", "unit", "_image", "_share", "_with_unit")
+    __slots__ = ("part", "memories", "unit", "shadow", "_image", "_share", "_with_unit")
 
-    def __init__(self, part: ImagePart, memories: bool = False, unit: bool = False) -> None:
+    def __init__(self, part: ImagePart, memories: bool = False, shadow: bytes = b"") -> None:
         self.part = part
-        #: The module's Wasm-level DWARF names its memories (``memoryN``); ``unit``: it has a memory unit.
-        self.memories = memories and not unit
-        self.unit = unit
+        #: ``shadow``: the module's memory unit, optimized out (``memory_unit.optimized_out_unit``), if it has one.
+        self.shadow = shadow
+        self.unit = bool(shadow)
+        #: The module's Wasm-level DWARF names its memories (``memoryN``).
+        self.memories = memories and not self.unit
         #: While registered: whether its image carries the memory unit.
         self._with_unit = False
         self._image: _Image | None = None
@@ -94,10 +97,11 @@ class Registrar:
         self._units: dict[Registration, None] = {}
         self._named: dict[Registration, None] = {}
 
-    def add(self, part: ImagePart, *, memories: bool = False, unit: bool = False) -> Registration:
+    def add(self, part: ImagePart, *, memories: bool = False, shadow: bytes = b"") -> Registration:
         """A newly loaded module, pending until the next flush. ``memories``: its Wasm-level DWARF names its
-        memories; ``unit``: it has a memory unit (see the module's docstring)."""
-        registration = Registration(part, memories, unit)
+        memories; ``shadow``: it has a memory unit, and this is the unit optimized out (see the module's
+        docstring)."""
+        registration = Registration(part, memories, shadow)
         with self._lock:
             self._pending[registration] = None
             if registration.unit:
@@ -162,11 +166,11 @@ class Registrar:
 
     def _flush(self) -> None:
         shared = len(self._units) > 1
-        if shared:  # a unit registered while it was the only one: registered again without it
+        if shared:  # a unit registered while it was the only one: registered again optimized out
             for unit in self._units:
                 if unit._image is not None and unit._with_unit:
                     self._unregister(unit._image, None)
-        elif any(unit in self._pending for unit in self._units):
+        if any(unit in self._pending for unit in self._units):
             # The unit goes first: the Wasm-level images naming a memory, registered or pending, come after it.
             for named in self._named:
                 if named._image is not None:
@@ -188,7 +192,7 @@ class Registrar:
             if batch[0].unit:
                 batch[0]._with_unit = not shared
                 if shared:
-                    parts = [without_memory_unit(parts[0])]
+                    parts = [with_unit_optimized_out(parts[0], batch[0].shadow)]
             image = write_merged_image(parts)
             entry = _native.gdb_register(image)
             registered = _Image(entry, batch)
