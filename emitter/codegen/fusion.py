@@ -44,20 +44,20 @@ from ..x64.asm import RAX, RCX, Label, Mem, Operand
 if TYPE_CHECKING:
     from .function import FunctionCompiler
 
-_CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
+CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
         "ge_s": "ge", "ge_u": "ae"}
-_INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b": "ae", "ae": "b", "a": "be",
+INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b": "ae", "ae": "b", "a": "be",
             "be": "a"}
 #: Operations with a read-modify-write memory form taking a sign-extended immediate.
-_ALU = frozenset(["add", "sub", "and", "or", "xor"])
-_SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
-_BINARY = frozenset([*_ALU, "mul", *_SHIFTS, *_CMP])
+ALU = frozenset(["add", "sub", "and", "or", "xor"])
+SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
+_BINARY = frozenset([*ALU, "mul", *SHIFTS, *CMP])
 _BRANCHES = frozenset(["br_if", "if"])
 _LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
 _CONSUMERS = frozenset([f"{t}.{name}" for t in ("i32", "i64") for name in [*_BINARY, "eqz"]])
 
 #: Instructions that may start a group (``FunctionCompiler.run`` asks ``fuse`` about these only).
-FIRST = _LEAVES | frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_CMP, "eqz"])
+FIRST = _LEAVES | frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*CMP, "eqz"])
 
 #: An operand: ("slot", operand index) | ("local", local index) | ("const", signed value).
 Source = tuple[str, int]
@@ -89,10 +89,10 @@ def fuse(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     taken = depth - (arity - len(leaves))  # operand index of the consumer's first operand
     sources = [("slot", taken + j) for j in range(arity - len(leaves))]
     sources += [_source(c, leaf, size) for leaf in leaves]
-    users = _flag_users(body, k + 1, stop) if name == "eqz" or name in _CMP else 0
+    users = _flag_users(body, k + 1, stop) if name == "eqz" or name in CMP else 0
     if users:
-        branch = body[k + users]
-        if not _branchable(c, branch, taken):
+        jump = body[k + users]
+        if not _branchable(c, jump, taken):
             return 0
         if name == "eqz":
             if sources[0][0] == "const":
@@ -101,9 +101,9 @@ def fuse(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
             cc = "e"
         else:
             c.emit_cached(("fuse cmp", size, _key(c, sources)), lambda: _compare(c, size, sources))
-            cc = _CMP[name]
+            cc = CMP[name]
         c.depth = taken
-        _branch(c, branch, _INVERSE[cc] if (users - 1) & 1 else cc)
+        branch(c, jump, INVERSE[cc] if (users - 1) & 1 else cc)
         return k + users + 1 - index
     if name == "eqz":
         return 0
@@ -194,28 +194,28 @@ def _compute(c: FunctionCompiler, name: str, size: int, sources: list[Source], t
     a = c.a
     lhs, rhs = sources
     result = c.slot(taken)
-    rmw = name in _ALU or name in _SHIFTS
+    rmw = name in ALU or name in SHIFTS
     if sink is None and size == 8 and lhs == ("slot", taken) and rhs[0] == "const" and rmw:
-        if -(1 << 31) <= rhs[1] < 1 << 31 or name in _SHIFTS:
+        if -(1 << 31) <= rhs[1] < 1 << 31 or name in SHIFTS:
             # One read-modify-write of the operand's slot: the group's only write, and its last instruction (an
             # i64's: an i32's 4-byte write would stall the next 8-byte read of the slot, see ``_signed32``).
-            if name in _ALU:
+            if name in ALU:
                 a.alu(name, size, result, rhs[1], imm=True)
             else:
-                a.shift(_SHIFTS[name], size, result, rhs[1] & (8 * size - 1))
+                a.shift(SHIFTS[name], size, result, rhs[1] & (8 * size - 1))
             return
-    if name in _CMP:
+    if name in CMP:
         _compare(c, size, sources)
-        a.setcc(_CMP[name], RAX)
+        a.setcc(CMP[name], RAX)
         a.movzx(4, RAX, 1, RAX)
     else:
         _load(c, lhs, size)
-        if name in _SHIFTS:
+        if name in SHIFTS:
             if rhs[0] == "const":
-                a.shift(_SHIFTS[name], size, RAX, rhs[1] & (8 * size - 1))
+                a.shift(SHIFTS[name], size, RAX, rhs[1] & (8 * size - 1))
             else:
                 a.mov(4, RCX, _mem(c, rhs))
-                a.shift(_SHIFTS[name], size, RAX)
+                a.shift(SHIFTS[name], size, RAX)
         elif name == "mul":
             if rhs[0] == "const":
                 a.mov_imm(size, RCX, rhs[1])
@@ -256,14 +256,15 @@ def _branchable(c: FunctionCompiler, instr: Instr, depth: int) -> bool:
         c.depth = saved
 
 
-def _branch(c: FunctionCompiler, instr: Instr, cc: str) -> None:
-    """The flags are set, true meaning ``cc``; ``c.depth`` has the condition popped."""
+def branch(c: FunctionCompiler, instr: Instr, cc: str) -> None:
+    """A ``br_if`` or ``if`` on the flags (true meaning ``cc``), ``c.depth`` with the condition popped; shared
+    with the expression trees (``trees.py``)."""
     a = c.a
     if instr.op == "br_if":
         a.jcc(cc, c.control[-1 - c.int_immediate(instr.imm[0])].target)
         return
     params, results = c.block_arity(instr.imm[0])
     else_label = Label()
-    a.jcc(_INVERSE[cc], else_label)
+    a.jcc(INVERSE[cc], else_label)
     end = Label()
     c.push_control("if", c.depth - params, params, results, end, end, else_label)

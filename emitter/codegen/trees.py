@@ -34,21 +34,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..wasm.module import Instr
-from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Label, Mem, Operand
+from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Mem, Operand
 from . import memories
+from .fusion import ALU, CMP, INVERSE, SHIFTS, branch
 
 if TYPE_CHECKING:
     from .function import FunctionCompiler
 
-_CMP = {"eq": "e", "ne": "ne", "lt_s": "l", "lt_u": "b", "gt_s": "g", "gt_u": "a", "le_s": "le", "le_u": "be",
-        "ge_s": "ge", "ge_u": "ae"}
-_INVERSE = {"e": "ne", "ne": "e", "l": "ge", "ge": "l", "g": "le", "le": "g", "b": "ae", "ae": "b", "a": "be",
-            "be": "a"}
-_ALU = frozenset(["add", "sub", "and", "or", "xor"])
 _COMMUTATIVE = frozenset(["add", "and", "or", "xor", "mul"])
 _COMMUTATIVE_OPS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in _COMMUTATIVE)
-_SHIFTS = {"shl": "shl", "shr_s": "sar", "shr_u": "shr", "rotl": "rol", "rotr": "ror"}
-_BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_ALU, "mul", *_SHIFTS, *_CMP])
+_BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*ALU, "mul", *SHIFTS, *CMP])
 _UNARY = frozenset(["i32.eqz", "i64.eqz", "i64.extend_i32_u", "i64.extend_i32_s", "i32.wrap_i64",
                     "i32.extend8_s", "i32.extend16_s", "i64.extend8_s", "i64.extend16_s", "i64.extend32_s"])
 _LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
@@ -58,7 +53,7 @@ _LOADS = {"i32.load": (4, False, 4), "i64.load": (8, False, 8), "i32.load8_s": (
           "i64.load8_s": (1, True, 8), "i64.load8_u": (1, False, 8), "i64.load16_s": (2, True, 8),
           "i64.load16_u": (2, False, 8), "i64.load32_s": (4, True, 8), "i64.load32_u": (4, False, 8)}
 _BRANCHES = frozenset(["br_if", "if"])
-_FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*_CMP, "eqz"])
+_FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*CMP, "eqz"])
 
 #: Instructions that may start a tree group.
 FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
@@ -169,21 +164,8 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         c.max_depth = depth
     if sink is not None and sink.op in _BRANCHES:
         assert cc is not None
-        _branch(c, sink, cc)
+        branch(c, sink, cc)
     return count + (1 if sink is not None else 0)
-
-
-def _branch(c: FunctionCompiler, sink: Instr, cc: str) -> None:
-    """The branch sink's jcc, the flags set (true meaning ``cc``), ``c.depth`` with the condition popped."""
-    a = c.a
-    if sink.op == "br_if":
-        a.jcc(cc, c.control[-1 - c.int_immediate(sink.imm[0])].target)
-        return
-    params, results = c.block_arity(sink.imm[0])
-    else_label = Label()
-    a.jcc(_INVERSE[cc], else_label)
-    end = Label()
-    c.push_control("if", c.depth - params, params, results, end, end, else_label)
 
 
 def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
@@ -399,14 +381,14 @@ class _Emitter:
         kind, name = op.split(".")
         size = 4 if kind == "i32" else 8
         rhs, lhs = w.pop(), w.pop()
-        if name in _CMP:
+        if name in CMP:
             self.compare(size, lhs, rhs)
             if flags_only:
                 w.release(lhs)
                 w.release(rhs)
-                return _CMP[name]
+                return CMP[name]
             dst = self.destination(lhs, rhs, False)
-            a.setcc(_CMP[name], dst)
+            a.setcc(CMP[name], dst)
             a.movzx(4, dst, 1, dst)
             return None
         commutative = name in _COMMUTATIVE
@@ -415,12 +397,12 @@ class _Emitter:
         dst = self.destination(lhs, rhs, commutative)
         if lhs[0] != "reg":
             self.load(size, dst, lhs)
-        if name in _SHIFTS:
+        if name in SHIFTS:
             if rhs[0] == "const":
-                a.shift(_SHIFTS[name], size, dst, rhs[1] & (8 * size - 1))
+                a.shift(SHIFTS[name], size, dst, rhs[1] & (8 * size - 1))
             else:
                 self.load(4, RCX, rhs)
-                a.shift(_SHIFTS[name], size, dst)
+                a.shift(SHIFTS[name], size, dst)
         elif name == "mul":
             if rhs[0] == "const":
                 self.load(size, RCX, rhs)
@@ -568,7 +550,7 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
         else:
             e.materialise()  # plain moves: the flags survive
             if (end - 1 - condition) & 1:  # the eqz after the flags' producer, each inverting the condition
-                cc = _INVERSE[cc]
+                cc = INVERSE[cc]
         return cc, w.depth
     return None, w.depth
 
