@@ -22,6 +22,7 @@ setup(
         # The producer-DWARF translation's loops over line rows and native pieces (bounds-checked: its input is
         # the producer's bytes).
         Extension("emitter.dwarf._translate", sources=["emitter/dwarf/_translate.c", "emitter/dwarf/_translate_dies.c"],
+                  depends=["emitter/dwarf/_leb128.h", "emitter/dwarf/_translate_dies.h"],
                   extra_compile_args=["-O2", "-g", "-Wall", "-Wextra"]),
         Extension("emitter.wasm._listing", sources=["emitter/wasm/_listing.c"], extra_compile_args=["-O2", "-g"]),
     ],

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_leb128.h"
 #include "_translate_dies.h"
 
 /* Producer line rows: address, file, line, column, flags. */
@@ -161,60 +162,23 @@ static int truncated(Py_ssize_t at) {
     return -1;
 }
 
-static int read_uleb(const Input *in, Py_ssize_t *at, uint64_t *value) {
-    uint64_t result = 0;
-    int shift = 0;
-    for (;;) {
-        if (*at < 0 || *at >= in->length) {
-            return truncated(*at);
-        }
-        unsigned byte = in->data[(*at)++];
-        uint64_t bits = byte & 0x7F;
-        if (shift >= 64 ? bits != 0 : shift > 57 && (bits >> (64 - shift)) != 0) {
-            PyErr_Format(PyExc_ValueError, "a LEB128 wider than 64 bits in .debug_line at %#zx", *at - 1);
-            return -1;
-        }
-        if (shift < 64) {
-            result |= bits << shift;
-        }
-        shift += 7;
-        if (byte < 0x80) {
-            *value = result;
-            return 0;
-        }
+/* A LEB128 failure as this reader reports it. */
+static int leb_failed(LebStatus status, Py_ssize_t at) {
+    if (status == LEB_TRUNCATED) {
+        return truncated(at);
     }
+    PyErr_Format(PyExc_ValueError, "a LEB128 wider than 64 bits in .debug_line at %#zx", at - 1);
+    return -1;
+}
+
+static int read_uleb(const Input *in, Py_ssize_t *at, uint64_t *value) {
+    LebStatus status = leb_unsigned(in->data, in->length, at, value);
+    return status == LEB_OK ? 0 : leb_failed(status, *at);
 }
 
 static int read_sleb(const Input *in, Py_ssize_t *at, int64_t *value) {
-    uint64_t result = 0;
-    int shift = 0;
-    for (;;) {
-        if (*at < 0 || *at >= in->length) {
-            return truncated(*at);
-        }
-        unsigned byte = in->data[(*at)++];
-        if (shift >= 63) {
-            /* Only a sign extension fits now: 0x00 or 0x7F (bit 63 must already agree, checked below). */
-            unsigned expected = (result >> 63) ? 0x7F : 0x00;
-            if (shift > 63 ? (byte & 0x7F) != expected : (byte & 0x7F) != 0 && (byte & 0x7F) != 0x7F) {
-                PyErr_Format(PyExc_ValueError, "a LEB128 wider than 64 bits in .debug_line at %#zx", *at - 1);
-                return -1;
-            }
-            if (shift == 63) {
-                result |= (uint64_t)(byte & 1) << 63;
-            }
-        } else {
-            result |= (uint64_t)(byte & 0x7F) << shift;
-        }
-        shift += 7;
-        if (byte < 0x80) {
-            if (shift < 64 && (byte & 0x40)) {
-                result |= ~(uint64_t)0 << shift;
-            }
-            memcpy(value, &result, sizeof *value);
-            return 0;
-        }
-    }
+    LebStatus status = leb_signed(in->data, in->length, at, value);
+    return status == LEB_OK ? 0 : leb_failed(status, *at);
 }
 
 static int overflow(const char *what) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_leb128.h"
 #include "_translate_dies.h"
 
 /* -- Attribute ---------------------------------------------------------------------------------------------------- */
@@ -283,58 +284,23 @@ static int past_end(const Decoder *decoder, Py_ssize_t die_offset) {
     return -1;
 }
 
-static int read_uleb(const Decoder *decoder, Py_ssize_t *at, uint64_t *value, Py_ssize_t die_offset) {
-    uint64_t result = 0;
-    for (int shift = 0;; shift += 7) {
-        if (*at >= decoder->length) {
-            return past_end(decoder, die_offset);
-        }
-        unsigned byte = decoder->data[(*at)++];
-        uint64_t bits = byte & 0x7F;
-        if (shift >= 64 ? bits != 0 : shift > 57 && (bits >> (64 - shift)) != 0) {
-            PyErr_Format(decoder->error, "%s at %#zx: a LEB128 wider than 64 bits", decoder->item, die_offset);
-            return -1;
-        }
-        if (shift < 64) {
-            result |= bits << shift;
-        }
-        if (byte < 0x80) {
-            *value = result;
-            return 0;
-        }
+/* A LEB128 failure as this decoder reports it. */
+static int leb_failed(const Decoder *decoder, LebStatus status, Py_ssize_t die_offset) {
+    if (status == LEB_TRUNCATED) {
+        return past_end(decoder, die_offset);
     }
+    PyErr_Format(decoder->error, "%s at %#zx: a LEB128 wider than 64 bits", decoder->item, die_offset);
+    return -1;
+}
+
+static int read_uleb(const Decoder *decoder, Py_ssize_t *at, uint64_t *value, Py_ssize_t die_offset) {
+    LebStatus status = leb_unsigned(decoder->data, decoder->length, at, value);
+    return status == LEB_OK ? 0 : leb_failed(decoder, status, die_offset);
 }
 
 static int read_sleb(const Decoder *decoder, Py_ssize_t *at, int64_t *value, Py_ssize_t die_offset) {
-    uint64_t result = 0;
-    int shift = 0;
-    for (;;) {
-        if (*at >= decoder->length) {
-            return past_end(decoder, die_offset);
-        }
-        unsigned byte = decoder->data[(*at)++];
-        unsigned bits = byte & 0x7F;
-        if (shift >= 63) {
-            unsigned sign = shift == 63 ? (bits & 1 ? 0x7F : 0) : (result >> 63 ? 0x7F : 0);
-            if (bits != sign) {
-                PyErr_Format(decoder->error, "%s at %#zx: a LEB128 wider than 64 bits", decoder->item, die_offset);
-                return -1;
-            }
-            if (shift == 63) {
-                result |= (uint64_t)(bits & 1) << 63;
-            }
-        } else {
-            result |= (uint64_t)bits << shift;
-        }
-        shift += 7;
-        if (byte < 0x80) {
-            if (shift < 64 && (byte & 0x40)) {
-                result |= ~(uint64_t)0 << shift;
-            }
-            memcpy(value, &result, sizeof *value);
-            return 0;
-        }
-    }
+    LebStatus status = leb_signed(decoder->data, decoder->length, at, value);
+    return status == LEB_OK ? 0 : leb_failed(decoder, status, die_offset);
 }
 
 static uint64_t little(const unsigned char *data, int size) {

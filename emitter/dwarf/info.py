@@ -204,9 +204,13 @@ _ABBREVIATIONS: list[tuple[int, int, int, list[tuple[int, int]]]] = [
 ]
 
 
-def build_debug_abbrev() -> ByteWriter:
-    out = ByteWriter()
-    for code, tag, children, attributes in _ABBREVIATIONS:
+#: An abbreviation: its code, tag, whether it has children, and its (attribute, form) pairs.
+Abbreviation = tuple[int, int, int, Sequence[tuple[int, int]]]
+
+
+def write_abbreviations(out: ByteWriter, table: Sequence[Abbreviation]) -> None:
+    """One ``.debug_abbrev`` table (ended by its 0 code) at the end of ``out``."""
+    for code, tag, children, attributes in table:
         out.uleb(code)
         out.uleb(tag)
         out.u8(children)
@@ -216,6 +220,11 @@ def build_debug_abbrev() -> ByteWriter:
         out.uleb(0)
         out.uleb(0)
     out.uleb(0)
+
+
+def build_debug_abbrev() -> ByteWriter:
+    out = ByteWriter()
+    write_abbreviations(out, _ABBREVIATIONS)
     return out
 
 

@@ -54,6 +54,7 @@ from .constants import (
     DW_TAG_compile_unit,
     DW_TAG_variable,
 )
+from .info import write_abbreviations
 from .memories import ABBREVIATIONS as ARRAY_ABBREVIATIONS
 from .memories import (
     base_expression,
@@ -125,16 +126,7 @@ def append_memory_unit(sections: dict[str, ByteWriter], module: CompiledModule) 
         return
     abbrev = sections[".debug_abbrev"]
     table = abbrev.offset
-    for code, tag, children, attributes in _ABBREVIATIONS:
-        abbrev.uleb(code)
-        abbrev.uleb(tag)
-        abbrev.u8(children)
-        for attribute, form in attributes:
-            abbrev.uleb(attribute)
-            abbrev.uleb(form)
-        abbrev.u8(0)
-        abbrev.u8(0)
-    abbrev.u8(0)
+    write_abbreviations(abbrev, _ABBREVIATIONS)
 
     info = sections[".debug_info"]
     _write_unit(info, module, indices, lambda: info.section_offset(".debug_abbrev", table), located=True)
