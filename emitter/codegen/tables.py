@@ -169,16 +169,22 @@ def _h_table_fill(c: FunctionCompiler, i: Instr) -> bool:
     a.mov(8, RDX, Mem(RAX, TABLE_RECORD_BASE))
     a.mov(8, RAX, c.slot(c.depth + 1))
     a.lea(8, RDI, Mem(RDX, 0, RDI, 8))
+    _fill_entries(c, RDI, RCX, size)
+    return False
+
+
+def _fill_entries(c: FunctionCompiler, entry: int, count: int, size: int) -> None:
+    """Store rax into ``count`` (a ``size``-byte register) 8-byte entries from the address in ``entry``."""
+    a = c.a
     loop, done = Label(), Label()
     a.bind(loop)
-    a.test(size, RCX, RCX)
+    a.test(size, count, count)
     a.jcc("e", done)
-    a.mov(8, Mem(RDI, 0), RAX)
-    a.alu("add", 8, RDI, 8, imm=True)
-    a.alu("sub", size, RCX, 1, imm=True)
+    a.mov(8, Mem(entry, 0), RAX)
+    a.alu("add", 8, entry, 8, imm=True)
+    a.alu("sub", size, count, 1, imm=True)
     a.jmp(loop)
     a.bind(done)
-    return False
 
 
 def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
@@ -191,7 +197,7 @@ def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
     size_bytes = width(c, table)
     c.depth -= 1
     init, delta = c.slot(c.depth - 1), c.slot(c.depth)
-    fail, done, loop, filled = Label(), Label(), Label(), Label()
+    fail, done = Label(), Label()
     size = record(c, table, R11)
     load_index(c, table, RCX, delta)
     a.mov(8, RDX, size)
@@ -209,14 +215,7 @@ def _h_table_grow(c: FunctionCompiler, i: Instr) -> bool:
     a.mov(8, R11, Mem(R11, TABLE_RECORD_BASE))
     a.lea(8, R11, Mem(R11, 0, RDX, 8))
     a.mov(8, RAX, init)
-    a.bind(loop)
-    a.test(size_bytes, RCX, RCX)
-    a.jcc("e", filled)
-    a.mov(8, Mem(R11, 0), RAX)
-    a.alu("add", 8, R11, 8, imm=True)
-    a.alu("sub", size_bytes, RCX, 1, imm=True)
-    a.jmp(loop)
-    a.bind(filled)
+    _fill_entries(c, R11, RCX, size_bytes)
     a.mov(8, init, RDX)  # slots are written whole: a 32-bit table's size is below 2^32, zero-extended
     a.jmp(done)
     a.bind(fail)
