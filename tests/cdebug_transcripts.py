@@ -38,6 +38,8 @@ def gdb_transcript(out: str) -> list[str]:
     in_main = False
     for line in lines:
         if line.startswith("#"):
+            if line.startswith("#0 "):
+                in_main = False
             if in_main:
                 continue
             in_main = " main (" in normalise(line)

@@ -308,6 +308,12 @@ class FunctionCompiler:
         self.incoming_base = 16 + (8 * len(saved) if self.abi.seh_frames else 0)
         #: End offset of the last call emitted (an epilogue right after it needs a ``nop`` on Windows).
         self.call_end = -1
+        #: After the last call: its return address, the end of the code after it (the result's store, the
+        #: memory-base reload) and whether it has results. That code is the call's bookkeeping: after a call
+        #: without results, or whose result is dropped, it joins the next instruction's row, so the return
+        #: address starts the next statement's row as natively (``finish`` shows that line; the caller's
+        #: ``pc - 1`` is still the call's row in ``bt`` and backtraces).
+        self.call_return = (-1, -1, False)
         self.hidden_slot = len(self.local_types)
         #: Each local's (and then the hidden result pointer's) distance below rbp; a v128 local takes 16 bytes.
         self.local_offsets = local_offsets(self.locals_base, self.local_types)
@@ -434,6 +440,8 @@ class FunctionCompiler:
                 unreachable = False
             self.current = instr
             start = len(code)
+            if start == self.call_return[1]:
+                start = self.row_after_call(start, op)
             line = line_of(offset) if line_of is not None else 0
             # Instructions that emit no code share their offset with the next one: keep the later row.
             if lines and lines[-1][0] == start:
@@ -467,6 +475,15 @@ class FunctionCompiler:
             if not self.control:
                 break
         return not unreachable
+
+    def row_after_call(self, start: int, op: str) -> int:
+        """Where the row of an instruction right after a call's code starts: at the return address when the call
+        has no result or ``op`` drops it (and no other row began there), else at ``start``."""
+        returned, after, results = self.call_return
+        if self.lines[-1][0] > returned or (results and op != "drop"):
+            return start
+        self.call_return = (returned, after, False)  # a dropped result: the next instruction's row moves too
+        return returned
 
     def straight_line(self, instr: Instr, handler: Handler) -> Template:
         """Compile a ``STRAIGHT_LINE`` instruction and keep what replaying it takes."""
@@ -717,6 +734,7 @@ class FunctionCompiler:
                 a.mov(8, self.slot(base), RAX)  # whole (see ``_signed32``); an i32's upper half is not read
         self.push(units(results))
         self.load_memory_base()
+        self.call_return = (self.call_end, a.offset, bool(results))
 
     def indirect_target(self, type_index: int, table: int) -> None:
         """Pop the table index and load the code pointer of its entry into r11, trapping on an index out of

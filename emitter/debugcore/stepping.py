@@ -116,22 +116,29 @@ class StepPlan:
                 # a breakpoint whose callback declines, so the step may not have seen the routine's entry).
                 return RunTo(self.landing[0].landing_pad, self.landing[0].sp)
             return Stop(f"Left Wasm code at {pc:#x}.")
+        return self.stop_at(location, pc)
+
+    def stop_at(self, location: WasmLocation, pc: int) -> Action:
+        """Stop if ``pc`` starts a Wasm instruction other than the starting one (or in another frame)."""
         entry = location.entry
         if entry is None or entry.wasm_offset is None or not location.function.is_entry_start(pc):
             return None
-        if (location.function.address, _cfa(session.adapter, location), entry.wasm_offset) != self.start_key:
+        if (location.function.address, _cfa(self.session.adapter, location), entry.wasm_offset) != self.start_key:
             return Stop(format_location(location))
         return None
 
     def after_run_to(self, action: RunTo, pc: int, sp: int) -> Action:
-        """A ``RunTo`` completed: at the awaited landing pad, the step is done; back from a callee, it goes on
-        (it runs again if a deeper activation got there)."""
+        """A ``RunTo`` completed: at the awaited landing pad, the step is done; back from a callee, it stops if the
+        return address starts another Wasm instruction, else goes on (it runs again if a deeper activation got
+        there)."""
         self.previous_sp = sp
         if self.at_landing_pad():
             return Stop(self.interrupted())
         if pc == action.address and sp < action.sp:
             return action
-        return None
+        # The return address may itself start the next Wasm instruction (after a call whose value is unused).
+        location = self.session.locate(pc)
+        return self.stop_at(location, pc) if location is not None else None
 
     def after_finish(self) -> str:
         returned = f"Run till exit from {self.start.function.qualified_name}"
