@@ -267,3 +267,51 @@ def test_the_contract_check_sees_an_early_visible_write(monkeypatch: pytest.Monk
     compile_module(load_bytes(wasmtime.wat2wasm(_module_text())), module_name="trees")
     found = violations(groups)
     assert len(found) >= 2 and all("visible writes" in f for f in found), found
+
+
+# -- planned and encoded once per shape -------------------------------------------------------------------------
+def _constants_module() -> bytes:
+    """The same group shapes with constants of every encoding class (imm8, imm32, imm64, shift counts of 1 and
+    others, as i32 and i64), so that templates are patched across classes' boundaries and within them."""
+    values = [0, 1, -1, 2, 33, 65, 127, 128, -128, -129, 0x7FFF, 0x7FFFFFFF, -0x80000000, 0x80000000,
+              0x123456789, -0x123456789A]
+    functions = []
+    for n, value in enumerate(values):
+        v32 = (value + (1 << 31)) % (1 << 32) - (1 << 31)
+        for t, v in (("i32", v32), ("i64", value)):
+            functions.append(
+                f'(func (export "{t}_{n}") (param {t} {t}) (result {t}) (local {t})'
+                f" (local.set 2 ({t}.add (local.get 0) ({t}.const {v})))"
+                f" (local.set 2 ({t}.shl (local.get 2) ({t}.const {v})))"
+                f" (local.set 2 ({t}.mul ({t}.xor (local.get 2) ({t}.const {v})) ({t}.const {v})))"
+                f" (local.set 1 ({t}.const {v}))"
+                f" (if ({t}.lt_s (local.get 2) ({t}.const {v})) (then (local.set 2 ({t}.sub (local.get 2)"
+                f" (local.get 1)))))"
+                f" ({t}.rotr ({t}.and (local.get 2) ({t}.const {v})) ({t}.const {v})))")
+    return bytes(wasmtime.wat2wasm(f"(module {' '.join(functions)})"))
+
+
+def test_replayed_groups_are_the_groups_emitted_afresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each group of a shape met before is planned and encoded by replaying the first one's (its constants'
+    immediates patched): with the check on, every replay is compared with the plan and the code made afresh."""
+    checked = []
+    original = trees._verify
+
+    def counting(*args: Any) -> None:
+        original(*args)
+        checked.append(len(args[-1].patches))
+
+    monkeypatch.setattr(trees, "_VERIFY", True)
+    monkeypatch.setattr(trees, "_verify", counting)
+    modules = [_constants_module(), bytes(wasmtime.wat2wasm(_module_text())), _kernel("xchacha20", tmp_path)]
+    for wasm in modules:
+        compile_module(load_bytes(wasm), module_name="trees")
+    assert len(checked) > 400 and sum(1 for patches in checked if patches) > 200 and max(checked) >= 2, checked
+
+
+def test_the_replay_check_sees_a_wrong_constant_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that forgot whether a constant fits an imm8 would replay the wrong encoding: the check says so."""
+    monkeypatch.setattr(trees, "_VERIFY", True)
+    monkeypatch.setattr(trees, "_const_class", lambda value: (trees._fits32(trees._signed(value, 8)),))
+    with pytest.raises(AssertionError, match="tree template mismatch"):
+        compile_module(load_bytes(_constants_module()), module_name="trees")

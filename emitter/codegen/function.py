@@ -88,7 +88,7 @@ from .simd import (
 from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
 from .trees import FIRST as TREE_FIRST
-from .trees import fuse_tree
+from .trees import TreeGroup, fuse_tree
 
 _FLOAT = (ValType.F32, ValType.F64)
 #: Bytes of a value in a register or frame slot; every reference type (funcref, externref, exnref) is a pointer.
@@ -233,8 +233,8 @@ class FunctionContext:
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
     #: Other position-independent sequences already encoded in this module (``FunctionCompiler.emit_cached``).
     snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
-    #: Per tree group encoded in ``snippets`` (``trees.py``): its branch condition code and the depth after it.
-    tree_groups: dict[tuple[object, ...], tuple[str | None, int]] = field(default_factory=dict)
+    #: Tree groups already planned (and encoded) in this module, by their window's shape (``trees.py``).
+    tree_groups: dict[tuple[object, ...], TreeGroup | None] = field(default_factory=dict)
     #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
     global_offsets: list[int] = field(default_factory=list)
     #: Whether the module has v128 values at all, and the functions where they occur (``simd.vector_functions``).

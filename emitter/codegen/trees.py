@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..wasm.module import Instr
-from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Mem, Operand
+from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Assembler, Mem, Operand, Snippet
 from . import memories
 from .fusion import ALU, CMP, INVERSE, SHIFTS, branch
 
@@ -109,6 +109,91 @@ def _signed(value: int, size: int) -> int:
     return value - (1 << bits) if value >> (bits - 1) else value
 
 
+#: Extensions whose constant operand ``_Emitter.unary`` folds into a differently derived immediate.
+_FOLDS = frozenset(["i64.extend_i32_u", "i64.extend_i32_s", "i32.extend8_s", "i32.extend16_s", "i64.extend8_s",
+                    "i64.extend16_s", "i64.extend32_s"])
+
+#: Tests set this: every replayed template is checked against the group emitted afresh.
+_VERIFY = False
+
+
+def _fits8(value: int) -> bool:
+    return -128 <= value <= 127
+
+
+def _fits32(value: int) -> bool:
+    return -(1 << 31) <= value < 1 << 31
+
+
+def _const_class(value: int) -> tuple[bool, ...]:
+    """What of a constant decides the code emitted for it (every choice ``_Emitter`` makes on a constant's value):
+    whether it fits a sign-extended imm8 as an i32 and as an i64 (``Assembler.alu``'s short form), an imm32 as an
+    i64 (else ``movabs``), and whether as a shift count (masked to 5 or 6 bits) it is 1 (the form without an
+    immediate). Two constants of one class give code that differs only in their immediates' bytes."""
+    s64 = _signed(value, 8)
+    return (_fits8(_signed(value, 4)), _fits8(s64), _fits32(s64), value & 31 == 1, value & 63 == 1)
+
+
+class _Recorder:
+    """Where ``_Emitter`` wrote each constant's immediate: (offset from the group's start, width, the constant's
+    ordinal among the group's constants, the mask applied to it first or 0)."""
+
+    __slots__ = ("start", "patches", "constants")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.patches: list[tuple[int, int, int, int]] = []
+        #: The constants' stack entries in push order (told apart by identity: equal values are distinct).
+        self.constants: list[Entry] = []
+
+    def note(self, end: int, entry: Entry, width: int, mask: int = 0) -> None:
+        """The immediate of ``entry`` is the ``width`` bytes before code offset ``end``."""
+        ordinal = next(n for n, known in enumerate(self.constants) if known is entry)
+        self.patches.append((end - width - self.start, width, ordinal, mask))
+
+
+@dataclass(frozen=True, slots=True)
+class TreeTemplate:
+    """A tree group's code as first emitted, the immediates to patch for another group of its shape, and what
+    the group leaves: the condition code for a branch sink's jcc and the operand depth."""
+
+    snippet: Snippet
+    patches: tuple[tuple[int, int, int, int], ...]
+    cc: str | None
+    depth: int
+
+    def replay(self, a: Assembler, values: list[int]) -> None:
+        if not self.patches:
+            a.replay(self.snippet)
+            return
+        code = bytearray(self.snippet.code)
+        for at, width, ordinal, mask in self.patches:
+            value = values[ordinal]
+            if mask:
+                value &= mask
+            code[at:at + width] = (value & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
+        a.replay(Snippet(bytes(code), self.snippet.relocations))
+
+
+
+@dataclass(frozen=True, slots=True)
+class TreeGroup:
+    """The plan of a tree group's key (``fuse_tree``): how many pure instructions it takes, whether the instruction
+    after them is its sink, the index of the instruction whose flags a branch sink tests relative to the group's
+    first (-1: none), and its code (None for a group with a load)."""
+
+    count: int
+    sink: bool
+    condition: int
+    template: TreeTemplate | None
+
+
+#: ``tree_groups``'s answer for a key not met before (None is a key without a group).
+_UNKNOWN = TreeGroup(-1, False, -1, None)
+
+#: Operand stack effect of each instruction that may be a group's pure part.
+_EFFECT = {op: 1 if op in _LEAVES else -1 if op in _BINARY else 0 for op in FIRST}
+
 _POOLS: dict[frozenset[int], tuple[int, ...]] = {}
 
 
@@ -131,34 +216,81 @@ def _barrier_stop(body: list[Instr], index: int, stop: int, barriers: frozenset[
 def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
     took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
-    row."""
+    row.
+
+    What ``_plan`` decides is a function of the window it reads (the instructions from ``body[index]`` to the
+    first that cannot continue a group, or to ``stop``), of the depth and, for a ``br_if`` ending the window,
+    whether its branch moves values; what ``_emit`` emits is a function of the same, a constant entering by its
+    encoding class only (``_const_class``). So one scan of the window makes a key, and the group is planned
+    and encoded once per module and key (``TreeGroup``): later groups of the key replay its code with their
+    constants' immediates patched in (a group with a load is planned once but emitted each time: its trap
+    stubs are its own)."""
     if index + 1 >= stop or body[index + 1].op not in _CONTINUE:
         return 0  # the common no-group case, decided without a plan
     barriers = c.ctx.fusion_barriers
     stop = _barrier_stop(body, index, stop, barriers) if barriers else min(stop, index + _LIMIT + 1)
-    plan = _plan(c, body, index, stop)
-    if plan is None:
-        return 0
-    count, sink, condition = plan
-    group = body[index:index + count]
-    if any(i.op in _LOADS for i in group):
-        cc, depth = _emit(c, body, index, count, sink, condition)  # trap stubs: not position-independent
-    else:
-        # The code is a function of the instructions, the sink's kind (a branch's jcc is emitted apart), the
-        # depth and the frame layout (no vector locals here: every local is one word): encoded once per module.
-        key = ("tree", tuple((i.op, i.imm) for i in group), None if sink is None else sink.op,
-               None if sink is None or sink.op in _BRANCHES else sink.imm, condition - index, c.depth,
-               c.locals_base, c.operands_base)
-        done = c.ctx.tree_groups.get(key)
-        if done is None:
-            a = c.a
-            start, first_relocation = len(a.code), len(a.relocations)
-            done = _emit(c, body, index, count, sink, condition)
-            c.ctx.snippets[key] = a.snippet(start, first_relocation)
-            c.ctx.tree_groups[key] = done
+    shape: list[object] = []
+    values: list[int] = []
+    effect = 0
+    folds = loads = False
+    k = index
+    while k < stop:
+        op, imm, _ = body[k]
+        pushes = _EFFECT.get(op)
+        if pushes is None or (k > index and op in _LOADS):
+            # The instruction that ends the window: the sink ``_plan`` tries, or where it stops.
+            if op == "br_if":
+                saved = c.depth
+                c.depth += effect - 1
+                try:
+                    shape.append((op, imm, c.needs_moves(c.int_immediate(imm[0]))))
+                finally:
+                    c.depth = saved
+            else:
+                shape.append((op, imm))
+            break
+        effect += pushes
+        if op == "i32.const" or op == "i64.const":
+            value = c.int_immediate(imm[0])
+            values.append(value)
+            shape.append((op, _const_class(value)))
         else:
-            c.a.replay(c.ctx.snippets[key])
-        cc, depth = done
+            if op in _FOLDS:
+                folds = True
+            elif op in _LOADS:
+                loads = True
+            shape.append((op, imm))
+        k += 1
+    else:
+        shape.append(None)  # cut by ``stop``: a limit or a barrier
+    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base)
+    exact = folds and bool(values)
+    if exact:
+        key += (tuple(values),)  # an extension of a constant is folded into one immediate: not patched
+    groups = c.ctx.tree_groups
+    group = groups.get(key, _UNKNOWN)
+    if group is _UNKNOWN:
+        group, cc, depth = _first(c, body, index, stop, bool(values) and not exact, loads)
+        groups[key] = group
+        if group is None:
+            return 0
+    else:
+        if _VERIFY:
+            _verify_plan(c, body, index, stop, group)
+        if group is None:
+            return 0
+        condition = index + group.condition if group.condition >= 0 else -1
+        sink = body[index + group.count] if group.sink else None
+        template = group.template
+        if template is None:  # a load's group: emitted each time, its trap stubs its own
+            cc, depth = _emit(c, body, index, group.count, sink, condition)
+        else:
+            template.replay(c.a, values)
+            if _VERIFY:
+                _verify(c, body, index, group.count, sink, condition, template)
+            cc, depth = template.cc, template.depth
+    count = group.count
+    sink = body[index + count] if group.sink else None
     c.depth = depth
     if depth > c.max_depth:
         c.max_depth = depth
@@ -166,6 +298,50 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         assert cc is not None
         branch(c, sink, cc)
     return count + (1 if sink is not None else 0)
+
+
+def _first(c: FunctionCompiler, body: list[Instr], index: int, stop: int, patched: bool,
+           loads: bool) -> tuple[TreeGroup | None, str | None, int]:
+    """Plan and emit (but a branch sink's jcc) the group of a key met for the first time; returns what
+    ``fuse_tree`` keeps for the key, and the condition code and depth ``_emit`` returned."""
+    plan = _plan(c, body, index, stop)
+    if plan is None:
+        return None, None, c.depth
+    count, sink, condition = plan
+    a = c.a
+    start, first_relocation = len(a.code), len(a.relocations)
+    recorder = _Recorder(start) if patched and not loads else None
+    cc, depth = _emit(c, body, index, count, sink, condition, recorder)
+    template = None
+    if not loads:  # trap stubs: a load's group is not position-independent
+        patches = () if recorder is None else tuple(recorder.patches)
+        template = TreeTemplate(a.snippet(start, first_relocation), patches, cc, depth)
+    return TreeGroup(count, sink is not None, condition - index if condition >= 0 else -1, template), cc, depth
+
+
+def _verify_plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int, group: TreeGroup | None) -> None:
+    plan = _plan(c, body, index, stop)
+    known = None if group is None else (group.count, group.sink, group.condition)
+    fresh = None if plan is None else (plan[0], plan[1] is not None, plan[2] - index if plan[2] >= 0 else -1)
+    if known != fresh:
+        raise AssertionError(f"tree plan mismatch at Wasm offset {body[index].offset:#x}: {known} != {fresh}")
+
+
+def _verify(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None, condition: int,
+            template: TreeTemplate) -> None:
+    """The replayed (patched) code of the group just emitted must be what emitting it afresh gives."""
+    a = c.a
+    replayed = bytes(a.code[len(a.code) - len(template.snippet.code):])
+    scratch = Assembler()
+    a_saved, c.a = c.a, scratch
+    try:
+        cc, depth = _emit(c, body, index, count, sink, condition)
+    finally:
+        c.a = a_saved
+    if (bytes(scratch.code), cc, depth) != (replayed, template.cc, template.depth):
+        raise AssertionError(f"tree template mismatch at Wasm offset {body[index].offset:#x}: "
+                             f"{replayed.hex()} {template.cc} {template.depth} != "
+                             f"{bytes(scratch.code).hex()} {cc} {depth}")
 
 
 def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
@@ -272,11 +448,22 @@ def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int) 
 
 # -- emission -----------------------------------------------------------------------------------------------------
 class _Emitter:
-    def __init__(self, c: FunctionCompiler, w: _Walk, first: Instr) -> None:
+    def __init__(self, c: FunctionCompiler, w: _Walk, first: Instr, recorder: _Recorder | None = None) -> None:
         self.c = c
         self.a = c.a
         self.w = w
         self.first = first
+        self.recorder = recorder
+
+    def note(self, entry: Entry, width: int, mask: int = 0) -> None:
+        """The instruction just emitted ends with ``entry``'s immediate, ``width`` bytes (if it is a constant)."""
+        if self.recorder is not None and entry[0] == "const":
+            self.recorder.note(len(self.a.code), entry, width, mask)
+
+    def alu_imm(self, name: str, size: int, dst: Operand, entry: Entry, value: int) -> None:
+        """``name dst, imm`` of the constant ``entry`` whose value as an operand of ``size`` is ``value``."""
+        self.a.alu(name, size, dst, value, imm=True)
+        self.note(entry, 1 if _fits8(value) else 4)
 
     def checked(self, instr: Instr, entry: Entry, size: int) -> Mem:
         """The bounds-checked operand of ``instr``'s access at ``entry``'s address; its trap stubs report
@@ -308,6 +495,7 @@ class _Emitter:
         if -(1 << 31) <= value < 1 << 31:
             return value, True
         self.a.mov_imm(8, RCX, value)
+        self.note(entry, 8)
         return RCX, False
 
     def load(self, size: int, dst: int, entry: Entry) -> None:
@@ -316,7 +504,9 @@ class _Emitter:
             if value != dst or size == 4:
                 self.a.mov(size, dst, value)
         elif kind == "const":
-            self.a.mov_imm(size, dst, _signed(value, size))
+            value = _signed(value, size)
+            self.a.mov_imm(size, dst, value)
+            self.note(entry, 8 if size == 8 and not _fits32(value) else 4)
         else:
             self.a.mov(size, dst, self.mem(entry))
 
@@ -331,8 +521,10 @@ class _Emitter:
             value = _signed(value, 8)
             if -(1 << 31) <= value < 1 << 31:
                 a.mov_store_imm(8, slot, value)
+                self.note(entry, 4)
             else:
                 a.mov_imm(8, RAX, value)
+                self.note(entry, 8)
                 a.mov(8, slot, RAX)
         elif kind == "local" or value != j:
             a.mov(8, RAX, self.mem(entry))
@@ -353,19 +545,26 @@ class _Emitter:
     def compare(self, size: int, lhs: Entry, rhs: Entry) -> None:
         a = self.a
         if lhs[0] == "reg":
-            src, imm = self.operand(rhs, size)
-            a.alu("cmp", size, lhs[1], src, imm=imm)
+            self.alu_operand("cmp", size, lhs[1], rhs)
             return
         if lhs[0] != "const":
             if rhs[0] == "reg":
                 a.alu("cmp", size, self.mem(lhs), rhs[1])
                 return
             if rhs[0] == "const" and -(1 << 31) <= _signed(rhs[1], size) < 1 << 31:
-                a.alu("cmp", size, self.mem(lhs), _signed(rhs[1], size), imm=True)
+                self.alu_imm("cmp", size, self.mem(lhs), rhs, _signed(rhs[1], size))
                 return
         self.load(size, RAX, lhs)
-        src, imm = self.operand(rhs, size)
-        a.alu("cmp", size, RAX, src, imm=imm)
+        self.alu_operand("cmp", size, RAX, rhs)
+
+    def alu_operand(self, name: str, size: int, dst: Operand, entry: Entry) -> None:
+        """``name dst, entry`` with ``entry`` as ``operand`` makes it."""
+        src, imm = self.operand(entry, size)
+        if imm:
+            assert isinstance(src, int)
+            self.alu_imm(name, size, dst, entry, src)
+        else:
+            self.a.alu(name, size, dst, src)
 
     def test(self, size: int, entry: Entry) -> None:
         if entry[0] == "reg":
@@ -399,7 +598,10 @@ class _Emitter:
             self.load(size, dst, lhs)
         if name in SHIFTS:
             if rhs[0] == "const":
-                a.shift(SHIFTS[name], size, dst, rhs[1] & (8 * size - 1))
+                count = rhs[1] & (8 * size - 1)
+                a.shift(SHIFTS[name], size, dst, count)
+                if count != 1:
+                    self.note(rhs, 1, 8 * size - 1)
             else:
                 self.load(4, RCX, rhs)
                 a.shift(SHIFTS[name], size, dst)
@@ -410,8 +612,7 @@ class _Emitter:
             else:
                 a.imul(size, dst, self.operand(rhs, size)[0])
         else:
-            src, imm = self.operand(rhs, size)
-            a.alu(name, size, dst, src, imm=imm)
+            self.alu_operand(name, size, dst, rhs)
         return None
 
     def destination(self, lhs: Entry, rhs: Entry | None, commutative: bool) -> int:
@@ -456,6 +657,7 @@ class _Emitter:
         dst = self.destination(x, None, False)
         source: Operand = x[1] if x[0] == "reg" else self.mem(x) if x[0] != "const" else 0
         if x[0] == "const":
+            assert self.recorder is None, "a folded constant is not patched: the group's key holds its value"
             value = _signed(x[1], 4 if op.startswith("i64.extend_i32") else 8)
             if op == "i64.extend_i32_u":
                 value &= 0xFFFFFFFF
@@ -499,11 +701,12 @@ class _Emitter:
 
 
 def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None,
-          condition: int) -> tuple[str | None, int]:
+          condition: int, recorder: _Recorder | None = None) -> tuple[str | None, int]:
     """Emit the group but a branch sink's jcc; returns the condition code of the flags for that jcc (None for
-    other sinks) and the operand depth after the group."""
+    other sinks) and the operand depth after the group. A ``recorder`` is told where each constant's immediate
+    went."""
     w = _Walk(c.depth, _pool(c))
-    e = _Emitter(c, w, body[index])
+    e = _Emitter(c, w, body[index], recorder)
     cc = None
     k = index
     end = index + count
@@ -514,7 +717,10 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
         if op == "local.get":
             w.stack.append(("local", c.int_immediate(instr.imm[0])))
         elif op in ("i32.const", "i64.const"):
-            w.stack.append(("const", c.int_immediate(instr.imm[0])))
+            entry = ("const", c.int_immediate(instr.imm[0]))
+            w.stack.append(entry)
+            if recorder is not None:
+                recorder.constants.append(entry)
         elif op in _BINARY:
             cc = e.binary(op, flags_only)
         elif op in _LOADS:
@@ -536,6 +742,7 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
             a.mov(8, local, value[1])
         elif value[0] == "const" and -(1 << 31) <= _signed(value[1], 8) < 1 << 31:
             a.mov_store_imm(8, local, _signed(value[1], 8))
+            e.note(value, 4)
         else:
             e.load(8, RAX, value)
             a.mov(8, local, RAX)
