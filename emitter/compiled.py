@@ -295,6 +295,9 @@ class WasmFunctionExtent:
     start: int
     end: int
     local_sizes: tuple[int, ...]
+    #: Whether the Wasm function returns anything: one whose producer type returns an aggregate but whose Wasm
+    #: type has no result returns it through memory (the Wasm C ABI's hidden pointer), not as natively.
+    has_results: bool = True
 
 
 @by_fields

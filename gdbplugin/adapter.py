@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import gdb
 
@@ -34,6 +35,21 @@ class Hook(gdb.Breakpoint):
 _WATCH_CLASSES = {"write": (gdb.WP_WRITE, gdb.BP_HARDWARE_WATCHPOINT), "read": (gdb.WP_READ, gdb.BP_READ_WATCHPOINT),
                   "access": (gdb.WP_ACCESS, gdb.BP_ACCESS_WATCHPOINT)}
 _SCALARS = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "unsigned long"}
+
+
+@contextmanager
+def _in_c() -> Iterator[None]:
+    """GDB parses an expression in the language of the selected frame (Rust's parser rejects the C casts the
+    plugin spells); a watchpoint keeps the language it was made in."""
+    language = str(gdb.parameter("language"))
+    if language == "c":
+        yield
+        return
+    gdb.execute("set language c", to_string=True)
+    try:
+        yield
+    finally:
+        gdb.execute(f"set language {language}", to_string=True)
 
 
 class GdbAdapter:
@@ -86,7 +102,8 @@ class GdbAdapter:
     def symbol_address(self, name: str) -> int | None:
         quoted = name.replace("'", "")
         try:
-            return int(gdb.parse_and_eval(f"(unsigned long)&'{quoted}'"))
+            with _in_c():
+                return int(gdb.parse_and_eval(f"(unsigned long)&'{quoted}'"))
         except gdb.error:
             return None
 
@@ -193,7 +210,8 @@ class GdbAdapter:
             hardware_type = gdb.BP_WATCHPOINT
             gdb.execute("set can-use-hw-watchpoints 0", to_string=True)
         try:
-            watch = gdb.Breakpoint(f"*({pointer}){where}", gdb.BP_WATCHPOINT, watch_class)
+            with _in_c():
+                watch = gdb.Breakpoint(f"*({pointer}){where}", gdb.BP_WATCHPOINT, watch_class)
         except gdb.error as error:
             raise WatchpointError(str(error)) from None
         finally:

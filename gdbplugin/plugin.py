@@ -6,7 +6,7 @@ from __future__ import annotations
 import gdb
 import gdb.unwinder
 
-from . import commands, frames, pointers
+from . import commands, frames, pointers, slices
 from .adapter import GdbAdapter
 from .session import GdbSession
 
@@ -15,6 +15,7 @@ def install() -> GdbSession:
     session = GdbSession(GdbAdapter())
     commands.register(session)
     pointers.register(session)
+    slices.register(session)
     frames.WasmFrameFilter(session)
     gdb.unwinder.register_unwinder(None, frames.WasmUnwinder(session), replace=True)
 

@@ -60,6 +60,8 @@ _PC_ATTRIBUTES = frozenset(["DW_AT_low_pc", "DW_AT_high_pc", "DW_AT_ranges", "DW
 _VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
 #: Attributes not copied: dropped, or rewritten through the address map.
 _NOT_COPIED = _DROPPED_ATTRIBUTES | _PC_ATTRIBUTES
+_NOT_COPIED_RETURNING_THROUGH_MEMORY = _NOT_COPIED | frozenset(["DW_AT_type", "DW_AT_calling_convention"])
+_DW_CC_nocall = 0x03
 #: The attributes ``_special`` writes, by (the DIE has a frame, it is a variable, of pointer type); the others copied.
 _SPECIAL_BY_NEED = {(frame, variable, pointer): frozenset(
     ["DW_AT_stmt_list"] + ["DW_AT_frame_base"] * frame + ["DW_AT_location"] * variable + ["DW_AT_type"] * pointer)
@@ -94,6 +96,10 @@ FUNCTION_POINTER_STAND_IN = "__wasm32_funcptr"
 #: The base type the stand-ins name: the offset.
 POINTER_OFFSET = "unsigned int"
 _DW_ATE_unsigned = 0x07
+_DW_LANG_Rust = 0x1C
+#: The static member that tells the plugins' printers a Rust fat pointer (``&[T]``, ``&str``) whose ``data_ptr``
+#: is a stand-in; see ``_fat_pointer_marker``.
+FAT_POINTER_MARKER = "__wasm32_fat_pointer"
 _KEYWORDS = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union", "DW_TAG_enumeration_type": "enum",
              "DW_TAG_class_type": "class"}
 
@@ -319,6 +325,8 @@ class _Translator:
         self.native_pointees: set[tuple[tuple[str, ...], str, int | None]] = set()
         #: Whether a pointer stand-in of this unit refers to the made-up ``unsigned int`` of its offset.
         self.wasm32_offset_used = False
+        language = top.attributes.get("DW_AT_language")
+        self.rust_unit = language is not None and language.value == _DW_LANG_Rust
         self.cu = cu
         self.cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
         line_offset = self.line.offset
@@ -361,6 +369,8 @@ class _Translator:
             frame = self._frame_context(die)
         attributes = self._attributes(die, frame)
         children = [child for child in die.iter_children() if child.offset not in self.skipped]
+        if made_up is None and self.rust_unit and tag == "DW_TAG_structure_type" and _is_fat_pointer(children):
+            made_up = functools.partial(self._fat_pointer_marker, self._slice_element(children))
         has_children = bool(children) or made_up is not None
         self._write(die.offset, _code(_TAG, tag), has_children, attributes)
         for child in children:
@@ -369,6 +379,31 @@ class _Translator:
             made_up()
         if has_children:
             self.info.u8(0)
+
+    def _slice_element(self, members: list[Any]) -> object:
+        """What ``data_ptr`` points to (its producer offset), else the made-up offset type."""
+        data = next(member for member in members if _text(member.attributes["DW_AT_name"].value) == "data_ptr")
+        pointer = self._referenced(data, "DW_AT_type") if "DW_AT_type" in data.attributes else None
+        if pointer is not None and pointer.tag == "DW_TAG_pointer_type" and "DW_AT_type" in pointer.attributes:
+            element = self._target(pointer, pointer.attributes["DW_AT_type"])
+            if element is not None and element in self.die_offsets:
+                return element
+        self.wasm32_offset_used = True
+        return ("wasm32 offset", self.unit_start)
+
+    def _fat_pointer_marker(self, element: object) -> None:
+        """A static member that makes a Rust slice or ``&str`` (``{data_ptr, length}``) no slice to GDB: its Rust
+        support reads ``data_ptr`` as a native pointer (the slice's elements from the bare offset, a wrong value
+        or a read of the host's memory) and asserts on the stand-in when subscripting (an internal error). A
+        static member is no part of the value (GDB's Rust printer and ``ptype`` skip it, LLDB shows none); the
+        plugins' printers show the slice as GDB shows one natively, its elements of the member's type."""
+        self._write(("fat pointer marker", self.info.offset), _TAG["DW_TAG_member"], False, [
+            (_AT["DW_AT_name"], _FORM_STRP, FAT_POINTER_MARKER),
+            self._reference(_AT["DW_AT_type"], element),
+            (_AT["DW_AT_external"], _FORM["DW_FORM_flag_present"], lambda out: None),
+            (_AT["DW_AT_declaration"], _FORM["DW_FORM_flag_present"], lambda out: None),
+            (_AT["DW_AT_artificial"], _FORM["DW_FORM_flag_present"], lambda out: None),
+        ])
 
     def _write(self, key: object, tag: int, has_children: bool, attributes: list[Attribute]) -> None:
         _translate.write_die(self.write_context, key, tag, has_children, attributes)
@@ -489,11 +524,26 @@ class _Translator:
         # Most attributes are copied as they are (``_translate.copy_attributes``); the pc attributes are written
         # above, the others in ``_SPECIAL_BY_NEED`` by ``_special`` when this DIE needs it (a frame base with a
         # frame, a variable's location, a pointer variable's type), else copied too.
+        not_copied = _NOT_COPIED
+        if die.tag == "DW_TAG_subprogram" and "DW_AT_type" in die.attributes and self._returns_through_memory(die):
+            # The value is returned through the caller's memory, not where the native ABI the debuggers read
+            # (rax, or memory at rax) has it: GDB's and LLDB's ``finish`` would show whatever rax holds, and a
+            # call from the debugger would pass the arguments wrongly. Without a return type nothing is shown;
+            # DW_CC_nocall makes GDB refuse the call.
+            not_copied = _NOT_COPIED_RETURNING_THROUGH_MEMORY
+            out.append((_AT["DW_AT_calling_convention"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_CC_nocall)))
         self.current = (die, frame, pointer)
-        _translate.copy_attributes(self.copy_context, die.attributes, out, _NOT_COPIED,
+        _translate.copy_attributes(self.copy_context, die.attributes, out, not_copied,
                                    _SPECIAL_BY_NEED[(frame is not None, variable, pointer is not None)],
                                    self._special)
         return out
+
+    def _returns_through_memory(self, die: Any) -> bool:
+        """Whether the function ``die`` (with code) has a producer return type but its Wasm function no result."""
+        if "DW_AT_low_pc" not in die.attributes:
+            return False
+        mapped = self.map.function_at(die.attributes["DW_AT_low_pc"].value)
+        return mapped is not None and not mapped.extent.has_results
 
     def _special(self, name: str, attribute: Any) -> list[Attribute]:
         die, frame, pointer = self.current
@@ -725,3 +775,10 @@ def _text(value: bytes | str) -> str:
 
 def _section_offset(position: int, section: str, offset: int) -> Relocation:
     return Relocation(position, RelocKind.SECTION_OFFSET, 4, section, offset)
+
+
+def _is_fat_pointer(children: list[Any]) -> bool:
+    """Whether a Rust structure's members are a slice's or a ``&str``'s: ``data_ptr`` and ``length``."""
+    names = sorted(_text(child.attributes["DW_AT_name"].value) for child in children
+                   if child.tag == "DW_TAG_member" and "DW_AT_name" in child.attributes)
+    return len(children) == 2 and names == ["data_ptr", "length"]

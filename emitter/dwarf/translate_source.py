@@ -18,9 +18,11 @@ def producer_dwarf(module: Module, module_name: str) -> WasmDwarf | None:
         return None
     functions = {}
     for function in module.functions:
-        types = list(module.func_type(function.index).params) + list(function.locals)
+        func_type = module.func_type(function.index)
+        types = list(func_type.params) + list(function.locals)
         functions[function.index] = WasmFunctionExtent(function.locals_offset, function.end_offset,
-                                                       tuple(_VALUE_SIZES.get(t, 8) for t in types))
+                                                       tuple(_VALUE_SIZES.get(t, 8) for t in types),
+                                                       bool(func_type.results))
     symbols = StateSymbols(module_name)
     offsets, _ = global_offsets(module)
     defined = [(offset, _VALUE_SIZES.get(g.type, 8)) for offset, g in zip(offsets, module.globals, strict=True)]

@@ -68,6 +68,7 @@ from ..wasi.preview1 import WASI_MODULE
 from ..wasi.thunks import LINK_CONTEXT_OFFSET, link_symbol
 from ..wasm.features import DEFAULT, Features
 from ..wasm.module import FuncType, GlobalType, Instr, Module, ValType
+from ..wasm.names import display_name
 from .backtrace import WasmFrame, wasm_frames
 from .cache import CompileCache
 from .externals import (
@@ -590,7 +591,8 @@ def _link(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, start: bool
                                 table_limits.index64))
         symbols[sym.indexed("tabrec", len(tables))] = table.record
         tables.append(table)
-    names: dict[int, str | None] = {f.index: module.function_names.get(f.index) for f in module.functions}
+    names: dict[int, str | None] = {f.index: display_name(module, f.index) if module.function_names.get(f.index)
+                                    else None for f in module.functions}
     instance = Instance(compiled, exports={}, imports=functions, tags=tags, perf=perf, display_names=names,
                         debug_info=wasm.debug_info, symbols=symbols, keep=keep, wasi=wasi,
                         lowerings=wasm.lowerings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from emitter.wasm.demangle import demangle
 from emitter.wasm.module import Module
 
 
@@ -11,8 +12,10 @@ def function_name(module: Module, index: int) -> str:
 
 
 def display_name(module: Module, index: int) -> str:
-    """The name a Wasm backtrace shows: the ``name`` section name, else ``<wasm function N>`` as wasmtime prints."""
-    return module.function_names.get(index) or f"<wasm function {index}>"
+    """The name a Wasm backtrace shows: the ``name`` section name (a Rust symbol demangled), else ``<wasm function
+    N>``, as wasmtime prints."""
+    name = module.function_names.get(index)
+    return demangle(name) if name else f"<wasm function {index}>"
 
 
 def module_display_name(module: Module) -> str:
