@@ -112,9 +112,7 @@ def test_rust_function_returning_through_memory_shows_no_value_after_finish(
     ours, theirs = _transcripts(builds[0], commands)
     assert any(text.startswith("Value returned is $1 = alloc::string::String {vec: ") for text in theirs)
     assert not any("Value returned" in text for text in ours)
-    # Not in the transcript: the value, and with it gdb's history number.
-    assert [text for text in ours if not text.startswith("$")] == \
-        [text for text in theirs if not text.startswith(("$", "Value returned"))]
+    # The string is there all the same, once assigned.
     assert ours[-1] == "$1 = 6" and theirs[-1] == "$2 = 6"
 
 
