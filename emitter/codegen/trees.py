@@ -130,6 +130,8 @@ def _const_class(value: int) -> tuple[bool, ...]:
     whether it fits a sign-extended imm8 as an i32 and as an i64 (``Assembler.alu``'s short form), an imm32 as an
     i64 (else ``movabs``), and whether as a shift count (masked to 5 or 6 bits) it is 1 (the form without an
     immediate). Two constants of one class give code that differs only in their immediates' bytes."""
+    if -128 <= value <= 127:  # most constants: an imm8 in every view
+        return (True, True, True, value & 31 == 1, value & 63 == 1)
     s64 = _signed(value, 8)
     return (_fits8(_signed(value, 4)), _fits8(s64), _fits32(s64), value & 31 == 1, value & 63 == 1)
 
@@ -163,16 +165,18 @@ class TreeTemplate:
     depth: int
 
     def replay(self, a: Assembler, values: list[int]) -> None:
-        if not self.patches:
-            a.replay(self.snippet)
-            return
-        code = bytearray(self.snippet.code)
+        start = len(a.code)
+        a.replay(self.snippet)
+        code = a.code
         for at, width, ordinal, mask in self.patches:
             value = values[ordinal]
             if mask:
                 value &= mask
-            code[at:at + width] = (value & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
-        a.replay(Snippet(bytes(code), self.snippet.relocations))
+            at += start
+            code[at:at + width] = (value & _WIDTH_MASKS[width]).to_bytes(width, "little")
+
+
+_WIDTH_MASKS = {1: 0xFF, 4: 0xFFFFFFFF, 8: 0xFFFFFFFFFFFFFFFF}
 
 
 
@@ -233,21 +237,27 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     values: list[int] = []
     effect = 0
     folds = loads = False
+    effects = _EFFECT
+    memory = _LOADS
     k = index
     while k < stop:
         op, imm, _ = body[k]
-        pushes = _EFFECT.get(op)
-        if pushes is None or (k > index and op in _LOADS):
-            # The instruction that ends the window: the sink ``_plan`` tries, or where it stops.
+        pushes = effects.get(op)
+        if pushes is None or (k > index and op in memory):
+            # The instruction that ends the window: the sink ``_plan`` tries, or where it stops. Of its
+            # immediates only a local's index enters the group's code (a branch's label and an ``if``'s type
+            # are ``fusion.branch``'s, after the group); a ``br_if`` is a sink only if it moves no values.
             if op == "br_if":
                 saved = c.depth
                 c.depth += effect - 1
                 try:
-                    shape.append((op, imm, c.needs_moves(c.int_immediate(imm[0]))))
+                    shape.append((op, c.needs_moves(c.int_immediate(imm[0]))))
                 finally:
                     c.depth = saved
-            else:
+            elif op == "local.set" or op == "local.tee":
                 shape.append((op, imm))
+            else:
+                shape.append(op)
             break
         effect += pushes
         if op == "i32.const" or op == "i64.const":
@@ -255,16 +265,21 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
             values.append(value)
             shape.append((op, _const_class(value)))
         else:
-            if op in _FOLDS:
-                folds = True
-            elif op in _LOADS:
-                loads = True
+            if pushes == 0:  # the unary operations and loads (``_EFFECT``)
+                if op in _FOLDS:
+                    folds = True
+                elif op in memory:
+                    loads = True
             shape.append((op, imm))
         k += 1
     else:
         shape.append(None)  # cut by ``stop``: a limit or a barrier
+    if loads:
+        # A group with a load is emitted afresh each time: only its plan is kept, which the instructions'
+        # operations decide alone (and a sink's: a ``br_if``'s moves), not their immediates.
+        shape = [step[0] if isinstance(step, tuple) and step[0] != "br_if" else step for step in shape]
     key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base)
-    exact = folds and bool(values)
+    exact = folds and bool(values) and not loads
     if exact:
         key += (tuple(values),)  # an extension of a constant is folded into one immediate: not patched
     groups = c.ctx.tree_groups
