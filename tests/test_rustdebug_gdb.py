@@ -16,12 +16,15 @@ it; no value differs.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.cdebug_transcripts import jit_debugger, run_interleaved
+from tests.native_debug import jitdebug_env
 from tests.rust_wasm import SAMPLES, build
+from tests.tools import run
 
 SOURCE = SAMPLES / "shapes.rs"
 
@@ -126,3 +129,44 @@ def test_rust_at_o1_in_gdb_values_right_or_optimized_out(builds: dict[int, tuple
     for mine, native in zip(ours, theirs, strict=True):
         assert mine == native or mine == re.sub(r"\b(\w+)(=| = )ADDR", r"\1\2<optimized out>", native), (mine, native)
     assert "r = 5" in ours and "#1  shapes::main () at shapes.rs:98" in ours
+
+
+def test_wasm_break_by_rust_path_stops_in_every_instantiation(builds: dict[int, tuple[Path, Path]]) -> None:
+    """The plugin's ``wasm break`` takes a Rust path as the source spells it (the demangled symbol without its
+    hash): a generic function's instantiations are one Wasm function each, each a location."""
+    wasm, _native = builds[0]
+    out = run_interleaved(jit_debugger("gdb", ["-batch", "-ex", "wasm break shapes::largest", "-ex", "run",
+                                               "-ex", "wasm bt 1", "-ex", "continue", "-ex", "wasm bt 1"],
+                                       [wasm.name]), wasm.parent)
+    located = re.findall(r"Wasm breakpoint 1 at 0x[0-9a-f]+: <unknown>!shapes::largest::h[0-9a-f]{16}, wasm 0x", out)
+    assert len(located) == 2, out
+    stops = re.findall(r"^Breakpoint \d+, 0x[0-9a-f]+ in (shapes::largest<\w+>) \(items=\.\.\.\) "
+                       r"at shapes\.rs:(\d+)",
+                       out, re.M)
+    assert stops == [("shapes::largest<i32>", "56"), ("shapes::largest<f64>", "56")], out
+    assert len(re.findall(r"^ +0: +0x[0-9a-f]+ - <unknown>!shapes::largest::h[0-9a-f]{16}  \[#0\]", out, re.M)) == 2
+
+
+def test_rust_aot_executable_in_plain_gdb(builds: dict[int, tuple[Path, Path]], tmp_path: Path) -> None:
+    """The AOT object linked with the WASI runtime, under gdb without the plugin: Rust breakpoints, ``bt``,
+    values and ``finish`` as above; a slice's ``data_ptr`` is its true value, the offset in linear memory (no
+    printer follows it), and subscripting it is an error, not gdb's internal error. rustc's module exports its
+    ``main``, whose C symbol would be the executable's ``main``: the exports get a prefix."""
+    wasm, _native = builds[0]
+    program = tmp_path / "shapes"
+    run([sys.executable, "-m", "emitter.cli", "compile", wasm, "--export-prefix", "shapes_", "-o",
+         tmp_path / "shapes.o"], env=jitdebug_env())
+    run([sys.executable, "-m", "emitter.cli", "runtime", "wasi", "-o", tmp_path / "libjitdebug_wasi.a"],
+        env=jitdebug_env())
+    run(["cc", "-o", program, tmp_path / "shapes.o", tmp_path / "libjitdebug_wasi.a", "-lm"])
+    assert run([program]).stdout.startswith("area 87 sum 31 top 9 widest 7.25 distance 7 described 15 word ababab\n")
+    commands = ["break shapes::area", f"break shapes.rs:{line('sum')}", "run", "bt", "p *shape", "finish",
+                "delete 1", "continue", "info args", "p values.length", "p values[2]", "p *v"]
+    out = run_interleaved(["gdb", "-nx", "-batch", *[part for command in commands for part in ("-ex", command)],
+                           program], tmp_path)
+    for expected in (r"#0  shapes::area \(shape=0x[0-9a-f]+\) at shapes\.rs:34\n"
+                     r"#1  0x[0-9a-f]+ in shapes::main \(\) at shapes\.rs:98\n",
+                     r"\$1 = shapes::Shape::Circle\{center: shapes::Point \{x: 1, y: 2\}, radius: 5\}\n",
+                     r"Value returned is \$2 = 75\n", r"values = &\[i32\] \{data_ptr: \d+, length: 8\}\n",
+                     r"\$3 = 8\nCannot subscript non-array type\n\$4 = 3\n"):
+        assert re.search(expected, out), (expected, out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .modules import CodeIndex, LoadedFunction
@@ -41,8 +42,14 @@ def parse_spec(text: str) -> BreakpointSpec:
     return BreakpointSpec(text, None, text, None)
 
 
+#: The hash a Rust symbol's demangled name ends with (``shapes::area::h0123456789abcdef``).
+_RUST_HASH = re.compile(r"::h[0-9a-f]{16}$")
+
+
 def _names(display: str, name: str) -> set[str]:
-    return {display, name}
+    """What a breakpoint may name: the display name (a Rust function's also without its hash, as its source
+    spells it: every instantiation of a generic function shares it), the symbol."""
+    return {display, name, _RUST_HASH.sub("", display)}
 
 
 def resolve(spec: BreakpointSpec, index: CodeIndex) -> list[ResolvedBreakpoint]:

@@ -780,5 +780,6 @@ def _section_offset(position: int, section: str, offset: int) -> Relocation:
 def _is_fat_pointer(children: list[Any]) -> bool:
     """Whether a Rust structure's members are a slice's or a ``&str``'s: ``data_ptr`` and ``length``."""
     names = sorted(_text(child.attributes["DW_AT_name"].value) for child in children
-                   if child.tag == "DW_TAG_member" and "DW_AT_name" in child.attributes)
+                   if child.tag == "DW_TAG_member" and "DW_AT_name" in child.attributes
+                   and isinstance(child.attributes["DW_AT_name"].value, bytes | str))
     return len(children) == 2 and names == ["data_ptr", "length"]
