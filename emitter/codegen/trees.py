@@ -209,14 +209,6 @@ def _pool(c: FunctionCompiler) -> tuple[int, ...]:
     return pool
 
 
-def _barrier_stop(body: list[Instr], index: int, stop: int, barriers: frozenset[int]) -> int:
-    limit = min(stop, index + _LIMIT + 1)
-    for k in range(index + 1, limit):
-        if body[k].offset in barriers:
-            return k
-    return limit
-
-
 def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
     took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
@@ -231,17 +223,25 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     stubs are its own)."""
     if index + 1 >= stop or body[index + 1].op not in _CONTINUE:
         return 0  # the common no-group case, decided without a plan
-    barriers = c.ctx.fusion_barriers
-    stop = _barrier_stop(body, index, stop, barriers) if barriers else min(stop, index + _LIMIT + 1)
+    barriers = c.ctx.fusion_barriers or None
+    stop = min(stop, index + _LIMIT + 1)
     shape: list[object] = []
+    append = shape.append
     values: list[int] = []
     effect = 0
     folds = loads = False
     effects = _EFFECT
     memory = _LOADS
     k = index
-    while k < stop:
-        op, imm, _ = body[k]
+    while True:
+        if k >= stop:
+            append(None)  # cut by the limit
+            break
+        op, imm, offset = body[k]
+        if barriers is not None and k > index and offset in barriers:
+            stop = k  # the group may start at a barrier, never contain one after its first instruction
+            append(None)
+            break
         pushes = effects.get(op)
         if pushes is None or (k > index and op in memory):
             # The instruction that ends the window: the sink ``_plan`` tries, or where it stops. Of its
@@ -251,29 +251,30 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
                 saved = c.depth
                 c.depth += effect - 1
                 try:
-                    shape.append((op, c.needs_moves(c.int_immediate(imm[0]))))
+                    append((op, c.needs_moves(c.int_immediate(imm[0]))))
                 finally:
                     c.depth = saved
             elif op == "local.set" or op == "local.tee":
-                shape.append((op, imm))
+                append((op, imm))
             else:
-                shape.append(op)
+                append(op)
             break
         effect += pushes
         if op == "i32.const" or op == "i64.const":
-            value = c.int_immediate(imm[0])
+            value = imm[0]
+            if type(value) is not int:
+                value = c.int_immediate(value)  # raises the compiler's error
             values.append(value)
-            shape.append((op, _const_class(value)))
+            append((op, (True, True, True, value & 31 == 1, value & 63 == 1) if -128 <= value <= 127
+                    else _const_class(value)))
         else:
             if pushes == 0:  # the unary operations and loads (``_EFFECT``)
                 if op in _FOLDS:
                     folds = True
                 elif op in memory:
                     loads = True
-            shape.append((op, imm))
+            append((op, imm))
         k += 1
-    else:
-        shape.append(None)  # cut by ``stop``: a limit or a barrier
     if loads:
         # A group with a load is emitted afresh each time: only its plan is kept, which the instructions'
         # operations decide alone (and a sink's: a ``br_if``'s moves), not their immediates.
@@ -300,7 +301,12 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         if template is None:  # a load's group: emitted each time, its trap stubs its own
             cc, depth = _emit(c, body, index, group.count, sink, condition)
         else:
-            template.replay(c.a, values)
+            a = c.a
+            snippet = template.snippet
+            if template.patches or snippet.relocations:
+                template.replay(a, values)
+            else:
+                a.code += snippet.code
             if _VERIFY:
                 _verify(c, body, index, group.count, sink, condition, template)
             cc, depth = template.cc, template.depth
