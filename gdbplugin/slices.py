@@ -36,7 +36,7 @@ class SlicePrinter:
         holder = int(data.address) if data.address is not None else None
         address = native_address(self.session, int(data), holder)
         name = self.value.type.strip_typedefs().name
-        if address is None:
+        if address is None or self.element.code == gdb.TYPE_CODE_VOID:
             return f"{name} <wasm32 offset {int(data):#x}, length {length}>"
         start = gdb.Value(address).cast(self.element.pointer())
         if name == "&str":

@@ -109,6 +109,14 @@ def test_rust_at_o0_in_gdb_as_natively(builds: dict[int, tuple[Path, Path]]) -> 
     assert "#1  ADDR in shapes::main () at shapes.rs:" in text
 
 
+def test_rust_variable_written_from_gdb(builds: dict[int, tuple[Path, Path]]) -> None:
+    """``set var`` on a Rust local writes linear memory: the function goes on from the new value."""
+    commands = [f"break shapes.rs:{line('sum')}", "run", "set var total = 40", "p total", "delete 1", "finish"]
+    ours, theirs = _transcripts(builds[0], commands)
+    assert ours == theirs, "\n".join(["--- wasm", *ours, "--- native", *theirs])
+    assert "$1 = 40" in ours and "Value returned is $2 = 71" in ours  # 40 + 3 + the seven others (28)
+
+
 def test_rust_function_returning_through_memory_shows_no_value_after_finish(
         builds: dict[int, tuple[Path, Path]]) -> None:
     commands = ["break shapes::greet", "run", "info args", "finish", "next", "p word.vec.len"]

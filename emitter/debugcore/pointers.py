@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 STAND_IN = "__wasm32_ptr"
 FUNCTION_STAND_IN = "__wasm32_funcptr"
 #: The static member the translation gives a Rust slice or ``&str`` whose ``data_ptr`` is a stand-in, typed as
-#: its element (``gdbplugin/slices.py``, ``lldbplugin/pointers.py``).
+#: its element (``gdbplugin/slices.py``).
 FAT_POINTER_MARKER = "__wasm32_fat_pointer"
 _QUALIFIERS = ("const", "volatile")
 

@@ -380,30 +380,29 @@ class _Translator:
         if has_children:
             self.info.u8(0)
 
-    def _slice_element(self, members: list[Any]) -> object:
-        """What ``data_ptr`` points to (its producer offset), else the made-up offset type."""
+    def _slice_element(self, members: list[Any]) -> object | None:
+        """What ``data_ptr`` points to (its producer offset), None if unknown."""
         data = next(member for member in members if _text(member.attributes["DW_AT_name"].value) == "data_ptr")
         pointer = self._referenced(data, "DW_AT_type") if "DW_AT_type" in data.attributes else None
         if pointer is not None and pointer.tag == "DW_TAG_pointer_type" and "DW_AT_type" in pointer.attributes:
             element = self._target(pointer, pointer.attributes["DW_AT_type"])
             if element is not None and element in self.die_offsets:
                 return element
-        self.wasm32_offset_used = True
-        return ("wasm32 offset", self.unit_start)
+        return None
 
-    def _fat_pointer_marker(self, element: object) -> None:
+    def _fat_pointer_marker(self, element: object | None) -> None:
         """A static member that makes a Rust slice or ``&str`` (``{data_ptr, length}``) no slice to GDB: its Rust
         support reads ``data_ptr`` as a native pointer (the slice's elements from the bare offset, a wrong value
         or a read of the host's memory) and asserts on the stand-in when subscripting (an internal error). A
-        static member is no part of the value (GDB's Rust printer and ``ptype`` skip it, LLDB shows none); the
-        plugins' printers show the slice as GDB shows one natively, its elements of the member's type."""
-        self._write(("fat pointer marker", self.info.offset), _TAG["DW_TAG_member"], False, [
-            (_AT["DW_AT_name"], _FORM_STRP, FAT_POINTER_MARKER),
-            self._reference(_AT["DW_AT_type"], element),
-            (_AT["DW_AT_external"], _FORM["DW_FORM_flag_present"], lambda out: None),
-            (_AT["DW_AT_declaration"], _FORM["DW_FORM_flag_present"], lambda out: None),
-            (_AT["DW_AT_artificial"], _FORM["DW_FORM_flag_present"], lambda out: None),
-        ])
+        static member is no part of the value (GDB's Rust printer and ``ptype`` skip it, LLDB shows none); the gdb
+        plugin's printer shows the slice as GDB shows one natively, its elements of the member's type (void when
+        the element type is unknown: it then shows the offset and length)."""
+        attributes: list[Attribute] = [(_AT["DW_AT_name"], _FORM_STRP, FAT_POINTER_MARKER)]
+        if element is not None:
+            attributes.append(self._reference(_AT["DW_AT_type"], element))
+        attributes += [(_AT[name], _FORM["DW_FORM_flag_present"], lambda out: None)
+                       for name in ("DW_AT_external", "DW_AT_declaration", "DW_AT_artificial")]
+        self._write(("fat pointer marker", self.info.offset), _TAG["DW_TAG_member"], False, attributes)
 
     def _write(self, key: object, tag: int, has_children: bool, attributes: list[Attribute]) -> None:
         _translate.write_die(self.write_context, key, tag, has_children, attributes)
