@@ -964,15 +964,11 @@ PyDoc_STRVAR(range_map_ranges_doc,
 "ranges(low, high, /)\n--\n\n"
 "Native text ranges [start, end) implementing the Wasm range [low, high), sorted and merged (as tuples).");
 
-static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (!check_arguments("ranges", nargs, 2)) {
-        return NULL;
-    }
-    int failed = 0;
-    int64_t low = clamp(args[0], &failed), high = clamp(args[1], &failed);
-    if (failed) {
-        return NULL;
-    }
+/* The merged native ranges of the Wasm range [low, high) into *out_p (``small``, SMALL_RANGES long, or a block to
+ * PyMem_Free when it is not ``small``): their count, or -1 with an exception set. */
+enum { SMALL_RANGES = 16 };
+
+static Py_ssize_t map_range(const RangeMap *self, int64_t low, int64_t high, Range **out_p, Range *small) {
     const int64_t *functions = self->functions;
     Py_ssize_t lo = 0, hi = self->function_count; /* bisect_right over the starts */
     while (lo < hi) {
@@ -983,9 +979,8 @@ static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssiz
             lo = mid + 1;
         }
     }
-    Range small[16];
     Range *out = small;
-    Py_ssize_t count = 0, capacity = 16;
+    Py_ssize_t count = 0, capacity = SMALL_RANGES;
     for (Py_ssize_t k = lo > 0 ? lo - 1 : 0; k < self->function_count; k++) {
         const int64_t *function = functions + k * FUNCTION_FIELDS;
         int64_t start = function[0], end = function[1], base = function[2];
@@ -1004,7 +999,9 @@ static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssiz
                 if (out != small) {
                     PyMem_Free(out);
                 }
-                return PyErr_NoMemory();
+                *out_p = small;
+                PyErr_NoMemory();
+                return -1;
             }
             memcpy(bigger, out, (size_t)count * sizeof *out);
             if (out != small) {
@@ -1040,6 +1037,25 @@ static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssiz
             out[merged++] = out[i];
         }
     }
+    *out_p = out;
+    return merged;
+}
+
+static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!check_arguments("ranges", nargs, 2)) {
+        return NULL;
+    }
+    int failed = 0;
+    int64_t low = clamp(args[0], &failed), high = clamp(args[1], &failed);
+    if (failed) {
+        return NULL;
+    }
+    Range small[SMALL_RANGES];
+    Range *out = small;
+    Py_ssize_t merged = map_range(self, low, high, &out, small);
+    if (merged < 0) {
+        return NULL;
+    }
     PyObject *result = PyList_New(merged);
     for (Py_ssize_t i = 0; result != NULL && i < merged; i++) {
         PyObject *pair = Py_BuildValue("(LL)", (long long)out[i].begin, (long long)out[i].end);
@@ -1055,8 +1071,416 @@ static PyObject *range_map_ranges(RangeMap *self, PyObject *const *args, Py_ssiz
     return result;
 }
 
+/* Append ``count`` bytes to the bytearray ``data``. */
+static int append_bytes(PyObject *data, const char *bytes, Py_ssize_t count) {
+    Py_ssize_t length = PyByteArray_GET_SIZE(data);
+    if (PyByteArray_Resize(data, length + count) < 0) {
+        return -1;
+    }
+    memcpy(PyByteArray_AS_STRING(data) + length, bytes, (size_t)count);
+    return 0;
+}
+
+/* -- location lists ----------------------------------------------------------------------------------------- */
+
+/* One entry of a producer location list, its range absolute (the base address applied, clamped to int64 as
+ * ``clamp`` does), its expression a slice of the list's section. */
+typedef struct {
+    int64_t begin, end;
+    Py_ssize_t expression, length;
+} LocationEntry;
+
+/* ``value`` + ``base`` as Python computes it, clamped to int64. */
+static int64_t add_clamped(uint64_t value, int64_t base) {
+    if (base >= 0) {
+        return value > (uint64_t)INT64_MAX - (uint64_t)base ? INT64_MAX : (int64_t)(value + (uint64_t)base);
+    }
+    uint64_t magnitude = (uint64_t)(-(base + 1)) + 1;
+    if (value >= magnitude) {
+        uint64_t difference = value - magnitude;
+        return difference > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)difference;
+    }
+    uint64_t below = magnitude - value;
+    return below == (uint64_t)1 << 63 ? INT64_MIN : -(int64_t)below;
+}
+
+typedef struct {
+    const unsigned char *data;
+    Py_ssize_t length;
+    const unsigned char *addresses; /* the unit's .debug_addr, or NULL */
+    Py_ssize_t addresses_length;
+    int64_t addr_base;
+    PyObject *error;
+    const char *section;
+} ListReader;
+
+static int list_fail(const ListReader *reader, Py_ssize_t at, const char *what) {
+    PyErr_Format(reader->error, "%s at %#zx in %s", what, at, reader->section);
+    return -1;
+}
+
+static int list_uleb(const ListReader *reader, Py_ssize_t *at, uint64_t *value) {
+    Py_ssize_t start = *at;
+    LebStatus status = leb_unsigned(reader->data, reader->length, at, value);
+    if (status == LEB_TRUNCATED) {
+        return list_fail(reader, start, "a location list entry past the end");
+    }
+    if (status == LEB_TOO_WIDE) {
+        /* Python's integers keep it; as an address it clamps like any beyond int64, as an index or a length it
+           is out of range below. */
+        *value = UINT64_MAX;
+        if (reader->data[*at - 1] & 0x80) { /* the rest of the number */
+            while (*at < reader->length && reader->data[*at] & 0x80) {
+                (*at)++;
+            }
+            if (*at >= reader->length) {
+                return list_fail(reader, start, "a location list entry past the end");
+            }
+            (*at)++;
+        }
+    }
+    return 0;
+}
+
+static int list_u32(const ListReader *reader, Py_ssize_t *at, uint32_t *value) {
+    if (*at < 0 || reader->length - *at < 4) {
+        return list_fail(reader, *at, "a location list entry past the end");
+    }
+    memcpy(value, reader->data + *at, 4); /* little endian, as every wasm32 producer writes it */
+    *at += 4;
+    return 0;
+}
+
+static int list_address(const ListReader *reader, uint64_t index, Py_ssize_t at, int64_t *value) {
+    if (reader->addresses == NULL) {
+        return list_fail(reader, at, "an indexed address and no .debug_addr, for a location list entry");
+    }
+    if (reader->addr_base < 0 || index > (uint64_t)(PY_SSIZE_T_MAX / 8) ||
+        (uint64_t)reader->addr_base + 4 * index + 4 > (uint64_t)reader->addresses_length) {
+        return list_fail(reader, at, "an address index outside .debug_addr, for a location list entry");
+    }
+    uint32_t address;
+    memcpy(&address, reader->addresses + reader->addr_base + 4 * index, 4);
+    *value = address;
+    return 0;
+}
+
+/* The entries of the list at ``at`` (producer_reader._v4_list/_v5_list and the base addresses applied as
+ * translate._location applies them), into a growable array; -1 with an exception set on malformed input. */
+static Py_ssize_t read_location_list(const ListReader *reader, Py_ssize_t at, int version, int64_t base,
+                                     LocationEntry **entries) {
+    Py_ssize_t count = 0, capacity = 0;
+    *entries = NULL;
+    for (;;) {
+        int64_t begin, end;
+        if (version < 5) {
+            uint32_t low, high;
+            if (list_u32(reader, &at, &low) < 0 || list_u32(reader, &at, &high) < 0) {
+                return -1;
+            }
+            if (low == 0 && high == 0) {
+                return count;
+            }
+            if (low == UINT32_MAX) {
+                base = high;
+                continue;
+            }
+            begin = add_clamped(low, base);
+            end = add_clamped(high, base);
+        } else {
+            if (at < 0 || at >= reader->length) {
+                return list_fail(reader, at, "a location list entry past the end");
+            }
+            Py_ssize_t kind_at = at;
+            unsigned kind = reader->data[at++];
+            uint64_t first, second;
+            uint32_t word, other;
+            switch (kind) {
+            case 0: /* end_of_list */
+                return count;
+            case 1: /* base_addressx */
+                if (list_uleb(reader, &at, &first) < 0 || list_address(reader, first, kind_at, &base) < 0) {
+                    return -1;
+                }
+                continue;
+            case 2: /* startx_endx */
+                if (list_uleb(reader, &at, &first) < 0 || list_uleb(reader, &at, &second) < 0 ||
+                    list_address(reader, first, kind_at, &begin) < 0 ||
+                    list_address(reader, second, kind_at, &end) < 0) {
+                    return -1;
+                }
+                break;
+            case 3: /* startx_length */
+                if (list_uleb(reader, &at, &first) < 0 || list_uleb(reader, &at, &second) < 0 ||
+                    list_address(reader, first, kind_at, &begin) < 0) {
+                    return -1;
+                }
+                end = add_clamped(second, begin);
+                break;
+            case 4: /* offset_pair */
+                if (list_uleb(reader, &at, &first) < 0 || list_uleb(reader, &at, &second) < 0) {
+                    return -1;
+                }
+                begin = add_clamped(first, base);
+                end = add_clamped(second, base);
+                break;
+            case 5: /* default_location: no range of its own */
+                begin = end = -1;
+                break;
+            case 6: /* base_address */
+                if (list_u32(reader, &at, &word) < 0) {
+                    return -1;
+                }
+                base = word;
+                continue;
+            case 7: /* start_end */
+                if (list_u32(reader, &at, &word) < 0 || list_u32(reader, &at, &other) < 0) {
+                    return -1;
+                }
+                begin = word;
+                end = other;
+                break;
+            case 8: /* start_length */
+                if (list_u32(reader, &at, &word) < 0 || list_uleb(reader, &at, &second) < 0) {
+                    return -1;
+                }
+                begin = word;
+                end = add_clamped(second, word);
+                break;
+            default:
+                PyErr_Format(reader->error, "list entry kind %#x at %#zx", kind, kind_at);
+                return -1;
+            }
+        }
+        uint64_t length;
+        if (version < 5) {
+            if (at < 0 || reader->length - at < 2) {
+                return list_fail(reader, at, "a location list entry past the end");
+            }
+            length = (uint64_t)reader->data[at] | (uint64_t)reader->data[at + 1] << 8;
+            at += 2;
+        } else if (list_uleb(reader, &at, &length) < 0) {
+            return -1;
+        }
+        if (length > (uint64_t)(reader->length - at)) {
+            return list_fail(reader, at, "a location list entry past the end");
+        }
+        if (count == capacity) {
+            Py_ssize_t grown = capacity ? 2 * capacity : 8;
+            LocationEntry *bigger = PyMem_Resize(*entries, LocationEntry, grown);
+            if (bigger == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *entries = bigger;
+            capacity = grown;
+        }
+        (*entries)[count++] = (LocationEntry){begin, end, at, (Py_ssize_t)length};
+        at += (Py_ssize_t)length;
+    }
+}
+
+/* A Relocation (a named tuple) made as its __reduce__ makes it: tuple.__new__(cls, fields). */
+static PyObject *make_relocation(PyObject *type, Py_ssize_t offset, PyObject *kind, PyObject *size, PyObject *symbol,
+                                 PyObject *addend) {
+    PyObject *fields = Py_BuildValue("(nOOOO)", offset, kind, size, symbol, addend);
+    if (fields == NULL) {
+        return NULL;
+    }
+    PyObject *args = PyTuple_Pack(1, fields);
+    Py_DECREF(fields);
+    if (args == NULL) {
+        return NULL;
+    }
+    PyObject *relocation = PyTuple_Type.tp_new((PyTypeObject *)type, args, NULL);
+    Py_DECREF(args);
+    return relocation;
+}
+
+/* Write one translated entry per native range: two relocated addresses (zero in place), the expression's
+ * length (u16) and its bytes, its relocations moved with it (translate_expr.embed). */
+static int write_location(PyObject *out, PyObject *relocations, PyObject *expression, const Range *range,
+                          PyObject *const *context) {
+    PyObject *relocation_type = context[2], *kind = context[3], *text = context[4];
+    PyObject *data = PyObject_GetAttrString(expression, "data");
+    if (data == NULL) {
+        return -1;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) {
+        Py_DECREF(data);
+        return -1;
+    }
+    int result = -1;
+    PyObject *moved = NULL, *eight = NULL, *begin = NULL, *end = NULL;
+    if (view.len > 0xFFFF) {
+        PyErr_SetString(PyExc_OverflowError, "a location expression longer than 65535 bytes");
+        goto done;
+    }
+    Py_ssize_t at = PyByteArray_GET_SIZE(out);
+    eight = PyLong_FromLong(8);
+    begin = PyLong_FromLongLong(range->begin);
+    end = PyLong_FromLongLong(range->end);
+    if (eight == NULL || begin == NULL || end == NULL) {
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        PyObject *relocation = make_relocation(relocation_type, at + 8 * k, kind, eight, text, k ? end : begin);
+        if (relocation == NULL || PyList_Append(relocations, relocation) < 0) {
+            Py_XDECREF(relocation);
+            goto done;
+        }
+        Py_DECREF(relocation);
+    }
+    unsigned char head[18] = {0};
+    head[16] = (unsigned char)(view.len & 0xFF);
+    head[17] = (unsigned char)(view.len >> 8);
+    if (append_bytes(out, (const char *)head, sizeof head) < 0 || append_bytes(out, view.buf, view.len) < 0) {
+        goto done;
+    }
+    moved = PyObject_GetAttrString(expression, "relocations");
+    if (moved == NULL) {
+        goto done;
+    }
+    if (PyObject_IsTrue(moved)) {
+        PyObject *iterator = PyObject_GetIter(moved);
+        if (iterator == NULL) {
+            goto done;
+        }
+        PyObject *item;
+        while ((item = PyIter_Next(iterator)) != NULL) {
+            PyObject *relocation = NULL;
+            if (PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 5) {
+                Py_ssize_t offset = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+                if (!(offset == -1 && PyErr_Occurred())) {
+                    relocation = make_relocation((PyObject *)Py_TYPE(item), at + 18 + offset,
+                                                 PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                                                 PyTuple_GET_ITEM(item, 3), PyTuple_GET_ITEM(item, 4));
+                }
+            } else {
+                PyErr_SetString(PyExc_TypeError, "location_list: an expression's relocation is no Relocation");
+            }
+            Py_DECREF(item);
+            if (relocation == NULL || PyList_Append(relocations, relocation) < 0) {
+                Py_XDECREF(relocation);
+                Py_DECREF(iterator);
+                goto done;
+            }
+            Py_DECREF(relocation);
+        }
+        Py_DECREF(iterator);
+        if (PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    Py_XDECREF(moved);
+    Py_XDECREF(eight);
+    Py_XDECREF(begin);
+    Py_XDECREF(end);
+    PyBuffer_Release(&view);
+    Py_DECREF(data);
+    return result;
+}
+
+PyDoc_STRVAR(range_map_location_list_doc,
+"location_list(data, at, version, addresses, addr_base, base, translate, out, relocations, context, /)\n--\n\n"
+"Translate the producer location list at ``at`` of ``data`` (.debug_loc for ``version`` < 5, else\n"
+".debug_loclists; ``addresses`` the unit's .debug_addr or None, ``addr_base`` its DW_AT_addr_base; ``base`` the\n"
+"unit's base address) into ``out`` (a bytearray: .debug_loc) and ``relocations``: for every entry whose\n"
+"expression ``translate`` turns into a ByteWriter (``context[0]``, Untranslatable, skips it), one entry per\n"
+"native range its Wasm range maps to, then the end of the list if any was written. ``context`` is\n"
+"(Untranslatable, the reader's error, Relocation, RelocKind.ABSOLUTE, the text symbol). Returns how many\n"
+"entries were written (translate.location_list_model is the Python this computes).");
+
+static PyObject *range_map_location_list(RangeMap *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!check_arguments("location_list", nargs, 10)) {
+        return NULL;
+    }
+    PyObject *translate = args[6], *out = args[7], *relocations = args[8], *context = args[9];
+    if (!PyByteArray_Check(out) || !PyList_Check(relocations) || !PyTuple_Check(context) ||
+        PyTuple_GET_SIZE(context) != 5) {
+        PyErr_SetString(PyExc_TypeError, "location_list: out must be a bytearray, relocations a list, context a "
+                                         "5-tuple");
+        return NULL;
+    }
+    PyObject *const *items = &PyTuple_GET_ITEM(context, 0);
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
+    long version = PyLong_AsLong(args[2]);
+    int failed = 0;
+    int64_t addr_base = clamp(args[4], &failed), base = clamp(args[5], &failed);
+    if (failed || (at == -1 && PyErr_Occurred()) || (version == -1 && PyErr_Occurred())) {
+        return NULL;
+    }
+    Py_buffer view, addresses = {0};
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (args[3] != Py_None && PyObject_GetBuffer(args[3], &addresses, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    ListReader reader = {view.buf, view.len, args[3] != Py_None ? addresses.buf : NULL,
+                         args[3] != Py_None ? addresses.len : 0, addr_base, items[1],
+                         version < 5 ? ".debug_loc" : ".debug_loclists"};
+    LocationEntry *entries = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = read_location_list(&reader, at, (int)version, base, &entries);
+    Py_ssize_t written = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *bytes = PyBytes_FromStringAndSize((const char *)view.buf + entries[i].expression,
+                                                    entries[i].length);
+        if (bytes == NULL) {
+            goto done;
+        }
+        PyObject *expression = PyObject_CallOneArg(translate, bytes);
+        Py_DECREF(bytes);
+        if (expression == NULL) {
+            if (PyErr_ExceptionMatches(items[0])) {
+                PyErr_Clear();
+                continue;
+            }
+            goto done;
+        }
+        Range small[SMALL_RANGES];
+        Range *ranges = small;
+        Py_ssize_t mapped = map_range(self, entries[i].begin, entries[i].end, &ranges, small);
+        for (Py_ssize_t r = 0; r < mapped; r++) {
+            if (write_location(out, relocations, expression, &ranges[r], items) < 0) {
+                mapped = -1;
+                break;
+            }
+            written++;
+        }
+        if (ranges != small) {
+            PyMem_Free(ranges);
+        }
+        Py_DECREF(expression);
+        if (mapped < 0) {
+            goto done;
+        }
+    }
+    if (count >= 0) {
+        static const char end_of_list[16] = {0};
+        if (written && append_bytes(out, end_of_list, sizeof end_of_list) < 0) {
+            goto done;
+        }
+        result = PyLong_FromSsize_t(written);
+    }
+done:
+    PyMem_Free(entries);
+    if (args[3] != Py_None) {
+        PyBuffer_Release(&addresses);
+    }
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef range_map_methods[] = {
     {"ranges", (PyCFunction)(void (*)(void))range_map_ranges, METH_FASTCALL, range_map_ranges_doc},
+    {"location_list", (PyCFunction)(void (*)(void))range_map_location_list, METH_FASTCALL,
+     range_map_location_list_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1154,15 +1578,6 @@ static PyObject *range_map(PyObject *module, PyObject *const *args, Py_ssize_t n
 
 enum { CONTEXT_DATA, CONTEXT_INFO, CONTEXT_RELOCATIONS, CONTEXT_ABBREVIATIONS, CONTEXT_OFFSETS, CONTEXT_FIXUPS,
        CONTEXT_STRING_OFFSETS, CONTEXT_STRINGS, CONTEXT_RELOCATION, CONTEXT_KIND, CONTEXT_SECTION, CONTEXT_SIZE };
-
-static int append_bytes(PyObject *data, const char *bytes, Py_ssize_t count) {
-    Py_ssize_t length = PyByteArray_GET_SIZE(data);
-    if (PyByteArray_Resize(data, length + count) < 0) {
-        return -1;
-    }
-    memcpy(PyByteArray_AS_STRING(data) + length, bytes, (size_t)count);
-    return 0;
-}
 
 static int append_zeros(PyObject *data, Py_ssize_t count) {
     static const char zeros[8] = {0};

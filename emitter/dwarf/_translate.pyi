@@ -30,6 +30,20 @@ def line_sequences(
 
 class RangeMap:
     def ranges(self, low: int, high: int, /) -> list[tuple[int, int]]: ...
+    def location_list(
+        self,
+        data: bytes,
+        at: int,
+        version: int,
+        addresses: bytes | None,
+        addr_base: int,
+        base: int,
+        translate: Callable[[bytes], Any],
+        out: bytearray,
+        relocations: list[Any],
+        context: tuple[object, ...],
+        /,
+    ) -> int: ...
 
 def range_map(functions: bytes, pieces: bytes, /) -> RangeMap: ...
 

@@ -242,6 +242,10 @@ class Unit:
         attribute = self.get_top_DIE().attributes.get(name)
         return int(attribute.raw_value) if attribute is not None else default
 
+    def addr_base(self) -> int:
+        """Where the unit's entries start in ``.debug_addr`` (DWARF 5 ``DW_AT_addr_base``)."""
+        return self._base("DW_AT_addr_base", 8)
+
     def get_addr(self, index: int) -> int:
         """Entry ``index`` of the unit's ``.debug_addr`` table."""
         section = self.dwarf.sections.get(".debug_addr")

@@ -37,7 +37,7 @@ from ..encoding import ByteWriter, SymbolAddress
 from ..obj.model import Relocation, RelocKind
 from . import _translate
 from .info import PlacedFunction
-from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, Unit
+from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
 from .strings import StringSection
 from .translate_discard import discarded_dies
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
@@ -224,6 +224,8 @@ class _Translator:
         self.line = ByteWriter()
         self.ranges = ByteWriter()
         self.loc = ByteWriter()
+        #: What ``AddressMap.location_list`` translates location lists with.
+        self.loc_context = (Untranslatable, ProducerDwarfError, Relocation, RelocKind.ABSOLUTE, self.text)
         self.abbrevs: dict[tuple[int, bool, tuple[tuple[int, int], ...]], int] = {}
         self.globals = ExpressionTranslator(None, dwarf.vmctx_symbol, dwarf.globals_symbol,
                                             global_layout=dwarf.globals)
@@ -669,34 +671,16 @@ class _Translator:
             return []
         if ".debug_loc" not in self.dwarf.sections and ".debug_loclists" not in self.dwarf.sections:
             return []
-        entries = self.dwarf_info.location_list(int(attribute.value), die.cu)
-        loc, text = self.loc, self.text
-        relocations = loc.relocations
-        offset = loc.offset
-        base = self.cu_base
-        written = 0
-        for entry in entries:
-            if isinstance(entry, BaseAddress):
-                base = entry.address
-                continue
-            begin = entry.begin + (0 if entry.is_absolute else base)
-            end = entry.end + (0 if entry.is_absolute else base)
-            try:
-                expression = translate(entry.expression)
-            except Untranslatable:
-                continue
-            for native_begin, native_end in self.map.ranges(begin, end):
-                at = len(loc.data)  # two relocated addresses, as ByteWriter.address writes them
-                relocations.append(Relocation(at, RelocKind.ABSOLUTE, 8, text, native_begin))
-                relocations.append(Relocation(at + 8, RelocKind.ABSOLUTE, 8, text, native_end))
-                loc.data += _ZERO_PAIR
-                loc.u16(len(expression.data))
-                embed(loc, expression)
-                written += 1
+        cu, offset = die.cu, self.loc.offset
+        section = ".debug_loclists" if cu.version >= 5 else ".debug_loc"
+        data = self.dwarf.sections.get(section)
+        if data is None:
+            raise ProducerDwarfError(f"a list in {section}, which is absent")
+        written = self.map.location_list(data, int(attribute.value), cu.version, self.dwarf.sections.get(
+            ".debug_addr"), cu.addr_base() if cu.version >= 5 else 0, self.cu_base, translate, self.loc.data,
+            self.loc.relocations, self.loc_context)
         if not written:
             return []
-        self.loc.u64(0)
-        self.loc.u64(0)
         return [(_AT["DW_AT_location"], _FORM["DW_FORM_sec_offset"],
                  lambda out: out.section_offset(".debug_loc", offset))]
 
@@ -758,6 +742,38 @@ class _Translator:
         self.ranges.u64(0)
         return (_AT["DW_AT_ranges"], _FORM["DW_FORM_sec_offset"],
                 lambda out: out.section_offset(".debug_ranges", offset))
+
+
+def location_list_model(info: ProducerDwarf, cu: Any, at: int, base: int, address_map: AddressMap,
+                        translate: Callable[[bytes], ByteWriter], loc: ByteWriter, text: str) -> int:
+    """What ``AddressMap.location_list`` (C) does, in Python: the model it is checked against
+    (``tests/test_cdebug_native_loops.py``). The producer list at ``at`` is read whole (a malformed one raises
+    before anything is written); each entry whose expression translates is written once per native range its
+    Wasm range (the base address applied) maps to, as two relocated addresses, the expression's length and its
+    bytes; the list ends with a zero pair if any entry was written. Returns how many were."""
+    written = 0
+    for entry in info.location_list(at, cu):
+        if isinstance(entry, BaseAddress):
+            base = entry.address
+            continue
+        begin = entry.begin + (0 if entry.is_absolute else base)
+        end = entry.end + (0 if entry.is_absolute else base)
+        try:
+            expression = translate(entry.expression)
+        except Untranslatable:
+            continue
+        for native_begin, native_end in address_map.ranges(begin, end):
+            at = len(loc.data)  # two relocated addresses, as ByteWriter.address writes them
+            loc.relocations.append(Relocation(at, RelocKind.ABSOLUTE, 8, text, native_begin))
+            loc.relocations.append(Relocation(at + 8, RelocKind.ABSOLUTE, 8, text, native_end))
+            loc.data += _ZERO_PAIR
+            loc.u16(len(expression.data))
+            embed(loc, expression)
+            written += 1
+    if written:
+        loc.u64(0)
+        loc.u64(0)
+    return written
 
 
 def _line_offset(out: ByteWriter, offset: int) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..compiled import CompiledFunction, LineTable, WasmDwarf, WasmFunctionExtent
+from ..encoding import ByteWriter
+from ..obj.model import Relocation
 from . import _translate
 from .info import PlacedFunction
 
@@ -105,6 +107,16 @@ class AddressMap:
         the range or the function (a location list entry over most of a 100,000-piece function costs what one
         over a single instruction does)."""
         return self._range_map.ranges(low, high)
+
+
+    def location_list(self, data: bytes, at: int, version: int, addresses: bytes | None, addr_base: int,
+                      base: int, translate: Callable[[bytes], ByteWriter], out: bytearray,
+                      relocations: list[Relocation], context: tuple[object, ...]) -> int:
+        """Translate the producer location list at ``at`` into ``out`` (``.debug_loc``) and ``relocations``, in
+        C (``_translate.RangeMap.location_list``; ``translate.location_list_model`` is its Python): how many
+        entries were written."""
+        return self._range_map.location_list(data, at, version, addresses, addr_base, base, translate, out,
+                                             relocations, context)
 
 
 def _segments(start: int, pieces: Sequence[tuple[int, int, int | None]]) -> tuple[tuple[int, tuple[int, ...]], ...]:
