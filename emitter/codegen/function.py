@@ -250,6 +250,8 @@ class FunctionContext:
     #: where the producer's line rows, inlined-call, block and variable ranges start or end. A fused group
     #: gives its later instructions no native address of their own, so such a row or range would move.
     fusion_barriers: frozenset[int] = frozenset()
+    #: ``fusion_barriers`` sorted, made on first use (``trees.rows_in_groups``).
+    sorted_barriers: list[int] | None = None
 
 
 @dataclass
@@ -314,6 +316,9 @@ class FunctionCompiler:
         #: address starts the next statement's row as natively (``finish`` shows that line; the caller's
         #: ``pc - 1`` is still the call's row in ``bt`` and backtraces).
         self.call_return = (-1, -1, False)
+        #: Whether tree groups here may hold memory accesses and local writes with rows of their own
+        #: (``trees.rows_in_groups``); decided at the first group.
+        self.rows_in_groups: bool | None = None
         self.hidden_slot = len(self.local_types)
         #: Each local's (and then the hidden result pointer's) distance below rbp; a v128 local takes 16 bytes.
         self.local_offsets = local_offsets(self.locals_base, self.local_types)

@@ -19,22 +19,35 @@ state before it) are written to their slots before the visible write. A group wh
 writes (a ``local.tee`` of a value that replaced an operand below the starting depth, say) ends before the
 instruction that needs the second one.
 
-Memory. A load may be a group's first instruction only (``i32.load offset=12; local.set $x`` is one group, the
-loaded value going straight into the local; ``i32.load; i32.const 1; i32.add; ...`` one tree), and a store is
-no group's sink: ``wasm watch`` names the Wasm instruction of an access by the row of the native instruction
-that made it, and inside a group that row is the group's first instruction's, not the access's. So the address
-of a load comes from its operand slot (the previous group left it there, and the 8-byte store of every slot
-write makes that reload a store-to-load forward), and its bounds check is ``FunctionCompiler.address``'s: its
-trap is today's, at the load's Wasm offset.
+Memory. In a function that producer DWARF describes, a load may be a group's first instruction only
+(``i32.load offset=12; local.set $x`` is one group, the loaded value going straight into the local;
+``i32.load; i32.const 1; i32.add; ...`` one tree), and a store is no group's sink: ``wasm watch`` names the Wasm
+instruction of an access by the row of the native instruction that made it, and inside a group that row is the
+group's first instruction's, not the access's. So the address of a load comes from its operand slot (the previous
+group left it there, and the 8-byte store of every slot write makes that reload a store-to-load forward), and its
+bounds check is ``FunctionCompiler.address``'s: its trap is today's, at the load's Wasm offset.
+
+Rows inside a group (``rows_in_groups``). Where no producer DWARF describes the function, nothing but our own code
+reads an operand slot (the Wasm-level DWARF names locals and parameters only), so a group may go on through loads,
+stores and ``local.set``/``local.tee``: each of those starts a row of its own at its first native instruction,
+and so does the instruction after a store or a local write. The contract then holds per row instead of per group:
+in each row's native range at most one instruction writes a local or linear memory, and it is the range's last,
+so at every address the locals and memory are exactly the state the row names; an access's row is its own (what
+``wasm watch`` and a trap report need); a trap stub has its access's row. Before such a row, every local pushed
+earlier and still on the stack is read into a register ("pinned"), so that a ``set var`` at the row does not
+change a value pushed before it. This is what keeps values in registers between the Wasm instructions of a
+loop body (``local.tee`` chains, address arithmetic feeding loads and stores) instead of a store and a reload
+through an operand slot for each.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..wasm.module import Instr
-from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RSI, Assembler, Mem, Operand, Snippet
+from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RDX, RSI, Assembler, Mem, Operand, Snippet
 from . import memories
 from .fusion import ALU, CMP, INVERSE, SHIFTS, branch
 
@@ -52,7 +65,12 @@ _LOADS = {"i32.load": (4, False, 4), "i64.load": (8, False, 8), "i32.load8_s": (
           "i32.load8_u": (1, False, 4), "i32.load16_s": (2, True, 4), "i32.load16_u": (2, False, 4),
           "i64.load8_s": (1, True, 8), "i64.load8_u": (1, False, 8), "i64.load16_s": (2, True, 8),
           "i64.load16_u": (2, False, 8), "i64.load32_s": (4, True, 8), "i64.load32_u": (4, False, 8)}
+#: Integer stores -> access size.
+_STORES = {"i32.store": 4, "i64.store": 8, "i32.store8": 1, "i32.store16": 2, "i64.store8": 1, "i64.store16": 2,
+           "i64.store32": 4}
 _BRANCHES = frozenset(["br_if", "if"])
+#: What gets a row of its own inside a group where ``rows_in_groups`` holds.
+_ROWED = frozenset(_LOADS) | frozenset(_STORES) | frozenset(["local.set", "local.tee"])
 _FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*CMP, "eqz"])
 
 #: Instructions that may start a tree group.
@@ -60,6 +78,7 @@ FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
 
 #: What may follow a group's first instruction in it.
 _CONTINUE = (FIRST - frozenset(_LOADS)) | _BRANCHES | frozenset(["local.set", "local.tee"])
+_CONTINUE_ROWS = _CONTINUE | _ROWED
 
 #: The most instructions one group takes (and the look-ahead searched for a barrier).
 _LIMIT = 24
@@ -93,6 +112,20 @@ class _Walk:
     def release(self, entry: Entry) -> None:
         if entry[0] == "reg":
             self.free.append(entry[1])
+
+    def pin(self) -> list[tuple[int, int]] | None:
+        """Give every pushed local still on the stack a register of its own (what a row inside the group needs:
+        a ``set var`` there must not change a value pushed before it); the (register, local) loads to emit, or
+        None when there are not registers enough."""
+        loads = []
+        for j, entry in enumerate(self.stack):
+            if entry[0] == "local":
+                if not self.free:
+                    return None
+                register = self.free.pop()
+                self.stack[j] = ("reg", register)
+                loads.append((register, entry[1]))
+        return loads
 
     @property
     def depth(self) -> int:
@@ -163,6 +196,8 @@ class TreeTemplate:
     patches: tuple[tuple[int, int, int, int], ...]
     cc: str | None
     depth: int
+    #: The rows it adds after its first instruction (``_emit``).
+    rows: tuple[tuple[int, int], ...] = ()
 
     def replay(self, a: Assembler, values: list[int]) -> None:
         start = len(a.code)
@@ -197,6 +232,8 @@ _UNKNOWN = TreeGroup(-1, False, -1, None)
 
 #: Operand stack effect of each instruction that may be a group's pure part.
 _EFFECT = {op: 1 if op in _LEAVES else -1 if op in _BINARY else 0 for op in FIRST}
+#: The same with the instructions that have rows of their own inside a group (``rows_in_groups``).
+_EFFECT_ROWS = {**_EFFECT, **{op: -2 for op in _STORES}, "local.set": -1, "local.tee": 0}
 
 _POOLS: dict[frozenset[int], tuple[int, ...]] = {}
 
@@ -209,6 +246,21 @@ def _pool(c: FunctionCompiler) -> tuple[int, ...]:
     return pool
 
 
+def rows_in_groups(c: FunctionCompiler) -> bool:
+    """Whether this function's groups may take loads, stores and local writes after their first instruction,
+    each with a row of its own: only where no producer DWARF describes the function (no fusion barrier from
+    its body's size field to its end), so that nothing but our own code reads an operand slot: the Wasm-level
+    DWARF names locals and parameters, never the operand stack."""
+    if not c.ctx.fusion_barriers:
+        return True
+    ordered = c.ctx.sorted_barriers
+    if ordered is None:
+        ordered = c.ctx.sorted_barriers = sorted(c.ctx.fusion_barriers)
+    f = c.function
+    at = bisect_left(ordered, f.body_offset)
+    return at == len(ordered) or ordered[at] > f.end_offset
+
+
 def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
     took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
@@ -219,19 +271,24 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     whether its branch moves values; what ``_emit`` emits is a function of the same, a constant entering by its
     encoding class only (``_const_class``). So one scan of the window makes a key, and the group is planned
     and encoded once per module and key (``TreeGroup``): later groups of the key replay its code with their
-    constants' immediates patched in (a group with a load is planned once but emitted each time: its trap
-    stubs are its own)."""
-    if index + 1 >= stop or body[index + 1].op not in _CONTINUE:
+    constants' immediates patched in (a group with a load or a store is planned once but emitted each time: its
+    trap stubs are its own). With ``rows_in_groups`` the window goes on through loads, stores and local writes,
+    and the group adds their rows."""
+    rows_inside = c.rows_in_groups
+    if rows_inside is None:
+        rows_inside = c.rows_in_groups = rows_in_groups(c)
+    if index + 1 >= stop or body[index + 1].op not in (_CONTINUE_ROWS if rows_inside else _CONTINUE):
         return 0  # the common no-group case, decided without a plan
     barriers = c.ctx.fusion_barriers or None
     stop = min(stop, index + _LIMIT + 1)
+    start = len(c.a.code)
     shape: list[object] = []
     append = shape.append
     values: list[int] = []
     effect = 0
     folds = loads = False
-    effects = _EFFECT
-    memory = _LOADS
+    effects = _EFFECT_ROWS if rows_inside else _EFFECT
+    memory: frozenset[str] | dict[str, tuple[int, bool, int]] = frozenset() if rows_inside else _LOADS
     k = index
     while True:
         if k >= stop:
@@ -268,38 +325,38 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
             append((op, (True, True, True, value & 31 == 1, value & 63 == 1) if -128 <= value <= 127
                     else _const_class(value)))
         else:
-            if pushes == 0:  # the unary operations and loads (``_EFFECT``)
+            if pushes == 0 or pushes == -2:  # the unary operations, loads and stores (``_EFFECT_ROWS``)
                 if op in _FOLDS:
                     folds = True
-                elif op in memory:
+                elif op in _LOADS or op in _STORES:
                     loads = True
             append((op, imm))
         k += 1
     if loads:
-        # A group with a load is emitted afresh each time: only its plan is kept, which the instructions'
+        # A group with a load or a store is emitted afresh each time: only its plan is kept, which the instructions'
         # operations decide alone (and a sink's: a ``br_if``'s moves), not their immediates.
         shape = [step[0] if isinstance(step, tuple) and step[0] != "br_if" else step for step in shape]
-    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base)
+    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base, rows_inside)
     exact = folds and bool(values) and not loads
     if exact:
         key += (tuple(values),)  # an extension of a constant is folded into one immediate: not patched
     groups = c.ctx.tree_groups
     group = groups.get(key, _UNKNOWN)
     if group is _UNKNOWN:
-        group, cc, depth = _first(c, body, index, stop, bool(values) and not exact, loads)
+        group, cc, depth, rows = _first(c, body, index, stop, bool(values) and not exact, loads, rows_inside)
         groups[key] = group
         if group is None:
             return 0
     else:
         if _VERIFY:
-            _verify_plan(c, body, index, stop, group)
+            _verify_plan(c, body, index, stop, group, rows_inside)
         if group is None:
             return 0
         condition = index + group.condition if group.condition >= 0 else -1
         sink = body[index + group.count] if group.sink else None
         template = group.template
         if template is None:  # a load's group: emitted each time, its trap stubs its own
-            cc, depth = _emit(c, body, index, group.count, sink, condition)
+            cc, depth, rows = _emit(c, body, index, group.count, sink, condition, rows_inside)
         else:
             a = c.a
             snippet = template.snippet
@@ -308,8 +365,10 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
             else:
                 a.code += snippet.code
             if _VERIFY:
-                _verify(c, body, index, group.count, sink, condition, template)
-            cc, depth = template.cc, template.depth
+                _verify(c, body, index, group.count, sink, condition, rows_inside, template)
+            cc, depth, rows = template.cc, template.depth, template.rows
+    if rows:
+        _add_rows(c, body, index, start, rows)
     count = group.count
     sink = body[index + count] if group.sink else None
     c.depth = depth
@@ -321,27 +380,40 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     return count + (1 if sink is not None else 0)
 
 
-def _first(c: FunctionCompiler, body: list[Instr], index: int, stop: int, patched: bool,
-           loads: bool) -> tuple[TreeGroup | None, str | None, int]:
+def _add_rows(c: FunctionCompiler, body: list[Instr], index: int, start: int,
+              rows: tuple[tuple[int, int], ...]) -> None:
+    """The rows a group adds inside (``_emit``'s), in the function's line rows; one at the address of the row
+    before replaces it (that instruction emitted no code)."""
+    lines = c.lines
+    for at, k in rows:
+        instr = body[index + k]
+        first = lines.pop()[3] if lines and lines[-1][0] == start + at else False
+        lines.append((start + at, c.line(instr.offset), instr.offset, first))
+
+
+def _first(c: FunctionCompiler, body: list[Instr], index: int, stop: int, patched: bool, loads: bool,
+           rows_inside: bool) -> tuple[TreeGroup | None, str | None, int, tuple[tuple[int, int], ...]]:
     """Plan and emit (but a branch sink's jcc) the group of a key met for the first time; returns what
-    ``fuse_tree`` keeps for the key, and the condition code and depth ``_emit`` returned."""
-    plan = _plan(c, body, index, stop)
+    ``fuse_tree`` keeps for the key, and the condition code, depth and rows ``_emit`` returned."""
+    plan = _plan(c, body, index, stop, rows_inside)
     if plan is None:
-        return None, None, c.depth
+        return None, None, c.depth, ()
     count, sink, condition = plan
     a = c.a
     start, first_relocation = len(a.code), len(a.relocations)
     recorder = _Recorder(start) if patched and not loads else None
-    cc, depth = _emit(c, body, index, count, sink, condition, recorder)
+    cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside, recorder)
     template = None
     if not loads:  # trap stubs: a load's group is not position-independent
         patches = () if recorder is None else tuple(recorder.patches)
-        template = TreeTemplate(a.snippet(start, first_relocation), patches, cc, depth)
-    return TreeGroup(count, sink is not None, condition - index if condition >= 0 else -1, template), cc, depth
+        template = TreeTemplate(a.snippet(start, first_relocation), patches, cc, depth, rows)
+    group = TreeGroup(count, sink is not None, condition - index if condition >= 0 else -1, template)
+    return group, cc, depth, rows
 
 
-def _verify_plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int, group: TreeGroup | None) -> None:
-    plan = _plan(c, body, index, stop)
+def _verify_plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int, group: TreeGroup | None,
+                 rows_inside: bool) -> None:
+    plan = _plan(c, body, index, stop, rows_inside)
     known = None if group is None else (group.count, group.sink, group.condition)
     fresh = None if plan is None else (plan[0], plan[1] is not None, plan[2] - index if plan[2] >= 0 else -1)
     if known != fresh:
@@ -349,17 +421,17 @@ def _verify_plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int, 
 
 
 def _verify(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None, condition: int,
-            template: TreeTemplate) -> None:
+            rows_inside: bool, template: TreeTemplate) -> None:
     """The replayed (patched) code of the group just emitted must be what emitting it afresh gives."""
     a = c.a
     replayed = bytes(a.code[len(a.code) - len(template.snippet.code):])
     scratch = Assembler()
     a_saved, c.a = c.a, scratch
     try:
-        cc, depth = _emit(c, body, index, count, sink, condition)
+        cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside)
     finally:
         c.a = a_saved
-    if (bytes(scratch.code), cc, depth) != (replayed, template.cc, template.depth):
+    if (bytes(scratch.code), cc, depth, rows) != (replayed, template.cc, template.depth, template.rows):
         raise AssertionError(f"tree template mismatch at Wasm offset {body[index].offset:#x}: "
                              f"{replayed.hex()} {template.cc} {template.depth} != "
                              f"{bytes(scratch.code).hex()} {cc} {depth}")
@@ -406,37 +478,60 @@ def _result(w: _Walk, lhs: Entry, rhs: Entry | None, commutative: bool) -> bool:
     return True
 
 
-def _plan(c: FunctionCompiler, body: list[Instr], index: int,
-          stop: int) -> tuple[int, Instr | None, int] | None:
-    """(pure instructions taken, the sink or None, index of the instruction whose value the branch sink tests or
-    -1), or None when no group of two instructions or more keeps the contract."""
+def _plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int,
+          rows_inside: bool) -> tuple[int, Instr | None, int] | None:
+    """(instructions taken before the sink, the sink or None, index of the instruction whose value the branch
+    sink tests or -1), or None when no group of two instructions or more keeps the contract. With
+    ``rows_inside``, loads, stores and local writes after the first instruction are taken too (``_ROWED``)."""
     w = _Walk(c.depth, _pool(c))
     best: tuple[int, Instr | None, int] | None = None
     k = index
     while k < stop:
         instr = body[k]
         op = instr.op
+        if rows_inside and k > index and op in _ROWED:
+            if w.pin() is None or not _step_rowed(c, w, instr):
+                break
+            k += 1
+            best = (k - index, None, -1)
+            continue
         if op in _LOADS and k > index:
             break  # a memory access starts its group (see the module's docstring)
         if op in FIRST:
             if not _step(c, w, instr):
                 break  # ``w`` is spoilt, but only ``best`` is used from here
             k += 1
-            if w.visible() <= 1 and k - index >= 2:
+            if (rows_inside or w.visible() <= 1) and k - index >= 2:
                 best = (k - index, None, -1)
             continue
         if k == index:
             return None
-        sink = _sink(c, w, body, index, k)
+        sink = _sink(c, w, body, index, k, rows_inside)
         if sink is not None:
             best = (k - index, instr, sink)
         break
     return best
 
 
-def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int) -> int | None:
+def _step_rowed(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
+    """Simulate a load, store or local write inside a group (after ``w.pin()``)."""
+    op = instr.op
+    if op in _LOADS:
+        return _step(c, w, instr)
+    if op in _STORES:
+        w.release(w.pop())
+        w.release(w.pop())
+    elif op == "local.set":
+        w.release(w.pop())
+    else:  # local.tee: the value stays
+        w.stack.append(w.pop())
+    return True
+
+
+def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int, rows_inside: bool) -> int | None:
     """Whether ``body[k]`` can end the group whose pure part is ``body[index:k]`` (simulated in ``w``): None if
-    not, else the index of the instruction producing a branch's condition (-1 for other sinks)."""
+    not, else the index of the instruction producing a branch's condition (-1 for other sinks). With
+    ``rows_inside`` no operand slot is visible to a debugger, only locals."""
     instr = body[k]
     op = instr.op
     if op == "local.set":
@@ -446,7 +541,7 @@ def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int) 
         return -1 if w.stack and w.low + len(w.stack) - 1 >= w.start and w.visible() == 0 else None
     if op in _BRANCHES:
         condition = w.pop()
-        if condition[0] == "const" or w.visible() != 0:
+        if condition[0] == "const" or (w.visible() != 0 and not rows_inside):
             return None
         if op == "br_if":
             saved = c.depth
@@ -469,11 +564,13 @@ def _sink(c: FunctionCompiler, w: _Walk, body: list[Instr], index: int, k: int) 
 
 # -- emission -----------------------------------------------------------------------------------------------------
 class _Emitter:
-    def __init__(self, c: FunctionCompiler, w: _Walk, first: Instr, recorder: _Recorder | None = None) -> None:
+    def __init__(self, c: FunctionCompiler, w: _Walk, first: Instr, rows_inside: bool = False,
+                 recorder: _Recorder | None = None) -> None:
         self.c = c
         self.a = c.a
         self.w = w
         self.first = first
+        self.rows_inside = rows_inside
         self.recorder = recorder
 
     def note(self, entry: Entry, width: int, mask: int = 0) -> None:
@@ -497,10 +594,59 @@ class _Emitter:
             addr = self.address(entry, c.int_immediate(instr.imm[1]), size, memories.memarg_memory(instr))
         finally:
             c.current = current
-        line = c.line(self.first.offset)
-        for stub in c.stubs[stubs:]:
-            stub.line = line
+        if not self.rows_inside:  # else the access has its own row, and its stubs its line (``c.trap``)
+            line = c.line(self.first.offset)
+            for stub in c.stubs[stubs:]:
+                stub.line = line
         return addr
+
+    def write_local(self, target: int, value: Entry) -> None:
+        a = self.a
+        local = self.c.local(target)
+        if value[0] == "reg":
+            a.mov(8, local, value[1])
+        elif value[0] == "const" and -(1 << 31) <= _signed(value[1], 8) < 1 << 31:
+            a.mov_store_imm(8, local, _signed(value[1], 8))
+            self.note(value, 4)
+        else:
+            self.load(8, RAX, value)
+            a.mov(8, local, RAX)
+
+    def rowed(self, instr: Instr, last: bool) -> None:
+        """A load, store or local write inside the group, at its own row (the stack's locals pinned before it).
+        As the group's last instruction, the other entries go to their slots first, so that its visible write
+        (the store's, the local's) is the last native instruction."""
+        op = instr.op
+        w = self.w
+        if op in _LOADS:
+            self.loaded(instr)
+            if last:
+                self.materialise()
+            return
+        if op in _STORES:
+            value, address = w.pop(), w.pop()
+            if last:
+                self.materialise()
+            width = _STORES[op]
+            addr = self.checked(instr, address, width)
+            a = self.a
+            if value[0] == "reg":
+                a.mov(width, addr, value[1])
+            elif value[0] == "const" and (width < 8 or -(1 << 31) <= _signed(value[1], 8) < 1 << 31):
+                a.mov_store_imm(width, addr, _signed(value[1], width))
+            else:
+                self.load(width if width == 8 else 4, RDX, value)
+                a.mov(width, addr, RDX)
+            w.release(value)
+            w.release(address)
+            return
+        target = self.c.int_immediate(instr.imm[0])
+        value = w.pop() if op == "local.set" else w.stack[-1]
+        if last:
+            self.materialise()
+        self.write_local(target, value)
+        if op == "local.set":
+            w.release(value)
 
     def mem(self, entry: Entry) -> Mem:
         return self.c.local(entry[1]) if entry[0] == "local" else self.c.slot(entry[1])
@@ -721,21 +867,39 @@ class _Emitter:
             self.a.mov(width, dst, addr)
 
 
-def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None,
-          condition: int, recorder: _Recorder | None = None) -> tuple[str | None, int]:
+def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None, condition: int,
+          rows_inside: bool, recorder: _Recorder | None = None) -> tuple[str | None, int, tuple[tuple[int, int], ...]]:
     """Emit the group but a branch sink's jcc; returns the condition code of the flags for that jcc (None for
-    other sinks) and the operand depth after the group. A ``recorder`` is told where each constant's immediate
-    went."""
+    other sinks), the operand depth after the group and the rows it adds (native offset from the group's start,
+    instruction index from ``index``) for its later loads, stores and local writes. A ``recorder`` is told where
+    each constant's immediate went."""
     w = _Walk(c.depth, _pool(c))
-    e = _Emitter(c, w, body[index], recorder)
+    e = _Emitter(c, w, body[index], rows_inside, recorder)
+    a = c.a
+    start = len(a.code)
+    rows: list[tuple[int, int]] = []
     cc = None
     k = index
     end = index + count
+    written = False  # the instruction before made a visible write: this one starts a row
+    materialised = False  # by the last instruction, before its visible write
     while k < end:
         instr = body[k]
         op = instr.op
         flags_only = k == condition
-        if op == "local.get":
+        if written:
+            rows.append((len(a.code) - start, k - index))
+            written = False
+        if rows_inside and k > index and op in _ROWED:
+            loads = w.pin()
+            assert loads is not None  # as planned
+            for register, local in loads:
+                a.mov(8, register, c.local(local))  # whole, as every local is written
+            rows.append((len(a.code) - start, k - index))
+            materialised = k == end - 1 and sink is None
+            e.rowed(instr, materialised)
+            written = op not in _LOADS
+        elif op == "local.get":
             w.stack.append(("local", c.int_immediate(instr.imm[0])))
         elif op in ("i32.const", "i64.const"):
             entry = ("const", c.int_immediate(instr.imm[0]))
@@ -751,22 +915,17 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
         k += 1
         if flags_only:
             break
-    a = c.a
+    if written and sink is not None:
+        rows.append((len(a.code) - start, count))
+    done = tuple(rows)
     if sink is None:
-        e.materialise()
+        if not materialised:
+            e.materialise()
     elif sink.op in ("local.set", "local.tee"):
         target = c.int_immediate(sink.imm[0])
         value = w.stack[-1] if sink.op == "local.tee" else w.pop()
         e.materialise()
-        local = c.local(target)
-        if value[0] == "reg":
-            a.mov(8, local, value[1])
-        elif value[0] == "const" and -(1 << 31) <= _signed(value[1], 8) < 1 << 31:
-            a.mov_store_imm(8, local, _signed(value[1], 8))
-            e.note(value, 4)
-        else:
-            e.load(8, RAX, value)
-            a.mov(8, local, RAX)
+        e.write_local(target, value)
     else:
         if cc is None:
             # The condition is a value the group made or read (not a comparison's flags): test it.
@@ -779,6 +938,5 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
             e.materialise()  # plain moves: the flags survive
             if (end - 1 - condition) & 1:  # the eqz after the flags' producer, each inverting the condition
                 cc = INVERSE[cc]
-        return cc, w.depth
-    return None, w.depth
-
+        return cc, w.depth, done
+    return None, w.depth, done
