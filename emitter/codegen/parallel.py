@@ -8,7 +8,11 @@ is cheap next to a compile worth splitting (``MIN_INSTRUCTIONS``). The output is
 memoise): the tests compare objects byte for byte.
 
 Not forked: small modules, a process with a single usable core, ``JITDEBUG_COMPILE_JOBS=1``, and a process that
-is being traced (a debugger would stop on, or follow, each fork and say so). A worker that fails for any reason
+is being traced. A debugger sees each fork: gdb prints ``[Detaching after fork from child process N]`` per worker,
+lldb stops and resumes the program on each worker's SIGCHLD, gdb's ``set follow-fork-mode child`` would debug a
+worker instead of the program, and under ``set detach-on-fork off`` gdb holds the worker stopped, so the compile
+waits for its answer forever (tried: the row 3 module under gdb with ``JITDEBUG_COMPILE_JOBS=2``). Threads would
+not help (the code generator is Python, one interpreter lock). A worker that fails for any reason
 (an exception, a signal, an unreadable answer) costs only time: its range is compiled again here, where an error
 is raised as a sequential compile raises it.
 """
