@@ -75,6 +75,12 @@ def _type_has_vector(module: Module, type_index: int) -> bool:
     return V128 in t.params or V128 in t.results
 
 
+#: The instructions other than SIMD ones through which a v128 can occur (``vector_functions``): calls, globals,
+#: blocks (by their type) and the typed ``select``.
+_TYPED_OPS = frozenset(["call", "call_indirect", "global.get", "global.set", "select", "block", "loop", "if", "try",
+                        "try_table"])
+
+
 def vector_functions(module: Module) -> frozenset[int]:
     """The defined functions in which a v128 value can occur: v128 locals, parameters or results, a SIMD
     instruction, a call or block of a type with v128, or an access to a v128 global. Raises ``UnsupportedError``
@@ -84,12 +90,16 @@ def vector_functions(module: Module) -> frozenset[int]:
             raise UnsupportedError("exception tags with v128 payloads are not supported")
     vector_globals = {i for i in range(module.num_imported_globals + len(module.globals))
                       if module.global_type(i).type is V128}
+    # Only these instructions can bring a v128 in: one set lookup passes over the others (most of a body).
+    suspects = SIMD_HANDLERS.keys() | _TYPED_OPS
     out = set()
     for function in module.functions:
         if V128 in function.locals or _type_has_vector(module, function.type_index):
             out.add(function.index)
             continue
         for op, imm, _ in function.body:
+            if op not in suspects:
+                continue
             if op in SIMD_HANDLERS:
                 break
             head = imm[0] if imm else None
