@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from ..compiled import CallSite
 from ..errors import EmitError, UnsupportedError
-from ..unwind import UnwindOp
+from ..unwind import UnwindOp, shifted
 from ..wasm.module import BlockType, FuncType, Instr, Module, ValType
 from ..x64.asm import (
     R11,
@@ -233,6 +233,9 @@ class FunctionContext:
     templates: dict[tuple[object, ...], Template] = field(default_factory=dict)
     #: Other position-independent sequences already encoded in this module (``FunctionCompiler.emit_cached``).
     snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
+    #: Epilogues with ``ret`` already encoded in this module, by (saved registers, after a call): their code and
+    #: unwind records, at offsets from their start (``FunctionCompiler.emit_frame_exit``).
+    epilogues: dict[tuple[object, ...], tuple[bytes, tuple[UnwindOp, ...]]] = field(default_factory=dict)
     #: Tree groups already planned (and encoded) in this module, by their window's shape (``trees.py``).
     tree_groups: dict[tuple[object, ...], TreeGroup | None] = field(default_factory=dict)
     #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
@@ -689,10 +692,26 @@ class FunctionCompiler:
         self.emit_frame_exit()
 
     def emit_frame_exit(self, jump: Callable[[], None] | None = None) -> None:
-        """The epilogue: ``ret``, or the tail call's jump that ``jump`` emits (``tailcall.py``)."""
+        """The epilogue: ``ret``, or the tail call's jump that ``jump`` emits (``tailcall.py``). An epilogue with
+        ``ret`` depends only on the saved registers and on whether a call ends just before it: encoded once per
+        module, its unwind records kept relative to its start."""
         a = self.a
-        emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=a.offset == self.call_end,
-                      jump=jump)
+        after_call = a.offset == self.call_end
+        if jump is not None:
+            emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=after_call, jump=jump)
+            return
+        key = (tuple(self.saved), after_call)
+        epilogues = self.ctx.epilogues
+        known = epilogues.get(key)
+        start = len(a.code)
+        if known is None:
+            first = len(self.records)
+            emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=after_call)
+            epilogues[key] = (bytes(a.code[start:]), tuple(shifted(op, -start) for op in self.records[first:]))
+            return
+        code, records = known
+        a.code += code
+        self.records += [shifted(op, start) for op in records]
 
     # -- calls --------------------------------------------------------------------------------------------------
     def emit_call(self, ftype: FuncType, symbol: str | None) -> None:
