@@ -28,7 +28,8 @@ of the prologue for encodings that need its size (Windows).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
@@ -167,13 +168,24 @@ def shifted(op: UnwindOp, delta: int) -> UnwindOp:
 
 def _other_fields(op: UnwindOp) -> tuple[object, ...]:
     """Every field of ``op`` but ``offset``: what the op does, wherever it is."""
-    names = _OTHER_FIELDS.get(type(op))
-    if names is None:
-        names = _OTHER_FIELDS[type(op)] = tuple(f.name for f in fields(op) if f.name != "offset")
-    return tuple([getattr(op, name) for name in names])
+    getter = _OTHER_FIELDS.get(type(op))
+    if getter is None:
+        getter = _OTHER_FIELDS[type(op)] = _fields_getter(tuple(f.name for f in fields(op) if f.name != "offset"))
+    return getter(op)
 
 
-_OTHER_FIELDS: dict[type, tuple[str, ...]] = {}
+def _fields_getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function reading ``names`` of an object as a tuple (``operator.attrgetter``: every function's unwind
+    ops are read so, when its body is placed after the prologue)."""
+    if not names:
+        return lambda op: ()
+    if len(names) == 1:
+        single = operator.attrgetter(names[0])
+        return lambda op: (single(op),)
+    return operator.attrgetter(*names)
+
+
+_OTHER_FIELDS: dict[type, Callable[[object], tuple[object, ...]]] = {}
 
 
 @by_fields
