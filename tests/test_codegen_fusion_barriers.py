@@ -12,7 +12,7 @@ import pytest
 import emitter.codegen.compiler as compiler
 from emitter.codegen.compiler import compile_module
 from emitter.compiled import CompiledModule, LineTable
-from emitter.dwarf.fusion_barriers import fusion_barriers
+from emitter.dwarf.fusion_barriers import FusionLimits, fusion_barriers
 from emitter.dwarf.translate_source import producer_dwarf
 from emitter.wasm.load import load_bytes, wat_to_wasm
 from emitter.wasm.module import Module
@@ -38,8 +38,11 @@ def _code_size(compiled: CompiledModule) -> int:
     return sum(len(f.code) for f in compiled.functions if f.wasm_index is not None)
 
 
-def _with_barriers(monkeypatch: pytest.MonkeyPatch, module: Module, barriers: frozenset[int] | None) -> CompiledModule:
-    monkeypatch.setattr(compiler, "fusion_barriers", lambda dwarf: barriers)
+def _with_barriers(monkeypatch: pytest.MonkeyPatch, module: Module, barriers: frozenset[int] | None,
+                   stack: tuple[tuple[int, int], ...] | None = None) -> CompiledModule:
+    """Compiled as if the producer's DWARF had these barriers and operand-stack ranges (None: anywhere)."""
+    limits = None if barriers is None else FusionLimits(barriers, stack)
+    monkeypatch.setattr(compiler, "fusion_limits", lambda dwarf: limits)
     return compile_module(module, module_name="test")
 
 
@@ -86,20 +89,28 @@ def test_c_module_fuses_but_keeps_every_producer_address(tmp_path: Path, monkeyp
     assert _code_size(fused) < _code_size(unfused)
 
 
-def test_tree_groups_stop_before_every_barrier(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("stack", ["anywhere", "nowhere"])
+def test_tree_groups_stop_before_every_barrier(monkeypatch: pytest.MonkeyPatch, stack: str) -> None:
     """Expression-tree groups (``codegen/trees.py``) with a barrier at every third instruction of the trees'
-    test module: no group holds a barrier after its first instruction, every barrier with a native address
-    unfused has one, groups of several instructions still form between barriers, and the code computes what it did."""
-    from tests.test_codegen_fusion_trees import _module_text, _record
+    test module: where the producer's DWARF may name operand-stack values anywhere, no group holds a barrier
+    after its first instruction; where it names none, groups hold barriers at instructions that emit code, each
+    with a row of its own (``test_codegen_fusion_trees.violations`` checks each row's code). Either way every
+    barrier with a native address unfused has one, groups of several instructions still form, and the code
+    computes what it did."""
+    from tests.test_codegen_fusion_trees import _module_text, _record, violations
 
     module = load_bytes(wat_to_wasm(_module_text()))
     module.custom_sections[".debug_info"] = b""
     offsets = [instr.offset for f in module.functions for instr in f.body]
     barriers = frozenset(offsets[::3])
     groups = _record(monkeypatch)
-    barred = _with_barriers(monkeypatch, module, barriers)
+    barred = _with_barriers(monkeypatch, module, barriers, None if stack == "anywhere" else ())
     inside = [(g.offsets[0], o) for g in groups for o in g.offsets[1:] if o in barriers]
-    assert inside == []
+    if stack == "anywhere":
+        assert inside == []
+    else:
+        assert len(inside) > 50 and all(g.rows_inside for g in groups)
+        assert violations(groups) == []
     kept = barriers & _offsets(_with_barriers(monkeypatch, module, None))  # those with a native address unfused
     assert len(kept) > 100 and kept <= _offsets(barred), sorted(kept - _offsets(barred))
     assert sum(len(g.offsets) >= 3 for g in groups) > 20

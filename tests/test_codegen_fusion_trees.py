@@ -176,11 +176,13 @@ class Group:
     offsets: list[int]  # the Wasm offsets of the group's instructions
     ops: list[str]
     function: int
-    #: Whether its loads, stores and local writes after the first instruction have rows of their own
-    #: (``trees.rows_in_groups``: no producer DWARF describes the function, so no operand slot is visible).
+    #: Whether its loads, stores and local writes after the first instruction have rows of their own (no
+    #: producer DWARF names an operand-stack value there, so no operand slot is visible), and so have the
+    #: producer's barriers inside it.
     rows_inside: bool
     #: Where its rows start in ``code``, with each row's Wasm offset (the first: the group's start).
     rows: list[tuple[int, int]]
+    barriers: frozenset[int]
     decoded: list[str] | None = None
 
 
@@ -199,11 +201,12 @@ def _record(monkeypatch: pytest.MonkeyPatch, emit_early: bool = False) -> list[G
         taken = original(c, body, index, stop)
         if taken:
             inside = [i.op for i in body[index + 1:index + taken] if _ACCESSES.search(i.op)]
-            assert c.rows_in_groups or not inside, f"a memory access inside a group at {body[index].offset:#x}"
+            assert c.group_rows or not inside, f"a memory access inside a group at {body[index].offset:#x}"
             rows = [(at - start, offset) for at, _, offset, _ in c.lines[lines - 1:] if at >= start]
             groups.append(Group(bytes(c.a.code[start:]), depth, c.local_offsets[:len(c.local_types)],
                                 c.operands_base, [i.offset for i in body[index:index + taken]],
-                                [i.op for i in body[index:index + taken]], c.index, bool(c.rows_in_groups), rows))
+                                [i.op for i in body[index:index + taken]], c.index, c.group_rows, rows,
+                                c.ctx.fusion_barriers))
         return taken
 
     monkeypatch.setattr(function, "fuse_tree", recording)
@@ -285,6 +288,7 @@ def _rows(compiled: Any, listing: Any, groups: list[Group]) -> list[str]:
             own = g.rows_inside and bool(_ACCESSES.search(op) or op in ("local.set", "local.tee"))
             after_write = g.rows_inside and (".store" in before or before in ("local.set", "local.tee"))
             has = listing.line_of(o) in rows
+            own = own or (g.rows_inside and o in g.barriers)  # a producer barrier's own row
             if has != own and not (has and after_write):
                 out.append(f"group at {g.offsets[0]:#x}: {o:#x} ({op}) {'has no' if own else 'has a'} row")
     return out
@@ -379,7 +383,8 @@ def test_replayed_groups_are_the_groups_emitted_afresh(monkeypatch: pytest.Monke
     modules = [_constants_module(), bytes(wasmtime.wat2wasm(_module_text())), _kernel("xchacha20", tmp_path)]
     for wasm in modules:
         compile_module(load_bytes(wasm), module_name="trees")
-    assert len(checked) > 400 and sum(1 for patches in checked if patches) > 200 and max(checked) >= 2, checked
+    # (groups holding a load or a store, most of those with rows inside, are emitted afresh, not replayed)
+    assert len(checked) > 250 and sum(1 for patches in checked if patches) > 150 and max(checked) >= 2, checked
 
 
 def test_the_replay_check_sees_a_wrong_constant_class(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,7 @@ from ..compiled import (
     ValueType,
     Variable,
 )
-from ..dwarf.fusion_barriers import fusion_barriers
+from ..dwarf.fusion_barriers import fusion_limits
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
@@ -279,9 +279,11 @@ class _ModuleCompiler:
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
         if self.wasm_dwarf is not None:
-            barriers = fusion_barriers(self.wasm_dwarf)
-            ctx.fusion = barriers is not None
-            ctx.fusion_barriers = barriers or frozenset()
+            limits = fusion_limits(self.wasm_dwarf)
+            ctx.fusion = limits is not None
+            if limits is not None:
+                ctx.fusion_barriers = limits.barriers
+                ctx.stack_ranges = limits.stack
         functions = self.module.functions
         # Each function compiles on its own (the caches it shares only memoise), so ranges of them can go to
         # other cores: ``parallel.py``. The weights balance the ranges by instruction count.

@@ -255,6 +255,11 @@ class FunctionContext:
     fusion_barriers: frozenset[int] = frozenset()
     #: ``fusion_barriers`` sorted, made on first use (``trees.rows_in_groups``).
     sorted_barriers: list[int] | None = None
+    #: Where the producer's DWARF names operand-stack values (``dwarf/fusion_barriers.FusionLimits.stack``):
+    #: sorted [begin, end) module offset ranges; None: anywhere. Groups elsewhere may hold barriers as rows.
+    stack_ranges: tuple[tuple[int, int], ...] | None = ()
+    #: ``stack_ranges``' begins and the furthest end up to each, made on first use (``trees._stack_free``).
+    stack_index: tuple[list[int], list[int]] | None = None
 
 
 @dataclass
@@ -322,6 +327,9 @@ class FunctionCompiler:
         #: Whether tree groups here may hold memory accesses and local writes with rows of their own
         #: (``trees.rows_in_groups``); decided at the first group.
         self.rows_in_groups: bool | None = None
+        #: Whether the group ``trees.fuse_tree`` last considered has rows inside (the function's, or a group of
+        #: a function with producer DWARF clear of its operand-stack locations).
+        self.group_rows = False
         self.hidden_slot = len(self.local_types)
         #: Each local's (and then the hidden result pointer's) distance below rbp; a v128 local takes 16 bytes.
         self.local_offsets = local_offsets(self.locals_base, self.local_types)

@@ -30,7 +30,14 @@ bounds check is ``FunctionCompiler.address``'s: its trap is today's, at the load
 Rows inside a group (``rows_in_groups``). Where no producer DWARF describes the function, nothing but our own code
 reads an operand slot (the Wasm-level DWARF names locals and parameters only), so a group may go on through loads,
 stores and ``local.set``/``local.tee``: each of those starts a row of its own at its first native instruction,
-and so does the instruction after a store or a local write. The contract then holds per row instead of per group:
+and so does the instruction after a store or a local write. In a function the producer's DWARF describes, the
+same holds for a group whose instructions lie outside every range where a location list names an operand-stack
+value (``_stack_free``; none may anywhere when a location outside a list does): there a fusion barrier inside the
+group is an instruction that emits code (``_BARRIER_ROWS``; the window ends before any other) and gets a row of
+its own too, so the producer's line rows, inlined calls, blocks and location ranges keep native addresses of
+their own as unfused (a ``nop`` gives it one when no code came since the row before).
+
+The contract then holds per row instead of per group:
 in each row's native range at most one instruction writes a local or linear memory, and it is the range's last,
 so at every address the locals and memory are exactly the state the row names; an access's row is its own (what
 ``wasm watch`` and a trap report need); a trap stub has its access's row. Before such a row, every local pushed
@@ -42,7 +49,7 @@ through an operand slot for each.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,6 +86,9 @@ FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
 #: What may follow a group's first instruction in it.
 _CONTINUE = (FIRST - frozenset(_LOADS)) | _BRANCHES | frozenset(["local.set", "local.tee"])
 _CONTINUE_ROWS = _CONTINUE | _ROWED
+#: Where a fusion barrier may lie inside a group with rows (``_stack_free``): instructions that emit code of their
+#: own, so that the barrier's row has an address no other row has.
+_BARRIER_ROWS = (_BINARY | _UNARY | _ROWED) - frozenset(["i32.wrap_i64", "i32.eqz", "i64.eqz"])
 
 #: The most instructions one group takes (and the look-ahead searched for a barrier).
 _LIMIT = 24
@@ -261,6 +271,23 @@ def rows_in_groups(c: FunctionCompiler) -> bool:
     return at == len(ordered) or ordered[at] > f.end_offset
 
 
+def _stack_free(c: FunctionCompiler, first: int, last: int) -> bool:
+    """Whether no range where the producer's DWARF names an operand-stack value meets the module offsets
+    [first, last]: there a group may keep operands in registers and hold barriers as rows of their own."""
+    ctx = c.ctx
+    index = ctx.stack_index
+    if index is None:
+        ranges = ctx.stack_ranges or ()
+        ends, reach = [], 0
+        for _, end in ranges:
+            reach = max(reach, end)
+            ends.append(reach)
+        index = ctx.stack_index = ([begin for begin, _ in ranges], ends)
+    begins, ends = index
+    at = bisect_right(begins, last) - 1  # the ranges beginning at or before ``last``: does any reach ``first``?
+    return at < 0 or ends[at] <= first
+
+
 def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
     """Compile the tree group starting at ``body[index]`` (one of ``FIRST``) and return how many instructions it
     took; 0 when there is none of two instructions or more (nothing emitted). The caller gave ``body[index]`` its
@@ -277,9 +304,14 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     rows_inside = c.rows_in_groups
     if rows_inside is None:
         rows_inside = c.rows_in_groups = rows_in_groups(c)
+    barriers = c.ctx.fusion_barriers or None
+    barrier_rows = False
+    if not rows_inside and barriers is not None and c.ctx.stack_ranges is not None:
+        last = body[min(stop, index + _LIMIT + 1) - 1].offset
+        rows_inside = barrier_rows = _stack_free(c, body[index].offset, last)
+    c.group_rows = rows_inside
     if index + 1 >= stop or body[index + 1].op not in (_CONTINUE_ROWS if rows_inside else _CONTINUE):
         return 0  # the common no-group case, decided without a plan
-    barriers = c.ctx.fusion_barriers or None
     stop = min(stop, index + _LIMIT + 1)
     start = len(c.a.code)
     shape: list[object] = []
@@ -296,9 +328,12 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
             break
         op, imm, offset = body[k]
         if barriers is not None and k > index and offset in barriers:
-            stop = k  # the group may start at a barrier, never contain one after its first instruction
-            append(None)
-            break
+            if barrier_rows and op in _BARRIER_ROWS:
+                append("|")  # a row of its own (``_plan``, ``_emit``)
+            else:
+                stop = k  # the group may start at a barrier, never contain one after its first instruction
+                append(None)
+                break
         pushes = effects.get(op)
         if pushes is None or (k > index and op in memory):
             # The instruction that ends the window: the sink ``_plan`` tries, or where it stops. Of its
@@ -336,7 +371,8 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         # A group with a load or a store is emitted afresh each time: only its plan is kept, which the instructions'
         # operations decide alone (and a sink's: a ``br_if``'s moves), not their immediates.
         shape = [step[0] if isinstance(step, tuple) and step[0] != "br_if" else step for step in shape]
-    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base, rows_inside)
+    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base, rows_inside,
+                               barrier_rows and body[index].offset in c.ctx.fusion_barriers)
     exact = folds and bool(values) and not loads
     if exact:
         key += (tuple(values),)  # an extension of a constant is folded into one immediate: not patched
@@ -497,6 +533,8 @@ def _plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int,
             continue
         if op in _LOADS and k > index:
             break  # a memory access starts its group (see the module's docstring)
+        if rows_inside and k > index and instr.offset in c.ctx.fusion_barriers and w.pin() is None:
+            break  # a barrier's row (``fuse_tree`` let only those of ``_BARRIER_ROWS`` in the window)
         if op in FIRST:
             if not _step(c, w, instr):
                 break  # ``w`` is spoilt, but only ``best`` is used from here
@@ -882,20 +920,37 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
     k = index
     end = index + count
     written = False  # the instruction before made a visible write: this one starts a row
+    barriers = c.ctx.fusion_barriers
+
+    def add_row(k: int) -> None:
+        """A row for ``body[k]`` here; if no code came since the row before and that row is a barrier's, a
+        ``nop`` first, so that the barrier keeps an address of its own."""
+        at = len(a.code) - start
+        before, before_k = rows[-1] if rows else (0, 0)
+        if at == before and barriers and body[index + before_k].offset in barriers:
+            a.nop()
+            at += 1
+        rows.append((at, k - index))
     materialised = False  # by the last instruction, before its visible write
     while k < end:
         instr = body[k]
         op = instr.op
         flags_only = k == condition
         if written:
-            rows.append((len(a.code) - start, k - index))
+            add_row(k)
             written = False
+        if rows_inside and k > index and op not in _ROWED and instr.offset in c.ctx.fusion_barriers:
+            loads = w.pin()
+            assert loads is not None  # as planned
+            for register, local in loads:
+                a.mov(8, register, c.local(local))
+            add_row(k)
         if rows_inside and k > index and op in _ROWED:
             loads = w.pin()
             assert loads is not None  # as planned
             for register, local in loads:
                 a.mov(8, register, c.local(local))  # whole, as every local is written
-            rows.append((len(a.code) - start, k - index))
+            add_row(k)
             materialised = k == end - 1 and sink is None
             e.rowed(instr, materialised)
             written = op not in _LOADS
@@ -916,7 +971,7 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
         if flags_only:
             break
     if written and sink is not None:
-        rows.append((len(a.code) - start, count))
+        add_row(index + count)
     done = tuple(rows)
     if sink is None:
         if not materialised:
