@@ -315,9 +315,9 @@ def test_every_group_writes_what_a_debugger_sees_with_its_last_instruction(monke
     assert len(groups) > 2000, len(groups)
     assert violations(groups) == []
     assert wrong_rows == []
-    # Both kinds: groups with rows inside (the kernels' own code, the generated module) and without (the C
-    # library's, whose producer DWARF names operand-stack values).
-    assert sum(len(g.rows) > 1 for g in groups) > 100 and sum(not g.rows_inside for g in groups) > 500
+    # Both kinds: groups with rows inside (most) and without (those reaching where the C library's producer
+    # DWARF names operand-stack values).
+    assert sum(len(g.rows) > 1 for g in groups) > 1000 and sum(not g.rows_inside for g in groups) > 20
     # What the groups are: trees in several scratch registers, loads with their address from the slot.
     texts = [" ".join(g.decoded or []) for g in groups]
     assert sum(len(set(re.findall(r"\br(?:8|9|10|11)d?\b|\b[er][sd]i\b", t))) >= 3 for t in texts) > 50
@@ -384,7 +384,7 @@ def test_replayed_groups_are_the_groups_emitted_afresh(monkeypatch: pytest.Monke
     for wasm in modules:
         compile_module(load_bytes(wasm), module_name="trees")
     # (groups holding a load or a store, most of those with rows inside, are emitted afresh, not replayed)
-    assert len(checked) > 250 and sum(1 for patches in checked if patches) > 150 and max(checked) >= 2, checked
+    assert len(checked) > 150 and sum(1 for patches in checked if patches) > 80 and max(checked) >= 2, checked
 
 
 def test_the_replay_check_sees_a_wrong_constant_class(monkeypatch: pytest.MonkeyPatch) -> None:

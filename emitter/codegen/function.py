@@ -258,7 +258,7 @@ class FunctionContext:
     #: Where the producer's DWARF names operand-stack values (``dwarf/fusion_barriers.FusionLimits.stack``):
     #: sorted [begin, end) module offset ranges; None: anywhere. Groups elsewhere may hold barriers as rows.
     stack_ranges: tuple[tuple[int, int], ...] | None = ()
-    #: ``stack_ranges``' begins and the furthest end up to each, made on first use (``trees._stack_free``).
+    #: ``stack_ranges``' begins and the furthest end up to each, made on first use (``trees._stack_limit``).
     stack_index: tuple[list[int], list[int]] | None = None
 
 

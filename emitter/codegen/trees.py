@@ -32,7 +32,7 @@ reads an operand slot (the Wasm-level DWARF names locals and parameters only), s
 stores and ``local.set``/``local.tee``: each of those starts a row of its own at its first native instruction,
 and so does the instruction after a store or a local write. In a function the producer's DWARF describes, the
 same holds for a group whose instructions lie outside every range where a location list names an operand-stack
-value (``_stack_free``; none may anywhere when a location outside a list does): there a fusion barrier inside the
+value (``_stack_limit``; none may anywhere when a location outside a list does): there a fusion barrier inside the
 group is an instruction that emits code (``_BARRIER_ROWS``; the window ends before any other) and gets a row of
 its own too, so the producer's line rows, inlined calls, blocks and location ranges keep native addresses of
 their own as unfused (a ``nop`` gives it one when no code came since the row before).
@@ -86,7 +86,7 @@ FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
 #: What may follow a group's first instruction in it.
 _CONTINUE = (FIRST - frozenset(_LOADS)) | _BRANCHES | frozenset(["local.set", "local.tee"])
 _CONTINUE_ROWS = _CONTINUE | _ROWED
-#: Where a fusion barrier may lie inside a group with rows (``_stack_free``): instructions that emit code of their
+#: Where a fusion barrier may lie inside a group with rows (``_stack_limit``): instructions that emit code of their
 #: own, so that the barrier's row has an address no other row has.
 _BARRIER_ROWS = (_BINARY | _UNARY | _ROWED) - frozenset(["i32.wrap_i64", "i32.eqz", "i64.eqz"])
 
@@ -271,9 +271,10 @@ def rows_in_groups(c: FunctionCompiler) -> bool:
     return at == len(ordered) or ordered[at] > f.end_offset
 
 
-def _stack_free(c: FunctionCompiler, first: int, last: int) -> bool:
-    """Whether no range where the producer's DWARF names an operand-stack value meets the module offsets
-    [first, last]: there a group may keep operands in registers and hold barriers as rows of their own."""
+def _stack_limit(c: FunctionCompiler, first: int) -> int | None:
+    """Where the producer's DWARF next names an operand-stack value after module offset ``first`` (the start of
+    the next such range; a large number if none), or None when ``first`` lies in such a range: up to there a
+    group may keep operands in registers and hold barriers as rows of their own."""
     ctx = c.ctx
     index = ctx.stack_index
     if index is None:
@@ -284,8 +285,10 @@ def _stack_free(c: FunctionCompiler, first: int, last: int) -> bool:
             ends.append(reach)
         index = ctx.stack_index = ([begin for begin, _ in ranges], ends)
     begins, ends = index
-    at = bisect_right(begins, last) - 1  # the ranges beginning at or before ``last``: does any reach ``first``?
-    return at < 0 or ends[at] <= first
+    at = bisect_right(begins, first) - 1  # the ranges beginning at or before ``first``: does any reach past it?
+    if at >= 0 and ends[at] > first:
+        return None
+    return begins[at + 1] if at + 1 < len(begins) else 1 << 62
 
 
 def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> int:
@@ -306,9 +309,12 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         rows_inside = c.rows_in_groups = rows_in_groups(c)
     barriers = c.ctx.fusion_barriers or None
     barrier_rows = False
+    limit = 1 << 62  # the window ends before this module offset (the next operand-stack location's)
     if not rows_inside and barriers is not None and c.ctx.stack_ranges is not None:
-        last = body[min(stop, index + _LIMIT + 1) - 1].offset
-        rows_inside = barrier_rows = _stack_free(c, body[index].offset, last)
+        found = _stack_limit(c, body[index].offset)
+        if found is not None:
+            rows_inside = barrier_rows = True
+            limit = found
     c.group_rows = rows_inside
     if index + 1 >= stop or body[index + 1].op not in (_CONTINUE_ROWS if rows_inside else _CONTINUE):
         return 0  # the common no-group case, decided without a plan
@@ -327,6 +333,10 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
             append(None)  # cut by the limit
             break
         op, imm, offset = body[k]
+        if offset >= limit:
+            stop = k  # operand slots read by the producer's DWARF from here
+            append(None)
+            break
         if barriers is not None and k > index and offset in barriers:
             if barrier_rows and op in _BARRIER_ROWS:
                 append("|")  # a row of its own (``_plan``, ``_emit``)
