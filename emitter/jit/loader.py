@@ -256,5 +256,5 @@ class LoadedModule:
         if self._registration is not None:
             REGISTRAR.remove(self._registration)
             self._registration = None
-        self.region.unmap()
+        self.region.retire()
 
