@@ -66,13 +66,12 @@ class Region:
         """Release the pages, but while a debugger traces the process keep their addresses reserved (``PROT_NONE``,
         no memory) for the rest of the process, so no later mapping reuses them.
 
-        Why: gdb 13 keeps a breakpoint's location in a JIT object file after the image is unregistered (it only
-        forgets the location's symtab; it disables locations of freed object files only for user-loaded shared
-        ones) and still believes its ``int3`` is inserted there. A module loaded again at the same address gets
-        the same location back, which gdb never re-inserts, so ``break f`` is not hit in
-        the new code (and other memory mapped there would presumably get gdb's saved bytes and ``int3``). A
-        reserved range takes those writes harmlessly; the new module lands elsewhere, where gdb inserts a new
-        location."""
+        Why: gdb 13 keeps a breakpoint's location in a JIT object file after the image is unregistered (``info
+        breakpoints`` still lists it, with no symbol) and evidently still counts its ``int3`` as inserted there.
+        A module loaded again at the same address gets the same location back, which gdb never re-inserts, so
+        ``break f`` is not hit in the new code (and other memory mapped there would presumably get gdb's saved
+        bytes and ``int3``). A reserved range takes those writes harmlessly; the new module lands elsewhere, where
+        gdb inserts a new location."""
         if self._mapped and _traced():
             flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_FIXED | _MAP_NORESERVE
             if _libc.mmap(self.address, self.size, _PROT_NONE, flags, -1, 0) == self.address:
