@@ -121,6 +121,11 @@ def _functions() -> list[tuple[str, str, list[tuple[int, ...]]]]:
                     f"(local.get 1) (i32.const 5))) (i32.store8 {m} {plus} (local.get 1)) (i64.store {m} offset=16"
                     f" {get} (i64.const 0x1122334455667788)) (i32.store16 {m} offset=3 {get} (i32.const -2)) "
                     f"(i32.add (i32.load {m} offset=1 {get}) (i32.load16_u {m} offset=16 {get}))", addresses))
+        # A group from a load whose later local.tee takes an operand pushed before the group (the float
+        # conversions end the groups before it), which stays in its slot.
+        out.append((f"tee_below_{m}", f"(param {addr_t} i32) (result i64) (local i32 i64) (i64.trunc_sat_f64_s "
+                    f"(f64.convert_i32_s (local.get 1))) (i32.load16_u {m} offset=2 {get}) (i32.extend16_s) "
+                    f"(local.set 2) (local.tee 3) (i64.add (i64.extend_i32_u (local.get 2)))", addresses))
     return out
 
 

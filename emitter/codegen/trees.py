@@ -689,7 +689,9 @@ class _Emitter:
             w.release(address)
             return
         target = self.c.int_immediate(instr.imm[0])
-        value = w.pop() if op == "local.set" else w.stack[-1]
+        value = w.pop()
+        if op == "local.tee":
+            w.stack.append(value)  # as ``_step_rowed``: an operand below the group's start comes up as its slot
         if last:
             self.materialise()
         self.write_local(target, value)
