@@ -52,7 +52,9 @@ def gdb_transcript(out: str) -> list[str]:
 _LLDB_FRAME = re.compile(r"\s*\*? *frame #(\d+): 0x[0-9a-f]+ [^`]+`(.*)")
 #: lldb's lines that differ by nature: the process's id, a source listing line (`->  12  code`, `   12  code`)
 #: and the column caret under it.
-_LLDB_SKIPPED = re.compile(r"Process \d+ |(?:->| {3}) *\d+\t|\s+\t *\^$")
+#: Also lldb's notice that a pending breakpoint resolved in a JIT image registered at run time: a native build has
+#: none, and lldb prints it asynchronously, before or after the first stop's report.
+_LLDB_SKIPPED = re.compile(r"Process \d+ |(?:->| {3}) *\d+\t|\s+\t *\^$|\d+ locations? added to breakpoint \d+$")
 
 
 def lldb_transcript(out: str, *, values_only: bool = True) -> list[str]:
