@@ -357,6 +357,9 @@ class CompiledModule:
     wasm_name: str | None = None
     #: The producer's DWARF, when the Wasm module carried it: translated instead of describing the listing.
     wasm_dwarf: WasmDwarf | None = None
+    #: Whether the Wasm module has a ``.debug_info`` section: wasmtime's trap backtrace then ends with its note
+    #: on ``WASMTIME_BACKTRACE_DETAILS`` (``jit/backtrace.py``).
+    wasm_has_debug_info: bool = False
     #: Every exception tag, imported ones first (the tag index space).
     tags: list[TagInfo] = field(default_factory=list)
     #: The prefix of the module's state symbols (``<prefix>.vmctx``, ``<prefix>.globals``: ``StateSymbols``),

@@ -106,6 +106,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     compiled.wasm_dwarf = compiler.wasm_dwarf
     compiled.export_prefix = export_prefix
     compiled.wasm_name = module.module_name
+    compiled.wasm_has_debug_info = bool(module.custom_sections.get(".debug_info"))
     if default_trap_hook:
         hook, messages = runtime.default_trap_hook(abi)
         compiled.functions.append(hook)

@@ -25,6 +25,7 @@ import sys
 from ..compiled import CompiledFunction, DataBlob, LineTable
 from ..obj.model import Relocation, RelocKind
 from ..wasm.module import Module
+from ..wasm.names import display_name
 from .runtime import StateSymbols
 
 SECTION = "jitdebug_frames"
@@ -63,7 +64,7 @@ def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunct
             pairs.byteswap()
         struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(pairs) // 2)
         rel32(at, function.name)
-        rel32(at + 12, sym.frame_names, name(module.function_names.get(index) or f"<wasm function {index}>"))
+        rel32(at + 12, sym.frame_names, name(display_name(module, index)))
         rel32(at + 20, sym.frame_maps, len(maps))
         maps += pairs
     return [

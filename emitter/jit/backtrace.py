@@ -9,6 +9,7 @@ its trampolines.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,10 @@ from .loader import LoadedModule
 
 #: wasmtime's default ``wasm_backtrace_max_frames``: deeper stacks print their innermost frames only.
 MAX_FRAMES = 20
+#: What wasmtime prints under the frames when one of them is in a module with DWARF it did not read (it reads
+#: it only with ``WASMTIME_BACKTRACE_DETAILS=1``, and then names files and lines instead).
+DETAILS_NOTE = ("note: using the `WASMTIME_BACKTRACE_DETAILS=1` environment variable may show more debugging "
+                "information")
 
 
 def trap_message(code: int) -> str:
@@ -42,6 +47,8 @@ class WasmFrame:
     function_name: str | None
     #: Module offset of the instruction executing in this frame (the call, or the trapping instruction).
     module_offset: int | None
+    #: The frame's module has a ``.debug_info`` section (wasmtime's note on backtrace details).
+    has_debug_info: bool = False
 
     def render(self, index: int) -> str:
         module = self.module or "<unknown>"
@@ -76,16 +83,23 @@ def wasm_frames(return_addresses: Iterable[int],
             function = placed.function
             frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index,
                                     display_names.get(index, function.name),
-                                    wasm_offset_at(function, pc - 1 - placed.address)))
+                                    wasm_offset_at(function, pc - 1 - placed.address),
+                                    module.compiled.wasm_has_debug_info))
             break
     return frames
 
 
 def format_backtrace(frames: Sequence[WasmFrame], message: str | None, causes: Sequence[str] = ()) -> str:
     """wasmtime's rendering: the (innermost ``MAX_FRAMES``) frames under a heading, then ``Caused by:`` and the
-    trap message, numbered after any ``causes`` that precede it."""
+    trap message, numbered after any ``causes`` that precede it. wasmtime's note on
+    ``WASMTIME_BACKTRACE_DETAILS`` follows the frames when a frame's module has DWARF and the variable is not
+    ``1`` (wasmtime-py's default configuration reads it; ``1`` prints file and line under each frame instead,
+    which this rendering does not)."""
     lines = ["error while executing at wasm backtrace:"]
-    lines += [frame.render(i) for i, frame in enumerate(frames[:MAX_FRAMES])]
+    shown = frames[:MAX_FRAMES]
+    lines += [frame.render(i) for i, frame in enumerate(shown)]
+    if any(frame.has_debug_info for frame in shown) and os.environ.get("WASMTIME_BACKTRACE_DETAILS") != "1":
+        lines.append(DETAILS_NOTE)
     if message is not None:
         chain = [*causes, message]
         lines += ["", "Caused by:"]

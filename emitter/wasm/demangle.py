@@ -1,16 +1,18 @@
-"""Rust's legacy symbol mangling undone, as wasmtime's backtraces show Rust functions.
+"""Symbol names demangled as wasmtime's backtraces show them: Rust's legacy mangling here, then Itanium C++
+(``demangle_cxx.py``), in wasmtime's order (``rustc-demangle`` first, then ``cpp_demangle``).
 
 wasmtime names a frame by its ``name`` section name demangled (``rustc-demangle``'s plain rendering, the hash
 kept): ``_ZN4core9panicking9panic_fmt17h768731f43edd91bfE`` is ``core::panicking::panic_fmt::h768731f43edd91bf``.
 rustc (before the v0 scheme became its default) mangles as Itanium nested names of ``<length><identifier>``
 elements, each identifier with ``$..$`` escapes (``$LT$`` for ``<``, ``$u7b$`` for ``{``) and ``..`` for ``::``.
-A name that is not such a symbol is returned as it is (a C name, a C++ symbol, which wasmtime demangles with
-``cpp_demangle``: not done here).
+A name that is neither is returned as it is (a C name).
 """
 
 from __future__ import annotations
 
 import re
+
+from emitter.wasm.demangle_cxx import demangle_cxx
 
 _ESCAPES = {"SP": "@", "BP": "*", "RF": "&", "LT": "<", "GT": ">", "LP": "(", "RP": ")", "C": ","}
 #: What LLVM appends to a local copy of a symbol (``.llvm.123``): not part of the Rust path.
@@ -18,10 +20,11 @@ _LLVM_SUFFIX = re.compile(r"\.llvm\.[0-9A-F@]+$")
 
 
 def demangle(name: str) -> str:
-    """``name`` demangled if it is a Rust legacy symbol, else ``name``."""
+    """``name`` demangled if it is a Rust legacy or an Itanium C++ symbol, else ``name``."""
     elements = _elements(name)
     if elements is None:
-        return name
+        cxx = demangle_cxx(name)
+        return name if cxx is None else cxx
     return "::".join(_identifier(element) for element in elements)
 
 

@@ -1,0 +1,105 @@
+"""Itanium C++ symbols demangled as wasmtime's backtraces show them.
+
+wasmtime names a frame by its ``name`` section name put through ``cpp_demangle`` (after ``rustc-demangle``
+declined it). wasm-ld usually writes demangled names there already; a module linked with ``--no-demangle`` (or
+by a toolchain that keeps symbols) carries ``_ZN7Counter4bumpEPKcj``, shown as ``Counter::bump(char const*,
+unsigned int)``.
+
+The demangling itself is the C++ runtime's ``__cxa_demangle`` (libstdc++, loaded through ctypes: no dependency
+beyond the system's C++ library; without it a name stays as it is). Its rendering equals ``cpp_demangle``'s
+for namespaces, templates, overloads, lambdas (``{lambda(int)#1}``, clang's ``$_0``), the anonymous namespace,
+operators, cv/ref qualifiers, ABI tags and clone suffixes; where the two spell differently, ours is made to
+match wasmtime's:
+
+- integer literals of types other than ``int`` are casts: ``foo<(unsigned int)4>``, not ``foo<4u>``;
+- ``Dn`` is ``std::nullptr_t``, not ``decltype(nullptr)``;
+- thunks are ``{virtual override thunk({offset(-8)}, B::f())}`` (and ``{virtual offset(0, -24)}``), vtables
+  ``{vtable(N::A)}``.
+
+Known remaining differences (the name is then not wasmtime's): an empty template pack (cpp_demangle prints
+``sum<int, >(int, )``), a constructor with an ABI tag and template arguments (``__cxa_demangle`` of GCC 12
+refuses it: the name stays mangled) and ``cpp_demangle``'s dropping of a templated constructor's parameters.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import re
+from functools import cache
+from typing import Any
+
+#: ``__cxa_demangle``'s literal suffixes, as ``cpp_demangle`` spells the same literal: a cast.
+_LITERAL_CASTS = {"u": "unsigned int", "l": "long", "ul": "unsigned long", "ll": "long long",
+                  "ull": "unsigned long long"}
+_LITERAL = re.compile(r"(?<![\w.$])(-?[0-9]+)(ull|ul|ll|u|l)(?![\w$])")
+_CALL_OFFSET = re.compile(r"h(n?[0-9]+)_|v(n?[0-9]+)_(n?[0-9]+)_")
+
+
+@cache
+def _cxa_demangle() -> tuple[Any, Any] | None:
+    """``__cxa_demangle`` and ``free``, or None when the system has no C++ runtime library."""
+    for candidate in ("libstdc++.so.6", ctypes.util.find_library("stdc++")):
+        if not candidate:
+            continue
+        try:
+            library = ctypes.CDLL(candidate)
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        except OSError:
+            continue
+        function = library.__cxa_demangle
+        function.restype = ctypes.c_void_p
+        function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
+        free = libc.free
+        free.argtypes = [ctypes.c_void_p]
+        free.restype = None
+        return function, free
+    return None
+
+
+def _runtime_demangle(symbol: str) -> str | None:
+    functions = _cxa_demangle()
+    if functions is None or not symbol.isascii() or "\0" in symbol:
+        return None
+    demangle, free = functions
+    status = ctypes.c_int()
+    pointer = demangle(symbol.encode(), None, None, ctypes.byref(status))
+    if not pointer:
+        return None
+    try:
+        return ctypes.string_at(pointer).decode()
+    finally:
+        free(pointer)
+
+
+def _number(text: str) -> str:
+    return "-" + text[1:] if text.startswith("n") else text
+
+
+def demangle_cxx(name: str) -> str | None:
+    """``name`` demangled as ``cpp_demangle`` renders it, or None (not an Itanium symbol, or not understood)."""
+    if not name.startswith("_Z"):
+        return None
+    if name.startswith("_ZT") and name[3:4] in ("h", "v"):
+        offset = _CALL_OFFSET.match(name, 3)
+        if offset is None:
+            return None
+        target = demangle_cxx("_Z" + name[offset.end():])
+        if target is None:
+            return None
+        if offset[1] is not None:
+            where = f"{{offset({_number(offset[1])})}}"
+        else:
+            where = f"{{virtual offset({_number(offset[2])}, {_number(offset[3])})}}"
+        return f"{{virtual override thunk({where}, {target})}}"
+    text = _runtime_demangle(name)
+    if text is None:
+        return None
+    if name.startswith("_ZTV") and text.startswith("vtable for "):
+        return f"{{vtable({_respell(text[len('vtable for '):])})}}"
+    return _respell(text)
+
+
+def _respell(text: str) -> str:
+    text = text.replace("decltype(nullptr)", "std::nullptr_t")
+    return _LITERAL.sub(lambda m: f"({_LITERAL_CASTS[m[2]]}){m[1]}", text)
