@@ -20,7 +20,7 @@ from emitter.errors import TrapError
 from emitter.jit import compile_wasm
 from tests.tools import ENV, ROOT, run, tool
 from tests.wasi_support import build_aot, jitdebug_command, oracle_command
-from tests.wasm_clang import wasm_build_env
+from tests.wasm_clang import wasm_build_env, wasm_clang
 
 #: Mangled names of each kind a C++ program's functions have (and a Rust one, and plain C names).
 SYMBOLS = [
@@ -150,10 +150,9 @@ def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cxx")
     (out / "names.cpp").write_text(PROGRAM)
     env = wasm_build_env()
-    clang = tool("clang++-19")
-    run([clang, "--target=wasm32-wasi", "-g", "-O0", "-fno-exceptions", "-c", "-o", "names.o", "names.cpp"],
-        cwd=out, env=env)
-    builtins = run([clang, "--target=wasm32-wasi", "-print-libgcc-file-name"], env=env).stdout.strip()
+    wasm_clang(["--target=wasm32-wasi", "-g", "-O0", "-fno-exceptions", "-c", "-o", "names.o", "names.cpp"],
+               cwd=out, cxx=True)
+    builtins = wasm_clang(["--target=wasm32-wasi", "-print-libgcc-file-name"], cxx=True).strip()
     sysroot = "/usr/lib/wasm32-wasi"
     run([tool("wasm-ld-19"), "-m", "wasm32", f"-L{sysroot}", f"{sysroot}/crt1-command.o", "names.o", "-lc",
          builtins, "--no-demangle", "-o", "names.wasm"], cwd=out, env=env)

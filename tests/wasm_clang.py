@@ -32,6 +32,6 @@ def wasm_build_env(bin_dir: Path = _BIN) -> dict[str, str]:
     return {**ENV, "PATH": str(bin_dir)}
 
 
-def wasm_clang(args: list[str | Path], *, cwd: Path | None = None, cxx: bool = False) -> None:
-    """``clang-19 ARGS`` (``clang++-19`` with ``cxx``) for a wasm target, with the PATH above."""
-    run([tool("clang++-19" if cxx else "clang-19"), *args], cwd=cwd, env=wasm_build_env())
+def wasm_clang(args: list[str | Path], *, cwd: Path | None = None, cxx: bool = False) -> str:
+    """``clang-19 ARGS`` (``clang++-19`` with ``cxx``) for a wasm target, with the PATH above; its stdout."""
+    return run([tool("clang++-19" if cxx else "clang-19"), *args], cwd=cwd, env=wasm_build_env()).stdout
