@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import wasmtime
 
+from emitter.encoding import uleb128 as _leb
 from emitter.errors import TrapError
 from emitter.jit import compile_wasm
 from tests.tools import ENV, ROOT, run, tool
@@ -40,15 +41,6 @@ SYMBOLS = [
     "_ZTh8_N1B1fEv", "_ZThn16_N1B1gEi", "_ZTv0_n24_N1B1fEv", "_ZTVN1N1AE", "_ZTI1A", "_ZGVZ4mainE1x",
     "_ZN4core9panicking9panic_fmt17h768731f43edd91bfE", "main", "_start", "_Z", "_Zfoo",
 ]
-
-
-def _leb(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
 
 
 def _vector(items: list[bytes]) -> bytes:
