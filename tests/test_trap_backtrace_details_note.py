@@ -5,7 +5,7 @@ wasmtime-py prints it when a frame's module has a ``.debug_info`` section that i
 unless ``WASMTIME_BACKTRACE_DETAILS=1`` (any other value, or none, leaves it unread). ``jitdebug run`` prints the
 same text byte for byte, for C (wasi-libc always brings DWARF) and Rust programs; a module without DWARF gets
 no note (``tests/test_trap_backtraces.py`` compares those). With ``WASMTIME_BACKTRACE_DETAILS=1`` neither side
-prints the note (wasmtime then prints file and line under each frame; ``jitdebug run`` does not).
+prints the note (both then print file and line under each frame: ``tests/test_trap_backtrace_details.py``).
 """
 
 from __future__ import annotations

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import bisect
 import os
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..codegen.runtime import TrapCode
 from ..compiled import CompiledFunction
+from ..dwarf.symbolize import Symbol, Symbolizer
+from ..wasm.demangle import demangle
 from .loader import LoadedModule
 
 #: wasmtime's default ``wasm_backtrace_max_frames``: deeper stacks print their innermost frames only.
 MAX_FRAMES = 20
 #: What wasmtime prints under the frames when one of them is in a module with DWARF it did not read (it reads
-#: it only with ``WASMTIME_BACKTRACE_DETAILS=1``, and then names files and lines instead).
+#: it only with ``WASMTIME_BACKTRACE_DETAILS=1``, and then names files and lines instead: ``WasmFrame.symbols``).
 DETAILS_NOTE = ("note: using the `WASMTIME_BACKTRACE_DETAILS=1` environment variable may show more debugging "
                 "information")
 
@@ -49,13 +52,55 @@ class WasmFrame:
     module_offset: int | None
     #: The frame's module has a ``.debug_info`` section (wasmtime's note on backtrace details).
     has_debug_info: bool = False
+    #: The source-level frames at ``module_offset``, innermost first, from the module's DWARF: read only with
+    #: ``WASMTIME_BACKTRACE_DETAILS=1`` (``details_enabled``), as wasmtime reads them.
+    symbols: tuple[Symbol, ...] = ()
 
     def render(self, index: int) -> str:
+        """wasmtime's lines for the frame: ``module!function`` without symbols; with them each symbol's
+        (demangled) name, the first one's after the offset and the others' on lines of their own, each followed
+        by ``at FILE:LINE:COL`` when the DWARF names a file (as much of it as it knows), and no module name."""
         module = self.module or "<unknown>"
         name = self.function_name or f"<wasm function {self.function_index}>"
-        if self.module_offset is None:
-            return f"{index:>5}: {module}!{name}"
-        return f"{index:>5}: {self.module_offset:>#8x} - {module}!{name}"
+        head = f"{index:>5}: " if self.module_offset is None else f"{index:>5}: {self.module_offset:>#8x} - "
+        if not self.symbols:
+            return f"{head}{module}!{name}"
+        parts = [head]
+        for position, symbol in enumerate(self.symbols):
+            if position:
+                parts.append("\n                - ")
+            if symbol.name is not None:
+                parts.append(demangle(symbol.name))
+            else:
+                parts.append(name if position == 0 else "<inlined function>")
+            if symbol.file is not None:
+                parts.append(f"\n                    at {symbol.file}")
+                if symbol.line is not None:
+                    parts.append(f":{symbol.line}")
+                    if symbol.column is not None:
+                        parts.append(f":{symbol.column}")
+        return "".join(parts)
+
+
+def details_enabled() -> bool:
+    """Whether backtraces name source locations: ``WASMTIME_BACKTRACE_DETAILS`` is exactly ``1``, as for
+    wasmtime (which reads it when its engine is made; we read it when a backtrace is made)."""
+    return os.environ.get("WASMTIME_BACKTRACE_DETAILS") == "1"
+
+
+#: Each loaded module's symbolizer, made at its first detailed backtrace (decoding its DWARF units takes a while
+#: on a large module; a trap report should not pay it twice).
+_SYMBOLIZERS: weakref.WeakKeyDictionary[LoadedModule, Symbolizer] = weakref.WeakKeyDictionary()
+
+
+def _symbols(module: LoadedModule, module_offset: int | None) -> tuple[Symbol, ...]:
+    dwarf = module.compiled.wasm_dwarf
+    if dwarf is None or module_offset is None:
+        return ()
+    symbolizer = _SYMBOLIZERS.get(module)
+    if symbolizer is None:
+        symbolizer = _SYMBOLIZERS[module] = Symbolizer(dwarf.sections, dwarf.code_section_offset)
+    return tuple(symbolizer.symbols(module_offset))
 
 
 def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
@@ -72,6 +117,7 @@ def wasm_frames(return_addresses: Iterable[int],
     names by function index): a call chain may cross modules. A return address points after its call, so the
     instruction is looked up at ``pc - 1``."""
     frames = []
+    details = details_enabled()
     for pc in return_addresses:
         for module, display_names in modules:
             if not module.region.address <= pc - 1 < module.region.address + module.region.size:
@@ -81,10 +127,11 @@ def wasm_frames(return_addresses: Iterable[int],
             if placed is None or index is None:
                 continue
             function = placed.function
+            offset = wasm_offset_at(function, pc - 1 - placed.address)
             frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index,
-                                    display_names.get(index, function.name),
-                                    wasm_offset_at(function, pc - 1 - placed.address),
-                                    module.compiled.wasm_has_debug_info))
+                                    display_names.get(index, function.name), offset,
+                                    module.compiled.wasm_has_debug_info,
+                                    _symbols(module, offset) if details else ()))
             break
     return frames
 
@@ -93,12 +140,11 @@ def format_backtrace(frames: Sequence[WasmFrame], message: str | None, causes: S
     """wasmtime's rendering: the (innermost ``MAX_FRAMES``) frames under a heading, then ``Caused by:`` and the
     trap message, numbered after any ``causes`` that precede it. wasmtime's note on
     ``WASMTIME_BACKTRACE_DETAILS`` follows the frames when a frame's module has DWARF and the variable is not
-    ``1`` (wasmtime-py's default configuration reads it; ``1`` prints file and line under each frame instead,
-    which this rendering does not)."""
+    ``1`` (wasmtime-py's default configuration reads it; ``1`` puts file and line under each frame instead)."""
     lines = ["error while executing at wasm backtrace:"]
     shown = frames[:MAX_FRAMES]
     lines += [frame.render(i) for i, frame in enumerate(shown)]
-    if any(frame.has_debug_info for frame in shown) and os.environ.get("WASMTIME_BACKTRACE_DETAILS") != "1":
+    if any(frame.has_debug_info for frame in shown) and not details_enabled():
         lines.append(DETAILS_NOTE)
     if message is not None:
         chain = [*causes, message]
