@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from emitter.errors import DecodeError, UnsupportedError, ValidationError
+from emitter.wasm import native_bodies
 from emitter.wasm.features import WASM2, Features
 from emitter.wasm.module import (
     BlockType,
@@ -56,6 +57,7 @@ SECTION_NAMES = {1: "type", 2: "import", 3: "function", 4: "table", 5: "memory",
 #: Position of each section id in the required order (the tag section sits between memory and global).
 _SECTION_RANK = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
 _VALTYPES = {t.value: t for t in ValType}
+_VALTYPE_BYTES = {t: bytes([t.value]) for t in ValType}
 _REFTYPES = {ValType.FUNCREF.value: ValType.FUNCREF, ValType.EXTERNREF.value: ValType.EXTERNREF,
              ValType.EXNREF.value: ValType.EXNREF}
 _EXTERNAL_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
@@ -457,9 +459,11 @@ class _Reader:
         self.fail("END opcode expected: unexpected end of section or function", body_end)
 
 
-def decode(data: bytes, features: Features = WASM2) -> Module:
+def decode(data: bytes, features: Features = WASM2, native: bool = True) -> Module:
     """Decode a whole binary module, with the proposals ``features`` switches on. Raises ``DecodeError``
-    (malformed) or ``UnsupportedError``."""
+    (malformed) or ``UnsupportedError``. ``native``: bodies go through the native pass first (``native_bodies.py``;
+    the result is the same, and the bodies it typed are marked for the validator to skip); False decodes every
+    body here, the model the native pass is compared against."""
     data = bytes(data)
     if len(data) < 4 or data[:4] != MAGIC:
         raise DecodeError("magic header not detected", 0)
@@ -532,7 +536,7 @@ def decode(data: bytes, features: Features = WASM2) -> Module:
                 module.data_count = s.u32()
             case 10:
                 code_seen = True
-                _code_section(module, s, function_types or [])
+                _code_section(module, s, function_types or [], native)
             case 11:
                 count_at = s.pos
                 n = s.count()
@@ -592,7 +596,7 @@ def _import_section(module: Module, s: _Reader) -> None:
         module.imports.append(Import(module_name, name, kind, desc, at))
 
 
-def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None:
+def _code_section(module: Module, s: _Reader, function_types: list[int], native: bool) -> None:
     count_at = s.pos
     n = s.count()
     if n != len(function_types):
@@ -600,6 +604,9 @@ def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None
     first_index = module.num_imported_functions
     memory64 = tuple(m.index64 for m in [*(i.desc for i in module.imported("memory")), *module.memories]
                      if isinstance(m, Limits))
+    tables = native_bodies.TABLES if native else None
+    context = native_bodies.context(module) if native else None
+    signatures: dict[int, tuple[bytes, bytes] | None] = {}
     for i in range(n):
         body_offset = s.pos
         size = s.u32()
@@ -608,6 +615,7 @@ def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None
         body_end = s.pos + size
         b = _Reader(s.data, s.pos, body_end, s.features, memory64)
         locals_: list[ValType] = []
+        codes: list[bytes] = []
         total = 0
         for _ in range(b.count(2)):
             at = b.pos
@@ -615,11 +623,26 @@ def _code_section(module: Module, s: _Reader, function_types: list[int]) -> None
             total += count
             if total > MAX_LOCALS:
                 b.fail(f"too many locals (more than {MAX_LOCALS})", at)
-            locals_.extend([b.valtype()] * count)
+            vt = b.valtype()
+            locals_.extend([vt] * count)
+            codes.append(_VALTYPE_BYTES[vt] * count)
         code_offset = b.pos
-        body = b.body(body_end)
+        decoded = None
+        if tables is not None and context is not None:
+            type_index = function_types[i]
+            if type_index not in signatures:
+                signatures[type_index] = native_bodies.signature_bytes(module, type_index)
+            signature = signatures[type_index] or (b"", b"")
+            decoded = tables.body(s.data, code_offset, body_end, signature[0] + b"".join(codes), signature[1],
+                                  context)
+        if decoded is None:
+            body, prevalidated = b.body(body_end), False
+        else:
+            body, prevalidated = decoded
+            prevalidated = prevalidated and signatures[function_types[i]] is not None
         module.functions.append(Function(first_index + i, function_types[i], locals_, body, body_offset,
-                                         code_offset, body_end, locals_offset=body_end - size))
+                                         code_offset, body_end, locals_offset=body_end - size,
+                                         prevalidated=prevalidated))
         s.pos = body_end
 
 

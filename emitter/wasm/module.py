@@ -159,6 +159,9 @@ class Function:
     #: Module offset just after the size field, where the local declarations start: wasmtime's
     #: ``FrameInfo.func_offset`` counts from here (module_offset = locals_offset + func_offset).
     locals_offset: int = 0
+    #: The body was typed by the decoder's native pass (``native_bodies.py``) against the module as decoded, and
+    #: found valid: the validator skips it. Not part of the function's value (the model's decode leaves it False).
+    prevalidated: bool = field(default=False, compare=False)
 
 
 @dataclass

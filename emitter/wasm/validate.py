@@ -601,5 +601,7 @@ def validate(module: Module, features: Features = DEFAULT) -> None:
                                       data.offset)
             _const_expr(ctx, data.offset_expr, ctx.address_types[data.memory], segment_globals)
     for func in module.functions:
+        if func.prevalidated:
+            continue
         ft = types[module.func_types[func.index]]
         _BodyValidator(ctx, [*ft.params, *func.locals], ft.results).run(func.body)
