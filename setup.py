@@ -21,8 +21,10 @@ setup(
         Extension("emitter._rows", sources=["emitter/_rows.c"], extra_compile_args=["-O2", "-g"]),
         # The producer-DWARF translation's loops over line rows and native pieces (bounds-checked: its input is
         # the producer's bytes).
-        Extension("emitter.dwarf._translate", sources=["emitter/dwarf/_translate.c", "emitter/dwarf/_translate_dies.c"],
-                  depends=["emitter/dwarf/_leb128.h", "emitter/dwarf/_translate_dies.h"],
+        Extension("emitter.dwarf._translate", sources=["emitter/dwarf/_translate.c", "emitter/dwarf/_translate_dies.c",
+                                                      "emitter/dwarf/_translate_scan.c"],
+                  depends=["emitter/dwarf/_leb128.h", "emitter/dwarf/_translate_dies.h",
+                           "emitter/dwarf/_translate_scan.h"],
                   extra_compile_args=["-O2", "-g", "-Wall", "-Wextra"]),
         Extension("emitter.wasm._listing", sources=["emitter/wasm/_listing.c"], extra_compile_args=["-O2", "-g"]),
         # Function bodies decoded and typed in one pass (the fast path of decoder.py and validate.py, bounds-checked:

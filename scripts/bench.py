@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scripts import bench_cdebug, bench_debuggers, bench_jit, bench_kernels, bench_profile
+from scripts import bench_cdebug, bench_debugcost, bench_debuggers, bench_jit, bench_kernels, bench_profile
 from scripts.bench_common import ROOT, Row, Side, run_child
 
 
@@ -285,6 +285,10 @@ def row_cdebug(sizes: Sizes, runs: int) -> list[Row]:
     return bench_cdebug.rows(sizes.cdebug_blocks, runs)
 
 
+def row_debug_cost_real(sizes: Sizes, runs: int) -> list[Row]:
+    return bench_debugcost.rows(runs, quick=sizes == QUICK)
+
+
 ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "1": row_emission,
     "2": row_jit_compile,
@@ -298,6 +302,7 @@ ROWS: dict[str, Callable[[Sizes, int], list[Row]]] = {
     "10": row_cdebug,
     "11": row_kernels,
     "13": row_throughput,
+    "14": row_debug_cost_real,
 }
 
 

@@ -34,7 +34,7 @@ from tests.sqlite_wasm import build_wasm as build_sqlite_wasm
 from tests.wasm_clang import wasm_clang
 
 #: A WASI program of the size of a small real one: string handling, a table, printf.
-_WASI_PROGRAM = r"""
+WASI_PROGRAM = r"""
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +106,7 @@ def rows(block_counts: Sequence[int], runs: int) -> list[Row]:
         cost = Row("10b", f"C debug info at N={largest:,} blocks: compile + object with producer DWARF translated vs "
                    "without -g", Side("with", [per_block[largest] * largest]),
                    Side("without", [plain[largest] * largest]), target=1.30)
-        (work / "words.c").write_text(_WASI_PROGRAM)
+        (work / "words.c").write_text(WASI_PROGRAM)
         wasm_clang(["--target=wasm32-wasi", "-g", "-O1", "-o", "words.wasm", "words.c"], cwd=work)
         real = Row("10c", "A WASI program (wasi-libc's DWARF included): compile + object with debug information vs "
                    "without", Side("with", [_cpu_seconds(work / "words.wasm", True, runs)]),

@@ -18,7 +18,7 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
     rows = {row["key"]: row for row in report["rows"]}
     assert list(rows) == ["1", "1b", "2", "2b", "3-gdb", "3w-gdb", "3-lldb", "3w-lldb", "4", "5", "6", "7-gdb",
                           "7-lldb", "8", "8b", "8c", "9", "9b", "10a", "10b", "10c", "10d", "10e", "11", "11-max",
-                          "11c", "12", "13", "13b"]
+                          "11c", "12", "13", "13b", "14-c", "14-rust"]
     for key, row in rows.items():
         assert row["unavailable"] is None, key
         assert len(row["ours"]["samples"]) >= 1, key
@@ -45,6 +45,10 @@ def test_quick_bench_prints_and_writes_every_row(tmp_path: Path) -> None:
     for key in ("10d", "10e"):
         assert re.search(r"DWARF translation [0-9.]+ s of CPU; object [0-9.]+ MB with debug information, [0-9.]+ "
                          r"MB without", " ".join(rows[key]["notes"])), key
+    # Row 14 loaded the real programs with and without debug information, each in processes of its own.
+    for key in ("14-c", "14-rust"):
+        assert re.search(r"CPU \(process and compile workers\): with .*, without .*, [0-9.]+x; module [0-9.]+ MB",
+                         " ".join(rows[key]["notes"])), key
     # Callgrind counted the measured load only: some millions of instructions, more with debug information.
     assert 1e6 < rows["8c"]["reference"]["median"] < rows["8c"]["ours"]["median"]
     assert (tmp_path / "latest.md").read_text() == out

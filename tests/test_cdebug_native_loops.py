@@ -495,11 +495,11 @@ def _both_lists(address_map: Any, sections: dict[str, bytes], unit: Any, at: int
 @pytest.fixture(scope="module")
 def optimised(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Any, list[PlacedFunction]]]:
     """Row 10c's WASI program at -O1 (DWARF 4, and 5 for its own unit): its variables have location lists."""
-    from scripts.bench_cdebug import _WASI_PROGRAM
+    from scripts.bench_cdebug import WASI_PROGRAM
     from tests.wasm_clang import wasm_clang
 
     work = tmp_path_factory.mktemp("loclists")
-    (work / "words.c").write_text(_WASI_PROGRAM)
+    (work / "words.c").write_text(WASI_PROGRAM)
     out = []
     for name, flags in (("d4.wasm", []), ("d5.wasm", ["-gdwarf-5"])):
         wasm_clang(["--target=wasm32-wasi", "-g", *flags, "-O1", "-o", name, "words.c"], cwd=work)

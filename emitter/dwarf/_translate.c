@@ -13,6 +13,9 @@
  * - line_sequences: the native line program's sequences for one unit, from its producer rows and the unit's
  *   functions' pieces (translate_line.py, whose Python functions say what each step means).
  * - decode_dies (_translate_dies.c): a unit's DIEs as the reader's Die and Attribute objects.
+ * - scan_barriers (_translate_scan.c): the addresses and expressions a unit's DIEs name, read without making DIEs
+ *   (fusion_barriers.py); scan_discarded, discarded_ranges: the subtrees of the functions the linker discarded,
+ *   found without making DIEs, which decode_dies then skips (translate_discard.py).
  * - range_map: Wasm address ranges (DW_AT_low_pc/high_pc, range and location lists) -> native ranges
  *   (translate_map.AddressMap.ranges).
  */
@@ -25,6 +28,7 @@
 
 #include "_leb128.h"
 #include "_translate_dies.h"
+#include "_translate_scan.h"
 
 /* Producer line rows: address, file, line, column, flags. */
 enum { LROW_FIELDS = 5, LROW_SIZE = LROW_FIELDS * 8 };
@@ -1979,6 +1983,12 @@ static PyMethodDef methods[] = {
     {"copy_attributes", (PyCFunction)(void (*)(void))copy_attributes, METH_FASTCALL, copy_attributes_doc},
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
+    {"scan_barriers", (PyCFunction)(void (*)(void))translate_scan_barriers, METH_FASTCALL,
+     translate_scan_barriers_doc},
+    {"scan_discarded", (PyCFunction)(void (*)(void))translate_scan_discarded, METH_FASTCALL,
+     translate_scan_discarded_doc},
+    {"discarded_ranges", (PyCFunction)(void (*)(void))translate_discarded_ranges, METH_FASTCALL,
+     translate_discarded_ranges_doc},
     {"release_dies", translate_release_dies, METH_O, translate_release_dies_doc},
     {"read_abbreviations", (PyCFunction)(void (*)(void))translate_read_abbreviations, METH_FASTCALL,
      translate_read_abbreviations_doc},

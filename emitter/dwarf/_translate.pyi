@@ -78,8 +78,39 @@ def decode_dies(
     line_strings: bytes | None,
     form_names: dict[int, str],
     error: type[Exception],
+    skip: bytes | None = None,
     /,
 ) -> tuple[list[Die], list[Attribute]]: ...
+def scan_barriers(
+    data: bytes,
+    first: int,
+    end: int,
+    abbreviations: dict[int, tuple[str | int, bool, tuple[tuple[str | int, str, int, Any], ...]]],
+    cu_offset: int,
+    version: int,
+    cu_base: int,
+    sections: tuple[bytes | None, ...],
+    bases: tuple[int, int, int],
+    error: type[Exception],
+    barriers: set[int],
+    expressions: set[bytes],
+    entries: list[tuple[int, int, bytes]],
+    /,
+) -> None: ...
+def scan_discarded(
+    data: bytes,
+    first: int,
+    end: int,
+    abbreviations: dict[int, tuple[str | int, bool, tuple[tuple[str | int, str, int, Any], ...]]],
+    cu_offset: int,
+    version: int,
+    sections: tuple[bytes | None, ...],
+    bases: tuple[int, int, int],
+    functions: bytes,
+    error: type[Exception],
+    /,
+) -> tuple[bytes, bytes, bytes, bytes]: ...
+def discarded_ranges(ranges: bytes, members: bytes, references: bytes, call_references: bytes, /) -> bytes: ...
 
 def write_die(
     context: tuple[Any, ...], key: object, tag: int, has_children: bool, attributes: list[tuple[int, int, Any]], /

@@ -631,18 +631,19 @@ PyObject *translate_release_dies(PyObject *module, PyObject *dies) {
 
 const char translate_decode_dies_doc[] =
 "decode_dies(unit, data, first, end, abbreviations, top_only, cu_offset, strings, string_cache, line_strings,\n"
-"            form_names, error, /)\n--\n\n"
+"            form_names, error, skip=None, /)\n--\n\n"
 "The DIEs of the unit whose DIEs are ``data[first:end]`` (``data``: .debug_info), as a list in order (each with its\n"
 "parent and children), and the list of their indexed attributes (DWARF 5 strx/addrx/loclistx/rnglistx), whose\n"
 "values the caller resolves. ``abbreviations``: code -> (tag, has_children, ((name, form name, form code,\n"
 "implicit constant), ...)); ``top_only``: the first DIE only. Strings are read from ``strings`` (.debug_str,\n"
-"cached in ``string_cache``) and ``line_strings``; ``form_names``: code -> name, for DW_FORM_indirect. Malformed\n"
-"input raises ``error``.";
+"cached in ``string_cache``) and ``line_strings``; ``form_names``: code -> name, for DW_FORM_indirect. ``skip``:\n"
+"subtrees not decoded, packed sorted int64 (start, end) pairs of .debug_info offsets (a DIE starting at a start\n"
+"is not decoded, nor anything before the end, where its next sibling starts). Malformed input raises ``error``.";
 
 PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 12) {
-        PyErr_Format(PyExc_TypeError, "decode_dies takes 12 arguments (%zd given)", nargs);
+    if (nargs != 12 && nargs != 13) {
+        PyErr_Format(PyExc_TypeError, "decode_dies takes 12 or 13 arguments (%zd given)", nargs);
         return NULL;
     }
     PyObject *unit = args[0], *abbreviations = args[4];
@@ -664,7 +665,30 @@ PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssiz
     }
     decoder.data = view.buf;
     decoder.length = view.len;
-    PyObject *dies = PyList_New(0), *deferred = PyList_New(0), *result = NULL;
+    /* The subtrees not to decode: sorted [start, end) pairs of DIE offsets (translate.py: the functions the
+       linker discarded). */
+    Py_buffer skip_view;
+    skip_view.obj = NULL;
+    const int64_t *skip = NULL;
+    Py_ssize_t skip_count = 0, next_skip = 0;
+    PyObject *dies = NULL, *deferred = NULL, *result = NULL;
+    if (nargs == 13 && args[12] != Py_None) {
+        if (PyObject_GetBuffer(args[12], &skip_view, PyBUF_SIMPLE) < 0) {
+            skip_view.obj = NULL;
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+        if (skip_view.len % 16) {
+            PyErr_SetString(PyExc_ValueError, "decode_dies: the subtrees to skip are packed int64 pairs");
+            PyBuffer_Release(&skip_view);
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+        skip = skip_view.buf;
+        skip_count = skip_view.len / 16;
+    }
+    dies = PyList_New(0);
+    deferred = PyList_New(0);
     Py_ssize_t depth = 0, capacity = 64;
     PyObject **parents = PyMem_New(PyObject *, capacity); /* borrowed: ``dies`` holds them */
     if (dies == NULL || deferred == NULL || parents == NULL) {
@@ -679,6 +703,15 @@ PyObject *translate_decode_dies(PyObject *module, PyObject *const *args, Py_ssiz
     }
     while (at < end) {
         Py_ssize_t die_offset = at;
+        while (next_skip < skip_count && skip[2 * next_skip] < die_offset) {
+            next_skip++;
+        }
+        if (next_skip < skip_count && skip[2 * next_skip] == die_offset && skip[2 * next_skip + 1] > at &&
+            skip[2 * next_skip + 1] <= end && !top_only && PyList_GET_SIZE(dies) > 0) {
+            at = (Py_ssize_t)skip[2 * next_skip + 1]; /* past the subtree: its next sibling, at the same depth */
+            next_skip++;
+            continue;
+        }
         uint64_t code;
         if (read_uleb(&decoder, &at, &code, die_offset) < 0) {
             goto done;
@@ -773,6 +806,9 @@ done:
     PyMem_Free(parents);
     Py_XDECREF(dies);
     Py_XDECREF(deferred);
+    if (skip_view.obj != NULL) {
+        PyBuffer_Release(&skip_view);
+    }
     PyBuffer_Release(&view);
     return result;
 }

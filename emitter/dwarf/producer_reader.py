@@ -204,6 +204,9 @@ class Unit:
         if self.address_size != 4:
             raise ProducerDwarfError(f"unit at {offset:#x}: {self.address_size}-byte addresses (wasm32 has 4)")
         self.first_die = offset + header
+        #: Subtrees ``iter_DIEs`` does not decode (packed sorted int64 [start, end) pairs of DIE offsets), if any:
+        #: the translation's discarded functions (``translate_discard``).
+        self.skip: bytes | None = None
         self._dies: list[Die] | None = None
         self._top: Die | None = None
 
@@ -273,7 +276,7 @@ class Unit:
         dies, deferred = _translate.decode_dies(
             self, dwarf.info, self.first_die, self.cu_offset + self.size, dwarf.abbreviations(self.abbrev_offset),
             top_only, self.cu_offset, dwarf.sections.get(".debug_str"), dwarf.string_cache,
-            dwarf.sections.get(".debug_line_str"), _FORM_NAMES, ProducerDwarfError)
+            dwarf.sections.get(".debug_line_str"), _FORM_NAMES, ProducerDwarfError, self.skip)
         if top_only:
             self._top = dies[0]
         else:
@@ -325,6 +328,22 @@ def _variable(data: bytes, at: int, form: str, implicit: Any, die_offset: int) -
             raise ProducerDwarfError(f"DIE at {die_offset:#x}: a 3-byte index past the end of .debug_info")
         return int.from_bytes(data[at:at + 3], "little"), at + 3
     raise ProducerDwarfError(f"DIE at {die_offset:#x}: form {form or 'unknown'} is not read")
+
+
+#: The sections the DIE-free scans (``_translate.scan_barriers``, ``scan_discarded``) read lists and indexed
+#: addresses from, in their order.
+_SCANNED_SECTIONS = (".debug_addr", ".debug_loc", ".debug_ranges", ".debug_loclists", ".debug_rnglists")
+
+
+def scanned_sections(dwarf: ProducerDwarf) -> tuple[bytes | None, ...]:
+    """The sections a DIE-free scan is given (None for an absent one)."""
+    return tuple(dwarf.sections.get(name) for name in _SCANNED_SECTIONS)
+
+
+def list_bases(unit: Unit) -> tuple[int, int, int]:
+    """The unit's ``.debug_addr``, ``.debug_loclists`` and ``.debug_rnglists`` bases, with the defaults the reader
+    resolves indexed values with, for a DIE-free scan."""
+    return unit.addr_base(), unit._base("DW_AT_loclists_base", 12), unit._base("DW_AT_rnglists_base", 12)
 
 
 class ProducerDwarf:

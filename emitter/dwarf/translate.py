@@ -16,7 +16,8 @@ machine is rewritten:
   in memory the stand-in ``__wasm32_funcptr``, and a variable's location reads the function's code address
   through table 0 (``ExpressionTranslator.pointer_value(function=True)``);
 - call-site DIEs are dropped (their return addresses have no meaning natively), and so are the functions the
-  linker discarded (``translate_discard``: no code, so nothing a debugger could use).
+  linker discarded (``translate_discard``: no code, so nothing a debugger could use; found by a scan before
+  decoding, so their DIEs are never decoded).
 
 DWARF 2-5 compile units are read (``producer_reader``, our own reader: the translation's time is mostly reading)
 and written as DWARF 4; a module whose DWARF cannot be read falls back to describing the generated listing.
@@ -39,7 +40,7 @@ from . import _translate
 from .info import PlacedFunction
 from .producer_reader import READ_ERRORS, BaseAddress, Die, ProducerDwarf, ProducerDwarfError, Unit
 from .strings import StringSection
-from .translate_discard import discarded_dies
+from .translate_discard import discarded_dies, discarded_subtrees
 from .translate_expr import ExpressionTranslator, FrameContext, Untranslatable, embed
 from .translate_line import FileEntry, line_program
 from .translate_map import AddressMap
@@ -259,7 +260,12 @@ class _Translator:
     def _run(self) -> dict[str, ByteWriter] | None:
         if not self.units:
             return None
+        skips = discarded_subtrees(self.dwarf_info, self.units, [(m.start, m.end) for m in self.map.functions])
         for cu in self.units:
+            skip = None if skips is None else skips.get(cu.cu_offset)
+            if skip != cu.skip:  # decoded before without these subtrees, or with others (a unit dropped since)
+                cu.release()
+                cu.skip = skip
             try:
                 for die in cu.iter_DIEs():
                     if die.tag in _CALL_SITE_TAGS:
@@ -268,10 +274,11 @@ class _Translator:
                         self.die_offsets[die.offset] = die
             except _PRODUCER_ERRORS as error:
                 raise _UnitFailed(cu, f"unreadable DIEs ({_reason(error)})") from None
-        discarded = discarded_dies(self.die_offsets.values(), self._has_code)
-        for discarded_offset in discarded:
-            self.die_offsets.pop(discarded_offset, None)  # call sites are not in it
-        self.skipped |= discarded
+        if skips is None:  # the scan failed where the decoder did not: the model over the decoded DIEs
+            discarded = discarded_dies(self.die_offsets.values(), self._has_code)
+            for discarded_offset in discarded:
+                self.die_offsets.pop(discarded_offset, None)  # call sites are not in it
+            self.skipped |= discarded
         for cu in self.units:
             try:
                 self._unit(cu)

@@ -13,13 +13,21 @@ everything else (types, declarations, abstract instances of inline functions, gl
 A DIE written must not refer to a DIE not written, so a discarded subtree that any kept DIE refers into (a C++
 template argument naming a type local to the function, say) is kept whole, and what it refers to in turn is
 checked the same way.
+
+``discarded_subtrees`` finds them before any DIE is decoded (a scan in C, ``_translate.scan_discarded`` and
+``discarded_ranges``), so that the decoder skips them (``Unit.skip``): in a Rust program a third of the DIEs
+are in std's discarded functions, and decoding them only to drop them was a fifth of the translation.
+``discarded_dies`` does the same over decoded DIEs: the model the scan is checked against, and what the
+translation falls back on should the scan fail where the decoder does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 
-from .producer_reader import Die
+from . import _translate
+from .producer_reader import READ_ERRORS, Die, ProducerDwarf, ProducerDwarfError, Unit, list_bases, scanned_sections
 
 #: Forms naming a DIE of this ``.debug_info``: unit-relative ones, and ``ref_addr`` (section-relative).
 _UNIT_REFERENCES = frozenset(["DW_FORM_ref1", "DW_FORM_ref2", "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata"])
@@ -68,4 +76,34 @@ def _subtree(die: Die) -> list[Die]:
         member = stack.pop()
         out.append(member)
         stack.extend(member.children)
+    return out
+
+
+def discarded_subtrees(info: ProducerDwarf, units: Sequence[Unit],
+                       functions: Sequence[tuple[int, int]]) -> dict[int, bytes] | None:
+    """What ``discarded_dies`` discards, found without decoding the DIEs: by unit offset, the subtrees not to
+    decode (``Unit.skip``: packed sorted [start, end) pairs); ``functions``: the compiled functions' Wasm extents
+    (code-relative [start, end), sorted), where a ``DW_AT_low_pc`` has code. None when a unit cannot be scanned
+    (the caller then decodes everything and uses ``discarded_dies``, whose errors name the unit)."""
+    packed_functions = array("q", [value for pair in functions for value in pair]).tobytes()
+    parts: list[tuple[bytes, bytes, bytes, bytes]] = []
+    try:
+        sections = scanned_sections(info)
+        for unit in units:
+            parts.append(_translate.scan_discarded(
+                info.info, unit.first_die, unit.cu_offset + unit.size, info.abbreviations(unit.abbrev_offset),
+                unit.cu_offset, unit.version, sections, list_bases(unit), packed_functions, ProducerDwarfError))
+    except READ_ERRORS:
+        return None
+    left = _translate.discarded_ranges(*(b"".join(part[k] for part in parts) for k in range(4)))
+    ranges = memoryview(left).cast("q")
+    out: dict[int, bytes] = {}
+    k = 0
+    for unit in units:
+        end = unit.cu_offset + unit.size
+        first = k
+        while k < len(ranges) and ranges[k] < end:
+            k += 2
+        if k > first:
+            out[unit.cu_offset] = ranges[first:k].tobytes()
     return out
