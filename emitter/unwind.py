@@ -166,6 +166,12 @@ def shifted(op: UnwindOp, delta: int) -> UnwindOp:
     return type(op)(op.offset + delta, *_other_fields(op))  # type: ignore[arg-type]
 
 
+def op_parts(op: UnwindOp) -> tuple[type[UnwindOp], int, tuple[object, ...]]:
+    """``op`` as its type, offset and other fields: ops recorded once and placed many times (an epilogue's) are
+    kept so and rebuilt in place as ``kind(offset + delta, *rest)``, without reading their fields again."""
+    return type(op), op.offset, _other_fields(op)
+
+
 def _other_fields(op: UnwindOp) -> tuple[object, ...]:
     """Every field of ``op`` but ``offset``: what the op does, wherever it is."""
     getter = _OTHER_FIELDS.get(type(op))

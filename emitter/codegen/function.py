@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from ..compiled import CallSite
 from ..errors import EmitError, UnsupportedError
-from ..unwind import UnwindOp, shifted
+from ..unwind import UnwindOp, op_parts
 from ..wasm.module import BlockType, FuncType, Instr, Module, ValType
 from ..x64.asm import (
     R11,
@@ -235,7 +235,8 @@ class FunctionContext:
     snippets: dict[tuple[object, ...], Snippet] = field(default_factory=dict)
     #: Epilogues with ``ret`` already encoded in this module, by (saved registers, after a call): their code and
     #: unwind records, at offsets from their start (``FunctionCompiler.emit_frame_exit``).
-    epilogues: dict[tuple[object, ...], tuple[bytes, tuple[UnwindOp, ...]]] = field(default_factory=dict)
+    epilogues: dict[tuple[object, ...], tuple[bytes, tuple[tuple[type[UnwindOp], int, tuple[object, ...]], ...]]] = \
+        field(default_factory=dict)
     #: Tree groups already planned (and encoded) in this module, by their window's shape (``trees.py``).
     tree_groups: dict[tuple[object, ...], TreeGroup | None] = field(default_factory=dict)
     #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
@@ -715,11 +716,12 @@ class FunctionCompiler:
         if known is None:
             first = len(self.records)
             emit_epilogue(a, self.saved, self.records, seh=self.abi.seh_frames, after_call=after_call)
-            epilogues[key] = (bytes(a.code[start:]), tuple(shifted(op, -start) for op in self.records[first:]))
+            epilogues[key] = (bytes(a.code[start:]), tuple((kind, offset - start, rest) for kind, offset, rest
+                                                           in map(op_parts, self.records[first:])))
             return
         code, records = known
         a.code += code
-        self.records += [shifted(op, start) for op in records]
+        self.records += [kind(offset + start, *rest) for kind, offset, rest in records]  # type: ignore[arg-type]
 
     # -- calls --------------------------------------------------------------------------------------------------
     def emit_call(self, ftype: FuncType, symbol: str | None) -> None:

@@ -17,12 +17,11 @@ turns into a dropped unit and a warning.
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
 
 from . import _translate
 
@@ -38,9 +37,14 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     RecursionError, NotImplementedError, AssertionError)
 
 
-_TAG_NAMES = {code: name for name, code in ENUM_DW_TAG.items() if not name.startswith("_")}
-_AT_NAMES = {code: name for name, code in ENUM_DW_AT.items() if not name.startswith("_")}
-_FORM_NAMES = {code: name for name, code in ENUM_DW_FORM.items() if not name.startswith("_")}
+@functools.cache
+def _names() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """The DWARF tag, attribute and form names by code (pyelftools' tables, imported at the first module with
+    producer DWARF: most modules have none, and the import is a tenth of a cold start's)."""
+    from elftools.dwarf.enums import ENUM_DW_AT, ENUM_DW_FORM, ENUM_DW_TAG
+
+    return tuple({code: name for name, code in enum.items() if not name.startswith("_")}  # type: ignore[return-value]
+                 for enum in (ENUM_DW_TAG, ENUM_DW_AT, ENUM_DW_FORM))
 
 #: Forms of a fixed size (wasm32: 4-byte addresses, the 32-bit DWARF format), by ``struct`` letter.
 _FIXED_FORMS = {
@@ -276,7 +280,7 @@ class Unit:
         dies, deferred = _translate.decode_dies(
             self, dwarf.info, self.first_die, self.cu_offset + self.size, dwarf.abbreviations(self.abbrev_offset),
             top_only, self.cu_offset, dwarf.sections.get(".debug_str"), dwarf.string_cache,
-            dwarf.sections.get(".debug_line_str"), _FORM_NAMES, ProducerDwarfError, self.skip)
+            dwarf.sections.get(".debug_line_str"), _names()[2], ProducerDwarfError, self.skip)
         if top_only:
             self._top = dies[0]
         else:
@@ -416,7 +420,7 @@ class ProducerDwarf:
         data = self.sections.get(".debug_abbrev")
         if data is None:
             raise ProducerDwarfError("no .debug_abbrev")
-        return _translate.read_abbreviations(data, at, _TAG_NAMES, _AT_NAMES, _FORM_NAMES, ProducerDwarfError)
+        return _translate.read_abbreviations(data, at, *_names(), ProducerDwarfError)
 
     # -- line programs ------------------------------------------------------------------------------------------
     def line_program_for_CU(self, unit: Unit) -> LineProgram | None:  # noqa: N802
@@ -590,7 +594,7 @@ def _v5_entries(data: bytes, at: int, unit: Unit, dwarf: ProducerDwarf) -> tuple
     for _ in range(count):
         kind, at = uleb(data, at)
         form_code, at = uleb(data, at)
-        formats.append((kind, _FORM_NAMES.get(form_code, "")))
+        formats.append((kind, _names()[2].get(form_code, "")))
     count, at = uleb(data, at)
     entries: list[dict[int, Any]] = []
     for _ in range(count):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import wasmtime
-
 from emitter.errors import DecodeError
 from emitter.wasm.decoder import MAGIC, decode
 from emitter.wasm.features import DEFAULT, Features
@@ -18,6 +16,9 @@ _LOCATION = re.compile(r"-->\s*\S*?:(\d+):(\d+)")
 
 def wat_to_wasm(text: str, source: str = "<text>") -> bytes:
     """Assemble WebAssembly text; a syntax error becomes one ``DecodeError`` line ``source:line:col: reason``."""
+    # Imported here: binary modules, the common case, need no text assembler (a fifth of the imports' time).
+    import wasmtime
+
     try:
         return bytes(wasmtime.wat2wasm(text))
     except wasmtime.WasmtimeError as error:
