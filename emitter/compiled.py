@@ -267,6 +267,10 @@ class CompiledFunction:
     #: Frame slot of Wasm operand-stack value 0 (value ``j`` lives ``8*j`` bytes below), for producer DWARF that
     #: names operand-stack values; None when not compiled from Wasm.
     operand_stack: FrameSlot | None = None
+    #: Code ranges ``(start, end, Wasm offset)`` whose trap is reported at another Wasm offset than their line
+    #: row names: an ``unreachable`` wasmtime turns into a conditional trap at the branch before it
+    #: (``codegen/trap_offsets.py``). Trap reports only; the rows (debuggers, listing) stay.
+    trap_offsets: tuple[tuple[int, int, int], ...] = ()
 
 
 @by_fields

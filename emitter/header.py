@@ -25,6 +25,8 @@ from .codegen.host_access import (
 )
 from .codegen.runtime import TRAP_HOOK, TrapCode
 from .errors import UnsupportedError
+from .wasi.aot import RESERVED as WASI_RESERVED
+from .wasi.preview1 import imports_wasi
 from .wasm.module import FuncType, GlobalType, Module, ValType
 
 C_TYPES = {ValType.I32: "int32_t", ValType.I64: "int64_t", ValType.F32: "float", ValType.F64: "double",
@@ -117,6 +119,7 @@ def _guard(module_name: str) -> str:
 def render_header(module: Module, *, module_name: str, export_prefix: str = "") -> str:
     """The header text. Raises ``UnsupportedError`` for an export or import outside the C ABI."""
     exports: list[str] = []
+    wasi = imports_wasi(module)
     for export in module.exports:
         if export.kind != "func":
             continue
@@ -140,6 +143,10 @@ def render_header(module: Module, *, module_name: str, export_prefix: str = "") 
             continue
         if export.name == COMMAND_ENTRY:
             exports.append(f"/* The export {COMMAND_ENTRY!r}, renamed: the C runtime defines {COMMAND_ENTRY}. */")
+        if symbol in WASI_RESERVED and wasi:
+            exports.append(f"/* export {export.name!r} is not the C symbol {symbol!r}, which the WASI runtime "
+                           "defines (give an --export-prefix to call it) */")
+            continue
         exports.append(c_prototype(symbol, signature, names, what="export") + ";")
     imports: list[str] = []
     for function_index, entry in enumerate(module.imported("func")):

@@ -383,7 +383,9 @@ class _ModuleCompiler:
                       for site in body.call_sites]
         return CompiledFunction(name=name, code=code, unwind=unwind, lines=lines, relocations=relocations,
                                 frame_base="rbp", call_sites=call_sites, catch_types=list(body.catch_types),
-                                personality=exceptions.PERSONALITY if call_sites else None)
+                                personality=exceptions.PERSONALITY if call_sites else None,
+                                trap_offsets=tuple((start + shift, end + shift, wasm)
+                                                   for start, end, wasm in body.trap_reports))
 
     # -- tags ---------------------------------------------------------------------------------------------------
     def _tag_symbols(self) -> list[str]:

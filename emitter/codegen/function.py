@@ -87,6 +87,7 @@ from .simd import (
 )
 from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
+from .trap_offsets import branch_trap_offsets
 from .trees import FIRST as TREE_FIRST
 from .trees import TreeGroup, fuse_tree
 
@@ -281,6 +282,8 @@ class FunctionBody:
     catch_types: list[str | None] = field(default_factory=list)
     #: Each local's distance below rbp (``simd.local_offsets``).
     local_offsets: list[int] = field(default_factory=list)
+    #: Trap calls reported at another Wasm offset than their row's (body offsets): ``trap_offsets.py``.
+    trap_reports: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 class FunctionCompiler:
@@ -301,6 +304,10 @@ class FunctionCompiler:
         #: Line rows as (code offset, line, Wasm offset, prologue end); made ``LineEntry``s once shifted.
         self.lines: list[tuple[int, int, int, bool]] = []
         self.stubs: list[TrapStub] = []
+        #: Trap calls whose report names another Wasm offset than their row: (start, end, Wasm offset), and the
+        #: ``unreachable``s wasmtime reports at a branch, found on the first one (``trap_offsets.py``).
+        self.trap_reports: list[tuple[int, int, int]] = []
+        self.branch_traps: dict[int, int] | None = None
         self.depth = 0
         self.max_depth = 0
         self.outgoing = self.abi.shadow_space
@@ -609,7 +616,7 @@ class FunctionCompiler:
         emit_jump_tables(self)
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types,
-                            self.local_offsets)
+                            self.local_offsets, self.trap_reports)
 
     def operands_slots(self) -> int:
         return self.local_words + (1 if self.multi else 0) + self.exception_slots + self.max_depth
@@ -844,7 +851,13 @@ def _h_nop(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_unreachable(c: FunctionCompiler, i: Instr) -> bool:
+    if c.branch_traps is None:
+        c.branch_traps = branch_trap_offsets(c.module, c.function.body)
+    start = c.a.offset
     c.emit_trap_call(TrapCode.UNREACHABLE)
+    reported = c.branch_traps.get(i.offset)
+    if reported is not None:  # wasmtime's conditional trap at the branch before it
+        c.trap_reports.append((start, c.a.offset, reported))
     return True
 
 

@@ -104,8 +104,12 @@ def _symbols(module: LoadedModule, module_offset: int | None) -> tuple[Symbol, .
 
 
 def wasm_offset_at(function: CompiledFunction, code_offset: int) -> int | None:
-    """The Wasm module offset of the instruction covering ``code_offset`` (the last line entry at or before it
+    """The Wasm module offset a trap report names at ``code_offset``: a trap the function reports elsewhere
+    (``CompiledFunction.trap_offsets``), else the instruction covering it (the last line entry at or before it
     that names one)."""
+    for start, end, reported in function.trap_offsets:
+        if start <= code_offset < end:
+            return reported
     entries = [e for e in function.lines if e.wasm_offset is not None]
     index = bisect.bisect_right([e.code_offset for e in entries], code_offset) - 1
     return entries[index].wasm_offset if index >= 0 else None

@@ -277,8 +277,9 @@ const char *jitdebug_trap_cause(int32_t code) {
 struct frame_record {
     uint32_t magic, version, size, count;
     int32_t module_name, fault_address, vmctx;
-    uint32_t reserved;
+    uint32_t flags; /* FRAME_DEBUG_INFO: the module has a .debug_info section */
 };
+#define FRAME_DEBUG_INFO 1u
 struct frame_function {
     int32_t code;
     uint32_t code_size, wasm_index;
@@ -387,7 +388,7 @@ size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
         buffer[0] = '\0';
     append(&t, "error while executing at wasm backtrace:\n");
     const struct frame_record *innermost = NULL;
-    int shown = 0;
+    int shown = 0, debug_info = 0;
     for (int i = 0; i < trace.count && shown < MAX_WASM_FRAMES; i++) {
         struct located where;
         if (!locate(trace.pcs[i], &where))
@@ -396,6 +397,7 @@ size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
         const char *name = (const char *)rel32(&where.function->name);
         if (innermost == NULL)
             innermost = where.record;
+        debug_info |= (where.record->flags & FRAME_DEBUG_INFO) != 0;
         /* The stack check runs on entry, before the first instruction: wasmtime names no offset there. */
         if (where.has_offset && !(shown == 0 && code == TRAP_STACK_OVERFLOW))
             append(&t, "%5d: %#8x - %s!%s\n", shown, (unsigned)where.offset, *module ? module : "<unknown>", name);
@@ -403,6 +405,11 @@ size_t jitdebug_trap_report(int32_t code, char *buffer, size_t size) {
             append(&t, "%5d: %s!%s\n", shown, *module ? module : "<unknown>", name);
         shown++;
     }
+    /* wasmtime's hint when a frame's module has DWARF it did not read (it reads it with the variable 1). */
+    const char *details = getenv("WASMTIME_BACKTRACE_DETAILS");
+    if (debug_info && (details == NULL || strcmp(details, "1") != 0))
+        append(&t, "note: using the `WASMTIME_BACKTRACE_DETAILS=1` environment variable may show more debugging "
+                   "information\n");
     append(&t, "\nCaused by:\n");
     if (code == TRAP_MEMORY_FAULT && innermost != NULL) {
         /* The fault words: the effective address, then the record of the memory it missed, whose second word
