@@ -7,7 +7,9 @@ on mutated DWARF:
   not. Code generation fuses by these sets, so a difference would change the code and every line row and range
   the translation writes;
 - the functions the linker discarded (``translate_discard.discarded_subtrees``, whose subtrees the decoder then
-  skips, against ``discarded_dies`` over every DIE): the translated DWARF byte for byte the same, warnings too."""
+  skips, against ``discarded_dies`` over every DIE), with the DIEs the translation copies as they are written in
+  C (``_translate.write_children``, against ``_Translator._die`` for every DIE): the translated DWARF byte for
+  byte the same, warnings too."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import pytest
 
 from emitter.aot import render_listing
 from emitter.codegen.compiler import compile_module
-from emitter.dwarf import translate
+from emitter.dwarf import _translate, translate
 from emitter.dwarf.fusion_barriers import fusion_limits, fusion_limits_model
 from emitter.dwarf.producer_reader import ProducerDwarf
 from emitter.dwarf.translate_source import producer_dwarf
@@ -116,22 +118,30 @@ def test_barrier_scan_of_mutated_dwarf_equals_the_model_where_it_reads_or_gives_
 
 
 def _translated(compiled: Any, model: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
-    """The object with translated DWARF, and the warnings, with the discarded functions found by the scan or (with
-    ``model``) by ``discarded_dies`` over every decoded DIE."""
+    """The object with translated DWARF, and the warnings, with the discarded functions found by the scan and the
+    plain DIEs written in C, or (with ``model``) by ``discarded_dies`` over every decoded DIE and every DIE by
+    ``_Translator._die``."""
+
+    def each_by_callback(context: Any, children: list[Any], frame: Any, callback: Any) -> None:
+        for child in children:
+            callback(child, frame)
+
     with monkeypatch.context() as patch:
         if model:
             patch.setattr(translate, "discarded_subtrees", lambda *arguments: None)
+            patch.setattr(_translate, "write_children", each_by_callback)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data = write_relocatable(lower_module(compiled, debug_info=True))
     return data, [str(warning.message) for warning in caught]
 
 
-def test_discarded_functions_found_by_the_scan_translate_as_by_the_model(programs: dict[str, Path],
+def test_scan_and_plain_dies_in_c_translate_as_the_model(programs: dict[str, Path],
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The objects of every module, with translated DWARF, are byte for byte the same whether the discarded
-    functions' subtrees are skipped at decoding (the scan) or decoded and dropped (the model); the scan skips
-    something in each (wasi-libc's and std's functions nothing calls)."""
+    functions' subtrees are skipped at decoding (the scan) or decoded and dropped (the model), and the DIEs
+    copied as they are written in C or in Python; the scan skips something in each (wasi-libc's and std's
+    functions nothing calls)."""
     for name, path in programs.items():
         compiled = _compiled(path)
         assert _translated(compiled, False, monkeypatch) == _translated(compiled, True, monkeypatch), name
@@ -142,7 +152,7 @@ def test_discarded_functions_found_by_the_scan_translate_as_by_the_model(program
         assert translate.discarded_subtrees(info, list(info.iter_CUs()), functions), name
 
 
-def test_discarded_functions_of_mutated_dwarf_translate_as_by_the_model(programs: dict[str, Path],
+def test_mutated_dwarf_translates_as_by_the_model(programs: dict[str, Path],
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Mutated DIEs and abbreviations (seeded): the same object and the same warnings either way (units dropped
     with the decoder's message, references to no DIE counted alike)."""

@@ -1975,6 +1975,235 @@ static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssi
     Py_RETURN_NONE;
 }
 
+/* -- DIEs copied whole: write_children ---------------------------------------------------------------------------- */
+
+/* The plain context (translate._Translator.plain_context), by index. */
+enum {
+    P_WRITE_CONTEXT, P_COPY_CONTEXT, P_SKIPPED, P_TAG_CODES, P_NOT_COPIED, P_SPECIAL, P_SPECIAL_WITH_FRAME,
+    P_SPECIAL_FUNCTION, P_RUST, P_DATA, P_SIZE
+};
+
+/* Interned names the plain test compares with (made once). */
+static PyObject *plain_names[12];
+enum {
+    N_LOW_PC, N_RANGES, N_FRAME_BASE, N_STMT_LIST, N_POINTER, N_REFERENCE, N_RVALUE_REFERENCE, N_COMPILE_UNIT,
+    N_VARIABLE, N_FORMAL_PARAMETER, N_STRUCTURE, N_MEMBER
+};
+
+static int plain_names_ready(void) {
+    static const char *texts[] = {"DW_AT_low_pc", "DW_AT_ranges", "DW_AT_frame_base", "DW_AT_stmt_list",
+                                  "DW_TAG_pointer_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type",
+                                  "DW_TAG_compile_unit", "DW_TAG_variable", "DW_TAG_formal_parameter",
+                                  "DW_TAG_structure_type", "DW_TAG_member"};
+    if (plain_names[0] != NULL) {
+        return 0;
+    }
+    for (int i = 0; i < 12; i++) {
+        plain_names[i] = PyUnicode_InternFromString(texts[i]);
+        if (plain_names[i] == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int same_name(PyObject *tag, int which) {
+    return PyUnicode_Check(tag) && PyUnicode_Compare(tag, plain_names[which]) == 0;
+}
+
+/* The children of ``die`` not skipped, as translate._Translator._die lists them (a new list). */
+static PyObject *kept_children(TranslateDie *die, PyObject *skipped) {
+    PyObject *children = PyList_New(0);
+    if (children == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(die->children); i++) {
+        TranslateDie *child = (TranslateDie *)PyList_GET_ITEM(die->children, i);
+        int skip = PySet_Contains(skipped, child->offset);
+        if (skip < 0 || (!skip && PyList_Append(children, (PyObject *)child) < 0)) {
+            Py_DECREF(children);
+            return NULL;
+        }
+    }
+    return children;
+}
+
+/* translate._is_fat_pointer: two members named ``data_ptr`` and ``length``. */
+static int is_fat_pointer(PyObject *children) {
+    if (PyList_GET_SIZE(children) != 2) {
+        return 0;
+    }
+    int seen_data = 0, seen_length = 0;
+    for (Py_ssize_t i = 0; i < 2; i++) {
+        TranslateDie *child = (TranslateDie *)PyList_GET_ITEM(children, i);
+        if (!same_name(child->tag, N_MEMBER)) {
+            return 0;
+        }
+        PyObject *name = PyDict_GetItemString(child->attributes, "DW_AT_name"); /* borrowed */
+        PyObject *value = name != NULL ? PyObject_GetAttrString(name, "value") : NULL;
+        if (value == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        const char *text = PyBytes_Check(value) ? PyBytes_AS_STRING(value)
+                           : PyUnicode_Check(value) ? PyUnicode_AsUTF8(value) : NULL;
+        if (text == NULL) {
+            PyErr_Clear();
+        } else if (strcmp(text, "data_ptr") == 0) {
+            seen_data++;
+        } else if (strcmp(text, "length") == 0) {
+            seen_length++;
+        }
+        Py_DECREF(value);
+    }
+    return seen_data == 1 && seen_length == 1;
+}
+
+/* Whether ``die`` is written as translate._Translator._die writes a DIE it has nothing to say about: its
+ * attributes copied (copy_attributes: no pc attributes, no location, no frame base, no line table, not a pointer
+ * type, not a variable), its children after it. */
+static int is_plain(TranslateDie *die) {
+    PyObject *tag = die->tag, *attributes = die->attributes;
+    if (!PyDict_Check(attributes) || !PyList_Check(die->children)) {
+        return 0;
+    }
+    if (PyUnicode_Check(tag)) {
+        for (int which = N_POINTER; which <= N_FORMAL_PARAMETER; which++) {
+            if (PyUnicode_Compare(tag, plain_names[which]) == 0) {
+                return 0;
+            }
+        }
+    }
+    for (int which = N_LOW_PC; which <= N_STMT_LIST; which++) {
+        int present = PyDict_Contains(attributes, plain_names[which]);
+        if (present != 0) {
+            return present; /* 1: not plain; -1: an error */
+        }
+    }
+    return 1 + 1; /* plain */
+}
+
+static int write_plain_children(PyObject *context, PyObject *children, PyObject *frame, PyObject *callback);
+
+/* One DIE of ``children``: written here when plain, else by ``callback(die, frame)`` (translate._Translator._die). */
+static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, PyObject *callback) {
+    int plain = is_plain(die);
+    if (plain < 0) {
+        return -1;
+    }
+    PyObject *children = NULL;
+    if (plain == 2) {
+        children = kept_children(die, PyTuple_GET_ITEM(context, P_SKIPPED));
+        if (children == NULL) {
+            return -1;
+        }
+        if (PyObject_IsTrue(PyTuple_GET_ITEM(context, P_RUST)) && same_name(die->tag, N_STRUCTURE) &&
+            is_fat_pointer(children)) {
+            plain = 0; /* a Rust slice: a made-up member after its children (translate._fat_pointer_marker) */
+        }
+    }
+    if (plain != 2) {
+        Py_XDECREF(children);
+        PyObject *done = PyObject_CallFunctionObjArgs(callback, (PyObject *)die, frame, NULL);
+        Py_XDECREF(done);
+        return done == NULL ? -1 : 0;
+    }
+    int failed = 1;
+    PyObject *out = PyList_New(0), *code = NULL;
+    if (out == NULL) {
+        goto done;
+    }
+    PyObject *copy_args[6] = {PyTuple_GET_ITEM(context, P_COPY_CONTEXT), die->attributes, out,
+                              PyTuple_GET_ITEM(context, P_NOT_COPIED),
+                              PyTuple_GET_ITEM(context, frame == Py_None ? P_SPECIAL : P_SPECIAL_WITH_FRAME),
+                              PyTuple_GET_ITEM(context, P_SPECIAL_FUNCTION)};
+    PyObject *copied = copy_attributes(NULL, copy_args, 6);
+    if (copied == NULL) {
+        goto done;
+    }
+    Py_DECREF(copied);
+    if (PyLong_Check(die->tag)) {
+        code = Py_NewRef(die->tag);
+    } else {
+        code = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, P_TAG_CODES), die->tag);
+        if (code == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, die->tag);
+            }
+            goto done;
+        }
+        Py_INCREF(code);
+    }
+    int has_children = PyList_GET_SIZE(children) > 0;
+    PyObject *write_args[5] = {PyTuple_GET_ITEM(context, P_WRITE_CONTEXT), die->offset, code,
+                               has_children ? Py_True : Py_False, out};
+    PyObject *written = write_die(NULL, write_args, 5);
+    if (written == NULL) {
+        goto done;
+    }
+    Py_DECREF(written);
+    if (has_children) {
+        if (write_plain_children(context, children, frame, callback) < 0 ||
+            PyByteArray_Resize(PyTuple_GET_ITEM(context, P_DATA),
+                               PyByteArray_GET_SIZE(PyTuple_GET_ITEM(context, P_DATA)) + 1) < 0) {
+            goto done;
+        }
+        PyObject *data = PyTuple_GET_ITEM(context, P_DATA);
+        PyByteArray_AS_STRING(data)[PyByteArray_GET_SIZE(data) - 1] = 0; /* the end of the children */
+    }
+    failed = 0;
+done:
+    Py_XDECREF(out);
+    Py_XDECREF(code);
+    Py_XDECREF(children);
+    return failed ? -1 : 0;
+}
+
+static int write_plain_children(PyObject *context, PyObject *children, PyObject *frame, PyObject *callback) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(children); i++) {
+        PyObject *child = PyList_GET_ITEM(children, i);
+        if (Py_TYPE(child) != &TranslateDieType) {
+            PyErr_SetString(PyExc_TypeError, "write_children: children are DIEs");
+            return -1;
+        }
+        Py_INCREF(child); /* a callback could drop the list's reference */
+        int failed = write_child(context, (TranslateDie *)child, frame, callback);
+        Py_DECREF(child);
+        if (failed) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(write_children_doc,
+"write_children(context, children, frame, callback, /)\n--\n\n"
+"translate._Translator._die over ``children`` (DIEs, none skipped): each DIE the translation has nothing to say\n"
+"about (no pc attributes, location, frame base or line table; not a pointer type, a variable or a Rust slice)\n"
+"is written here, its attributes copied (copy_attributes) and its children after it likewise; any other is\n"
+"``callback(die, frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is\n"
+"mostly types (a Rust program's std). ``context``: (write_context, copy_context, skipped offsets, tag codes by\n"
+"name, the attributes not copied, the special names without and with a frame, the special function, whether\n"
+"the unit is Rust, .debug_info's bytearray).");
+
+static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("write_children", nargs, 4)) {
+        return NULL;
+    }
+    PyObject *context = args[0], *children = args[1];
+    if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != P_SIZE || !PyList_Check(children) ||
+        !PyByteArray_Check(PyTuple_GET_ITEM(context, P_DATA)) || !PyAnySet_Check(PyTuple_GET_ITEM(context, P_SKIPPED)) ||
+        !PyDict_Check(PyTuple_GET_ITEM(context, P_TAG_CODES))) {
+        PyErr_SetString(PyExc_TypeError, "write_children: a plain context and a list of DIEs");
+        return NULL;
+    }
+    if (plain_names_ready() < 0 || write_plain_children(context, children, args[2], args[3]) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
     {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
@@ -1982,6 +2211,7 @@ static PyMethodDef methods[] = {
     {"range_map", (PyCFunction)(void (*)(void))range_map, METH_FASTCALL, range_map_doc},
     {"copy_attributes", (PyCFunction)(void (*)(void))copy_attributes, METH_FASTCALL, copy_attributes_doc},
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
+    {"write_children", (PyCFunction)(void (*)(void))write_children, METH_FASTCALL, write_children_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {"scan_barriers", (PyCFunction)(void (*)(void))translate_scan_barriers, METH_FASTCALL,
      translate_scan_barriers_doc},

@@ -116,6 +116,9 @@ def write_die(
     context: tuple[Any, ...], key: object, tag: int, has_children: bool, attributes: list[tuple[int, int, Any]], /
 ) -> None: ...
 
+def write_children(
+    context: tuple[Any, ...], children: list[Die], frame: Any, callback: Callable[[Die, Any], None], /
+) -> None: ...
 def copy_attributes(
     context: tuple[Any, ...],
     attributes: dict[str | int, Attribute],

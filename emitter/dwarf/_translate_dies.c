@@ -90,15 +90,7 @@ static Attribute *make_attribute(PyObject *form, PyObject *raw, PyObject *value)
 
 /* -- Die ----------------------------------------------------------------------------------------------------------- */
 
-typedef struct {
-    PyObject_HEAD
-    PyObject *offset;
-    PyObject *tag;
-    PyObject *attributes;
-    PyObject *cu;
-    PyObject *parent;
-    PyObject *children;
-} Die;
+typedef TranslateDie Die; /* _translate_dies.h: the translation's C loops read its fields too */
 
 static int die_traverse(Die *self, visitproc visit, void *arg) {
     Py_VISIT(self->offset);

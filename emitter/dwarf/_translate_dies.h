@@ -4,6 +4,17 @@
 
 #include <Python.h>
 
+/* A Die object (producer_reader.Die): its fields, read directly by the translation's C loops. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *offset;
+    PyObject *tag;
+    PyObject *attributes; /* dict: name -> Attribute */
+    PyObject *cu;
+    PyObject *parent;
+    PyObject *children; /* list of Die */
+} TranslateDie;
+
 extern PyTypeObject TranslateAttributeType;
 extern PyTypeObject TranslateDieType;
 extern const char translate_decode_dies_doc[];

@@ -244,6 +244,8 @@ class _Translator:
         #: What ``_translate.copy_attributes`` copies a unit's attributes with (``_unit`` sets it), and the DIE
         #: whose attributes it is copying, with its frame and pointer type (for ``_special``).
         self.copy_context: tuple[Any, ...] = ()
+        #: What ``_translate.write_children`` writes a unit's DIEs with (``_unit`` sets it).
+        self.plain_context: tuple[Any, ...] = ()
         self.current: tuple[Any, ExpressionTranslator | None, tuple[tuple[str, ...], str, int | None] | None] = (
             None, None, None)
         #: ``_type_pointee`` by the producer offset of a variable's type.
@@ -255,6 +257,7 @@ class _Translator:
             return self._run()
         finally:
             self.copy_context = ()  # it holds a method of this translator: no cycle left to the collector
+            self.plain_context = ()
             self.current = (None, None, None)
 
     def _run(self) -> dict[str, ByteWriter] | None:
@@ -350,6 +353,9 @@ class _Translator:
         self.copy_context = (_AT, _FORM_KINDS, self.die_offsets, self.skipped, cu, cu.cu_offset,
                              cu.cu_offset + cu.size, self.unit_start, self.file_shift, self._missing_reference,
                              _SHIFTED_FILES)
+        self.plain_context = (self.write_context, self.copy_context, self.skipped, _TAG, _NOT_COPIED,
+                              _SPECIAL_BY_NEED[(False, False, False)], _SPECIAL_BY_NEED[(True, False, False)],
+                              self._special, self.rust_unit, self.info.data)
         self._die(top, None, made_up=self._made_up_types)
         out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
 
@@ -382,8 +388,9 @@ class _Translator:
             made_up = functools.partial(self._fat_pointer_marker, self._slice_element(children))
         has_children = bool(children) or made_up is not None
         self._write(die.offset, _code(_TAG, tag), has_children, attributes)
-        for child in children:
-            self._die(child, frame)
+        # The children this method would write with nothing to say about them (their attributes copied, theirs
+        # likewise: most of a Rust program's types) are written in C; it is called back for the others.
+        _translate.write_children(self.plain_context, children, frame, self._die)
         if made_up is not None:
             made_up()
         if has_children:
