@@ -400,3 +400,87 @@ def test_the_replay_check_sees_a_wrong_constant_class(monkeypatch: pytest.Monkey
     monkeypatch.setattr(trees, "_const_class", lambda value: original(value)[:3])
     with pytest.raises(AssertionError, match="tree template mismatch"):
         compile_module(load_bytes(_constants_module()), module_name="trees")
+
+
+# -- windows longer than the first ------------------------------------------------------------------------------
+def _dot_module() -> str:
+    """Matrix's inner statement: ten products of loads summed into a local (59 instructions before the
+    ``local.set``), as one tree group with a row per load and the write."""
+    terms = [f"(i32.mul (i32.load offset={4 * k} (local.get 0)) (i32.load offset={40 * k} (local.get 1)))"
+             for k in range(10)]
+    total = terms[0]
+    for term in terms[1:]:
+        total = f"(i32.add {total} {term})"
+    data = "".join(f"\\{(7 * i + 3) % 256:02x}" for i in range(512))
+    return (f'(module (memory 1) (data (i32.const 0) "{data}") (func (export "dot") (param i32 i32) (result i32)'
+            f" (local i32) (local.set 2 {total}) (local.get 2)))")
+
+
+def test_a_statement_longer_than_the_first_window_is_one_group(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """A loop body's statement longer than the first window (``trees._FIRST_WINDOW``) is one group, its values
+    in registers throughout: what it computes and how it traps is wasmtime's, and the contract holds at each of
+    its native instructions."""
+    text = _dot_module()
+    groups = _record(monkeypatch)
+    module = load_bytes(wasmtime.wat2wasm(text))
+    listing = render_listing(module, "dot")
+    compiled = compile_module(module, module_name="dot", listing=listing)
+    longest = max(groups, key=lambda g: len(g.ops))
+    assert longest.ops[:60].count("i32.load") == 20 and longest.ops[59] == "local.set", longest.ops
+    # The first instruction's row, each load's, the local.set's (and the next instruction's, if it is in).
+    assert len(longest.rows) == 22 + (len(longest.ops) > 60), longest.rows
+    assert violations(groups) == [] and _rows(compiled, listing, groups) == []
+    store = wasmtime.Store()
+    func = wasmtime.Instance(store, wasmtime.Module(store.engine, text), []).exports(store)["dot"]
+    assert isinstance(func, wasmtime.Func)
+    source = tmp_path / "dot.wat"
+    source.write_text(text)
+    arguments = [(0, 0), (4, 100), (123, 7), (0xFFD8, 0), (0, 0xFE70), (0xFFDC, 0), (0, 0xFE99), (-1, 0)]
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
+        got = [_outcome(instance.exports["dot"], TrapError, args) for args in arguments]
+    want = [_outcome(lambda *a: func(store, *a), wasmtime.Trap, args) for args in arguments]
+    assert got == want and sum(w.startswith("trap") for w in want) == 3, (got, want)
+
+
+class _CountingBody(list[Any]):
+    """A function body that counts the instructions read from it."""
+
+    reads = 0
+
+    def __getitem__(self, k: Any) -> Any:
+        _CountingBody.reads += 1
+        return list.__getitem__(self, k)
+
+
+def _short_groups_module() -> bytes:
+    """Straight-line code whose windows run to the end of the function but whose groups are short: nine locals
+    pushed and then written (a row's pinned registers run out), and right-nested sums of products (the scratch
+    registers run out)."""
+    sets = "".join(f"(local.get {j})" for j in range(9)) + "".join(f"(local.set {j})" for j in range(9))
+    nested = "(local.get 0)"
+    for j in range(12):
+        nested = f"(i32.add (i32.mul (local.get {j % 9}) (local.get {(j + 1) % 9})) {nested})"
+    locals_ = "(local i32 i32 i32 i32 i32 i32 i32 i32 i32)"
+    return bytes(wasmtime.wat2wasm(f'(module (func (export "sets") {locals_} {sets * 300})'
+                                   f'(func (export "nested") {locals_} {f"(local.set 0 {nested})" * 300}))'))
+
+
+def test_window_scans_stay_linear_in_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window grows past the first only while the plan takes all of it, so code whose groups are short in long
+    windows is read a few times per instruction, not up to ``trees._LIMIT`` times (as windows of that length from
+    the start read it: the check sees that too)."""
+    original = trees.fuse_tree
+    monkeypatch.setattr(function, "fuse_tree", lambda c, body, index, stop: original(
+        c, body if isinstance(body, _CountingBody) else _CountingBody(body), index, stop))
+    module = load_bytes(_short_groups_module())
+    instructions = sum(len(f.body) for f in module.functions)
+
+    def reads() -> float:
+        _CountingBody.reads = 0
+        compile_module(module, module_name="short")
+        return _CountingBody.reads / instructions
+
+    assert reads() < 3
+    monkeypatch.setattr(trees, "_FIRST_WINDOW", trees._LIMIT)
+    assert reads() > 5

@@ -90,8 +90,16 @@ _CONTINUE_ROWS = _CONTINUE | _ROWED
 #: own, so that the barrier's row has an address no other row has.
 _BARRIER_ROWS = (_BINARY | _UNARY | _ROWED) - frozenset(["i32.wrap_i64", "i32.eqz", "i64.eqz"])
 
-#: The most instructions one group takes (and the look-ahead searched for a barrier).
-_LIMIT = 24
+#: The most instructions one group takes (and the look-ahead searched for a barrier). A loop body's statement
+#: (matrix's ten products and their sum, a ChaCha quarter round, a SipHash round) should be one group: each
+#: group's end writes its register values to their slots and the next group reads them back.
+_LIMIT = 256
+#: The first window a group's scan reads; it grows by ``_GROWTH`` (up to ``_LIMIT``) only while the plan of the
+#: window read so far takes all of it, so that the scans stay linear in the code: a long window yielding a short
+#: group would be read again from the group's end (a run of local writes needing more registers than there
+#: are would read each instruction up to ``_LIMIT`` times).
+_FIRST_WINDOW = 24
+_GROWTH = 4
 
 #: A stack entry: ("slot", operand index) | ("local", local index) | ("const", value) | ("reg", register).
 Entry = tuple[str, int]
@@ -318,7 +326,9 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     c.group_rows = rows_inside
     if index + 1 >= stop or body[index + 1].op not in (_CONTINUE_ROWS if rows_inside else _CONTINUE):
         return 0  # the common no-group case, decided without a plan
-    stop = min(stop, index + _LIMIT + 1)
+    end = stop
+    window = _FIRST_WINDOW
+    stop = min(end, index + window + 1)
     start = len(c.a.code)
     shape: list[object] = []
     append = shape.append
@@ -330,6 +340,10 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     k = index
     while True:
         if k >= stop:
+            if stop < end and window < _LIMIT and _grows(c, body, index, stop, shape, rows_inside, barrier_rows):
+                window = min(_LIMIT, window * _GROWTH)
+                stop = min(end, index + window + 1)
+                continue
             append(None)  # cut by the limit
             break
         op, imm, offset = body[k]
@@ -424,6 +438,21 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         assert cc is not None
         branch(c, sink, cc)
     return count + (1 if sink is not None else 0)
+
+
+def _grows(c: FunctionCompiler, body: list[Instr], index: int, stop: int, shape: list[object], rows_inside: bool,
+           barrier_rows: bool) -> bool:
+    """Whether the plan of the window ``body[index:stop]`` (read into ``shape``) takes all of it, so that a longer
+    window may give a longer group. Known per module and shape: the plan depends on the instructions' operations
+    (and a ``br_if``'s moves), never on their immediates (``_plan``)."""
+    key = ("grows", tuple(step[0] if isinstance(step, tuple) and step[0] != "br_if" else step for step in shape),
+           c.depth, rows_inside, barrier_rows and body[index].offset in c.ctx.fusion_barriers)
+    windows = c.ctx.tree_windows
+    known = windows.get(key)
+    if known is None:
+        plan = _plan(c, body, index, stop, rows_inside)
+        known = windows[key] = plan is not None and plan[1] is None and plan[0] == stop - index
+    return known
 
 
 def _add_rows(c: FunctionCompiler, body: list[Instr], index: int, start: int,
