@@ -19,12 +19,12 @@ RUSTC = "/usr/bin/rustc"
 SAMPLES = ROOT / "samples" / "rustdebug"
 
 
-def build(source: Path, out: Path, *, wasm: bool, opt_level: int = 0) -> Path:
+def build(source: Path, out: Path, *, wasm: bool, opt_level: int = 0, extra: tuple[str, ...] = ()) -> Path:
     """``source`` compiled with debug information at ``opt_level`` to ``out``: a WASI command module with
-    ``wasm``, else a native executable."""
+    ``wasm``, else a native executable; ``extra``: more ``rustc`` options."""
     if not Path(RUSTC).is_file():
         raise AssertionError(f"required tool {RUSTC} (Debian's rustc) is not installed (run the README set-up)")
     target = ["--target", "wasm32-wasi", "-C", f"linker={tool('wasm-ld-14')}"] if wasm else []
-    run([RUSTC, *target, "-g", "-C", f"opt-level={opt_level}", "--edition", "2021", "-A", "dead_code",
+    run([RUSTC, *target, "-g", "-C", f"opt-level={opt_level}", "--edition", "2021", "-A", "dead_code", *extra,
          "-o", out, source.name], cwd=source.parent)
     return out

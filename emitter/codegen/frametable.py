@@ -72,7 +72,7 @@ def frame_table(module: Module, sym: StateSymbols, functions: list[CompiledFunct
             pairs.byteswap()
         struct.pack_into("<xxxxIIxxxxI", table, at, len(function.code), index, len(pairs) // 2)
         rel32(at, function.name)
-        rel32(at + 12, sym.frame_names, name(display_name(module, index)))
+        rel32(at + 12, sym.frame_names, name(display_name(module, index, trap_report=True)))
         rel32(at + 20, sym.frame_maps, len(maps))
         maps += pairs
     return [

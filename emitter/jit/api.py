@@ -607,7 +607,8 @@ def _instance(wasm: WasmModule, lookup: Lookup, perf: PerfWriter | None, wasi: W
                                 table_limits.index64))
         symbols[sym.indexed("tabrec", len(tables))] = table.record
         tables.append(table)
-    names: dict[int, str | None] = {f.index: display_name(module, f.index) if module.function_names.get(f.index)
+    names: dict[int, str | None] = {f.index: display_name(module, f.index, trap_report=True)
+                                    if module.function_names.get(f.index)
                                     else None for f in module.functions}
     instance = Instance(compiled, exports={}, imports=functions, tags=tags, perf=perf, display_names=names,
                         debug_info=wasm.debug_info, symbols=symbols, keep=keep, wasi=wasi,

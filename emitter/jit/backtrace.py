@@ -70,7 +70,7 @@ class WasmFrame:
             if position:
                 parts.append("\n                - ")
             if symbol.name is not None:
-                parts.append(demangle(symbol.name))
+                parts.append(demangle(symbol.name, bare_types=True))
             else:
                 parts.append(name if position == 0 else "<inlined function>")
             if symbol.file is not None:

@@ -1,5 +1,6 @@
-"""Symbol names demangled as wasmtime's backtraces show them: Rust's legacy mangling here, then Itanium C++
-(``demangle_cxx.py``), in wasmtime's order (``rustc-demangle`` first, then ``cpp_demangle``).
+"""Symbol names demangled as wasmtime's backtraces show them: Rust's legacy mangling here, then Rust's v0
+(``demangle_v0.py``), then Itanium C++ (``demangle_cxx.py``), in wasmtime's order (``rustc-demangle`` first, then
+``cpp_demangle``).
 
 wasmtime names a frame by its ``name`` section name demangled (``rustc-demangle``'s plain rendering, the hash
 kept): ``_ZN4core9panicking9panic_fmt17h768731f43edd91bfE`` is ``core::panicking::panic_fmt::h768731f43edd91bf``.
@@ -13,17 +14,22 @@ from __future__ import annotations
 import re
 
 from emitter.wasm.demangle_cxx import demangle_cxx
+from emitter.wasm.demangle_v0 import demangle_v0
 
 _ESCAPES = {"SP": "@", "BP": "*", "RF": "&", "LT": "<", "GT": ">", "LP": "(", "RP": ")", "C": ","}
 #: What LLVM appends to a local copy of a symbol (``.llvm.123``): not part of the Rust path.
 _LLVM_SUFFIX = re.compile(r"\.llvm\.[0-9A-F@]+$")
 
 
-def demangle(name: str) -> str:
-    """``name`` demangled if it is a Rust legacy or an Itanium C++ symbol, else ``name``."""
+def demangle(name: str, *, bare_types: bool = False) -> str:
+    """``name`` demangled if it is a Rust (legacy or v0) or an Itanium C++ symbol, else ``name``; with
+    ``bare_types``, also when it is a whole Itanium type, as in wasmtime's trap reports (``demangle_cxx``)."""
     elements = _elements(name)
     if elements is None:
-        cxx = demangle_cxx(name)
+        v0 = demangle_v0(_LLVM_SUFFIX.sub("", name))
+        if v0 is not None:
+            return v0
+        cxx = demangle_cxx(name, bare_types=bare_types)
         return name if cxx is None else cxx
     return "::".join(_identifier(element) for element in elements)
 

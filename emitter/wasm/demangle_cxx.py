@@ -76,10 +76,11 @@ def _number(text: str) -> str:
     return "-" + text[1:] if text.startswith("n") else text
 
 
-def demangle_cxx(name: str) -> str | None:
-    """``name`` demangled as ``cpp_demangle`` renders it, or None (not an Itanium symbol, or not understood)."""
+def demangle_cxx(name: str, *, bare_types: bool = False) -> str | None:
+    """``name`` demangled as ``cpp_demangle`` renders it, or None (not an Itanium symbol, or not understood);
+    with ``bare_types`` a name that is a whole ``<type>`` too (``_bare_type``)."""
     if not name.startswith("_Z"):
-        return None
+        return _bare_type(name) if bare_types else None
     if name.startswith("_ZT") and name[3:4] in ("h", "v"):
         offset = _CALL_OFFSET.match(name, 3)
         if offset is None:
@@ -98,6 +99,38 @@ def demangle_cxx(name: str) -> str | None:
     if name.startswith("_ZTV") and text.startswith("vtable for "):
         return f"{{vtable({_respell(text[len('vtable for '):])})}}"
     return _respell(text)
+
+
+def _bare_type(name: str) -> str | None:
+    """A whole name that is an Itanium ``<type>``, as ``cpp_demangle`` renders it: it accepts a type alone (for
+    ``c++filt -t``'s sake), so a function named ``f`` is shown as ``float``, ``i`` as ``int``, ``PKc`` as ``char
+    const*``. ``__cxa_demangle`` reads types too; where the two differ (operator names, ``St``, the complex and
+    imaginary suffixes, two standard abbreviations, ``_BitInt`` and ``_Float<N>``) ours is respelled."""
+    if name in _BARE_NAMES:
+        return _BARE_NAMES[name]
+    extended = _EXTENDED_TYPE.fullmatch(name)
+    if extended is not None:
+        kind, bits = extended.groups()
+        return {"U": "unsigned _BitInt", "B": "signed _BitInt", "F": "_Float"}[kind] + (
+            f"({bits})" if kind != "F" else bits)
+    if not name or not name[0].isalpha() and not name[0].isdigit():
+        return None
+    text = _runtime_demangle(name)
+    if text is None:
+        return None
+    for theirs, ours in _TYPE_SPELLINGS:
+        text = text.replace(theirs, ours)
+    return _respell(text)
+
+
+#: Names ``cpp_demangle`` reads as a type and ``__cxa_demangle`` does not: an operator's name (a class type of
+#: that name, for it), and the ``std`` abbreviation alone.
+_BARE_NAMES = {"pl": "operator+", "pL": "operator+=", "pp": "operator++", "ps": "operator+", "pm": "operator->*",
+               "pt": "operator->", "qu": "operator?:", "St": "std"}
+_EXTENDED_TYPE = re.compile(r"D([UBF])([1-9][0-9]*)_")
+_TYPE_SPELLINGS = [(" _Complex", " complex"), (" _Imaginary", " imaginary"),
+                   ("std::iostream", "std::basic_iostream<char, std::char_traits<char> >"),
+                   ("std::istream", "std::basic_istream<char, std::char_traits<char> >")]
 
 
 def _respell(text: str) -> str:

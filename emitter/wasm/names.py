@@ -11,11 +11,12 @@ def function_name(module: Module, index: int) -> str:
     return module.function_names.get(index) or f"wasm-function[{index}]"
 
 
-def display_name(module: Module, index: int) -> str:
-    """The name a Wasm backtrace shows: the ``name`` section name (a Rust symbol demangled), else ``<wasm function
-    N>``, as wasmtime prints."""
+def display_name(module: Module, index: int, *, trap_report: bool = False) -> str:
+    """The name a Wasm backtrace shows: the ``name`` section name (a Rust or C++ symbol demangled), else ``<wasm
+    function N>``, as wasmtime prints. ``trap_report``: also a name that is a whole C++ type, as wasmtime's trap
+    reports show it (``f`` is ``float``); the debuggers keep such a name as it is."""
     name = module.function_names.get(index)
-    return demangle(name) if name else f"<wasm function {index}>"
+    return demangle(name, bare_types=trap_report) if name else f"<wasm function {index}>"
 
 
 def module_display_name(module: Module) -> str:
