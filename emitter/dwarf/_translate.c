@@ -1980,25 +1980,28 @@ static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssi
 /* The plain context (translate._Translator.plain_context), by index. */
 enum {
     P_WRITE_CONTEXT, P_COPY_CONTEXT, P_SKIPPED, P_TAG_CODES, P_NOT_COPIED, P_SPECIAL, P_SPECIAL_WITH_FRAME,
-    P_SPECIAL_FUNCTION, P_RUST, P_DATA, P_SIZE
+    P_SPECIAL_FUNCTION, P_RUST, P_DATA, P_TYPE_POINTEES, P_SIZE
 };
 
 /* Interned names the plain test compares with (made once). */
-static PyObject *plain_names[12];
 enum {
     N_LOW_PC, N_RANGES, N_FRAME_BASE, N_STMT_LIST, N_POINTER, N_REFERENCE, N_RVALUE_REFERENCE, N_COMPILE_UNIT,
-    N_VARIABLE, N_FORMAL_PARAMETER, N_STRUCTURE, N_MEMBER
+    N_VARIABLE, N_FORMAL_PARAMETER, N_STRUCTURE, N_MEMBER, N_LOCATION, N_TYPE, N_ABSTRACT_ORIGIN, N_SUBROUTINE_TYPE,
+    N_REF1, N_REF2, N_REF4, N_REF8, N_REF_UDATA, N_REF_ADDR, N_COUNT
 };
+static PyObject *plain_names[N_COUNT];
 
 static int plain_names_ready(void) {
     static const char *texts[] = {"DW_AT_low_pc", "DW_AT_ranges", "DW_AT_frame_base", "DW_AT_stmt_list",
                                   "DW_TAG_pointer_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type",
                                   "DW_TAG_compile_unit", "DW_TAG_variable", "DW_TAG_formal_parameter",
-                                  "DW_TAG_structure_type", "DW_TAG_member"};
+                                  "DW_TAG_structure_type", "DW_TAG_member", "DW_AT_location", "DW_AT_type",
+                                  "DW_AT_abstract_origin", "DW_TAG_subroutine_type", "DW_FORM_ref1", "DW_FORM_ref2",
+                                  "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata", "DW_FORM_ref_addr"};
     if (plain_names[0] != NULL) {
         return 0;
     }
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < N_COUNT; i++) {
         plain_names[i] = PyUnicode_InternFromString(texts[i]);
         if (plain_names[i] == NULL) {
             return -1;
@@ -2059,18 +2062,64 @@ static int is_fat_pointer(PyObject *children) {
     return seen_data == 1 && seen_length == 1;
 }
 
+/* Whether the variable (or parameter) ``die`` without a location is of no pointer type, as
+ * translate._Translator._pointer_pointee finds (its answer per type, ``type_pointees``, made by it: a type not
+ * seen yet, or one reached through DW_AT_abstract_origin, is left to it). */
+static int is_plain_variable(TranslateDie *die, PyObject *type_pointees) {
+    PyObject *attributes = die->attributes;
+    int located = PyDict_Contains(attributes, plain_names[N_LOCATION]);
+    if (located != 0) {
+        return located < 0 ? -1 : 0;
+    }
+    if (Py_TYPE(die->parent) == &TranslateDieType && same_name(((TranslateDie *)die->parent)->tag,
+                                                               N_SUBROUTINE_TYPE)) {
+        return 1;
+    }
+    PyObject *type = PyDict_GetItemWithError(attributes, plain_names[N_TYPE]); /* borrowed */
+    if (type == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        int origin = PyDict_Contains(attributes, plain_names[N_ABSTRACT_ORIGIN]);
+        return origin < 0 ? -1 : !origin;
+    }
+    if (Py_TYPE(type) != &TranslateAttributeType) {
+        return 0;
+    }
+    TranslateAttribute *attribute = (TranslateAttribute *)type;
+    int reference = 0;
+    for (int which = N_REF1; which <= N_REF_ADDR && !reference; which++) {
+        reference = same_name(attribute->form, which);
+    }
+    if (!reference) {
+        return 0;
+    }
+    /* The value of a reference is its .debug_info offset (unit-relative ones made so by the decoder). */
+    PyObject *pointee = PyDict_GetItemWithError(type_pointees, attribute->value);
+    if (pointee == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    return pointee == Py_None;
+}
+
 /* Whether ``die`` is written as translate._Translator._die writes a DIE it has nothing to say about: its
  * attributes copied (copy_attributes: no pc attributes, no location, no frame base, no line table, not a pointer
- * type, not a variable), its children after it. */
-static int is_plain(TranslateDie *die) {
+ * type, not a variable of a pointer type), its children after it: 2 when so, 0 or 1 when not, -1 on an error. */
+static int is_plain(TranslateDie *die, PyObject *type_pointees) {
     PyObject *tag = die->tag, *attributes = die->attributes;
     if (!PyDict_Check(attributes) || !PyList_Check(die->children)) {
         return 0;
     }
     if (PyUnicode_Check(tag)) {
-        for (int which = N_POINTER; which <= N_FORMAL_PARAMETER; which++) {
+        for (int which = N_POINTER; which <= N_COMPILE_UNIT; which++) {
             if (PyUnicode_Compare(tag, plain_names[which]) == 0) {
                 return 0;
+            }
+        }
+        if (same_name(tag, N_VARIABLE) || same_name(tag, N_FORMAL_PARAMETER)) {
+            int plain = is_plain_variable(die, type_pointees);
+            if (plain <= 0) {
+                return plain;
             }
         }
     }
@@ -2087,7 +2136,7 @@ static int write_plain_children(PyObject *context, PyObject *children, PyObject 
 
 /* One DIE of ``children``: written here when plain, else by ``callback(die, frame)`` (translate._Translator._die). */
 static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, PyObject *callback) {
-    int plain = is_plain(die);
+    int plain = is_plain(die, PyTuple_GET_ITEM(context, P_TYPE_POINTEES));
     if (plain < 0) {
         return -1;
     }
@@ -2179,12 +2228,13 @@ static int write_plain_children(PyObject *context, PyObject *children, PyObject 
 PyDoc_STRVAR(write_children_doc,
 "write_children(context, children, frame, callback, /)\n--\n\n"
 "translate._Translator._die over ``children`` (DIEs, none skipped): each DIE the translation has nothing to say\n"
-"about (no pc attributes, location, frame base or line table; not a pointer type, a variable or a Rust slice)\n"
+"about (no pc attributes, location, frame base or line table; not a pointer type, a variable of a pointer type\n"
+"or a Rust slice)\n"
 "is written here, its attributes copied (copy_attributes) and its children after it likewise; any other is\n"
 "``callback(die, frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is\n"
 "mostly types (a Rust program's std). ``context``: (write_context, copy_context, skipped offsets, tag codes by\n"
 "name, the attributes not copied, the special names without and with a frame, the special function, whether\n"
-"the unit is Rust, .debug_info's bytearray).");
+"the unit is Rust, .debug_info's bytearray, the pointees by variable type: ``_Translator.type_pointees``).");
 
 static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
@@ -2194,7 +2244,7 @@ static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssiz
     PyObject *context = args[0], *children = args[1];
     if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != P_SIZE || !PyList_Check(children) ||
         !PyByteArray_Check(PyTuple_GET_ITEM(context, P_DATA)) || !PyAnySet_Check(PyTuple_GET_ITEM(context, P_SKIPPED)) ||
-        !PyDict_Check(PyTuple_GET_ITEM(context, P_TAG_CODES))) {
+        !PyDict_Check(PyTuple_GET_ITEM(context, P_TAG_CODES)) || !PyDict_Check(PyTuple_GET_ITEM(context, P_TYPE_POINTEES))) {
         PyErr_SetString(PyExc_TypeError, "write_children: a plain context and a list of DIEs");
         return NULL;
     }

@@ -21,12 +21,7 @@
 
 /* -- Attribute ---------------------------------------------------------------------------------------------------- */
 
-typedef struct {
-    PyObject_HEAD
-    PyObject *form;
-    PyObject *raw_value;
-    PyObject *value;
-} Attribute;
+typedef TranslateAttribute Attribute; /* _translate_dies.h */
 
 static void attribute_dealloc(Attribute *self) {
     Py_XDECREF(self->form);

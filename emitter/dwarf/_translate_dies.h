@@ -4,6 +4,14 @@
 
 #include <Python.h>
 
+/* An Attribute object (producer_reader.Attribute). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *form;
+    PyObject *raw_value;
+    PyObject *value;
+} TranslateAttribute;
+
 /* A Die object (producer_reader.Die): its fields, read directly by the translation's C loops. */
 typedef struct {
     PyObject_HEAD

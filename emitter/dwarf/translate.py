@@ -355,7 +355,7 @@ class _Translator:
                              _SHIFTED_FILES)
         self.plain_context = (self.write_context, self.copy_context, self.skipped, _TAG, _NOT_COPIED,
                               _SPECIAL_BY_NEED[(False, False, False)], _SPECIAL_BY_NEED[(True, False, False)],
-                              self._special, self.rust_unit, self.info.data)
+                              self._special, self.rust_unit, self.info.data, self.type_pointees)
         self._die(top, None, made_up=self._made_up_types)
         out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
 
@@ -389,7 +389,8 @@ class _Translator:
         has_children = bool(children) or made_up is not None
         self._write(die.offset, _code(_TAG, tag), has_children, attributes)
         # The children this method would write with nothing to say about them (their attributes copied, theirs
-        # likewise: most of a Rust program's types) are written in C; it is called back for the others.
+        # likewise: most of a Rust program's types, variables without a location of no pointer type) are written
+        # in C; it is called back for the others.
         _translate.write_children(self.plain_context, children, frame, self._die)
         if made_up is not None:
             made_up()
