@@ -83,10 +83,13 @@ class LineEntry(NamedTuple):
     is_statement: bool = True
     prologue_end: bool = False
     epilogue_begin: bool = False
+    #: The entry starts at a call's return address (the compiler moved the row of the instruction after the call
+    #: there): the producer-DWARF translation gives it the row a native build's return address has.
+    after_call: bool = False
 
 
 #: Bits of ``LineTable.flags``.
-IS_STATEMENT, PROLOGUE_END, EPILOGUE_BEGIN = 1, 2, 4
+IS_STATEMENT, PROLOGUE_END, EPILOGUE_BEGIN, AFTER_CALL = 1, 2, 4, 8
 _PROLOGUE_STATEMENT = IS_STATEMENT | PROLOGUE_END
 #: ``LineTable.wasm_offsets`` value of an entry without a Wasm offset.
 NO_WASM_OFFSET = -1
@@ -115,14 +118,17 @@ class LineTable(Sequence[LineEntry]):
         return entries if isinstance(entries, LineTable) else LineTable(entries)
 
     @staticmethod
-    def statements(first_line: int, rows: Iterable[tuple[int, int, int, bool]], shift: int = 0) -> LineTable:
+    def statements(first_line: int, rows: Iterable[tuple[int, int, int, bool]], shift: int = 0,
+                   after_calls: Iterable[int] = ()) -> LineTable:
         """An entry for the function's start at ``first_line``, then statement entries at column 0 from
         ``(code offset, line, Wasm offset, prologue end)`` rows (the compiler's form), code offsets moved by
-        ``shift``."""
+        ``shift``; the rows whose indices are in ``after_calls`` start at a call's return address."""
         values = [0, first_line, 0, NO_WASM_OFFSET, IS_STATEMENT]
         for code_offset, line, wasm_offset, prologue_end in rows:
             values += (code_offset + shift, line, 0, wasm_offset, _PROLOGUE_STATEMENT if prologue_end
                        else IS_STATEMENT)
+        for index in after_calls:
+            values[_ROW_FIELDS * (index + 1) + 4] |= AFTER_CALL
         table = LineTable()
         table._rows = array("q", values).tobytes()
         return table
@@ -209,14 +215,17 @@ _ROW_FIELDS = 5
 
 
 def _row(code_offset: int, line: int, column: int = 0, wasm_offset: int | None = None, is_statement: bool = True,
-         prologue_end: bool = False, epilogue_begin: bool = False) -> tuple[int, int, int, int, int]:
+         prologue_end: bool = False, epilogue_begin: bool = False,
+         after_call: bool = False) -> tuple[int, int, int, int, int]:
     return (code_offset, line, column, NO_WASM_OFFSET if wasm_offset is None else wasm_offset,
-            is_statement * IS_STATEMENT | prologue_end * PROLOGUE_END | epilogue_begin * EPILOGUE_BEGIN)
+            is_statement * IS_STATEMENT | prologue_end * PROLOGUE_END | epilogue_begin * EPILOGUE_BEGIN
+            | after_call * AFTER_CALL)
 
 
 def _entry(code_offset: int, line: int, column: int, wasm_offset: int, flags: int) -> LineEntry:
     return LineEntry(code_offset, line, column, None if wasm_offset == NO_WASM_OFFSET else wasm_offset,
-                     bool(flags & IS_STATEMENT), bool(flags & PROLOGUE_END), bool(flags & EPILOGUE_BEGIN))
+                     bool(flags & IS_STATEMENT), bool(flags & PROLOGUE_END), bool(flags & EPILOGUE_BEGIN),
+                     bool(flags & AFTER_CALL))
 
 
 @by_fields

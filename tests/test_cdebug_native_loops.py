@@ -222,12 +222,18 @@ def test_function_pieces_equal_the_line_tables(lua: tuple[Any, list[PlacedFuncti
     address_map = AddressMap(placed, compiled.wasm_dwarf)
     base = compiled.wasm_dwarf.code_section_offset
     assert len(address_map.functions) > 1000
+    calls = 0
     for mapped in address_map.functions:
         table = LineTable.of(mapped.function.lines)
         codes = list(table.code_offsets) + [len(mapped.function.code)]
         want = tuple((begin, end, None if wasm == NO_WASM_OFFSET else wasm - base)
                      for begin, end, wasm in zip(codes, codes[1:], table.wasm_offsets, strict=False) if end > begin)
         assert mapped.pieces == want
+        after_calls = tuple(entry.after_call for entry, begin, end in zip(table, codes, codes[1:], strict=False)
+                            if end > begin)
+        assert mapped.after_calls == after_calls
+        calls += sum(after_calls)
+    assert calls > 1000  # rows the compiler started at a return address
 
 
 def test_translated_line_programs_equal_the_model_on_a_real_module(lua: tuple[Any, list[PlacedFunction]]) -> None:
@@ -250,9 +256,10 @@ def test_translated_line_programs_equal_the_model_on_a_real_module(lua: tuple[An
 
 
 def _random_map(rng: random.Random) -> Any:
-    """Functions with random Wasm extents and native pieces (some compiler-made, some out of Wasm order), in the
-    shape of an ``AddressMap``."""
+    """Functions with random Wasm extents and native pieces (some compiler-made, some out of Wasm order, some
+    starting at a call's return address), in the shape of an ``AddressMap``."""
     functions, pieces, native = [], array("q"), 0
+    after_calls = bytearray()
     start = rng.randrange(50)
     for _ in range(rng.randrange(1, 8)):
         end = start + rng.randrange(1, 200)
@@ -268,6 +275,7 @@ def _random_map(rng: random.Random) -> Any:
         first = len(pieces) // 3
         for begin, stop, wasm in own:
             pieces.extend((begin, stop, NO_WASM if wasm is None else wasm))
+            after_calls.append(rng.random() < 0.3)
         functions.append((start, end, native, code_size, first, count))
         native += code_size + rng.randrange(16)
         start = end + rng.randrange(-3, 30)  # extents may touch or overlap, as in malformed DWARF
@@ -278,9 +286,11 @@ def _random_map(rng: random.Random) -> Any:
         own_pieces = tuple((values[3 * k], values[3 * k + 1], None if values[3 * k + 2] == NO_WASM
                             else values[3 * k + 2]) for k in range(first, first + count))
         mapped.append(SimpleNamespace(start=start, end=end, native_start=native_start, pieces=own_pieces,
+                                      after_calls=tuple(map(bool, after_calls[first:first + count])),
                                       function=SimpleNamespace(code=bytes(size))))
     packed = array("q", [v for f in functions for v in f]).tobytes()
-    return SimpleNamespace(functions=mapped, packed_functions=packed, packed_pieces=pieces.tobytes(), text=".text")
+    return SimpleNamespace(functions=mapped, packed_functions=packed, packed_pieces=pieces.tobytes(),
+                           packed_after_calls=bytes(after_calls), text=".text")
 
 
 def _random_rows(rng: random.Random, high: int) -> list[LineRow]:
@@ -288,7 +298,8 @@ def _random_rows(rng: random.Random, high: int) -> list[LineRow]:
     for _ in range(rng.randrange(0, 6)):
         address = LINE_TOMBSTONE + rng.randrange(2) if rng.random() < 0.15 else rng.randrange(high + 20)
         for _ in range(rng.randrange(0, 25)):
-            rows.append(LineRow(address, rng.randrange(1, 4), rng.randrange(-2, 60), rng.randrange(4),
+            line = 0 if rng.random() < 0.2 else rng.randrange(-2, 60)  # line 0: no source, often after calls
+            rows.append(LineRow(address, rng.randrange(1, 4), line, rng.randrange(4),
                                 rng.random() < 0.8, rng.random() < 0.1, False))
             address += rng.randrange(0, 12) if rng.random() < 0.95 else -rng.randrange(1, 5)  # mostly sorted
         rows.append(LineRow(address + rng.randrange(4), 1, 1, 0, True, False, True))
@@ -376,17 +387,19 @@ def test_line_sequences_refuse_malformed_packed_input() -> None:
     function = array("q", [0, 10, 0, 8, 0, 1]).tobytes()
     piece = array("q", [0, 8, 2]).tobytes()
     arguments = (LINE_TOMBSTONE, LINE_BASE, LINE_RANGE, OPCODE_BASE)
-    body, addresses = _translate.line_sequences(row, 0, arguments[0], function, piece, *arguments[1:])
+    body, addresses = _translate.line_sequences(row, 0, arguments[0], function, piece, b"\0", *arguments[1:])
     assert addresses == [(3, 0)] and body[:3] == b"\0\x09\x02"
-    for rows, functions, pieces in ((row[:-8], function, piece), (row, function[:-8], piece),
-                                    (row, function, piece[:-1]),
-                                    (row, array("q", [0, 10, 0, 8, 0, 2]).tobytes(), piece),
-                                    (row, array("q", [0, 10, 0, 8, -1, 1]).tobytes(), piece),
-                                    (row, array("q", [0, 10, 0, 8, 1 << 62, 1 << 62]).tobytes(), piece)):
+    for rows, functions, pieces, flags in ((row[:-8], function, piece, b"\0"), (row, function[:-8], piece, b"\0"),
+                                           (row, function, piece[:-1], b"\0"), (row, function, piece, b""),
+                                           (row, function, piece, b"\0\0"),
+                                           (row, array("q", [0, 10, 0, 8, 0, 2]).tobytes(), piece, b"\0"),
+                                           (row, array("q", [0, 10, 0, 8, -1, 1]).tobytes(), piece, b"\0"),
+                                           (row, array("q", [0, 10, 0, 8, 1 << 62, 1 << 62]).tobytes(), piece,
+                                            b"\0")):
         with pytest.raises(ValueError):
-            _translate.line_sequences(rows, 0, arguments[0], functions, pieces, *arguments[1:])
+            _translate.line_sequences(rows, 0, arguments[0], functions, pieces, flags, *arguments[1:])
     with pytest.raises(ValueError):
-        _translate.line_sequences(row, 0, arguments[0], function, piece, LINE_BASE, 0, OPCODE_BASE)
+        _translate.line_sequences(row, 0, arguments[0], function, piece, b"\0", LINE_BASE, 0, OPCODE_BASE)
 
 
 def test_mutated_dies_decode_or_raise_a_read_error(lua: tuple[Any, list[PlacedFunction]]) -> None:

@@ -1,18 +1,38 @@
 """Returning from a call whose value is not used (a ``void`` function, a dropped result): ``finish`` stops at the
 start of the next statement, as in the same C built natively by gcc, in gdb and lldb, AOT and JIT
-(``samples/cdebug/returns.c``), while ``bt`` still shows the caller at the call's line and ``next`` over such a
-call stops on the next line.
+(``samples/cdebug/returns.c``), while ``bt`` and ``up`` still show the caller at the call's line and ``next`` over
+such a call stops on the next line; at -O0, -O1 and -O2.
 
 Our code reloads the memory base after every call: that reload (and a dropped result's store) is the call's
 bookkeeping, so it starts the next instruction's row. The return address then begins the next statement's row,
 as natively; before, it was the call's row, and ``finish`` showed ``0x… in main () at returns.c:24`` for gcc's
-``main () at returns.c:25``.
+``main () at returns.c:25``. At -O1 and -O2 clang's Wasm back end gives the instruction after a call line 0 when
+it is a rematerialised argument of the next call (``i32.const 7`` for ``twice(7)``): the line translation gives
+a row starting at a return address the next row with a line (``translate_line.rows_after_calls``), as the
+native code has it; before, ``finish`` out of ``bump(k)`` showed ``0x… in both (k=12) at returns.c:17`` for gcc's
+``both (k=k@entry=12) at returns.c:18``.
+
+Optimised builds, compared with what a user would notice where gcc and clang legitimately differ:
+- gcc describes parameters with entry values as well (``x=x@entry=6``), clang's Wasm back end does not: the
+  value is the same, so ``NAME=NAME@entry=V`` reads ``NAME=V``.
+- gcc marks the row of a closing brace that is only a ``ret`` a non-statement, clang (native and Wasm) a
+  statement, so ``next`` off a function's last statement stops at its ``}`` in clang's builds and returns to
+  the caller in gcc's: the optimised scripts leave a function by ``finish`` (of the frame ``up`` selects too)
+  instead, and do not ``finish`` out of ``main`` (ours goes on into wasi-libc's start code).
+- At -O2 gcc schedules ``main`` differently (``n = twice(n)`` returns into the code of line 28, the argument
+  of ``both`` kept in a register across the call), so the -O2 script's transcripts are compared with clang-19's
+  native -O2 build (the same optimiser), and a shorter one, stopping in the void calls and the call whose
+  result is dropped (``bt``, ``up``, ``finish``), which gcc does not reschedule, with gcc's -O2 build.
+- Everywhere, a value the native code has lost (``<optimized out>``, ``<unavailable>``: its register reused;
+  lldb does not evaluate gcc's entry values) may be shown by ours, where the Wasm local still holds it: the
+  rest of the line must be equal.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,23 +51,57 @@ GDB = ["set breakpoint pending on", "break returns.c:24", "break twice", "run", 
 LLDB = ["breakpoint set -f returns.c -l 24", "breakpoint set -n twice", "run", "thread step-over",
         "breakpoint set -n bump", "continue", "bt 2", "finish", "continue", "finish", "thread step-over", "continue",
         "bt 2", "finish", "continue", "finish", "thread step-over", "finish", "kill"]
+#: Optimised builds: the same stops, ``up``/``down`` in a callee (the caller's line), a function left by
+#: ``finish``, of the frame ``up`` selected too (see the module's docstring).
+GDB_OPTIMISED = ["set breakpoint pending on", "break returns.c:24", "break twice", "run", "next", "break returns.c:8",
+                 "continue", "bt 2", "finish", "continue", "finish", "next", "continue", "bt 2", "up", "down",
+                 "finish", "continue", "up", "finish", "kill"]
+LLDB_OPTIMISED = ["breakpoint set -f returns.c -l 24", "breakpoint set -n twice", "run", "thread step-over",
+                  "breakpoint set -n bump", "continue", "bt 2", "finish", "continue", "finish", "thread step-over",
+                  "continue", "bt 2", "up", "down", "finish", "continue", "up", "finish", "kill"]
+
+#: The void calls and the dropped result only, each left by ``finish`` (-O2 against gcc, see the docstring).
+GDB_VOID_CALLS = ["set breakpoint pending on", "break bump", "run", "bt 2", "finish", "next", "continue", "bt 2", "up",
+                  "down", "finish", "break twice", "continue", "up", "down", "finish", "finish", "kill"]
+LLDB_VOID_CALLS = ["breakpoint set -n bump", "run", "bt 2", "finish", "thread step-over", "continue", "bt 2", "up",
+                   "down", "finish", "breakpoint set -n twice", "continue", "up", "down", "finish", "finish", "kill"]
+
+Builds = Callable[[str], dict[str, Path]]
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The Wasm module, its AOT executable (with the WASI runtime) and gcc's native build."""
-    tmp = tmp_path_factory.mktemp("returns")
-    (tmp / "returns.c").write_text((SAMPLES / "returns.c").read_text())
-    wasm_clang(["--target=wasm32-wasi", "-g", "-O0", "-o", "prog.wasm", "returns.c"], cwd=tmp)
-    compile_file(tmp / "prog.wasm", tmp / "prog.o")
-    run([sys.executable, "-m", "emitter.cli", "runtime", "wasi", "-o", tmp / "libjitdebug_wasi.a"], cwd=ROOT)
-    run(["gcc", "-g", "-o", "aot", "prog.o", "libjitdebug_wasi.a"], cwd=tmp)
-    run(["gcc", "-g", "-O0", "-o", "native", "returns.c"], cwd=tmp)
-    return {"wasm": tmp / "prog.wasm", "aot": tmp / "aot", "native": tmp / "native"}
+def built(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """Per optimisation level (made once): the Wasm module, its AOT executable (with the WASI runtime) and the
+    native builds by gcc and clang-19 (``native``, ``clang``)."""
+    made: dict[str, dict[str, Path]] = {}
+    runtime = tmp_path_factory.mktemp("runtime") / "libjitdebug_wasi.a"
+
+    def build(level: str) -> dict[str, Path]:
+        if level in made:
+            return made[level]
+        if not runtime.exists():
+            run([sys.executable, "-m", "emitter.cli", "runtime", "wasi", "-o", runtime], cwd=ROOT)
+        tmp = tmp_path_factory.mktemp(f"returns{level}")
+        (tmp / "returns.c").write_text((SAMPLES / "returns.c").read_text())
+        wasm_clang(["--target=wasm32-wasi", "-g", level, "-o", "prog.wasm", "returns.c"], cwd=tmp)
+        compile_file(tmp / "prog.wasm", tmp / "prog.o")
+        run(["gcc", "-g", "-o", "aot", "prog.o", runtime], cwd=tmp)
+        run(["gcc", "-g", level, "-o", "native", "returns.c"], cwd=tmp)
+        run(["clang-19", "-g", level, "-o", "clang", "returns.c"], cwd=tmp)
+        made[level] = {"wasm": tmp / "prog.wasm", "aot": tmp / "aot", "native": tmp / "native",
+                       "clang": tmp / "clang"}
+        return made[level]
+
+    return build
 
 
-def _gdb(builds: dict[str, Path], side: str) -> list[str]:
-    options = [part for command in GDB for part in ("-ex", command)]
+@pytest.fixture(scope="module")
+def builds(built: Builds) -> dict[str, Path]:
+    return built("-O0")
+
+
+def _gdb(builds: dict[str, Path], side: str, commands: list[str] = GDB) -> list[str]:
+    options = [part for command in commands for part in ("-ex", command)]
     if side == "jit":
         argv = jit_debugger("gdb", ["-batch", *options], [builds["wasm"]])
     else:
@@ -57,9 +111,9 @@ def _gdb(builds: dict[str, Path], side: str) -> list[str]:
     return [line for line in lines if not re.match(r"Breakpoint \d+ at ", line)]
 
 
-def _lldb(builds: dict[str, Path], side: str) -> list[str]:
-    script = builds["wasm"].parent / "commands.lldb"
-    script.write_text("".join(command + "\n" for command in LLDB))
+def _lldb(builds: dict[str, Path], side: str, commands: list[str] = LLDB) -> list[str]:
+    script = builds["wasm"].parent / f"commands-{side}.lldb"
+    script.write_text("".join(command + "\n" for command in commands))
     if side == "jit":
         argv = jit_debugger("lldb", ["-b", "-o", f"command source -e false {script}", "-k", "quit 0"],
                             [builds["wasm"]])
@@ -95,3 +149,73 @@ def test_finish_from_a_call_whose_value_is_unused_stops_on_the_next_line_in_lldb
     assert "both(k=12) at returns.c:17\n(lldb) finish\n* thread #1, stop reason = step out\n" \
         "both(k=12) at returns.c:18\n" in text
     assert "Return value: (int) $2 = 14\nboth(k=12) at returns.c:19\n" in text and "main at returns.c:29" in text
+
+
+def _entry_values(lines: list[str]) -> list[str]:
+    """gcc's entry values read as the value (``x=x@entry=6`` -> ``x=6``, ``k@entry=12`` alone -> ``k=12``)."""
+    return [re.sub(r"\b(\w+)@entry=", r"\1=", re.sub(r"\b(\w+)=\1@entry=", r"\1=", line))
+            if "@entry=" in line else line for line in lines]
+
+
+def _equal_but_lost_values(ours: list[str], theirs: list[str]) -> bool:
+    """Equal transcripts, but that where the native line shows a value lost (``<optimized out>``,
+    ``<unavailable>``), ours may show one."""
+    if len(ours) != len(theirs):
+        return False
+    for mine, native in zip(ours, theirs, strict=True):
+        if "<optimized out>" in native or "<unavailable>" in native:
+            parts = re.split(r"<optimized out>|<unavailable>", native)
+            if not re.fullmatch(r"[^,)]+".join(map(re.escape, parts)), mine):
+                return False
+        elif mine != native:
+            return False
+    return True
+
+
+def _show(ours: list[str], theirs: list[str]) -> str:
+    return "\n".join(["--- wasm", *ours, "--- native", *theirs])
+
+
+@pytest.mark.parametrize("side", ["aot", "jit"])
+def test_finish_at_O1_stops_where_gccs_O1_build_does_in_gdb(built: Builds, side: str) -> None:
+    builds = built("-O1")
+    ours = _entry_values(_gdb(builds, side, GDB_OPTIMISED))
+    theirs = _entry_values(_gdb(builds, "native", GDB_OPTIMISED))
+    assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    text = "\n".join(ours)
+    # finish out of bump(k): the next statement's start, not the call's line (the producer's row there is 0)
+    assert "#1  ADDR in both (k=12) at returns.c:17\n17\t  bump(k);\n#0  bump (by=12) at returns.c:8\n" \
+        "8\t  total += by;\nboth (k=12) at returns.c:18\n18\t  twice(7);\n" in text
+    assert "#1  ADDR in both (k=12) at returns.c:18\n18\t  twice(7);\nmain () at returns.c:29\n" in text
+
+
+@pytest.mark.parametrize("side", ["aot", "jit"])
+def test_finish_at_O1_stops_where_gccs_O1_build_does_in_lldb(built: Builds, side: str) -> None:
+    builds = built("-O1")
+    ours, theirs = _lldb(builds, side, LLDB_OPTIMISED), _lldb(builds, "native", LLDB_OPTIMISED)
+    assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    text = "\n".join(ours)
+    assert "(lldb) finish\n* thread #1, stop reason = step out\nboth(k=12) at returns.c:18\n" in text
+    assert "(lldb) up\nboth(k=12) at returns.c:17\n" in text  # the caller at the call's line (its pc - 1)
+
+
+@pytest.mark.parametrize("side", ["aot", "jit"])
+def test_finish_at_O2_stops_as_in_native_O2_builds_in_gdb(built: Builds, side: str) -> None:
+    builds = built("-O2")
+    for commands, oracle in ((GDB_OPTIMISED, "clang"), (GDB_VOID_CALLS, "native")):
+        ours = _entry_values(_gdb(builds, side, commands))
+        theirs = _entry_values(_gdb(builds, oracle, commands))
+        assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    text = "\n".join(ours)
+    assert "#1  ADDR in main () at returns.c:24\nmain () at returns.c:25\n" in text
+    assert "8\t  total += by;\nboth (k=12) at returns.c:18\n18\t  twice(7);\n" in text
+    assert "Value returned is $1 = 14\nmain () at returns.c:29\n" in text
+
+
+@pytest.mark.parametrize("side", ["aot", "jit"])
+def test_finish_at_O2_stops_as_in_native_O2_builds_in_lldb(built: Builds, side: str) -> None:
+    builds = built("-O2")
+    for commands, oracle in ((LLDB_OPTIMISED, "clang"), (LLDB_VOID_CALLS, "native")):
+        ours, theirs = _lldb(builds, side, commands), _lldb(builds, oracle, commands)
+        assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    assert "(lldb) finish\n* thread #1, stop reason = step out\nboth(k=12) at returns.c:18\n" in "\n".join(ours)

@@ -377,7 +377,7 @@ class _ModuleCompiler:
         relocations = list(prologue.asm.relocations)
         relocations += [Relocation(r.offset + shift, r.kind, r.size, r.symbol, r.addend) for r in body.asm.relocations]
         first_line = body.lines[0][1] if body.lines else 0
-        lines = LineTable.statements(first_line, body.lines, shift)
+        lines = LineTable.statements(first_line, body.lines, shift, body.after_calls)
         call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
                                           landing_pad=None if site.landing_pad is None else site.landing_pad + shift)
                       for site in body.call_sites]

@@ -286,6 +286,8 @@ class FunctionBody:
     local_offsets: list[int] = field(default_factory=list)
     #: Trap calls reported at another Wasm offset than their row's (body offsets): ``trap_offsets.py``.
     trap_reports: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Indices into ``lines`` of the rows that start at a call's return address (``row_after_call``).
+    after_calls: list[int] = field(default_factory=list)
 
 
 class FunctionCompiler:
@@ -334,6 +336,9 @@ class FunctionCompiler:
         #: address starts the next statement's row as natively (``finish`` shows that line; the caller's
         #: ``pc - 1`` is still the call's row in ``bt`` and backtraces).
         self.call_return = (-1, -1, False)
+        #: Indices into ``lines`` of the rows ``row_after_call`` started at a return address: the line
+        #: translation gives them the row a native return address has when the producer's is line 0.
+        self.after_calls: list[int] = []
         #: Whether tree groups here may hold memory accesses and local writes with rows of their own
         #: (``trees.rows_in_groups``); decided at the first group.
         self.rows_in_groups: bool | None = None
@@ -469,7 +474,8 @@ class FunctionCompiler:
             if start == self.call_return[1]:
                 start = self.row_after_call(start, op)
             line = line_of(offset) if line_of is not None else 0
-            # Instructions that emit no code share their offset with the next one: keep the later row.
+            # Instructions that emit no code share their offset with the next one: keep the later row (at the
+            # same index, so ``after_calls`` still names it).
             if lines and lines[-1][0] == start:
                 first = lines.pop()[3]
             lines.append((start, line, offset, first))
@@ -504,11 +510,15 @@ class FunctionCompiler:
 
     def row_after_call(self, start: int, op: str) -> int:
         """Where the row of an instruction right after a call's code starts: at the return address when the call
-        has no result or ``op`` drops it (and no other row began there), else at ``start``."""
+        has no result or ``op`` drops it (and no other row began there), else at ``start``. A row moved there is
+        named in ``after_calls``."""
         returned, after, results = self.call_return
         if self.lines[-1][0] > returned or (results and op != "drop"):
             return start
         self.call_return = (returned, after, False)  # a dropped result: the next instruction's row moves too
+        index = len(self.lines) - (self.lines[-1][0] == returned)  # the row about to start there replaces one
+        if not self.after_calls or self.after_calls[-1] != index:
+            self.after_calls.append(index)
         return returned
 
     def straight_line(self, instr: Instr, handler: Handler) -> Template:
@@ -618,7 +628,7 @@ class FunctionCompiler:
         emit_jump_tables(self)
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types,
-                            self.local_offsets, self.trap_reports)
+                            self.local_offsets, self.trap_reports, self.after_calls)
 
     def operands_slots(self) -> int:
         return self.local_words + (1 if self.multi else 0) + self.exception_slots + self.max_depth

@@ -39,6 +39,7 @@ enum { LROW_FIELDS = 5, LROW_SIZE = LROW_FIELDS * 8 };
 /* compiled.py's LineTable rows: code_offset, line, column, wasm_offset, flags. */
 enum { TABLE_FIELDS = 5, TABLE_SIZE = TABLE_FIELDS * 8 };
 #define NO_WASM_OFFSET (-1)
+#define TABLE_AFTER_CALL 8 /* compiled.AFTER_CALL: the row starts at a call's return address */
 
 /* Native pieces: begin, end, Wasm address (code-section relative) or NO_WASM. */
 enum { PIECE_FIELDS = 3, PIECE_SIZE = PIECE_FIELDS * 8 };
@@ -403,7 +404,8 @@ PyDoc_STRVAR(function_pieces_doc,
 "The native pieces of each function, from its packed LineTable rows (``tables``) and code size (``sizes``): one\n"
 "piece [code offset, next row's code offset or the size) per row that covers a byte, with the row's Wasm offset\n"
 "less ``base`` (the code section's offset), or INT64_MIN for compiler-made code; as packed int64 triples, all\n"
-"functions one after the other, and the index of each function's first piece then the piece count (packed int64).");
+"functions one after the other; the index of each function's first piece then the piece count (packed int64);\n"
+"and one byte per piece, 1 where the piece starts at a call's return address (the row's AFTER_CALL flag).");
 
 static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
@@ -423,7 +425,7 @@ static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssi
         Py_DECREF(tables);
         return NULL;
     }
-    Buffer pieces = {NULL, 0, 0}, firsts = {NULL, 0, 0};
+    Buffer pieces = {NULL, 0, 0}, firsts = {NULL, 0, 0}, returns = {NULL, 0, 0};
     Py_ssize_t count = PySequence_Fast_GET_SIZE(tables);
     if (PySequence_Fast_GET_SIZE(sizes) != count) {
         PyErr_SetString(PyExc_ValueError, "function_pieces: as many sizes as tables");
@@ -446,7 +448,7 @@ static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssi
         }
         Py_ssize_t rows = view.len / TABLE_SIZE;
         const char *data = view.buf;
-        if (reserve(&pieces, rows * PIECE_SIZE) < 0) {
+        if (reserve(&pieces, rows * PIECE_SIZE) < 0 || reserve(&returns, rows) < 0) {
             PyBuffer_Release(&view);
             goto error;
         }
@@ -460,6 +462,7 @@ static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssi
             int64_t values[PIECE_FIELDS] = {begin, end, wasm == NO_WASM_OFFSET ? NO_WASM : wasm - base};
             memcpy(pieces.data + pieces.length, values, sizeof values);
             pieces.length += PIECE_SIZE;
+            returns.data[returns.length++] = (get(data, r * TABLE_FIELDS + 4) & TABLE_AFTER_CALL) != 0;
             piece_count++;
         }
         PyBuffer_Release(&view);
@@ -471,17 +474,20 @@ static PyObject *function_pieces(PyObject *module, PyObject *const *args, Py_ssi
     Py_DECREF(sizes);
     PyObject *packed = buffer_bytes(&pieces);
     PyObject *indexes = buffer_bytes(&firsts);
-    if (packed == NULL || indexes == NULL) {
+    PyObject *after_calls = buffer_bytes(&returns);
+    if (packed == NULL || indexes == NULL || after_calls == NULL) {
         Py_XDECREF(packed);
         Py_XDECREF(indexes);
+        Py_XDECREF(after_calls);
         return NULL;
     }
-    return Py_BuildValue("(NN)", packed, indexes);
+    return Py_BuildValue("(NNN)", packed, indexes, after_calls);
 error:
     Py_DECREF(tables);
     Py_DECREF(sizes);
     PyMem_Free(pieces.data);
     PyMem_Free(firsts.data);
+    PyMem_Free(returns.data);
     return NULL;
 }
 
@@ -618,10 +624,54 @@ static int put_row(Buffer *out, const Header *header, int64_t line_delta, int64_
     return 0;
 }
 
+/* translate_line.rows_after_calls: a body piece starting at a call's return address whose producer row has line 0
+ * (clang's Wasm back end gives a rematerialised argument of the next call no line), and the body pieces after it
+ * with line-0 rows up to the next row with a line, take that row, which a native build's return address has. */
+static int rows_after_calls(const char *rows, Py_ssize_t row_count, const unsigned char *after_calls,
+                            const unsigned char *body, Py_ssize_t *indices, Py_ssize_t piece_count) {
+    Py_ssize_t *following = NULL; /* per row: the next row with a line, or -1; made at the first such piece */
+    Py_ssize_t fill = -1, low = -1;
+    for (Py_ssize_t i = 0; i < piece_count; i++) {
+        Py_ssize_t index = indices[i];
+        int unlined = body[i] && get(rows, index * LROW_FIELDS + 2) == 0;
+        if (fill >= 0) {
+            if (unlined && index >= low && index < fill) {
+                indices[i] = fill;
+                continue;
+            }
+            fill = -1;
+        }
+        if (!after_calls[i] || !unlined) {
+            continue;
+        }
+        if (following == NULL) {
+            following = PyMem_New(Py_ssize_t, row_count ? row_count : 1);
+            if (following == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            Py_ssize_t next = -1;
+            for (Py_ssize_t r = row_count - 1; r >= 0; r--) {
+                following[r] = next;
+                if (get(rows, r * LROW_FIELDS + 2) != 0) {
+                    next = r;
+                }
+            }
+        }
+        if (following[index] >= 0) {
+            fill = following[index], low = index;
+            indices[i] = fill;
+        }
+    }
+    PyMem_Free(following);
+    return 0;
+}
+
 /* translate_line._sequence: one native function's sequence (after its DW_LNE_set_address, which the caller
  * relocates at the returned offset). */
 static int put_sequence(Buffer *out, const Header *header, const char *rows, const Choice *choice,
-                        const char *functions, const char *pieces, Py_ssize_t piece_total, PyObject *addresses) {
+                        const char *functions, const char *pieces, const unsigned char *after_calls,
+                        Py_ssize_t piece_total, PyObject *addresses) {
     const char *function = functions + choice->function * FUNCTION_SIZE;
     int64_t start = get(function, 0), size = get(function, 3), first_piece = get(function, 4),
             piece_count = get(function, 5);
@@ -659,6 +709,12 @@ static int put_sequence(Buffer *out, const Header *header, const char *rows, con
         int64_t wasm = get(own, i * PIECE_FIELDS + 2);
         Py_ssize_t index = bisect_right_rows(rows, choice->first, choice->count, wasm == NO_WASM ? start : wasm) - 1;
         indices[i] = index < 0 ? 0 : index;
+    }
+    if (rows_after_calls(rows + choice->first * LROW_SIZE, choice->count, after_calls + first_piece, body, indices,
+                         piece_count) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < piece_count; i++) {
         if (body[i]) {
             body_rows[indices[i]] = 1;
         }
@@ -737,24 +793,25 @@ done:
 }
 
 PyDoc_STRVAR(line_sequences_doc,
-"line_sequences(rows, file_shift, tombstone, functions, pieces, line_base, line_range, opcode_base, /)\n--\n\n"
+"line_sequences(rows, file_shift, tombstone, functions, pieces, after_calls, line_base, line_range, opcode_base, /)\n"
+"--\n\n"
 "The sequences of a translated unit's line program: from the unit's producer rows (``line_rows``' packed rows),\n"
 "the producer sequences (a sequence whose first row is at ``tombstone`` or above is a discarded function's and\n"
 "skipped; files moved by ``file_shift``), each native function (``functions``: packed int64 sextuples start, end,\n"
-"native start, code size, first piece, piece count, sorted by start; ``pieces``: ``function_pieces``' triples)\n"
-"with the rows of the producer sequence overlapping its extent the most, in native order, one sequence each\n"
-"(translate_line.function_rows and _sequence). Returns the bytes and, per sequence, the offset of its 8-byte\n"
-"DW_LNE_set_address operand (left zero) and the native start it is to hold.");
+"native start, code size, first piece, piece count, sorted by start; ``pieces``: ``function_pieces``' triples,\n"
+"``after_calls`` their bytes) with the rows of the producer sequence overlapping its extent the most, in native\n"
+"order, one sequence each (translate_line.function_rows, rows_after_calls and _sequence). Returns the bytes and,\n"
+"per sequence, the offset of its 8-byte DW_LNE_set_address operand (left zero) and the native start it is to hold.");
 
 static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (!check_arguments("line_sequences", nargs, 8)) {
+    if (!check_arguments("line_sequences", nargs, 9)) {
         return NULL;
     }
     int64_t file_shift, tombstone, line_base, line_range, opcode_base;
     if (as_int64(args[1], &file_shift) < 0 || as_int64(args[2], &tombstone) < 0 ||
-        as_int64(args[5], &line_base) < 0 || as_int64(args[6], &line_range) < 0 ||
-        as_int64(args[7], &opcode_base) < 0) {
+        as_int64(args[6], &line_base) < 0 || as_int64(args[7], &line_range) < 0 ||
+        as_int64(args[8], &opcode_base) < 0) {
         return NULL;
     }
     if (line_range < 1 || line_range > 255 || opcode_base < 1 || opcode_base > 255 || line_base > 0 ||
@@ -763,7 +820,7 @@ static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssiz
         return NULL;
     }
     Header header = {(int)line_base, (int)line_range, (int)opcode_base, (int)((255 - opcode_base) / line_range)};
-    Py_buffer row_view, function_view, piece_view;
+    Py_buffer row_view, function_view, piece_view, after_call_view;
     if (PyObject_GetBuffer(args[0], &row_view, PyBUF_SIMPLE) < 0) {
         return NULL;
     }
@@ -776,12 +833,19 @@ static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssiz
         PyBuffer_Release(&function_view);
         return NULL;
     }
+    if (PyObject_GetBuffer(args[5], &after_call_view, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&row_view);
+        PyBuffer_Release(&function_view);
+        PyBuffer_Release(&piece_view);
+        return NULL;
+    }
     PyObject *result = NULL, *addresses = NULL;
     Sequence *sequences = NULL;
     Choice *choices = NULL;
     char *rows = NULL;
     Buffer out = {NULL, 0, 0};
-    if (row_view.len % LROW_SIZE || function_view.len % FUNCTION_SIZE || piece_view.len % PIECE_SIZE) {
+    if (row_view.len % LROW_SIZE || function_view.len % FUNCTION_SIZE || piece_view.len % PIECE_SIZE ||
+        after_call_view.len != piece_view.len / PIECE_SIZE) {
         PyErr_SetString(PyExc_ValueError, "line_sequences: packed arrays of a wrong size");
         goto done;
     }
@@ -878,7 +942,7 @@ static PyObject *line_sequences(PyObject *module, PyObject *const *args, Py_ssiz
         }
         Py_ssize_t before = PyList_GET_SIZE(addresses);
         int failed = put_sequence(&out, &header, rows, &choices[c], functions, piece_view.buf,
-                                  piece_view.len / PIECE_SIZE, addresses);
+                                  after_call_view.buf, piece_view.len / PIECE_SIZE, addresses);
         if (!failed && PyList_GET_SIZE(addresses) == before + 1) {
             PyObject *pair = PyTuple_Pack(2, PyList_GET_ITEM(addresses, before), start_object);
             failed = pair == NULL || PyList_SetItem(addresses, before, pair) < 0;
@@ -902,6 +966,7 @@ done:
     PyBuffer_Release(&row_view);
     PyBuffer_Release(&function_view);
     PyBuffer_Release(&piece_view);
+    PyBuffer_Release(&after_call_view);
     return result;
 }
 

@@ -15,13 +15,14 @@ def line_rows(
     lengths: bytes,
     /,
 ) -> bytes: ...
-def function_pieces(tables: Sequence[bytes], sizes: Sequence[int], base: int, /) -> tuple[bytes, bytes]: ...
+def function_pieces(tables: Sequence[bytes], sizes: Sequence[int], base: int, /) -> tuple[bytes, bytes, bytes]: ...
 def line_sequences(
     rows: bytes,
     file_shift: int,
     tombstone: int,
     functions: bytes,
     pieces: bytes,
+    after_calls: bytes,
     line_base: int,
     line_range: int,
     opcode_base: int,

@@ -127,7 +127,8 @@ def line_program(directories: Sequence[str], files: Sequence[FileEntry], rows: b
     linker's tombstone (a discarded function's rows) are left out; files move by ``file_shift``."""
     out = _header(directories, files)
     body, addresses = _translate.line_sequences(rows, file_shift, LINE_TOMBSTONE, address_map.packed_functions,
-                                                address_map.packed_pieces, LINE_BASE, LINE_RANGE, OPCODE_BASE)
+                                                address_map.packed_pieces, address_map.packed_after_calls,
+                                                LINE_BASE, LINE_RANGE, OPCODE_BASE)
     base = out.offset
     out.bytes(body)
     text = address_map.text
@@ -192,6 +193,7 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
     # row's line only).
     body = in_body([wasm for _begin, _end, wasm in mapped.pieces])
     indices = [sequence.row_index(mapped.start if wasm is None else wasm) for _begin, _end, wasm in mapped.pieces]
+    rows_after_calls(sequence.rows, indices, body, mapped.after_calls)
     body_rows = {index for index, in_line in zip(indices, body, strict=True) if in_line}
     prologue_done = False
     for (begin, _end, wasm), in_line, index in zip(mapped.pieces, body, indices, strict=True):
@@ -224,6 +226,41 @@ def _sequence(out: ByteWriter, mapped: MappedFunction, sequence: ProducerSequenc
     out.u8(0)
     out.uleb(1)
     out.u8(DW_LNE_end_sequence)
+
+
+def rows_after_calls(rows: Sequence[SourceRow], indices: list[int], body: Sequence[bool],
+                     after_calls: Sequence[bool]) -> None:
+    """Give the pieces that start at a call's return address the row a native build's return address has.
+
+    The compiler starts the row of the instruction after a call without a (kept) result at the return address
+    (``FunctionCompiler.row_after_call``), so ``finish``, ``next`` over the call and a step out stop at the next
+    statement's start, as natively. Clang's Wasm back end often gives that instruction line 0 (a rematerialised
+    argument of the next call: ``i32.const 7`` for ``twice(7)``), where the native x86-64 code carries the next
+    line; then a debugger showed the call's line after ``finish`` (gdb: ``0x… in both (k=12) at returns.c:17``).
+    So such a body piece, and the body pieces after it whose rows have line 0 too up to the next row with a line,
+    take that next row (``indices`` changed in place). The call itself keeps its row, so ``bt`` and ``up``, which
+    look up ``pc - 1``, still show the call's line."""
+    following: list[int] | None = None
+    fill = low = -1
+    for k, index in enumerate(indices):
+        unlined = body[k] and rows[index].line == 0
+        if fill >= 0:
+            if unlined and low <= index < fill:
+                indices[k] = fill
+                continue
+            fill = -1
+        if not after_calls[k] or not unlined:
+            continue
+        if following is None:
+            following = [-1] * len(rows)
+            after = -1
+            for r in range(len(rows) - 1, -1, -1):
+                following[r] = after
+                if rows[r].line != 0:
+                    after = r
+        if following[index] >= 0:
+            fill, low = following[index], index
+            indices[k] = fill
 
 
 def in_body(addresses: Sequence[int | None]) -> list[bool]:

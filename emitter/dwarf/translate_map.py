@@ -27,10 +27,11 @@ NO_WASM = -(1 << 63)
 
 class MappedFunction:
     __slots__ = ("function", "native_start", "start", "end", "extent", "_packed", "_first", "_count",
-                 "_pieces", "_segments")
+                 "_pieces", "_segments", "_after_calls")
 
     def __init__(self, function: CompiledFunction, native_start: int, start: int, end: int,
-                 extent: WasmFunctionExtent, packed: memoryview, first: int, count: int) -> None:
+                 extent: WasmFunctionExtent, packed: memoryview, first: int, count: int,
+                 after_calls: bytes = b"") -> None:
         self.function = function
         #: Offset of the function in the text section.
         self.native_start = native_start
@@ -43,6 +44,7 @@ class MappedFunction:
         self._count = count
         self._pieces: tuple[tuple[int, int, int | None], ...] | None = None
         self._segments: tuple[tuple[int, tuple[int, ...]], ...] | None = None
+        self._after_calls = after_calls
 
     @property
     def pieces(self) -> tuple[tuple[int, int, int | None], ...]:
@@ -53,6 +55,12 @@ class MappedFunction:
             self._pieces = tuple((values[k], values[k + 1], None if values[k + 2] == NO_WASM else values[k + 2])
                                  for k in range(0, len(values), 3))
         return self._pieces
+
+    @property
+    def after_calls(self) -> tuple[bool, ...]:
+        """Per piece: whether it starts at a call's return address (``LineEntry.after_call``)."""
+        flags = self._after_calls[self._first:self._first + self._count]
+        return tuple(map(bool, flags)) if flags else (False,) * self._count
 
     @property
     def segments(self) -> tuple[tuple[int, tuple[int, ...]], ...]:
@@ -76,21 +84,24 @@ class AddressMap:
             extent = dwarf.functions.get(function.wasm_index) if function.wasm_index is not None else None
             if extent is not None:
                 kept.append((item, extent))
-        packed, firsts = _translate.function_pieces([LineTable.of(item.function.lines).packed for item, _ in kept],
-                                                    [len(item.function.code) for item, _ in kept], base)
+        tables = [LineTable.of(item.function.lines).packed for item, _ in kept]
+        packed, firsts, after_calls = _translate.function_pieces(tables, [len(item.function.code) for item, _ in kept],
+                                                                 base)
         pieces = memoryview(packed).cast("q")
         first = memoryview(firsts).cast("q")
         mapped = [MappedFunction(item.function, item.start.addend, extent.start - base, extent.end - base, extent,
-                                 pieces, first[k], first[k + 1] - first[k])
+                                 pieces, first[k], first[k + 1] - first[k], after_calls)
                   for k, (item, extent) in enumerate(kept)]
         mapped.sort(key=lambda m: m.start)
         self.functions = mapped
         self._starts = [m.start for m in mapped]
         #: Per function in ``functions`` order: start, end, native start, code size, first piece, piece count
-        #: (int64), with ``pieces`` the packed pieces: what ``_translate.line_sequences`` reads.
+        #: (int64), with ``pieces`` the packed pieces and ``after_calls`` a byte per piece (1: it starts at a
+        #: call's return address): what ``_translate.line_sequences`` reads.
         self.packed_functions = array("q", [value for m in mapped for value in (
             m.start, m.end, m.native_start, len(m.function.code), m._first, m._count)]).tobytes()
         self.packed_pieces = packed
+        self.packed_after_calls = after_calls
         self._range_map = _translate.range_map(self.packed_functions, packed)
 
     def function_at(self, address: int) -> MappedFunction | None:
