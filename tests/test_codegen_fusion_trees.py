@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -126,7 +127,51 @@ def _functions() -> list[tuple[str, str, list[tuple[int, ...]]]]:
         out.append((f"tee_below_{m}", f"(param {addr_t} i32) (result i64) (local i32 i64) (i64.trunc_sat_f64_s "
                     f"(f64.convert_i32_s (local.get 1))) (i32.load16_u {m} offset=2 {get}) (i32.extend16_s) "
                     f"(local.set 2) (local.tee 3) (i64.add (i64.extend_i32_u (local.get 2)))", addresses))
+    # Float comparisons (not eq/ne) on slots, locals and loaded bits, into branches, ifs and values; float loads
+    # and stores as bits. Operands: signed zeros, infinities, a NaN, a subnormal.
+    for t, it, bits in (("f32", "i32", _F32), ("f64", "i64", _F64)):
+        pairs = list(itertools.product(bits, repeat=2))
+        as_float = f"(local.set 2 ({t}.reinterpret_{it} (local.get 0))) (local.set 3 ({t}.reinterpret_{it} " \
+                   f"(local.get 1)))"
+        for cmp in ("lt", "gt", "le", "ge"):
+            out.append((f"fcmp_{t}_{cmp}", f"(param {it} {it}) (result i32) ({t}.{cmp} ({t}.reinterpret_{it} "
+                        f"(local.get 0)) ({t}.reinterpret_{it} (local.get 1)))", pairs))
+            out.append((f"fbrif_{t}_{cmp}", f"(param {it} {it}) (result i32) (local {t} {t}) {as_float} (block $b "
+                        f"(br_if $b (i32.eqz ({t}.{cmp} (local.get 2) (local.get 3)))) (return (i32.const 7))) "
+                        f"(block $c (br_if $c ({t}.{cmp} (local.get 3) (local.get 2))) (return (i32.const 8))) "
+                        "(i32.const 9)", pairs))
+            out.append((f"fif_{t}_{cmp}", f"(param {it} {it}) (result i32) (local {t} {t}) {as_float} (if (result "
+                        f"i32) ({t}.{cmp} (local.get 2) (local.get 3)) (then (i32.const 1)) (else (i32.const 2)))",
+                        pairs))
+        out.append((f"fvalues_{t}", f"(param {it} {it}) (result i32) (local {t} {t}) {as_float} (i32.add ({t}.gt "
+                    f"(local.get 2) (local.get 3)) (i32.mul (i32.eqz ({t}.le (local.get 3) (local.get 2))) "
+                    "(i32.const 10)))", pairs))
+        size = 4 if t == "f32" else 8
+        for m, addr_t in (("$m0", "i32"), ("$m64", "i64")):
+            addresses = [(a, v) for a in _ADDRESSES for v in bits[:4]]
+            out.append((f"fmem_{t}_{m}", f"(param {addr_t} {it}) (result i32) (local {t}) ({it}.store {m} "
+                        f"offset={size} (local.get 0) (local.get 1)) ({t}.store {m} (local.get 0) ({t}.load {m} "
+                        f"offset={size} (local.get 0))) (block $b (br_if $b (i32.eqz ({t}.lt ({t}.load {m} "
+                        f"(local.get 0)) (local.tee 2 ({t}.load {m} offset={size} (local.get 0)))))) (return "
+                        f"(i32.const 7))) (i32.add ({t}.ge (local.get 2) ({t}.load {m} (local.get 0))) "
+                        f"(i32.wrap_{it} ({it}.load {m} (local.get 0))))" if it == "i64" else
+                        f"(param {addr_t} {it}) (result i32) (local {t}) ({it}.store {m} "
+                        f"offset={size} (local.get 0) (local.get 1)) ({t}.store {m} (local.get 0) ({t}.load {m} "
+                        f"offset={size} (local.get 0))) (block $b (br_if $b (i32.eqz ({t}.lt ({t}.load {m} "
+                        f"(local.get 0)) (local.tee 2 ({t}.load {m} offset={size} (local.get 0)))))) (return "
+                        f"(i32.const 7))) (i32.add ({t}.ge (local.get 2) ({t}.load {m} (local.get 0))) "
+                        f"({it}.load {m} (local.get 0)))", addresses))
     return out
+
+
+def _float_bits(size: int, values: list[float]) -> list[int]:
+    code = "f" if size == 4 else "d"
+    return [int.from_bytes(struct.pack("<" + code, v), "little", signed=True) for v in values]
+
+
+_FLOATS = [0.0, -0.0, 1.0, -1.5, 2.5, float("inf"), float("-inf"), float("nan"), 1e-40]
+_F32 = _float_bits(4, _FLOATS)
+_F64 = _float_bits(8, [*_FLOATS[:-1], 5e-324])
 
 
 def _module_text() -> str:
@@ -310,7 +355,7 @@ def test_every_group_writes_what_a_debugger_sees_with_its_last_instruction(monke
                                                                            tmp_path: Path) -> None:
     groups = _record(monkeypatch)
     modules = [load_bytes(wasmtime.wat2wasm(_module_text()))]
-    modules += [load_bytes(_kernel(name, tmp_path)) for name in ("xchacha20", "gimli", "base64")]
+    modules += [load_bytes(_kernel(name, tmp_path)) for name in ("xchacha20", "gimli", "base64", "heapsort")]
     wrong_rows = []
     for module in modules:
         before = len(groups)
@@ -327,6 +372,8 @@ def test_every_group_writes_what_a_debugger_sees_with_its_last_instruction(monke
     texts = [" ".join(g.decoded or []) for g in groups]
     assert sum(len(set(re.findall(r"\br(?:8|9|10|11)d?\b|\b[er][sd]i\b", t))) >= 3 for t in texts) > 50
     assert sum(bool(re.search(r"mov eax,DWORD PTR \[rbp-0x[0-9a-f]+\].*\[rbx\+rax\*1\]", t)) for t in texts) > 100
+    # Float comparisons in groups (the tree module's and heapsort's), their operands' bits in registers and slots.
+    assert sum(any(re.fullmatch(r"f(32|64)\.(lt|gt|le|ge)", op) for op in g.ops) for g in groups) > 20
 
 
 def test_the_contract_check_sees_an_early_visible_write(monkeypatch: pytest.MonkeyPatch) -> None:

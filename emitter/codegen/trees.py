@@ -2,7 +2,8 @@
 
 ``fusion.py`` fuses up to two operand pushes, one integer operation and its sink. This module generalises that
 group to a tree of pure integer operations (``local.get``, constants, arithmetic, logic, shifts and rotations,
-``mul``, comparisons, ``eqz``, sign and zero extension, ``wrap``) of at most ``_LIMIT`` instructions, ending in
+``mul``, comparisons, ``eqz``, sign and zero extension, ``wrap``; and float comparisons other than ``eq``/``ne``,
+a float being its bits in a general register as in its slot) of at most ``_LIMIT`` instructions, ending in
 a sink: a ``local.set``/``local.tee``, a ``br_if``/``if``, or the operand slot of the tree's result. Within the
 group the operand stack is symbolic: a pushed local or constant is not copied anywhere (its reader takes it
 from the local's slot or as an immediate), and an operation's result lives in a scratch register (r8-r11, and
@@ -63,7 +64,15 @@ if TYPE_CHECKING:
 
 _COMMUTATIVE = frozenset(["add", "and", "or", "xor", "mul"])
 _COMMUTATIVE_OPS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in _COMMUTATIVE)
-_BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*ALU, "mul", *SHIFTS, *CMP])
+#: Float comparisons a group takes: one ``ucomiss``/``ucomisd`` whose flags answer with one condition code (for
+#: ``lt``/``le`` the operands swapped), unordered operands giving false (CF, ZF and PF set: "a" and "ae" false) and
+#: the inverse (an ``eqz`` after it) true; ``eq``/``ne`` need two flags and are left to their handlers. Their
+#: operands are bits in the group's registers or the locals' and operand slots, moved to xmm0/xmm1 (which hold no
+#: value between instructions) for the compare.
+_FLOAT_CMP = {f"{t}.{name}": cc for t in ("f32", "f64") for name, cc in (("lt", "a"), ("gt", "a"), ("le", "ae"),
+                                                                           ("ge", "ae"))}
+_BINARY = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*ALU, "mul", *SHIFTS, *CMP]) | frozenset(
+    _FLOAT_CMP)
 _UNARY = frozenset(["i32.eqz", "i64.eqz", "i64.extend_i32_u", "i64.extend_i32_s", "i32.wrap_i64",
                     "i32.extend8_s", "i32.extend16_s", "i64.extend8_s", "i64.extend16_s", "i64.extend32_s"])
 _LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
@@ -71,14 +80,16 @@ _LEAVES = frozenset(["local.get", "i32.const", "i64.const"])
 _LOADS = {"i32.load": (4, False, 4), "i64.load": (8, False, 8), "i32.load8_s": (1, True, 4),
           "i32.load8_u": (1, False, 4), "i32.load16_s": (2, True, 4), "i32.load16_u": (2, False, 4),
           "i64.load8_s": (1, True, 8), "i64.load8_u": (1, False, 8), "i64.load16_s": (2, True, 8),
-          "i64.load16_u": (2, False, 8), "i64.load32_s": (4, True, 8), "i64.load32_u": (4, False, 8)}
+          "i64.load16_u": (2, False, 8), "i64.load32_s": (4, True, 8), "i64.load32_u": (4, False, 8),
+          # A float's bits, in a general register (a local or slot holds them so, written whole).
+          "f32.load": (4, False, 4), "f64.load": (8, False, 8)}
 #: Integer stores -> access size.
 _STORES = {"i32.store": 4, "i64.store": 8, "i32.store8": 1, "i32.store16": 2, "i64.store8": 1, "i64.store16": 2,
-           "i64.store32": 4}
+           "i64.store32": 4, "f32.store": 4, "f64.store": 8}
 _BRANCHES = frozenset(["br_if", "if"])
 #: What gets a row of its own inside a group where ``rows_in_groups`` holds.
 _ROWED = frozenset(_LOADS) | frozenset(_STORES) | frozenset(["local.set", "local.tee"])
-_FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*CMP, "eqz"])
+_FLAGS = frozenset(f"{t}.{name}" for t in ("i32", "i64") for name in [*CMP, "eqz"]) | frozenset(_FLOAT_CMP)
 
 #: Instructions that may start a tree group.
 FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
@@ -523,7 +534,7 @@ def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
         return True
     if op in _BINARY:
         rhs, lhs = w.pop(), w.pop()
-        return _result(w, lhs, rhs, op in _COMMUTATIVE_OPS)
+        return _result(w, lhs, rhs, op in _COMMUTATIVE_OPS or op in _FLOAT_CMP)
     if op == "i32.wrap_i64":
         w.stack.append(w.pop())  # the low half of the same value: no code (as ``_Emitter.unary``)
         return True
@@ -803,6 +814,16 @@ class _Emitter:
         self.load(size, RAX, lhs)
         self.alu_operand("cmp", size, RAX, rhs)
 
+    def float_compare(self, size: int, lhs: Entry, rhs: Entry) -> None:
+        """``ucomis[sd] lhs, rhs`` on the two entries' bits (never constants: a float has none in a group)."""
+        a = self.a
+        for xmm, entry in ((0, lhs), (1, rhs)):
+            if entry[0] == "reg":
+                a.movq_to_xmm(size, xmm, entry[1])
+            elif xmm == 0:
+                a.movss_load(size, xmm, self.mem(entry))
+        a.sse("ucomiss" if size == 4 else "ucomisd", 0, 1 if rhs[0] == "reg" else self.mem(rhs))
+
     def alu_operand(self, name: str, size: int, dst: Operand, entry: Entry) -> None:
         """``name dst, entry`` with ``entry`` as ``operand`` makes it."""
         src, imm = self.operand(entry, size)
@@ -824,8 +845,20 @@ class _Emitter:
         a = self.a
         w = self.w
         kind, name = op.split(".")
-        size = 4 if kind == "i32" else 8
+        size = 4 if kind == "i32" or kind == "f32" else 8
         rhs, lhs = w.pop(), w.pop()
+        if op in _FLOAT_CMP:
+            # a < b is b > a: "a" (above) is false when unordered
+            self.float_compare(size, *((rhs, lhs) if name == "lt" or name == "le" else (lhs, rhs)))
+            cc = _FLOAT_CMP[op]
+            if flags_only:
+                w.release(lhs)
+                w.release(rhs)
+                return cc
+            dst = self.destination(lhs, rhs, True)
+            a.setcc(cc, dst)
+            a.movzx(4, dst, 1, dst)
+            return None
         if name in CMP:
             self.compare(size, lhs, rhs)
             if flags_only:
