@@ -39,12 +39,13 @@ def _builds(tmp_path: Path, optimisation: str) -> tuple[Path, Path]:
     return wasm_program, native_program
 
 
-def _lines(source: str) -> range:
-    return range(1, len((SAMPLES / source).read_text().splitlines()) + 2)
+def _lines(source: str, directory: Path) -> range:
+    return range(1, len((directory / source).read_text().splitlines()) + 2)
 
 
-def _gdb_locations(program: Path, source: str) -> dict[int, list[str]]:
-    commands = [f"break {source}:{line}" for line in _lines(source)] + ["info breakpoints"]
+def _gdb_locations(program: Path, source: str, directory: Path = SAMPLES) -> dict[int, list[str]]:
+    """Per breakpoint (one per line of ``directory / source``), the ``function:line`` gdb resolved it to."""
+    commands = [f"break {source}:{line}" for line in _lines(source, directory)] + ["info breakpoints"]
     out = run(["gdb", "-nx", "-batch", *_options("-ex", commands), "./prog"], cwd=program.parent, timeout=120).stdout
     by_breakpoint: dict[int, list[str]] = {}
     current = 0
@@ -59,8 +60,9 @@ def _gdb_locations(program: Path, source: str) -> dict[int, list[str]]:
     return {number: sorted(set(where)) for number, where in by_breakpoint.items()}
 
 
-def _lldb_locations(program: Path, source: str) -> dict[int, list[str]]:
-    commands = [f"breakpoint set -f {source} -l {line}" for line in _lines(source)] + ["breakpoint list"]
+def _lldb_locations(program: Path, source: str, directory: Path = SAMPLES) -> dict[int, list[str]]:
+    """As ``_gdb_locations``, in lldb (an inlined copy named by its function)."""
+    commands = [f"breakpoint set -f {source} -l {line}" for line in _lines(source, directory)] + ["breakpoint list"]
     out = run(["lldb-19", "--no-lldbinit", "-b", *_options("-o", commands), "--", "./prog"], cwd=program.parent,
               timeout=120).stdout
     by_breakpoint: dict[int, list[str]] = {}
