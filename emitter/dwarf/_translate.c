@@ -1827,6 +1827,22 @@ static PyObject *uleb_bytes(uint64_t value, const char *prefix, Py_ssize_t prefi
 }
 
 /* One attribute copied (translate._Translator._copy). */
+/* An Attribute's field (``form``, ``value``, ``raw_value``: a new reference), read directly from the reader's own
+ * type (_translate_dies.h), through getattr from any other object. */
+static PyObject *attribute_field(PyObject *attribute, int which) {
+    static const char *names[] = {"form", "value", "raw_value"};
+    if (Py_TYPE(attribute) == &TranslateAttributeType) {
+        TranslateAttribute *self = (TranslateAttribute *)attribute;
+        PyObject *field = which == 0 ? self->form : which == 1 ? self->value : self->raw_value;
+        if (field != NULL) {
+            return Py_NewRef(field);
+        }
+    }
+    return PyObject_GetAttrString(attribute, names[which]);
+}
+
+enum { FIELD_FORM, FIELD_VALUE, FIELD_RAW };
+
 static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute, PyObject *out) {
     PyObject *code = name;
     if (PyUnicode_Check(name)) {
@@ -1838,7 +1854,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
             return -1;
         }
     }
-    PyObject *form = PyObject_GetAttrString(attribute, "form");
+    PyObject *form = attribute_field(attribute, FIELD_FORM);
     if (form == NULL) {
         return -1;
     }
@@ -1848,7 +1864,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         return -1;
     }
     long kind = kind_object != NULL ? PyLong_AsLong(kind_object) : C_NONE; /* C_NONE: only a file index is kept */
-    PyObject *value = PyObject_GetAttrString(attribute, "value");
+    PyObject *value = attribute_field(attribute, FIELD_VALUE);
     if (value == NULL) {
         return -1;
     }
@@ -1867,7 +1883,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         if (kind == C_REF_OTHER) {
             return 0; /* another file's or a type unit's DIE: not translated */
         }
-        PyObject *raw = PyObject_GetAttrString(attribute, "raw_value");
+        PyObject *raw = attribute_field(attribute, FIELD_RAW);
         if (raw == NULL) {
             return -1;
         }
@@ -1923,7 +1939,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         static const int sizes[] = {1, 2, 4, 8};
         static const long forms[] = {0x0b, 0x05, 0x06, 0x07};
         int size = sizes[kind - C_DATA1];
-        PyObject *raw = PyObject_GetAttrString(attribute, "raw_value");
+        PyObject *raw = attribute_field(attribute, FIELD_RAW);
         if (raw == NULL) {
             return -1;
         }
