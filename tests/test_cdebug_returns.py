@@ -23,6 +23,8 @@ Optimised builds, compared with what a user would notice where gcc and clang leg
   of ``both`` kept in a register across the call), so the -O2 script's transcripts are compared with clang-19's
   native -O2 build (the same optimiser), and a shorter one, stopping in the void calls and the call whose
   result is dropped (``bt``, ``up``, ``finish``), which gcc does not reschedule, with gcc's -O2 build.
+- Stepping out of a callee by ``step`` passes its closing brace in clang's builds and not in gcc's (above), so
+  it is compared with clang-19's native build at each level.
 - Everywhere, a value the native code has lost (``<optimized out>``, ``<unavailable>``: its register reused;
   lldb does not evaluate gcc's entry values) may be shown by ours, where the Wasm local still holds it: the
   rest of the line must be equal.
@@ -65,6 +67,10 @@ GDB_VOID_CALLS = ["set breakpoint pending on", "break bump", "run", "bt 2", "fin
                   "down", "finish", "break twice", "continue", "up", "down", "finish", "finish", "kill"]
 LLDB_VOID_CALLS = ["breakpoint set -n bump", "run", "bt 2", "finish", "thread step-over", "continue", "bt 2", "up",
                    "down", "finish", "breakpoint set -n twice", "continue", "up", "down", "finish", "finish", "kill"]
+
+#: ``step`` through the callees and out of them, back into their callers (compared with clang's native build).
+GDB_STEPS = ["set breakpoint pending on", "break bump", "run", *["step"] * 5, "continue", *["step"] * 6, "kill"]
+LLDB_STEPS = ["breakpoint set -n bump", "run", *["thread step-in"] * 5, "continue", *["thread step-in"] * 6, "kill"]
 
 Builds = Callable[[str], dict[str, Path]]
 
@@ -219,3 +225,17 @@ def test_finish_at_O2_stops_as_in_native_O2_builds_in_lldb(built: Builds, side: 
         ours, theirs = _lldb(builds, side, commands), _lldb(builds, oracle, commands)
         assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
     assert "(lldb) finish\n* thread #1, stop reason = step out\nboth(k=12) at returns.c:18\n" in "\n".join(ours)
+
+
+@pytest.mark.parametrize("level", ["-O0", "-O1", "-O2"])
+def test_step_out_of_a_call_stops_as_in_clangs_native_build(built: Builds, level: str) -> None:
+    """``step`` through ``bump`` and ``twice`` and out of them: the caller's next statement, then into the next
+    call, in gdb and lldb (AOT), as in clang-19's native build at the same level."""
+    builds = built(level)
+    ours = _entry_values(_gdb(builds, "aot", GDB_STEPS))
+    theirs = _entry_values(_gdb(builds, "clang", GDB_STEPS))
+    assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    assert "\nboth (k=12) at returns.c:18\n18\t  twice(7);\ntwice (x=7) at returns.c:12\n" in "\n".join(ours)
+    ours, theirs = _lldb(builds, "aot", LLDB_STEPS), _lldb(builds, "clang", LLDB_STEPS)
+    assert _equal_but_lost_values(ours, theirs), _show(ours, theirs)
+    assert "stop reason = step in\nboth(k=12) at returns.c:18\n" in "\n".join(ours)
