@@ -91,6 +91,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         (tmp / "returns.c").write_text((SAMPLES / "returns.c").read_text())
         wasm_clang(["--target=wasm32-wasi", "-g", level, "-o", "prog.wasm", "returns.c"], cwd=tmp)
         compile_file(tmp / "prog.wasm", tmp / "prog.o")
+        verified = run(["llvm-dwarfdump-19", "--verify", "prog.o"], cwd=tmp).stdout
+        assert verified.rstrip().endswith("No errors."), verified
         run(["gcc", "-g", "-o", "aot", "prog.o", runtime], cwd=tmp)
         run(["gcc", "-g", level, "-o", "native", "returns.c"], cwd=tmp)
         run(["clang-19", "-g", level, "-o", "clang", "returns.c"], cwd=tmp)
