@@ -87,7 +87,7 @@ from .simd import (
 )
 from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
-from .trap_offsets import branch_trap_offsets
+from .trap_offsets import TrapPlan, trap_plan
 from .trees import FIRST as TREE_FIRST
 from .trees import TreeGroup, fuse_tree
 
@@ -309,9 +309,9 @@ class FunctionCompiler:
         self.lines: list[tuple[int, int, int, bool]] = []
         self.stubs: list[TrapStub] = []
         #: Trap calls whose report names another Wasm offset than their row: (start, end, Wasm offset), and the
-        #: ``unreachable``s wasmtime reports at a branch, found on the first one (``trap_offsets.py``).
+        #: traps wasmtime reports at a branch, found when first needed (``trap_offsets.py``).
         self.trap_reports: list[tuple[int, int, int]] = []
-        self.branch_traps: dict[int, int] | None = None
+        self._trap_plan: TrapPlan | None = None
         self.depth = 0
         self.max_depth = 0
         self.outgoing = self.abi.shadow_space
@@ -402,6 +402,21 @@ class FunctionCompiler:
         instr = self.current
         offset = instr.offset if instr is not None else self.function.code_offset
         stub = TrapStub(Label(), code, offset, self.line(offset))
+        self.stubs.append(stub)
+        return stub.label
+
+    def trap_plan(self) -> TrapPlan:
+        if self._trap_plan is None:
+            self._trap_plan = trap_plan(self.module, self.function.body)
+        return self._trap_plan
+
+    def branch_trap_stub(self, branch: Instr) -> Label | None:
+        """A trap stub named after ``branch`` for its conditional edge into a trapping block that other edges
+        reach too (wasmtime's conditional trap there: ``trap_offsets.py``), else None (the edge goes to its
+        label)."""
+        if branch.offset not in self.trap_plan().stub_edges:
+            return None
+        stub = TrapStub(Label(), TrapCode.UNREACHABLE, branch.offset, self.line(branch.offset))
         self.stubs.append(stub)
         return stub.label
 
@@ -863,11 +878,9 @@ def _h_nop(c: FunctionCompiler, i: Instr) -> bool:
 
 
 def _h_unreachable(c: FunctionCompiler, i: Instr) -> bool:
-    if c.branch_traps is None:
-        c.branch_traps = branch_trap_offsets(c.module, c.function.body)
     start = c.a.offset
     c.emit_trap_call(TrapCode.UNREACHABLE)
-    reported = c.branch_traps.get(i.offset)
+    reported = c.trap_plan().moved.get(i.offset)
     if reported is not None:  # wasmtime's conditional trap at the branch before it
         c.trap_reports.append((start, c.a.offset, reported))
     return True
@@ -889,7 +902,7 @@ def _h_if(c: FunctionCompiler, i: Instr) -> bool:
     c.depth -= 1
     else_label = Label()
     c.a.alu("cmp", 4, c.slot(c.depth), 0, imm=True)
-    c.a.jcc("e", else_label)
+    c.a.jcc("e", c.branch_trap_stub(i) or else_label)
     end = Label()
     c.push_control("if", c.depth - params, params, results, end, end, else_label)
     return False
@@ -927,7 +940,10 @@ def _h_br_if(c: FunctionCompiler, i: Instr) -> bool:
     depth = _int(i.imm[0])
     c.depth -= 1
     c.a.alu("cmp", 4, c.slot(c.depth), 0, imm=True)
-    if c.needs_moves(depth):
+    stub = c.branch_trap_stub(i)
+    if stub is not None:  # taken, it traps: nothing to move
+        c.a.jcc("ne", stub)
+    elif c.needs_moves(depth):
         skip = Label()
         c.a.jcc("e", skip)
         c.branch(depth)

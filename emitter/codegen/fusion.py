@@ -261,10 +261,10 @@ def branch(c: FunctionCompiler, instr: Instr, cc: str) -> None:
     with the expression trees (``trees.py``)."""
     a = c.a
     if instr.op == "br_if":
-        a.jcc(cc, c.control[-1 - c.int_immediate(instr.imm[0])].target)
+        a.jcc(cc, c.branch_trap_stub(instr) or c.control[-1 - c.int_immediate(instr.imm[0])].target)
         return
     params, results = c.block_arity(instr.imm[0])
     else_label = Label()
-    a.jcc(INVERSE[cc], else_label)
+    a.jcc(INVERSE[cc], c.branch_trap_stub(instr) or else_label)
     end = Label()
     c.push_control("if", c.depth - params, params, results, end, end, else_label)

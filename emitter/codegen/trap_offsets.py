@@ -16,17 +16,20 @@ against wasmtime-py 50 (``tests/test_trap_offsets.py``), the rule is:
 - when both successors qualify, only the false one (fall-through, else-arm) becomes the conditional trap.
 
 A fall-through, a then-arm and an else-arm are entered only through their branch, so the ``unreachable`` there is
-reported at the branch whichever way execution got there. The code after an ``end`` may have other predecessors:
-it is reported at the branch only when the branch is its single one (no other branch to the label, no
-fall-through into the ``end``); otherwise wasmtime's offset depends on the path taken and the ``unreachable``
-keeps its own. The compiled code and its line rows are unchanged: only the offset trap reports name moves
-(``CompiledFunction.trap_offsets``), so the debugger's rows stay on the ``unreachable``.
+reported at the branch whichever way execution got there: the code stays, only the offset its trap report names
+moves (``CompiledFunction.trap_offsets``), and the debugger's rows stay on the ``unreachable``. The code after an
+``end`` may have other ways in (another branch to the label, the fall-through into the ``end``); it is treated
+so only when the branch is its single one. Otherwise wasmtime's offset depends on the path taken, as each
+conditional edge into it is a trap of its own: that edge is compiled as a jump to an out-of-line trap stub named
+after the branch (as a bounds check's stub is named after its access), and the other ways in reach the
+``unreachable`` and its own offset.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..wasm.module import Instr, Module
@@ -55,13 +58,27 @@ _ENDS_FLOW = frozenset(["unreachable", "br", "br_table", "return", "return_call"
 _LEGACY = frozenset(["try", "catch", "catch_all", "delegate", "rethrow"])
 
 
-def branch_trap_offsets(module: Module, body: Sequence[Instr]) -> dict[int, int]:
-    """For each ``unreachable`` (by its module offset) that wasmtime reports at a conditional branch, that
-    branch's module offset."""
+@dataclass(frozen=True, slots=True)
+class TrapPlan:
+    """Where a function's trap reports move to a branch: ``moved``, each ``unreachable`` (module offset) always
+    reported at a branch (module offset), as the only way into its block is that branch; ``stub_edges``, the
+    branches (module offsets) whose conditional edge into a trapping block that other edges also reach is
+    compiled as a jump to a trap stub of their own, named after the branch (a ``br_if``'s taken edge, an
+    ``if``'s false edge)."""
+
+    moved: dict[int, int] = field(default_factory=dict)
+    stub_edges: frozenset[int] = frozenset()
+
+
+NO_PLAN = TrapPlan()
+
+
+def trap_plan(module: Module, body: Sequence[Instr]) -> TrapPlan:
+    """The plan of the function ``body`` (``NO_PLAN`` when nothing moves)."""
     if not any(instr.op == "unreachable" for instr in body):
-        return {}
+        return NO_PLAN
     if any(instr.op in _LEGACY for instr in body):
-        return {}
+        return NO_PLAN
     pure_globals = _constant_globals(module)
     ends, elses = _structure(body)
 
@@ -80,35 +97,44 @@ def branch_trap_offsets(module: Module, body: Sequence[Instr]) -> dict[int, int]
         return None
 
     predecessors, edges = _predecessors(body, ends, elses)
-    out: dict[int, int] = {}
+    moved: dict[int, int] = {}
+    stubs: set[int] = set()
+
+    def merge_edge(opener: int, offset: int) -> bool:
+        """The edge of the branch at ``offset`` into the code after ``opener``'s end, if that code traps: the
+        trap moves when the edge is its only way in, else the edge gets a stub."""
+        after = trap_at(ends[opener] + 1) if opener in ends else None
+        if after is None:
+            return False
+        if predecessors.get(opener) == 1:
+            moved[body[after].offset] = offset
+        else:
+            stubs.add(offset)
+        return True
+
     for index, kind, fresh, merge in edges:
         offset = body[index].offset
         false_trap = trap_at(fresh) if fresh is not None else None
         if kind == "br_if":
             if false_trap is not None:
-                out[body[false_trap].offset] = offset
-                continue
-            if merge is not None and merge in ends and predecessors.get(merge) == 1:
-                true_trap = trap_at(ends[merge] + 1)
-                if true_trap is not None:
-                    out[body[true_trap].offset] = offset
+                moved[body[false_trap].offset] = offset
+            elif merge is not None:
+                merge_edge(merge, offset)
             continue
         # an ``if``: ``fresh`` is its then-arm; its else-arm, or the code after its end, is the false side
         else_index = elses.get(index)
         if else_index is not None:
             else_trap = trap_at(else_index + 1)
             if else_trap is not None:
-                out[body[else_trap].offset] = offset
+                moved[body[else_trap].offset] = offset
                 continue
-        else:
-            after = trap_at(ends[index] + 1) if index in ends else None
-            if after is not None:  # the false side traps: the then-arm's trap stays its own
-                if predecessors.get(index) == 1:
-                    out[body[after].offset] = offset
-                continue
+        elif merge_edge(index, offset):
+            continue  # the false side traps: the then-arm's trap stays its own
         if false_trap is not None:
-            out[body[false_trap].offset] = offset
-    return out
+            moved[body[false_trap].offset] = offset
+    if not moved and not stubs:
+        return NO_PLAN
+    return TrapPlan(moved, frozenset(stubs))
 
 
 def _constant_globals(module: Module) -> frozenset[int]:
