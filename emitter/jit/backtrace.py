@@ -120,7 +120,7 @@ def wasm_frames(return_addresses: Iterable[int],
     """Map native return addresses (innermost first) to Wasm frames of any of ``modules`` (each with its display
     names by function index): a call chain may cross modules. A return address points after its call, so the
     instruction is looked up at ``pc - 1``."""
-    frames = []
+    frames: list[WasmFrame] = []
     details = details_enabled()
     for pc in return_addresses:
         for module, display_names in modules:
@@ -135,7 +135,8 @@ def wasm_frames(return_addresses: Iterable[int],
             frames.append(WasmFrame(module.compiled.wasm_name or "<unknown>", index,
                                     display_names.get(index, function.name), offset,
                                     module.compiled.wasm_has_debug_info,
-                                    _symbols(module, offset) if details else ()))
+                                    # only the frames a report shows (a deep recursion has thousands)
+                                    _symbols(module, offset) if details and len(frames) < MAX_FRAMES else ()))
             break
     return frames
 
