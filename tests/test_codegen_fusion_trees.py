@@ -83,6 +83,9 @@ def _functions() -> list[tuple[str, str, list[tuple[int, ...]]]]:
                 "0x100000000))) (return (i32.const 1))) (block $c (br_if $c (i32.wrap_i64 (i64.and (local.get 0) "
                 "(local.get 1)))) (return (i32.const 2))) (if (result i32) (i32.wrap_i64 (i64.const 0x100000001)) "
                 "(then (i32.const 3)) (else (i32.const 4)))", pairs64))
+    out.append(("low32", "(param i64 i64) (result i64) (local i64) (local.set 2 (i64.and (local.get 1) (i64.const "
+                "0xffffffff))) (i64.add (i64.and (local.get 0) (i64.const 0xffffffff)) (i64.mul (local.get 2) "
+                "(i64.and (i64.mul (local.get 0) (local.get 1)) (i64.const 0xffffffff))))", pairs64))
     out.append(("cmp_value", "(param i32 i32) (result i32) (i32.add (i32.lt_u (local.get 0) (local.get 1)) "
                 "(i32.mul (i32.eqz (local.get 1)) (i32.const 10)))", pairs32))
     # A group that ends with a value replacing the operand below it and pushes above it: the former is the
@@ -403,7 +406,7 @@ def _constants_module() -> bytes:
     """The same group shapes with constants of every encoding class (imm8, imm32, imm64, shift counts of 1 and
     others, as i32 and i64), so that templates are patched across classes' boundaries and within them."""
     values = [0, 1, -1, 2, 33, 65, 127, 128, -128, -129, 257, 289, 0x7FFF, 0x7FFFFFFF, -0x80000000, 0x80000000,
-              0x123456789, -0x123456789A]
+              0x123456789, -0x123456789A, 0xFFFFFFFF, 0xFFFFFF80]  # the i64 low-half mask (a zero extension)
     functions = []
     for n, value in enumerate(values):
         v32 = (value + (1 << 31)) % (1 << 32) - (1 << 31)

@@ -34,9 +34,9 @@ stores and ``local.set``/``local.tee``: each of those starts a row of its own at
 and so does the instruction after a store or a local write. In a function the producer's DWARF describes, the
 same holds for a group whose instructions lie outside every range where a location list names an operand-stack
 value (``_stack_limit``; none may anywhere when a location outside a list does): there a fusion barrier inside the
-group is an instruction that emits code (``_BARRIER_ROWS``; the window ends before any other) and gets a row of
-its own too, so the producer's line rows, inlined calls, blocks and location ranges keep native addresses of
-their own as unfused (a ``nop`` gives it one when no code came since the row before).
+group (any instruction but a branch: ``_BARRIER_ROWS``) gets a row of its own too, so the producer's line rows,
+inlined calls, blocks and location ranges keep native addresses of their own as unfused (a ``nop`` gives it one
+when no code would come between its row and the next).
 
 The contract then holds per row instead of per group:
 in each row's native range at most one instruction writes a local or linear memory, and it is the range's last,
@@ -97,9 +97,12 @@ FIRST = _LEAVES | _BINARY | _UNARY | frozenset(_LOADS)
 #: What may follow a group's first instruction in it.
 _CONTINUE = (FIRST - frozenset(_LOADS)) | _BRANCHES | frozenset(["local.set", "local.tee"])
 _CONTINUE_ROWS = _CONTINUE | _ROWED
-#: Where a fusion barrier may lie inside a group with rows (``_stack_limit``): instructions that emit code of their
-#: own, so that the barrier's row has an address no other row has.
-_BARRIER_ROWS = (_BINARY | _UNARY | _ROWED) - frozenset(["i32.wrap_i64", "i32.eqz", "i64.eqz"])
+#: Where a fusion barrier may lie inside a group with rows (``_stack_limit``): any instruction a group takes but a
+#: branch and an ``eqz`` (which may be one of a run inverting the flags a branch sink tests, after the group's
+#: code). A barrier's row must have an address no other row has: one that emits no code (a ``local.get``, a
+#: constant, a ``wrap``) starts its row at the code of the instructions after it, and a ``nop`` gives it an
+#: address of its own where the next row (``_emit``'s ``add_row``) or the group's end would come at the same one.
+_BARRIER_ROWS = (_BINARY | _UNARY | _ROWED | _LEAVES) - frozenset(["i32.eqz", "i64.eqz"])
 
 #: The most instructions one group takes (and the look-ahead searched for a barrier). A loop body's statement
 #: (matrix's ten products and their sum, a ChaCha quarter round, a SipHash round) should be one group: each
@@ -187,15 +190,21 @@ def _fits32(value: int) -> bool:
     return -(1 << 31) <= value < 1 << 31
 
 
+#: ``i64.and`` with this constant keeps the low half: ``mov r32, r/m32`` (no ``movabs`` of the mask).
+_LOW32 = 0xFFFFFFFF
+
+
 def _const_class(value: int) -> tuple[bool, ...]:
     """What of a constant decides the code emitted for it (every choice ``_Emitter`` makes on a constant's value):
     whether it fits a sign-extended imm8 as an i32 and as an i64 (``Assembler.alu``'s short form), an imm32 as an
-    i64 (else ``movabs``), and whether as a shift count (masked to 5 or 6 bits) it is 1 (the form without an
-    immediate). Two constants of one class give code that differs only in their immediates' bytes."""
+    i64 (else ``movabs``), whether as a shift count (masked to 5 or 6 bits) it is 1 (the form without an
+    immediate), and whether it is the i64 mask 0xFFFFFFFF (an ``and`` with it is a zero extension). Two constants
+    of one class give code that differs only in their immediates' bytes."""
     if -128 <= value <= 127:  # most constants: an imm8 in every view
         return (True, True, True, value & 31 == 1, value & 63 == 1)
     s64 = _signed(value, 8)
-    return (_fits8(_signed(value, 4)), _fits8(s64), _fits32(s64), value & 31 == 1, value & 63 == 1)
+    return (_fits8(_signed(value, 4)), _fits8(s64), _fits32(s64), value & 31 == 1, value & 63 == 1,
+            s64 == _LOW32)
 
 
 class _Recorder:
@@ -873,6 +882,9 @@ class _Emitter:
         if lhs[0] != "reg" and rhs[0] == "reg" and commutative:
             lhs, rhs = rhs, lhs
         dst = self.destination(lhs, rhs, commutative)
+        if name == "and" and size == 8 and rhs[0] == "const" and lhs[0] != "const" and _signed(rhs[1], 8) == _LOW32:
+            a.mov(4, dst, lhs[1] if lhs[0] == "reg" else self.mem(lhs))  # the constant's class says so
+            return None
         if lhs[0] != "reg":
             self.load(size, dst, lhs)
         if name in SHIFTS:
@@ -1050,6 +1062,8 @@ def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: 
     if sink is None:
         if not materialised:
             e.materialise()
+        if rows and rows[-1][0] == len(a.code) - start and body[index + rows[-1][1]].offset in barriers:
+            a.nop()  # a barrier's row with no code after it: the next instruction's row would replace it
     elif sink.op in ("local.set", "local.tee"):
         target = c.int_immediate(sink.imm[0])
         value = w.stack[-1] if sink.op == "local.tee" else w.pop()
