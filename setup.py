@@ -8,9 +8,10 @@ setup(
         Extension(
             "emitter.jit._native",
             # The Wasm exception runtime (personality, throw) and the WASI host functions are built in, so JIT code
-            # resolves them here. And the core-file writer, for post-mortem debugging of traps and fatal signals.
+            # resolves them here. And the core-file writer, for post-mortem debugging of traps and fatal signals, and the
+            # guard-region fault handler (traps of loads and stores made without a bounds check).
             sources=["emitter/jit/_native.c", "emitter/runtime/jitdebug_eh.c", "emitter/runtime/jitdebug_core.c",
-                     "emitter/wasi/jitdebug_wasi.c"],
+                     "emitter/runtime/jitdebug_guard.c", "emitter/wasi/jitdebug_wasi.c"],
             include_dirs=["emitter/runtime", "emitter/wasi"],
             # Frame pointers and unwind tables: debuggers and unwinders walk through the shim's frames too.
             extra_compile_args=["-O2", "-g", "-fno-omit-frame-pointer", "-fasynchronous-unwind-tables"],

@@ -77,6 +77,10 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-C", "--codegen", action="append", default=[], metavar="KEY[=VAL]",
                         help="code generation option, as wasmtime's CLI spells them: cache=y|n (the compile cache, "
                              "on by default; JITDEBUG_CACHE=0 turns it off too)")
+    parser.add_argument("-O", "--optimize", dest="optimize", action="append", default=[], metavar="KEY[=VAL]",
+                        help="optimization option, as wasmtime's CLI spells them: signals-based-traps=y|n (y, the "
+                             "default: loads and stores of 32-bit memories rely on guard pages, a fault is the trap; "
+                             "n: an explicit bounds check before each)")
     _wasm_switches(parser)
     parser.add_argument("-D", dest="debug_options", action="append", default=[], metavar="coredump=FILE",
                         help="debug option, wasmtime's spelling: coredump=FILE writes an ELF core file of the process "
@@ -110,6 +114,21 @@ def _codegen_options(options: Sequence[str]) -> dict[str, bool]:
         if flag not in ("y", "yes", "true", "on", "n", "no", "false", "off"):
             raise JitdebugError(f"-C {key}: expected y or n, got {value!r}")
         values[key] = flag in ("y", "yes", "true", "on")
+    return values
+
+
+def _optimize_options(options: Sequence[str]) -> dict[str, bool]:
+    """``-O KEY[=VAL]`` options; ``signals-based-traps`` is the one there is (a bare key means yes)."""
+    values: dict[str, bool] = {}
+    for option in options:
+        for item in option.split(","):
+            key, equals, value = item.partition("=")
+            if key != "signals-based-traps":
+                raise JitdebugError(f"unknown -O option {key!r} (known: signals-based-traps)")
+            flag = value.strip().lower() if equals else "y"
+            if flag not in ("y", "yes", "true", "on", "n", "no", "false", "off"):
+                raise JitdebugError(f"-O {key}: expected y or n, got {value!r}")
+            values[key] = flag in ("y", "yes", "true", "on")
     return values
 
 
@@ -171,7 +190,8 @@ def run_handler(namespace: argparse.Namespace) -> int:
     cache = _codegen_options(namespace.codegen).get("cache", enabled_by_environment())
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
                        cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env,
-                       argv0=namespace.argv0, features=namespace.features)
+                       argv0=namespace.argv0, features=namespace.features,
+                       signals_based_traps=_optimize_options(namespace.optimize).get("signals-based-traps", True))
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:

@@ -280,6 +280,9 @@ class CompiledFunction:
     #: row names: an ``unreachable`` wasmtime turns into a conditional trap at the branch before it
     #: (``codegen/trap_offsets.py``). Trap reports only; the rows (debuggers, listing) stay.
     trap_offsets: tuple[tuple[int, int, int], ...] = ()
+    #: Loads and stores made without a bounds check (``codegen/guards.py``): (start, end, stub) code offsets, a
+    #: fault in [start, end) inside a memory's reservation resumes at the trap stub ``stub``.
+    guard_sites: tuple[tuple[int, int, int], ...] = ()
 
 
 @by_fields

@@ -8,6 +8,7 @@ import gdb.unwinder
 
 from . import commands, frames, pointers, slices
 from .adapter import GdbAdapter
+from .guards import GuardFaults
 from .session import GdbSession
 
 
@@ -18,6 +19,7 @@ def install() -> GdbSession:
     slices.register(session)
     frames.WasmFrameFilter(session)
     gdb.unwinder.register_unwinder(None, frames.WasmUnwinder(session), replace=True)
+    guard_faults = GuardFaults()
 
     def on_stop(_event: gdb.StopEvent) -> None:
         session.invalidate()
@@ -28,8 +30,9 @@ def install() -> GdbSession:
             if report is not None:
                 gdb.write(report + "\n")
 
-    def on_new_objfile(_event: gdb.NewObjFileEvent) -> None:
+    def on_new_objfile(event: gdb.NewObjFileEvent) -> None:
         session.invalidate()
+        guard_faults.on_new_objfile(event.new_objfile)
         if session.catchpoints:
             session.ensure_throw_hooks()
         if session.breakpoints:

@@ -8,7 +8,7 @@ import lldb
 
 import lldbplugin
 
-from . import commands, pointers
+from . import commands, guards, pointers
 from . import frames as frames  # lldbplugin.frames.frame_name resolves in frame formats (lldb-dap)
 from .session import LldbSession, session_for
 
@@ -38,4 +38,5 @@ def install(debugger: lldb.SBDebugger, internal_dict: dict) -> LldbSession:
         debugger.GetOutputFile().Write((message + "\n").encode())
     commands.register(debugger)
     pointers.register(debugger)
+    guards.install(debugger)
     return session_for(debugger)

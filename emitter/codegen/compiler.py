@@ -37,7 +37,7 @@ from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RAX, RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import aot_globals, aot_memory, exceptions, host_access, runtime, tables
+from . import aot_globals, aot_memory, exceptions, guards, host_access, runtime, tables
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -84,7 +84,8 @@ class Listing(Protocol):
 def compile_module(module: Module, *, module_name: str, listing: Listing | None = None, export_prefix: str = "",
                    target: str = "x86_64-linux", default_trap_hook: bool = False,
                    c_host: bool = False, linkable: bool = False,
-                   signature_id: Callable[[FuncType], int] | None = None) -> CompiledModule:
+                   signature_id: Callable[[FuncType], int] | None = None,
+                   signals_based_traps: bool = True) -> CompiledModule:
     """Compile every defined function; exports become C-ABI symbols ``export_prefix + name`` (a function with
     several results is not one: the C ABI has one result). With ``default_trap_hook`` the module also defines the
     weak default ``jitdebug_trap`` (for AOT objects). With ``c_host`` (AOT objects linked into a C program) the
@@ -93,12 +94,18 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     ``linkable`` (the JIT): memories, tables and imported globals are undefined symbols the embedding resolves
     (``runtime.py``: memory and table records, global cells), so they may be imports or shared; the embedding
     copies the active segments; imports of every kind are accepted and function imports get symbols of their own
-    (``CompiledModule.import_symbols``). ``signature_id`` gives canonical signature ids (else per module)."""
+    (``CompiledModule.import_symbols``). ``signature_id`` gives canonical signature ids (else per module).
+    ``signals_based_traps`` (wasmtime's option): loads and stores of 32-bit memories whose offset fits the guard
+    go without a compare where every memory is reserved with a guard (``guards.py``: the JIT on x86-64 Linux);
+    False keeps every explicit check, and an access out of bounds reports no fault line (wasmtime's reports
+    without signals-based traps)."""
     abi = abi_for(target)
     check_wasi_imports(module)  # before compiling: a bad WASI import is an error at load, as in wasmtime
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
         compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host,
-                                   linkable=linkable, signature_id=signature_id)
+                                   linkable=linkable, signature_id=signature_id,
+                                   guard_regions=signals_based_traps and linkable and target == "x86_64-linux",
+                                   fault_reports=signals_based_traps)
         compiled = compiler.run()
     if c_host:
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
@@ -117,8 +124,11 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
 class _ModuleCompiler:
     def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi, *,
                  c_host: bool = False, linkable: bool = False,
-                 signature_id: Callable[[FuncType], int] | None = None) -> None:
+                 signature_id: Callable[[FuncType], int] | None = None, guard_regions: bool = False,
+                 fault_reports: bool = True) -> None:
         self.module = module
+        self.guard_regions = guard_regions
+        self.fault_reports = fault_reports
         self.c_host = c_host
         self.linkable = linkable
         self.signature_id = signature_id
@@ -275,6 +285,8 @@ class _ModuleCompiler:
                               imported_globals=self.module.num_imported_globals, grow_hook=self.linkable,
                               grow_symbol=self._grow_symbol())
         ctx.global_offsets = global_offsets(self.module)[0]
+        ctx.guard_regions = self.guard_regions
+        ctx.fault_reports = self.fault_reports
         ctx.memory64 = index64(self.module)
         ctx.table64 = tables.index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
@@ -381,11 +393,13 @@ class _ModuleCompiler:
         call_sites = [dataclasses.replace(site, start=site.start + shift, end=site.end + shift,
                                           landing_pad=None if site.landing_pad is None else site.landing_pad + shift)
                       for site in body.call_sites]
+        sites = guards.site_ranges([(site + shift, stub + shift) for site, stub in body.guard_sites], len(code))
         return CompiledFunction(name=name, code=code, unwind=unwind, lines=lines, relocations=relocations,
                                 frame_base="rbp", call_sites=call_sites, catch_types=list(body.catch_types),
                                 personality=exceptions.PERSONALITY if call_sites else None,
                                 trap_offsets=tuple((start + shift, end + shift, wasm)
-                                                   for start, end, wasm in body.trap_reports))
+                                                   for start, end, wasm in body.trap_reports),
+                                guard_sites=sites)
 
     # -- tags ---------------------------------------------------------------------------------------------------
     def _tag_symbols(self) -> list[str]:

@@ -56,7 +56,7 @@ from ..x64.asm import (
     RipRel,
     Snippet,
 )
-from . import memories, tables
+from . import guards, memories, tables
 from .abi import Abi
 from .branch_table import compile_br_table, emit_jump_tables
 from .bulk_memory import emit_overlapping_copy
@@ -191,6 +191,9 @@ class TrapStub:
     code: TrapCode
     wasm_offset: int
     line: int
+    #: A guard site's stub (``guards.py``): the memory of the access, and the body offset of its code (else -1).
+    guard: int = -1
+    site: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,8 @@ class Template:
     depth: int
     #: Neither relocations nor trap stubs: replaying is copying the bytes (most instructions).
     plain: bool
+    #: Guard sites (``guards.py``): each access's memory and its offset from the instruction's start.
+    guards: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -264,6 +269,11 @@ class FunctionContext:
     stack_ranges: tuple[tuple[int, int], ...] | None = ()
     #: ``stack_ranges``' begins and the furthest end up to each, made on first use (``trees._stack_limit``).
     stack_index: tuple[list[int], list[int]] | None = None
+    #: Loads and stores of 32-bit memories whose offset fits the guard have no compare (``guards.py``).
+    guard_regions: bool = False
+    #: wasmtime's ``signals-based-traps``: its accesses that would fault in the guard report the fault line
+    #: (``memory fault at wasm address ...``); off, every out-of-bounds access is a plain one, as wasmtime's then.
+    fault_reports: bool = True
 
 
 @dataclass
@@ -288,6 +298,8 @@ class FunctionBody:
     trap_reports: list[tuple[int, int, int]] = field(default_factory=list)
     #: Indices into ``lines`` of the rows that start at a call's return address (``row_after_call``).
     after_calls: list[int] = field(default_factory=list)
+    #: (access, stub) body offsets of the accesses without a check (``guards.py``).
+    guard_sites: list[tuple[int, int]] = field(default_factory=list)
 
 
 class FunctionCompiler:
@@ -420,6 +432,12 @@ class FunctionCompiler:
         self.stubs.append(stub)
         return stub.label
 
+    def guard_site(self, memory: int) -> None:
+        """A guard site at the current code offset (``guards.address``): its stub, at the current instruction."""
+        instr = self.current
+        offset = instr.offset if instr is not None else self.function.code_offset
+        self.stubs.append(TrapStub(Label(), TrapCode.MEMORY_FAULT, offset, self.line(offset), memory, self.a.offset))
+
     def line(self, wasm_offset: int) -> int:
         line_of = self.ctx.line_of
         return line_of(wasm_offset) if line_of is not None else 0
@@ -541,9 +559,11 @@ class FunctionCompiler:
         a = self.a
         start, first_relocation, first_stub = len(a.code), len(a.relocations), len(self.stubs)
         handler(self, instr)
-        traps = tuple((stub.code, tuple(at - start for at in stub.label.fixups)) for stub in self.stubs[first_stub:])
+        stubs = self.stubs[first_stub:]
+        traps = tuple((stub.code, tuple(at - start for at in stub.label.fixups)) for stub in stubs if stub.guard < 0)
+        sites = tuple((stub.guard, stub.site - start) for stub in stubs if stub.guard >= 0)
         snippet = a.snippet(start, first_relocation)
-        return Template(snippet, traps, self.depth, not traps and not snippet.relocations)
+        return Template(snippet, traps, self.depth, not traps and not sites and not snippet.relocations, sites)
 
     def replay(self, template: Template, wasm_offset: int, line: int) -> None:
         """Emit the instruction ``template`` holds again, with trap stubs of its own."""
@@ -554,6 +574,8 @@ class FunctionCompiler:
             label = Label()
             label.fixups = [start + at for at in fixups]
             self.stubs.append(TrapStub(label, code, wasm_offset, line))
+        for memory, at in template.guards:
+            self.stubs.append(TrapStub(Label(), TrapCode.MEMORY_FAULT, wasm_offset, line, memory, start + at))
         self.depth = template.depth
         if self.depth > self.max_depth:
             self.max_depth = self.depth
@@ -641,9 +663,11 @@ class FunctionCompiler:
         self.emit_trap_stubs(emitted)
         call_sites = self.exceptions.emit_pads(self)
         emit_jump_tables(self)
+        guard_sites = [(stub.site, stub.label.position) for stub in self.stubs
+                       if stub.guard >= 0 and stub.label.position is not None]
         return FunctionBody(a, self.records, self.lines, self.saved, self.operands_slots(), self.outgoing,
                             overflow, self.locals_base, self.local_types, call_sites, self.exceptions.types,
-                            self.local_offsets, self.trap_reports, self.after_calls)
+                            self.local_offsets, self.trap_reports, self.after_calls, guard_sites)
 
     def operands_slots(self) -> int:
         return self.local_words + (1 if self.multi else 0) + self.exception_slots + self.max_depth
@@ -660,7 +684,10 @@ class FunctionCompiler:
         for stub in self.stubs[first:]:
             a.bind(stub.label)
             self.lines.append((a.offset, stub.line, stub.wasm_offset, False))
-            self.emit_cached(("trap stub", stub.code), functools.partial(self.emit_trap_stub, stub.code))
+            if stub.guard >= 0:
+                self.emit_cached(("guard stub", stub.guard), functools.partial(guards.emit_stub, self, stub.guard))
+            else:
+                self.emit_cached(("trap stub", stub.code), functools.partial(self.emit_trap_stub, stub.code))
 
     def emit_trap_stub(self, code: TrapCode) -> None:
         if code is TrapCode.MEMORY_FAULT:
@@ -834,6 +861,8 @@ class FunctionCompiler:
         ``memories.address``. A ``MEMORY_FAULT`` trap leaves rax and rdx (the memory's record) for its report."""
         if memories.is64(self, memory):
             return memories.address(self, slot, offset, size, memory)
+        if self.ctx.guard_regions and guards.elides(self, memory, offset + size):
+            return guards.address(self, slot, offset, memory)
         a = self.a
         a.mov(4, RAX, slot)
         if offset:
@@ -847,7 +876,7 @@ class FunctionCompiler:
         # line when wasmtime's access would have faulted, without when its own bounds check caught it. Every
         # 32-bit memory has the same reservation and guard in wasmtime, whichever its index.
         reach = offset + size
-        code = TrapCode.MEMORY_FAULT
+        code = TrapCode.MEMORY_FAULT if self.ctx.fault_reports else TrapCode.MEMORY_OUT_OF_BOUNDS
         if reach > self.wasmtime_maximum(memory):
             code = TrapCode.MEMORY_OUT_OF_BOUNDS
         elif 0xFFFFFFFF + reach > WASMTIME_RESERVATION + WASMTIME_GUARD:

@@ -107,7 +107,7 @@ def address(c: FunctionCompiler, slot: Mem | int, offset: int, size: int, memory
         a.jmp(out)
         return Mem(RBX, 0, RAX, 1)
     a.mov(8, RAX, slot)
-    if 1 < reach <= WASMTIME_GUARD:
+    if 1 < reach <= WASMTIME_GUARD and c.ctx.fault_reports:
         # rax <= size < 2^64 - reach after the first check: rax + reach cannot carry.
         a.mov(8, RDX, record(c, memory))
         a.alu("cmp", 8, RAX, Mem(RDX, MEMORY_RECORD_SIZE))

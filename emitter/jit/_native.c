@@ -9,6 +9,8 @@
  *   that neither C++ exceptions nor glibc's `backtrace()` consult.
  * - Calling JIT code: `invoke` enters a function under `setjmp`, so the runtime hook `jitdebug_trap` (called by
  *   compiled code) can capture the native backtrace with the unwinder and `longjmp` back to the caller.
+ * - Guard-region traps (`guard_add_sites`, `guard_add_memory`): the SIGSEGV/SIGBUS handler of jitdebug_guard.c
+ *   turns a fault of an access made without a bounds check into the trap.
  * - Post-mortem core files (`set_core_dump`): the trap hook writes the core before it leaves the Wasm frames, and
  *   fatal signals write one too (`jitdebug_core.c`).
  */
@@ -28,6 +30,7 @@
 
 #include "jitdebug_core.h"
 #include "jitdebug_eh.h"
+#include "jitdebug_guard.h"
 
 /* ---- GDB JIT interface ------------------------------------------------------------------------------- */
 
@@ -496,12 +499,64 @@ static PyObject *hooks(PyObject *self, PyObject *unused) {
                          "jitdebug_personality_v0", (unsigned long long)(uintptr_t)&jitdebug_personality_v0);
 }
 
+/* Whether the guard handler was installed: it stays first when the core writer installs its fatal-signal ones. */
+static int guard_installed;
+
+/* guard_add_sites(sites: bytes) -> int: register (start, end, stub) u64 triples sorted by start; a handle or -1.
+ * Installs the handler (again first, if another was installed since). */
+static PyObject *guard_add_sites(PyObject *self, PyObject *arg) {
+    (void)self;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    size_t count = (size_t)view.len / sizeof(struct jitdebug_guard_site);
+    int handle = jitdebug_guard_add_sites(view.buf, count);
+    PyBuffer_Release(&view);
+    if (handle >= 0) {
+        if (jitdebug_guard_install() < 0) {
+            jitdebug_guard_remove_sites(handle);
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        guard_installed = 1;
+    }
+    return PyLong_FromLong(handle);
+}
+
+static PyObject *guard_remove_sites(PyObject *self, PyObject *arg) {
+    (void)self;
+    long handle = PyLong_AsLong(arg);
+    if (handle == -1 && PyErr_Occurred())
+        return NULL;
+    jitdebug_guard_remove_sites((int)handle);
+    Py_RETURN_NONE;
+}
+
+/* guard_add_memory(base, size) -> int: a memory's reservation, where faults of the sites are traps. */
+static PyObject *guard_add_memory(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned long long base, size;
+    if (!PyArg_ParseTuple(args, "KK", &base, &size))
+        return NULL;
+    return PyLong_FromLong(jitdebug_guard_add_memory(base, size));
+}
+
+static PyObject *guard_remove_memory(PyObject *self, PyObject *arg) {
+    (void)self;
+    long handle = PyLong_AsLong(arg);
+    if (handle == -1 && PyErr_Occurred())
+        return NULL;
+    jitdebug_guard_remove_memory((int)handle);
+    Py_RETURN_NONE;
+}
+
 /* set_core_dump(path or None): cores at traps and fatal signals to `path`; returns None. */
 static PyObject *set_core_dump(PyObject *self, PyObject *arg) {
     (void)self;
     if (arg == Py_None) {
         core_path[0] = '\0';
         jitdebug_core_on_fatal_signals(NULL);
+        if (guard_installed && jitdebug_guard_install() < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
         Py_RETURN_NONE;
     }
     const char *path = PyUnicode_AsUTF8(arg);
@@ -512,6 +567,8 @@ static PyObject *set_core_dump(PyObject *self, PyObject *arg) {
         return NULL;
     }
     if (jitdebug_core_on_fatal_signals(path) < 0)
+        return PyErr_SetFromErrno(PyExc_OSError);
+    if (guard_installed && jitdebug_guard_install() < 0) /* first again, the core writer chained after it */
         return PyErr_SetFromErrno(PyExc_OSError);
     strcpy(core_path, path);
     core_size = -1;
@@ -539,6 +596,10 @@ static PyMethodDef methods[] = {
     {"invoke", invoke, METH_VARARGS, "Call JIT code; a trap returns to here with its backtrace."},
     {"set_host_error", set_host_error, METH_NOARGS, "Make the next host-error check in JIT code trap."},
     {"backtrace", native_backtrace, METH_NOARGS, "Native return addresses of the calling thread."},
+    {"guard_add_sites", guard_add_sites, METH_O, "Register guard sites (u64 start, end, stub triples)."},
+    {"guard_remove_sites", guard_remove_sites, METH_O, "Remove guard sites registered before."},
+    {"guard_add_memory", guard_add_memory, METH_VARARGS, "Register a memory reservation (base, size)."},
+    {"guard_remove_memory", guard_remove_memory, METH_O, "Remove a memory reservation registered before."},
     {"hooks", hooks, METH_NOARGS, "Addresses of the runtime hooks and GDB JIT symbols."},
     {NULL, NULL, 0, NULL},
 };
@@ -550,5 +611,12 @@ PyMODINIT_FUNC PyInit__native(void) {
         PyErr_SetString(PyExc_ImportError, "no system unwinder with __register_frame found in the process");
         return NULL;
     }
+    /* From the start, so that a debugger told to let faults pass (the plugins, once armed) never misses a crash
+     * that no handler of ours sees. */
+    if (jitdebug_guard_install() < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return NULL;
+    }
+    guard_installed = 1;
     return PyModule_Create(&module);
 }

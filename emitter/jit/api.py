@@ -799,33 +799,40 @@ class Linker:
 
 def compile_wasm(source: str | os.PathLike[str] | bytes, *, module_name: str | None = None,
                  listing_dir: str | os.PathLike[str] | None = None, debug_info: bool = True,
-                 cache: CompileCache | None = None, features: Features = DEFAULT) -> WasmModule:
+                 cache: CompileCache | None = None, features: Features = DEFAULT,
+                 signals_based_traps: bool = True) -> WasmModule:
     """Decode, validate and compile ``source`` (a .wasm or .wat path, or the bytes of a binary module). The listing
     the line table names is written to ``listing_dir`` (default: a new temporary directory), so debuggers can show
     the Wasm lines of JIT frames. With ``debug_info`` False there is no listing, no DWARF and no registration with
     debuggers: what a production embedding that never debugs would pay. With a ``cache`` (``emitter.jit.cache``),
     a module compiled before with the same options by the same compiler is read from it instead. ``features``: the
-    proposals beyond Wasm 2.0 to accept that change what Wasm 2.0 encodings mean (``emitter/wasm/features.py``)."""
+    proposals beyond Wasm 2.0 to accept that change what Wasm 2.0 encodings mean (``emitter/wasm/features.py``).
+    ``signals_based_traps`` (wasmtime's ``Config.signals_based_traps``, ``-O signals-based-traps``): loads and
+    stores of 32-bit memories rely on the memory's guard region instead of a compare where the offset fits it, and
+    a fault there is the trap (``emitter/codegen/guards.py``); False keeps an explicit check before every access."""
     with collector_paused():
-        return _compile_wasm(source, module_name, listing_dir, debug_info, cache, features)
+        return _compile_wasm(source, module_name, listing_dir, debug_info, cache, features, signals_based_traps)
 
 
-def compile_module_jit(module: Module, name: str, *, listing: Any = None) -> CompiledModule:
+def compile_module_jit(module: Module, name: str, *, listing: Any = None,
+                       signals_based_traps: bool = True) -> CompiledModule:
     """The JIT's compilation: linkable state (``runtime.py``) and canonical signature ids."""
     from ..codegen.compiler import compile_module
 
-    return compile_module(module, module_name=name, listing=listing, linkable=True, signature_id=signature_id)
+    return compile_module(module, module_name=name, listing=listing, linkable=True, signature_id=signature_id,
+                          signals_based_traps=signals_based_traps)
 
 
 def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | None,
                   listing_dir: str | os.PathLike[str] | None, debug_info: bool,
-                  cache: CompileCache | None, features: Features) -> WasmModule:
+                  cache: CompileCache | None, features: Features, signals_based_traps: bool) -> WasmModule:
     stem = "module" if isinstance(source, bytes) else Path(source).stem
     key = None
     if cache is not None:
         try:
             data = source if isinstance(source, bytes) else Path(source).read_bytes()
-            key = cache.key(data, module_name, stem, debug_info, features)
+            key = cache.key(data, module_name, stem, debug_info, features,
+                            *(() if signals_based_traps else ("signals-based-traps=n",)))
         except OSError:
             key = None  # load_module reports the unreadable file
         hit = cache.load(key) if key is not None else None
@@ -838,7 +845,7 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
     module = load_bytes(source, features) if isinstance(source, bytes) else load_module(Path(source), features)[1]
     name = module_name or module.module_name or stem
     if not debug_info:
-        plain = compile_module_jit(module, name)
+        plain = compile_module_jit(module, name, signals_based_traps=signals_based_traps)
         result = WasmModule(_without_bodies(module), plain, debug_info=False, lowerings=Lowerings(cache, key))
         if cache is not None and key is not None:
             cache.store(key, (result.module, result.compiled, None))
@@ -851,7 +858,7 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
     # generation, the compile's peak of memory.
     line_index = listing.index
     del listing
-    compiled = compile_module_jit(module, name, listing=line_index)
+    compiled = compile_module_jit(module, name, listing=line_index, signals_based_traps=signals_based_traps)
     compiled.source_file = listing_file.name
     compiled.source_dir = str(directory.resolve())
     result = WasmModule(_without_bodies(module), compiled, lowerings=Lowerings(cache, key))

@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..codegen import guards
 from ..codegen.runtime import (
     MEMORY32_MAX_PAGES,
     MEMORY_RECORD_BASE,
@@ -480,8 +481,13 @@ class _Mapping:
 
     def __init__(self, address: int, size: int) -> None:
         self.address, self.size = address, size
+        #: The guard-fault handler's handle of a memory's reservation (-1: none).
+        self.guard = -1
 
     def __call__(self) -> None:
+        if self.guard >= 0:
+            _native.guard_remove_memory(self.guard)
+            self.guard = -1
         if self.size:
             _libc.munmap(self.address, self.size)
             self.size = 0
@@ -508,9 +514,17 @@ class Memory:
         if memory_type.minimum > maximum:
             raise JitdebugError("memory minimum is greater than its maximum")
         self.declared = memory_type
-        reserved = max(maximum * WASM_PAGE, PAGE_SIZE)
+        # A 32-bit memory reserves 4 GiB and the guard whatever its maximum, so that code compiled for guard
+        # regions may access any memory it imports without a check (``codegen/guards.py``); the pages past the
+        # size stay PROT_NONE, and a fault there is a trap (registered with the handler).
+        reserved = max(maximum * WASM_PAGE, PAGE_SIZE) if memory_type.is_64 else guards.RESERVED
         base = _reserve(reserved, "a memory", accessible=False)
         self._mapping = _Mapping(base, reserved)
+        if not memory_type.is_64:
+            self._mapping.guard = _native.guard_add_memory(base, reserved)
+            if self._mapping.guard < 0:
+                self._mapping()
+                raise JitdebugError("cannot register the memory's guard region (too many memories)")
         weakref.finalize(self, self._mapping)
         self._record = (ctypes.c_uint64 * 4)()
         self._record[MEMORY_RECORD_BASE // 8] = base

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import mmap
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -146,6 +147,19 @@ def _text_pad(base: int, obj: ObjectFile, compiled: CompiledModule) -> int:
     return pad
 
 
+def _register_guard_sites(functions: list[FunctionRange]) -> int:
+    """The accesses made without a bounds check (``codegen/guards.py``), at their load addresses, registered with
+    the guard-fault handler (``runtime/jitdebug_guard.c``); its handle, -1 for none."""
+    sites = sorted((placed.address + start, placed.address + end, placed.address + stub)
+                   for placed in functions for start, end, stub in placed.function.guard_sites)
+    if not sites:
+        return -1
+    handle = _native.guard_add_sites(struct.pack(f"<{3 * len(sites)}Q", *(word for site in sites for word in site)))
+    if handle < 0:
+        raise JitdebugError("cannot register the module's guard sites (too many modules loaded)")
+    return handle
+
+
 class LoadedModule:
     """A module in executable memory, registered with GDB/LLDB, the unwinder and (optionally) perf."""
 
@@ -169,6 +183,7 @@ class LoadedModule:
         self.region = Region(sum(size for _, size, _ in groups))
         self._registration: Registration | None = None
         self._frames: tuple[int, int] | None = None
+        self._guards = -1
         try:
             offsets, groups = _section_layout(obj, _text_pad(self.region.address, obj, self.compiled))
             addresses = {name: self.region.address + offset for name, offset in offsets.items()}
@@ -202,6 +217,7 @@ class LoadedModule:
             for symbol in obj.symbols.values():
                 if symbol.section is not None and symbol.section in addresses:
                     self.symbols[symbol.name] = addresses[symbol.section] + symbol.value
+            self._guards = _register_guard_sites(self.functions)
             self.eh_frame: tuple[int, int] | None = None
             if _EH_FRAME in addresses and obj.sections[_EH_FRAME].size:
                 self.eh_frame = (addresses[_EH_FRAME], obj.sections[_EH_FRAME].size)
@@ -253,6 +269,9 @@ class LoadedModule:
         if self._frames is not None:
             _native.deregister_frames(*self._frames)
             self._frames = None
+        if self._guards >= 0:
+            _native.guard_remove_sites(self._guards)
+            self._guards = -1
         if self._registration is not None:
             REGISTRAR.remove(self._registration)
             self._registration = None

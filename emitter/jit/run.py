@@ -86,13 +86,15 @@ LISTING_DIR_ENVIRONMENT = "JITDEBUG_LISTING_DIR"
 
 def run_command(path: str, invoke: str | None, args: list[str], libraries: Sequence[str] = (), *,
                 cache: bool = False, core_dump: str | None = None, dirs: Sequence[str] = (),
-                env: Sequence[str] = (), argv0: str | None = None, features: Features | None = None) -> int:
+                env: Sequence[str] = (), argv0: str | None = None, features: Features | None = None,
+                signals_based_traps: bool = True) -> int:
     """Run the module at ``path`` with its imports from ``libraries`` and the process (and WASI, seeing the
     preopened ``dirs`` and the variables ``env``); returns the process exit code (0, the WASI program's exit
     status, 1 on a trap or uncaught exception, 2 on bad input). ``cache``: compile through the compile cache
     (``cache.py``). ``core_dump``: write a core file there at a trap (see ``coredump.py``); the listing then
     stays in ``CORE.listing/``, which the core's line tables name. ``features``: the proposals accepted
-    (``-W``; default ``DEFAULT``)."""
+    (``-W``; default ``DEFAULT``). ``signals_based_traps`` False (``-O signals-based-traps=n``): an explicit
+    bounds check before every load and store (``emitter/codegen/guards.py``)."""
     features = DEFAULT if features is None else features
     try:
         if core_dump is not None:
@@ -100,17 +102,17 @@ def run_command(path: str, invoke: str | None, args: list[str], libraries: Seque
             listing = Path(core_dump + ".listing")
             listing.mkdir(exist_ok=True)
             return _run(path, invoke, args, libraries, str(listing.resolve()), CompileCache() if cache else None,
-                        dirs, env, argv0, features)
+                        dirs, env, argv0, features, signals_based_traps)
         fixed = os.environ.get(LISTING_DIR_ENVIRONMENT)
         if fixed:
             # A known place (an editor sets breakpoints in the listing before the program runs).
             os.makedirs(fixed, exist_ok=True)
             return _run(path, invoke, args, libraries, os.path.abspath(fixed), CompileCache() if cache else None,
-                        dirs, env, argv0, features)
+                        dirs, env, argv0, features, signals_based_traps)
         # The listing the line table names lives as long as the JIT images: a debugger reads it only then.
         with tempfile.TemporaryDirectory(prefix="jitdebug-") as listing_dir:
             return _run(path, invoke, args, libraries, listing_dir, CompileCache() if cache else None, dirs, env,
-                        argv0, features)
+                        argv0, features, signals_based_traps)
     except TrapError as trap:
         sys.stdout.flush()
         sys.stderr.write(trap.backtrace)
@@ -156,8 +158,9 @@ def wasi_config(path: str, invoke: str | None, args: Sequence[str], dirs: Sequen
 
 def _run(path: str, invoke: str | None, args: list[str], libraries: Sequence[str], listing_dir: str,
          cache: CompileCache | None, dirs: Sequence[str], env: Sequence[str], argv0: str | None,
-         features: Features) -> int:
-    module = compile_wasm(path, listing_dir=listing_dir, cache=cache, features=features)
+         features: Features, signals_based_traps: bool) -> int:
+    module = compile_wasm(path, listing_dir=listing_dir, cache=cache, features=features,
+                          signals_based_traps=signals_based_traps)
     wasi = wasi_config(path, invoke, args, dirs, env, argv0) if imports_wasi(module.module) else None
     imports: dict[str | tuple[str, str], Import] = {}
     imports.update(resolve_imports(module.module, libraries))
