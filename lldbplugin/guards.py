@@ -2,38 +2,110 @@
 
 Loads and stores of 32-bit memories are made without a bounds check where the memory's guard pages catch an access
 out of bounds (``emitter/codegen/guards.py``): such an access raises SIGSEGV in Wasm code, which the runtime's
-handler (``emitter/runtime/jitdebug_guard.c``) turns into the Wasm trap. LLDB stops at every SIGSEGV by default
-and does not pass it on; by hand a user would type ``process handle SIGSEGV -s false -p true -n false`` and then
-miss a real crash. The plugin has LLDB pass SIGSEGV and SIGBUS to the program, and a stop hook decides each stop
-on one: a fault at a pc in compiled Wasm code of a process whose runtime has the guard handler is a guard trap and
-the program goes on at once, silently (into the trap's path: a breakpoint on ``jitdebug_trap`` still stops); any
-other fault stops as LLDB would stop without the plugin.
+handler (``emitter/runtime/jitdebug_guard.c``) turns into the Wasm trap by resuming the thread at the access's trap
+stub with the faulting address in rax. LLDB stops at every SIGSEGV by default; by hand a user would type ``process
+handle SIGSEGV -s false -p true -n false`` and then miss a real crash.
+
+The plugin makes LLDB stop silently at SIGSEGV and SIGBUS (``-s true -n false``) and decides each such stop in a
+stop hook. A guard fault (the pc inside a registered access, the address inside a registered reservation: the
+runtime's exported tables, read as its handler reads them) is resolved here, as the handler would: rax and the pc
+are set and the program goes on at once, without the signal (passing it from an auto-continued stop is unreliable:
+LLDB 19 may deliver it a second time, with ``tgkill``, at a later internal stop). The trap then takes its usual
+path (a breakpoint on ``jitdebug_trap`` still stops). Any other fault stops, passed on when the user continues, as
+LLDB would without the plugin.
 """
 
 from __future__ import annotations
 
+import bisect
+import struct
+
 import lldb
 
-from .session import session_for
-
-#: The runtime's hook called once its handler is installed: a process without it has no guard traps.
-ARMED = "jitdebug_guard_armed"
 SIGNALS = {"SIGSEGV": 11, "SIGBUS": 7}
 HOOK = f"{__name__}.GuardFaultHook"
+#: ``struct site_table``: low, high, count, then (start, end, stub) u64 triples.
+_HEADER = struct.Struct("<QQQ")
+_SITE = 24
 
 
 def install(debugger: lldb.SBDebugger) -> None:
     """Before any target (``lldb -O``) the settings go to LLDB's dummy target, which every new target copies."""
+    _handle(debugger, passing=False)
+    result = lldb.SBCommandReturnObject()
+    debugger.GetCommandInterpreter().HandleCommand(f"target stop-hook add -P {HOOK}", result)
+
+
+def _handle(debugger: lldb.SBDebugger, *, passing: bool) -> None:
     interpreter = debugger.GetCommandInterpreter()
     for name in SIGNALS:
         result = lldb.SBCommandReturnObject()
-        interpreter.HandleCommand(f"process handle {name} --stop true --pass true --notify false", result)
-    result = lldb.SBCommandReturnObject()
-    interpreter.HandleCommand(f"target stop-hook add -P {HOOK}", result)
+        interpreter.HandleCommand(f"process handle {name} --stop true --pass {str(passing).lower()} --notify false",
+                                  result)
+
+
+def _symbol(target: lldb.SBTarget, name: str) -> int | None:
+    found = target.FindSymbols(name)
+    if not found.GetSize():
+        return None
+    address = found.GetContextAtIndex(0).GetSymbol().GetStartAddress().GetLoadAddress(target)
+    return None if address == lldb.LLDB_INVALID_ADDRESS else int(address)
+
+
+def _read(process: lldb.SBProcess, address: int, size: int) -> bytes | None:
+    error = lldb.SBError()
+    data = process.ReadMemory(address, size, error) if size else b""
+    return data if error.Success() and data is not None and len(data) == size else None
+
+
+def guard_stub(target: lldb.SBTarget, process: lldb.SBProcess, pc: int, address: int) -> int | None:
+    """The trap stub a fault at ``pc`` on ``address`` resumes at, None if it is no guard fault."""
+    symbols = {name: _symbol(target, f"jitdebug_guard_{name}")
+               for name in ("tables", "tables_used", "memory_base", "memory_end", "memories_used")}
+    if any(value is None for value in symbols.values()):
+        return None
+    counts = _read(process, symbols["memories_used"] or 0, 4), _read(process, symbols["tables_used"] or 0, 4)
+    if counts[0] is None or counts[1] is None:
+        return None
+    memories, tables = struct.unpack("<i", counts[0])[0], struct.unpack("<i", counts[1])[0]
+    bases = _read(process, symbols["memory_base"] or 0, 8 * memories)
+    ends = _read(process, symbols["memory_end"] or 0, 8 * memories)
+    pointers = _read(process, symbols["tables"] or 0, 8 * tables)
+    if bases is None or ends is None or pointers is None:
+        return None
+    if not any(base <= address < end for base, end in zip(struct.unpack(f"<{memories}Q", bases),
+                                                        struct.unpack(f"<{memories}Q", ends), strict=True)):
+        return None
+    for pointer in struct.unpack(f"<{tables}Q", pointers):
+        header = _read(process, pointer, _HEADER.size) if pointer else None
+        if header is None:
+            continue
+        low, high, count = _HEADER.unpack(header)
+        if not low <= pc < high:
+            continue
+        raw = _read(process, pointer + _HEADER.size, _SITE * count)
+        if raw is None:
+            return None
+        sites = list(struct.iter_unpack("<QQQ", raw))
+        index = bisect.bisect_right([site[0] for site in sites], pc) - 1
+        if index >= 0 and pc < sites[index][1]:
+            return sites[index][2]
+    return None
+
+
+def _siginfo_address(thread: lldb.SBThread) -> int | None:
+    """``si_addr`` of a fault the kernel raised (None for a signal that was sent)."""
+    info = thread.GetSiginfo()
+    if not info.IsValid():
+        return None
+    code = info.GetChildMemberWithName("si_code").GetValueAsSigned(0)
+    fields = info.GetChildMemberWithName("_sifields").GetChildMemberWithName("_sigfault")
+    address = fields.GetChildMemberWithName("si_addr")
+    return int(address.GetValueAsUnsigned()) if code > 0 and address.IsValid() else None
 
 
 class GuardFaultHook:
-    """``target stop-hook add -P``: resumes the program at a guard fault (returns False), stops at any other."""
+    """``target stop-hook add -P``: resolves a guard fault and resumes (returns False); stops at any other fault."""
 
     def __init__(self, target: lldb.SBTarget, _extra_args: lldb.SBStructuredData, _internal_dict: dict) -> None:
         self.target = target
@@ -43,9 +115,14 @@ class GuardFaultHook:
         if (not thread.IsValid() or thread.GetStopReason() != lldb.eStopReasonSignal
                 or thread.GetStopReasonDataAtIndex(0) not in SIGNALS.values()):
             return True
-        target = exe_ctx.GetTarget()
-        if not target.FindFunctions(ARMED).GetSize():
+        target, frame = exe_ctx.GetTarget(), thread.GetFrameAtIndex(0)
+        address = _siginfo_address(thread)
+        stub = None if address is None else guard_stub(target, exe_ctx.GetProcess(), frame.GetPC(), address)
+        debugger = target.GetDebugger()
+        if stub is None:
+            _handle(debugger, passing=True)  # a real fault: continuing hands it to the program, as without us
             return True
-        session = session_for(target.GetDebugger())
-        session.refresh()
-        return session.locate(thread.GetFrameAtIndex(0).GetPC()) is None
+        _handle(debugger, passing=False)
+        frame.FindRegister("rax").SetValueFromCString(hex(address))
+        frame.SetPC(stub)
+        return False

@@ -30,10 +30,17 @@ struct site_table {
     struct jitdebug_guard_site sites[];
 };
 
-static struct site_table *tables[MAX_TABLES];
-static int tables_used; /* slots below this may be in use */
-static uint64_t memory_base[MAX_MEMORIES], memory_end[MAX_MEMORIES];
-static int memories_used;
+/* Exported under these names for debuggers, which resolve a guard fault themselves where passing the signal on
+ * is unreliable (the LLDB plugin: lldbplugin/guards.py reads this layout). */
+#define tables jitdebug_guard_tables
+#define tables_used jitdebug_guard_tables_used
+#define memory_base jitdebug_guard_memory_base
+#define memory_end jitdebug_guard_memory_end
+#define memories_used jitdebug_guard_memories_used
+__attribute__((visibility("default"))) struct site_table *tables[MAX_TABLES];
+__attribute__((visibility("default"))) int tables_used; /* slots below this may be in use */
+__attribute__((visibility("default"))) uint64_t memory_base[MAX_MEMORIES], memory_end[MAX_MEMORIES];
+__attribute__((visibility("default"))) int memories_used;
 static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const int guard_signals[] = {SIGSEGV, SIGBUS};
