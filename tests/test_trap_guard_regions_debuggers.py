@@ -59,7 +59,8 @@ def module(tmp_path: Path) -> Path:
 def test_guard_fault_reaches_the_trap_report_without_a_stop(debugger: str, module: Path) -> None:
     out = _debug(debugger, [], [], ["jitdebug", "run", "-C", "cache=n", str(module), "--invoke", "f", "65534"])
     assert REPORT in out
-    assert "SIGSEGV" not in out and "stopped" not in out, out
+    # No stop and no message for the fault (other signals, such as a worker process's SIGCHLD, may be noted).
+    assert "SIGSEGV" not in out and "stop reason" not in out and "Program received" not in out, out
 
 
 @pytest.mark.parametrize("debugger", ["gdb", "lldb"])
