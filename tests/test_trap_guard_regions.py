@@ -191,3 +191,37 @@ def test_jitdebug_run_spells_the_opt_out_as_wasmtime(tmp_path: Path) -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert (bad.returncode, bad.stderr) == (2, "jitdebug: error: unknown -O option 'memory-guard-size' (known: "
                                                "signals-based-traps)\n")
+
+
+@pytest.mark.parametrize("signals", [True, False], ids=["guard_regions", "signals_based_traps_n"])
+def test_memory64_keeps_its_checks_and_reports_as_wasmtime(signals: bool, tmp_path: Path) -> None:
+    """A 64-bit memory's accesses keep their explicit checks either way (no guard site), and report what
+    wasmtime-py does with the same setting (the fault line only with signals-based traps)."""
+    offsets = [0, 1, 0xFFFF, GUARD - 8, GUARD]
+    text = "(module (memory i64 1) " + " ".join(
+        f'(func (export "f{o:x}") (param i64) local.get 0 i64.load offset={o} drop)' for o in offsets) + ")"
+    config = wasmtime.Config()
+    config.signals_based_traps = signals
+    config.wasm_memory64 = True
+    store = wasmtime.Store(wasmtime.Engine(config))
+    reference = wasmtime.Instance(store, wasmtime.Module(store.engine, text), [])
+    source = tmp_path / "wide.wat"
+    source.write_text(text)
+    module = compile_wasm(source, listing_dir=tmp_path, signals_based_traps=signals)
+    assert all(not function.guard_sites for function in module.compiled.functions)
+    expected, got = [], []
+    with module.instantiate({}) as instance:
+        for offset in offsets:
+            for address in (0, 0xFFFC, 0x10000, 0xFFFFFFFFFFFFFFF8):
+                try:
+                    reference.exports(store)[f"f{offset:x}"](store, address)  # type: ignore[operator]
+                    expected.append("ok")
+                except wasmtime.Trap as trap:
+                    expected.append(str(trap))
+                try:
+                    instance.exports[f"f{offset:x}"](address)
+                    got.append("ok")
+                except TrapError as trap:
+                    got.append(str(trap))
+    assert got == expected
+    assert any("memory fault" in text for text in expected) == signals
