@@ -39,22 +39,25 @@ _CALL_OFFSET = re.compile(r"h(n?[0-9]+)_|v(n?[0-9]+)_(n?[0-9]+)_")
 @cache
 def _cxa_demangle() -> tuple[Any, Any] | None:
     """``__cxa_demangle`` and ``free``, or None when the system has no C++ runtime library."""
-    for candidate in ("libstdc++.so.6", ctypes.util.find_library("stdc++")):
-        if not candidate:
-            continue
+    # The sonames first: ``find_library`` runs ``ldconfig -p`` in a child process, which a program compiling
+    # under a debugger should not start (gdb reports every fork) and which costs a process start per compile.
+    try:
+        library, libc = ctypes.CDLL("libstdc++.so.6"), ctypes.CDLL("libc.so.6")
+    except OSError:
+        found = ctypes.util.find_library("stdc++")
+        if not found:
+            return None
         try:
-            library = ctypes.CDLL(candidate)
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            library, libc = ctypes.CDLL(found), ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         except OSError:
-            continue
-        function = library.__cxa_demangle
-        function.restype = ctypes.c_void_p
-        function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
-        free = libc.free
-        free.argtypes = [ctypes.c_void_p]
-        free.restype = None
-        return function, free
-    return None
+            return None
+    function = library.__cxa_demangle
+    function.restype = ctypes.c_void_p
+    function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
+    free = libc.free
+    free.argtypes = [ctypes.c_void_p]
+    free.restype = None
+    return function, free
 
 
 def _runtime_demangle(symbol: str) -> str | None:
