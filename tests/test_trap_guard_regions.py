@@ -18,7 +18,7 @@ import wasmtime
 
 from emitter.errors import TrapError
 from emitter.jit import Linker, Memory, MemoryType, compile_wasm
-from tests.tools import ROOT
+from tests.tools import ROOT, wasmtime_outcomes
 
 GUARD = 32 << 20
 #: Around the guard's edge (offset + size = GUARD + 1 is the last without a compare) and far below it.
@@ -71,16 +71,7 @@ def _wasmtime(text: str, signals: bool) -> dict[tuple[str, int], str]:
     module = wasmtime.Module(engine, text)
     imports = [wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, None)))] if module.imports else []
     instance = wasmtime.Instance(store, module, imports)
-    outcomes = {}
-    for name, export in instance.exports(store).items():
-        assert isinstance(export, wasmtime.Func)
-        for address in ADDRESSES:
-            try:
-                export(store, address)
-                outcomes[name, address] = "ok"
-            except wasmtime.Trap as trap:
-                outcomes[name, address] = str(trap)
-    return outcomes
+    return wasmtime_outcomes(store, instance, ADDRESSES)
 
 
 @pytest.mark.parametrize("signals", [True, False], ids=["guard_regions", "signals_based_traps_n"])

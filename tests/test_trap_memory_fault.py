@@ -13,6 +13,7 @@ import wasmtime
 
 from emitter.errors import TrapError
 from emitter.jit import compile_wasm
+from tests.tools import wasmtime_outcomes
 
 GUARD = 32 << 20
 OFFSETS = [0, 1, 0x10000, 0x1FFFF, 0x20000, 0x2FFFF, 0x30000, GUARD - 9, GUARD - 8, GUARD - 7, GUARD - 4,
@@ -42,16 +43,7 @@ def module_text(memory: str) -> str:
 def _wasmtime(text: str) -> dict[tuple[str, int], str]:
     store = wasmtime.Store()
     instance = wasmtime.Instance(store, wasmtime.Module(store.engine, text), [])
-    outcomes = {}
-    for name, export in instance.exports(store).items():
-        assert isinstance(export, wasmtime.Func)
-        for address in ADDRESSES:
-            try:
-                export(store, address)
-                outcomes[name, address] = "ok"
-            except wasmtime.Trap as trap:
-                outcomes[name, address] = str(trap)
-    return outcomes
+    return wasmtime_outcomes(store, instance, ADDRESSES)
 
 
 @pytest.mark.parametrize("memory", ["1", "2 2", "1 3", "1 2000", "1 65536"],

@@ -30,3 +30,21 @@ def run(args: list[str | Path], *, cwd: Path | None = None, check: bool = True, 
         raise AssertionError(
             f"{' '.join(argv)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
     return proc
+
+
+def wasmtime_outcomes(store: object, instance: object, addresses: list[int]) -> dict[tuple[str, int], str]:
+    """What each export of a wasmtime-py ``instance`` does with each address: ``"ok"`` or the trap's text (the
+    oracle of the out-of-bounds trap tests)."""
+    import wasmtime
+
+    assert isinstance(store, wasmtime.Store) and isinstance(instance, wasmtime.Instance)
+    outcomes = {}
+    for name, export in instance.exports(store).items():
+        assert isinstance(export, wasmtime.Func)
+        for address in addresses:
+            try:
+                export(store, address)
+                outcomes[name, address] = "ok"
+            except wasmtime.Trap as trap:
+                outcomes[name, address] = str(trap)
+    return outcomes
