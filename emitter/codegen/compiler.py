@@ -52,6 +52,7 @@ from .runtime import (
     MEMORY_RECORD_BASE,
     MEMORY_RECORD_BYTES,
     STACK_BUDGET,
+    STACK_BUDGET_WINDOWS,
     TABLE_CAP_ENTRIES,
     TABLE_HEADROOM,
     TABLE_RECORD_BYTES,
@@ -442,7 +443,7 @@ class _ModuleCompiler:
         limit_set = a.label()
         a.alu("cmp", 8, RipRel(vmctx, VMCTX_STACK_LIMIT), 0, imm=True)
         a.jcc("ne", limit_set)
-        a.lea(8, RCX, Mem(RSP, -STACK_BUDGET))
+        a.lea(8, RCX, Mem(RSP, -(STACK_BUDGET_WINDOWS if self.abi.target == "x86_64-windows" else STACK_BUDGET)))
         a.mov(8, RipRel(vmctx, VMCTX_STACK_LIMIT), RCX)
         a.bind(limit_set)
         if self.reserves_memory:

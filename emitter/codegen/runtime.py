@@ -43,10 +43,11 @@ Module state, every item a ``DataBlob`` named ``<module>.<item>`` and reached on
 
 Instantiation
     ``<m>.instantiate`` (a local function of the module, C convention, no arguments) sets the stack limit to
-    ``rsp - STACK_BUDGET`` if it is still 0 and runs the start function, once (the instantiated flag); in an
-    object it first copies the active element segments into their tables (from ``<m>.elem<N>``) and the active
-    data segments into memory. In the JIT the embedding does that, before, in Python (``emitter/jit/linker.py``:
-    offsets may read imported globals and bounds are those of imported tables and memories). Every exported
+    ``rsp - STACK_BUDGET`` (``STACK_BUDGET_WINDOWS`` in a Windows object) if it is still 0 and runs the start
+    function, once (the instantiated flag); in an object it first copies the active element segments into their
+    tables (from ``<m>.elem<N>``) and the active data segments into memory. In the JIT the embedding does that,
+    before, in Python (``emitter/jit/linker.py``: offsets may read imported globals and bounds are those of
+    imported tables and memories), and sets the stack limit itself (``_native.stack_limit``). Every exported
     function calls it on entry while the flag is 0, so a C host may call exports directly.
 """
 
@@ -91,8 +92,16 @@ TABLE_RECORD_BYTES = 24
 #: The most pages a 32-bit memory may have (4 GiB).
 MEMORY32_MAX_PAGES = 65536
 
-#: Stack the Wasm code may use below the point where it was first entered (wasmtime's default maximum).
-STACK_BUDGET = 512 * 1024
+#: Stack the Wasm code may use below the point where it was first entered. wasmtime's default maximum is 512 KiB
+#: of Cranelift frames; ours keep every local and operand-stack slot in memory (a recursive C function at -O0:
+#: 336 bytes a frame against Cranelift's 64), so the budget is eight times it, for at least wasmtime's call depth
+#: (``tests/test_trap_stack_depth.py``). Linux threads have 8 MiB of stack unless told otherwise.
+STACK_BUDGET = 4 * 1024 * 1024
+#: A Windows object's budget: a Windows thread has 1 MiB of stack by default, so it keeps wasmtime's figure.
+STACK_BUDGET_WINDOWS = 512 * 1024
+#: What the JIT leaves below the limit of the thread's stack (``_native.stack_limit``): the trap's path and the
+#: host run there after ``call stack exhausted``.
+STACK_RESERVE = 512 * 1024
 WASM_PAGE = 65536
 #: Objects' static storage: headroom for ``memory.grow`` when a memory declares no maximum, and the cap.
 MEMORY_HEADROOM_PAGES = 256

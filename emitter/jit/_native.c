@@ -487,6 +487,32 @@ __attribute__((visibility("default"))) int64_t jitdebug_memory_grow(uint64_t *re
 
 /* hooks() -> dict[str, int]: addresses of the runtime hooks compiled code may call (the exception runtime of
  * emitter/runtime/jitdebug_eh.c is linked into this module). */
+/* The stack limit for Wasm code entered from this thread: `budget` bytes below the caller's stack pointer, but
+ * never within `reserve` bytes of the thread's stack end, which the trap's path (the hook, the unwinder and the
+ * Python that reports) and the host need after a `call stack exhausted`. A thread whose bounds are unknown gets
+ * the budget as it is. */
+static PyObject *stack_limit(PyObject *self, PyObject *args) {
+    unsigned long long budget, reserve;
+    if (!PyArg_ParseTuple(args, "KK", &budget, &reserve))
+        return NULL;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t limit = sp > budget ? sp - budget : 0;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        void *low;
+        size_t size;
+        if (pthread_attr_getstack(&attr, &low, &size) == 0 && (uintptr_t)low + size > sp) {
+            uintptr_t floor = (uintptr_t)low + reserve;
+            if (floor > sp - (sp - (uintptr_t)low) / 2)
+                floor = sp - (sp - (uintptr_t)low) / 2; /* a small stack: half of what is left */
+            if (limit < floor)
+                limit = floor;
+        }
+        pthread_attr_destroy(&attr);
+    }
+    return PyLong_FromUnsignedLongLong(limit);
+}
+
 static PyObject *hooks(PyObject *self, PyObject *unused) {
     return Py_BuildValue("{sKsKsKsKsKsKsKsKsK}", "jitdebug_trap", (unsigned long long)(uintptr_t)&jitdebug_trap,
                          "jitdebug_memory_grow", (unsigned long long)(uintptr_t)&jitdebug_memory_grow,
@@ -600,6 +626,7 @@ static PyMethodDef methods[] = {
     {"guard_remove_sites", guard_remove_sites, METH_O, "Remove guard sites registered before."},
     {"guard_add_memory", guard_add_memory, METH_VARARGS, "Register a memory reservation (base, size)."},
     {"guard_remove_memory", guard_remove_memory, METH_O, "Remove a memory reservation registered before."},
+    {"stack_limit", stack_limit, METH_VARARGS, "Stack limit for Wasm entered from this thread (budget, reserve)."},
     {"hooks", hooks, METH_NOARGS, "Addresses of the runtime hooks and GDB JIT symbols."},
     {NULL, NULL, 0, NULL},
 };

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..codegen.runtime import VMCTX_MEMORY_BASE, StateSymbols, TrapCode
+from ..codegen.runtime import STACK_BUDGET, STACK_RESERVE, VMCTX_MEMORY_BASE, VMCTX_STACK_LIMIT, StateSymbols, TrapCode
 from ..codegen.simd import global_offsets
 from ..compiled import CompiledModule, ValueType
 from ..errors import JitdebugError, TrapError, UnsupportedError
@@ -69,6 +69,7 @@ from ..wasi.thunks import LINK_CONTEXT_OFFSET, link_symbol
 from ..wasm.features import DEFAULT, Features
 from ..wasm.module import FuncType, GlobalType, Instr, Module, ValType
 from ..wasm.names import display_name
+from . import _native
 from .backtrace import WasmFrame, wasm_frames
 from .cache import CompileCache
 from .externals import (
@@ -648,6 +649,8 @@ def _initialise(instance: Instance, wasm: WasmModule, memories: list[Memory], ta
     vmctx = loaded.address(sym.vmctx)
     if memories:
         ctypes.c_uint64.from_address(vmctx + VMCTX_MEMORY_BASE).value = memories[0].data_ptr
+    # The stack limit ``<m>.instantiate`` would set (``rsp - STACK_BUDGET``), kept clear of this thread's stack end.
+    ctypes.c_uint64.from_address(vmctx + VMCTX_STACK_LIMIT).value = _native.stack_limit(STACK_BUDGET, STACK_RESERVE)
     funcs = loaded.address(sym.funcs) if module.func_types else 0
 
     def funcref(index: int) -> int:
