@@ -86,7 +86,7 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
                    target: str = "x86_64-linux", default_trap_hook: bool = False,
                    c_host: bool = False, linkable: bool = False,
                    signature_id: Callable[[FuncType], int] | None = None,
-                   signals_based_traps: bool = True) -> CompiledModule:
+                   signals_based_traps: bool = True, debug_info: bool = True) -> CompiledModule:
     """Compile every defined function; exports become C-ABI symbols ``export_prefix + name`` (a function with
     several results is not one: the C ABI has one result). With ``default_trap_hook`` the module also defines the
     weak default ``jitdebug_trap`` (for AOT objects). With ``c_host`` (AOT objects linked into a C program) the
@@ -99,14 +99,15 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     ``signals_based_traps`` (wasmtime's option): loads and stores of 32-bit memories whose offset fits the guard
     go without a compare where every memory is reserved with a guard (``guards.py``: the JIT on x86-64 Linux);
     False keeps every explicit check, and an access out of bounds reports no fault line (wasmtime's reports
-    without signals-based traps)."""
+    without signals-based traps). Without ``debug_info`` (the JIT's ``debug_info=False``: no DWARF will be
+    written) the producer's DWARF sets no fusion barriers (it is still kept, for backtraces' source details)."""
     abi = abi_for(target)
     check_wasi_imports(module)  # before compiling: a bad WASI import is an error at load, as in wasmtime
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
         compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host,
                                    linkable=linkable, signature_id=signature_id,
                                    guard_regions=signals_based_traps and linkable and target == "x86_64-linux",
-                                   fault_reports=signals_based_traps)
+                                   fault_reports=signals_based_traps, debug_info=debug_info)
         compiled = compiler.run()
     if c_host:
         compiled.functions.extend(host_access.memory_accessors(abi, compiler.sym, export_prefix,
@@ -126,7 +127,7 @@ class _ModuleCompiler:
     def __init__(self, module: Module, module_name: str, listing: Listing | None, prefix: str, abi: Abi, *,
                  c_host: bool = False, linkable: bool = False,
                  signature_id: Callable[[FuncType], int] | None = None, guard_regions: bool = False,
-                 fault_reports: bool = True) -> None:
+                 fault_reports: bool = True, debug_info: bool = True) -> None:
         self.module = module
         self.guard_regions = guard_regions
         self.fault_reports = fault_reports
@@ -140,6 +141,7 @@ class _ModuleCompiler:
         self.line_of: Callable[[int], int] | None = listing.line_of if listing is not None else None
         #: The producer's DWARF (None without): read once, for the fusion barriers and the translation later.
         self.wasm_dwarf = producer_dwarf(module, module_name)
+        self.debug_info = debug_info
         for imp in module.imports:
             if imp.kind not in ("func", "tag", "global") and not linkable:
                 raise UnsupportedError(f"imported {imp.kind} {imp.module}.{imp.name} is not supported (only "
@@ -292,7 +294,7 @@ class _ModuleCompiler:
         ctx.table64 = tables.index64(self.module)
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
-        if self.wasm_dwarf is not None:
+        if self.wasm_dwarf is not None and self.debug_info:
             limits = fusion_limits(self.wasm_dwarf)
             ctx.fusion = limits is not None
             if limits is not None:

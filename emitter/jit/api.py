@@ -818,12 +818,12 @@ def compile_wasm(source: str | os.PathLike[str] | bytes, *, module_name: str | N
 
 
 def compile_module_jit(module: Module, name: str, *, listing: Any = None,
-                       signals_based_traps: bool = True) -> CompiledModule:
+                       signals_based_traps: bool = True, debug_info: bool = True) -> CompiledModule:
     """The JIT's compilation: linkable state (``runtime.py``) and canonical signature ids."""
     from ..codegen.compiler import compile_module
 
     return compile_module(module, module_name=name, listing=listing, linkable=True, signature_id=signature_id,
-                          signals_based_traps=signals_based_traps)
+                          signals_based_traps=signals_based_traps, debug_info=debug_info)
 
 
 def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | None,
@@ -848,7 +848,7 @@ def _compile_wasm(source: str | os.PathLike[str] | bytes, module_name: str | Non
     module = load_bytes(source, features) if isinstance(source, bytes) else load_module(Path(source), features)[1]
     name = module_name or module.module_name or stem
     if not debug_info:
-        plain = compile_module_jit(module, name, signals_based_traps=signals_based_traps)
+        plain = compile_module_jit(module, name, signals_based_traps=signals_based_traps, debug_info=False)
         result = WasmModule(_without_bodies(module), plain, debug_info=False, lowerings=Lowerings(cache, key))
         if cache is not None and key is not None:
             cache.store(key, (result.module, result.compiled, None))
