@@ -8,6 +8,8 @@ APT_PACKAGES=(
   gdb binutils gcc g++ make
   lldb-19 python3-lldb-19 liblldb-19-dev lld-19 llvm-19 clang-19 libunwind-19
   wabt valgrind wasi-libc libclang-rt-19-dev-wasm32 binaryen
+  # wasm32-wasi libc++ and libc++abi: the C++ programs the debugging tests build (<typeinfo>, <vector> ...)
+  libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
   # Debian's rustc 1.63 and its wasm32-wasi standard library (with DWARF), linked by wasm-ld-14: the Rust
   # programs with DWARF the debugging tests build (tests/rust_wasm.py)
   rustc libstd-rust-dev-wasm32 lld-14
