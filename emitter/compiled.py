@@ -314,6 +314,9 @@ class WasmFunctionExtent:
     #: Whether the Wasm function returns anything: one whose producer type returns an aggregate but whose Wasm
     #: type has no result returns it through memory (the Wasm C ABI's hidden pointer), not as natively.
     has_results: bool = True
+    #: Whether such a function also returns its result as natively, in the registers the System V ABI names for
+    #: the producer's return type (``codegen/return_values.py``): the translation then keeps that type.
+    returns_natively: bool = False
 
 
 @by_fields

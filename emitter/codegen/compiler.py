@@ -27,6 +27,7 @@ from ..compiled import (
     Variable,
 )
 from ..dwarf.fusion_barriers import fusion_limits
+from ..dwarf.return_types import return_plans
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
@@ -37,7 +38,7 @@ from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RAX, RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import aot_globals, aot_memory, exceptions, guards, host_access, runtime, tables
+from . import aot_globals, aot_memory, exceptions, guards, host_access, return_values, runtime, tables
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -300,6 +301,9 @@ class _ModuleCompiler:
             if limits is not None:
                 ctx.fusion_barriers = limits.barriers
                 ctx.stack_ranges = limits.stack
+            ctx.return_plans = return_values.plans_for(self.abi.name, return_plans(self.module, self.wasm_dwarf,
+                                                                                   ctx.memory64))
+            self.wasm_dwarf = return_values.mark_extents(self.wasm_dwarf, ctx.return_plans)
         functions = self.module.functions
         # Each function compiles on its own (the caches it shares only memoise), so ranges of them can go to
         # other cores: ``parallel.py``. The weights balance the ranges by instruction count.
@@ -339,11 +343,11 @@ class _ModuleCompiler:
             self._variable(local_names.get(i) or (f"param{i}" if i < params else f"local{i}"), t,
                            -body.local_offsets[i], i < params)
             for i, t in enumerate(body.local_types)]
-        multi = len(self.module.func_type(function.index).results) > 1
+        hidden = len(self.module.func_type(function.index).results) > 1 or function.index in ctx.return_plans
         # Producer DWARF names operand-stack values by index, 8 bytes each: not where a v128 takes two units
         # (such values show as optimized out rather than wrong).
         if function.index not in ctx.vector_functions:
-            compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + multi + 1)))
+            compiled.operand_stack = self._frame_slot(-(body.locals_base + 8 * (len(body.local_types) + hidden + 1)))
         return compiled
 
     def _global_infos(self) -> list[GlobalInfo]:

@@ -56,7 +56,7 @@ from ..x64.asm import (
     RipRel,
     Snippet,
 )
-from . import guards, memories, tables
+from . import guards, memories, return_values, tables
 from .abi import Abi
 from .branch_table import compile_br_table, emit_jump_tables
 from .bulk_memory import emit_overlapping_copy
@@ -181,6 +181,7 @@ class Control:
 
 
 if TYPE_CHECKING:
+    from ..dwarf.return_types import ReturnPlan
     from .branch_table import JumpTable
     from .exceptions import TryScope
 
@@ -274,6 +275,9 @@ class FunctionContext:
     #: wasmtime's ``signals-based-traps``: its accesses that would fault in the guard report the fault line
     #: (``memory fault at wasm address ...``); off, every out-of-bounds access is a plain one, as wasmtime's then.
     fault_reports: bool = True
+    #: Functions returning an aggregate through memory that also return it in native registers, by Wasm index
+    #: (``return_values.py``).
+    return_plans: dict[int, ReturnPlan] = field(default_factory=dict)
 
 
 @dataclass
@@ -337,6 +341,9 @@ class FunctionCompiler:
         saved += [r for r in (RSI, RDI) if self.uses_string and r in self.abi.callee_saved]
         self.saved = saved
         self.multi = len(self.type.results) > 1
+        self.return_plan = ctx.return_plans.get(func_index)
+        #: Whether the frame has the hidden slot: a result pointer, passed (``multi``) or the first parameter.
+        self.hidden = self.multi or self.return_plan is not None
         # Windows sets rbp below the pushes (``frame.py``): locals start right under it, arguments sit higher.
         self.locals_base = 0 if self.abi.seh_frames else 8 * len(saved)
         self.incoming_base = 16 + (8 * len(saved) if self.abi.seh_frames else 0)
@@ -363,7 +370,7 @@ class FunctionCompiler:
         self.local_words = units(self.local_types)
         # Each legacy try gets a slot for the exception its catch blocks hold, between the locals and operands.
         self.exceptions = ExceptionRegions(ctx.tag_symbols)
-        self.exception_slots_base = self.locals_base + 8 * (self.local_words + (1 if self.multi else 0))
+        self.exception_slots_base = self.locals_base + 8 * (self.local_words + self.hidden)
         self.exception_slots = sum(1 for instr in self.function.body if instr.op == "try") if "try" in ops else 0
         self.exception_slots_used = 0
         self.operands_base = self.exception_slots_base + 8 * self.exception_slots
@@ -596,7 +603,8 @@ class FunctionCompiler:
         """Spill the parameters to their slots, zero the declared locals, run lazy instantiation for exports and
         load the memory base: code after the prologue proper (``PrologueEnd`` precedes it)."""
         self.emit_cached(("entry", self.function.type_index, len(self.function.locals), self.locals_base,
-                          self.incoming_base, tuple(self.local_types) if self.vector else None), self.emit_spills)
+                          self.incoming_base, tuple(self.local_types) if self.vector else None, self.hidden),
+                         self.emit_spills)
         if self.index in self.ctx.exported:
             self.emit_cached(("instantiate",), self.emit_instantiate_check)
             self.call_end = self.a.offset
@@ -607,7 +615,7 @@ class FunctionCompiler:
         """The parameters to their slots, the declared locals zeroed."""
         a = self.a
         locations, _ = self.abi.assign(self.type.params, self.multi)
-        if self.multi:
+        if self.hidden:  # with a return plan, the first parameter: kept whatever its local holds later
             a.mov(8, self.local(self.hidden_slot), self.abi.int_args[0])
         for i, (t, loc) in enumerate(zip(self.type.params, locations, strict=True)):
             if t is ValType.V128:
@@ -670,7 +678,7 @@ class FunctionCompiler:
                             self.local_offsets, self.trap_reports, self.after_calls, guard_sites)
 
     def operands_slots(self) -> int:
-        return self.local_words + (1 if self.multi else 0) + self.exception_slots + self.max_depth
+        return self.local_words + self.hidden + self.exception_slots + self.max_depth
 
     def emit_overflow_stub(self) -> None:
         a = self.a
@@ -759,6 +767,8 @@ class FunctionCompiler:
                 a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
             else:
                 a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
+        elif self.return_plan is not None:
+            return_values.emit_result_registers(self, self.return_plan)
         self.emit_frame_exit()
 
     def emit_frame_exit(self, jump: Callable[[], None] | None = None) -> None:

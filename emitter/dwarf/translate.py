@@ -555,11 +555,12 @@ class _Translator:
         return out
 
     def _returns_through_memory(self, die: Any) -> bool:
-        """Whether the function ``die`` (with code) has a producer return type but its Wasm function no result."""
+        """Whether the function ``die`` (with code) has a producer return type but its Wasm function no result,
+        and does not also return it as natively (``codegen/return_values.py``)."""
         if "DW_AT_low_pc" not in die.attributes:
             return False
         mapped = self.map.function_at(die.attributes["DW_AT_low_pc"].value)
-        return mapped is not None and not mapped.extent.has_results
+        return mapped is not None and not mapped.extent.has_results and not mapped.extent.returns_natively
 
     def _special(self, name: str, attribute: Any) -> list[Attribute]:
         die, frame, pointer = self.current
