@@ -62,6 +62,7 @@ _VARIABLE_TAGS = frozenset(["DW_TAG_variable", "DW_TAG_formal_parameter"])
 #: Attributes not copied: dropped, or rewritten through the address map.
 _NOT_COPIED = _DROPPED_ATTRIBUTES | _PC_ATTRIBUTES
 _NOT_COPIED_RETURNING_THROUGH_MEMORY = _NOT_COPIED | frozenset(["DW_AT_type", "DW_AT_calling_convention"])
+_NOT_COPIED_WITH_CONVENTION = _NOT_COPIED | frozenset(["DW_AT_calling_convention"])
 _DW_CC_nocall = 0x03
 #: The attributes ``_special`` writes, by (the DIE has a frame, it is a variable, of pointer type); the others copied.
 _SPECIAL_BY_NEED = {(frame, variable, pointer): frozenset(
@@ -541,12 +542,15 @@ class _Translator:
         # above, the others in ``_SPECIAL_BY_NEED`` by ``_special`` when this DIE needs it (a frame base with a
         # frame, a variable's location, a pointer variable's type), else copied too.
         not_copied = _NOT_COPIED
-        if die.tag == "DW_TAG_subprogram" and "DW_AT_type" in die.attributes and self._returns_through_memory(die):
-            # The value is returned through the caller's memory, not where the native ABI the debuggers read
-            # (rax, or memory at rax) has it: GDB's and LLDB's ``finish`` would show whatever rax holds, and a
-            # call from the debugger would pass the arguments wrongly. Without a return type nothing is shown;
-            # DW_CC_nocall makes GDB refuse the call.
-            not_copied = _NOT_COPIED_RETURNING_THROUGH_MEMORY
+        returns = self._returns_through_memory(die) if die.tag == "DW_TAG_subprogram" and \
+            "DW_AT_type" in die.attributes else None
+        if returns is not None:
+            # The value is returned through the caller's memory: a call from the debugger would pass the arguments
+            # wrongly (the first register is the result's Wasm address), so DW_CC_nocall makes GDB refuse it.
+            # Unless the code also returns the value where the native ABI has it (``codegen/return_values.py``),
+            # GDB's and LLDB's ``finish`` would show whatever rax holds: the return type goes too, and nothing
+            # is shown. (GDB's ``finish`` shows no value of a DW_CC_nocall function either; LLDB's does.)
+            not_copied = _NOT_COPIED_RETURNING_THROUGH_MEMORY if returns else _NOT_COPIED_WITH_CONVENTION
             out.append((_AT["DW_AT_calling_convention"], _FORM["DW_FORM_data1"], lambda out: out.u8(_DW_CC_nocall)))
         self.current = (die, frame, pointer)
         _translate.copy_attributes(self.copy_context, die.attributes, out, not_copied,
@@ -554,13 +558,15 @@ class _Translator:
                                    self._special)
         return out
 
-    def _returns_through_memory(self, die: Any) -> bool:
-        """Whether the function ``die`` (with code) has a producer return type but its Wasm function no result,
-        and does not also return it as natively (``codegen/return_values.py``)."""
+    def _returns_through_memory(self, die: Any) -> bool | None:
+        """For the function ``die`` (with code) with a producer return type and no Wasm result: True, or False
+        when its code also returns the value as natively (``codegen/return_values.py``); else None."""
         if "DW_AT_low_pc" not in die.attributes:
-            return False
+            return None
         mapped = self.map.function_at(die.attributes["DW_AT_low_pc"].value)
-        return mapped is not None and not mapped.extent.has_results and not mapped.extent.returns_natively
+        if mapped is None or mapped.extent.has_results:
+            return None
+        return not mapped.extent.returns_natively
 
     def _special(self, name: str, attribute: Any) -> list[Attribute]:
         die, frame, pointer = self.current
