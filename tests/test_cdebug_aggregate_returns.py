@@ -1,15 +1,21 @@
-"""``finish`` out of a function returning an aggregate by value shows the value a native build shows, and
-``ptype`` its return type (``samples/cdebug/aggregates.c``: ints, floats, mixed, 8/12/16/24/40 bytes, nested, an
-array of chars, a union), in gdb and lldb, AOT and JIT, at -O0, -O1 and -O2, against the same C built natively
-by gcc (gdb) and clang-19 (lldb).
+"""``finish`` out of a function returning an aggregate by value shows the value in lldb, and ``ptype`` its return
+type in gdb (``samples/cdebug/aggregates.c``: ints, floats, mixed, 8/12/16/24/40 bytes, nested, an array, a union),
+AOT and JIT, at -O0, -O1 and -O2, against the same C built natively by gcc (gdb) and clang-19 (lldb). At -O1 and
+-O2 ``make_big``'s loop advances the Wasm local that held the result pointer: the pointer kept at entry is read.
 
-In Wasm's C ABI such a function is void and writes its result through a hidden pointer; the code also loads
-the result where the System V ABI returns it (``emitter/codegen/return_values.py``), so plain gdb and lldb read
-it. A type whose classification is not claimed (a bitfield, ``long double``) keeps no return type: no value is
-shown where the native build shows one (right or absent, never wrong).
+In Wasm's C ABI such a function is void and writes its result through a hidden pointer; the code also loads the
+result where the System V ABI returns it (``emitter/codegen/return_values.py``). The functions keep DW_CC_nocall,
+since a call from the debugger would pass the arguments wrongly (the first register is the result's Wasm address):
+gdb refuses the call, and its ``finish`` then names the type and shows no value (``Cannot determine contents``);
+lldb ignores the convention and reads the registers. What is not claimed keeps no return type, so no value is shown
+where the native build shows one (right or absent, never wrong): a bitfield and ``long double``, and the shapes
+whose fields LLDB 19 reads from elsewhere than the ABI puts them (an array, padding between integers), for which
+the native build shows a wrong value.
 
-LLDB 19 reads a returned union's ``double`` from xmm1 (its own reckoning, not the ABI's): the native build shows
-a leftover there, ours the value (the code fills xmm1 too), so that line is checked for the right value instead.
+LLDB 19 reads a returned union's ``double`` from xmm1 (its own reckoning, not the ABI's): the native build shows a
+leftover there, ours the value (the code fills xmm1 too), so that line is checked for the right value instead; and
+lldb is compared with clang's -O0 build at every level (at -O2 the native code leaves lldb leftovers to read in
+xmm0 for ``make_pair_f``).
 """
 
 from __future__ import annotations
@@ -27,14 +33,16 @@ from tests.tools import ROOT, run
 from tests.wasm_clang import wasm_clang
 
 FUNCTIONS = ["make_two", "make_three", "make_pair_f", "make_pair_d", "make_mixed", "make_wide", "make_big",
-             "make_nested", "make_chars", "make_either", "make_bits", "make_ld"]
-#: Not claimed: no value shown, no return type.
-UNCLAIMED = {"make_bits", "make_ld"}
-#: ``ptype`` at the first stop: the JIT's image is gone once the program has exited.
-GDB = ["set breakpoint pending on", *[f"break {f}" for f in FUNCTIONS], "run", "ptype make_two", "ptype make_wide",
-       "ptype make_bits", *[c for _ in FUNCTIONS for c in ("finish", "continue")], "kill"]
-LLDB = [*[f"breakpoint set -n {f}" for f in FUNCTIONS], "run", *[c for _ in FUNCTIONS for c in ("finish", "continue")],
-        "kill"]
+             "make_nested", "make_chars", "make_either", "make_bits", "make_ld", "make_padded"]
+#: Not claimed, so no value shown and no return type: a bitfield and ``long double`` (their classification), an
+#: array and padding between integers (LLDB reads those fields from elsewhere than the ABI puts them).
+UNCLAIMED = {"make_bits", "make_ld", "make_chars", "make_padded"}
+#: One-shot breakpoints: at -O1 ``make_big``'s is inside its loop, where ``finish`` would stop again. ``ptype``
+#: at the first stop: the JIT's image is gone once the program has exited.
+GDB = ["set breakpoint pending on", *[f"tbreak {f}" for f in FUNCTIONS], "run", "ptype make_two", "ptype make_wide",
+       "ptype make_bits", "p make_two(3)", *[c for _ in FUNCTIONS for c in ("finish", "continue")], "kill"]
+LLDB = [*[f"breakpoint set -o true -n {f}" for f in FUNCTIONS], "run",
+        *[c for _ in FUNCTIONS for c in ("finish", "continue")], "kill"]
 
 Builds = dict[str, Path]
 
@@ -79,11 +87,11 @@ def _gdb_values(out: str) -> dict[str, str]:
     values: dict[str, str] = {}
     current = None
     for line in out.splitlines():
-        stop = re.match(r"Breakpoint \d+, (?:0x[0-9a-f]+ in )?(make_\w+) \(", line)
+        stop = re.match(r"(?:Temporary b|B)reakpoint \d+, (?:0x[0-9a-f]+ in )?(make_\w+) \(", line)
         if stop:
             current = stop.group(1)
             values[current] = ""
-        elif line.startswith("Value returned is ") and current is not None:
+        elif line.startswith("Value returned ") and current is not None:
             values[current] = re.sub(r"\$\d+", "$N", line)
     return values
 
@@ -95,7 +103,7 @@ def _lldb_values(out: str) -> dict[str, str]:
     current = None
     for k, line in enumerate(lines):
         stop = re.search(r"`(make_\w+)\(", line)
-        if stop and "stop reason = breakpoint" in lines[k - 1]:
+        if stop and "stop reason = one-shot breakpoint" in lines[k - 1]:
             current = stop.group(1)
             values[current] = ""
         elif line.startswith("Return value: ") and current is not None:
@@ -127,20 +135,20 @@ def _ptypes(out: str) -> list[str]:
 
 @pytest.mark.parametrize("level", ["-O0", "-O1", "-O2"])
 @pytest.mark.parametrize("side", ["aot", "jit"])
-def test_gdb_finish_shows_a_returned_aggregate_as_gccs_build_does(built: dict[str, Builds], side: str,
+def test_gdb_shows_a_returned_aggregates_type_and_refuses_the_call(built: dict[str, Builds], side: str,
                                                                   level: str) -> None:
     builds = built[level]
     ours, native = _gdb(builds, side), _gdb(builds, "gcc")
     mine, theirs = _gdb_values(ours), _gdb_values(native)
     assert sorted(mine) == sorted(FUNCTIONS), ours
     for function in FUNCTIONS:
+        assert theirs[function].startswith("Value returned is $N = {"), (function, theirs[function])
         if function in UNCLAIMED:
-            assert mine[function] == "" and theirs[function], (function, theirs[function])
-        else:
-            assert mine[function] == theirs[function], (function, mine[function], theirs[function])
-    assert mine["make_three"] == "Value returned is $N = {a = 3, b = 4, c = 5}"
-    assert mine["make_mixed"] == "Value returned is $N = {n = 9, f = 9.5, d = 2.25}"
-    assert mine["make_big"].startswith("Value returned is $N = {v = {100, 101, 102,")
+            assert mine[function] == "", (function, mine[function])
+        else:  # the type, and no value: gdb's finish honours DW_CC_nocall
+            spelled = function.replace("make_", "union " if function == "make_either" else "struct ")
+            assert mine[function] == f"Value returned has type: {spelled}. Cannot determine contents", mine[function]
+    assert "Cannot call the function 'make_two' which does not follow the target calling convention." in ours
     ptypes, native_ptypes = _ptypes(ours), _ptypes(native)
     assert ptypes[:2] == native_ptypes[:2] and ptypes[0].startswith("struct two {"), (ptypes, native_ptypes)
     assert ptypes[2] == "void (int)"  # no result type rather than one whose value would be wrong
@@ -152,7 +160,9 @@ def test_lldb_finish_shows_a_returned_aggregate_as_clangs_build_does(built: dict
                                                                      level: str) -> None:
     builds = built[level]
     ours = _lldb(builds, side)
-    mine, theirs = _lldb_values(ours), _lldb_values(_lldb(builds, "clang"))
+    # clang's -O0 build: its optimised builds leave lldb's reckoning (not the ABI's) leftovers to read at times
+    # (``make_pair_f`` at -O2: x = 0, y = 1.9375).
+    mine, theirs = _lldb_values(ours), _lldb_values(_lldb(built["-O0"], "clang"))
     assert sorted(mine) == sorted(FUNCTIONS), ours
     for function in FUNCTIONS:
         if function in UNCLAIMED:

@@ -75,3 +75,29 @@ def test_rust_in_lldb_as_natively(programs: tuple[Path, Path], tmp_path: Path) -
                      "Return value: (int) $1 = 7", "(shapes::Color) color = Green", "      value = (__0 = 12)",
                      "((i32, bool)) pair = (__0 = 7, __1 = true)"):
         assert expected in ours, expected
+
+
+def test_rust_function_returning_a_string_shows_it_after_finish(programs: tuple[Path, Path], tmp_path: Path) -> None:
+    """``greet`` returns its ``String`` through the Wasm ABI's hidden pointer, and its code also puts the value's
+    native address in rax (LLDB reads a value with a zero-sized member, ``PhantomData``, there): ``finish`` shows
+    the string's fields as natively."""
+    commands = ["breakpoint set -n shapes::greet", "run", "finish", "kill"]
+    script = tmp_path / "commands.lldb"
+    script.write_text("".join(command + "\n" for command in commands))
+    wasm, native = programs
+    jit = jit_debugger("lldb", ["-b", "-o", f"command source -e false {script}", "-k", "quit 0"], [wasm.name])
+    outputs = [run_interleaved(jit, wasm.parent),
+               run_interleaved(["lldb-19", "--no-lldbinit", "-b", "-s", script, "--", native], native.parent)]
+    values = []
+    for out in outputs:
+        lines = out.splitlines()
+        start = next(k for k, text in enumerate(lines) if text.startswith("Return value: "))
+        end = next(k for k in range(start, len(lines)) if lines[k] == "}")
+        values.append([re.sub(r"\$\d+", "$N", text) for text in lines[start:end + 1]])
+    ours, theirs = values
+    assert ours[0] == theirs[0] == "Return value: (alloc::string::String) $N = {", (ours, theirs)
+    # The buffer's pointer: the plugin follows the stand-in to the bytes, which lldb shows as a struct.
+    assert any(re.fullmatch(r' +pointer = 0x[0-9a-f]+ "ababab"', text) for text in ours), ours
+    assert theirs[4].strip() == 'pointer = (pointer = "ababab")', theirs
+    assert ours[:4] == theirs[:4] and ours[-7:] == theirs[-7:], (ours, theirs)
+    assert "      cap = 8" in ours and "    len = 6" in ours

@@ -16,20 +16,25 @@ functions, Rust enums, anything unlisted) has no plan: the function keeps no ret
 no value rather than a wrong one.
 
 The producer DIEs are read only for modules with candidate functions (no Wasm result, an ``i32`` first
-parameter, a 32-bit memory 0), and of those only the units whose code holds one.
+parameter, a 32-bit memory 0), of those only the units whose code holds one, and of those not the subtrees of
+the other functions.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
 from ..compiled import WasmDwarf
 from ..wasm.module import Module, ValType
-from .producer_reader import READ_ERRORS, ProducerDwarf
+from .producer_reader import READ_ERRORS, BaseAddress, ProducerDwarf
+from .translate_discard import discarded_subtrees
 
 INTEGER = "INTEGER"
 SSE = "SSE"
+#: A member of no size (Rust's ``PhantomData``, an empty struct): no class.
+_EMPTY = "EMPTY"
 _TRANSPARENT = frozenset(["DW_TAG_typedef", "DW_TAG_const_type", "DW_TAG_volatile_type"])
 _AGGREGATES = frozenset(["DW_TAG_structure_type", "DW_TAG_class_type", "DW_TAG_union_type"])
 _POINTERS = frozenset(["DW_TAG_pointer_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type"])
@@ -75,22 +80,34 @@ def return_plans(module: Module, dwarf: WasmDwarf, memory64: tuple[bool, ...]) -
         return {}
     base = dwarf.code_section_offset
     candidates: dict[int, int] = {}
+    extents: list[tuple[int, int]] = []
     for function in module.functions:
         func_type = module.func_type(function.index)
         if not func_type.results and func_type.params and func_type.params[0] is ValType.I32:
             candidates[function.locals_offset - base] = function.index
+            extents.append((function.locals_offset - base, function.end_offset - base))
     if not candidates:
         return {}
     found: dict[int, ReturnPlan | None] = {}
+    units: list[Any] = []
+    starts = sorted(candidates)
     try:
         info = ProducerDwarf(dwarf.sections)
         for unit in info.iter_CUs():
             try:
-                if unit.unit_type not in (None, "DW_UT_compile") or not _may_hold(unit, candidates):
-                    continue
-                _unit_plans(unit, candidates, found)
+                if unit.unit_type in (None, "DW_UT_compile") and _may_hold(info, unit, starts):
+                    units.append(unit)
             except READ_ERRORS:
                 continue  # the translation drops this unit with its warning: no plan from it either
+        # The subtrees of the other functions are not decoded (the scan the translation skips discarded
+        # functions with, here told that only the candidates have code): what is left is mostly types.
+        skips = discarded_subtrees(info, units, sorted(extents))
+        for unit in units:
+            try:
+                unit.skip = None if skips is None else skips.get(unit.cu_offset)
+                _unit_plans(unit, candidates, found)
+            except READ_ERRORS:
+                continue
             finally:
                 unit.release()
     except READ_ERRORS:
@@ -98,14 +115,30 @@ def return_plans(module: Module, dwarf: WasmDwarf, memory64: tuple[bool, ...]) -
     return {candidates[low]: plan for low, plan in found.items() if plan is not None}
 
 
-def _may_hold(unit: Any, candidates: dict[int, int]) -> bool:
-    """Whether the unit's top DIE says nothing of its code, or its [low, high) holds a candidate's start."""
+def _may_hold(info: ProducerDwarf, unit: Any, starts: list[int]) -> bool:
+    """Whether the unit's code (its top DIE's [low, high) or range list) holds a candidate's start (``starts``
+    sorted); True when the top DIE says nothing of its code."""
     top = unit.get_top_DIE().attributes
-    low, high = top.get("DW_AT_low_pc"), top.get("DW_AT_high_pc")
-    if low is None or high is None or "DW_AT_ranges" in top or not isinstance(low.value, int):
+    low = top.get("DW_AT_low_pc")
+    base = low.value if low is not None and isinstance(low.value, int) else 0
+    if "DW_AT_ranges" in top:
+        ranges = []
+        for entry in info.range_list(int(top["DW_AT_ranges"].value), unit):
+            if isinstance(entry, BaseAddress):
+                base = entry.address
+            else:
+                shift = 0 if entry.is_absolute else base
+                ranges.append((entry.begin + shift, entry.end + shift))
+    elif low is not None and "DW_AT_high_pc" in top:
+        high = top["DW_AT_high_pc"]
+        ranges = [(base, high.value if high.form == "DW_FORM_addr" else base + high.value)]
+    else:
         return True
-    end = high.value if high.form == "DW_FORM_addr" else low.value + high.value
-    return any(low.value <= start < end for start in candidates)
+    for begin, end in ranges:
+        k = bisect.bisect_left(starts, begin)
+        if k < len(starts) and starts[k] < end:
+            return True
+    return False
 
 
 def _unit_plans(unit: Any, candidates: dict[int, int], found: dict[int, ReturnPlan | None]) -> None:
@@ -133,11 +166,15 @@ def classify(die: Any, by_offset: dict[int, Any]) -> ReturnPlan:
         raise _Uncertain
     leaves: list[tuple[int, int, str, bool]] = []
     _leaves(die, 0, by_offset, leaves, 0)
-    if size > 16:
+    if size > 16 or any(kind == _EMPTY for _, _, kind, _ in leaves):
+        # MEMORY class; or a member of no size, which ends LLDB's reckoning of the fields: it then reads the value
+        # at the address in rax whatever the size (a Rust ``String``: 12 bytes on wasm32, ``PhantomData`` in it).
+        # GDB would read such a small value from the registers, but it reads no value of these functions at all
+        # (``DW_CC_nocall``: see ``translate.py``).
         return ReturnPlan(size, ())
     eightbytes = []
     for start in range(0, size, 8):
-        inside = [kind for offset, _, kind, _ in leaves if start <= offset < start + 8]
+        inside = [kind for offset, _, kind, _ in leaves if start <= offset < start + 8 and kind != _EMPTY]
         if not inside:
             raise _Uncertain  # padding only: gdb and lldb need not agree on it
         eightbytes.append((SSE if all(kind == SSE for kind in inside) else INTEGER, start, min(8, size - start)))
@@ -148,11 +185,16 @@ def _lldb_extra(eightbytes: tuple[tuple[str, int, int], ...],
                 leaves: list[tuple[int, int, str, bool]]) -> tuple[tuple[str, int, int], ...]:
     """The registers outside the ABI's that LLDB 19 reads fields of a value of 16 bytes or less from, each with
     the eightbyte that puts the field where LLDB looks (``ABISysV_x86_64::GetReturnValueObjectImpl``: integer
-    fields fill rax then rdx in order, doubles take xmm0 then xmm1, a float goes with its neighbour's class;
-    array elements are not read). Where LLDB reads an ABI register at another place than the ABI puts the
-    field, it shows what it shows for the native build: nothing is added for that field."""
-    used = {("rax", "rdx")[rank] if kind == INTEGER else ("xmm0", "xmm1")[rank]
-            for kind, rank, _ in _numbered(eightbytes)}
+    fields fill rax then rdx in order, whatever the padding, doubles take xmm0 then xmm1, a float goes with its
+    neighbour's class; array elements are not read, and a zero-sized member makes it read the value at the
+    address in rax: ``classify``). ``_Uncertain`` where LLDB would read a field from anywhere else than where the
+    ABI puts it (``struct {char c; int n;}``, an array): it would show a wrong value, as it does for the native
+    build; such a type keeps no return type."""
+    if any(in_array for _, _, _, in_array in leaves):
+        raise _Uncertain
+    abi = {("rax", "rdx")[rank] if kind == INTEGER else ("xmm0", "xmm1")[rank]: offset
+           for (kind, rank, _), (_, offset, _) in zip(_numbered(eightbytes), eightbytes, strict=True)}
+    used = set(abi)
     sizes = {offset: size for _, offset, size in eightbytes}
     fields = [(offset, size, kind) for offset, size, kind, in_array in leaves if not in_array]
     extra: dict[str, int] = {}
@@ -164,7 +206,7 @@ def _lldb_extra(eightbytes: tuple[tuple[str, int, int], ...],
             elif offset % 4 == 0:
                 in_gpr = index > 0 and fields[index - 1][2] == INTEGER
             else:
-                return ()
+                raise _Uncertain
             kind = INTEGER if in_gpr else SSE
             if kind == SSE:
                 register, at = ("xmm0" if floating < 8 else "xmm1"), (0 if offset % 8 == 0 else 4)
@@ -182,11 +224,12 @@ def _lldb_extra(eightbytes: tuple[tuple[str, int, int], ...],
             else:
                 register, at = "rdx", integer - 8
                 integer += size
-        if register in used or at != offset % 8:
-            continue
         start = offset - offset % 8
-        if extra.setdefault(register, start) != start or (register.startswith("xmm") and sizes[start] not in (4, 8)):
-            return ()
+        if register in used and abi[register] == start and at == offset % 8:
+            continue
+        if register in used or at != offset % 8 or extra.setdefault(register, start) != start or (
+                register.startswith("xmm") and sizes[start] not in (4, 8)):
+            raise _Uncertain
     return tuple((register, start, sizes[start]) for register, start in sorted(extra.items()))
 
 
@@ -327,9 +370,13 @@ def _aggregate(die: Any, at: int, by_offset: dict[int, Any], out: list[tuple[int
                 raise _Uncertain
             offset = 0
         member_type = _referenced(child, "DW_AT_type", by_offset)
-        if offset < 0 or offset + _size(member_type, by_offset, depth + 1) > size:
+        member_size = _size(member_type, by_offset, depth + 1)
+        if offset < 0 or offset + member_size > size:
             raise _Uncertain
-        _leaves(member_type, at + offset, by_offset, out, depth + 1)
+        if member_size == 0:
+            out.append((at + offset, 0, _EMPTY, False))
+        else:
+            _leaves(member_type, at + offset, by_offset, out, depth + 1)
 
 
 def _scalar(at: int, size: int, kind: str, out: list[tuple[int, int, str, bool]]) -> None:

@@ -21,6 +21,7 @@ struct chars { char c[3]; };
 union either { int i; float f; double d; };
 struct bits { unsigned a : 3, b : 5; int c; };
 struct ld { long double x; };
+struct padded { char c; int n; };
 
 CALLED struct two make_two(int k) { struct two t = {k, 2 * k}; return t; }
 CALLED struct three make_three(int k) { struct three t = {k, k + 1, k + 2}; return t; }
@@ -39,6 +40,7 @@ CALLED struct chars make_chars(int k) { struct chars t = {{'a', (char)('a' + k),
 CALLED union either make_either(int k) { union either u; u.d = k + 0.25; return u; }
 CALLED struct bits make_bits(int k) { struct bits t = {k, k + 1, k + 2}; return t; }
 CALLED struct ld make_ld(int k) { struct ld t = {k + 0.5L}; return t; }
+CALLED struct padded make_padded(int k) { struct padded t = {'p', k}; return t; }
 
 int main(void) {
   struct two a = make_two(7);
@@ -53,7 +55,8 @@ int main(void) {
   union either j = make_either(8);
   struct bits l = make_bits(1);
   struct ld m = make_ld(2);
-  printf("%d %d %g %g %g %lld %d %d %c %g %d %g\n", a.b, b.c, c.y, d.y, e.d, f.b, g.v[9], h.in.t, i.c[1], j.d,
-         l.c, (double)m.x);
+  struct padded n = make_padded(6);
+  printf("%d %d %g %g %g %lld %d %d %c %g %d %g %d\n", a.b, b.c, c.y, d.y, e.d, f.b, g.v[9], h.in.t, i.c[1], j.d,
+         l.c, (double)m.x, n.n);
   return 0;
 }
