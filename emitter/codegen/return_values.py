@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from ..compiled import WasmDwarf
 from ..dwarf.return_types import INTEGER, ReturnPlan
-from ..x64.asm import R11, RAX, RCX, RDX, Mem, RipRel
-from .runtime import VMCTX_MEMORY_BASE
+from ..x64.asm import R11, RAX, RCX, RDX, Label, Mem, RipRel
+from .runtime import MEMORY_RECORD_SIZE, VMCTX_MEMORY_BASE
 from .sysv import SYSV
 
 if TYPE_CHECKING:
@@ -37,13 +37,21 @@ _NAMED = {"rax": RAX, "rdx": RDX, "xmm0": 0, "xmm1": 1}
 
 def emit_result_registers(c: FunctionCompiler, plan: ReturnPlan) -> None:
     """At a return: rcx = memory base + the captured pointer, then the result's eightbytes into their registers
-    (or rcx into rax for a MEMORY-class type)."""
+    (or rcx into rax for a MEMORY-class type), when the result lies inside the memory."""
     a = c.a
     slot: Mem = c.local(c.hidden_slot)
     a.mov(4, RCX, slot)  # the i32 pointer, zero-extended
+    # Inside the memory, or no loads: a pointer the function never wrote through (hand-written Wasm) must not
+    # fault here where the Wasm code did not.
+    outside = Label()
+    a.lea(8, RAX, Mem(RCX, plan.size))
+    a.mov(8, RDX, c.memory_record(0))
+    a.alu("cmp", 8, RAX, Mem(RDX, MEMORY_RECORD_SIZE))
+    a.jcc("a", outside)
     a.alu("add", 8, RCX, RipRel(c.sym.vmctx, VMCTX_MEMORY_BASE))
     if plan.in_memory:
         a.mov(8, RAX, RCX)
+        a.bind(outside)
         return
     integers, sses = iter(_INTEGER_REGISTERS), iter(_SSE_REGISTERS)
     loads = [(next(integers) if kind == INTEGER else next(sses), kind == INTEGER, offset, size)
@@ -54,6 +62,7 @@ def emit_result_registers(c: FunctionCompiler, plan: ReturnPlan) -> None:
             _load_integer(c, register, offset, size)
         else:
             a.movss_load(4 if size == 4 else 8, register, Mem(RCX, offset))
+    a.bind(outside)
 
 
 def _load_integer(c: FunctionCompiler, register: int, offset: int, size: int) -> None:
