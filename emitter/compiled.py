@@ -283,6 +283,9 @@ class CompiledFunction:
     #: Loads and stores made without a bounds check (``codegen/guards.py``): (start, end, stub) code offsets, a
     #: fault in [start, end) inside a memory's reservation resumes at the trap stub ``stub``.
     guard_sites: tuple[tuple[int, int, int], ...] = ()
+    #: The call-frame instructions of a signal frame (``.eh_frame`` under a CIE with augmentation ``S``) instead
+    #: of ``unwind``'s: an AOT object's signal restorer (``codegen/aot_guards.py``).
+    signal_frame_cfi: bytes | None = None
 
 
 @by_fields

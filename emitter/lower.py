@@ -176,7 +176,7 @@ def _lower_module(module: CompiledModule, debug_info: bool, debug_frame: bool) -
     # Exception handling: an LSDA per function with handlers, referenced from its FDE under a zPLR CIE.
     lsdas, personality = add_exception_tables(obj, module.functions, module.arch)
     fdes = [FrameDescription(item.start, len(item.function.code), item.function.unwind,
-                             lsdas.get(item.function.name)) for item in placed]
+                             lsdas.get(item.function.name), item.function.signal_frame_cfi) for item in placed]
     instructions = all_fde_instructions(fdes, module.arch)  # shared by both CFI sections
     eh_frame = build_eh_frame(fdes, module.arch, personality=personality, terminate=False,
                               instructions=instructions)

@@ -51,6 +51,10 @@ class FrameDescription:
     size: int
     program: UnwindProgram
     lsda: Address | None = None
+    #: Instructions of a signal frame (a signal's restorer), given as they are: the FDE goes under a CIE with
+    #: augmentation ``S``, which tells unwinders that the frame's pc is not a return address, and only into
+    #: ``.eh_frame`` (``.debug_frame``'s CIE has no augmentation, and GDB would prefer its FDE).
+    signal_frame: bytes | None = None
 
 
 def personality_pointer_symbol(personality: str) -> str:
@@ -100,15 +104,16 @@ def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality:
     if instructions is None:
         instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
-    cie_offsets: dict[bool, int] = {}
+    cie_offsets: dict[tuple[bool, bool], int] = {}
     for index, (fde, fde_program) in enumerate(zip(fdes, instructions, strict=True)):
         with_lsda = fde.lsda is not None
         if with_lsda and personality is None:
             raise EmitError("an LSDA needs a personality routine", function=fde.program.function, offset=0)
-        if with_lsda not in cie_offsets:
-            cie_offsets[with_lsda] = w.offset
-            _eh_frame_cie(w, arch, personality if with_lsda else None)
-        _eh_frame_fde(w, arch, fde, cie_offsets[with_lsda], fde_program, last=index == len(fdes) - 1)
+        key = (with_lsda, fde.signal_frame is not None)
+        if key not in cie_offsets:
+            cie_offsets[key] = w.offset
+            _eh_frame_cie(w, arch, personality if with_lsda else None, signal_frame=key[1])
+        _eh_frame_fde(w, arch, fde, cie_offsets[key], fde_program, last=index == len(fdes) - 1)
     if terminate:
         w.u32(0)
     return w
@@ -136,6 +141,8 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
     data, relocations = w.data, w.relocations
     section_offset, absolute = RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE
     for fde, fde_program in zip(fdes, instructions, strict=True):
+        if fde.signal_frame is not None:
+            continue
         entry = padded.get(fde_program)
         if entry is None:
             pad = -(8 + 2 * size + len(fde_program)) % size
@@ -162,6 +169,8 @@ def fde_instructions(fde: FrameDescription, arch: Arch, cache: InstructionCache 
 
     ``cache`` memoises them per unwind-program shape and code size: the functions of a module share a few
     prologue and epilogue shapes, and the bytes depend on nothing else (errors are raised, never cached)."""
+    if fde.signal_frame is not None:
+        return fde.signal_frame
     program = fde.program
     function = program.function
     if program.arch != arch:
@@ -202,11 +211,11 @@ def _cie_factors(w: ByteWriter, arch: Arch) -> None:
     w.sleb(arch.data_alignment_factor)
 
 
-def _eh_frame_cie(w: ByteWriter, arch: Arch, personality: str | None) -> None:
+def _eh_frame_cie(w: ByteWriter, arch: Arch, personality: str | None, *, signal_frame: bool = False) -> None:
     length_at = _begin_entry(w)
     w.u32(0)  # CIE id of .eh_frame
     w.u8(EH_FRAME_CIE_VERSION)
-    w.cstr("zR" if personality is None else "zPLR")
+    w.cstr(("zR" if personality is None else "zPLR") + ("S" if signal_frame else ""))
     _cie_factors(w, arch)
     if arch.return_address_column > 0xFF:
         raise FormatLimitError(f"return-address column {arch.return_address_column} does not fit a version-1 CIE")
