@@ -62,7 +62,7 @@ def memory_functions(state: StateSymbols, count: int = 1) -> tuple[list[Compiled
 
 def _reserve(state: StateSymbols, message: str, count: int) -> CompiledFunction:
     """Each memory in turn, unrolled (a module has a handful): reserve, store the base, commit the minimum."""
-    a, unwind = _prologue(state.memory_reserve)
+    a, unwind = prologue(state.memory_reserve)
     fail = Label()
     for index in range(count):
         record = state.indexed("memrec", index)
@@ -90,7 +90,7 @@ def _reserve(state: StateSymbols, message: str, count: int) -> CompiledFunction:
         a.test(8, RAX, RAX)
         a.jcc("ne", fail)
         a.bind(done)
-    _epilogue(a, unwind)
+    epilogue(a, unwind)
     a.bind(fail)
     a.mov_imm(4, RDI, 2)
     a.lea(8, RSI, RipRel(message))
@@ -101,13 +101,13 @@ def _reserve(state: StateSymbols, message: str, count: int) -> CompiledFunction:
     a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
     a.syscall()
     a.ud2()
-    return _function(state.memory_reserve, a, unwind)
+    return finished(state.memory_reserve, a, unwind)
 
 
 def _grow(state: StateSymbols) -> CompiledFunction:
     """A u64 page count (memory64's; a 32-bit memory's code passes a zero-extended u32), compared with the pages
     left before the maximum so that no count overflows when converted to bytes."""
-    a, unwind = _prologue(state.memory_grow)
+    a, unwind = prologue(state.memory_grow)
     fail, done, leave = Label(), Label(), Label()
     a.mov(8, R8, Mem(RDI, MEMORY_RECORD_SIZE))
     a.mov(8, RDX, Mem(RDI, MEMORY_RECORD_MAXIMUM))
@@ -139,11 +139,11 @@ def _grow(state: StateSymbols) -> CompiledFunction:
     a.bind(fail)
     a.mov_imm(8, RAX, -1)
     a.bind(leave)
-    _epilogue(a, unwind)
-    return _function(state.memory_grow, a, unwind)
+    epilogue(a, unwind)
+    return finished(state.memory_grow, a, unwind)
 
 
-def _prologue(name: str) -> tuple[Assembler, UnwindProgram]:
+def prologue(name: str) -> tuple[Assembler, UnwindProgram]:
     a = Assembler()
     unwind = UnwindProgram(function=name)
     a.push(RBP)
@@ -154,14 +154,14 @@ def _prologue(name: str) -> tuple[Assembler, UnwindProgram]:
     return a, unwind
 
 
-def _epilogue(a: Assembler, unwind: UnwindProgram) -> None:
+def epilogue(a: Assembler, unwind: UnwindProgram) -> None:
     records: list[UnwindOp] = []
     emit_epilogue(a, [], records)
     for record in records:
         unwind.add(record)
 
 
-def _function(name: str, a: Assembler, unwind: UnwindProgram) -> CompiledFunction:
+def finished(name: str, a: Assembler, unwind: UnwindProgram) -> CompiledFunction:
     code = bytes(a.code)
     unwind.validate(len(code))
     return CompiledFunction(name=name, code=code, unwind=unwind, relocations=list(a.relocations),

@@ -38,7 +38,7 @@ from ..wasi.thunks import link_wasi
 from ..wasm.module import Function, FuncType, Instr, Module, ValType
 from ..wasm.names import display_name, function_name
 from ..x64.asm import RAX, RBX, RCX, RDI, RSI, RSP, Assembler, Mem, RipRel
-from . import aot_globals, aot_memory, exceptions, guards, host_access, return_values, runtime, tables
+from . import aot_globals, aot_guards, aot_memory, exceptions, guards, host_access, return_values, runtime, tables
 from .abi import Abi
 from .frame import Prologue, emit_epilogue, frame_allocation
 from .frametable import frame_table
@@ -98,16 +98,19 @@ def compile_module(module: Module, *, module_name: str, listing: Listing | None 
     copies the active segments; imports of every kind are accepted and function imports get symbols of their own
     (``CompiledModule.import_symbols``). ``signature_id`` gives canonical signature ids (else per module).
     ``signals_based_traps`` (wasmtime's option): loads and stores of 32-bit memories whose offset fits the guard
-    go without a compare where every memory is reserved with a guard (``guards.py``: the JIT on x86-64 Linux);
-    False keeps every explicit check, and an access out of bounds reports no fault line (wasmtime's reports
-    without signals-based traps). Without ``debug_info`` (the JIT's ``debug_info=False``: no DWARF will be
-    written) the producer's DWARF sets no fusion barriers (it is still kept, for backtraces' source details)."""
+    go without a compare where every memory is reserved with a guard (``guards.py``: the JIT on x86-64 Linux, and
+    objects for C hosts there, which then bring their own signal handler: ``aot_guards.py``); False keeps every
+    explicit check, and an access out of bounds reports no fault line (wasmtime's reports without signals-based
+    traps). Objects without ``c_host`` (the compiler's tests, loaded into their own process) keep the checks.
+    Without ``debug_info`` (the JIT's ``debug_info=False``: no DWARF will be written) the producer's DWARF sets no
+    fusion barriers (it is still kept, for backtraces' source details)."""
     abi = abi_for(target)
     check_wasi_imports(module)  # before compiling: a bad WASI import is an error at load, as in wasmtime
     with collector_paused():  # millions of short-lived objects, no cycles: see gcpause
         compiler = _ModuleCompiler(module, module_name, listing, export_prefix, abi, c_host=c_host,
                                    linkable=linkable, signature_id=signature_id,
-                                   guard_regions=signals_based_traps and linkable and target == "x86_64-linux",
+                                   guard_regions=(signals_based_traps and (linkable or c_host)
+                                                  and target == "x86_64-linux"),
                                    fault_reports=signals_based_traps, debug_info=debug_info)
         compiled = compiler.run()
     if c_host:
@@ -176,6 +179,9 @@ class _ModuleCompiler:
             defined = {symbol: f"export {name!r}" for name, symbol in
                        ((e.name, self.export_symbol(e.name)) for e in module.exports if e.kind in ("func", "tag"))}
             aot_globals.check_imports(module, defined)
+        #: The 32-bit memories of an object whose code has accesses without a check: they reserve the guard, and
+        #: the object installs its handler at instantiation (``aot_guards.py``). Known once the code is compiled.
+        self.guarded_memories: list[int] = []
         self.table_capacities = [] if linkable else [self._table_capacity(t) for t in range(len(module.tables))]
         self.prologues: dict[tuple[tuple[int, ...], int], Prologue] = {}
         self.frame_slots: dict[int, FrameSlot] = {}
@@ -225,7 +231,7 @@ class _ModuleCompiler:
         (N its index, as in ``wasm-function[N]``). A name equal to the function's own export is that symbol."""
         out: list[str] = []
         state_prefix = f"{self.sym.prefix}."
-        taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY}
+        taken = {TRAP_HOOK, f"{TRAP_HOOK}.messages", exceptions.PERSONALITY, *aot_guards.HOOKS}
         taken.update(self.export_symbol(e.name) for e in self.module.exports if e.kind in ("func", "tag"))
         if self.c_host:
             taken.update(self.prefix + name for name in host_access.accessor_names(self.n_memories))
@@ -309,9 +315,16 @@ class _ModuleCompiler:
         # other cores: ``parallel.py``. The weights balance the ranges by instruction count.
         out.functions.extend(map_ranges(lambda start, stop: [self._function(ctx, f) for f in functions[start:stop]],
                                         [len(f.body) for f in functions]))
+        if self.reserves_memory and self.guard_regions and any(f.guard_sites for f in out.functions):
+            self.guarded_memories = [k for k, limits in enumerate(self.module.memories) if not limits.index64]
+        compiled = list(out.functions)
         out.functions.append(self._instantiate())
         if self.reserves_memory:
             functions_, blobs = aot_memory.memory_functions(self.sym, len(self.module.memories))
+            out.functions.extend(functions_)
+            out.data.extend(blobs)
+        if self.guarded_memories:
+            functions_, blobs = aot_guards.guard_functions(self.sym, compiled, self.guarded_memories)
             out.functions.extend(functions_)
             out.data.extend(blobs)
         out.data.extend(self._data_blobs())
@@ -454,6 +467,8 @@ class _ModuleCompiler:
         a.bind(limit_set)
         if self.reserves_memory:
             a.call_symbol(aot_memory.reserve_symbol(self.sym))
+        if self.guarded_memories:
+            a.call_symbol(self.sym.guard_install)
         offsets = global_offsets(self.module)[0]
         for g, glob in enumerate(() if self.linkable else self.module.globals):
             if aot_globals.reads_import(self.module, glob.init):
@@ -597,8 +612,8 @@ class _ModuleCompiler:
             if self.reserves_memory:
                 # Reserved and committed at instantiation (``aot_memory.py``): the base is 0 until then.
                 maximum = memory_maximum_bytes(limits.maximum)
-                record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, maximum,
-                                     memory_reservation(limits.maximum))
+                reserved = guards.RESERVED if index in self.guarded_memories else memory_reservation(limits.maximum)
+                record = struct.pack("<QQQQ", 0, limits.minimum * WASM_PAGE, maximum, reserved)
                 blobs.append(DataBlob(record_symbol, MEMORY_RECORD_BYTES, record, align=8))
                 continue
             if limits.minimum > MEMORY_CAP_PAGES:
