@@ -79,8 +79,13 @@ def _object_writer(target: str, dll: bool, output: Path) -> ObjectWriter:
 
 
 def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dll: bool = False,
-                 header: Path | None = None, export_prefix: str = "", features: Features = DEFAULT) -> AotOutputs:
+                 header: Path | None = None, export_prefix: str = "", features: Features = DEFAULT,
+                 signals_based_traps: bool = True) -> AotOutputs:
     """Compile ``source`` (.wasm or .wat) to the object ``output``, its listing and, if asked, a C header.
+
+    ``signals_based_traps`` (``-O signals-based-traps``, wasmtime's option): on x86-64 Linux, loads and stores of
+    32-bit memories whose offset fits the guard have no compare and the object's own signal handler turns their
+    fault into the trap (``codegen/aot_guards.py``); False keeps every explicit check. Windows objects check.
 
     Raises ``JitdebugError`` (``WasmError`` located by module offset for bad input) and writes nothing then.
     """
@@ -93,7 +98,8 @@ def compile_file(source: Path, output: Path, *, target: str = "x86_64-linux", dl
         name = module_name_of(module, source)
         listing = render_listing(module, name)
         compiled = compile_module(module, module_name=name, listing=listing, export_prefix=export_prefix,
-                                  target=target, default_trap_hook=True, c_host=True)
+                                  target=target, default_trap_hook=True, c_host=True,
+                                  signals_based_traps=signals_based_traps)
         compiled = with_command_entries(compiled, module)  # a WASI command links with the WASI runtime's main
     except (OSError, UnicodeError) as error:
         raise JitdebugError(f"cannot read {source}: {_reason(error)}") from None
@@ -179,6 +185,9 @@ def _umask() -> int:
 
 def compile_command(args: argparse.Namespace) -> int:
     """``jitdebug compile``: the CLI handler."""
+    from .cli import signals_based_traps
+
     compile_file(args.input, args.output, target=args.target, dll=args.dll, header=args.header,
-                 export_prefix=args.export_prefix, features=args.features or DEFAULT)
+                 export_prefix=args.export_prefix, features=args.features or DEFAULT,
+                 signals_based_traps=signals_based_traps(args))
     return 0

@@ -41,7 +41,16 @@ def _compile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--header", type=Path, metavar="OUT.h",
                         help="also write a C header declaring the exports, the imports and the trap hook")
     parser.add_argument("--export-prefix", default="", metavar="P", help="prefix of every exported symbol")
+    _optimize_argument(parser, "on x86_64-linux, the object's own signal handler turns a fault into the trap; "
+                               "x86_64-windows objects always check")
     _wasm_switches(parser)
+
+
+def _optimize_argument(parser: argparse.ArgumentParser, where: str) -> None:
+    parser.add_argument("-O", "--optimize", dest="optimize", action="append", default=[], metavar="KEY[=VAL]",
+                        help="optimization option, as wasmtime's CLI spells them: signals-based-traps=y|n (y, the "
+                             "default: loads and stores of 32-bit memories rely on guard pages, a fault is the trap "
+                             f"({where}); n: an explicit bounds check before each)")
 
 
 class _WasmSwitches(argparse.Action):
@@ -77,10 +86,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-C", "--codegen", action="append", default=[], metavar="KEY[=VAL]",
                         help="code generation option, as wasmtime's CLI spells them: cache=y|n (the compile cache, "
                              "on by default; JITDEBUG_CACHE=0 turns it off too)")
-    parser.add_argument("-O", "--optimize", dest="optimize", action="append", default=[], metavar="KEY[=VAL]",
-                        help="optimization option, as wasmtime's CLI spells them: signals-based-traps=y|n (y, the "
-                             "default: loads and stores of 32-bit memories rely on guard pages, a fault is the trap; "
-                             "n: an explicit bounds check before each)")
+    _optimize_argument(parser, "the runtime's signal handler")
     _wasm_switches(parser)
     parser.add_argument("-D", dest="debug_options", action="append", default=[], metavar="coredump=FILE",
                         help="debug option, wasmtime's spelling: coredump=FILE writes an ELF core file of the process "
@@ -130,6 +136,11 @@ def _optimize_options(options: Sequence[str]) -> dict[str, bool]:
                 raise JitdebugError(f"-O {key}: expected y or n, got {value!r}")
             values[key] = flag in ("y", "yes", "true", "on")
     return values
+
+
+def signals_based_traps(namespace: argparse.Namespace) -> bool:
+    """``-O signals-based-traps`` of ``run`` and ``compile`` (y unless given otherwise)."""
+    return _optimize_options(namespace.optimize).get("signals-based-traps", True)
 
 
 def _core_dump(namespace: argparse.Namespace) -> str | None:
@@ -191,7 +202,7 @@ def run_handler(namespace: argparse.Namespace) -> int:
     return run_command(str(namespace.input), namespace.invoke, list(namespace.args), namespace.library,
                        cache=cache, core_dump=_core_dump(namespace), dirs=namespace.dir, env=namespace.env,
                        argv0=namespace.argv0, features=namespace.features,
-                       signals_based_traps=_optimize_options(namespace.optimize).get("signals-based-traps", True))
+                       signals_based_traps=signals_based_traps(namespace))
 
 
 def cache_handler(namespace: argparse.Namespace) -> int:
