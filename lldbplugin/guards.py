@@ -13,6 +13,10 @@ are set and the program goes on at once, without the signal (passing it from an 
 LLDB 19 may deliver it a second time, with ``tgkill``, at a later internal stop). The trap then takes its usual
 path (a breakpoint on ``jitdebug_trap`` still stops). Any other fault stops, passed on when the user continues, as
 LLDB would without the plugin.
+
+An AOT program's objects have handlers of their own (``emitter/codegen/aot_guards.py``), whose sites and memories
+each object describes in a record of the section ``jitdebug_guards``: the hook reads those records too, as the
+object's handler reads its tables.
 """
 
 from __future__ import annotations
@@ -27,6 +31,13 @@ HOOK = f"{__name__}.GuardFaultHook"
 #: ``struct site_table``: low, high, count, then (start, end, stub) u64 triples.
 _HEADER = struct.Struct("<QQQ")
 _SITE = 24
+#: An AOT object's record in ``jitdebug_guards``: magic, version, size, site count, memory count, rel32 sites, then
+#: a rel32 per memory record; a site is rel32 start, u32 length, rel32 stub (``emitter/codegen/aot_guards.py``).
+AOT_SECTION = "jitdebug_guards"
+_AOT_MAGIC = 0x5347444A
+_AOT_HEADER = struct.Struct("<IIIIIi")
+_AOT_SITE = struct.Struct("<iIi")
+_MEMORY_RESERVED = 24
 
 
 def install(debugger: lldb.SBDebugger) -> None:
@@ -60,6 +71,49 @@ def _read(process: lldb.SBProcess, address: int, size: int) -> bytes | None:
 
 def guard_stub(target: lldb.SBTarget, process: lldb.SBProcess, pc: int, address: int) -> int | None:
     """The trap stub a fault at ``pc`` on ``address`` resumes at, None if it is no guard fault."""
+    stub = _runtime_stub(target, process, pc, address)
+    return stub if stub is not None else _object_stub(target, process, pc, address)
+
+
+def _object_stub(target: lldb.SBTarget, process: lldb.SBProcess, pc: int, address: int) -> int | None:
+    """The stub from the ``jitdebug_guards`` records of the module holding ``pc`` (an AOT program's objects)."""
+    module = target.ResolveLoadAddress(pc).GetModule()
+    section = module.FindSection(AOT_SECTION) if module.IsValid() else None
+    if section is None or not section.IsValid():
+        return None
+    start, size = section.GetLoadAddress(target), section.GetByteSize()
+    data = _read(process, start, size) if start != lldb.LLDB_INVALID_ADDRESS else None
+    at = 0
+    while data is not None and at + _AOT_HEADER.size <= size:
+        magic, _version, length, sites, memories, table = _AOT_HEADER.unpack_from(data, at)
+        if magic != _AOT_MAGIC or length < _AOT_HEADER.size:
+            at += 8  # zero padding between records
+            continue
+        if any(_in_memory(process, start + at + _AOT_HEADER.size + 4 * k, data, at + _AOT_HEADER.size + 4 * k,
+                          address) for k in range(memories)):
+            table_address = start + at + 20 + table
+            raw = _read(process, table_address, _AOT_SITE.size * sites)
+            for k in range(sites if raw is not None else 0):
+                offset, length_, stub = _AOT_SITE.unpack_from(raw or b"", _AOT_SITE.size * k)
+                site = table_address + _AOT_SITE.size * k
+                if 0 <= pc - (site + offset) < length_:
+                    return site + 8 + stub
+        at += length
+    return None
+
+
+def _in_memory(process: lldb.SBProcess, field: int, data: bytes, at: int, address: int) -> bool:
+    """Whether ``address`` is in the reservation of the memory whose record the rel32 at ``field`` points to."""
+    record = field + struct.unpack_from("<i", data, at)[0]
+    words = _read(process, record, _MEMORY_RESERVED + 8)
+    if words is None:
+        return False
+    base, reserved = struct.unpack_from("<Q", words, 0)[0], struct.unpack_from("<Q", words, _MEMORY_RESERVED)[0]
+    return base != 0 and 0 <= address - base < reserved
+
+
+def _runtime_stub(target: lldb.SBTarget, process: lldb.SBProcess, pc: int, address: int) -> int | None:
+    """The stub from the JIT runtime's tables."""
     symbols = {name: _symbol(target, f"jitdebug_guard_{name}")
                for name in ("tables", "tables_used", "memory_base", "memory_end", "memories_used")}
     if any(value is None for value in symbols.values()):
