@@ -4,7 +4,9 @@ Loads and stores of 32-bit memories are made without a bounds check where the me
 out of bounds (``emitter/codegen/guards.py``): such an access raises SIGSEGV, which the runtime's handler
 (``emitter/runtime/jitdebug_guard.c``) turns into the Wasm trap. GDB stops at every SIGSEGV by default, before the
 program's handler sees it; a user would have to type ``handle SIGSEGV nostop noprint pass``, and would then miss a
-real crash. The plugin does it at the right moments instead, with two internal breakpoints in the runtime:
+real crash. The plugin does it at the right moments instead, with two internal breakpoints in the runtime (or in
+an AOT program, whose objects define both hooks weak and call them from their own handler, ``emitter/codegen/
+aot_guards.py``):
 ``jitdebug_guard_armed`` (the handler is installed, first in the chain) lets SIGSEGV and SIGBUS pass to the
 program without a stop or a message; ``jitdebug_guard_unhandled`` (the handler saw a fault that is no guard trap
 and is about to pass it on) makes them stop again, so the crash stops as it would without the plugin. Before the

@@ -1,0 +1,172 @@
+"""Guard-region traps of an AOT program under GDB and LLDB (``emitter/codegen/aot_guards.py``): with the plugins a
+guard fault goes on into the trap's report without a stop or a signal message (GDB through the object's weak
+``jitdebug_guard_armed``/``jitdebug_guard_unhandled``, LLDB's stop hook through the object's ``jitdebug_guards``
+record), a breakpoint on the host's trap hook stops with the faulting Wasm frame, and a crash of the host still
+stops where it faults. And the object's signal handler and restorer have exact call-frame information: stepped
+one instruction at a time through them (a guard fault, resumed at its stub; a host fault, chained to the default
+action), every backtrace reaches ``main`` through the signal frame, in both debuggers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from tests.test_trap_guard_regions_aot import TRAP_HOOK, compile_object
+from tests.tools import ROOT, run
+
+RUNTIME = ROOT / "emitter" / "runtime"
+WAT = """(module $m (memory 1)
+  (func $leaf (param i32) (result i32) local.get 0 i32.load offset=16)
+  (func (export "load") (param i32) (result i32) local.get 0 call $leaf))
+"""
+HOST = """#include <setjmp.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "m.h"
+#include "jitdebug_eh.h"
+#define SEPARATOR "-- end --"
+{hook}
+int main(int argc, char **argv) {{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (!sigsetjmp(back, 1)) printf("%d\\n", m_load((int32_t)strtoul(argv[1], NULL, 0)));
+{crash}
+    return 0;
+}}
+"""
+
+
+def _wasmtime_report() -> str:
+    store = wasmtime.Store()
+    instance = wasmtime.Instance(store, wasmtime.Module(store.engine, WAT), [])
+    with pytest.raises(wasmtime.Trap) as trap:
+        instance.exports(store)["load"](store, 0xFFF0)  # type: ignore[operator]
+    return str(trap.value)
+
+
+REPORT = _wasmtime_report()
+CRASH_LINE = "    if (argc > 2) *(volatile int *)(uintptr_t)argc = 1;  /* the host's own crash */"
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("aot-guards")
+    source = directory / "m.wat"
+    source.write_text(WAT)
+    compile_object(source, directory / "m.o", prefix="m_")
+    (directory / "host.c").write_text(HOST.format(hook=TRAP_HOOK, crash=CRASH_LINE))
+    exe = directory / "host"
+    run(["gcc", "-g", "-O0", "-I", RUNTIME, "-I", directory, "-o", exe, directory / "host.c", directory / "m.o",
+         RUNTIME / "jitdebug_eh.c"])
+    return exe
+
+
+def _plugin(debugger: str, commands: list[str], *program: str) -> str:
+    flag, batch = ("-ex", "-batch") if debugger == "gdb" else ("-o", "-b")
+    arguments = [batch]
+    for command in commands:
+        arguments += [flag, command]
+    result = run([sys.executable, "-m", "emitter.cli", debugger, *arguments, "--", *program], cwd=ROOT, check=False,
+                 timeout=300)
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("debugger", ["gdb", "lldb"])
+def test_aot_guard_fault_reaches_the_trap_report_without_a_stop(debugger: str, host: Path) -> None:
+    out = _plugin(debugger, ["run"], str(host), "0xfff0")
+    assert REPORT in out, out
+    assert "SIGSEGV" not in out and "stop reason" not in out and "Program received" not in out, out
+
+
+@pytest.mark.parametrize("debugger", ["gdb", "lldb"])
+def test_aot_breakpoint_on_the_trap_hook_stops_in_the_faulting_frame(debugger: str, host: Path) -> None:
+    commands = (["break jitdebug_trap", "run", "bt 2"] if debugger == "gdb"
+                else ["breakpoint set -n jitdebug_trap", "run", "bt 2"])
+    out = _plugin(debugger, commands, str(host), "0xfff0")
+    assert "SIGSEGV" not in out, out
+    frames = [line for line in out.splitlines() if "frame #" in line or line.startswith("#")][-2:]
+    assert "jitdebug_trap" in frames[0] and "code=12" in frames[0], out
+    assert "(param0=65520) at m.wat.lst:5" in frames[1], out
+
+
+@pytest.mark.parametrize("debugger", ["gdb", "lldb"])
+def test_aot_host_crash_still_stops_after_a_guard_trap(debugger: str, host: Path) -> None:
+    out = _plugin(debugger, ["run", "bt 1"], str(host), "0xfff0", "crash")
+    assert REPORT in out, out
+    if debugger == "gdb":
+        assert "Program received signal SIGSEGV, Segmentation fault." in out, out
+    else:
+        assert "stop reason = signal SIGSEGV: address not mapped to object (fault address: 0x3)" in out, out
+    line = HOST.format(hook=TRAP_HOOK, crash=CRASH_LINE).splitlines().index(CRASH_LINE) + 1
+    assert f"host.c:{line}" in out, out
+
+
+GDB_STEPPER = """
+import gdb
+gdb.execute("set pagination off")
+gdb.execute("handle SIGSEGV nostop noprint pass")
+gdb.execute("break m.guard_handler")
+gdb.execute("run")
+steps, bad = 0, []
+while gdb.newest_frame().name() in OURS:
+    names, frame = [], gdb.newest_frame()
+    while frame is not None:
+        names.append("<signal>" if frame.type() == gdb.SIGTRAMP_FRAME else frame.name())
+        frame = frame.older()
+    if names[names.index("<signal>") + 1:][:1] != [INTERRUPTED] or "main" not in names:
+        bad.append((hex(gdb.newest_frame().pc()), names))
+    steps += 1
+    gdb.execute("stepi", to_string=True)
+print("RESULT", steps, bad, gdb.newest_frame().name())
+"""
+
+LLDB_STEPPER = """
+import lldb, os
+
+def __lldb_init_module(debugger, _dict):
+    debugger.SetAsync(False)
+    result = lldb.SBCommandReturnObject()
+    debugger.GetCommandInterpreter().HandleCommand("process handle SIGSEGV -s false -p true -n false", result)
+    target = debugger.GetSelectedTarget()
+    target.BreakpointCreateByName("m.guard_handler")
+    process = target.LaunchSimple(ARGUMENTS, None, os.getcwd())
+    steps, bad = 0, []
+    thread = process.GetSelectedThread()
+    while thread.GetFrameAtIndex(0).GetSymbol().GetName() in OURS:
+        names = [thread.GetFrameAtIndex(k).GetSymbol().GetName() for k in range(thread.GetNumFrames())]
+        after = names[names.index("m.guard_restorer") + 1:][:1] if "m.guard_restorer" in names else []
+        if after != [INTERRUPTED] or "main" not in names:
+            bad.append((hex(thread.GetFrameAtIndex(0).GetPC()), names))
+        steps += 1
+        thread.StepInstruction(False)
+    print("RESULT", steps, bad, thread.GetFrameAtIndex(0).GetSymbol().GetName())
+    process.Kill()
+"""
+
+#: The program's arguments and the function the signal interrupted, where the thread goes on once the handler is
+#: done (a guard fault: at the stub in the same function; a host fault: the faulting instruction again).
+CASES = {"guard_fault": (["0xfff0"], "leaf"), "host_fault": (["0x10", "crash"], "main")}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("debugger", ["gdb", "lldb"])
+def test_every_instruction_of_the_handler_unwinds_through_the_signal_frame(debugger: str, case: str, host: Path,
+                                                                           tmp_path: Path) -> None:
+    arguments, interrupted = CASES[case]
+    ours = ("m.guard_handler", "m.guard_restorer", "jitdebug_guard_unhandled")
+    if debugger == "gdb":
+        script = tmp_path / "step.py"
+        script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\n{GDB_STEPPER}")
+        out = run(["gdb", "-nx", "-batch", "-x", script, "--args", host, *arguments], check=False).stdout
+    else:
+        script = tmp_path / "step_lldb.py"
+        script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\nARGUMENTS = {arguments!r}\n"
+                          f"{LLDB_STEPPER}")
+        out = run(["lldb-19", "-b", "-o", f"command script import {script}", "--", host], check=False).stdout
+    line = next((line for line in out.splitlines() if line.startswith("RESULT")), out)
+    steps, bad, now = line.removeprefix("RESULT ").split(" ", 1)[0], line.split(" [", 1)[-1], line.rsplit(" ", 1)[-1]
+    assert int(steps) > 20 and bad.startswith("]"), line
+    assert now == interrupted, line
