@@ -151,21 +151,26 @@ def __lldb_init_module(debugger, _dict):
 CASES = {"guard_fault": (["0xfff0"], "leaf"), "host_fault": (["0x10", "crash"], "main")}
 
 
+@pytest.mark.parametrize("plugins", [False, True], ids=["plain", "plugins"])
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("debugger", ["gdb", "lldb"])
-def test_every_instruction_of_the_handler_unwinds_through_the_signal_frame(debugger: str, case: str, host: Path,
-                                                                           tmp_path: Path) -> None:
+def test_every_instruction_of_the_handler_unwinds_through_the_signal_frame(debugger: str, case: str, plugins: bool,
+                                                                           host: Path, tmp_path: Path) -> None:
     arguments, interrupted = CASES[case]
+    launcher = [sys.executable, "-m", "emitter.cli", debugger] if plugins else [debugger if debugger == "gdb"
+                                                                                 else "lldb-19"]
     ours = ("m.guard_handler", "m.guard_restorer", "jitdebug_guard_unhandled")
     if debugger == "gdb":
         script = tmp_path / "step.py"
         script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\n{GDB_STEPPER}")
-        out = run(["gdb", "-nx", "-batch", "-x", script, "--args", host, *arguments], check=False).stdout
+        options = ["-batch", "-x", script, "--"] if plugins else ["-nx", "-batch", "-x", script, "--args"]
+        out = run([*launcher, *options, host, *arguments], cwd=ROOT, check=False).stdout
     else:
         script = tmp_path / "step_lldb.py"
         script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\nARGUMENTS = {arguments!r}\n"
                           f"{LLDB_STEPPER}")
-        out = run(["lldb-19", "-b", "-o", f"command script import {script}", "--", host], check=False).stdout
+        out = run([*launcher, "-b", "-o", f"command script import {script}", "--", host], cwd=ROOT,
+                  check=False).stdout
     line = next((line for line in out.splitlines() if line.startswith("RESULT")), out)
     steps, bad, now = line.removeprefix("RESULT ").split(" ", 1)[0], line.split(" [", 1)[-1], line.rsplit(" ", 1)[-1]
     assert int(steps) > 20 and bad.startswith("]"), line
