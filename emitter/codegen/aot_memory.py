@@ -9,6 +9,8 @@ local symbol of the same object, which a call by name would bind to):
     for each memory: ``mmap`` of the record's ``reserved`` bytes ``PROT_NONE``, ``MAP_PRIVATE | MAP_ANONYMOUS |
     MAP_NORESERVE`` (no commit charge: a 4 GiB reservation costs nothing), then ``mprotect`` of the minimum
     read-write; the base goes into the record (memory 0's into vmctx word 0 too), where it stays (it never moves).
+    ``reserved`` is the maximum, or 4 GiB + 32 MiB for a 32-bit memory whose accesses rely on the guard
+    (``aot_guards.py``).
     If the kernel refuses, the process ends with ``jitdebug: error: cannot reserve the linear memory's address
     space`` on stderr and exit code 1.
 ``<m>.memory_grow`` (``int64_t (struct jitdebug_memory *, uint64_t pages)``, what ``memory.grow`` calls)
