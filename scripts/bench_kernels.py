@@ -9,12 +9,14 @@ small C host against the same C built natively with gcc -O2, each a process timi
 Each kernel's iteration count is scaled at build time (one ``#define`` rewritten: ``KERNELS``) so that a run
 takes tens of milliseconds in Winch; ``--quick`` scales them down much further (a smoke test).
 
-    python -m scripts.bench_kernels [--quick] [--runs N] [--cpu] [--only K,...] [--against TREE]
+    python -m scripts.bench_kernels [--quick] [--runs N] [--cpu] [--only K,...] [--against TREE] [--aot]
 
 prints one JSON object. ``--against TREE`` adds the side ``before``: the JIT of another checkout of the project
 (its native parts built), in a child process of its own that compiles each kernel and times it on request, so
 that the two code generators alternate with Winch and Cranelift run by run in the same run; the summary (ratios
-to Winch per kernel, geometric means) goes to stderr.
+to Winch per kernel, geometric means) goes to stderr. ``--aot`` measures row 10 alone: the AOT executables and the
+native ones (with ``--against``, also the other tree's ``jitdebug compile`` objects as ``aot_before``; the summary
+is then the ratios to gcc). ``--cpu``: every side in thread CPU time (the processes read their own thread's clock).
 """
 
 from __future__ import annotations
@@ -92,8 +94,10 @@ def _scaled_source(name: str, directory: Path, divisor: int) -> Path:
     return path
 
 
-def build(name: str, directory: Path, divisor: int) -> tuple[Path, Path, Path]:
-    """The kernel's Wasm module, its AOT executable and its native executable."""
+def build(name: str, directory: Path, divisor: int,
+          against: Path | None = None) -> tuple[Path, Path, Path, Path | None]:
+    """The kernel's Wasm module, its AOT executable, its native executable, and the AOT executable of the tree
+    ``against`` (None without)."""
     source = _scaled_source(name, directory, divisor)
     no_print = directory / "noprint.h"
     no_print.write_text(_NO_PRINT)
@@ -102,22 +106,28 @@ def build(name: str, directory: Path, divisor: int) -> tuple[Path, Path, Path]:
     wasm_clang(["--target=wasm32-wasi", *common, "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=__main_void",
                 "-o", wasm, source])
     host = directory / "aot_host.c"
-    host.write_text(_AOT_HOST)
-    obj = directory / f"{name}.o"
-    _check([str(ROOT / ".venv" / "bin" / "python"), "-m", "emitter.cli", "compile", str(wasm), "-o", str(obj)])
-    aot = directory / f"{name}.aot"
-    _check(["gcc", "-O2", "-o", str(aot), str(host), str(obj)])
+    clock = "CLOCK_THREAD_CPUTIME_ID" if _CLOCK[0] is time.thread_time else "CLOCK_MONOTONIC"
+    host.write_text(_AOT_HOST.replace("CLOCK_MONOTONIC", clock))
+    executables = []
+    for tree in (ROOT, *([against] if against is not None else [])):
+        obj = directory / f"{name}{'' if tree == ROOT else '.before'}.o"
+        # The tree's own ``emitter`` first on the path (``-m`` puts the working directory first).
+        _check([str(ROOT / ".venv" / "bin" / "python"), "-m", "emitter.cli", "compile", str(wasm), "-o", str(obj)],
+               cwd=tree)
+        executables.append(obj.with_suffix(".aot"))
+        _check(["gcc", "-O2", "-o", str(executables[-1]), str(host), str(obj)])
     native_host = directory / "native_host.c"
-    native_host.write_text(_NATIVE_HOST)
+    native_host.write_text(_NATIVE_HOST.replace("CLOCK_MONOTONIC", clock))
     kernel_obj = directory / f"{name}.native.o"
     _check(["gcc", "-O2", "-w", *common, "-Dmain=kernel_main", "-c", "-o", str(kernel_obj), str(source)])
     native = directory / f"{name}.native"
     _check(["gcc", "-O2", "-o", str(native), str(native_host), str(kernel_obj)])
-    return wasm, aot, native
+    return wasm, executables[0], native, executables[1] if against is not None else None
 
 
-def _check(argv: list[str]) -> str:
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+def _check(argv: list[str], cwd: Path = ROOT) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(cwd)} if cwd != ROOT else None)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -198,20 +208,23 @@ def _serve() -> None:
 
 
 def measure(names: list[str], runs: int, divisor: int, directory: Path,
-            against: Path | None = None) -> dict[str, dict[str, list[float]]]:
+            against: Path | None = None, aot_only: bool = False) -> dict[str, dict[str, list[float]]]:
     from emitter.jit.api import compile_wasm
 
     winch, cranelift = _engine("winch"), _engine("cranelift")
-    other = _OtherTree(against) if against is not None else None
+    other = _OtherTree(against) if against is not None and not aot_only else None
     results: dict[str, dict[str, list[float]]] = {}
     for name in names:
-        wasm, aot, native = build(name, directory, divisor)
-        ours = compile_wasm(wasm, listing_dir=directory)
-        if other is not None:
-            other.ask({"compile": str(wasm)})
-        theirs = {"winch": wasmtime.Module.from_file(winch, str(wasm)),
-                  "cranelift": wasmtime.Module.from_file(cranelift, str(wasm))}
-        order = ["ours", *(["before"] if other is not None else []), "winch", "cranelift", "aot", "native"]
+        wasm, aot, native, aot_before = build(name, directory, divisor, against if aot_only else None)
+        if aot_only:
+            order = ["aot", *(["aot_before"] if aot_before is not None else []), "native"]
+        else:
+            ours = compile_wasm(wasm, listing_dir=directory)
+            if other is not None:
+                other.ask({"compile": str(wasm)})
+            theirs = {"winch": wasmtime.Module.from_file(winch, str(wasm)),
+                      "cranelift": wasmtime.Module.from_file(cranelift, str(wasm))}
+            order = ["ours", *(["before"] if other is not None else []), "winch", "cranelift", "aot", "native"]
         samples: dict[str, list[float]] = {k: [] for k in order}
         for run in range(runs):
             # Which side goes first alternates, so that neither gets the machine's quieter moments.
@@ -226,6 +239,9 @@ def measure(names: list[str], runs: int, divisor: int, directory: Path,
                         seconds = _time_wasmtime(winch if side == "winch" else cranelift, theirs[side])
                     case "aot":
                         seconds = _time_process(aot)
+                    case "aot_before":
+                        assert aot_before is not None
+                        seconds = _time_process(aot_before)
                     case _:
                         seconds = _time_process(native)
                 samples[side].append(seconds)
@@ -235,15 +251,17 @@ def measure(names: list[str], runs: int, divisor: int, directory: Path,
     return results
 
 
-def summary(results: dict[str, dict[str, list[float]]]) -> str:
-    """Per kernel, the medians' ratios to Winch of ours (and of the other tree's, when measured); then the
-    geometric means of those ratios."""
-    sides = [side for side in ("before", "ours") if all(side in samples for samples in results.values())]
-    lines = ["| kernel | " + " | ".join(f"{side} / Winch" for side in sides) + " |",
+def summary(results: dict[str, dict[str, list[float]]], reference: str = "winch") -> str:
+    """Per kernel, the medians' ratios to Winch of ours (and of the other tree's, when measured), or with
+    ``reference`` "native" those of the AOT sides to gcc; then the geometric means of those ratios."""
+    candidates = ("before", "ours") if reference == "winch" else ("aot_before", "aot")
+    sides = [side for side in candidates if all(side in samples for samples in results.values())]
+    label = "Winch" if reference == "winch" else "gcc -O2"
+    lines = ["| kernel | " + " | ".join(f"{side} / {label}" for side in sides) + " |",
              "|---|" + "---|" * len(sides)]
     ratios: dict[str, list[float]] = {side: [] for side in sides}
     for name, samples in results.items():
-        winch = statistics.median(samples["winch"])
+        winch = statistics.median(samples[reference])
         row = []
         for side in sides:
             ratios[side].append(statistics.median(samples[side]) / winch)
@@ -266,7 +284,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cpu", action="store_true", help="time ours, Winch and Cranelift in thread CPU time")
+    parser.add_argument("--cpu", action="store_true", help="time every side in thread CPU time (the AOT and native "
+                                                           "processes read their own thread's clock)")
+    parser.add_argument("--aot", action="store_true", help="the AOT and native executables only (row 10)")
     parser.add_argument("--only", help="comma-separated kernels (default: all)")
     parser.add_argument("--against", type=Path, help="another checkout whose JIT runs as the side 'before'")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -282,9 +302,9 @@ def main() -> None:
         parser.error(f"unknown kernels: {', '.join(unknown)}")
     directory = ROOT / "build" / "bench" / "kernels"
     directory.mkdir(parents=True, exist_ok=True)
-    results = measure(names, args.runs, QUICK_DIVISOR if args.quick else 1, directory, args.against)
+    results = measure(names, args.runs, QUICK_DIVISOR if args.quick else 1, directory, args.against, args.aot)
     if args.against is not None:
-        print(summary(results), file=sys.stderr)
+        print(summary(results, "native" if args.aot else "winch"), file=sys.stderr)
     answer({"results": results})
 
 
