@@ -20,7 +20,9 @@ does every access of a 64-bit memory (``memories.address``) and every bulk instr
 decided at compile time and must hold for every memory the code can see: it is only on where every such memory is
 one the project reserves itself with the guard, whatever its declared maximum or index, imported or defined
 (``guard_regions`` of the compile: the JIT on x86-64 Linux, whose ``Memory`` always reserves ``RESERVED`` bytes
-for a 32-bit memory, ``emitter/jit/externals.py``). The opt-out ``signals-based-traps=n`` compiles every access
+for a 32-bit memory, ``emitter/jit/externals.py``; and objects for C hosts on x86-64 Linux, whose memories are all
+their own and reserve ``RESERVED`` bytes when any access elides, the object bringing its own handler:
+``aot_guards.py``). The opt-out ``signals-based-traps=n`` compiles every access
 with its explicit check, as before (the memories keep their guard: a module compiled either way may import them).
 """
 
