@@ -2,9 +2,10 @@
 guard fault goes on into the trap's report without a stop or a signal message (GDB through the object's weak
 ``jitdebug_guard_armed``/``jitdebug_guard_unhandled``, LLDB's stop hook through the object's ``jitdebug_guards``
 record), a breakpoint on the host's trap hook stops with the faulting Wasm frame, and a crash of the host still
-stops where it faults. And the object's signal handler and restorer have exact call-frame information: stepped
-one instruction at a time through them (a guard fault, resumed at its stub; a host fault, chained to the default
-action), every backtrace reaches ``main`` through the signal frame, in both debuggers."""
+stops where it faults. And the object's signal handler, its restorer and its installation have exact call-frame
+information: stepped one instruction at a time through them (a guard fault, resumed at its stub; a host fault,
+chained to the default action; the first call's ``rt_sigaction``), every backtrace reaches ``main``, through the
+signal frame into the interrupted function, in both debuggers, with and without the plugins."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ GDB_STEPPER = """
 import gdb
 gdb.execute("set pagination off")
 gdb.execute("handle SIGSEGV nostop noprint pass")
-gdb.execute("break m.guard_handler")
+gdb.execute(f"break {BREAK}")
 gdb.execute("run")
 steps, bad = 0, []
 while gdb.newest_frame().name() in OURS:
@@ -116,7 +117,8 @@ while gdb.newest_frame().name() in OURS:
     while frame is not None:
         names.append("<signal>" if frame.type() == gdb.SIGTRAMP_FRAME else frame.name())
         frame = frame.older()
-    if names[names.index("<signal>") + 1:][:1] != [INTERRUPTED] or "main" not in names:
+    mark = MARK.replace("m.guard_restorer", "<signal>")
+    if mark not in names or names[names.index(mark) + 1:][:1] != [NEXT] or "main" not in names:
         bad.append((hex(gdb.newest_frame().pc()), names))
     steps += 1
     gdb.execute("stepi", to_string=True)
@@ -131,14 +133,13 @@ def __lldb_init_module(debugger, _dict):
     result = lldb.SBCommandReturnObject()
     debugger.GetCommandInterpreter().HandleCommand("process handle SIGSEGV -s false -p true -n false", result)
     target = debugger.GetSelectedTarget()
-    target.BreakpointCreateByName("m.guard_handler")
+    target.BreakpointCreateByName(BREAK)
     process = target.LaunchSimple(ARGUMENTS, None, os.getcwd())
     steps, bad = 0, []
     thread = process.GetSelectedThread()
     while thread.GetFrameAtIndex(0).GetSymbol().GetName() in OURS:
         names = [thread.GetFrameAtIndex(k).GetSymbol().GetName() for k in range(thread.GetNumFrames())]
-        after = names[names.index("m.guard_restorer") + 1:][:1] if "m.guard_restorer" in names else []
-        if after != [INTERRUPTED] or "main" not in names:
+        if MARK not in names or names[names.index(MARK) + 1:][:1] != [NEXT] or "main" not in names:
             bad.append((hex(thread.GetFrameAtIndex(0).GetPC()), names))
         steps += 1
         thread.StepInstruction(False)
@@ -146,32 +147,37 @@ def __lldb_init_module(debugger, _dict):
     process.Kill()
 """
 
-#: The program's arguments and the function the signal interrupted, where the thread goes on once the handler is
-#: done (a guard fault: at the stub in the same function; a host fault: the faulting instruction again).
-CASES = {"guard_fault": (["0xfff0"], "leaf"), "host_fault": (["0x10", "crash"], "main")}
+#: The program's arguments, where stepping starts, the functions stepped through, and the frame that must follow
+#: the mark in every backtrace (the restorer, GDB's ``<signal handler called>``: the function the signal
+#: interrupted), where the thread goes on after them (a guard fault: the stub in the same function; a host fault:
+#: the faulting instruction again; the installation: back in the instantiation).
+HANDLER = ("m.guard_handler", "m.guard_restorer", "jitdebug_guard_unhandled")
+CASES = {"guard_fault": (["0xfff0"], "m.guard_handler", HANDLER, "m.guard_restorer", "leaf"),
+         "host_fault": (["0x10", "crash"], "m.guard_handler", HANDLER, "m.guard_restorer", "main"),
+         "install": (["0x10"], "m.guard_install", ("m.guard_install", "jitdebug_guard_armed"), "m.guard_install",
+                     "m.instantiate")}
 
 
 @pytest.mark.parametrize("plugins", [False, True], ids=["plain", "plugins"])
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("debugger", ["gdb", "lldb"])
-def test_every_instruction_of_the_handler_unwinds_through_the_signal_frame(debugger: str, case: str, plugins: bool,
-                                                                           host: Path, tmp_path: Path) -> None:
-    arguments, interrupted = CASES[case]
+def test_every_instruction_of_the_handler_and_its_installation_unwinds(debugger: str, case: str, plugins: bool,
+                                                                       host: Path, tmp_path: Path) -> None:
+    arguments, start, ours, mark, after = CASES[case]
     launcher = [sys.executable, "-m", "emitter.cli", debugger] if plugins else [debugger if debugger == "gdb"
                                                                                  else "lldb-19"]
-    ours = ("m.guard_handler", "m.guard_restorer", "jitdebug_guard_unhandled")
+    settings = f"BREAK = {start!r}\nOURS = {ours!r}\nMARK = {mark!r}\nNEXT = {after!r}\nARGUMENTS = {arguments!r}\n"
     if debugger == "gdb":
         script = tmp_path / "step.py"
-        script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\n{GDB_STEPPER}")
+        script.write_text(settings + GDB_STEPPER)
         options = ["-batch", "-x", script, "--"] if plugins else ["-nx", "-batch", "-x", script, "--args"]
         out = run([*launcher, *options, host, *arguments], cwd=ROOT, check=False).stdout
     else:
         script = tmp_path / "step_lldb.py"
-        script.write_text(f"OURS = {ours!r}\nINTERRUPTED = {interrupted!r}\nARGUMENTS = {arguments!r}\n"
-                          f"{LLDB_STEPPER}")
+        script.write_text(settings + LLDB_STEPPER)
         out = run([*launcher, "-b", "-o", f"command script import {script}", "--", host], cwd=ROOT,
                   check=False).stdout
     line = next((line for line in out.splitlines() if line.startswith("RESULT")), out)
     steps, bad, now = line.removeprefix("RESULT ").split(" ", 1)[0], line.split(" [", 1)[-1], line.rsplit(" ", 1)[-1]
     assert int(steps) > 20 and bad.startswith("]"), line
-    assert now == interrupted, line
+    assert now == after, line
