@@ -9,12 +9,14 @@ signal frame into the interrupted function, in both debuggers, with and without 
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 import wasmtime
 
+from tests.native_debug import in_gdb, in_lldb
 from tests.test_trap_guard_regions_aot import TRAP_HOOK, compile_object
 from tests.tools import ROOT, run
 
@@ -181,3 +183,23 @@ def test_every_instruction_of_the_handler_and_its_installation_unwinds(debugger:
     steps, bad, now = line.removeprefix("RESULT ").split(" ", 1)[0], line.split(" [", 1)[-1], line.rsplit(" ", 1)[-1]
     assert int(steps) > 20 and bad.startswith("]"), line
     assert now == after, line
+
+
+def test_a_guard_traps_core_file_shows_the_faulting_wasm_frame(host: Path, tmp_path: Path) -> None:
+    """With the core runtime linked, the trap the handler resumed writes its core from the stub's frame, as an
+    explicit check's: gdb and lldb open it at the faulting access, and the 4 GiB reservation is not in it."""
+    directory = host.parent
+    program = tmp_path / "host-core"
+    run(["gcc", "-g", "-O0", "-I", RUNTIME, "-I", directory, "-o", program, directory / "host.c", directory / "m.o",
+         RUNTIME / "jitdebug_eh.c", RUNTIME / "jitdebug_core.c"])
+    core = tmp_path / "guard.core"
+    result = run([program, "0xfff0"], env={"JITDEBUG_COREDUMP": str(core)})
+    assert result.stdout.startswith(REPORT) and f"core dumped at {core}\n" in result.stderr, result
+    assert core.stat().st_size < 1 << 20
+    gdb = in_gdb(["bt"], [program], core=core)
+    offset = re.search(r"(0x[0-9a-f]+) - m!leaf", REPORT)
+    assert offset is not None
+    assert re.search(rf"#\d+ .*m!leaf \[wasm {offset[1]}\] \(param0=65520\) at m\.wat\.lst:5", gdb), gdb
+    assert re.search(r"#\d+ .* main \(.*\) at .*host\.c:\d+", gdb), gdb
+    lldb = in_lldb(["bt"], [program], core=core)
+    assert "`leaf(param0=65520) at m.wat.lst:5" in lldb, lldb
