@@ -52,8 +52,8 @@ class FrameDescription:
     program: UnwindProgram
     lsda: Address | None = None
     #: Instructions of a signal frame (a signal's restorer), given as they are: the FDE goes under a CIE with
-    #: augmentation ``S``, which tells unwinders that the frame's pc is not a return address, and only into
-    #: ``.eh_frame`` (``.debug_frame``'s CIE has no augmentation, and GDB would prefer its FDE).
+    #: augmentation ``S``, which tells unwinders that the frame's pc is not a return address (in ``.debug_frame``
+    #: a second CIE, whose ``S`` alone GDB reads as in ``.eh_frame``; GDB prefers a ``.debug_frame`` FDE).
     signal_frame: bytes | None = None
 
 
@@ -121,11 +121,11 @@ def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality:
 
 def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
                       instructions: Sequence[bytes] | None = None) -> ByteWriter:
-    """Encode ``.debug_frame``: one version-4 CIE (no augmentation), FDEs with absolute pointer-sized
-    ``initial_location`` and ``address_range``. The CIE pointer is a ``SECTION_OFFSET`` relocation against
-    ``.debug_frame`` itself, so the section survives being concatenated by a linker. LSDAs are not described
-    here (``.debug_frame`` is for debuggers, not for the exception runtime). ``instructions`` as for
-    ``build_eh_frame``."""
+    """Encode ``.debug_frame``: one version-4 CIE (no augmentation; a second, ``S``, for signal frames), FDEs with
+    absolute pointer-sized ``initial_location`` and ``address_range``. The CIE pointer is a ``SECTION_OFFSET``
+    relocation against ``.debug_frame`` itself, so the section survives being concatenated by a linker. LSDAs are
+    not described here (``.debug_frame`` is for debuggers, not for the exception runtime). ``instructions`` as
+    for ``build_eh_frame``."""
     if instructions is None:
         instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
@@ -133,6 +133,7 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
         return w
     cie_offset = w.offset
     _debug_frame_cie(w, arch)  # ends on an address-size boundary, as every entry does
+    signal_cie: int | None = None
     # An FDE is its header (length, CIE pointer, initial_location, address_range) and its instructions padded
     # with DW_CFA_nop to the address size; modules repeat a few programs, each padded once.
     size = arch.pointer_size
@@ -141,8 +142,12 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
     data, relocations = w.data, w.relocations
     section_offset, absolute = RelocKind.SECTION_OFFSET, RelocKind.ABSOLUTE
     for fde, fde_program in zip(fdes, instructions, strict=True):
+        cie = cie_offset
         if fde.signal_frame is not None:
-            continue
+            if signal_cie is None:
+                signal_cie = w.offset
+                _debug_frame_cie(w, arch, "S")
+            cie = signal_cie
         entry = padded.get(fde_program)
         if entry is None:
             pad = -(8 + 2 * size + len(fde_program)) % size
@@ -150,7 +155,7 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
                                            fde_program + bytes([DW_CFA.nop]) * pad)
         at = len(data)
         start = fde.start
-        relocations.append(Relocation(at + 4, section_offset, 4, ".debug_frame", cie_offset))
+        relocations.append(Relocation(at + 4, section_offset, 4, ".debug_frame", cie))
         if isinstance(start, SymbolAddress):
             relocations.append(Relocation(at + 8, absolute, size, start.symbol, start.addend))
             start = 0
@@ -258,11 +263,11 @@ def _eh_frame_fde(w: ByteWriter, arch: Arch, fde: FrameDescription, cie_offset: 
     _end_entry(w, length_at, arch.pointer_size if last else 4)
 
 
-def _debug_frame_cie(w: ByteWriter, arch: Arch) -> None:
+def _debug_frame_cie(w: ByteWriter, arch: Arch, augmentation: str = "") -> None:
     length_at = _begin_entry(w)
     w.u32(DEBUG_FRAME_CIE_ID)
     w.u8(DEBUG_FRAME_CIE_VERSION)
-    w.cstr("")  # no augmentation
+    w.cstr(augmentation)  # none, or "S" (a signal frame: no augmentation data)
     w.u8(arch.pointer_size)  # address_size
     w.u8(0)  # segment_selector_size
     _cie_factors(w, arch)
