@@ -425,21 +425,87 @@ def _constants_module() -> bytes:
 
 def test_replayed_groups_are_the_groups_emitted_afresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each group of a shape met before is planned and encoded by replaying the first one's (its constants'
-    immediates patched): with the check on, every replay is compared with the plan and the code made afresh."""
+    immediates patched, a load's or store's trap stubs made again at its own Wasm offset and row): with the check
+    on, every replay is compared with the plan and the code and stubs made afresh."""
     checked = []
+    with_stubs = []
     original = trees._verify
 
     def counting(*args: Any) -> None:
         original(*args)
         checked.append(len(args[-1].patches))
+        with_stubs.append(len(args[-1].stubs))
 
     monkeypatch.setattr(trees, "_VERIFY", True)
     monkeypatch.setattr(trees, "_verify", counting)
     modules = [_constants_module(), bytes(wasmtime.wat2wasm(_module_text())), _kernel("xchacha20", tmp_path)]
     for wasm in modules:
         compile_module(load_bytes(wasm), module_name="trees")
-    # (groups holding a load or a store, most of those with rows inside, are emitted afresh, not replayed)
     assert len(checked) > 150 and sum(1 for patches in checked if patches) > 80 and max(checked) >= 2, checked
+    # (a group with loads or stores is replayed from its second occurrence on: see the test below)
+    assert sum(1 for stubs in with_stubs if stubs) >= 1, with_stubs
+
+
+def _offsets_text() -> str:
+    """Groups of one shape with loads and stores, at static offsets of every displacement width (none, 8-bit,
+    32-bit) and across the guard's limit (an explicit check past it), each shape met several times."""
+    functions = []
+    for n, offset in enumerate([0, 0, 1, 4, 127, 128, 129, 4096, 65532, 65533, (32 << 20) - 8, (32 << 20) + 8]):
+        for k in range(3):
+            functions.append(
+                f'(func (export "f{n}_{k}") (param i32 i32) (result i32) (local i32)'
+                f" (i32.store offset={offset} (local.get 0) (i32.add (local.get 1) (i32.const {k + 7 * n})))"
+                f" (local.set 2 (i32.load8_u offset={offset} (local.get 0)))"
+                f" (i64.store16 offset={offset} (local.get 1) (i64.const {300 + k}))"
+                f" (i32.add (local.get 2) (i32.load16_s offset={offset} (local.get 1))))")
+    return f"(module (memory 2) {' '.join(functions)})"
+
+
+def test_replayed_accesses_compute_and_trap_as_wasmtime(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Groups with loads and stores replayed from another group's code (their displacements patched, their trap
+    stubs their own): with the check on, the values and trap reports (the access's Wasm offset) are wasmtime's."""
+    monkeypatch.setattr(trees, "_VERIFY", True)
+    stubs = []
+    original = trees._verify
+
+    def counting(*args: Any) -> None:
+        original(*args)
+        stubs.append(len(args[-1].stubs))
+
+    monkeypatch.setattr(trees, "_verify", counting)
+    text = _offsets_text()
+    store = wasmtime.Store()
+    theirs = wasmtime.Instance(store, wasmtime.Module(store.engine, text), []).exports(store)
+    source = tmp_path / "offsets.wat"
+    source.write_text(text)
+    differing, traps = [], 0
+    arguments = [(0, 0), (100, 200), (131000, 8), (8, 131060), (131071, 0), (0xFFFFFFF0, 4)]
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as instance:
+        for name in (f"f{n}_{k}" for n in range(12) for k in range(3)):
+            func = theirs[name]
+            assert isinstance(func, wasmtime.Func)
+            for args in arguments:
+                want = _outcome(lambda *a, f=func: f(store, *a), wasmtime.Trap, args)
+                got = _outcome(instance.exports[name], TrapError, args)
+                traps += want.startswith("trap")
+                if got != want:
+                    differing.append(f"{name}{args}: ours {got!r}, wasmtime {want!r}")
+    assert not differing, "\n".join(differing[:10])
+    assert traps > 50 and sum(1 for n in stubs if n) > 20, (traps, stubs)
+
+
+def test_the_replay_check_sees_a_wrong_displacement_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that forgot an access's displacement width would replay the wrong encoding: the check says so."""
+    monkeypatch.setattr(trees, "_VERIFY", True)
+    original = trees._access_class
+
+    def lumped(c: Any, instr: Any) -> tuple[int, int, int] | None:
+        found = original(c, instr)
+        return None if found is None else (found[0], 4, found[2])
+
+    monkeypatch.setattr(trees, "_access_class", lumped)
+    with pytest.raises(AssertionError, match="tree template mismatch"):
+        compile_module(load_bytes(bytes(wasmtime.wat2wasm(_offsets_text()))), module_name="trees", linkable=True)
 
 
 def test_the_replay_check_sees_a_wrong_constant_class(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -55,9 +55,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..wasm.module import Instr
-from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RDX, RSI, Assembler, Mem, Operand, Snippet
-from . import memories
+from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RDX, RSI, Assembler, Label, Mem, Operand, Snippet
+from . import guards, memories
 from .fusion import ALU, CMP, INVERSE, SHIFTS, branch
+from .runtime import TrapCode
 
 if TYPE_CHECKING:
     from .function import FunctionCompiler
@@ -178,6 +179,9 @@ def _signed(value: int, size: int) -> int:
 _FOLDS = frozenset(["i64.extend_i32_u", "i64.extend_i32_s", "i32.extend8_s", "i32.extend16_s", "i64.extend8_s",
                     "i64.extend16_s", "i64.extend32_s"])
 
+#: What leaves a value that is not a constant on top of a group's stack (``_Emitter``): a local, or a register.
+_NOT_CONSTANT = frozenset(["local.get", *_BINARY, *(_UNARY - {"i32.wrap_i64"}), *_LOADS])
+
 #: Tests set this: every replayed template is checked against the group emitted afresh.
 _VERIFY = False
 
@@ -236,9 +240,16 @@ class TreeTemplate:
     depth: int
     #: The rows it adds after its first instruction (``_emit``).
     rows: tuple[tuple[int, int], ...] = ()
+    #: A group with loads or stores: its accesses' trap stubs, each (the access's index from the group's first
+    #: instruction, trap code, offsets of the rel32 displacements that branch to it, guard memory or -1, guard
+    #: site offset or -1), offsets from the group's start; replayed as stubs of their own.
+    stubs: tuple[tuple[int, TrapCode, tuple[int, ...], int, int], ...] = ()
 
     def replay(self, a: Assembler, values: list[int]) -> None:
         start = len(a.code)
+        if not self.patches and not self.snippet.relocations:
+            a.code += self.snippet.code
+            return
         a.replay(self.snippet)
         code = a.code
         for at, width, ordinal, mask in self.patches:
@@ -249,7 +260,52 @@ class TreeTemplate:
             code[at:at + width] = (value & _WIDTH_MASKS[width]).to_bytes(width, "little")
 
 
-_WIDTH_MASKS = {1: 0xFF, 4: 0xFFFFFFFF, 8: 0xFFFFFFFFFFFFFFFF}
+_WIDTH_MASKS = {1: 0xFF, 2: 0xFFFF, 4: 0xFFFFFFFF, 8: 0xFFFFFFFFFFFFFFFF}
+#: The immediate's width of ``mov_store_imm`` by access size (an 8-byte store takes a sign-extended imm32).
+_STORE_IMM = {1: 1, 2: 2, 4: 4, 8: 4}
+
+
+def _access_class(c: FunctionCompiler, instr: Instr) -> tuple[int, int, int] | None:
+    """For a load or store without a compare (``guards.address``), whose static offset enters its code only as
+    the access's displacement: (memory, the displacement's width: 0, 1 or 4 bytes, the offset); None for any
+    other access (its offset decides its bounds check)."""
+    op = instr.op
+    offset = instr.imm[1]
+    if type(offset) is not int:
+        return None
+    memory = memories.memarg_memory(instr)
+    reach = offset + (_LOADS[op][0] if op in _LOADS else _STORES[op])
+    known = c.ctx.tree_elides
+    elided = known.get((memory, reach))
+    if elided is None:
+        elided = known[(memory, reach)] = not memories.is64(c, memory) and guards.elides(c, memory, reach)
+    if not elided:
+        return None
+    return memory, 0 if offset == 0 else 1 if offset < 128 else 4, offset
+
+
+def _stub_replays(c: FunctionCompiler, body: list[Instr], index: int, start: int, first_stub: int,
+                  count: int) -> tuple[tuple[int, TrapCode, tuple[int, ...], int, int], ...]:
+    """The trap stubs a group emitted at code offset ``start`` made (those from ``c.stubs[first_stub]`` on), as
+    ``TreeTemplate.stubs`` keeps them."""
+    ordinals = {body[k].offset: k - index for k in range(index, min(len(body), index + count + 1))}
+    return tuple((ordinals[stub.wasm_offset], stub.code, tuple(at - start for at in stub.label.fixups), stub.guard,
+                  stub.site - start if stub.guard >= 0 else -1) for stub in c.stubs[first_stub:])
+
+
+def _replay_stubs(c: FunctionCompiler, body: list[Instr], index: int, start: int, rows_inside: bool,
+                  stubs: tuple[tuple[int, TrapCode, tuple[int, ...], int, int], ...]) -> None:
+    """The trap stubs of a group replayed at code offset ``start``: each at its access's Wasm offset, with the
+    access's row (``rows_inside``) or the group's (``_Emitter.checked``)."""
+    from .function import TrapStub
+
+    line = c.line(body[index].offset)
+    for k, code, fixups, guard, site in stubs:
+        offset = body[index + k].offset
+        label = Label()
+        label.fixups = [start + at for at in fixups]
+        c.stubs.append(TrapStub(label, code, offset, c.line(offset) if rows_inside else line, guard,
+                                start + site if guard >= 0 else -1))
 
 
 
@@ -267,6 +323,9 @@ class TreeGroup:
 
 #: ``tree_groups``'s answer for a key not met before (None is a key without a group).
 _UNKNOWN = TreeGroup(-1, False, -1, None)
+#: The code of a group with loads or stores met once: kept when met again (most groups of a function compiled
+#: without optimisation are met once: their locals are all their own).
+_SEEN = TreeGroup(-2, False, -1, None)
 
 #: Operand stack effect of each instruction that may be a group's pure part.
 _EFFECT = {op: 1 if op in _LEAVES else -1 if op in _BINARY else 0 for op in FIRST}
@@ -356,6 +415,7 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     effect = 0
     folds = loads = False
     effects = _EFFECT_ROWS if rows_inside else _EFFECT
+    guard_regions = c.ctx.guard_regions
     memory: frozenset[str] | dict[str, tuple[int, bool, int]] = frozenset() if rows_inside else _LOADS
     k = index
     while True:
@@ -406,45 +466,77 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         else:
             if pushes == 0 or pushes == -2:  # the unary operations, loads and stores (``_EFFECT_ROWS``)
                 if op in _FOLDS:
-                    folds = True
+                    # Folded only when its operand is a constant: not after what pushes a local or a register.
+                    folds = folds or (k > index and body[k - 1].op not in _NOT_CONSTANT)
                 elif op in _LOADS or op in _STORES:
                     loads = True
+                    if guard_regions:
+                        access = _access_class(c, body[k])
+                        if access is not None:
+                            append((op, access[:2]))
+                            values.append(access[2])  # a displacement only: patched as a constant's immediate
+                            k += 1
+                            continue
             append((op, imm))
         k += 1
+    layout = (c.depth, c.locals_base, c.operands_base, rows_inside,
+              barrier_rows and body[index].offset in c.ctx.fusion_barriers)
+    full = tuple(shape)
+    exact = folds and bool(values)  # an extension of a constant is folded into one immediate: not patched
+    code_key: tuple[object, ...] | None = None
     if loads:
-        # A group with a load or a store is emitted afresh each time: only its plan is kept, which the instructions'
-        # operations decide alone (and a sink's: a ``br_if``'s moves), not their immediates.
-        shape = [step[0] if isinstance(step, tuple) and step[0] != "br_if" else step for step in shape]
-    key: tuple[object, ...] = (tuple(shape), c.depth, c.locals_base, c.operands_base, rows_inside,
-                               barrier_rows and body[index].offset in c.ctx.fusion_barriers)
-    exact = folds and bool(values) and not loads
-    if exact:
-        key += (tuple(values),)  # an extension of a constant is folded into one immediate: not patched
+        # A group with a load or a store: its plan is the instructions' operations' alone (and a sink's: a
+        # ``br_if``'s moves), not their immediates; its code is also its accesses' offsets', and its trap stubs
+        # are replayed as stubs of its own.
+        key: tuple[object, ...] = (tuple(step[0] if isinstance(step, tuple) and step[0] != "br_if" else step
+                                         for step in shape), *layout)
+        code_key = ("code", full, *layout)
+        if exact:
+            code_key += (tuple(values),)
+    else:
+        key = (full, *layout)
+        if exact:
+            key += (tuple(values),)
     groups = c.ctx.tree_groups
     group = groups.get(key, _UNKNOWN)
+    patched = bool(values) and not exact
     if group is _UNKNOWN:
-        group, cc, depth, rows = _first(c, body, index, stop, bool(values) and not exact, loads, rows_inside)
+        group, cc, depth, rows = _first(c, body, index, stop, patched, rows_inside, code_key is None)
         groups[key] = group
         if group is None:
             return 0
+        if code_key is not None:
+            groups[code_key] = _SEEN
     else:
         if _VERIFY:
             _verify_plan(c, body, index, stop, group, rows_inside)
         if group is None:
             return 0
-        condition = index + group.condition if group.condition >= 0 else -1
-        sink = body[index + group.count] if group.sink else None
         template = group.template
-        if template is None:  # a load's group: emitted each time, its trap stubs its own
-            cc, depth, rows = _emit(c, body, index, group.count, sink, condition, rows_inside)
-        else:
-            a = c.a
-            snippet = template.snippet
-            if template.patches or snippet.relocations:
-                template.replay(a, values)
+        coded = None
+        if template is None:  # a group with loads or stores planned before: its code may be known too
+            assert code_key is not None
+            coded = groups.get(code_key)
+            if coded is not None:
+                template = coded.template
+        if template is None:
+            assert code_key is not None
+            condition = index + group.condition if group.condition >= 0 else -1
+            sink = body[index + group.count] if group.sink else None
+            if coded is None:
+                cc, depth, rows = _emit(c, body, index, group.count, sink, condition, rows_inside)
+                groups[code_key] = _SEEN
             else:
-                a.code += snippet.code
+                template, cc, depth, rows = _encode(c, body, index, group.count, sink, condition, rows_inside,
+                                                    patched)
+                groups[code_key] = TreeGroup(group.count, group.sink, group.condition, template)
+        else:
+            template.replay(c.a, values)
+            if template.stubs:
+                _replay_stubs(c, body, index, start, rows_inside, template.stubs)
             if _VERIFY:
+                condition = index + group.condition if group.condition >= 0 else -1
+                sink = body[index + group.count] if group.sink else None
                 _verify(c, body, index, group.count, sink, condition, rows_inside, template)
             cc, depth, rows = template.cc, template.depth, template.rows
     if rows:
@@ -486,24 +578,36 @@ def _add_rows(c: FunctionCompiler, body: list[Instr], index: int, start: int,
         lines.append((start + at, c.line(instr.offset), instr.offset, first))
 
 
-def _first(c: FunctionCompiler, body: list[Instr], index: int, stop: int, patched: bool, loads: bool,
-           rows_inside: bool) -> tuple[TreeGroup | None, str | None, int, tuple[tuple[int, int], ...]]:
+def _first(c: FunctionCompiler, body: list[Instr], index: int, stop: int, patched: bool, rows_inside: bool,
+           keep: bool) -> tuple[TreeGroup | None, str | None, int, tuple[tuple[int, int], ...]]:
     """Plan and emit (but a branch sink's jcc) the group of a key met for the first time; returns what
-    ``fuse_tree`` keeps for the key, and the condition code, depth and rows ``_emit`` returned."""
+    ``fuse_tree`` keeps for the key (its code too if ``keep``), and the condition code, depth and rows ``_emit``
+    returned."""
     plan = _plan(c, body, index, stop, rows_inside)
     if plan is None:
         return None, None, c.depth, ()
     count, sink, condition = plan
-    a = c.a
-    start, first_relocation = len(a.code), len(a.relocations)
-    recorder = _Recorder(start) if patched and not loads else None
-    cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside, recorder)
-    template = None
-    if not loads:  # trap stubs: a load's group is not position-independent
-        patches = () if recorder is None else tuple(recorder.patches)
-        template = TreeTemplate(a.snippet(start, first_relocation), patches, cc, depth, rows)
+    template: TreeTemplate | None = None
+    if keep:
+        template, cc, depth, rows = _encode(c, body, index, count, sink, condition, rows_inside, patched)
+    else:
+        cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside)
     group = TreeGroup(count, sink is not None, condition - index if condition >= 0 else -1, template)
     return group, cc, depth, rows
+
+
+def _encode(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None, condition: int,
+            rows_inside: bool, patched: bool) -> tuple[TreeTemplate, str | None, int, tuple[tuple[int, int], ...]]:
+    """Emit a planned group (but a branch sink's jcc) and keep its template: where its constants' immediates
+    went (``patched``) and the trap stubs its accesses made."""
+    a = c.a
+    start, first_relocation, first_stub = len(a.code), len(a.relocations), len(c.stubs)
+    recorder = _Recorder(start) if patched else None
+    cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside, recorder)
+    stubs = _stub_replays(c, body, index, start, first_stub, count) if len(c.stubs) > first_stub else ()
+    template = TreeTemplate(a.snippet(start, first_relocation), () if recorder is None else tuple(recorder.patches),
+                            cc, depth, rows, stubs)
+    return template, cc, depth, rows
 
 
 def _verify_plan(c: FunctionCompiler, body: list[Instr], index: int, stop: int, group: TreeGroup | None,
@@ -519,17 +623,26 @@ def _verify(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink
             rows_inside: bool, template: TreeTemplate) -> None:
     """The replayed (patched) code of the group just emitted must be what emitting it afresh gives."""
     a = c.a
-    replayed = bytes(a.code[len(a.code) - len(template.snippet.code):])
+    start = len(a.code) - len(template.snippet.code)
+    replayed = bytes(a.code[start:])
+    replayed_stubs = len(c.stubs)
+    first_stub = replayed_stubs - len(template.stubs)
     scratch = Assembler()
     a_saved, c.a = c.a, scratch
     try:
         cc, depth, rows = _emit(c, body, index, count, sink, condition, rows_inside)
     finally:
         c.a = a_saved
-    if (bytes(scratch.code), cc, depth, rows) != (replayed, template.cc, template.depth, template.rows):
+    # The fresh emission's stubs (at offsets from 0) against the replayed ones; only the replayed stay.
+    fresh_stubs = [(s.code, s.wasm_offset, s.line, s.guard, s.site, s.label.fixups) for s in c.stubs[replayed_stubs:]]
+    del c.stubs[replayed_stubs:]
+    stubs = [(s.code, s.wasm_offset, s.line, s.guard, s.site - start if s.guard >= 0 else -1,
+              [at - start for at in s.label.fixups]) for s in c.stubs[first_stub:]]
+    if (bytes(scratch.code), cc, depth, rows, fresh_stubs) != (replayed, template.cc, template.depth, template.rows,
+                                                                stubs):
         raise AssertionError(f"tree template mismatch at Wasm offset {body[index].offset:#x}: "
-                             f"{replayed.hex()} {template.cc} {template.depth} != "
-                             f"{bytes(scratch.code).hex()} {cc} {depth}")
+                             f"{replayed.hex()} {template.cc} {template.depth} {stubs} != "
+                             f"{bytes(scratch.code).hex()} {cc} {depth} {fresh_stubs}")
 
 
 def _step(c: FunctionCompiler, w: _Walk, instr: Instr) -> bool:
@@ -669,11 +782,19 @@ class _Emitter:
         self.first = first
         self.rows_inside = rows_inside
         self.recorder = recorder
+        #: The access ``checked`` last made, when its displacement is patched (``note_access``).
+        self.access: Entry | None = None
 
     def note(self, entry: Entry, width: int, mask: int = 0) -> None:
         """The instruction just emitted ends with ``entry``'s immediate, ``width`` bytes (if it is a constant)."""
         if self.recorder is not None and entry[0] == "const":
             self.recorder.note(len(self.a.code), entry, width, mask)
+
+    def note_access(self, after: int = 0) -> None:
+        """The access just emitted has its displacement before its last ``after`` bytes (a store's immediate)."""
+        access = self.access
+        if access is not None and self.recorder is not None:
+            self.recorder.note(len(self.a.code) - after, access, 1 if access[1] < 128 else 4)
 
     def alu_imm(self, name: str, size: int, dst: Operand, entry: Entry, value: int) -> None:
         """``name dst, imm`` of the constant ``entry`` whose value as an operand of ``size`` is ``value``."""
@@ -686,9 +807,17 @@ class _Emitter:
         its group's first instruction)."""
         c = self.c
         current, stubs = c.current, len(c.stubs)
+        offset = c.int_immediate(instr.imm[1])
+        self.access = None
+        if self.recorder is not None and c.ctx.guard_regions and _access_class(c, instr) is not None:
+            # Its displacement is patched: ``fuse_tree``'s scan took the offset among the constants, in order.
+            access: Entry = ("offset", offset)
+            self.recorder.constants.append(access)
+            if offset:
+                self.access = access
         c.current = instr
         try:
-            addr = self.address(entry, c.int_immediate(instr.imm[1]), size, memories.memarg_memory(instr))
+            addr = self.address(entry, offset, size, memories.memarg_memory(instr))
         finally:
             c.current = current
         if not self.rows_inside:  # else the access has its own row, and its stubs its line (``c.trap``)
@@ -729,11 +858,15 @@ class _Emitter:
             a = self.a
             if value[0] == "reg":
                 a.mov(width, addr, value[1])
+                self.note_access()
             elif value[0] == "const" and (width < 8 or -(1 << 31) <= _signed(value[1], 8) < 1 << 31):
                 a.mov_store_imm(width, addr, _signed(value[1], width))
+                self.note_access(_STORE_IMM[width])
+                self.note(value, _STORE_IMM[width])
             else:
                 self.load(width if width == 8 else 4, RDX, value)
                 a.mov(width, addr, RDX)
+                self.note_access()
             w.release(value)
             w.release(address)
             return
@@ -974,7 +1107,10 @@ class _Emitter:
     def address(self, entry: Entry, offset: int, size: int, memory: int) -> Mem:
         """``FunctionCompiler.address`` on the entry's value (rax, rcx and rdx are the check's)."""
         if entry[0] == "const":
-            self.a.mov_imm(8 if memories.is64(self.c, memory) else 4, RAX, _signed(entry[1], 8))
+            wide = memories.is64(self.c, memory)
+            value = _signed(entry[1], 8)
+            self.a.mov_imm(8 if wide else 4, RAX, value)
+            self.note(entry, 8 if wide and not _fits32(value) else 4)
             return self.c.address(RAX, offset, size, memory)
         return self.c.address(entry[1] if entry[0] == "reg" else self.mem(entry), offset, size, memory)
 
@@ -989,6 +1125,7 @@ class _Emitter:
             self.a.movzx(4, dst, width, addr)
         else:
             self.a.mov(width, dst, addr)
+        self.note_access()
 
 
 def _emit(c: FunctionCompiler, body: list[Instr], index: int, count: int, sink: Instr | None, condition: int,
