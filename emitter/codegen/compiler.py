@@ -330,7 +330,10 @@ class _ModuleCompiler:
         out.data.extend(self._data_blobs())
         out.data.extend(self._tag_blobs())
         out.tags = self._tag_table()
-        out.data.extend(frame_table(self.module, self.sym, out.functions))
+        if not self.linkable:
+            # The AOT runtime's trap reports read it through the linker's section bounds; a JIT image has none
+            # (its trap reports are the embedding's): not built there.
+            out.data.extend(frame_table(self.module, self.sym, out.functions))
         out.state_prefix = self.sym.prefix
         out.has_memory = bool(self.module.memories) or bool(self.module.imported("memory"))
         out.memory_count = self.n_memories
