@@ -17,6 +17,9 @@ from emitter.wasm.demangle_cxx import demangle_cxx
 from emitter.wasm.demangle_v0 import demangle_v0
 
 _ESCAPES = {"SP": "@", "BP": "*", "RF": "&", "LT": "<", "GT": ">", "LP": "(", "RP": ")", "C": ","}
+#: The first characters of every mangled prefix the three schemes accept (``__ZN``, ``_ZN``, ``ZN``, ``_R``,
+#: ``R``, ``__R``, ``_Z``).
+_MANGLED_STARTS = frozenset("_ZR")
 #: What LLVM appends to a local copy of a symbol (``.llvm.123``): not part of the Rust path.
 _LLVM_SUFFIX = re.compile(r"\.llvm\.[0-9A-F@]+$")
 
@@ -24,6 +27,8 @@ _LLVM_SUFFIX = re.compile(r"\.llvm\.[0-9A-F@]+$")
 def demangle(name: str, *, bare_types: bool = False) -> str:
     """``name`` demangled if it is a Rust (legacy or v0) or an Itanium C++ symbol, else ``name``; with
     ``bare_types``, also when it is a whole Itanium type, as in wasmtime's trap reports (``demangle_cxx``)."""
+    if not bare_types and name[:1] not in _MANGLED_STARTS:
+        return name  # no scheme's prefix (``_ZN``/``ZN``, ``_R``/``R``, ``_Z``): most names of a C program
     elements = _elements(name)
     if elements is None:
         v0 = demangle_v0(_LLVM_SUFFIX.sub("", name))
