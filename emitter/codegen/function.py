@@ -87,7 +87,7 @@ from .simd import (
 )
 from .tables import HANDLERS as TABLE_HANDLERS
 from .tailcall import HANDLERS as TAIL_CALL_HANDLERS
-from .trap_offsets import TrapPlan, trap_plan
+from .trap_offsets import NO_PLAN, TrapPlan, trap_plan
 from .trees import FIRST as TREE_FIRST
 from .trees import TreeGroup, fuse_tree
 
@@ -337,6 +337,8 @@ class FunctionCompiler:
         self.jump_tables: list[JumpTable] = []
         self.current: Instr | None = None
         ops = {i.op for i in self.function.body}
+        if "unreachable" not in ops:
+            self._trap_plan = NO_PLAN  # what ``trap_plan`` answers then, without its scans
         self.uses_memory = bool(ops & MEMORY_OPS)
         self.uses_string = bool(ops & STRING_OPS) or len(self.function.locals) > 8
         saved = [RBX] if self.uses_memory else []
