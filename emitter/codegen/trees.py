@@ -206,9 +206,12 @@ def _const_class(value: int) -> tuple[bool, ...]:
     of one class give code that differs only in their immediates' bytes."""
     if -128 <= value <= 127:  # most constants: an imm8 in every view
         return (True, True, True, value & 31 == 1, value & 63 == 1)
-    s64 = _signed(value, 8)
-    return (_fits8(_signed(value, 4)), _fits8(s64), _fits32(s64), value & 31 == 1, value & 63 == 1,
-            s64 == _LOW32)
+    s32 = value & 0xFFFFFFFF  # ``_signed`` and ``_fits8``/``_fits32``, inline (a class per constant of a group)
+    s64 = value & 0xFFFFFFFFFFFFFFFF
+    if s64 >> 63:
+        s64 -= 1 << 64
+    return (s32 <= 127 or s32 >= 0xFFFFFF80, -128 <= s64 <= 127, -(1 << 31) <= s64 < 1 << 31, value & 31 == 1,
+            value & 63 == 1, s64 == _LOW32)
 
 
 class _Recorder:
@@ -484,21 +487,27 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     full = tuple(shape)
     exact = folds and bool(values)  # an extension of a constant is folded into one immediate: not patched
     code_key: tuple[object, ...] | None = None
+    groups = c.ctx.tree_groups
+    coded = None
     if loads:
         # A group with a load or a store: its plan is the instructions' operations' alone (and a sink's: a
         # ``br_if``'s moves), not their immediates; its code is also its accesses' offsets', and its trap stubs
         # are replayed as stubs of its own.
-        key: tuple[object, ...] = (tuple(step[0] if isinstance(step, tuple) and step[0] != "br_if" else step
-                                         for step in shape), *layout)
         code_key = ("code", full, *layout)
         if exact:
             code_key += (tuple(values),)
+        coded = groups.get(code_key)
+        if coded is not None and coded.template is not None:
+            group: TreeGroup | None = coded  # the plan and the code known
+        else:
+            key: tuple[object, ...] = (tuple(step[0] if isinstance(step, tuple) and step[0] != "br_if" else step
+                                             for step in shape), *layout)
+            group = groups.get(key, _UNKNOWN)
     else:
         key = (full, *layout)
         if exact:
             key += (tuple(values),)
-    groups = c.ctx.tree_groups
-    group = groups.get(key, _UNKNOWN)
+        group = groups.get(key, _UNKNOWN)
     patched = bool(values) and not exact
     if group is _UNKNOWN:
         group, cc, depth, rows = _first(c, body, index, stop, patched, rows_inside, code_key is None)
@@ -513,12 +522,6 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
         if group is None:
             return 0
         template = group.template
-        coded = None
-        if template is None:  # a group with loads or stores planned before: its code may be known too
-            assert code_key is not None
-            coded = groups.get(code_key)
-            if coded is not None:
-                template = coded.template
         if template is None:
             assert code_key is not None
             condition = index + group.condition if group.condition >= 0 else -1
