@@ -54,6 +54,14 @@ class Abi:
     def assign(self, params: tuple[ValType, ...], hidden_pointer: bool = False) -> tuple[list[ArgLocation], int]:
         """Locations of ``params`` (after the hidden result pointer, when present, which takes the first integer
         register) and the bytes of stack arguments they need (a multiple of 8, shadow space not included)."""
+        key = (self, params, hidden_pointer)
+        known = _ASSIGNED.get(key)
+        if known is None:
+            locations, size = self._assign(params, hidden_pointer)
+            known = _ASSIGNED[key] = (tuple(locations), size)  # every call and entry asks: a module has few types
+        return list(known[0]), known[1]
+
+    def _assign(self, params: tuple[ValType, ...], hidden_pointer: bool) -> tuple[list[ArgLocation], int]:
         out: list[ArgLocation] = []
         ints = 1 if hidden_pointer else 0
         floats = 0
@@ -84,3 +92,6 @@ class Abi:
             out.append(ArgLocation("stack", stack_offset=stack))
             stack += 8
         return out, stack - self.shadow_space
+
+
+_ASSIGNED: dict[tuple[Abi, tuple[ValType, ...], bool], tuple[tuple[ArgLocation, ...], int]] = {}
