@@ -57,7 +57,7 @@ from ..x64.asm import (
     Snippet,
 )
 from . import guards, memories, return_values, tables
-from .abi import Abi
+from .abi import Abi, ArgLocation
 from .branch_table import compile_br_table, emit_jump_tables
 from .bulk_memory import emit_overlapping_copy
 from .exceptions import HANDLERS as EXCEPTION_HANDLERS
@@ -764,16 +764,20 @@ class FunctionCompiler:
                 a.mov(8, RAX, self.slot(self.depth - n + i))
                 a.mov(8, Mem(RCX, 8 * (n - 1 - i)), RAX)
         elif results:
-            t = results[0]
-            if t is ValType.V128:
-                a.movdqu_load(0, self.slot(self.depth - 1))
-            elif t in _FLOAT:
-                a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
-            else:
-                a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
+            self.emit_cached(("result", results[0], self.operands_base + 8 * self.depth), self.emit_result)
         elif self.return_plan is not None:
             return_values.emit_result_registers(self, self.return_plan)
         self.emit_frame_exit()
+
+    def emit_result(self) -> None:
+        """The single result, from the top operand slot to its return register."""
+        t = self.type.results[0]
+        if t is ValType.V128:
+            self.a.movdqu_load(0, self.slot(self.depth - 1))
+        elif t in _FLOAT:
+            self.a.movss_load(_SIZE[t], 0, self.slot(self.depth - 1))
+        else:
+            self.a.mov(_SIZE[t], RAX, self.slot(self.depth - 1))
 
     def emit_frame_exit(self, jump: Callable[[], None] | None = None) -> None:
         """The epilogue: ``ret``, or the tail call's jump that ``jump`` emits (``tailcall.py``). An epilogue with
@@ -807,6 +811,42 @@ class FunctionCompiler:
         multi = len(results) > 1
         locations, stack_bytes = self.abi.assign(params, multi)
         self.outgoing = max(self.outgoing, self.abi.shadow_space + stack_bytes)
+        if multi or ValType.V128 in params:
+            self.emit_arguments(params, locations, base)
+        else:  # plain moves from the operand slots: encoded once per module and frame layout
+            self.emit_cached(("arguments", params, self.operands_base + 8 * base),
+                             functools.partial(self.emit_arguments, params, locations, base))
+        if multi:
+            self.depth = base
+            self.push(units(results))
+            a.lea(8, self.abi.int_args[0], self.slot(base + units(results) - 1))
+        start = a.offset
+        if symbol is None:
+            a.call_indirect(R11)
+        else:
+            a.call_symbol(symbol)
+        self.call_end = a.offset
+        self.exceptions.record_call(self.control[-1].scope, start, a.offset)
+        self.depth = base
+        if len(results) == 1:
+            self.emit_cached(("call result", results[0], self.operands_base + 8 * base),
+                             functools.partial(self.emit_call_result, results[0], base))
+        self.push(units(results))
+        self.load_memory_base()
+        self.call_return = (self.call_end, a.offset, bool(results))
+
+    def emit_call_result(self, t: ValType, base: int) -> None:
+        """A call's single result, from its return register to the operand slot ``base``."""
+        if t is ValType.V128:
+            self.a.movdqu_store(self.slot(base + 1), 0)
+        elif t in _FLOAT:
+            self.a.movss_store(8, self.slot(base), 0)
+        else:
+            self.a.mov(8, self.slot(base), RAX)  # whole (see ``_signed32``); an i32's upper half is not read
+
+    def emit_arguments(self, params: tuple[ValType, ...], locations: list[ArgLocation], base: int) -> None:
+        """A call's arguments, from the operand slots from ``base`` up to their locations."""
+        a = self.a
         at = base
         for t, loc in zip(params, locations, strict=True):
             src = self.slot(at)
@@ -821,29 +861,6 @@ class FunctionCompiler:
                 a.mov(_SIZE[t], loc.register, src)
             else:
                 a.movss_load(_SIZE[t], loc.register, src)
-        if multi:
-            self.depth = base
-            self.push(units(results))
-            a.lea(8, self.abi.int_args[0], self.slot(base + units(results) - 1))
-        start = a.offset
-        if symbol is None:
-            a.call_indirect(R11)
-        else:
-            a.call_symbol(symbol)
-        self.call_end = a.offset
-        self.exceptions.record_call(self.control[-1].scope, start, a.offset)
-        self.depth = base
-        if len(results) == 1:
-            t = results[0]
-            if t is ValType.V128:
-                a.movdqu_store(self.slot(base + 1), 0)
-            elif t in _FLOAT:
-                a.movss_store(8, self.slot(base), 0)
-            else:
-                a.mov(8, self.slot(base), RAX)  # whole (see ``_signed32``); an i32's upper half is not read
-        self.push(units(results))
-        self.load_memory_base()
-        self.call_return = (self.call_end, a.offset, bool(results))
 
     def indirect_target(self, type_index: int, table: int) -> None:
         """Pop the table index and load the code pointer of its entry into r11, trapping on an index out of
