@@ -248,8 +248,8 @@ class FunctionContext:
     tree_groups: dict[tuple[object, ...], TreeGroup | None] = field(default_factory=dict)
     #: Whether a tree group's window of this shape grows (``trees._grows``).
     tree_windows: dict[tuple[object, ...], bool] = field(default_factory=dict)
-    #: Whether an access of (memory, offset + size) goes without a compare (``guards.elides``), for tree groups.
-    tree_elides: dict[tuple[int, int], bool] = field(default_factory=dict)
+    #: A load's or store's (op, immediates) -> its class in tree groups' keys (``trees._access_class``).
+    tree_accesses: dict[tuple[str, tuple[object, ...]], tuple[int, int, int] | None] = field(default_factory=dict)
     #: Each defined global's offset in the globals' storage (8 bytes each, 16 for a v128).
     global_offsets: list[int] = field(default_factory=list)
     #: Whether the module has v128 values at all, and the functions where they occur (``simd.vector_functions``).

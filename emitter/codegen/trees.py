@@ -179,6 +179,8 @@ def _signed(value: int, size: int) -> int:
 _FOLDS = frozenset(["i64.extend_i32_u", "i64.extend_i32_s", "i32.extend8_s", "i32.extend16_s", "i64.extend8_s",
                     "i64.extend16_s", "i64.extend32_s"])
 
+#: ``tree_accesses``'s answer for an access not met before.
+_NO_CLASS = (-1, -1, -1)
 #: What leaves a value that is not a constant on top of a group's stack (``_Emitter``): a local, or a register.
 _NOT_CONSTANT = frozenset(["local.get", *_BINARY, *(_UNARY - {"i32.wrap_i64"}), *_LOADS])
 
@@ -277,12 +279,8 @@ def _access_class(c: FunctionCompiler, instr: Instr) -> tuple[int, int, int] | N
     if type(offset) is not int:
         return None
     memory = memories.memarg_memory(instr)
-    reach = offset + (_LOADS[op][0] if op in _LOADS else _STORES[op])
-    known = c.ctx.tree_elides
-    elided = known.get((memory, reach))
-    if elided is None:
-        elided = known[(memory, reach)] = not memories.is64(c, memory) and guards.elides(c, memory, reach)
-    if not elided:
+    if memories.is64(c, memory) or not guards.elides(c, memory, offset + (_LOADS[op][0] if op in _LOADS
+                                                                            else _STORES[op])):
         return None
     return memory, 0 if offset == 0 else 1 if offset < 128 else 4, offset
 
@@ -391,9 +389,11 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     whether its branch moves values; what ``_emit`` emits is a function of the same, a constant entering by its
     encoding class only (``_const_class``). So one scan of the window makes a key, and the group is planned
     and encoded once per module and key (``TreeGroup``): later groups of the key replay its code with their
-    constants' immediates patched in (a group with a load or a store is planned once but emitted each time: its
-    trap stubs are its own). With ``rows_in_groups`` the window goes on through loads, stores and local writes,
-    and the group adds their rows."""
+    constants' immediates patched in. A group with a load or a store is planned once per key with its accesses'
+    immediates left out, and encoded from its second occurrence per key with them in (an access without a compare
+    by its displacement's width only, the displacement patched like a constant's immediate): later groups replay
+    that code and make its trap stubs again, each at its access's Wasm offset and row. With ``rows_in_groups``
+    the window goes on through loads, stores and local writes, and the group adds their rows."""
     rows_inside = c.rows_in_groups
     if rows_inside is None:
         rows_inside = c.rows_in_groups = rows_in_groups(c)
@@ -419,6 +419,7 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
     folds = loads = False
     effects = _EFFECT_ROWS if rows_inside else _EFFECT
     guard_regions = c.ctx.guard_regions
+    accesses = c.ctx.tree_accesses
     memory: frozenset[str] | dict[str, tuple[int, bool, int]] = frozenset() if rows_inside else _LOADS
     k = index
     while True:
@@ -474,7 +475,9 @@ def fuse_tree(c: FunctionCompiler, body: list[Instr], index: int, stop: int) -> 
                 elif op in _LOADS or op in _STORES:
                     loads = True
                     if guard_regions:
-                        access = _access_class(c, body[k])
+                        access = accesses.get((op, imm), _NO_CLASS)
+                        if access is _NO_CLASS:
+                            access = accesses[(op, imm)] = _access_class(c, body[k])
                         if access is not None:
                             append((op, access[:2]))
                             values.append(access[2])  # a displacement only: patched as a constant's immediate
