@@ -1653,6 +1653,56 @@ static int append_zeros(PyObject *data, Py_ssize_t count) {
     return append_bytes(data, zeros, count);
 }
 
+/* A DW_FORM_strp of ``text`` at ``position`` of .debug_info: its relocation to the pooled string (write_die). */
+static int string_relocation(PyObject *context, Py_ssize_t at, PyObject *text) {
+    PyObject *relocation_class = PyTuple_GET_ITEM(context, CONTEXT_RELOCATION);
+    if (!PyType_Check(relocation_class) || !PyType_IsSubtype((PyTypeObject *)relocation_class, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "write_die: Relocation must be a named tuple");
+        return -1;
+    }
+    PyTypeObject *relocation_type = (PyTypeObject *)relocation_class;
+    PyObject *offset = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, CONTEXT_STRING_OFFSETS), text);
+    if (offset != NULL) {
+        Py_INCREF(offset);
+    } else if (PyErr_Occurred() ||
+               (offset = PyObject_CallMethod(PyTuple_GET_ITEM(context, CONTEXT_STRINGS), "offset", "O", text)) ==
+                   NULL) {
+        return -1;
+    }
+    PyObject *position = PyLong_FromSsize_t(at);
+    PyObject *size = PyLong_FromLong(4);
+    PyObject *relocation = position && size ? relocation_type->tp_alloc(relocation_type, 5) : NULL;
+    if (relocation == NULL) {
+        Py_XDECREF(position);
+        Py_XDECREF(size);
+        Py_DECREF(offset);
+        return -1;
+    }
+    PyTuple_SET_ITEM(relocation, 0, position);
+    PyTuple_SET_ITEM(relocation, 1, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_KIND)));
+    PyTuple_SET_ITEM(relocation, 2, size);
+    PyTuple_SET_ITEM(relocation, 3, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_SECTION)));
+    PyTuple_SET_ITEM(relocation, 4, offset);
+    int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_RELOCATIONS), relocation);
+    Py_DECREF(relocation);
+    return failed;
+}
+
+/* A reference (target, unit start or None, unit) at ``position``: its fixup (write_die). */
+static int reference_fixup(PyObject *context, Py_ssize_t at, PyObject *value) {
+    PyObject *position = PyLong_FromSsize_t(at);
+    PyObject *fixup = position != NULL ? PyTuple_Pack(4, position, PyTuple_GET_ITEM(value, 0),
+                                                      PyTuple_GET_ITEM(value, 1), PyTuple_GET_ITEM(value, 2))
+                                       : NULL;
+    Py_XDECREF(position);
+    if (fixup == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_FIXUPS), fixup);
+    Py_DECREF(fixup);
+    return failed;
+}
+
 PyDoc_STRVAR(write_die_doc,
 "write_die(context, key, tag, has_children, attributes, /)\n--\n\n"
 "translate._Translator._write: one DIE into ``.debug_info``. ``context``: (data, info, relocations,\n"
@@ -1722,12 +1772,6 @@ static PyObject *write_die(PyObject *module, PyObject *const *args, Py_ssize_t n
     if (append_bytes(data, leb, encoded.length) < 0) {
         return NULL;
     }
-    PyObject *relocation_class = PyTuple_GET_ITEM(context, CONTEXT_RELOCATION);
-    if (!PyType_Check(relocation_class) || !PyType_IsSubtype((PyTypeObject *)relocation_class, &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "write_die: Relocation must be a named tuple");
-        return NULL;
-    }
-    PyTypeObject *relocation_type = (PyTypeObject *)relocation_class;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *value = PyTuple_GET_ITEM(PyList_GET_ITEM(attributes, i), 2);
         if (PyBytes_CheckExact(value)) {
@@ -1735,45 +1779,11 @@ static PyObject *write_die(PyObject *module, PyObject *const *args, Py_ssize_t n
                 return NULL;
             }
         } else if (PyUnicode_CheckExact(value)) {
-            PyObject *offset = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, CONTEXT_STRING_OFFSETS), value);
-            if (offset != NULL) {
-                Py_INCREF(offset);
-            } else if (PyErr_Occurred() ||
-                       (offset = PyObject_CallMethod(PyTuple_GET_ITEM(context, CONTEXT_STRINGS), "offset", "O",
-                                                     value)) == NULL) {
-                return NULL;
-            }
-            PyObject *position = PyLong_FromSsize_t(PyByteArray_GET_SIZE(data));
-            PyObject *size = PyLong_FromLong(4);
-            PyObject *relocation = position && size ? relocation_type->tp_alloc(relocation_type, 5) : NULL;
-            if (relocation == NULL) {
-                Py_XDECREF(position);
-                Py_XDECREF(size);
-                Py_DECREF(offset);
-                return NULL;
-            }
-            PyTuple_SET_ITEM(relocation, 0, position);
-            PyTuple_SET_ITEM(relocation, 1, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_KIND)));
-            PyTuple_SET_ITEM(relocation, 2, size);
-            PyTuple_SET_ITEM(relocation, 3, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_SECTION)));
-            PyTuple_SET_ITEM(relocation, 4, offset);
-            int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_RELOCATIONS), relocation);
-            Py_DECREF(relocation);
-            if (failed || append_zeros(data, 4) < 0) {
+            if (string_relocation(context, PyByteArray_GET_SIZE(data), value) < 0 || append_zeros(data, 4) < 0) {
                 return NULL;
             }
         } else if (PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 3) {
-            PyObject *position = PyLong_FromSsize_t(PyByteArray_GET_SIZE(data));
-            PyObject *fixup = position != NULL ? PyTuple_Pack(4, position, PyTuple_GET_ITEM(value, 0),
-                                                              PyTuple_GET_ITEM(value, 1), PyTuple_GET_ITEM(value, 2))
-                                               : NULL;
-            Py_XDECREF(position);
-            if (fixup == NULL) {
-                return NULL;
-            }
-            int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_FIXUPS), fixup);
-            Py_DECREF(fixup);
-            if (failed || append_zeros(data, 4) < 0) {
+            if (reference_fixup(context, PyByteArray_GET_SIZE(data), value) < 0 || append_zeros(data, 4) < 0) {
                 return NULL;
             }
         } else {
@@ -1793,7 +1803,7 @@ static PyObject *write_die(PyObject *module, PyObject *const *args, Py_ssize_t n
 enum { C_NONE, C_STRING, C_REF_RELATIVE, C_REF_ADDR, C_REF_OTHER, C_DATA1, C_DATA2, C_DATA4, C_DATA8, C_SDATA,
        C_UDATA, C_FLAG, C_FLAG_PRESENT, C_BLOCK, C_EXPRLOC };
 enum { U_AT_CODES, U_FORM_KINDS, U_DIE_OFFSETS, U_SKIPPED, U_UNIT, U_CU_OFFSET, U_CU_END, U_UNIT_START, U_FILE_SHIFT,
-       U_MISSING, U_SHIFTED_NAMES, U_SIZE };
+       U_MISSING, U_SHIFTED_NAMES, U_TEXTS, U_SIZE };
 
 static int append_attribute(PyObject *out, PyObject *code, long form, PyObject *value) {
     /* Steals value. */
@@ -1810,20 +1820,6 @@ static int append_attribute(PyObject *out, PyObject *code, long form, PyObject *
     int failed = PyList_Append(out, attribute);
     Py_DECREF(attribute);
     return failed;
-}
-
-static PyObject *uleb_bytes(uint64_t value, const char *prefix, Py_ssize_t prefix_length) {
-    char leb[LEB_MAX];
-    Buffer encoded = {leb, 0, LEB_MAX};
-    put_uleb(&encoded, value);
-    PyObject *result = PyBytes_FromStringAndSize(NULL, encoded.length + prefix_length);
-    if (result != NULL) {
-        memcpy(PyBytes_AS_STRING(result), leb, (size_t)encoded.length);
-        if (prefix_length) {
-            memcpy(PyBytes_AS_STRING(result) + encoded.length, prefix, (size_t)prefix_length);
-        }
-    }
-    return result;
 }
 
 /* One attribute copied (translate._Translator._copy). */
@@ -1843,8 +1839,46 @@ static PyObject *attribute_field(PyObject *attribute, int which) {
 
 enum { FIELD_FORM, FIELD_VALUE, FIELD_RAW };
 
-static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute, PyObject *out) {
+/* An attribute as copy_attribute writes it: its form (-1: not written), then its value: ``object`` (a str: a
+ * DW_FORM_strp into the pooled strings; a tuple: a reference, as write_die takes them), else the bytes of ``head``
+ * followed by those of ``block`` (when not NULL). */
+typedef struct {
+    long form;
+    PyObject *object; /* a new reference, or NULL */
+    PyObject *block;  /* a new reference (bytes), or NULL */
+    Py_ssize_t head_length;
+    char head[16];
+} Encoded;
+
+static void encoded_clear(Encoded *encoded) {
+    Py_CLEAR(encoded->object);
+    Py_CLEAR(encoded->block);
+}
+
+static int encoded_bytes(Encoded *encoded, long form, const char *bytes, Py_ssize_t count) {
+    encoded->form = form;
+    memcpy(encoded->head, bytes, (size_t)count);
+    encoded->head_length = count;
+    return 0;
+}
+
+static int encoded_uleb(Encoded *encoded, long form, uint64_t value) {
+    Buffer buffer = {encoded->head, 0, sizeof encoded->head};
+    put_uleb(&buffer, value);
+    encoded->form = form;
+    encoded->head_length = buffer.length;
+    return 0;
+}
+
+/* One attribute encoded (translate._Translator._copy): ``*code`` its attribute code (borrowed), ``encoded`` its
+ * form and value; -1 on an error. */
+static int encode_attribute(PyObject *context, PyObject *name, PyObject *attribute, PyObject **code_out,
+                            Encoded *encoded) {
     PyObject *code = name;
+    encoded->form = -1;
+    encoded->object = NULL;
+    encoded->block = NULL;
+    encoded->head_length = 0;
     if (PyUnicode_Check(name)) {
         code = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, U_AT_CODES), name);
         if (code == NULL) {
@@ -1854,6 +1888,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
             return -1;
         }
     }
+    *code_out = code;
     PyObject *form = attribute_field(attribute, FIELD_FORM);
     if (form == NULL) {
         return -1;
@@ -1870,13 +1905,33 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
     }
     int result = 0;
     if (kind == C_STRING) {
-        PyObject *text = PyBytes_Check(value)
-                             ? PyUnicode_DecodeUTF8(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), "replace")
-                         : PyUnicode_Check(value) ? Py_NewRef(value)
-                                                  : PyErr_Format(PyExc_TypeError, "a string attribute of no text");
-        result = append_attribute(out, code, 0x0e, text); /* DW_FORM_strp */
+        /* The decoder gives every use of a producer string the same bytes: decoded once (``texts``), the same str
+         * is looked up in the pooled strings each time, its hash made once. */
+        PyObject *texts = PyTuple_GET_ITEM(context, U_TEXTS);
+        PyObject *text = PyBytes_CheckExact(value) && PyDict_CheckExact(texts)
+                             ? PyDict_GetItemWithError(texts, value) : NULL;
+        if (text != NULL) {
+            Py_INCREF(text);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(value);
+            return -1;
+        } else if (PyBytes_Check(value)) {
+            text = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), "replace");
+            if (text != NULL && PyBytes_CheckExact(value) && PyDict_CheckExact(texts) &&
+                PyDict_SetItem(texts, value, text) < 0) {
+                Py_CLEAR(text);
+            }
+        } else {
+            text = PyUnicode_Check(value) ? Py_NewRef(value)
+                                          : PyErr_Format(PyExc_TypeError, "a string attribute of no text");
+        }
         Py_DECREF(value);
-        return result;
+        if (text == NULL) {
+            return -1;
+        }
+        encoded->form = 0x0e; /* DW_FORM_strp */
+        encoded->object = text;
+        return 0;
     }
     if (kind == C_REF_RELATIVE || kind == C_REF_ADDR || kind == C_REF_OTHER) {
         Py_DECREF(value);
@@ -1912,7 +1967,12 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
             } else {
                 PyObject *reference = PyTuple_Pack(3, target, inside ? PyTuple_GET_ITEM(context, U_UNIT_START)
                                                                      : Py_None, PyTuple_GET_ITEM(context, U_UNIT));
-                result = append_attribute(out, code, inside ? 0x13 : 0x10, reference);
+                if (reference == NULL) {
+                    result = -1;
+                } else {
+                    encoded->form = inside ? 0x13 : 0x10;
+                    encoded->object = reference;
+                }
             }
         }
         Py_DECREF(target);
@@ -1931,7 +1991,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
                 PyErr_SetString(PyExc_OverflowError, "a file index beyond 64 bits");
                 return -1;
             }
-            return append_attribute(out, code, 0x0f, uleb_bytes(file + (unsigned long long)shift, NULL, 0));
+            return encoded_uleb(encoded, 0x0f, file + (unsigned long long)shift);
         }
     }
     if (kind >= C_DATA1 && kind <= C_DATA8) {
@@ -1953,11 +2013,11 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         if (bits == (unsigned long long)-1 && PyErr_Occurred()) {
             return -1;
         }
-        char encoded[8];
+        char bits_bytes[8];
         for (int i = 0; i < size; i++) {
-            encoded[i] = (char)(bits >> (8 * i));
+            bits_bytes[i] = (char)(bits >> (8 * i));
         }
-        return append_attribute(out, code, forms[kind - C_DATA1], PyBytes_FromStringAndSize(encoded, size));
+        return encoded_bytes(encoded, forms[kind - C_DATA1], bits_bytes, size);
     }
     if (kind == C_SDATA || kind == C_UDATA) {
         PyObject *index = PyNumber_Index(value);
@@ -1965,23 +2025,24 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         if (index == NULL) {
             return -1;
         }
-        PyObject *encoded = NULL;
+        int failed = 1;
         if (kind == C_SDATA) {
             long long number = PyLong_AsLongLong(index);
             if (!(number == -1 && PyErr_Occurred())) {
-                char leb[LEB_MAX];
-                Buffer buffer = {leb, 0, LEB_MAX};
+                Buffer buffer = {encoded->head, 0, sizeof encoded->head};
                 put_sleb(&buffer, number);
-                encoded = PyBytes_FromStringAndSize(leb, buffer.length);
+                encoded->form = 0x0d;
+                encoded->head_length = buffer.length;
+                failed = 0;
             }
         } else {
             unsigned long long number = PyLong_AsUnsignedLongLong(index);
             if (!(number == (unsigned long long)-1 && PyErr_Occurred())) {
-                encoded = uleb_bytes(number, NULL, 0);
+                failed = encoded_uleb(encoded, 0x0f, number);
             }
         }
         Py_DECREF(index);
-        return append_attribute(out, code, kind == C_SDATA ? 0x0d : 0x0f, encoded);
+        return failed ? -1 : 0;
     }
     if (kind == C_FLAG || kind == C_FLAG_PRESENT) {
         int truth = kind == C_FLAG ? PyObject_IsTrue(value) : 0;
@@ -1989,8 +2050,7 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         if (truth < 0) {
             return -1;
         }
-        return append_attribute(out, code, kind == C_FLAG ? 0x0c : 0x19,
-                                PyBytes_FromStringAndSize(truth ? "\1" : "\0", kind == C_FLAG ? 1 : 0));
+        return encoded_bytes(encoded, kind == C_FLAG ? 0x0c : 0x19, truth ? "\1" : "\0", kind == C_FLAG ? 1 : 0);
     }
     if (kind == C_BLOCK || kind == C_EXPRLOC) {
         PyObject *data = PyBytes_FromObject(value);
@@ -1998,10 +2058,9 @@ static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute
         if (data == NULL) {
             return -1;
         }
-        PyObject *encoded = uleb_bytes((uint64_t)PyBytes_GET_SIZE(data), PyBytes_AS_STRING(data),
-                                       PyBytes_GET_SIZE(data));
-        Py_DECREF(data);
-        return append_attribute(out, code, kind == C_EXPRLOC ? 0x18 : 0x09, encoded);
+        encoded_uleb(encoded, kind == C_EXPRLOC ? 0x18 : 0x09, (uint64_t)PyBytes_GET_SIZE(data));
+        encoded->block = data;
+        return 0;
     }
     Py_DECREF(value);
     return 0;
@@ -2014,44 +2073,134 @@ PyDoc_STRVAR(copy_attributes_doc,
 "``skipped_names`` is left out, one in ``special_names`` is ``special(name, attribute)``'s list of attributes.\n"
 "``context``: the unit's (attribute codes, form kinds, DIE offsets, skipped offsets, unit, its .debug_info\n"
 "offset and end, output unit start, file shift, missing(target) for a reference to no DIE written, the names\n"
-"whose file index shifts).");
+"whose file index shifts, the strings decoded so far: a dict by the producer's bytes).");
 
-static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    (void)module;
-    if (!check_arguments("copy_attributes", nargs, 6)) {
-        return NULL;
+/* One attribute copied (translate._Translator._copy), appended to ``out`` as (code, form, value). */
+static int copy_attribute(PyObject *context, PyObject *name, PyObject *attribute, PyObject *out) {
+    PyObject *code = NULL;
+    Encoded encoded;
+    if (encode_attribute(context, name, attribute, &code, &encoded) < 0) {
+        encoded_clear(&encoded);
+        return -1;
     }
-    PyObject *context = args[0], *attributes = args[1], *out = args[2], *skipped = args[3], *special = args[4];
-    if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != U_SIZE || !PyDict_Check(attributes) ||
-        !PyList_Check(out)) {
-        PyErr_SetString(PyExc_TypeError, "copy_attributes: a unit context, a dict of attributes, a list");
-        return NULL;
+    if (encoded.form < 0) {
+        return 0;
     }
+    PyObject *value = encoded.object;
+    if (value == NULL) {
+        Py_ssize_t extra = encoded.block != NULL ? PyBytes_GET_SIZE(encoded.block) : 0;
+        value = PyBytes_FromStringAndSize(NULL, encoded.head_length + extra);
+        if (value != NULL) {
+            memcpy(PyBytes_AS_STRING(value), encoded.head, (size_t)encoded.head_length);
+            if (extra) {
+                memcpy(PyBytes_AS_STRING(value) + encoded.head_length, PyBytes_AS_STRING(encoded.block), (size_t)extra);
+            }
+        }
+        Py_CLEAR(encoded.block);
+    }
+    return append_attribute(out, code, encoded.form, value);
+}
+
+/* What write_child writes in C of a DIE beyond copying its attributes (translate._Translator._special's cases
+ * that are not Python's to write): a variable's location (``location(attribute, frame, is_pointer, die)``, the
+ * translator's ``_location``) and a pointer variable's type (a reference to the native pointer type made up for
+ * ``pointer``, which joins ``native_pointees``). NULL: none of this, the special names go to ``special``. */
+typedef struct {
+    int variable;
+    PyObject *pointer; /* the pointee triple (translate._Translator._pointer_pointee), or Py_None */
+    PyObject *frame;
+    PyObject *die;
+    PyObject *location;        /* the callback */
+    PyObject *native_pointees; /* set */
+    PyObject *native_key;      /* "native pointer": the made-up type's key starts with it */
+} Attributed;
+
+static PyObject *name_location, *name_type; /* interned "DW_AT_location", "DW_AT_type" (plain_names_ready) */
+
+static int extend_with(PyObject *out, PyObject *made) {
+    /* Steals made. */
+    if (made == NULL) {
+        return -1;
+    }
+    PyObject *extended = PySequence_InPlaceConcat(out, made);
+    Py_DECREF(made);
+    Py_XDECREF(extended);
+    return extended == NULL ? -1 : 0;
+}
+
+/* translate._Translator._special for DW_AT_type of a pointer variable: the reference to its native pointer type. */
+static int native_pointer_type(PyObject *context, PyObject *name, const Attributed *attributed, PyObject *out) {
+    if (PySet_Add(attributed->native_pointees, attributed->pointer) < 0) {
+        return -1;
+    }
+    PyObject *pointer = attributed->pointer;
+    if (!PyTuple_Check(pointer) || PyTuple_GET_SIZE(pointer) != 3) {
+        PyErr_SetString(PyExc_TypeError, "a pointee is (qualifiers, tag, pointee)");
+        return -1;
+    }
+    PyObject *code = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, U_AT_CODES), name);
+    if (code == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetObject(PyExc_KeyError, name);
+        }
+        return -1;
+    }
+    PyObject *unit_start = PyTuple_GET_ITEM(context, U_UNIT_START);
+    PyObject *key = PyTuple_Pack(5, attributed->native_key, unit_start, PyTuple_GET_ITEM(pointer, 0),
+                                 PyTuple_GET_ITEM(pointer, 1), PyTuple_GET_ITEM(pointer, 2));
+    PyObject *reference = key != NULL ? PyTuple_Pack(3, key, unit_start, PyTuple_GET_ITEM(context, U_UNIT)) : NULL;
+    Py_XDECREF(key);
+    return append_attribute(out, code, 0x13, reference); /* DW_FORM_ref4 */
+}
+
+static int copy_attributes_into(PyObject *context, PyObject *attributes, PyObject *out, PyObject *skipped,
+                                PyObject *special, PyObject *special_function, const Attributed *attributed) {
     Py_ssize_t position = 0;
     PyObject *name, *attribute;
     while (PyDict_Next(attributes, &position, &name, &attribute)) {
         Py_INCREF(name);
         Py_INCREF(attribute);
         int is_skipped = PySet_Contains(skipped, name);
-        int is_special = is_skipped ? 0 : PySet_Contains(special, name);
+        int is_special = is_skipped || special == NULL ? 0 : PySet_Contains(special, name);
         int failed = is_skipped < 0 || is_special < 0;
         if (!failed && is_special) {
-            PyObject *made = PyObject_CallFunctionObjArgs(args[5], name, attribute, NULL);
-            failed = made == NULL;
-            if (!failed) {
-                PyObject *extended = PySequence_InPlaceConcat(out, made);
-                failed = extended == NULL;
-                Py_XDECREF(extended);
-                Py_DECREF(made);
-            }
+            failed = extend_with(out, PyObject_CallFunctionObjArgs(special_function, name, attribute, NULL)) < 0;
         } else if (!failed && !is_skipped) {
-            failed = copy_attribute(context, name, attribute, out) < 0;
+            int is_name = PyUnicode_Check(name);
+            if (attributed != NULL && attributed->variable && is_name && PyUnicode_Compare(name, name_location) == 0) {
+                failed = extend_with(out, PyObject_CallFunctionObjArgs(
+                                              attributed->location, attribute, attributed->frame,
+                                              attributed->pointer != Py_None ? Py_True : Py_False, attributed->die,
+                                              NULL)) < 0;
+            } else if (attributed != NULL && attributed->pointer != Py_None && is_name &&
+                       PyUnicode_Compare(name, name_type) == 0) {
+                failed = native_pointer_type(context, name, attributed, out) < 0;
+            } else {
+                failed = copy_attribute(context, name, attribute, out) < 0;
+            }
         }
         Py_DECREF(name);
         Py_DECREF(attribute);
         if (failed) {
-            return NULL;
+            return -1;
         }
+    }
+    return 0;
+}
+
+static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("copy_attributes", nargs, 6)) {
+        return NULL;
+    }
+    PyObject *context = args[0], *attributes = args[1], *out = args[2];
+    if (!PyTuple_Check(context) || PyTuple_GET_SIZE(context) != U_SIZE || !PyDict_Check(attributes) ||
+        !PyList_Check(out)) {
+        PyErr_SetString(PyExc_TypeError, "copy_attributes: a unit context, a dict of attributes, a list");
+        return NULL;
+    }
+    if (copy_attributes_into(context, attributes, out, args[3], args[4], args[5], NULL) < 0) {
+        return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -2060,15 +2209,15 @@ static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssi
 
 /* The plain context (translate._Translator.plain_context), by index. */
 enum {
-    P_WRITE_CONTEXT, P_COPY_CONTEXT, P_SKIPPED, P_TAG_CODES, P_NOT_COPIED, P_SPECIAL, P_SPECIAL_WITH_FRAME,
-    P_SPECIAL_FUNCTION, P_RUST, P_DATA, P_TYPE_POINTEES, P_SIZE
+    P_WRITE_CONTEXT, P_COPY_CONTEXT, P_SKIPPED, P_TAG_CODES, P_NOT_COPIED, P_RUST, P_DATA, P_TYPE_POINTEES, P_POINTEE, P_PCS, P_LOCATION, P_NATIVE_POINTEES,
+    P_NATIVE_KEY, P_SHAPES, P_SIZE
 };
 
 /* Interned names the plain test compares with (made once). */
 enum {
     N_LOW_PC, N_RANGES, N_FRAME_BASE, N_STMT_LIST, N_POINTER, N_REFERENCE, N_RVALUE_REFERENCE, N_COMPILE_UNIT,
     N_VARIABLE, N_FORMAL_PARAMETER, N_STRUCTURE, N_MEMBER, N_LOCATION, N_TYPE, N_ABSTRACT_ORIGIN, N_SUBROUTINE_TYPE,
-    N_REF1, N_REF2, N_REF4, N_REF8, N_REF_UDATA, N_REF_ADDR, N_COUNT
+    N_REF1, N_REF2, N_REF4, N_REF8, N_REF_UDATA, N_REF_ADDR, N_SUBPROGRAM, N_COUNT
 };
 static PyObject *plain_names[N_COUNT];
 
@@ -2078,7 +2227,8 @@ static int plain_names_ready(void) {
                                   "DW_TAG_compile_unit", "DW_TAG_variable", "DW_TAG_formal_parameter",
                                   "DW_TAG_structure_type", "DW_TAG_member", "DW_AT_location", "DW_AT_type",
                                   "DW_AT_abstract_origin", "DW_TAG_subroutine_type", "DW_FORM_ref1", "DW_FORM_ref2",
-                                  "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata", "DW_FORM_ref_addr"};
+                                  "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata", "DW_FORM_ref_addr",
+                                  "DW_TAG_subprogram"};
     if (plain_names[0] != NULL) {
         return 0;
     }
@@ -2088,6 +2238,8 @@ static int plain_names_ready(void) {
             return -1;
         }
     }
+    name_location = plain_names[N_LOCATION];
+    name_type = plain_names[N_TYPE];
     return 0;
 }
 
@@ -2143,115 +2295,350 @@ static int is_fat_pointer(PyObject *children) {
     return seen_data == 1 && seen_length == 1;
 }
 
-/* Whether the variable (or parameter) ``die`` without a location is of no pointer type, as
- * translate._Translator._pointer_pointee finds (its answer per type, ``type_pointees``, made by it: a type not
- * seen yet, or one reached through DW_AT_abstract_origin, is left to it). */
-static int is_plain_variable(TranslateDie *die, PyObject *type_pointees) {
-    PyObject *attributes = die->attributes;
-    int located = PyDict_Contains(attributes, plain_names[N_LOCATION]);
-    if (located != 0) {
-        return located < 0 ? -1 : 0;
-    }
+/* translate._Translator._pointer_pointee(die) of the variable (or parameter) ``die`` (a new reference: the
+ * pointee triple or None): its answer per type (``type_pointees``, made by it) where the type is a reference
+ * seen before, else ``pointee(die)``, the Python itself (a type not seen yet, one reached through
+ * DW_AT_abstract_origin, another form). */
+static PyObject *variable_pointee(PyObject *context, TranslateDie *die) {
     if (Py_TYPE(die->parent) == &TranslateDieType && same_name(((TranslateDie *)die->parent)->tag,
                                                                N_SUBROUTINE_TYPE)) {
-        return 1;
+        Py_RETURN_NONE;
     }
-    PyObject *type = PyDict_GetItemWithError(attributes, plain_names[N_TYPE]); /* borrowed */
-    if (type == NULL) {
-        if (PyErr_Occurred()) {
-            return -1;
+    PyObject *type = PyDict_GetItemWithError(die->attributes, plain_names[N_TYPE]); /* borrowed */
+    if (type == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (type != NULL && Py_TYPE(type) == &TranslateAttributeType) {
+        TranslateAttribute *attribute = (TranslateAttribute *)type;
+        int reference = 0;
+        for (int which = N_REF1; which <= N_REF_ADDR && !reference; which++) {
+            reference = same_name(attribute->form, which);
         }
-        int origin = PyDict_Contains(attributes, plain_names[N_ABSTRACT_ORIGIN]);
-        return origin < 0 ? -1 : !origin;
+        if (reference) {
+            /* The value of a reference is its .debug_info offset (unit-relative ones made so by the decoder). */
+            PyObject *pointee = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, P_TYPE_POINTEES),
+                                                        attribute->value);
+            if (pointee != NULL) {
+                return Py_NewRef(pointee);
+            }
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+        }
     }
-    if (Py_TYPE(type) != &TranslateAttributeType) {
-        return 0;
-    }
-    TranslateAttribute *attribute = (TranslateAttribute *)type;
-    int reference = 0;
-    for (int which = N_REF1; which <= N_REF_ADDR && !reference; which++) {
-        reference = same_name(attribute->form, which);
-    }
-    if (!reference) {
-        return 0;
-    }
-    /* The value of a reference is its .debug_info offset (unit-relative ones made so by the decoder). */
-    PyObject *pointee = PyDict_GetItemWithError(type_pointees, attribute->value);
-    if (pointee == NULL) {
-        return PyErr_Occurred() ? -1 : 0;
-    }
-    return pointee == Py_None;
+    return PyObject_CallOneArg(PyTuple_GET_ITEM(context, P_POINTEE), (PyObject *)die);
 }
 
-/* Whether ``die`` is written as translate._Translator._die writes a DIE it has nothing to say about: its
- * attributes copied (copy_attributes: no pc attributes, no location, no frame base, no line table, not a pointer
- * type, not a variable of a pointer type), its children after it: 2 when so, 0 or 1 when not, -1 on an error. */
-static int is_plain(TranslateDie *die, PyObject *type_pointees) {
+enum { WRITE_PYTHON, WRITE_PLAIN = 2, WRITE_ATTRIBUTED };
+
+/* How ``die`` is written: WRITE_PLAIN as translate._Translator._die writes a DIE it has nothing to say about (its
+ * attributes copied: no pc attributes, no location, no frame base, no line table, not a pointer type, not a
+ * variable of a pointer type), WRITE_ATTRIBUTED likewise but for what ``Attributed`` writes and its pc attributes
+ * (``pcs(die)``, the translator's ``_pcs``, first): a lexical block, an inlined subroutine, a variable with a
+ * location or of a pointer type; WRITE_PYTHON by the translator (pointer types, units, functions with code, a line
+ * table or a frame base); -1 on an error. ``*pointer``: a variable's pointee (a new reference), else NULL;
+ * ``*pcs_out``: whether it has pc attributes. */
+static int classify(PyObject *context, TranslateDie *die, PyObject **pointer, int *pcs_out) {
     PyObject *tag = die->tag, *attributes = die->attributes;
+    *pointer = NULL;
+    *pcs_out = 0;
     if (!PyDict_Check(attributes) || !PyList_Check(die->children)) {
-        return 0;
+        return WRITE_PYTHON;
     }
     if (PyUnicode_Check(tag)) {
         for (int which = N_POINTER; which <= N_COMPILE_UNIT; which++) {
             if (PyUnicode_Compare(tag, plain_names[which]) == 0) {
-                return 0;
-            }
-        }
-        if (same_name(tag, N_VARIABLE) || same_name(tag, N_FORMAL_PARAMETER)) {
-            int plain = is_plain_variable(die, type_pointees);
-            if (plain <= 0) {
-                return plain;
+                return WRITE_PYTHON;
             }
         }
     }
-    for (int which = N_LOW_PC; which <= N_STMT_LIST; which++) {
+    for (int which = N_FRAME_BASE; which <= N_STMT_LIST; which++) {
         int present = PyDict_Contains(attributes, plain_names[which]);
         if (present != 0) {
-            return present; /* 1: not plain; -1: an error */
+            return present < 0 ? -1 : WRITE_PYTHON;
         }
     }
-    return 1 + 1; /* plain */
+    int pcs = 0;
+    for (int which = N_LOW_PC; which <= N_RANGES && !pcs; which++) {
+        pcs = PyDict_Contains(attributes, plain_names[which]);
+        if (pcs < 0) {
+            return -1;
+        }
+    }
+    *pcs_out = pcs;
+    if (pcs && same_name(tag, N_SUBPROGRAM)) {
+        return WRITE_PYTHON; /* its frame, its return through memory */
+    }
+    int located = 0;
+    if (same_name(tag, N_VARIABLE) || same_name(tag, N_FORMAL_PARAMETER)) {
+        *pointer = variable_pointee(context, die);
+        if (*pointer == NULL) {
+            return -1;
+        }
+        located = PyDict_Contains(attributes, plain_names[N_LOCATION]);
+        if (located < 0) {
+            return -1;
+        }
+    }
+    return pcs || located || (*pointer != NULL && *pointer != Py_None) ? WRITE_ATTRIBUTED : WRITE_PLAIN;
+}
+
+/* Bytes gathered before they are appended to .debug_info: on the stack, on the heap past that. */
+typedef struct {
+    char *data;
+    Py_ssize_t length, capacity;
+    char small[512];
+} Scratch;
+
+static int scratch_put(Scratch *scratch, const char *bytes, Py_ssize_t count) {
+    if (scratch->length + count > scratch->capacity) {
+        Py_ssize_t capacity = 2 * (scratch->length + count);
+        char *grown = PyMem_Malloc((size_t)capacity);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(grown, scratch->data, (size_t)scratch->length);
+        if (scratch->data != scratch->small) {
+            PyMem_Free(scratch->data);
+        }
+        scratch->data = grown;
+        scratch->capacity = capacity;
+    }
+    if (count) {
+        memcpy(scratch->data + scratch->length, bytes, (size_t)count);
+    }
+    scratch->length += count;
+    return 0;
+}
+
+static int scratch_uleb(Scratch *scratch, uint64_t value) {
+    char leb[LEB_MAX];
+    Buffer buffer = {leb, 0, LEB_MAX};
+    put_uleb(&buffer, value);
+    return scratch_put(scratch, leb, buffer.length);
+}
+
+static void scratch_free(Scratch *scratch) {
+    if (scratch->data != scratch->small) {
+        PyMem_Free(scratch->data);
+    }
+}
+
+/* A string or a reference of a DIE written by write_plain: where its 4 bytes are among the values, and it. */
+typedef struct {
+    Py_ssize_t at;
+    PyObject *object;
+} Pending;
+
+/* The abbreviation code of the shape (tag, has_children, attribute and form pairs) as write_die makes it: the
+ * translator's abbreviations keyed by the shape as Python tuples, found here by its bytes (the uleb128s of the tag,
+ * has_children and each pair: ``shapes``), so a DIE makes no tuple of its shape once the shape is known. */
+static PyObject *shape_code(PyObject *context, PyObject *tag_code, int has_children, const Scratch *signature,
+                            const int64_t *pairs, Py_ssize_t pair_count) {
+    PyObject *key = PyBytes_FromStringAndSize(signature->data, signature->length);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *shapes = PyTuple_GET_ITEM(context, P_SHAPES);
+    PyObject *code = PyDict_GetItemWithError(shapes, key); /* borrowed */
+    if (code != NULL || PyErr_Occurred()) {
+        Py_DECREF(key);
+        return code;
+    }
+    PyObject *tuple_pairs = PyTuple_New(pair_count);
+    for (Py_ssize_t i = 0; tuple_pairs != NULL && i < pair_count; i++) {
+        PyObject *attribute = PyLong_FromLongLong(pairs[2 * i]);
+        PyObject *form = PyLong_FromLongLong(pairs[2 * i + 1]);
+        PyObject *pair = attribute && form ? PyTuple_Pack(2, attribute, form) : NULL;
+        Py_XDECREF(attribute);
+        Py_XDECREF(form);
+        if (pair == NULL) {
+            Py_CLEAR(tuple_pairs);
+        } else {
+            PyTuple_SET_ITEM(tuple_pairs, i, pair);
+        }
+    }
+    PyObject *shape = tuple_pairs != NULL ? PyTuple_Pack(3, tag_code, has_children ? Py_True : Py_False, tuple_pairs)
+                                          : NULL;
+    Py_XDECREF(tuple_pairs);
+    PyObject *abbreviations = PyTuple_GET_ITEM(PyTuple_GET_ITEM(context, P_WRITE_CONTEXT), CONTEXT_ABBREVIATIONS);
+    PyObject *next = shape != NULL ? PyLong_FromSsize_t(PyDict_GET_SIZE(abbreviations) + 1) : NULL;
+    code = next != NULL ? PyDict_SetDefault(abbreviations, shape, next) : NULL; /* borrowed */
+    Py_XDECREF(shape);
+    Py_XDECREF(next);
+    if (code != NULL && PyDict_SetItem(shapes, key, code) < 0) {
+        code = NULL;
+    }
+    Py_DECREF(key);
+    return code;
+}
+
+/* A DIE with nothing to say about it (WRITE_PLAIN) written as write_die writes copy_attributes' list of it, without
+ * making that list: its attributes copied (encode_attribute) into a scratch buffer, its abbreviation found by its
+ * shape's bytes (shape_code), then its code and values appended, with the relocations of its strings and the
+ * fixups of its references. */
+static int write_plain(PyObject *context, TranslateDie *die, PyObject *tag_code, int has_children) {
+    PyObject *copy = PyTuple_GET_ITEM(context, P_COPY_CONTEXT);
+    PyObject *write = PyTuple_GET_ITEM(context, P_WRITE_CONTEXT);
+    PyObject *not_copied = PyTuple_GET_ITEM(context, P_NOT_COPIED);
+    PyObject *data = PyTuple_GET_ITEM(write, CONTEXT_DATA);
+    Py_ssize_t count = PyDict_GET_SIZE(die->attributes), pending_count = 0, pair_count = 0;
+    Pending small_pending[16];
+    int64_t small_pairs[32];
+    Pending *pending = count <= 16 ? small_pending : PyMem_Malloc(sizeof(Pending) * (size_t)count);
+    int64_t *pairs = count <= 16 ? small_pairs : PyMem_Malloc(sizeof(int64_t) * 2 * (size_t)count);
+    Scratch values, signature;
+    values.data = values.small;
+    values.length = 0;
+    values.capacity = sizeof values.small;
+    signature.data = signature.small;
+    signature.length = 0;
+    signature.capacity = sizeof signature.small;
+    int failed = 1;
+    if (pending == NULL || pairs == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    long long tag = PyLong_AsLongLong(tag_code);
+    if ((tag == -1 && PyErr_Occurred()) || scratch_uleb(&signature, (uint64_t)tag) < 0 ||
+        scratch_put(&signature, has_children ? "\1" : "\0", 1) < 0) {
+        goto done;
+    }
+    Py_ssize_t position = 0;
+    PyObject *name, *attribute;
+    while (PyDict_Next(die->attributes, &position, &name, &attribute)) {
+        int is_skipped = PySet_Contains(not_copied, name);
+        if (is_skipped < 0) {
+            goto done;
+        }
+        if (is_skipped) {
+            continue;
+        }
+        Py_INCREF(name);
+        Py_INCREF(attribute);
+        PyObject *code = NULL;
+        Encoded encoded;
+        int bad = encode_attribute(copy, name, attribute, &code, &encoded) < 0;
+        long long code_value = bad || encoded.form < 0 ? 0 : PyLong_AsLongLong(code);
+        Py_DECREF(name);
+        Py_DECREF(attribute);
+        if (bad || (code_value == -1 && PyErr_Occurred())) {
+            encoded_clear(&encoded);
+            goto done;
+        }
+        if (encoded.form < 0) {
+            continue;
+        }
+        pairs[2 * pair_count] = code_value;
+        pairs[2 * pair_count + 1] = encoded.form;
+        pair_count++;
+        if (scratch_uleb(&signature, (uint64_t)code_value) < 0 || scratch_uleb(&signature, (uint64_t)encoded.form) < 0) {
+            encoded_clear(&encoded);
+            goto done;
+        }
+        if (encoded.object != NULL) {
+            pending[pending_count].at = values.length;
+            pending[pending_count].object = encoded.object; /* the reference moves there */
+            pending_count++;
+            encoded.object = NULL;
+            if (scratch_put(&values, "\0\0\0\0", 4) < 0) {
+                goto done;
+            }
+        } else {
+            int put = scratch_put(&values, encoded.head, encoded.head_length);
+            if (put == 0 && encoded.block != NULL) {
+                put = scratch_put(&values, PyBytes_AS_STRING(encoded.block), PyBytes_GET_SIZE(encoded.block));
+            }
+            encoded_clear(&encoded);
+            if (put < 0) {
+                goto done;
+            }
+        }
+    }
+    PyObject *code = shape_code(context, tag_code, has_children, &signature, pairs, pair_count); /* borrowed */
+    if (code == NULL) {
+        goto done;
+    }
+    uint64_t code_value = PyLong_AsUnsignedLongLong(code);
+    if (code_value == (uint64_t)-1 && PyErr_Occurred()) {
+        goto done;
+    }
+    Py_ssize_t start_at = PyByteArray_GET_SIZE(data);
+    PyObject *start = PyLong_FromSsize_t(start_at);
+    if (start == NULL || PyDict_SetItem(PyTuple_GET_ITEM(write, CONTEXT_OFFSETS), die->offset, start) < 0) {
+        Py_XDECREF(start);
+        goto done;
+    }
+    Py_DECREF(start);
+    char leb[LEB_MAX];
+    Buffer encoded_code = {leb, 0, LEB_MAX};
+    put_uleb(&encoded_code, code_value);
+    if (PyByteArray_Resize(data, start_at + encoded_code.length + values.length) < 0) {
+        goto done;
+    }
+    char *out = PyByteArray_AS_STRING(data) + start_at;
+    memcpy(out, leb, (size_t)encoded_code.length);
+    if (values.length) {
+        memcpy(out + encoded_code.length, values.data, (size_t)values.length);
+    }
+    Py_ssize_t values_at = start_at + encoded_code.length;
+    for (Py_ssize_t i = 0; i < pending_count; i++) {
+        PyObject *object = pending[i].object;
+        int bad = PyUnicode_CheckExact(object) ? string_relocation(write, values_at + pending[i].at, object)
+                                               : reference_fixup(write, values_at + pending[i].at, object);
+        if (bad < 0) {
+            goto done;
+        }
+    }
+    failed = 0;
+done:
+    for (Py_ssize_t i = 0; i < pending_count; i++) {
+        Py_DECREF(pending[i].object);
+    }
+    if (pending != small_pending) {
+        PyMem_Free(pending);
+    }
+    if (pairs != small_pairs) {
+        PyMem_Free(pairs);
+    }
+    scratch_free(&values);
+    scratch_free(&signature);
+    return failed ? -1 : 0;
 }
 
 static int write_plain_children(PyObject *context, PyObject *children, PyObject *frame, PyObject *callback);
 
-/* One DIE of ``children``: written here when plain, else by ``callback(die, frame)`` (translate._Translator._die). */
+/* One DIE of ``children``: written here unless ``classify`` leaves it to ``callback(die, frame)``
+ * (translate._Translator._die). */
 static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, PyObject *callback) {
-    int plain = is_plain(die, PyTuple_GET_ITEM(context, P_TYPE_POINTEES));
-    if (plain < 0) {
+    PyObject *pointer = NULL;
+    int pcs = 0;
+    int how = classify(context, die, &pointer, &pcs);
+    if (how < 0) {
         return -1;
     }
     PyObject *children = NULL;
-    if (plain == 2) {
+    if (how != WRITE_PYTHON) {
         children = kept_children(die, PyTuple_GET_ITEM(context, P_SKIPPED));
         if (children == NULL) {
+            Py_XDECREF(pointer);
             return -1;
         }
         if (PyObject_IsTrue(PyTuple_GET_ITEM(context, P_RUST)) && same_name(die->tag, N_STRUCTURE) &&
             is_fat_pointer(children)) {
-            plain = 0; /* a Rust slice: a made-up member after its children (translate._fat_pointer_marker) */
+            how = WRITE_PYTHON; /* a Rust slice: a made-up member after its children (translate._fat_pointer_marker) */
         }
     }
-    if (plain != 2) {
+    if (how == WRITE_PYTHON) {
         Py_XDECREF(children);
+        Py_XDECREF(pointer);
         PyObject *done = PyObject_CallFunctionObjArgs(callback, (PyObject *)die, frame, NULL);
         Py_XDECREF(done);
         return done == NULL ? -1 : 0;
     }
     int failed = 1;
-    PyObject *out = PyList_New(0), *code = NULL;
-    if (out == NULL) {
-        goto done;
-    }
-    PyObject *copy_args[6] = {PyTuple_GET_ITEM(context, P_COPY_CONTEXT), die->attributes, out,
-                              PyTuple_GET_ITEM(context, P_NOT_COPIED),
-                              PyTuple_GET_ITEM(context, frame == Py_None ? P_SPECIAL : P_SPECIAL_WITH_FRAME),
-                              PyTuple_GET_ITEM(context, P_SPECIAL_FUNCTION)};
-    PyObject *copied = copy_attributes(NULL, copy_args, 6);
-    if (copied == NULL) {
-        goto done;
-    }
-    Py_DECREF(copied);
+    PyObject *out = NULL, *code = NULL;
     if (PyLong_Check(die->tag)) {
         code = Py_NewRef(die->tag);
     } else {
@@ -2265,6 +2652,27 @@ static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, Py
         Py_INCREF(code);
     }
     int has_children = PyList_GET_SIZE(children) > 0;
+    if (how == WRITE_PLAIN) {
+        if (write_plain(context, die, code, has_children) < 0) {
+            goto done;
+        }
+        goto children;
+    }
+    /* WRITE_ATTRIBUTED: as translate._Translator._attributes, its pc attributes first. */
+    out = pcs ? PyObject_CallOneArg(PyTuple_GET_ITEM(context, P_PCS), (PyObject *)die) : PyList_New(0);
+    if (out != NULL && !PyList_CheckExact(out)) {
+        Py_SETREF(out, PySequence_List(out));
+    }
+    if (out == NULL) {
+        goto done;
+    }
+    Attributed attributed = {pointer != NULL, pointer != NULL ? pointer : Py_None, frame, (PyObject *)die,
+                             PyTuple_GET_ITEM(context, P_LOCATION), PyTuple_GET_ITEM(context, P_NATIVE_POINTEES),
+                             PyTuple_GET_ITEM(context, P_NATIVE_KEY)};
+    if (copy_attributes_into(PyTuple_GET_ITEM(context, P_COPY_CONTEXT), die->attributes, out,
+                             PyTuple_GET_ITEM(context, P_NOT_COPIED), NULL, NULL, &attributed) < 0) {
+        goto done;
+    }
     PyObject *write_args[5] = {PyTuple_GET_ITEM(context, P_WRITE_CONTEXT), die->offset, code,
                                has_children ? Py_True : Py_False, out};
     PyObject *written = write_die(NULL, write_args, 5);
@@ -2272,6 +2680,7 @@ static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, Py
         goto done;
     }
     Py_DECREF(written);
+children:
     if (has_children) {
         if (write_plain_children(context, children, frame, callback) < 0 ||
             PyByteArray_Resize(PyTuple_GET_ITEM(context, P_DATA),
@@ -2286,6 +2695,7 @@ done:
     Py_XDECREF(out);
     Py_XDECREF(code);
     Py_XDECREF(children);
+    Py_XDECREF(pointer);
     return failed ? -1 : 0;
 }
 
@@ -2310,12 +2720,15 @@ PyDoc_STRVAR(write_children_doc,
 "write_children(context, children, frame, callback, /)\n--\n\n"
 "translate._Translator._die over ``children`` (DIEs, none skipped): each DIE the translation has nothing to say\n"
 "about (no pc attributes, location, frame base or line table; not a pointer type, a variable of a pointer type\n"
-"or a Rust slice)\n"
-"is written here, its attributes copied (copy_attributes) and its children after it likewise; any other is\n"
-"``callback(die, frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is\n"
-"mostly types (a Rust program's std). ``context``: (write_context, copy_context, skipped offsets, tag codes by\n"
-"name, the attributes not copied, the special names without and with a frame, the special function, whether\n"
-"the unit is Rust, .debug_info's bytearray, the pointees by variable type: ``_Translator.type_pointees``).");
+"or a Rust slice) is written here, its attributes copied as copy_attributes copies them, and its children after\n"
+"it likewise; so are lexical blocks, inlined subroutines and variables with a location or of a pointer type, the\n"
+"translator called back only for what it computes (``_pcs``, ``_location``, ``_pointer_pointee`` of a type not\n"
+"seen before); any other DIE (pointer types, functions with code, units, Rust slices) is ``callback(die,\n"
+"frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is mostly types (a\n"
+"Rust program's std). ``context``: (write_context, copy_context, skipped offsets, tag codes by name, the\n"
+"attributes not copied, whether the unit is Rust, .debug_info's bytearray, the pointees by variable type\n"
+"(``_Translator.type_pointees``), ``_pointer_pointee``, ``_pcs``, ``_location``, the unit's native pointees, the\n"
+"key of a native pointer type, the abbreviation codes by shape bytes).");
 
 static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;

@@ -249,6 +249,10 @@ class _Translator:
         self.plain_context: tuple[Any, ...] = ()
         self.current: tuple[Any, ExpressionTranslator | None, tuple[tuple[str, ...], str, int | None] | None] = (
             None, None, None)
+        #: The abbreviation codes of ``abbrevs`` by the bytes of their shapes (``_translate.write_children``).
+        self.shapes: dict[bytes, int] = {}
+        #: The producer's strings decoded by ``_translate.copy_attributes``, by their bytes (shared by every use).
+        self.texts: dict[bytes, str] = {}
         #: ``_type_pointee`` by the producer offset of a variable's type.
         self.type_pointees: dict[int | None, tuple[tuple[str, ...], str, int | None] | None] = {}
 
@@ -353,10 +357,11 @@ class _Translator:
         self.line_offset = line_offset
         self.copy_context = (_AT, _FORM_KINDS, self.die_offsets, self.skipped, cu, cu.cu_offset,
                              cu.cu_offset + cu.size, self.unit_start, self.file_shift, self._missing_reference,
-                             _SHIFTED_FILES)
+                             _SHIFTED_FILES, self.texts)
         self.plain_context = (self.write_context, self.copy_context, self.skipped, _TAG, _NOT_COPIED,
-                              _SPECIAL_BY_NEED[(False, False, False)], _SPECIAL_BY_NEED[(True, False, False)],
-                              self._special, self.rust_unit, self.info.data, self.type_pointees)
+                              self.rust_unit, self.info.data, self.type_pointees,
+                              self._pointer_pointee, self._pcs, self._location, self.native_pointees,
+                              "native pointer", self.shapes)
         self._die(top, None, made_up=self._made_up_types)
         out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
 
@@ -391,7 +396,8 @@ class _Translator:
         self._write(die.offset, _code(_TAG, tag), has_children, attributes)
         # The children this method would write with nothing to say about them (their attributes copied, theirs
         # likewise: most of a Rust program's types, variables without a location of no pointer type) are written
-        # in C; it is called back for the others.
+        # in C, and so are lexical blocks, inlined subroutines and variables, calling back only ``_pcs``,
+        # ``_location`` and ``_pointer_pointee``; it is called back for the others (this method is their model).
         _translate.write_children(self.plain_context, children, frame, self._die)
         if made_up is not None:
             made_up()
