@@ -2748,6 +2748,81 @@ static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssiz
     Py_RETURN_NONE;
 }
 
+PyDoc_STRVAR(resolve_fixups_doc,
+"resolve_fixups(fixups, offsets, data, relocations, Relocation, SECTION_OFFSET, section, /)\n--\n\n"
+"translate._Translator._run's loop over the references written (``fixups``: position, target, output unit start\n"
+"or None, producer unit), in order: a reference within its unit patched in ``data`` (4 bytes, little-endian, the\n"
+"target's offset from the unit start), one to another unit a relocation (``Relocation(position, SECTION_OFFSET,\n"
+"4, section, offset)``) appended to ``relocations``. Returns the index of the first fixup it leaves to the\n"
+"Python loop (its target unwritten, a value past 32 bits), else the number of fixups.");
+
+static PyObject *resolve_fixups(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("resolve_fixups", nargs, 7)) {
+        return NULL;
+    }
+    PyObject *fixups = args[0], *offsets = args[1], *data = args[2], *relocations = args[3], *kind = args[5],
+             *section = args[6];
+    if (!PyList_Check(fixups) || !PyDict_Check(offsets) || !PyByteArray_Check(data) || !PyList_Check(relocations) ||
+        !PyType_Check(args[4]) || !PyType_IsSubtype((PyTypeObject *)args[4], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "resolve_fixups: a list, a dict, a bytearray, a list, a named tuple type");
+        return NULL;
+    }
+    PyTypeObject *relocation_type = (PyTypeObject *)args[4];
+    Py_ssize_t count = PyList_GET_SIZE(fixups);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *fixup = PyList_GET_ITEM(fixups, i);
+        if (!PyTuple_Check(fixup) || PyTuple_GET_SIZE(fixup) != 4) {
+            return PyLong_FromSsize_t(i);
+        }
+        PyObject *offset = PyDict_GetItemWithError(offsets, PyTuple_GET_ITEM(fixup, 1)); /* borrowed */
+        if (offset == NULL) {
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            return PyLong_FromSsize_t(i);
+        }
+        PyObject *unit_start = PyTuple_GET_ITEM(fixup, 2);
+        PyObject *position = PyTuple_GET_ITEM(fixup, 0);
+        if (unit_start == Py_None) {
+            PyObject *size = PyLong_FromLong(4);
+            PyObject *relocation = size != NULL ? relocation_type->tp_alloc(relocation_type, 5) : NULL;
+            if (relocation == NULL) {
+                Py_XDECREF(size);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(relocation, 0, Py_NewRef(position));
+            PyTuple_SET_ITEM(relocation, 1, Py_NewRef(kind));
+            PyTuple_SET_ITEM(relocation, 2, size);
+            PyTuple_SET_ITEM(relocation, 3, Py_NewRef(section));
+            PyTuple_SET_ITEM(relocation, 4, Py_NewRef(offset));
+            int failed = PyList_Append(relocations, relocation);
+            Py_DECREF(relocation);
+            if (failed) {
+                return NULL;
+            }
+            continue;
+        }
+        int overflow = 0;
+        long long at = PyLong_Check(position) ? PyLong_AsLongLongAndOverflow(position, &overflow) : -1;
+        long long target = PyLong_Check(offset) ? PyLong_AsLongLongAndOverflow(offset, &overflow) : -1;
+        long long start = PyLong_Check(unit_start) ? PyLong_AsLongLongAndOverflow(unit_start, &overflow) : -1;
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        long long value = target - start;
+        if (overflow || at < 0 || target < 0 || start < 0 || value < 0 || value > 0xffffffffLL ||
+            at > PyByteArray_GET_SIZE(data) - 4) {
+            return PyLong_FromSsize_t(i); /* the Python loop raises what it raises */
+        }
+        unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(data) + at;
+        for (int k = 0; k < 4; k++) {
+            out[k] = (unsigned char)(value >> (8 * k));
+        }
+    }
+    return PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef methods[] = {
     {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
     {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
@@ -2756,6 +2831,7 @@ static PyMethodDef methods[] = {
     {"copy_attributes", (PyCFunction)(void (*)(void))copy_attributes, METH_FASTCALL, copy_attributes_doc},
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"write_children", (PyCFunction)(void (*)(void))write_children, METH_FASTCALL, write_children_doc},
+    {"resolve_fixups", (PyCFunction)(void (*)(void))resolve_fixups, METH_FASTCALL, resolve_fixups_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {"scan_barriers", (PyCFunction)(void (*)(void))translate_scan_barriers, METH_FASTCALL,
      translate_scan_barriers_doc},

@@ -120,6 +120,10 @@ def write_die(
 def write_children(
     context: tuple[Any, ...], children: list[Die], frame: Any, callback: Callable[[Die, Any], None], /
 ) -> None: ...
+def resolve_fixups(
+    fixups: list[tuple[int, object, int | None, Any]], offsets: dict[object, int], data: bytearray,
+    relocations: list[Any], relocation: type, section_offset: Any, section: str, /
+) -> int: ...
 def copy_attributes(
     context: tuple[Any, ...],
     attributes: dict[str | int, Attribute],

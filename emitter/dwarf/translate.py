@@ -294,7 +294,10 @@ class _Translator:
                 raise
             except _PRODUCER_ERRORS as error:
                 raise _UnitFailed(cu, _reason(error)) from None
-        for position, target, unit_start, unit in self.fixups:
+        # In C (``_translate.resolve_fixups``) up to the first fixup it leaves to this loop, its model.
+        resolved = _translate.resolve_fixups(self.fixups, self.offsets, self.info.data, self.info.relocations,
+                                             Relocation, RelocKind.SECTION_OFFSET, ".debug_info")
+        for position, target, unit_start, unit in self.fixups[resolved:]:
             offset = self.offsets.get(target)
             if offset is None:  # a DIE the tree walk never reached (a child of a dropped DIE, say)
                 raise _UnitFailed(unit, f"reference to the unwritten DIE at {target}")
