@@ -1350,6 +1350,17 @@ static Py_ssize_t read_location_list(const ListReader *reader, Py_ssize_t at, in
 }
 
 /* A Relocation (a named tuple) made as its __reduce__ makes it: tuple.__new__(cls, fields). */
+/* A Relocation made here (a named tuple of an offset, a RelocKind, a size, a symbol name and an addend) is left
+ * out of the cyclic collector's lists: it refers to no container that could lead back to it, so no cycle runs
+ * through it, and a translation makes some 100,000 of them (the strings, the references across units, the
+ * location lists), which every collection after the translation would otherwise walk. */
+static PyObject *untracked(PyObject *relocation) {
+    if (relocation != NULL && PyObject_GC_IsTracked(relocation)) {
+        PyObject_GC_UnTrack(relocation);
+    }
+    return relocation;
+}
+
 static PyObject *make_relocation(PyObject *type, Py_ssize_t offset, PyObject *kind, PyObject *size, PyObject *symbol,
                                  PyObject *addend) {
     PyObject *fields = Py_BuildValue("(nOOOO)", offset, kind, size, symbol, addend);
@@ -1363,7 +1374,7 @@ static PyObject *make_relocation(PyObject *type, Py_ssize_t offset, PyObject *ki
     }
     PyObject *relocation = PyTuple_Type.tp_new((PyTypeObject *)type, args, NULL);
     Py_DECREF(args);
-    return relocation;
+    return untracked(relocation);
 }
 
 /* Write one translated entry per native range: two relocated addresses (zero in place), the expression's
@@ -1683,6 +1694,7 @@ static int string_relocation(PyObject *context, Py_ssize_t at, PyObject *text) {
     PyTuple_SET_ITEM(relocation, 2, size);
     PyTuple_SET_ITEM(relocation, 3, Py_NewRef(PyTuple_GET_ITEM(context, CONTEXT_SECTION)));
     PyTuple_SET_ITEM(relocation, 4, offset);
+    untracked(relocation);
     int failed = PyList_Append(PyTuple_GET_ITEM(context, CONTEXT_RELOCATIONS), relocation);
     Py_DECREF(relocation);
     return failed;
@@ -2796,6 +2808,7 @@ static PyObject *resolve_fixups(PyObject *module, PyObject *const *args, Py_ssiz
             PyTuple_SET_ITEM(relocation, 2, size);
             PyTuple_SET_ITEM(relocation, 3, Py_NewRef(section));
             PyTuple_SET_ITEM(relocation, 4, Py_NewRef(offset));
+            untracked(relocation);
             int failed = PyList_Append(relocations, relocation);
             Py_DECREF(relocation);
             if (failed) {
