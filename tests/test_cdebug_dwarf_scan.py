@@ -24,7 +24,7 @@ import pytest
 
 from emitter.aot import render_listing
 from emitter.codegen.compiler import compile_module
-from emitter.dwarf import _translate, translate
+from emitter.dwarf import _translate, translate, translate_map
 from emitter.dwarf.fusion_barriers import fusion_limits, fusion_limits_model
 from emitter.dwarf.producer_reader import ProducerDwarf
 from emitter.dwarf.translate_source import producer_dwarf
@@ -129,7 +129,7 @@ def test_barrier_scan_of_mutated_dwarf_equals_the_model_where_it_reads_or_gives_
 def _translated(compiled: Any, model: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
     """The object with translated DWARF, and the warnings, with the discarded functions found by the scan and the
     plain DIEs written in C, or (with ``model``) by ``discarded_dies`` over every decoded DIE and every DIE by
-    ``_Translator._die``, the references resolved by its Python loop."""
+    ``_Translator._die``, the references resolved by its Python loop, the range lists read and written in Python."""
 
     def each_by_callback(context: Any, children: list[Any], frame: Any, callback: Any) -> None:
         for child in children:
@@ -140,6 +140,8 @@ def _translated(compiled: Any, model: bool, monkeypatch: pytest.MonkeyPatch) -> 
             patch.setattr(translate, "discarded_subtrees", lambda *arguments: None)
             patch.setattr(_translate, "write_children", each_by_callback)
             patch.setattr(_translate, "resolve_fixups", lambda *arguments: 0)
+            patch.setattr(_translate, "write_ranges", translate.write_ranges_model)
+            patch.setattr(translate_map.AddressMap, "native_range_list", lambda *arguments: None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data = write_relocatable(lower_module(compiled, debug_info=True))

@@ -1557,8 +1557,157 @@ done:
     return result;
 }
 
+static int append_zeros(PyObject *data, Py_ssize_t count);
+
+PyDoc_STRVAR(range_map_native_range_list_doc,
+"native_range_list(data, at, base, /)\n--\n\n"
+"translate._Translator._native_ranges of a DIE whose DW_AT_ranges names the DWARF 4 range list at ``at`` of\n"
+"``data`` (``.debug_ranges``), ``base`` the unit's base address: the native ranges of each entry (``ranges``),\n"
+"all sorted. None for what the Python reads otherwise or raises on (a list past the end of the section, a base\n"
+"or an offset beyond 64 bits): the caller then reads it in Python, the model.");
+
+static PyObject *range_map_native_range_list(RangeMap *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!check_arguments("native_range_list", nargs, 3)) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    int overflow = 0;
+    long long at = PyLong_Check(args[1]) ? PyLong_AsLongLongAndOverflow(args[1], &overflow) : -1;
+    long long base = PyLong_Check(args[2]) ? PyLong_AsLongLongAndOverflow(args[2], &overflow) : 0;
+    PyObject *result = NULL;
+    Range *all = NULL;
+    Py_ssize_t count = 0, capacity = 0;
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    if (overflow || at < 0 || !PyLong_Check(args[2]) || base < INT32_MIN || base > INT64_MAX / 2) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    const unsigned char *data = view.buf;
+    for (;;) {
+        if (at > view.len - 8) {
+            result = Py_NewRef(Py_None); /* struct.error in the Python */
+            goto done;
+        }
+        uint32_t begin = 0, end = 0;
+        for (int k = 0; k < 4; k++) {
+            begin |= (uint32_t)data[at + k] << (8 * k);
+            end |= (uint32_t)data[at + 4 + k] << (8 * k);
+        }
+        at += 8;
+        if (begin == 0 && end == 0) {
+            break;
+        }
+        if (begin == UINT32_MAX) {
+            base = end;
+            continue;
+        }
+        int64_t low = (int64_t)begin + base, high = (int64_t)end + base;
+        if (low >= high) {
+            continue;
+        }
+        Range small[SMALL_RANGES];
+        Range *out = small;
+        Py_ssize_t merged = map_range(self, low, high, &out, small);
+        if (merged < 0) {
+            goto done;
+        }
+        if (count + merged > capacity) {
+            Py_ssize_t grown = 2 * (count + merged);
+            Range *bigger = PyMem_Resize(all, Range, grown);
+            if (bigger == NULL) {
+                if (out != small) {
+                    PyMem_Free(out);
+                }
+                PyErr_NoMemory();
+                goto done;
+            }
+            all = bigger;
+            capacity = grown;
+        }
+        memcpy(all + count, out, (size_t)merged * sizeof *out);
+        count += merged;
+        if (out != small) {
+            PyMem_Free(out);
+        }
+    }
+    if (count > 1) {
+        qsort(all, (size_t)count, sizeof *all, compare_ranges); /* sorted() of the (start, end) tuples */
+    }
+    result = PyList_New(count);
+    for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
+        PyObject *pair = Py_BuildValue("(LL)", (long long)all[i].begin, (long long)all[i].end);
+        if (pair == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, pair);
+    }
+done:
+    PyMem_Free(all);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+PyDoc_STRVAR(write_ranges_doc,
+"write_ranges(out, relocations, Relocation, ABSOLUTE, symbol, ranges, /)\n--\n\n"
+"translate._Translator._range_list's writing of a native range list (``translate.write_ranges_model`` is its\n"
+"Python): each (start, end) of ``ranges`` as two 8-byte zero fields of ``out`` (a bytearray, ``.debug_ranges``)\n"
+"relocated to ``symbol`` + start and + end (``Relocation(offset, ABSOLUTE, 8, symbol, addend)``), then a zero\n"
+"pair.");
+
+static PyObject *write_ranges(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("write_ranges", nargs, 6)) {
+        return NULL;
+    }
+    PyObject *out = args[0], *relocations = args[1], *type = args[2], *kind = args[3], *symbol = args[4];
+    PyObject *ranges = args[5];
+    if (!PyByteArray_Check(out) || !PyList_Check(relocations) || !PyType_Check(type) || !PyList_Check(ranges)) {
+        PyErr_SetString(PyExc_TypeError, "write_ranges: a bytearray, a list, a type, a kind, a symbol, a list");
+        return NULL;
+    }
+    PyObject *size = PyLong_FromLong(8);
+    if (size == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ranges); i++) {
+        PyObject *range = PyList_GET_ITEM(ranges, i);
+        if (!PyTuple_Check(range) || PyTuple_GET_SIZE(range) != 2) {
+            Py_DECREF(size);
+            PyErr_SetString(PyExc_TypeError, "write_ranges: a range is (start, end)");
+            return NULL;
+        }
+        Py_ssize_t at = PyByteArray_GET_SIZE(out);
+        for (int k = 0; k < 2; k++) {
+            PyObject *relocation = make_relocation(type, at + 8 * k, kind, size, symbol, PyTuple_GET_ITEM(range, k));
+            int failed = relocation == NULL || PyList_Append(relocations, relocation) < 0;
+            Py_XDECREF(relocation);
+            if (failed) {
+                Py_DECREF(size);
+                return NULL;
+            }
+        }
+        if (append_zeros(out, 8) < 0 || append_zeros(out, 8) < 0) {
+            Py_DECREF(size);
+            return NULL;
+        }
+    }
+    Py_DECREF(size);
+    if (append_zeros(out, 8) < 0 || append_zeros(out, 8) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef range_map_methods[] = {
     {"ranges", (PyCFunction)(void (*)(void))range_map_ranges, METH_FASTCALL, range_map_ranges_doc},
+    {"native_range_list", (PyCFunction)(void (*)(void))range_map_native_range_list, METH_FASTCALL,
+     range_map_native_range_list_doc},
     {"location_list", (PyCFunction)(void (*)(void))range_map_location_list, METH_FASTCALL,
      range_map_location_list_doc},
     {NULL, NULL, 0, NULL},
@@ -2845,6 +2994,7 @@ static PyMethodDef methods[] = {
     {"write_die", (PyCFunction)(void (*)(void))write_die, METH_FASTCALL, write_die_doc},
     {"write_children", (PyCFunction)(void (*)(void))write_children, METH_FASTCALL, write_children_doc},
     {"resolve_fixups", (PyCFunction)(void (*)(void))resolve_fixups, METH_FASTCALL, resolve_fixups_doc},
+    {"write_ranges", (PyCFunction)(void (*)(void))write_ranges, METH_FASTCALL, write_ranges_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {"scan_barriers", (PyCFunction)(void (*)(void))translate_scan_barriers, METH_FASTCALL,
      translate_scan_barriers_doc},

@@ -31,6 +31,7 @@ def line_sequences(
 
 class RangeMap:
     def ranges(self, low: int, high: int, /) -> list[tuple[int, int]]: ...
+    def native_range_list(self, data: bytes, at: int, base: int, /) -> list[tuple[int, int]] | None: ...
     def location_list(
         self,
         data: bytes,
@@ -119,6 +120,9 @@ def write_die(
 
 def write_children(
     context: tuple[Any, ...], children: list[Die], frame: Any, callback: Callable[[Die, Any], None], /
+) -> None: ...
+def write_ranges(
+    out: bytearray, relocations: list[Any], relocation: type, kind: Any, symbol: str, ranges: list[tuple[int, int]], /
 ) -> None: ...
 def resolve_fixups(
     fixups: list[tuple[int, object, int | None, Any]], offsets: dict[object, int], data: bytearray,

@@ -737,6 +737,17 @@ class _Translator:
         return []
 
     def _native_ranges(self, die: Any) -> list[tuple[int, int]]:
+        attributes = die.attributes
+        if "DW_AT_ranges" in attributes and self.version < 5 and ".debug_ranges" in self.dwarf_info.sections:
+            native = self.map.native_range_list(self.dwarf_info.sections[".debug_ranges"],
+                                                attributes["DW_AT_ranges"].value, self.cu_base)
+            if native is not None:
+                return native
+        return self._native_ranges_model(die)
+
+    def _native_ranges_model(self, die: Any) -> list[tuple[int, int]]:
+        """What ``_native_ranges`` reads in C for a DWARF 4 range list (``AddressMap.native_range_list``), in
+        Python, and everything else."""
         out: list[tuple[int, int]] = []
         for low, high in self._wasm_ranges(die):
             if low < high:
@@ -762,17 +773,23 @@ class _Translator:
         return out
 
     def _range_list(self, ranges: list[tuple[int, int]]) -> Attribute:
-        out, text = self.ranges, self.text
-        offset = out.offset
-        for start, end in ranges:
-            at = len(out.data)
-            out.relocations.append(Relocation(at, RelocKind.ABSOLUTE, 8, text, start))
-            out.relocations.append(Relocation(at + 8, RelocKind.ABSOLUTE, 8, text, end))
-            out.data += _ZERO_PAIR
-        self.ranges.u64(0)
-        self.ranges.u64(0)
+        offset = self.ranges.offset
+        _translate.write_ranges(self.ranges.data, self.ranges.relocations, Relocation, RelocKind.ABSOLUTE, self.text,
+                                ranges)
         return (_AT["DW_AT_ranges"], _FORM["DW_FORM_sec_offset"],
                 lambda out: out.section_offset(".debug_ranges", offset))
+
+
+def write_ranges_model(out: bytearray, relocations: list[Relocation], relocation: type[Relocation],
+                       kind: RelocKind, text: str, ranges: list[tuple[int, int]]) -> None:
+    """What ``_translate.write_ranges`` does, in Python (``tests/test_cdebug_dwarf_scan.py``): each native range
+    as two relocated 8-byte addresses, then a zero pair."""
+    for start, end in ranges:
+        at = len(out)
+        relocations.append(relocation(at, kind, 8, text, start))
+        relocations.append(relocation(at + 8, kind, 8, text, end))
+        out += _ZERO_PAIR
+    out += _ZERO_PAIR
 
 
 def location_list_model(info: ProducerDwarf, cu: Any, at: int, base: int, address_map: AddressMap,

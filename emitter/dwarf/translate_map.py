@@ -120,6 +120,12 @@ class AddressMap:
         return self._range_map.ranges(low, high)
 
 
+    def native_range_list(self, data: bytes, at: int, base: int) -> list[tuple[int, int]] | None:
+        """The native ranges of the DWARF 4 range list at ``at`` (``ranges`` of each entry, sorted), in C
+        (``_translate.RangeMap.native_range_list``); None where it leaves the list to the Python
+        (``translate._Translator._native_ranges_model``)."""
+        return self._range_map.native_range_list(data, at, base)
+
     def location_list(self, data: bytes, at: int, version: int, addresses: bytes | None, addr_base: int,
                       base: int, translate: Callable[[bytes], ByteWriter], out: bytearray,
                       relocations: list[Relocation], context: tuple[object, ...]) -> int:
