@@ -8,8 +8,9 @@ classes and templates) and on mutated DWARF:
   the translation writes;
 - the functions the linker discarded (``translate_discard.discarded_subtrees``, whose subtrees the decoder then
   skips, against ``discarded_dies`` over every DIE), with the DIEs the translation copies as they are written in
-  C (``_translate.write_children``, against ``_Translator._die`` for every DIE): the translated DWARF byte for
-  byte the same, warnings too."""
+  C (``_translate.write_children``, against ``_Translator._die`` for every DIE; the references, DWARF 4 range
+  lists and native range lists likewise against their Python): the translated DWARF byte for byte the same,
+  warnings too, on the modules and on mutated DWARF of the C and Rust programs."""
 
 from __future__ import annotations
 
@@ -180,6 +181,34 @@ def test_mutated_dwarf_translates_as_by_the_model(programs: dict[str, Path],
         data = bytearray(sections[name])
         unit = rng.choice(units)
         for _ in range(rng.choice([1, 2, 4])):
+            at = rng.randrange(unit.first_die, unit.cu_offset + unit.size) if name == ".debug_info" else \
+                rng.randrange(len(data))
+            data[at] = rng.randrange(256)
+        sections[name] = bytes(data)
+        compiled.wasm_dwarf = dataclasses.replace(dwarf, sections=sections)
+        scanned, model = _translated(compiled, False, monkeypatch), _translated(compiled, True, monkeypatch)
+        assert scanned == model, round_
+        warned += bool(model[1])
+    compiled.wasm_dwarf = dwarf
+    assert warned, "no mutation was noticed"
+
+
+def test_mutated_rust_dwarf_translates_as_by_the_model(programs: dict[str, Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Rust program's DIEs and range lists mutated (seeded): what C writes of it beyond the DIEs copied as
+    they are (variables of pointer types and with locations, inlined subroutines and lexical blocks by their
+    DWARF 4 range lists) gives the same object and warnings as the Python walk."""
+    rng = random.Random(5)
+    compiled = _compiled(programs["rust"])
+    dwarf = compiled.wasm_dwarf
+    units = list(ProducerDwarf(dwarf.sections).iter_CUs())
+    warned = 0
+    for round_ in range(8):
+        sections = dict(dwarf.sections)
+        name = ".debug_ranges" if round_ % 4 == 3 else ".debug_info"
+        data = bytearray(sections[name])
+        unit = rng.choice(units)
+        for _ in range(rng.choice([1, 2, 4, 8])):
             at = rng.randrange(unit.first_die, unit.cu_offset + unit.size) if name == ".debug_info" else \
                 rng.randrange(len(data))
             data[at] = rng.randrange(256)
