@@ -2371,14 +2371,15 @@ static PyObject *copy_attributes(PyObject *module, PyObject *const *args, Py_ssi
 /* The plain context (translate._Translator.plain_context), by index. */
 enum {
     P_WRITE_CONTEXT, P_COPY_CONTEXT, P_SKIPPED, P_TAG_CODES, P_NOT_COPIED, P_RUST, P_DATA, P_TYPE_POINTEES, P_POINTEE, P_PCS, P_LOCATION, P_NATIVE_POINTEES,
-    P_NATIVE_KEY, P_SHAPES, P_SIZE
+    P_NATIVE_KEY, P_SHAPES, P_TRANSLATOR, P_DIE_OFFSETS, P_SIZE
 };
 
 /* Interned names the plain test compares with (made once). */
 enum {
     N_LOW_PC, N_RANGES, N_FRAME_BASE, N_STMT_LIST, N_POINTER, N_REFERENCE, N_RVALUE_REFERENCE, N_COMPILE_UNIT,
     N_VARIABLE, N_FORMAL_PARAMETER, N_STRUCTURE, N_MEMBER, N_LOCATION, N_TYPE, N_ABSTRACT_ORIGIN, N_SUBROUTINE_TYPE,
-    N_REF1, N_REF2, N_REF4, N_REF8, N_REF_UDATA, N_REF_ADDR, N_SUBPROGRAM, N_COUNT
+    N_REF1, N_REF2, N_REF4, N_REF8, N_REF_UDATA, N_REF_ADDR, N_SUBPROGRAM, N_NAME, N_BASE, N_TYPEDEF,
+    N_UNSPECIFIED, N_UNION, N_ENUMERATION, N_CLASS, N_CONST, N_VOLATILE, N_RESTRICT, N_ATOMIC, N_COUNT
 };
 static PyObject *plain_names[N_COUNT];
 
@@ -2389,7 +2390,10 @@ static int plain_names_ready(void) {
                                   "DW_TAG_structure_type", "DW_TAG_member", "DW_AT_location", "DW_AT_type",
                                   "DW_AT_abstract_origin", "DW_TAG_subroutine_type", "DW_FORM_ref1", "DW_FORM_ref2",
                                   "DW_FORM_ref4", "DW_FORM_ref8", "DW_FORM_ref_udata", "DW_FORM_ref_addr",
-                                  "DW_TAG_subprogram"};
+                                  "DW_TAG_subprogram", "DW_AT_name", "DW_TAG_base_type", "DW_TAG_typedef",
+                                  "DW_TAG_unspecified_type", "DW_TAG_union_type", "DW_TAG_enumeration_type",
+                                  "DW_TAG_class_type", "DW_TAG_const_type", "DW_TAG_volatile_type",
+                                  "DW_TAG_restrict_type", "DW_TAG_atomic_type"};
     if (plain_names[0] != NULL) {
         return 0;
     }
@@ -2406,6 +2410,15 @@ static int plain_names_ready(void) {
 
 static int same_name(PyObject *tag, int which) {
     return PyUnicode_Check(tag) && PyUnicode_Compare(tag, plain_names[which]) == 0;
+}
+
+static int tag_in(PyObject *tag, int first, int last) {
+    for (int which = first; which <= last; which++) {
+        if (same_name(tag, which)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The children of ``die`` not skipped, as translate._Translator._die lists them (a new list). */
@@ -2490,7 +2503,7 @@ static PyObject *variable_pointee(PyObject *context, TranslateDie *die) {
     return PyObject_CallOneArg(PyTuple_GET_ITEM(context, P_POINTEE), (PyObject *)die);
 }
 
-enum { WRITE_PYTHON, WRITE_PLAIN = 2, WRITE_ATTRIBUTED };
+enum { WRITE_PYTHON, WRITE_PLAIN = 2, WRITE_ATTRIBUTED, WRITE_STAND_IN };
 
 /* How ``die`` is written: WRITE_PLAIN as translate._Translator._die writes a DIE it has nothing to say about (its
  * attributes copied: no pc attributes, no location, no frame base, no line table, not a pointer type, not a
@@ -2507,10 +2520,11 @@ static int classify(PyObject *context, TranslateDie *die, PyObject **pointer, in
         return WRITE_PYTHON;
     }
     if (PyUnicode_Check(tag)) {
-        for (int which = N_POINTER; which <= N_COMPILE_UNIT; which++) {
-            if (PyUnicode_Compare(tag, plain_names[which]) == 0) {
-                return WRITE_PYTHON;
-            }
+        if (tag_in(tag, N_POINTER, N_RVALUE_REFERENCE)) {
+            return WRITE_STAND_IN;
+        }
+        if (same_name(tag, N_COMPILE_UNIT)) {
+            return WRITE_PYTHON;
         }
     }
     for (int which = N_FRAME_BASE; which <= N_STMT_LIST; which++) {
@@ -2768,6 +2782,159 @@ done:
     return failed ? -1 : 0;
 }
 
+/* -- pointer types: their stand-ins ----------------------------------------------------------------------------- */
+
+/* translate._Translator._referenced(die, "DW_AT_type"): the DIE it names among those written, else NULL (borrowed;
+ * no error is raised). The value of a reference is its .debug_info offset (unit-relative ones made so by the
+ * decoder), what _target computes; other forms name no DIE here. */
+static TranslateDie *referenced_type(PyObject *context, TranslateDie *die) {
+    PyObject *type = PyDict_GetItemWithError(die->attributes, plain_names[N_TYPE]); /* borrowed */
+    if (type == NULL || Py_TYPE(type) != &TranslateAttributeType) {
+        return NULL;
+    }
+    TranslateAttribute *attribute = (TranslateAttribute *)type;
+    int reference = 0;
+    for (int which = N_REF1; which <= N_REF_ADDR && !reference; which++) {
+        reference = same_name(attribute->form, which);
+    }
+    if (!reference || attribute->value == NULL) {
+        return NULL;
+    }
+    PyObject *target = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, P_DIE_OFFSETS), attribute->value);
+    return target != NULL && Py_TYPE(target) == &TranslateDieType ? (TranslateDie *)target : NULL;
+}
+
+static int ends_with_star(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    return length > 0 && PyUnicode_READ_CHAR(text, length - 1) == '*';
+}
+
+/* translate._Translator._type_name: the C spelling of the type ``die`` (NULL: void) describes, or None (a new
+ * reference; NULL with an exception on an error). */
+static PyObject *type_name(PyObject *context, TranslateDie *die, int depth) {
+    if (die == NULL) {
+        return PyUnicode_FromString("void");
+    }
+    PyObject *tag = die->tag;
+    if (depth > 8 || same_name(tag, N_SUBROUTINE_TYPE) || !PyDict_Check(die->attributes)) {
+        Py_RETURN_NONE;
+    }
+    TranslateDie *inner = referenced_type(context, die);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *text = NULL; /* borrowed or owned: ``owned`` */
+    PyObject *name = PyDict_GetItemWithError(die->attributes, plain_names[N_NAME]);
+    if (name == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *value = name != NULL ? attribute_field(name, FIELD_VALUE) : NULL;
+    if (name != NULL && value == NULL) {
+        return NULL;
+    }
+    if (value != NULL && PyBytes_Check(value)) {
+        text = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), "replace");
+        Py_DECREF(value);
+        if (text == NULL) {
+            return NULL;
+        }
+    } else if (value != NULL && PyUnicode_Check(value)) {
+        text = value;
+    } else {
+        Py_XDECREF(value);
+    }
+    PyObject *result = NULL;
+    if (same_name(tag, N_BASE) || same_name(tag, N_TYPEDEF) || same_name(tag, N_UNSPECIFIED)) {
+        result = text != NULL ? Py_NewRef(text) : Py_NewRef(Py_None);
+    } else if (same_name(tag, N_STRUCTURE) || same_name(tag, N_UNION) || same_name(tag, N_ENUMERATION) ||
+               same_name(tag, N_CLASS)) {
+        const char *keyword = same_name(tag, N_STRUCTURE) ? "struct" : same_name(tag, N_UNION) ? "union"
+                              : same_name(tag, N_ENUMERATION) ? "enum" : "class";
+        result = text != NULL && PyUnicode_GET_LENGTH(text) > 0 ? PyUnicode_FromFormat("%s %U", keyword, text)
+                                                                : Py_NewRef(Py_None);
+    } else if (same_name(tag, N_CONST) || same_name(tag, N_VOLATILE)) {
+        const char *qualifier = same_name(tag, N_CONST) ? "const" : "volatile";
+        PyObject *spelled = type_name(context, inner, depth + 1);
+        if (spelled != NULL) {
+            result = spelled == Py_None ? Py_NewRef(Py_None)
+                     : ends_with_star(spelled) ? PyUnicode_FromFormat("%U %s", spelled, qualifier)
+                                               : PyUnicode_FromFormat("%s %U", qualifier, spelled);
+            Py_DECREF(spelled);
+        }
+    } else if (tag_in(tag, N_POINTER, N_RVALUE_REFERENCE)) {
+        const char *mark = same_name(tag, N_POINTER) ? "*" : same_name(tag, N_REFERENCE) ? "&" : "&&";
+        PyObject *spelled = type_name(context, inner, depth + 1);
+        if (spelled != NULL) {
+            result = spelled == Py_None ? Py_NewRef(Py_None)
+                     : ends_with_star(spelled) ? PyUnicode_FromFormat("%U%s", spelled, mark)
+                                               : PyUnicode_FromFormat("%U %s", spelled, mark);
+            Py_DECREF(spelled);
+        }
+    } else {
+        result = Py_NewRef(Py_None);
+    }
+    Py_XDECREF(text);
+    return result;
+}
+
+/* translate._Translator._points_to_function. */
+static int points_to_function(PyObject *context, TranslateDie *die) {
+    TranslateDie *current = referenced_type(context, die);
+    for (int hop = 0; hop < 16; hop++) {
+        if (current == NULL || !(same_name(current->tag, N_TYPEDEF) || tag_in(current->tag, N_CONST, N_ATOMIC)) ||
+            !PyDict_Check(current->attributes) || PyDict_Contains(current->attributes, plain_names[N_TYPE]) != 1) {
+            break;
+        }
+        current = referenced_type(context, current);
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    return current != NULL && same_name(current->tag, N_SUBROUTINE_TYPE);
+}
+
+/* translate._Translator._pointer_stand_in, written here: ``typedef unsigned int __wasm32_ptr<T *>``. */
+static int write_stand_in(PyObject *context, TranslateDie *die) {
+    PyObject *spelled = type_name(context, die, 0);
+    if (spelled == NULL) {
+        return -1;
+    }
+    int function = points_to_function(context, die);
+    PyObject *name = function < 0 ? NULL
+                     : function ? PyUnicode_FromString("__wasm32_funcptr")
+                     : spelled != Py_None && same_name(die->tag, N_POINTER) ? PyUnicode_FromFormat("__wasm32_ptr<%U>",
+                                                                                                   spelled)
+                                                                            : PyUnicode_FromString("__wasm32_ptr");
+    Py_DECREF(spelled);
+    if (name == NULL) {
+        return -1;
+    }
+    PyObject *copy = PyTuple_GET_ITEM(context, P_COPY_CONTEXT);
+    PyObject *unit_start = PyTuple_GET_ITEM(copy, U_UNIT_START);
+    PyObject *key = Py_BuildValue("(sO)", "wasm32 offset", unit_start);
+    PyObject *reference = key != NULL ? PyTuple_Pack(3, key, unit_start, PyTuple_GET_ITEM(copy, U_UNIT)) : NULL;
+    Py_XDECREF(key);
+    PyObject *attributes = reference != NULL ? Py_BuildValue("[(iiN)(iiN)]", 0x03, 0x0e, name, 0x49, 0x13, reference)
+                                             : NULL; /* DW_AT_name strp, DW_AT_type ref4 */
+    if (attributes == NULL) {
+        Py_XDECREF(reference);
+        if (reference == NULL) {
+            Py_DECREF(name);
+        }
+        return -1;
+    }
+    PyObject *tag = PyLong_FromLong(0x16); /* DW_TAG_typedef */
+    PyObject *write_args[5] = {PyTuple_GET_ITEM(context, P_WRITE_CONTEXT), die->offset, tag, Py_False, attributes};
+    PyObject *written = tag != NULL ? write_die(NULL, write_args, 5) : NULL;
+    Py_XDECREF(tag);
+    Py_DECREF(attributes);
+    if (written == NULL) {
+        return -1;
+    }
+    Py_DECREF(written);
+    return PyObject_SetAttrString(PyTuple_GET_ITEM(context, P_TRANSLATOR), "wasm32_offset_used", Py_True);
+}
+
 static int write_plain_children(PyObject *context, PyObject *children, PyObject *frame, PyObject *callback);
 
 /* One DIE of ``children``: written here unless ``classify`` leaves it to ``callback(die, frame)``
@@ -2778,6 +2945,9 @@ static int write_child(PyObject *context, TranslateDie *die, PyObject *frame, Py
     int how = classify(context, die, &pointer, &pcs);
     if (how < 0) {
         return -1;
+    }
+    if (how == WRITE_STAND_IN) {
+        return write_stand_in(context, die); /* its children (there are none) are not written */
     }
     PyObject *children = NULL;
     if (how != WRITE_PYTHON) {
@@ -2884,12 +3054,12 @@ PyDoc_STRVAR(write_children_doc,
 "or a Rust slice) is written here, its attributes copied as copy_attributes copies them, and its children after\n"
 "it likewise; so are lexical blocks, inlined subroutines and variables with a location or of a pointer type, the\n"
 "translator called back only for what it computes (``_pcs``, ``_location``, ``_pointer_pointee`` of a type not\n"
-"seen before); any other DIE (pointer types, functions with code, units, Rust slices) is ``callback(die,\n"
-"frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is mostly types (a\n"
+"seen before), and pointer types' stand-ins (``_pointer_stand_in``); any other DIE (functions with code, units,\n"
+"Rust slices) is ``callback(die, frame)``. In Python the per-DIE calls were most of the translation of a module whose DWARF is mostly types (a\n"
 "Rust program's std). ``context``: (write_context, copy_context, skipped offsets, tag codes by name, the\n"
 "attributes not copied, whether the unit is Rust, .debug_info's bytearray, the pointees by variable type\n"
 "(``_Translator.type_pointees``), ``_pointer_pointee``, ``_pcs``, ``_location``, the unit's native pointees, the\n"
-"key of a native pointer type, the abbreviation codes by shape bytes).");
+"key of a native pointer type, the abbreviation codes by shape bytes, the translator, its DIEs by offset).");
 
 static PyObject *write_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;

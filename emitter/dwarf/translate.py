@@ -364,7 +364,7 @@ class _Translator:
         self.plain_context = (self.write_context, self.copy_context, self.skipped, _TAG, _NOT_COPIED,
                               self.rust_unit, self.info.data, self.type_pointees,
                               self._pointer_pointee, self._pcs, self._location, self.native_pointees,
-                              "native pointer", self.shapes)
+                              "native pointer", self.shapes, self, self.die_offsets)
         self._die(top, None, made_up=self._made_up_types)
         out.patch(self.unit_start, out.offset - self.unit_start - 4, 4)
 
@@ -400,7 +400,8 @@ class _Translator:
         # The children this method would write with nothing to say about them (their attributes copied, theirs
         # likewise: most of a Rust program's types, variables without a location of no pointer type) are written
         # in C, and so are lexical blocks, inlined subroutines and variables, calling back only ``_pcs``,
-        # ``_location`` and ``_pointer_pointee``; it is called back for the others (this method is their model).
+        # ``_location`` and ``_pointer_pointee``, and pointer types' stand-ins; it is called back for the others
+        # (this method is the model of them all).
         _translate.write_children(self.plain_context, children, frame, self._die)
         if made_up is not None:
             made_up()
@@ -460,7 +461,8 @@ class _Translator:
         C pointer type it stands for so the plugins' printers can follow it (memory base + offset). A function
         pointer (its Wasm value a table index) is ``__wasm32_funcptr``, which the printers resolve through the
         instance's table to the function it names; a pointer whose target has no C spelling (an anonymous
-        aggregate) is the plain ``__wasm32_ptr``, which no printer follows."""
+        aggregate) is the plain ``__wasm32_ptr``, which no printer follows. ``_translate.write_children`` writes
+        them in C (``write_stand_in``, with ``_type_name`` and ``_points_to_function``): this is its model."""
         spelled = self._type_name(die)
         if self._points_to_function(die):
             name = FUNCTION_POINTER_STAND_IN
