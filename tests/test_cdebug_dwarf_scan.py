@@ -142,6 +142,7 @@ def _translated(compiled: Any, model: bool, monkeypatch: pytest.MonkeyPatch) -> 
             patch.setattr(_translate, "write_children", each_by_callback)
             patch.setattr(_translate, "resolve_fixups", lambda *arguments: 0)
             patch.setattr(_translate, "write_ranges", translate.write_ranges_model)
+            patch.setattr(_translate, "index_dies", translate.index_dies_model)
             patch.setattr(translate_map.AddressMap, "native_range_list", lambda *arguments: None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

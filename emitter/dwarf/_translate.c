@@ -1806,7 +1806,8 @@ static PyObject *range_map(PyObject *module, PyObject *const *args, Py_ssize_t n
 /* -- writing a DIE ------------------------------------------------------------------------------------------------ */
 
 enum { CONTEXT_DATA, CONTEXT_INFO, CONTEXT_RELOCATIONS, CONTEXT_ABBREVIATIONS, CONTEXT_OFFSETS, CONTEXT_FIXUPS,
-       CONTEXT_STRING_OFFSETS, CONTEXT_STRINGS, CONTEXT_RELOCATION, CONTEXT_KIND, CONTEXT_SECTION, CONTEXT_SIZE };
+       CONTEXT_STRING_OFFSETS, CONTEXT_STRINGS, CONTEXT_RELOCATION, CONTEXT_KIND, CONTEXT_SECTION, CONTEXT_POOL,
+       CONTEXT_SIZE };
 
 static int append_zeros(PyObject *data, Py_ssize_t count) {
     static const char zeros[8] = {0};
@@ -1821,13 +1822,32 @@ static int string_relocation(PyObject *context, Py_ssize_t at, PyObject *text) {
         return -1;
     }
     PyTypeObject *relocation_type = (PyTypeObject *)relocation_class;
-    PyObject *offset = PyDict_GetItemWithError(PyTuple_GET_ITEM(context, CONTEXT_STRING_OFFSETS), text);
+    PyObject *offsets = PyTuple_GET_ITEM(context, CONTEXT_STRING_OFFSETS);
+    PyObject *offset = PyDict_GetItemWithError(offsets, text);
     if (offset != NULL) {
         Py_INCREF(offset);
-    } else if (PyErr_Occurred() ||
-               (offset = PyObject_CallMethod(PyTuple_GET_ITEM(context, CONTEXT_STRINGS), "offset", "O", text)) ==
-                   NULL) {
+    } else if (PyErr_Occurred()) {
         return -1;
+    } else {
+        /* strings.StringSection.offset: a new string appended to the pool, NUL-terminated. */
+        PyObject *pool = PyTuple_GET_ITEM(context, CONTEXT_POOL);
+        Py_ssize_t size;
+        const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+        if (utf8 == NULL || !PyByteArray_Check(pool)) {
+            if (utf8 != NULL) {
+                PyErr_SetString(PyExc_TypeError, "write_die: the string pool is a bytearray");
+            }
+            return -1;
+        }
+        Py_ssize_t at_pool = PyByteArray_GET_SIZE(pool);
+        offset = PyLong_FromSsize_t(at_pool);
+        if (offset == NULL || PyByteArray_Resize(pool, at_pool + size + 1) < 0 ||
+            PyDict_SetItem(offsets, text, offset) < 0) {
+            Py_XDECREF(offset);
+            return -1;
+        }
+        memcpy(PyByteArray_AS_STRING(pool) + at_pool, utf8, (size_t)size);
+        PyByteArray_AS_STRING(pool)[at_pool + size] = 0;
     }
     PyObject *position = PyLong_FromSsize_t(at);
     PyObject *size = PyLong_FromLong(4);
@@ -1867,8 +1887,8 @@ static int reference_fixup(PyObject *context, Py_ssize_t at, PyObject *value) {
 PyDoc_STRVAR(write_die_doc,
 "write_die(context, key, tag, has_children, attributes, /)\n--\n\n"
 "translate._Translator._write: one DIE into ``.debug_info``. ``context``: (data, info, relocations,\n"
-"abbreviations, offsets, fixups, string offsets, strings, Relocation, SECTION_OFFSET, string section name) of\n"
-"the translator; ``attributes``: (attribute code, form code, value) with the value bytes (written as they are),\n"
+"abbreviations, offsets, fixups, string offsets, strings, Relocation, SECTION_OFFSET, string section name, the\n"
+"strings' bytearray: a new string is appended to it as StringSection.offset appends it) of the translator; ``attributes``: (attribute code, form code, value) with the value bytes (written as they are),\n"
 "a str (a DW_FORM_strp into the pooled strings: a relocation), a tuple (target, unit start or None, unit): a\n"
 "reference (4 zero bytes and a fixup), or a function called with ``info``. The DIE's abbreviation code is its\n"
 "shape's, made on first use; ``offsets[key]`` is where it starts.");
@@ -3155,6 +3175,36 @@ static PyObject *resolve_fixups(PyObject *module, PyObject *const *args, Py_ssiz
     return PyLong_FromSsize_t(count);
 }
 
+PyDoc_STRVAR(index_dies_doc,
+"index_dies(dies, call_site_tags, skipped, die_offsets, /)\n--\n\n"
+"translate._Translator._run's loop over a unit's decoded DIEs: the offset of each call site (its tag in\n"
+"``call_site_tags``) added to ``skipped``, every other DIE entered in ``die_offsets`` by its offset.");
+
+static PyObject *index_dies(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("index_dies", nargs, 4)) {
+        return NULL;
+    }
+    PyObject *dies = args[0], *tags = args[1], *skipped = args[2], *offsets = args[3];
+    if (!PyList_Check(dies) || !PyAnySet_Check(tags) || !PySet_Check(skipped) || !PyDict_Check(offsets)) {
+        PyErr_SetString(PyExc_TypeError, "index_dies: a list, a set of tags, a set, a dict");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(dies); i++) {
+        PyObject *die = PyList_GET_ITEM(dies, i);
+        if (Py_TYPE(die) != &TranslateDieType) {
+            PyErr_SetString(PyExc_TypeError, "index_dies: DIEs");
+            return NULL;
+        }
+        TranslateDie *self = (TranslateDie *)die;
+        int call_site = PySet_Contains(tags, self->tag);
+        if (call_site < 0 || (call_site ? PySet_Add(skipped, self->offset) : PyDict_SetItem(offsets, self->offset, die)) < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"line_rows", (PyCFunction)(void (*)(void))line_rows, METH_FASTCALL, line_rows_doc},
     {"function_pieces", (PyCFunction)(void (*)(void))function_pieces, METH_FASTCALL, function_pieces_doc},
@@ -3165,6 +3215,7 @@ static PyMethodDef methods[] = {
     {"write_children", (PyCFunction)(void (*)(void))write_children, METH_FASTCALL, write_children_doc},
     {"resolve_fixups", (PyCFunction)(void (*)(void))resolve_fixups, METH_FASTCALL, resolve_fixups_doc},
     {"write_ranges", (PyCFunction)(void (*)(void))write_ranges, METH_FASTCALL, write_ranges_doc},
+    {"index_dies", (PyCFunction)(void (*)(void))index_dies, METH_FASTCALL, index_dies_doc},
     {"decode_dies", (PyCFunction)(void (*)(void))translate_decode_dies, METH_FASTCALL, translate_decode_dies_doc},
     {"scan_barriers", (PyCFunction)(void (*)(void))translate_scan_barriers, METH_FASTCALL,
      translate_scan_barriers_doc},

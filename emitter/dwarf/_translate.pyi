@@ -121,6 +121,9 @@ def write_die(
 def write_children(
     context: tuple[Any, ...], children: list[Die], frame: Any, callback: Callable[[Die, Any], None], /
 ) -> None: ...
+def index_dies(
+    dies: list[Die], call_site_tags: frozenset[str], skipped: set[int], die_offsets: dict[int, Die], /
+) -> None: ...
 def write_ranges(
     out: bytearray, relocations: list[Any], relocation: type, kind: Any, symbol: str, ranges: list[tuple[int, int]], /
 ) -> None: ...

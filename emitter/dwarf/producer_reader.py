@@ -227,9 +227,13 @@ class Unit:
         return self._top
 
     def iter_DIEs(self) -> Iterator[Die]:  # noqa: N802
+        return iter(self.dies())
+
+    def dies(self) -> list[Die]:
+        """The unit's DIEs in order, decoded at the first call (the list itself: not to be changed)."""
         if self._dies is None:
             self._dies = self._decode(top_only=False)
-        return iter(self._dies)
+        return self._dies
 
     def release(self) -> None:
         """Forget the decoded DIEs, breaking their links (``_translate.release_dies``: a DIE tree is all cycles),

@@ -241,7 +241,7 @@ class _Translator:
         #: What ``_translate.write_die`` writes DIEs into and with.
         self.write_context = (self.info.data, self.info, self.info.relocations, self.abbrevs, self.offsets,
                               self.fixups, self.strings.offsets, self.strings, Relocation, RelocKind.SECTION_OFFSET,
-                              self.strings.name)
+                              self.strings.name, self.strings.writer.data)
         #: What ``_translate.copy_attributes`` copies a unit's attributes with (``_unit`` sets it), and the DIE
         #: whose attributes it is copying, with its frame and pointer type (for ``_special``).
         self.copy_context: tuple[Any, ...] = ()
@@ -275,11 +275,7 @@ class _Translator:
                 cu.release()
                 cu.skip = skip
             try:
-                for die in cu.iter_DIEs():
-                    if die.tag in _CALL_SITE_TAGS:
-                        self.skipped.add(die.offset)
-                    else:
-                        self.die_offsets[die.offset] = die
+                _translate.index_dies(cu.dies(), _CALL_SITE_TAGS, self.skipped, self.die_offsets)
             except _PRODUCER_ERRORS as error:
                 raise _UnitFailed(cu, f"unreadable DIEs ({_reason(error)})") from None
         if skips is None:  # the scan failed where the decoder did not: the model over the decoded DIEs
@@ -792,6 +788,16 @@ def write_ranges_model(out: bytearray, relocations: list[Relocation], relocation
         relocations.append(relocation(at + 8, kind, 8, text, end))
         out += _ZERO_PAIR
     out += _ZERO_PAIR
+
+
+def index_dies_model(dies: list[Die], call_site_tags: frozenset[str], skipped: set[int],
+                     die_offsets: dict[int, Die]) -> None:
+    """What ``_translate.index_dies`` does, in Python: the call sites skipped, the other DIEs by offset."""
+    for die in dies:
+        if die.tag in call_site_tags:
+            skipped.add(die.offset)
+        else:
+            die_offsets[die.offset] = die
 
 
 def location_list_model(info: ProducerDwarf, cu: Any, at: int, base: int, address_map: AddressMap,
