@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,60 @@ def test_jit_trap_names_equal_wasmtime(start: int, tmp_path: Path) -> None:
     with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as jit, pytest.raises(TrapError) as got:
         jit.exports["run"]()
     assert got.value.backtrace == str(expected.value)
+
+
+#: Names that are, or begin as, a whole Itanium type, which wasmtime's trap reports show demangled (``f`` is
+#: ``float``): builtin letters alone and with more behind them, CV-qualified, pointers, a plain C name of each kind.
+BARE_NAMES = ["f", "i", "rec", "main", "filler0", "fi", "ii", "Kc", "rKc", "VKi", "rVKf", "Kfx", "PKc", "RKi",
+              "PFviE", "3foo", "St", "pl", "u3foo", "Dn", "DU32_", "Ke", "Kea", "k", "kx", "p", "q0", "run"]
+
+
+@pytest.mark.parametrize("start", range(0, len(BARE_NAMES), 19))
+def test_jit_trap_names_of_whole_types_equal_wasmtime(start: int, tmp_path: Path) -> None:
+    binary = _chain_module(BARE_NAMES[start:start + 19])
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    instance = wasmtime.Instance(store, wasmtime.Module(engine, binary), [])
+    run_export = instance.exports(store)["run"]
+    assert isinstance(run_export, wasmtime.Func)
+    with pytest.raises(wasmtime.Trap) as expected:
+        run_export(store)
+    source = tmp_path / "names.wasm"
+    source.write_bytes(binary)
+    with compile_wasm(source, listing_dir=tmp_path).instantiate({}) as jit, pytest.raises(TrapError) as got:
+        jit.exports["run"]()
+    assert got.value.backtrace == str(expected.value)
+
+
+def test_names_the_cxx_runtime_declines_early_are_declined_as_it_does() -> None:
+    """The shortcut that answers for C names without the C++ runtime declines only names the runtime declines:
+    every name of up to three letters of the type alphabet, and 20,000 random ones."""
+    import itertools
+    import random
+
+    from emitter.wasm import demangle_cxx
+
+    alphabet = "abcdefghijklmnopqrstuvwxyzVKPRSTFNAMDIEZ0123_"
+    names = ["".join(p) for n in (1, 2, 3) for p in itertools.product(alphabet, repeat=n)]
+    rng = random.Random(19)
+    names += ["".join(rng.choice(alphabet + "456789") for _ in range(rng.randint(2, 12))) for _ in range(20000)]
+    early = [name for name in names if demangle_cxx._ends_early(name)]
+    assert len(early) > len(names) // 3
+    assert [name for name in early if demangle_cxx._runtime_demangle(name) is not None] == []
+
+
+def test_c_names_do_not_load_the_cxx_runtime(tmp_path: Path) -> None:
+    """A module of C names compiles, instantiates and traps without the C++ runtime library being loaded into
+    the process (a debugger would read its symbols too)."""
+    source = tmp_path / "names.wasm"
+    source.write_bytes(_chain_module(["start", "main", "filler0", "rec"]))
+    script = (f"from emitter.jit import compile_wasm\n"
+              f"m = compile_wasm({str(source)!r}, listing_dir={str(tmp_path)!r})\n"
+              "with m.instantiate({{}}) as i:\n"
+              "    try:\n        i.exports['run']()\n    except Exception as e:\n        print(e)\n"
+              "print('libstdc++' in open('/proc/self/maps').read())\n").replace("{{}}", "{}")
+    out = run([sys.executable, "-c", script], cwd=ROOT).stdout
+    assert "main" in out and out.splitlines()[-1] == "False"
 
 
 def test_known_renderings() -> None:

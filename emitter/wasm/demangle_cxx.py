@@ -24,7 +24,6 @@ refuses it: the name stays mangled) and ``cpp_demangle``'s dropping of a templat
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import re
 from functools import cache
 from typing import Any
@@ -44,11 +43,13 @@ def _cxa_demangle() -> tuple[Any, Any] | None:
     try:
         library, libc = ctypes.CDLL("libstdc++.so.6"), ctypes.CDLL("libc.so.6")
     except OSError:
-        found = ctypes.util.find_library("stdc++")
+        from ctypes.util import find_library  # only here: it imports subprocess
+
+        found = find_library("stdc++")
         if not found:
             return None
         try:
-            library, libc = ctypes.CDLL(found), ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            library, libc = ctypes.CDLL(found), ctypes.CDLL(find_library("c") or "libc.so.6")
         except OSError:
             return None
     function = library.__cxa_demangle
@@ -104,6 +105,22 @@ def demangle_cxx(name: str, *, bare_types: bool = False) -> str | None:
     return _respell(text)
 
 
+#: ``__cxa_demangle``'s one-letter builtin types (``f`` float, ``i`` int, ...): a type complete at its first letter.
+_BUILTIN_LETTERS = frozenset("abcdefghijlmnostvwxyz")
+
+
+def _ends_early(name: str) -> bool:
+    """Whether ``__cxa_demangle`` reads a type that ends before the whole of ``name`` (so it declines it): after
+    any CV-qualifiers (``r``, ``V``, ``K``) a builtin type's letter with more behind it, as in ``rec``, ``main``
+    or ``filler0``. Most C names are such, and every Wasm function's trap-report name is asked for when a module
+    is compiled and instantiated: answering here spares loading the C++ runtime library (which a debugger then
+    reads too) and a call into it per function."""
+    at = 0
+    while at < len(name) and name[at] in "rVK":
+        at += 1
+    return at + 1 < len(name) and name[at] in _BUILTIN_LETTERS
+
+
 def _bare_type(name: str) -> str | None:
     """A whole name that is an Itanium ``<type>``, as ``cpp_demangle`` renders it: it accepts a type alone (for
     ``c++filt -t``'s sake), so a function named ``f`` is shown as ``float``, ``i`` as ``int``, ``PKc`` as ``char
@@ -116,7 +133,7 @@ def _bare_type(name: str) -> str | None:
         kind, bits = extended.groups()
         return {"U": "unsigned _BitInt", "B": "signed _BitInt", "F": "_Float"}[kind] + (
             f"({bits})" if kind != "F" else bits)
-    if not name or not name[0].isalpha() and not name[0].isdigit():
+    if not name or not name[0].isalpha() and not name[0].isdigit() or _ends_early(name):
         return None
     text = _runtime_demangle(name)
     if text is None:
