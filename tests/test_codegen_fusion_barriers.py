@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import emitter.codegen.compiler as compiler
+import emitter.dwarf.fusion_barriers as barriers_module
 from emitter.codegen.compiler import compile_module
 from emitter.compiled import CompiledModule, LineTable
 from emitter.dwarf.fusion_barriers import FusionLimits, fusion_barriers
@@ -42,7 +42,7 @@ def _with_barriers(monkeypatch: pytest.MonkeyPatch, module: Module, barriers: fr
                    stack: tuple[tuple[int, int], ...] | None = None) -> CompiledModule:
     """Compiled as if the producer's DWARF had these barriers and operand-stack ranges (None: anywhere)."""
     limits = None if barriers is None else FusionLimits(barriers, stack)
-    monkeypatch.setattr(compiler, "fusion_limits", lambda dwarf: limits)
+    monkeypatch.setattr(barriers_module, "fusion_limits", lambda dwarf: limits)
     return compile_module(module, module_name="test")
 
 

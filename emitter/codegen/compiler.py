@@ -26,8 +26,6 @@ from ..compiled import (
     ValueType,
     Variable,
 )
-from ..dwarf.fusion_barriers import fusion_limits
-from ..dwarf.return_types import return_plans
 from ..dwarf.translate_source import producer_dwarf
 from ..errors import EmitError, UnsupportedError
 from ..gcpause import collector_paused
@@ -302,6 +300,11 @@ class _ModuleCompiler:
         ctx.vector_functions = vector_functions(self.module)
         ctx.vector_module = bool(ctx.vector_functions)
         if self.wasm_dwarf is not None and self.debug_info:
+            # Imported only for producer DWARF: its reader loads a C extension (a shared object more for a
+            # debugger to read at every start).
+            from ..dwarf.fusion_barriers import fusion_limits
+            from ..dwarf.return_types import return_plans
+
             limits = fusion_limits(self.wasm_dwarf)
             ctx.fusion = limits is not None
             if limits is not None:

@@ -13,12 +13,17 @@ import os
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..codegen.runtime import TrapCode
 from ..compiled import CompiledFunction
-from ..dwarf.symbolize import Symbol, Symbolizer
 from ..wasm.demangle import demangle
 from .loader import LoadedModule
+
+if TYPE_CHECKING:
+    # Imported when a trap is reported with details (``_symbols``): the producer DWARF reader it needs loads a C
+    # extension, one more shared object for a debugger to read at the start of every program.
+    from ..dwarf.symbolize import Symbol, Symbolizer
 
 #: wasmtime's default ``wasm_backtrace_max_frames``: deeper stacks print their innermost frames only.
 MAX_FRAMES = 20
@@ -99,6 +104,8 @@ def _symbols(module: LoadedModule, module_offset: int | None) -> tuple[Symbol, .
         return ()
     symbolizer = _SYMBOLIZERS.get(module)
     if symbolizer is None:
+        from ..dwarf.symbolize import Symbolizer
+
         symbolizer = _SYMBOLIZERS[module] = Symbolizer(dwarf.sections, dwarf.code_section_offset)
     return tuple(symbolizer.symbols(module_offset))
 

@@ -26,7 +26,6 @@ Where: ``$JITDEBUG_CACHE_DIR``, else ``$XDG_CACHE_HOME/jitdebug``, else ``~/.cac
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import struct
@@ -35,7 +34,19 @@ import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import hashlib
+
+
+def _sha256(data: bytes | memoryview = b"") -> hashlib._Hash:
+    """SHA-256, hashlib imported only when a cache is used (it loads OpenSSL's library: one more shared object
+    for a debugger to read at the start of every program that merely imports the cache)."""
+    import hashlib
+
+    return hashlib.sha256(data)
+
 
 _MAGIC = b"jitdebug compile cache 1\n"
 _HEADER = struct.Struct("<32sQ")
@@ -64,7 +75,7 @@ def enabled_by_environment() -> bool:
 def _compiler_fingerprint() -> bytes:
     """Path, size and modification time of every file of the compiler package (sources and native parts)."""
     root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
+    digest = _sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".so", ".c", ".h") and path.is_file():
             stat = path.stat()
@@ -92,7 +103,7 @@ class CompileCache:
         self.limit = limit
 
     def key(self, source: bytes, *options: object) -> str:
-        digest = hashlib.sha256(b"jitdebug-compile-cache-1\0")
+        digest = _sha256(b"jitdebug-compile-cache-1\0")
         digest.update(_compiler_fingerprint())
         digest.update(sys.version.encode() + b"\0" + _cpu_features())
         digest.update(repr(options).encode() + b"\0")
@@ -131,7 +142,7 @@ class CompileCache:
             return None
         digest, length = _HEADER.unpack_from(data, len(_MAGIC))
         payload = memoryview(data)[start:]
-        if len(payload) != length or hashlib.sha256(payload).digest() != digest:
+        if len(payload) != length or _sha256(payload).digest() != digest:
             return None
         return payload
 
@@ -146,7 +157,7 @@ class CompileCache:
             try:
                 with os.fdopen(descriptor, "wb") as out:
                     out.write(_MAGIC)
-                    out.write(_HEADER.pack(hashlib.sha256(payload).digest(), len(payload)))
+                    out.write(_HEADER.pack(_sha256(payload).digest(), len(payload)))
                     out.write(payload)
                 os.replace(temporary, path)
             except BaseException:

@@ -9,9 +9,15 @@ another module (through a shared table, an argument, a global) exactly as the sp
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
+
+try:
+    # hashlib's own BLAKE2 (the same digests): importing hashlib loads OpenSSL's library too, one more shared
+    # object for a debugger to read at every start of a program.
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
 
 from ..errors import UnsupportedError
 from ..wasm.module import FuncType, GlobalType, ValType
@@ -31,7 +37,7 @@ def signature_id(func_type: FuncType) -> int:
     found = _IDS.get(func_type)
     if found is not None:
         return found
-    digest = hashlib.blake2b(func_type_text(func_type).encode(), digest_size=8).digest()
+    digest = blake2b(func_type_text(func_type).encode(), digest_size=8).digest()
     identifier = (int.from_bytes(digest, "little") & ((1 << 63) - 1)) | 1
     with _lock:
         other = _TYPES.setdefault(identifier, func_type)
