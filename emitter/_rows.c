@@ -1006,12 +1006,90 @@ error:
     return NULL;
 }
 
+/* -- the lowering's consistency checks (emitter/lower.py) -------------------------------------------------- */
+
+PyDoc_STRVAR(lines_in_bounds_doc,
+"lines_in_bounds(rows, size, /)\n--\n\n"
+"Whether every row of a function's packed line table has its code offset in [0, size), no code offset below\n"
+"the one before, and no negative line or column (the lowering then names the offending row in Python).");
+
+static PyObject *lines_in_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("lines_in_bounds", nargs, 2)) {
+        return NULL;
+    }
+    long long size = PyLong_AsLongLong(args[1]);
+    if (size == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    int ok = view.len % ROW_SIZE == 0;
+    const char *bytes = view.buf;
+    int64_t previous = 0;
+    for (Py_ssize_t at = 0; ok && at < view.len; at += ROW_SIZE) {
+        int64_t row[ROW_FIELDS];
+        memcpy(row, bytes + at, sizeof row);
+        ok = row[CODE_OFFSET] >= previous && row[CODE_OFFSET] < size && row[LINE] >= 0 && row[COLUMN] >= 0;
+        previous = row[CODE_OFFSET];
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(ok);
+}
+
+PyDoc_STRVAR(relocations_in_bounds_doc,
+"relocations_in_bounds(relocations, size, /)\n--\n\n"
+"Whether every relocation (offset, kind, size, symbol, ...) names a symbol and lies within [0, size) of its\n"
+"function (the lowering then names the offending one in Python).");
+
+static PyObject *relocations_in_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (!check_arguments("relocations_in_bounds", nargs, 2)) {
+        return NULL;
+    }
+    long long size = PyLong_AsLongLong(args[1]);
+    if (size == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *items = PySequence_Fast(args[0], "relocations must be a sequence");
+    if (items == NULL) {
+        return NULL;
+    }
+    int ok = 1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    for (Py_ssize_t k = 0; ok && k < count; k++) {
+        PyObject *reloc = PySequence_Fast_GET_ITEM(items, k);
+        if (!PyTuple_Check(reloc) || PyTuple_GET_SIZE(reloc) < 4) {
+            ok = 0;
+            break;
+        }
+        PyObject *symbol = PyTuple_GET_ITEM(reloc, 3);
+        int overflow = 0;
+        long long offset = PyLong_Check(PyTuple_GET_ITEM(reloc, 0))
+            ? PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(reloc, 0), &overflow) : -1;
+        long long width = PyLong_Check(PyTuple_GET_ITEM(reloc, 2)) && !overflow
+            ? PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(reloc, 2), &overflow) : -1;
+        ok = !overflow && PyUnicode_Check(symbol) && PyUnicode_GET_LENGTH(symbol) > 0 && offset >= 0
+            && width >= 0 && offset <= size && width <= size - offset;
+    }
+    Py_DECREF(items);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyBool_FromLong(ok);
+}
+
 static PyMethodDef methods[] = {
     {"metadata_maps", (PyCFunction)(void (*)(void))metadata_maps, METH_FASTCALL, metadata_maps_doc},
     {"line_sequences", (PyCFunction)(void (*)(void))line_sequences, METH_FASTCALL, line_sequences_doc},
     {"join", join, METH_O, join_doc},
     {"apply_relocations", (PyCFunction)(void (*)(void))apply_relocations, METH_FASTCALL, apply_relocations_doc},
     {"subprograms", (PyCFunction)(void (*)(void))subprograms, METH_FASTCALL, subprograms_doc},
+    {"lines_in_bounds", (PyCFunction)(void (*)(void))lines_in_bounds, METH_FASTCALL, lines_in_bounds_doc},
+    {"relocations_in_bounds", (PyCFunction)(void (*)(void))relocations_in_bounds, METH_FASTCALL,
+     relocations_in_bounds_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1019,7 +1097,7 @@ static struct PyModuleDef module_definition = {
     PyModuleDef_HEAD_INIT,
     .m_name = "emitter._rows",
     .m_doc = "The per-row loops of the debug-information encoders (line maps and line programs) and the relocation "
-             "loop of in-memory images, in C.",
+             "loop of in-memory images, and the lowering's per-function consistency checks, in C.",
     .m_size = 0,
     .m_methods = methods,
 };

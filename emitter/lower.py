@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
+from ._rows import lines_in_bounds, relocations_in_bounds
 from .atomic import write_atomic
 from .compiled import CompiledFunction, CompiledModule, DataBlob, LineTable
 from .debugmeta import SECTION_NAME as METADATA_SECTION
@@ -32,19 +33,13 @@ def check_function(function: CompiledFunction) -> None:
     if size == 0:
         raise EmitError("function has no code", function=function.name, offset=0)
     function.unwind.validate(size)
-    # Whole-list checks first (this runs for every function of a module); the loops below find and name the
-    # offending entry only when one of them fails.
+    # Whole-list checks first, in C (this runs for every function of a module); the loops below find and name
+    # the offending entry only when one of them fails.
     relocations, lines = function.relocations, function.lines
-    if relocations and not (all([reloc.symbol for reloc in relocations])
-                            and min([reloc.offset for reloc in relocations]) >= 0
-                            and max([reloc.offset + reloc.size for reloc in relocations]) <= size):
+    if relocations and not relocations_in_bounds(relocations, size):
         _check_relocations(function, size)
-    if lines:
-        table = LineTable.of(lines)
-        offsets = table.code_offsets.tolist()
-        if not (offsets[0] >= 0 and offsets[-1] < size and offsets == sorted(offsets)
-                and min(table.line_numbers) >= 0 and min(table.columns) >= 0):
-            _check_lines(function, size)
+    if lines and not lines_in_bounds(LineTable.of(lines).packed, size):
+        _check_lines(function, size)
     if function.align <= 0 or function.align & (function.align - 1):
         raise EmitError(f"alignment {function.align} is not a power of two", function=function.name)
 

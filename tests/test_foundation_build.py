@@ -224,6 +224,9 @@ def _small(name: str = "f", **changes: object) -> CompiledFunction:
      4),
     ([_small(lines=[LineEntry(0, 1), LineEntry(6, 2)])], EmitError, "past the code", "f", 6),
     ([_small(lines=[LineEntry(4, 1), LineEntry(1, 2)])], EmitError, "backwards", "f", 1),
+    ([_small(lines=[LineEntry(0, 1), LineEntry(2, -3)])], EmitError, "negative line", "f", 2),
+    ([_small(lines=[LineEntry(0, 1), LineEntry(3, 2, column=-1)])], EmitError, "negative line", "f", 3),
+    ([_small(relocations=[Relocation(1, RelocKind.CALL, 4, "", -4)])], EmitError, "without a symbol", "f", 1),
     ([_small(variables=[Variable("v", ValueType.I32, FrameSlot(-8), code_range=(2, 9))])], EmitError,
      "outside the function", "f", 2),
 ])
