@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from emitter.wasm.demangle import demangle
 from emitter.wasm.module import Module
 
@@ -16,7 +18,14 @@ def display_name(module: Module, index: int, *, trap_report: bool = False) -> st
     function N>``, as wasmtime prints. ``trap_report``: also a name that is a whole C++ type, as wasmtime's trap
     reports show it (``f`` is ``float``); the debuggers keep such a name as it is."""
     name = module.function_names.get(index)
-    return demangle(name, bare_types=trap_report) if name else f"<wasm function {index}>"
+    return _demangled(name, trap_report) if name else f"<wasm function {index}>"
+
+
+@lru_cache(maxsize=1 << 16)
+def _demangled(name: str, trap_report: bool) -> str:
+    """``demangle``, remembered: a module's trap-report names are wanted when it is compiled (the frame table)
+    and again at each instantiation (the instance's names), 5,000 of them for a 5,000-function module."""
+    return demangle(name, bare_types=trap_report)
 
 
 def module_display_name(module: Module) -> str:
