@@ -105,6 +105,14 @@ def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality:
         instructions = all_fde_instructions(fdes, arch)
     w = ByteWriter()
     cie_offsets: dict[tuple[bool, bool], int] = {}
+    # The usual FDE (no LSDA, no signal frame, not the last, at a 4-byte boundary as every entry ends on one) is
+    # a packed header, the augmentation length 0 and its instructions padded with DW_CFA_nop: modules repeat a
+    # few programs, each padded once. Any other FDE is written field by field (``_eh_frame_fde``), with its
+    # checks.
+    header = _EH_FDE_HEADER.pack
+    padded: dict[bytes, tuple[int, bytes]] = {}
+    data, relocations, pc_relative = w.data, w.relocations, RelocKind.PC_RELATIVE
+    last = len(fdes) - 1
     for index, (fde, fde_program) in enumerate(zip(fdes, instructions, strict=True)):
         with_lsda = fde.lsda is not None
         if with_lsda and personality is None:
@@ -113,7 +121,19 @@ def build_eh_frame(fdes: Sequence[FrameDescription], arch: Arch, *, personality:
         if key not in cie_offsets:
             cie_offsets[key] = w.offset
             _eh_frame_cie(w, arch, personality if with_lsda else None, signal_frame=key[1])
-        _eh_frame_fde(w, arch, fde, cie_offsets[key], fde_program, last=index == len(fdes) - 1)
+        at, start = len(data), fde.start
+        if (key != (False, False) or index == last or at % 4 or not isinstance(start, SymbolAddress)
+                or not 0 <= fde.size <= 0xFFFF_FFFF):
+            _eh_frame_fde(w, arch, fde, cie_offsets[key], fde_program, last=index == last)
+            continue
+        entry = padded.get(fde_program)
+        if entry is None:
+            body = b"\0" + fde_program  # the augmentation length (no LSDA), the instructions
+            body += bytes([DW_CFA.nop]) * (-(_EH_FDE_HEADER.size + len(body)) % 4)
+            entry = padded[fde_program] = (_EH_FDE_HEADER.size - 4 + len(body), body)
+        relocations.append(Relocation(at + 8, pc_relative, 4, start.symbol, start.addend))
+        data += header(entry[0], at + 4 - cie_offsets[key], 0, fde.size)
+        data += entry[1]
     if terminate:
         w.u32(0)
     return w
@@ -164,6 +184,8 @@ def build_debug_frame(fdes: Sequence[FrameDescription], arch: Arch, *,
     return w
 
 
+#: An .eh_frame FDE's fixed fields: length, CIE pointer, pc_begin (a pc-relative field), pc_range.
+_EH_FDE_HEADER = struct.Struct("<IIiI")
 #: struct format of an address-sized field.
 _ADDRESS_FORMAT = {4: "I", 8: "Q"}
 
