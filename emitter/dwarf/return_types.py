@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..compiled import WasmDwarf
 from ..wasm.module import Module, ValType
-from .producer_reader import READ_ERRORS, BaseAddress, ProducerDwarf
-from .translate_discard import discarded_subtrees
+
+if TYPE_CHECKING:
+    from .producer_reader import ProducerDwarf
 
 INTEGER = "INTEGER"
 SSE = "SSE"
@@ -88,6 +89,11 @@ def return_plans(module: Module, dwarf: WasmDwarf, memory64: tuple[bool, ...]) -
             extents.append((function.locals_offset - base, function.end_offset - base))
     if not candidates:
         return {}
+    # Imported here: code generation imports this module for ``ReturnPlan``, and the producer DWARF reader loads
+    # a C extension (a shared object more for a debugger to read at every start of a program).
+    from .producer_reader import READ_ERRORS, ProducerDwarf
+    from .translate_discard import discarded_subtrees
+
     found: dict[int, ReturnPlan | None] = {}
     units: list[Any] = []
     starts = sorted(candidates)
@@ -118,6 +124,8 @@ def return_plans(module: Module, dwarf: WasmDwarf, memory64: tuple[bool, ...]) -
 def _may_hold(info: ProducerDwarf, unit: Any, starts: list[int]) -> bool:
     """Whether the unit's code (its top DIE's [low, high) or range list) holds a candidate's start (``starts``
     sorted); True when the top DIE says nothing of its code."""
+    from .producer_reader import BaseAddress
+
     top = unit.get_top_DIE().attributes
     low = top.get("DW_AT_low_pc")
     base = low.value if low is not None and isinstance(low.value, int) else 0
