@@ -81,9 +81,10 @@ def _wasmtime_deepest(wat: str) -> int:
 def test_call_depth_reaches_wasmtimes(shape: str) -> None:
     wat = f"(module {SHAPES[shape]})"
     expected = _wasmtime_deepest(wat)
-    rec = compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate().exports["rec"]
-    assert rec(1000) == (1000 if shape != "float parameters" else 2001)
-    ours = _deepest(rec)
+    with compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate() as instance:  # freed: later tests count
+        rec = instance.exports["rec"]
+        assert rec(1000) == (1000 if shape != "float parameters" else 2001)
+        ours = _deepest(rec)
     assert ours >= expected, f"{shape}: recursion traps at depth {ours + 1}, wasmtime-py's at {expected + 1}"
 
 
@@ -97,9 +98,10 @@ def test_call_depth_of_c_reaches_wasmtimes(level: str, tmp_path: Path) -> None:
     store = wasmtime.Store()
     theirs = wasmtime.Instance(store, wasmtime.Module.from_file(store.engine, str(wasm)), []).exports(store)["rec"]
     expected = _deepest(lambda depth: theirs(store, depth))  # type: ignore[operator]
-    rec = compile_wasm(wasm).instantiate().exports["rec"]
-    assert rec(100) == theirs(store, 100)  # type: ignore[operator]
-    ours = _deepest(rec)
+    with compile_wasm(wasm).instantiate() as instance:
+        rec = instance.exports["rec"]
+        assert rec(100) == theirs(store, 100)  # type: ignore[operator]
+        ours = _deepest(rec)
     assert ours >= expected, f"{level}: recursion traps at depth {ours + 1}, wasmtime-py's at {expected + 1}"
 
 
@@ -109,8 +111,8 @@ def test_unbounded_recursion_traps_as_wasmtime() -> None:
     rec = wasmtime.Instance(store, wasmtime.Module(store.engine, wat), []).exports(store)["rec"]
     with pytest.raises(wasmtime.Trap) as theirs:
         rec(store, 1 << 30)  # type: ignore[operator]
-    with pytest.raises(TrapError) as ours:
-        compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate().exports["rec"](1 << 30)
+    with compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate() as instance, pytest.raises(TrapError) as ours:
+        instance.exports["rec"](1 << 30)
     assert str(ours.value) == str(theirs.value)
 
 
@@ -122,12 +124,13 @@ def test_small_thread_stack_traps_instead_of_crashing(stack_size: int) -> None:
     outcome: dict[str, object] = {}
 
     def run() -> None:
-        rec = compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate().exports["rec"]
-        try:
-            rec(1 << 30)
-        except TrapError as error:
-            outcome["trap"] = str(error).splitlines()[-1].strip()
-        outcome["after"] = rec(100)
+        with compile_wasm(bytes(wasmtime.wat2wasm(wat))).instantiate() as instance:
+            rec = instance.exports["rec"]
+            try:
+                rec(1 << 30)
+            except TrapError as error:
+                outcome["trap"] = str(error).splitlines()[-1].strip()
+            outcome["after"] = rec(100)
 
     previous = threading.stack_size(stack_size)
     try:
