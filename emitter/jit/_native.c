@@ -13,6 +13,9 @@
  *   turns a fault of an access made without a bounds check into the trap.
  * - Post-mortem core files (`set_core_dump`): the trap hook writes the core before it leaves the Wasm frames, and
  *   fatal signals write one too (`jitdebug_core.c`).
+ *
+ * The shared object also holds the project's other C modules a compile loads (`_rows`, `_listing`, `_bodies`:
+ * their own `PyInit_` functions, `emitter/_native_part.py`), so a debugger reads one shared object, not four.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
