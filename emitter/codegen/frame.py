@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import FormatLimitError
-from ..seh.instructions import STACK_PROBE_SYMBOL
 from ..unwind import (
     EpilogueBegin,
     EpilogueEnd,
@@ -123,6 +122,9 @@ class Prologue:
         self.overflow_fixup = a.offset
         a.code += b"\0\0\0\0"
         if allocation >= PROBE_THRESHOLD and seh:
+            # Imported here: the Windows unwind modules are not loaded by a compile for another target.
+            from ..seh.instructions import STACK_PROBE_SYMBOL
+
             a.mov_imm(4, RAX, allocation)
             a.call_symbol(STACK_PROBE_SYMBOL)
             a.alu("sub", 8, RSP, RAX)
