@@ -2,7 +2,8 @@
 program loads (its symbols, at each load the process stops for), so a JIT compile that needs neither the C++
 runtime (C names: ``emitter/wasm/demangle_cxx.py``), nor OpenSSL's library (no compile cache), nor the producer
 DWARF reader's extension (no producer DWARF) does not load them; and the project's other C modules (line rows, the
-listing, the body pass) are in the JIT shim's shared object, so the compile loads one object of ours, not four.
+listing, the body pass) are in the JIT shim's shared object, so the compile loads one object of ours, not four,
+and the interpreter's ``mmap`` module (a shared object too) is not loaded for the constants of ``<sys/mman.h>``.
 """
 
 from __future__ import annotations
@@ -41,3 +42,5 @@ def test_a_module_of_c_names_loads_no_cxx_runtime_openssl_dwarf_reader_and_one_o
     loaded = [line.split()[-1].rsplit("/", 1)[-1] for line in out.splitlines() if line.startswith("C module")]
     assert len(loaded) == 3 and all(name.startswith("_native.") for name in loaded)
     assert not [name for name in maps if name.startswith(("_rows", "_listing", "_bodies"))]
+    # Nor the interpreter's mmap module: the pages are mapped through the C library (``emitter/jit/mman.py``).
+    assert not [name for name in maps if name.startswith("mmap.")]

@@ -22,7 +22,6 @@ using it points to, so an import shares the size with its exporter. A ``Table`` 
 from __future__ import annotations
 
 import ctypes
-import mmap
 import os
 import struct
 import threading
@@ -46,7 +45,7 @@ from ..codegen.runtime import (
 )
 from ..errors import JitdebugError, TrapError, UnsupportedError
 from ..wasm.module import FuncType, GlobalType, ValType
-from . import _native
+from . import _native, mman
 from .backtrace import format_backtrace, memory_fault, trap_message, wasm_frames
 from .memory import PAGE_SIZE
 from .registrar import REGISTRAR
@@ -71,7 +70,7 @@ _libc.mmap.restype = ctypes.c_void_p
 _libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
 _libc.munmap.restype = ctypes.c_int
 _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-_MAP_NORESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000)
+_MAP_NORESERVE = mman.MAP_NORESERVE
 _MAP_FAILED = ctypes.c_void_p(-1).value
 
 
@@ -466,8 +465,8 @@ def _host_results(result: Any, func_type: FuncType) -> tuple[Any, ...]:
 def _reserve(size: int, what: str, *, accessible: bool = True) -> int:
     """A private ``MAP_NORESERVE`` mapping: address space only, each page committed on its first touch;
     ``accessible`` False maps it ``PROT_NONE`` (a memory opens it as it grows)."""
-    prot = mmap.PROT_READ | mmap.PROT_WRITE if accessible else 0  # PROT_NONE
-    address = _libc.mmap(None, size, prot, mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_NORESERVE, -1, 0)
+    prot = mman.PROT_READ | mman.PROT_WRITE if accessible else 0  # PROT_NONE
+    address = _libc.mmap(None, size, prot, mman.MAP_PRIVATE | mman.MAP_ANONYMOUS | _MAP_NORESERVE, -1, 0)
     if address is None or address == _MAP_FAILED:
         raise JitdebugError(f"cannot reserve {size:#x} bytes for {what}: {os.strerror(ctypes.get_errno())}")
     return int(address)

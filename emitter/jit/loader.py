@@ -18,7 +18,6 @@ Steps, in order (``free`` undoes them in reverse, unregistering before any page 
 from __future__ import annotations
 
 import dataclasses
-import mmap
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from ..dwarf.memory_unit import optimized_out_unit
 from ..errors import JitdebugError, SymbolError
 from ..obj.elf import prepare_image_part, relocate
 from ..obj.model import ObjectFile, RelocKind, SectionKind
-from . import _native
+from . import _native, mman
 from .lowered import Lowerings
 from .memory import PAGE_SIZE, Region, page_round
 from .memory_units import has_memory_unit
@@ -37,9 +36,9 @@ from .registrar import REGISTRAR, Registration
 from .thunks import HOST_ERROR_HOOK, adapter_name, host_adapter, veneer, veneer_name
 
 _GROUPS: tuple[tuple[frozenset[SectionKind], int], ...] = (
-    (frozenset({SectionKind.TEXT}), mmap.PROT_READ | mmap.PROT_EXEC),
-    (frozenset({SectionKind.RODATA, SectionKind.UNWIND, SectionKind.EXCEPT_TABLE}), mmap.PROT_READ),
-    (frozenset({SectionKind.DATA, SectionKind.BSS}), mmap.PROT_READ | mmap.PROT_WRITE),
+    (frozenset({SectionKind.TEXT}), mman.PROT_READ | mman.PROT_EXEC),
+    (frozenset({SectionKind.RODATA, SectionKind.UNWIND, SectionKind.EXCEPT_TABLE}), mman.PROT_READ),
+    (frozenset({SectionKind.DATA, SectionKind.BSS}), mman.PROT_READ | mman.PROT_WRITE),
 )
 _EH_FRAME = ".eh_frame"
 _TERMINATOR = 4

@@ -8,12 +8,12 @@ them (sdata4 FDE pointers, rip-relative data accesses) stays within +-2 GiB.
 from __future__ import annotations
 
 import ctypes
-import mmap
 import os
 
 from ..errors import JitdebugError
+from . import mman
 
-PAGE_SIZE = mmap.PAGESIZE
+PAGE_SIZE = mman.PAGE_SIZE
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mmap.restype = ctypes.c_void_p
@@ -35,8 +35,8 @@ class Region:
 
     def __init__(self, size: int) -> None:
         self.size = page_round(max(size, 1))
-        address = _libc.mmap(None, self.size, mmap.PROT_READ | mmap.PROT_WRITE,
-                             mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+        address = _libc.mmap(None, self.size, mman.PROT_READ | mman.PROT_WRITE,
+                             mman.MAP_PRIVATE | mman.MAP_ANONYMOUS, -1, 0)
         if address is None or address == _MAP_FAILED:
             raise JitdebugError(f"mmap of {self.size} bytes failed: {os.strerror(ctypes.get_errno())}")
         self.address: int = address
@@ -73,7 +73,7 @@ class Region:
         bytes and ``int3``). A reserved range takes those writes harmlessly; the new module lands elsewhere, where
         gdb inserts a new location."""
         if self._mapped and _traced():
-            flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_FIXED | _MAP_NORESERVE
+            flags = mman.MAP_PRIVATE | mman.MAP_ANONYMOUS | _MAP_FIXED | _MAP_NORESERVE
             if _libc.mmap(self.address, self.size, _PROT_NONE, flags, -1, 0) == self.address:
                 self._mapped = False
                 return
@@ -81,8 +81,8 @@ class Region:
 
 
 _PROT_NONE = 0
-_MAP_FIXED = 0x10
-_MAP_NORESERVE = 0x4000
+_MAP_FIXED = mman.MAP_FIXED
+_MAP_NORESERVE = mman.MAP_NORESERVE
 
 
 def _traced() -> bool:

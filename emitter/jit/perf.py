@@ -11,7 +11,6 @@ copied from the module's in-memory ``.eh_frame`` and their pc-relative fields re
 
 from __future__ import annotations
 
-import mmap
 import os
 import struct
 import tempfile
@@ -25,6 +24,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from ..compiled import LineEntry
 
 if TYPE_CHECKING:
+    import mmap
+
     from .loader import LoadedModule
 
 JITHEADER_MAGIC = 0x4A695444
@@ -161,7 +162,10 @@ class PerfWriter:
             self._dump.write(_FILE_HEADER.pack(JITHEADER_MAGIC, JITHEADER_VERSION, _FILE_HEADER.size, EM_X86_64, 0,
                                                self.pid, _timestamp(), 0))
             self._dump.flush()
-            # perf record finds the dump through this executable mapping of it (its marker).
+            # perf record finds the dump through this executable mapping of it (its marker). The module is
+            # imported here: it is a shared object of its own, which only a jitdump needs.
+            import mmap
+
             self._marker = mmap.mmap(self._dump.fileno(), _FILE_HEADER.size, mmap.MAP_PRIVATE,
                                      mmap.PROT_READ | mmap.PROT_EXEC)
 
