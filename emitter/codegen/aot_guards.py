@@ -52,7 +52,7 @@ from ..encoding import sleb128, uleb128
 from ..obj.model import Relocation, RelocKind
 from ..unwind import UnwindProgram
 from ..x64.asm import R8, R9, R10, R11, RAX, RCX, RDI, RDX, RSI, RSP, Assembler, Label, Mem, RipRel
-from .aot_memory import epilogue, finished, prologue
+from .aot_memory import epilogue, fatal, finished, prologue
 from .runtime import MEMORY_RECORD_BASE, MEMORY_RECORD_RESERVED, StateSymbols
 
 ARMED = "jitdebug_guard_armed"
@@ -72,12 +72,10 @@ _SA_FLAGS = 0x4 | 0x0400_0000 | 0x0800_0000  # SA_SIGINFO | SA_RESTORER | SA_ONS
 _SIG_IGN = 1
 _KERNEL_SIGACTION = 32  # handler, flags, restorer, 8-byte mask
 _SIGSET_SIZE = 8
-_SYS_WRITE = 1
 _SYS_RT_SIGACTION = 13
 _SYS_RT_SIGRETURN = 15
 _SYS_GETPID = 39
 _SYS_GETTID = 186
-_SYS_EXIT_GROUP = 231
 _SYS_TGKILL = 234
 #: ``siginfo_t`` and ``ucontext_t`` on x86-64 Linux: si_code, si_addr; uc_mcontext.gregs at 40 (REG_R8 = 0 ..).
 _SI_CODE = 8
@@ -274,15 +272,7 @@ def _install(state: StateSymbols, message: str) -> CompiledFunction:
     a.call_symbol(ARMED)
     epilogue(a, unwind)
     a.bind(fail)
-    a.mov_imm(4, RDI, 2)
-    a.lea(8, RSI, RipRel(message))
-    a.mov_imm(4, RDX, len(_INSTALL_FAILED))
-    a.mov_imm(4, RAX, _SYS_WRITE)
-    a.syscall()
-    a.mov_imm(4, RDI, 1)
-    a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
-    a.syscall()
-    a.ud2()
+    fatal(a, message, len(_INSTALL_FAILED))
     return finished(state.guard_install, a, unwind)
 
 

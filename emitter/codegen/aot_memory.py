@@ -94,15 +94,7 @@ def _reserve(state: StateSymbols, message: str, count: int) -> CompiledFunction:
         a.bind(done)
     epilogue(a, unwind)
     a.bind(fail)
-    a.mov_imm(4, RDI, 2)
-    a.lea(8, RSI, RipRel(message))
-    a.mov_imm(4, RDX, len(_RESERVE_FAILED))
-    a.mov_imm(4, RAX, _SYS_WRITE)
-    a.syscall()
-    a.mov_imm(4, RDI, 1)
-    a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
-    a.syscall()
-    a.ud2()
+    fatal(a, message, len(_RESERVE_FAILED))
     return finished(state.memory_reserve, a, unwind)
 
 
@@ -154,6 +146,20 @@ def prologue(name: str) -> tuple[Assembler, UnwindProgram]:
     unwind.set_frame_pointer(a.offset, "rbp")
     unwind.prologue_end(a.offset)
     return a, unwind
+
+
+def fatal(a: Assembler, message: str, length: int) -> None:
+    """Write the ``length`` bytes at ``message`` to stderr and end the process with exit code 1, by system
+    calls (an object's own code may not call libc: see the module docstring)."""
+    a.mov_imm(4, RDI, 2)
+    a.lea(8, RSI, RipRel(message))
+    a.mov_imm(4, RDX, length)
+    a.mov_imm(4, RAX, _SYS_WRITE)
+    a.syscall()
+    a.mov_imm(4, RDI, 1)
+    a.mov_imm(4, RAX, _SYS_EXIT_GROUP)
+    a.syscall()
+    a.ud2()
 
 
 def epilogue(a: Assembler, unwind: UnwindProgram) -> None:
