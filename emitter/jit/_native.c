@@ -498,20 +498,31 @@ static PyObject *stack_limit(PyObject *self, PyObject *args) {
     unsigned long long budget, reserve;
     if (!PyArg_ParseTuple(args, "KK", &budget, &reserve))
         return NULL;
+    /* A thread's stack never moves: its bounds are read once (for the main thread glibc reads /proc/self/maps,
+     * which grows with every module's reservations). */
+    static __thread uintptr_t stack_low, stack_high;
+    static __thread int stack_known;
+    if (!stack_known) {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void *low;
+            size_t size;
+            if (pthread_attr_getstack(&attr, &low, &size) == 0) {
+                stack_low = (uintptr_t)low;
+                stack_high = (uintptr_t)low + size;
+            }
+            pthread_attr_destroy(&attr);
+        }
+        stack_known = 1;
+    }
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     uintptr_t limit = sp > budget ? sp - budget : 0;
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void *low;
-        size_t size;
-        if (pthread_attr_getstack(&attr, &low, &size) == 0 && (uintptr_t)low + size > sp) {
-            uintptr_t floor = (uintptr_t)low + reserve;
-            if (floor > sp - (sp - (uintptr_t)low) / 2)
-                floor = sp - (sp - (uintptr_t)low) / 2; /* a small stack: half of what is left */
-            if (limit < floor)
-                limit = floor;
-        }
-        pthread_attr_destroy(&attr);
+    if (stack_low < sp && sp < stack_high) {
+        uintptr_t floor = stack_low + reserve;
+        if (floor > sp - (sp - stack_low) / 2)
+            floor = sp - (sp - stack_low) / 2; /* a small stack: half of what is left */
+        if (limit < floor)
+            limit = floor;
     }
     return PyLong_FromUnsignedLongLong(limit);
 }
